@@ -1,0 +1,15 @@
+// Command artlens shows what a convolutional network for art images sees.
+// With no arguments, or with image files, it opens the desktop app; with a
+// subcommand (summary, predict, eval, train, maps, plot) it works on the
+// command line. See README.md.
+package main
+
+import (
+	"os"
+
+	"github.com/artlens/artlens/app"
+)
+
+func main() {
+	os.Exit(app.Run(os.Args[1:], os.Stdout, os.Stderr))
+}
