@@ -1,0 +1,29 @@
+package engine
+
+// Prediction is the result of one forward pass of one image.
+type Prediction struct {
+	// Probabilities holds one value per class, in the order of Metadata.Classes.
+	Probabilities []float32
+	// Class is the index of the most probable class.
+	Class int
+	// Activations holds the conv layers' outputs after ReLU: index 0 is conv
+	// layer 1, index 4 conv layer 5.
+	Activations []Activation
+}
+
+// Activation is the output of one conv layer for one image.
+type Activation struct {
+	// Layer is the conv layer's number, 1..5.
+	Layer int
+	// Channels is the number of filters; Height and Width the size of each map.
+	Channels, Height, Width int
+	// Data holds the maps in CHW order: len(Data) == Channels*Height*Width.
+	Data []float32
+}
+
+// Map returns the feature map of filter ch (0 <= ch < Channels) as a
+// Height*Width row-major slice sharing Data's memory.
+func (a Activation) Map(ch int) []float32 {
+	n := a.Height * a.Width
+	return a.Data[ch*n : (ch+1)*n : (ch+1)*n]
+}
