@@ -1,0 +1,16 @@
+// Package plots draws ArtLens's figures without a window: training history
+// curves, the confusion matrix of a test evaluation and grids of conv-layer
+// feature maps, all as in the study the app accompanies.
+//
+// Charts are gonum/plot plots; Render writes them as PNG, SVG or PDF and
+// Image rasterizes them at a given pixel size and resolution, which is how
+// the desktop app redraws them at its window's size. Feature maps are plain
+// images: MapImage colours one map with the package's perceptual colour map
+// (one pixel per value), Legend draws the matching colour bar and
+// FeatureGrid lays out a whole layer with a title, filter numbers and a
+// legend.
+//
+// Nothing in this package keeps state between calls except read-only tables
+// built once (the colour map and the fonts), so its functions may be called
+// from several goroutines at once.
+package plots

@@ -1,0 +1,83 @@
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// DefaultDPI is the resolution Render uses for PNG when given none.
+const DefaultDPI = 96
+
+// Formats lists the file formats Render writes.
+var Formats = []string{"png", "svg", "pdf"}
+
+// Render draws p on a page of w×h (both > 0) and returns the file in the
+// given format: "png", "svg" or "pdf" (case-insensitive). dpi is the
+// resolution of a PNG (DefaultDPI when dpi <= 0), so its pixel size is
+// w and h in inches times dpi, rounded; SVG and PDF ignore it.
+func Render(p *plot.Plot, w, h vg.Length, format string, dpi float64) ([]byte, error) {
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("plots: page size %v×%v is not positive", w, h)
+	}
+	if dpi <= 0 {
+		dpi = DefaultDPI
+	}
+	var buf bytes.Buffer
+	switch strings.ToLower(format) {
+	case "png":
+		img, err := Image(p, pixels(w, dpi), pixels(h, dpi), dpi)
+		if err != nil {
+			return nil, err
+		}
+		if err := png.Encode(&buf, img); err != nil {
+			return nil, err
+		}
+	case "svg":
+		c := vgsvg.New(w, h)
+		p.Draw(draw.New(c))
+		if _, err := c.WriteTo(&buf); err != nil {
+			return nil, err
+		}
+	case "pdf":
+		c := vgpdf.New(w, h)
+		c.EmbedFonts(true)
+		p.Draw(draw.New(c))
+		if _, err := c.WriteTo(&buf); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("plots: unknown format %q (want png, svg or pdf)", format)
+	}
+	return buf.Bytes(), nil
+}
+
+// pixels converts a length to whole pixels at dpi (at least 1).
+func pixels(l vg.Length, dpi float64) int {
+	return max(1, int(math.Round(float64(l/vg.Inch)*dpi)))
+}
+
+// Image rasterizes p as a wPx×hPx image (both > 0) at dpi dots per inch
+// (rounded to a whole number, at least 1): the page measures wPx/dpi by
+// hPx/dpi inches, so a higher dpi draws text and lines larger in pixels.
+// A window shows sharp charts by passing its size in physical pixels and
+// 96 times its scale factor.
+func Image(p *plot.Plot, wPx, hPx int, dpi float64) (image.Image, error) {
+	if wPx <= 0 || hPx <= 0 {
+		return nil, fmt.Errorf("plots: image size %d×%d is not positive", wPx, hPx)
+	}
+	d := max(1, int(math.Round(dpi)))
+	c := vgimg.NewWith(vgimg.UseImage(image.NewRGBA(image.Rect(0, 0, wPx, hPx))), vgimg.UseDPI(d))
+	p.Draw(draw.New(c))
+	return c.Image(), nil
+}
