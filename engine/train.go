@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// TrainingGraph computes the loss and the gradients of a model for a batch
+// of labelled images, with dropout active. It shares the model's weights:
+// an optimizer that updates Params().Data in place trains the model.
+type TrainingGraph struct {
+	m      *Model
+	net    *network
+	masks  [][]float32
+	onehot []float32
+}
+
+// NewTrainingGraph builds the training graph of m for batches of batch images.
+func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
+	n, err := buildNetwork(m.weights, len(m.Meta.Classes), batch, true)
+	if err != nil {
+		return nil, err
+	}
+	t := &TrainingGraph{m: m, net: n, onehot: make([]float32, batch*len(m.Meta.Classes))}
+	for _, mk := range n.masks {
+		t.masks = append(t.masks, make([]float32, mk.Shape().TotalSize()))
+	}
+	return t, nil
+}
+
+// Batch returns the number of images per step.
+func (t *TrainingGraph) Batch() int { return t.net.batch }
+
+// Forward runs one batch (batch images concatenated in CHW order, their
+// class indices in labels) and computes the gradients. Dropout masks are
+// drawn from rng; with rng nil dropout is off (for checking gradients). It
+// returns the mean cross-entropy and how many images were classified right.
+func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (loss float64, correct int, err error) {
+	classes := len(t.m.Meta.Classes)
+	if len(labels) != t.net.batch {
+		return 0, 0, fmt.Errorf("engine: %d labels for a batch of %d", len(labels), t.net.batch)
+	}
+	clear(t.onehot)
+	for i, l := range labels {
+		if l < 0 || l >= classes {
+			return 0, 0, fmt.Errorf("engine: label %d out of range", l)
+		}
+		t.onehot[i*classes+l] = 1
+	}
+	rates := []float64{PoolDropout, PoolDropout, PoolDropout, DenseDropout}
+	for i, mask := range t.masks {
+		fillMask(mask, rates[i], rng)
+	}
+	if err := t.net.run(input, t.onehot, t.masks); err != nil {
+		return 0, 0, fmt.Errorf("engine: training step: %w", err)
+	}
+	loss = float64(t.net.loss.Value().Data().(float32))
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, 0, fmt.Errorf("engine: loss is %v", loss)
+	}
+	logits := values(t.net.logits)
+	for i, l := range labels {
+		if argmax(logits[i*classes:(i+1)*classes]) == l {
+			correct++
+		}
+	}
+	return loss, correct, nil
+}
+
+// Gradients returns the gradient of the loss with respect to each weight
+// tensor, in Params order, as computed by the last Forward. The slices are
+// the graph's memory: read them before the next Forward.
+func (t *TrainingGraph) Gradients() ([][]float32, error) {
+	out := make([][]float32, len(t.net.params))
+	for i, p := range t.net.params {
+		g, err := p.Grad()
+		if err != nil {
+			return nil, fmt.Errorf("engine: gradient of %s: %w", p.Name(), err)
+		}
+		out[i] = g.Data().([]float32)
+	}
+	return out, nil
+}
+
+// fillMask draws an inverted-dropout mask: each unit is kept with
+// probability 1-rate and then scaled by 1/(1-rate), so inference needs no
+// rescaling. With rng nil every unit is kept.
+func fillMask(mask []float32, rate float64, rng *rand.Rand) {
+	if rng == nil {
+		for i := range mask {
+			mask[i] = 1
+		}
+		return
+	}
+	keep := float32(1 / (1 - rate))
+	for i := range mask {
+		if rng.Float64() < rate {
+			mask[i] = 0
+		} else {
+			mask[i] = keep
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/nlpodyssey/safetensors"
+	"gorgonia.org/tensor"
+)
+
+// metadataKey is the safetensors header entry that holds Metadata as JSON.
+const metadataKey = "artlens"
+
+// formatVersion is written beside the metadata so that a later layout can
+// be told apart.
+const formatVersion = "1"
+
+// ErrBadWeights is wrapped by every error about a weights file that cannot
+// be used (truncated, damaged, not a safetensors file, or for another model).
+var ErrBadWeights = errors.New("unusable weights file")
+
+// Load reads a model from safetensors bytes. Tensor names are those of
+// Params ("conv1.weight" ... "dense3.bias"); the header's "artlens" entry
+// holds the Metadata as JSON. A file that is truncated, damaged, misses a
+// tensor, has a tensor of the wrong shape or type, a class count that does
+// not match its output layer, or non-finite weights is refused with an
+// error wrapping ErrBadWeights that says what is wrong.
+func Load(data []byte) (*Model, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrBadWeights, fmt.Sprintf(format, a...))
+	}
+	if len(data) < 8 {
+		return nil, bad("the file is empty or too short to be a safetensors file (%d bytes)", len(data))
+	}
+	hlen := binary.LittleEndian.Uint64(data[:8])
+	if hlen > uint64(len(data)-8) {
+		return nil, bad("the file is truncated or not a safetensors file (header of %d bytes, file of %d)", hlen, len(data))
+	}
+	st, err := safetensors.Deserialize(data)
+	if err != nil {
+		return nil, bad("the file is damaged or not a safetensors file: %v", err)
+	}
+	_, header, err := safetensors.ReadMetadata(data)
+	if err != nil {
+		return nil, bad("cannot read the header: %v", err)
+	}
+	raw, ok := header.Metadata()[metadataKey]
+	if !ok {
+		return nil, bad("the file has no ArtLens metadata (class names, preprocessing): it was not written by ArtLens")
+	}
+	var meta Metadata
+	if err := json.Unmarshal([]byte(raw), &meta); err != nil {
+		return nil, bad("the metadata is damaged: %v", err)
+	}
+	if len(meta.Classes) < 2 {
+		return nil, bad("the metadata names %d classes; a model needs at least 2", len(meta.Classes))
+	}
+	if meta.InputSize != InputSize {
+		return nil, bad("the model takes %dx%d images; this network takes %dx%d", meta.InputSize, meta.InputSize, InputSize, InputSize)
+	}
+	specs := paramSpecs(len(meta.Classes))
+	m := &Model{Meta: meta}
+	for _, s := range specs {
+		tv, ok := st.Tensor(s.Name)
+		if !ok {
+			if s.Name == "dense3.weight" || s.Name == "dense3.bias" {
+				return nil, bad("missing tensor %q", s.Name)
+			}
+			return nil, bad("missing tensor %q (is this a model of another architecture?)", s.Name)
+		}
+		if tv.DType() != safetensors.F32 {
+			return nil, bad("tensor %q is %s, want F32", s.Name, tv.DType())
+		}
+		shape := make([]int, len(tv.Shape()))
+		for i, d := range tv.Shape() {
+			shape[i] = int(d)
+		}
+		if !slices.Equal(shape, []int(s.Shape)) {
+			if s.Name == "dense3.weight" || s.Name == "dense3.bias" {
+				return nil, bad("tensor %q has shape %v but the metadata names %d classes %v (want shape %v)", s.Name, shape, len(meta.Classes), meta.Classes, []int(s.Shape))
+			}
+			return nil, bad("tensor %q has shape %v, want %v", s.Name, shape, []int(s.Shape))
+		}
+		raw := tv.Data()
+		vals := make([]float32, len(raw)/4)
+		for i := range vals {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, bad("tensor %q holds a non-finite value (%v) at index %d", s.Name, v, i)
+			}
+			vals[i] = v
+		}
+		m.weights = append(m.weights, tensor.New(tensor.WithShape(s.Shape.Clone()...), tensor.WithBacking(vals)))
+	}
+	if extra := len(st.Names()) - len(specs); extra > 0 {
+		return nil, bad("the file has %d tensors this network does not have", extra)
+	}
+	return m, nil
+}
+
+// LoadFile reads a model from a safetensors file; errors name the file.
+func LoadFile(path string) (*Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the weights file: %w", err)
+	}
+	m, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return m, nil
+}
+
+// Marshal returns the model as safetensors bytes. Meta.Created is set when
+// empty.
+func (m *Model) Marshal() ([]byte, error) {
+	return marshalTensors(m, nil)
+}
+
+// marshalTensors writes the model's weights plus extra named tensors (an
+// optimizer's state, in checkpoints) and the metadata.
+func marshalTensors(m *Model, extra map[string][]float32) ([]byte, error) {
+	if m.Meta.Created == "" {
+		m.Meta.Created = time.Now().UTC().Format(time.RFC3339)
+	}
+	meta, err := json.Marshal(m.Meta)
+	if err != nil {
+		return nil, err
+	}
+	views := map[string]safetensors.TensorView{}
+	add := func(name string, shape []int, data []float32) error {
+		buf := make([]byte, 4*len(data))
+		for i, v := range data {
+			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+		}
+		dims := make([]uint64, len(shape))
+		for i, d := range shape {
+			dims[i] = uint64(d)
+		}
+		tv, err := safetensors.NewTensorView(safetensors.F32, dims, buf)
+		if err != nil {
+			return err
+		}
+		views[name] = tv
+		return nil
+	}
+	for _, p := range m.Params() {
+		if err := add(p.Name, p.Shape, p.Data); err != nil {
+			return nil, err
+		}
+	}
+	for name, data := range extra {
+		if err := add(name, []int{len(data)}, data); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	info := map[string]string{metadataKey: string(meta), "format": "artlens/" + formatVersion}
+	if err := safetensors.SerializeToWriter(views, info, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// SaveFile writes the model to path atomically (a temporary file renamed
+// into place), so an interrupted save never leaves a damaged file.
+func (m *Model) SaveFile(path string) error {
+	data, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, data)
+}
+
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".artlens-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
