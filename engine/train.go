@@ -4,13 +4,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gorgonia.org/tensor"
 )
 
 // TrainingGraph computes the loss and the gradients of a model for a batch
-// of labelled images, with dropout active. It shares the model's weights:
-// an optimizer that updates Params().Data in place trains the model.
+// of labelled images, with dropout active. Each Forward starts from the
+// model's current weights, so an optimizer that updates Params().Data in
+// place trains the model.
+//
+// The graph runs on its own copy of the weights: gorgonia transposes
+// operands in place during matrix products, so two graphs bound to the same
+// tensors cannot run at the same time.
 type TrainingGraph struct {
 	m      *Model
+	own    []*tensor.Dense // the graph's copy of the weights
 	net    *network
 	masks  [][]float32
 	onehot []float32
@@ -18,11 +26,15 @@ type TrainingGraph struct {
 
 // NewTrainingGraph builds the training graph of m for batches of batch images.
 func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
-	n, err := buildNetwork(m.weights, len(m.Meta.Classes), batch, true)
+	own := make([]*tensor.Dense, len(m.weights))
+	for i, w := range m.weights {
+		own[i] = w.Clone().(*tensor.Dense)
+	}
+	n, err := buildNetwork(own, len(m.Meta.Classes), batch, true)
 	if err != nil {
 		return nil, err
 	}
-	t := &TrainingGraph{m: m, net: n, onehot: make([]float32, batch*len(m.Meta.Classes))}
+	t := &TrainingGraph{m: m, own: own, net: n, onehot: make([]float32, batch*len(m.Meta.Classes))}
 	for _, mk := range n.masks {
 		t.masks = append(t.masks, make([]float32, mk.Shape().TotalSize()))
 	}
@@ -51,6 +63,9 @@ func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (
 	rates := []float64{PoolDropout, PoolDropout, PoolDropout, DenseDropout}
 	for i, mask := range t.masks {
 		fillMask(mask, rates[i], rng)
+	}
+	for i, w := range t.m.weights {
+		copy(t.own[i].Data().([]float32), w.Data().([]float32))
 	}
 	if err := t.net.run(input, t.onehot, t.masks); err != nil {
 		return 0, 0, fmt.Errorf("engine: training step: %w", err)

@@ -1,0 +1,48 @@
+package training
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// progress draws a one-line progress bar with images per second and the
+// time left for the whole run, and a summary line per epoch.
+type progress struct {
+	w          io.Writer
+	epochs     int
+	perEpoch   int // images per epoch
+	start      time.Time
+	firstEpoch int
+	last       time.Time
+}
+
+func newProgress(w io.Writer, epochs, perEpoch, firstEpoch int) *progress {
+	return &progress{w: w, epochs: epochs, perEpoch: perEpoch, start: time.Now(), firstEpoch: firstEpoch}
+}
+
+func (p *progress) step(epoch, done int, loss, acc float64) {
+	if p.w == nil || (time.Since(p.last) < 500*time.Millisecond && done < p.perEpoch) {
+		return
+	}
+	p.last = time.Now()
+	total := (epoch-p.firstEpoch)*p.perEpoch + done
+	rate := float64(total) / time.Since(p.start).Seconds()
+	left := float64((p.epochs-epoch)*p.perEpoch-done) / rate
+	const width = 24
+	fill := width * done / p.perEpoch
+	fmt.Fprintf(p.w, "\repoch %d/%d [%s%s] %d/%d  %.0f img/s  left %s  loss %.3f  acc %.3f ",
+		epoch+1, p.epochs, strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, p.perEpoch,
+		rate, time.Duration(left*float64(time.Second)).Round(time.Second), loss, acc)
+}
+
+func (p *progress) epochDone(e engine.Epoch, best int) {
+	if p.w == nil {
+		return
+	}
+	fmt.Fprintf(p.w, "\repoch %d/%d  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  lr %.2g  %.0fs  (best epoch %d)%s\n",
+		e.Epoch, p.epochs, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy, e.LearningRate, e.Seconds, best, strings.Repeat(" ", 20))
+}

@@ -1,0 +1,320 @@
+package training
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/engine"
+)
+
+// Config is a training recipe. The zero value is not usable: start from
+// StudyRecipe or ImprovedRecipe.
+type Config struct {
+	// Epochs is the number of passes over the training split.
+	Epochs int
+	// Batch is the number of images per optimizer step.
+	Batch int
+	// LearningRate is Adam's step size (at the start, with a schedule).
+	LearningRate float64
+	// Cosine decays the learning rate along a half cosine to
+	// LearningRate/50 at the last epoch.
+	Cosine bool
+	// Augment turns on random horizontal flips and shifts of up to 4 pixels.
+	Augment bool
+	// KeepBest keeps the weights of the epoch with the best validation
+	// accuracy instead of the last epoch's.
+	KeepBest bool
+	// Seed drives weight initialisation, shuffling, dropout and augmentation.
+	Seed uint64
+	// Workers is the number of graphs that share a batch (data parallel);
+	// gorgonia runs one graph on one core, so 2 on a 2-core machine. It
+	// must divide Batch.
+	Workers int
+	// CheckpointDir receives a checkpoint after every epoch; a run started
+	// with the same recipe and data resumes from it. Empty: no checkpoints.
+	CheckpointDir string
+	// Progress receives a progress line; nil for none.
+	Progress io.Writer
+}
+
+// StudyRecipe is the seed study's training: Adam with Keras defaults,
+// batch 64, 30 epochs, constant learning rate, no augmentation, last epoch.
+func StudyRecipe() Config {
+	return Config{Epochs: 30, Batch: 64, LearningRate: 0.001, Seed: 1, Workers: 2}
+}
+
+// ImprovedRecipe is the study's architecture trained better: flips and
+// small shifts, a cosine learning-rate schedule, and the epoch with the
+// best validation accuracy kept.
+func ImprovedRecipe() Config {
+	c := StudyRecipe()
+	c.Augment, c.Cosine, c.KeepBest = true, true, true
+	return c
+}
+
+// describe returns the recipe as the key-value pairs stored in the weights
+// file's metadata and in checkpoints.
+func (c Config) describe() map[string]string {
+	return map[string]string{
+		"optimizer":     "adam (beta1 0.9, beta2 0.999, epsilon 1e-7)",
+		"loss":          "categorical cross-entropy",
+		"epochs":        strconv.Itoa(c.Epochs),
+		"batch":         strconv.Itoa(c.Batch),
+		"learning_rate": strconv.FormatFloat(c.LearningRate, 'g', -1, 64),
+		"schedule":      map[bool]string{true: "cosine to lr/50", false: "constant"}[c.Cosine],
+		"augmentation":  map[bool]string{true: "horizontal flip, shift up to 4 px", false: "none"}[c.Augment],
+		"selection":     map[bool]string{true: "best validation accuracy", false: "last epoch"}[c.KeepBest],
+		"seed":          strconv.FormatUint(c.Seed, 10),
+		"init":          "glorot uniform, zero biases",
+	}
+}
+
+// lr returns the learning rate of epoch e (0-based).
+func (c Config) lr(e int) float64 {
+	if !c.Cosine || c.Epochs <= 1 {
+		return c.LearningRate
+	}
+	lo := c.LearningRate / 50
+	return lo + (c.LearningRate-lo)*0.5*(1+math.Cos(math.Pi*float64(e)/float64(c.Epochs-1)))
+}
+
+// Train trains m on data.Train, validating on data.Val after each epoch,
+// and records the history, the chosen epoch, the recipe and the data's
+// fingerprint in m.Meta. m must have been made for data.Classes. If
+// cfg.CheckpointDir holds a checkpoint of the same recipe and data, training
+// resumes after its last epoch.
+func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
+	if cfg.Epochs < 1 || cfg.Batch < 1 {
+		return errors.New("training: epochs and batch must be positive")
+	}
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	if cfg.Batch%cfg.Workers != 0 {
+		return fmt.Errorf("training: %d workers do not divide a batch of %d", cfg.Workers, cfg.Batch)
+	}
+	if len(m.Meta.Classes) != len(data.Classes) {
+		return fmt.Errorf("training: the model has %d classes, the data %d", len(m.Meta.Classes), len(data.Classes))
+	}
+	n := data.Train.Len()
+	if n < cfg.Batch {
+		return fmt.Errorf("training: %d training images, fewer than one batch of %d", n, cfg.Batch)
+	}
+	m.Meta.Training = cfg.describe()
+	m.Meta.DataFingerprint = data.Fingerprint
+	m.Meta.History = nil
+	m.Meta.BestEpoch = 0
+
+	params := m.Params()
+	sizes := make([]int, len(params))
+	weights := make([][]float32, len(params))
+	for i, p := range params {
+		sizes[i], weights[i] = len(p.Data), p.Data
+	}
+	opt := newAdam(sizes)
+	var best []float32 // flattened weights of the best epoch
+	bestAcc, bestLoss := -1.0, math.Inf(1)
+	start := 0
+	if cfg.CheckpointDir != "" {
+		ck, err := loadCheckpoint(cfg.CheckpointDir, m.Meta.Training, data.Fingerprint, sizes)
+		if err != nil {
+			return err
+		}
+		if ck != nil {
+			for i := range weights {
+				copy(weights[i], ck.weights[i])
+			}
+			opt = ck.opt
+			m.Meta.History = ck.history
+			start = len(ck.history)
+			best, bestAcc, bestLoss = ck.best, ck.bestAcc, ck.bestLoss
+			m.Meta.BestEpoch = ck.bestEpoch
+			if cfg.Progress != nil {
+				fmt.Fprintf(cfg.Progress, "resuming after epoch %d from %s\n", start, cfg.CheckpointDir)
+			}
+		}
+	}
+
+	graphs := make([]*engine.TrainingGraph, cfg.Workers)
+	for i := range graphs {
+		g, err := m.NewTrainingGraph(cfg.Batch / cfg.Workers)
+		if err != nil {
+			return err
+		}
+		graphs[i] = g
+	}
+	size := data.Size
+	imgLen := 3 * size * size
+	sub := cfg.Batch / cfg.Workers
+	inputs := make([][]float32, cfg.Workers)
+	labels := make([][]int, cfg.Workers)
+	for w := range inputs {
+		inputs[w] = make([]float32, sub*imgLen)
+		labels[w] = make([]int, sub)
+	}
+	grads := make([][]float32, len(weights))
+	for i := range grads {
+		grads[i] = make([]float32, sizes[i])
+	}
+	steps := n / cfg.Batch // the incomplete last batch is dropped; shuffling changes it every epoch
+	bar := newProgress(cfg.Progress, cfg.Epochs, steps*cfg.Batch, start)
+
+	for e := start; e < cfg.Epochs; e++ {
+		t0 := time.Now()
+		lr := cfg.lr(e)
+		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(e)+1))
+		order := rng.Perm(n)
+		// One generator per worker for dropout, derived from the epoch's.
+		wrng := make([]*rand.Rand, cfg.Workers)
+		for w := range wrng {
+			wrng[w] = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+		}
+		var lossSum float64
+		var correct int
+		for s := 0; s < steps; s++ {
+			for w := 0; w < cfg.Workers; w++ {
+				for k := 0; k < sub; k++ {
+					idx := order[s*cfg.Batch+w*sub+k]
+					dst := inputs[w][k*imgLen : (k+1)*imgLen]
+					if cfg.Augment {
+						augment(dst, data.Train.Image(idx), size, wrng[w])
+					} else {
+						copy(dst, data.Train.Image(idx))
+					}
+					labels[w][k] = data.Train.Y[idx]
+				}
+			}
+			losses := make([]float64, cfg.Workers)
+			rights := make([]int, cfg.Workers)
+			errs := make([]error, cfg.Workers)
+			var wg sync.WaitGroup
+			for w := range graphs {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					losses[w], rights[w], errs[w] = graphs[w].Forward(inputs[w], labels[w], wrng[w])
+				}(w)
+			}
+			wg.Wait()
+			for w := range graphs {
+				if errs[w] != nil {
+					return fmt.Errorf("training: epoch %d: %w", e+1, errs[w])
+				}
+				lossSum += losses[w] * float64(sub)
+				correct += rights[w]
+			}
+			// Each graph's loss is a mean over its share of the batch, so the
+			// batch's gradient is the mean of the graphs' gradients.
+			for w, g := range graphs {
+				gs, err := g.Gradients()
+				if err != nil {
+					return err
+				}
+				scale := float32(1) / float32(cfg.Workers)
+				for i := range gs {
+					dst, src := grads[i], gs[i]
+					if w == 0 {
+						for j := range dst {
+							dst[j] = src[j] * scale
+						}
+					} else {
+						for j := range dst {
+							dst[j] += src[j] * scale
+						}
+					}
+				}
+			}
+			opt.update(weights, grads, lr)
+			bar.step(e, (s+1)*cfg.Batch, lossSum/float64((s+1)*cfg.Batch), float64(correct)/float64((s+1)*cfg.Batch))
+		}
+		seen := float64(steps * cfg.Batch)
+		valLoss, valAcc, err := lossAndAccuracy(m, data.Val)
+		if err != nil {
+			return err
+		}
+		ep := engine.Epoch{Epoch: e + 1, TrainLoss: lossSum / seen, TrainAccuracy: float64(correct) / seen,
+			ValLoss: valLoss, ValAccuracy: valAcc, LearningRate: lr, Seconds: time.Since(t0).Seconds()}
+		m.Meta.History = append(m.Meta.History, ep)
+		if valAcc > bestAcc || (valAcc == bestAcc && valLoss < bestLoss) {
+			bestAcc, bestLoss = valAcc, valLoss
+			best = flatten(weights)
+			m.Meta.BestEpoch = e + 1
+		}
+		bar.epochDone(ep, m.Meta.BestEpoch)
+		if cfg.CheckpointDir != "" {
+			ck := &checkpoint{weights: weights, opt: opt, history: m.Meta.History, best: best,
+				bestAcc: bestAcc, bestLoss: bestLoss, bestEpoch: m.Meta.BestEpoch}
+			if err := ck.save(cfg.CheckpointDir, m, m.Meta.Training, data.Fingerprint); err != nil {
+				return fmt.Errorf("training: checkpoint: %w", err)
+			}
+		}
+	}
+	if cfg.KeepBest && best != nil {
+		unflatten(best, weights)
+	} else {
+		m.Meta.BestEpoch = cfg.Epochs
+	}
+	return nil
+}
+
+// lossAndAccuracy returns the mean cross-entropy and the accuracy of m on s
+// (dropout off).
+func lossAndAccuracy(m *engine.Model, s dataset.Split) (float64, float64, error) {
+	if s.Len() == 0 {
+		return 0, 0, nil
+	}
+	probs, err := m.PredictBatch(s.X, 64)
+	if err != nil {
+		return 0, 0, err
+	}
+	var loss float64
+	right := 0
+	for i, p := range probs {
+		loss -= math.Log(math.Max(float64(p[s.Y[i]]), 1e-12))
+		if engine.Argmax(p) == s.Y[i] {
+			right++
+		}
+	}
+	return loss / float64(len(probs)), float64(right) / float64(len(probs)), nil
+}
+
+// Evaluate returns the metrics of m on s: accuracy, per-class precision and
+// recall, and the confusion matrix.
+func Evaluate(m *engine.Model, s dataset.Split) (engine.Evaluation, error) {
+	probs, err := m.PredictBatch(s.X, 64)
+	if err != nil {
+		return engine.Evaluation{}, err
+	}
+	pred := make([]int, len(probs))
+	for i, p := range probs {
+		pred[i] = engine.Argmax(p)
+	}
+	return engine.NewEvaluation(m.Meta.Classes, s.Y, pred)
+}
+
+func flatten(ws [][]float32) []float32 {
+	var out []float32
+	for _, w := range ws {
+		out = append(out, w...)
+	}
+	return out
+}
+
+func unflatten(flat []float32, ws [][]float32) {
+	off := 0
+	for _, w := range ws {
+		off += copy(w, flat[off:])
+	}
+}
+
+// ensureDir makes sure dir exists.
+func ensureDir(dir string) error { return os.MkdirAll(filepath.Clean(dir), 0o755) }
