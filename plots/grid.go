@@ -170,16 +170,32 @@ var (
 // range below. a must be consistent (see Stats); opt's filters in range,
 // Scale and Columns not negative.
 func FeatureGrid(a engine.Activation, opt GridOptions) (image.Image, error) {
-	st, err := Stats(a)
+	img, _, err := featureGrid(a, opt)
 	if err != nil {
 		return nil, err
 	}
+	return img, nil
+}
+
+// gridTile is where one filter's map lies in a feature grid.
+type gridTile struct {
+	filter int
+	rect   image.Rectangle
+}
+
+// featureGrid draws FeatureGrid's figure and reports where the maps are, in
+// drawing order.
+func featureGrid(a engine.Activation, opt GridOptions) (*image.NRGBA, []gridTile, error) {
+	st, err := Stats(a)
+	if err != nil {
+		return nil, nil, err
+	}
 	if opt.Scale < 0 || opt.Columns < 0 {
-		return nil, fmt.Errorf("plots: scale %d and columns %d must not be negative", opt.Scale, opt.Columns)
+		return nil, nil, fmt.Errorf("plots: scale %d and columns %d must not be negative", opt.Scale, opt.Columns)
 	}
 	filters, err := gridFilters(a, opt, st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := len(filters)
 	selected := opt.Filters != nil
@@ -270,6 +286,7 @@ func FeatureGrid(a engine.Activation, opt GridOptions) (image.Image, error) {
 	// Maps.
 	gx := (W - gridW) / 2
 	gy := margin + titleH
+	tiles := make([]gridTile, n)
 	for i, f := range filters {
 		r, c := i/cols, i%cols
 		x := gx + c*(tw+gap)
@@ -278,6 +295,7 @@ func FeatureGrid(a engine.Activation, opt GridOptions) (image.Image, error) {
 		if opt.Normalize == PerMap {
 			mlo, mhi = st.Min[f], st.Max[f]
 		}
+		tiles[i] = gridTile{filter: f, rect: image.Rect(x, y, x+tw, y+th)}
 		frame(img, x-1, y-1, tw+2, th+2, frameColor)
 		drawMap(img, x, y, scale, a.Map(f), a.Width, a.Height, mlo, mhi)
 		lw := textWidth(labelFace, labels[i])
@@ -294,7 +312,7 @@ func FeatureGrid(a engine.Activation, opt GridOptions) (image.Image, error) {
 	drawText(img, labelFace, loText, bx, base, inkColor)
 	drawText(img, labelFace, hiText, bx+barW-textWidth(labelFace, hiText), base, inkColor)
 	drawText(img, labelFace, caption, (W-captionW)/2, base+lineH, mutedColor)
-	return img, nil
+	return img, tiles, nil
 }
 
 // gridFilters returns the filters to draw, in drawing order.

@@ -58,7 +58,7 @@ func (l *boxLegend) Plot(c draw.Canvas, _ *plot.Plot) {
 	}
 	box.Min = vg.Point{X: box.Max.X - w, Y: box.Max.Y - h}
 
-	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 235})
+	c.SetColor(color.White) // opaque: vgpdf does not do transparency
 	c.Fill(box.Path())
 	c.SetLineStyle(draw.LineStyle{Color: color.NRGBA{R: 0xbb, G: 0xbb, B: 0xbb, A: 0xff}, Width: vg.Points(0.75)})
 	c.Stroke(box.Path())

@@ -8,7 +8,9 @@ import (
 	"math"
 	"strings"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -52,7 +54,7 @@ func Render(p *plot.Plot, w, h vg.Length, format string, dpi float64) ([]byte, e
 	case "pdf":
 		c := vgpdf.New(w, h)
 		c.EmbedFonts(true)
-		p.Draw(draw.New(c))
+		p.Draw(draw.New(pdfCanvas{c}))
 		if _, err := c.WriteTo(&buf); err != nil {
 			return nil, err
 		}
@@ -80,4 +82,22 @@ func Image(p *plot.Plot, wPx, hPx int, dpi float64) (image.Image, error) {
 	c := vgimg.NewWith(vgimg.UseImage(image.NewRGBA(image.Rect(0, 0, wPx, hPx))), vgimg.UseDPI(d))
 	p.Draw(draw.New(c))
 	return c.Image(), nil
+}
+
+// pdfCanvas works around two faults of vgpdf with more than one face of a
+// font: it registers bold and italic faces under the regular style (so
+// drawing with them fails with "undefined font"), and it names every
+// embedded font file alike (so all faces would show the glyphs of the
+// first). PDF text is therefore drawn in the regular face only.
+type pdfCanvas struct {
+	*vgpdf.Canvas
+}
+
+// FillString implements vg.Canvas.
+func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	if f.Font.Weight != xfont.WeightNormal || f.Font.Style != xfont.StyleNormal {
+		f.Font.Weight, f.Font.Style = xfont.WeightNormal, xfont.StyleNormal
+		f = plot.DefaultTextHandler.Cache().Lookup(f.Font, f.Font.Size)
+	}
+	c.Canvas.FillString(f, pt, s)
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gonum.org/v1/plot/vg"
 
 	"github.com/artlens/artlens/engine"
 )
@@ -138,5 +137,4 @@ func TestWriteSamples(t *testing.T) {
 		save(s.name, img)
 	}
 	save("legend.png", Legend(0, 3.7, 300, 24))
-	_ = vg.Inch
 }
