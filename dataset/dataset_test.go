@@ -68,7 +68,7 @@ func (tr tree) write(t *testing.T, rel string, data []byte) {
 //	training_set: drawings d0-d3, engraving e0-e1 (JPEG), iconography i0-i4,
 //	  painting p0-p4 plus page.jpg (HTML), empty.jpg (empty), zcopy.png (= p0),
 //	  jpegdata.png (JPEG bytes), sculpture s0-s4 plus leak.png (= test t-s0.png)
-//	validation_set: two images per folder.
+//	validation_set: two images per folder, and engraving/zz.png (= t-e1.png).
 func makeTree(t *testing.T) tree {
 	tr := tree{root: t.TempDir(), files: make(map[string][]byte)}
 	n := 0
@@ -90,6 +90,7 @@ func makeTree(t *testing.T) tree {
 	tr.write(t, "training_set/painting/zcopy.png", tr.files["training_set/painting/p0.png"])
 	tr.write(t, "training_set/painting/jpegdata.png", next(true))
 	tr.write(t, "training_set/sculpture/leak.png", tr.files["validation_set/sculpture/t-s0.png"])
+	tr.write(t, "validation_set/engraving/zz.png", tr.files["validation_set/engraving/t-e1.png"])
 	tr.write(t, "training_set/.DS_Store", []byte("junk")) // hidden: ignored
 	return tr
 }
@@ -132,14 +133,14 @@ func TestLoadTree(t *testing.T) {
 		t.Errorf("skipped = %v, want %v", r.Skipped, wantSkipped)
 	}
 	// 21 training and 10 test images, plus page.jpg, empty.jpg, zcopy.png,
-	// jpegdata.png and leak.png.
+	// jpegdata.png, leak.png and zz.png.
 	checks := []struct {
 		name      string
 		got, want int
 	}{
-		{"files", r.Files, 21 + 10 + 5},
-		{"images", r.Images, 21 + 10 + 3},
-		{"duplicates", r.Duplicates, 2},
+		{"files", r.Files, 21 + 10 + 6},
+		{"images", r.Images, 21 + 10 + 4},
+		{"duplicates", r.Duplicates, 3},
 		{"leaked", r.Leaked, 1},
 		{"conflicts", r.Conflicts, 0},
 		{"train", d.Train.Len(), 4 + 3 + 4 + 3},
@@ -209,7 +210,7 @@ func TestLoadTree(t *testing.T) {
 			t.Errorf("%s: paths not sorted", s.name)
 		}
 	}
-	for _, p := range []string{"training_set/sculpture/leak.png", "training_set/painting/zcopy.png"} {
+	for _, p := range []string{"training_set/sculpture/leak.png", "training_set/painting/zcopy.png", "validation_set/engraving/zz.png"} {
 		if _, kept := seen[sha256.Sum256(tr.files[p])]; !kept {
 			t.Errorf("content of %s was lost", p)
 		}

@@ -64,7 +64,9 @@ func TestRealData(t *testing.T) {
 	if again.Fingerprint != d.Fingerprint {
 		t.Errorf("fingerprint changed: %s, then %s", d.Fingerprint, again.Fingerprint)
 	}
-	if cached > time.Second {
+	// About 0.2 s on an idle 2-core machine; the margin allows for a
+	// machine busy training.
+	if cached > 2*time.Second {
 		t.Errorf("cached load took %v, want well under a second", cached)
 	}
 	t.Logf("fingerprint %s", d.Fingerprint)

@@ -2,6 +2,7 @@ package picture
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -193,6 +194,72 @@ func TestDecodeFormats(t *testing.T) {
 					break
 				}
 			}
+		}
+	}
+}
+
+func TestDecodeSmallFiles(t *testing.T) {
+	// Go has no WebP encoder: these are the tiny 1x1 WebP files that
+	// browsers' feature tests use.
+	tests := []struct {
+		name   string
+		base64 string
+		rgb    [3]uint8 // after ToInput
+	}{
+		{"lossless webp, transparent", "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==", [3]uint8{255, 255, 255}},
+		{"lossy webp", "UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA", [3]uint8{128, 128, 128}},
+		{"lossy webp with alpha", "UklGRkoAAABXRUJQVlA4WAoAAAAQAAAAAAAAAAAAQUxQSAwAAAARBxAR/Q9ERP8DAABWUDggGAAAABQBAJ0BKgEAAQAAAP4AAA3AAP7mtQAAAA==", [3]uint8{255, 255, 255}},
+	}
+	for _, test := range tests {
+		data, err := base64.StdEncoding.DecodeString(test.base64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, format, err := Decode(data)
+		if err != nil {
+			t.Errorf("%s: %v", test.name, err)
+			continue
+		}
+		if format != "webp" || img.Bounds().Dx() != 1 || img.Bounds().Dy() != 1 {
+			t.Errorf("%s: format %q bounds %v", test.name, format, img.Bounds())
+		}
+		in := ToInput(img, 2)
+		for i, v := range in {
+			if !near(v, test.rgb[i/4], 0) {
+				t.Errorf("%s: value %d = %v, want %d/255", test.name, i, v, test.rgb[i/4])
+				break
+			}
+		}
+	}
+}
+
+func TestDecodeCMYKJPEG(t *testing.T) {
+	// Go's encoder cannot write CMYK JPEGs; the standard library's test
+	// data has one (an Adobe CMYK JPEG and the same picture as PNG).
+	dir := filepath.Join(runtime.GOROOT(), "src", "image", "testdata")
+	data, err := os.ReadFile(filepath.Join(dir, "video-001.cmyk.jpeg"))
+	if err != nil {
+		t.Skip("no CMYK JPEG in GOROOT:", err)
+	}
+	ref, err := os.ReadFile(filepath.Join(dir, "video-001.cmyk.png"))
+	if err != nil {
+		t.Skip("no reference PNG in GOROOT:", err)
+	}
+	img, format, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := img.(*image.CMYK); !ok || format != "jpeg" {
+		t.Errorf("decoded %T, format %q; want *image.CMYK, jpeg", img, format)
+	}
+	want, _, err := Decode(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, exp := ToInput(img, 32), ToInput(want, 32)
+	for i := range got {
+		if d := got[i] - exp[i]; d > 0.02 || d < -0.02 {
+			t.Fatalf("value %d = %v, want %v (from the reference PNG)", i, got[i], exp[i])
 		}
 	}
 }
