@@ -1,0 +1,342 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
+)
+
+func init() {
+	register("maps", "write the conv layers' feature maps of images as PNG figures", runMaps)
+}
+
+// mapsOptions are the parsed options of the maps command.
+type mapsOptions struct {
+	layers  []int // 1-based conv layer numbers
+	filters []int // nil: all
+	grid    plots.GridOptions
+	out     string
+}
+
+func runMaps(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 0,5,7] [--normalize map|layer] [--order index|activation] [--model FILE]", stderr)
+	out := fs.String("out", "", "`folder` to write the figures to (created if missing); required")
+	layers := fs.String("layers", "1-5", "conv `layers` to draw, 1 to 5: a list such as 1,3,4 or a range such as 2-4")
+	filters := fs.String("filters", "", "draw only these `filters` (0-based, e.g. 0,5,7 or 0-7), each enlarged (default: all)")
+	normalize := fs.String("normalize", "map", "colour `scale`: map (each map from its own min to max) or layer (one scale for the layer)")
+	order := fs.String("order", "index", "filter `order`: index, or activation (most active first, by mean activation)")
+	scale := fs.Int("scale", 0, "enlarge each map `n` times, nearest neighbour (default: about 128 pixels, 256 with --filters)")
+	columns := fs.Int("columns", 0, "`number` of maps per row (default: chosen from the number of maps)")
+	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	opt, err := mapsParse(*out, *layers, *filters, *normalize, *order, *scale, *columns, fs.NArg())
+	if err != nil {
+		fmt.Fprintf(stderr, "artlens maps: %v\n", err)
+		return 2
+	}
+
+	files, err := mapsInputs(fs.Args(), stderr)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if len(files) == 0 {
+		return fail(stderr, "no image files to draw")
+	}
+	if err := os.MkdirAll(opt.out, 0o755); err != nil {
+		return fail(stderr, "cannot create the output folder: %v", err)
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+
+	names := outputNames(files)
+	bar := newProgressBar(stderr, "maps", len(files))
+	failed, written := 0, 0
+	for i, f := range files {
+		n, err := mapsFile(m, f, names[i], opt)
+		written += n
+		if err != nil {
+			failed++
+			if !bar.last.IsZero() && i+1 < len(files) {
+				fmt.Fprintln(stderr)
+			}
+			fmt.Fprintf(stderr, "artlens: %s: %s\n", f, reason(f, err))
+		}
+		bar.update(i + 1)
+	}
+	fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// mapsParse checks the maps command's options; an error is a one-line
+// reason for exit code 2.
+func mapsParse(out, layers, filters, normalize, order string, scale, columns, nargs int) (mapsOptions, error) {
+	var opt mapsOptions
+	if out == "" {
+		return opt, errors.New("--out DIR is required: the folder to write the figures to")
+	}
+	if nargs == 0 {
+		return opt, errors.New("give at least one image or folder (see 'artlens maps --help')")
+	}
+	opt.out = out
+	var err error
+	opt.layers, err = parseIntList(layers)
+	if err != nil {
+		return opt, fmt.Errorf("--layers: %v", err)
+	}
+	for _, l := range opt.layers {
+		if l < 1 || l > len(engine.ConvFilters) {
+			return opt, fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(engine.ConvFilters))
+		}
+	}
+	if filters != "" {
+		opt.filters, err = parseIntList(filters)
+		if err != nil {
+			return opt, fmt.Errorf("--filters: %v", err)
+		}
+		for _, f := range opt.filters {
+			if f < 0 {
+				return opt, fmt.Errorf("--filters: filter numbers start at 0, got %d", f)
+			}
+			for _, l := range opt.layers {
+				if n := engine.ConvFilters[l-1]; f >= n {
+					return opt, fmt.Errorf("--filters: conv layer %d has %d filters (0 to %d), so there is no filter %d", l, n, n-1, f)
+				}
+			}
+		}
+	}
+	switch normalize {
+	case "map":
+		opt.grid.Normalize = plots.PerMap
+	case "layer":
+		opt.grid.Normalize = plots.PerLayer
+	default:
+		return opt, fmt.Errorf("--normalize must be map or layer, not %q", normalize)
+	}
+	switch order {
+	case "index":
+		opt.grid.Order = plots.ByIndex
+	case "activation":
+		opt.grid.Order = plots.ByActivation
+	default:
+		return opt, fmt.Errorf("--order must be index or activation, not %q", order)
+	}
+	if scale < 0 || scale > 64 {
+		return opt, fmt.Errorf("--scale must be 0 (automatic) to 64, not %d", scale)
+	}
+	if columns < 0 {
+		return opt, fmt.Errorf("--columns must not be negative, got %d", columns)
+	}
+	opt.grid.Scale, opt.grid.Columns = scale, columns
+	return opt, nil
+}
+
+// parseIntList parses "1,3,4", "2-4" or a mix ("0-3,7") into numbers in
+// the order given, without repeats.
+func parseIntList(s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	add := func(v int) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			return nil, fmt.Errorf("empty item in %q", s)
+		}
+		lo, hi, isRange := strings.Cut(part[1:], "-") // part[1:]: allow a leading minus
+		if isRange {
+			lo = part[:1] + lo
+		} else {
+			lo = part
+		}
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", part)
+		}
+		if !isRange {
+			add(a)
+			continue
+		}
+		b, err := strconv.Atoi(hi)
+		if err != nil || b < a {
+			return nil, fmt.Errorf("%q is not a range such as 2-4", part)
+		}
+		if b-a > 1000 {
+			return nil, fmt.Errorf("range %q is too long", part)
+		}
+		for v := a; v <= b; v++ {
+			add(v)
+		}
+	}
+	return out, nil
+}
+
+// mapsInputs expands folders to the image files directly inside them,
+// telling on stderr which files it skips as not images. Files named on the
+// command line are kept as given, so that a bad one is reported.
+func mapsInputs(args []string, stderr io.Writer) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil || !info.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		inside, err := expandInputs([]string{a})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range inside {
+			if !looksLikeImage(f) {
+				fmt.Fprintf(stderr, "artlens: skipping %s: not an image file\n", f)
+				continue
+			}
+			files = append(files, f)
+		}
+	}
+	return files, nil
+}
+
+// looksLikeImage reports whether the file at path starts like an image
+// that package picture decodes (sniffing the content, not the name).
+func looksLikeImage(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return true // let the command report why it cannot be read
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "BM", "II*\x00", "MM\x00*"} {
+		if strings.HasPrefix(string(head), magic) {
+			return true
+		}
+	}
+	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
+}
+
+// outputNames gives each input the base of its figures' file names: its
+// file name without extension, with "-2", "-3"... added when two inputs
+// would otherwise share one.
+func outputNames(files []string) []string {
+	names := make([]string, len(files))
+	used := map[string]bool{}
+	for i, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		name := base
+		for k := 2; used[strings.ToLower(name)]; k++ {
+			name = fmt.Sprintf("%s-%d", base, k)
+		}
+		used[strings.ToLower(name)] = true
+		names[i] = name
+	}
+	return names
+}
+
+// mapsFile draws the chosen layers of one image into opt.out as
+// <name>_conv<N>.png and reports how many figures it wrote.
+func mapsFile(m *engine.Model, path, name string, opt mapsOptions) (int, error) {
+	img, _, err := picture.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	p, err := m.Predict(picture.ToInput(img, engine.InputSize))
+	if err != nil {
+		return 0, err
+	}
+	class, prob := "", float32(0)
+	if p.Class >= 0 && p.Class < len(m.Meta.Classes) && p.Class < len(p.Probabilities) {
+		class, prob = m.Meta.Classes[p.Class], p.Probabilities[p.Class]
+	}
+	written := 0
+	for _, l := range opt.layers {
+		if l > len(p.Activations) {
+			return written, fmt.Errorf("the model gave no activation for conv layer %d", l)
+		}
+		a := p.Activations[l-1]
+		g := opt.grid
+		g.Filters = opt.filters
+		shown := a.Channels
+		if g.Filters != nil {
+			shown = len(g.Filters)
+		}
+		g.Title = plots.GridTitle(filepath.Base(path), a, shown, class, prob)
+		fig, err := plots.FeatureGrid(a, g)
+		if err != nil {
+			return written, err
+		}
+		if err := writePNG(filepath.Join(opt.out, fmt.Sprintf("%s_conv%d.png", name, l)), fig); err != nil {
+			return written, err
+		}
+		written++
+	}
+	return written, nil
+}
+
+// writePNG encodes img as PNG into the file at path, replacing it.
+func writePNG(path string, img image.Image) error {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	return writeOutput(path, buf.Bytes())
+}
+
+// writeOutput writes data to the file at path through a temporary file in
+// the same folder, so that a failed write leaves no half-written figure.
+func writeOutput(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+// reason is err's message without the file name that package picture puts
+// in front, since the caller prints the path itself.
+func reason(path string, err error) string {
+	return strings.TrimPrefix(err.Error(), filepath.Base(path)+": ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
