@@ -23,7 +23,8 @@ import (
 // top row, each cell coloured from white to dark blue by its value and
 // labelled with it in black or white, whichever reads better. With percent
 // the values are percent of all evaluated images, written as in the study's
-// Figure 3: one decimal below 10% ("1.6%"), whole percent above ("19%");
+// Figure 3: one decimal below 10% ("1.6%"), whole percent above ("19%"),
+// "0%" for none and "<0.1%" for a few;
 // otherwise they are image counts. The title gives the accuracy.
 // e.Confusion must be square with one row per class of e.Classes (at least
 // one); counts must not be negative.
@@ -72,6 +73,8 @@ func Confusion(e engine.Evaluation, percent bool) (*plot.Plot, error) {
 	colors := pal.Colors()
 	ps := float64(len(colors)-1) / (hm.Max - hm.Min)
 
+	cellColor := func(c, r int) color.Color { return colors[int((g.Z(c, r)-hm.Min)*ps+0.5)] }
+
 	labels := &plotter.Labels{}
 	for r := 0; r < n; r++ {
 		for c := 0; c < n; c++ {
@@ -79,8 +82,11 @@ func Confusion(e engine.Evaluation, percent bool) (*plot.Plot, error) {
 			s := strconv.Itoa(int(v))
 			if percent {
 				s = formatPercent(v)
+				if v > 0 && s == "0.0%" {
+					s = "<0.1%"
+				}
 			}
-			bg := colors[int((v-hm.Min)*ps+0.5)]
+			bg := cellColor(c, r)
 			labels.XYs = append(labels.XYs, plotter.XY{X: float64(c), Y: float64(r)})
 			labels.Labels = append(labels.Labels, s)
 			labels.TextStyle = append(labels.TextStyle, text.Style{
@@ -98,7 +104,7 @@ func Confusion(e engine.Evaluation, percent bool) (*plot.Plot, error) {
 		title = fmt.Sprintf("Confusion matrix: accuracy %.1f%% on %d images", 100*accuracy(e, sum), total)
 	}
 	p := newPlot(title)
-	p.Add(hm, labels)
+	p.Add(underlay{n: n, color: cellColor}, hm, labels)
 	p.NominalX(e.Classes...)
 	rev := make([]string, n)
 	for i, c := range e.Classes {
@@ -129,8 +135,12 @@ func accuracy(e engine.Evaluation, sum int) float64 {
 }
 
 // formatPercent writes v percent as the study's Figure 3 does: one decimal
-// below 10% ("1.6%", "3.0%"), whole numbers from 10% up ("19%").
+// below 10% ("1.6%", "3.0%"), whole numbers from 10% up ("19%"), and 0 as
+// "0%".
 func formatPercent(v float64) string {
+	if v == 0 {
+		return "0%"
+	}
 	if math.Round(v*10)/10 < 10 {
 		return strconv.FormatFloat(v, 'f', 1, 64) + "%"
 	}
@@ -178,3 +188,31 @@ func (g confusionGrid) Dims() (c, r int)   { return g.n, g.n }
 func (g confusionGrid) Z(c, r int) float64 { return g.vals[g.n-1-r][c] }
 func (g confusionGrid) X(c int) float64    { return float64(c) }
 func (g confusionGrid) Y(r int) float64    { return float64(r) }
+
+// underlay paints each cell of an n×n grid slightly larger than the heat
+// map will (within the grid's outline), so that the anti-aliased edges
+// between the heat map's cells show their neighbours' colours rather than
+// thin white seams.
+type underlay struct {
+	n     int
+	color func(c, r int) color.Color
+}
+
+// Plot implements plot.Plotter.
+func (u underlay) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	bleed := vg.Points(1)
+	lo, hi := -0.5, float64(u.n)-0.5
+	for r := 0; r < u.n; r++ {
+		for col := 0; col < u.n; col++ {
+			x0, x1 := trX(float64(col)-0.5), trX(float64(col)+0.5)
+			y0, y1 := trY(float64(r)-0.5), trY(float64(r)+0.5)
+			rect := vg.Rectangle{
+				Min: vg.Point{X: max(x0-bleed, trX(lo)), Y: max(y0-bleed, trY(lo))},
+				Max: vg.Point{X: min(x1+bleed, trX(hi)), Y: min(y1+bleed, trY(hi))},
+			}
+			c.SetColor(u.color(col, r))
+			c.Fill(rect.Path())
+		}
+	}
+}

@@ -47,14 +47,14 @@ func Render(p *plot.Plot, w, h vg.Length, format string, dpi float64) ([]byte, e
 		}
 	case "svg":
 		c := vgsvg.New(w, h)
-		p.Draw(draw.New(c))
+		drawPlot(p, c)
 		if _, err := c.WriteTo(&buf); err != nil {
 			return nil, err
 		}
 	case "pdf":
 		c := vgpdf.New(w, h)
 		c.EmbedFonts(true)
-		p.Draw(draw.New(pdfCanvas{c}))
+		drawPlot(p, pdfCanvas{c})
 		if _, err := c.WriteTo(&buf); err != nil {
 			return nil, err
 		}
@@ -80,8 +80,19 @@ func Image(p *plot.Plot, wPx, hPx int, dpi float64) (image.Image, error) {
 	}
 	d := max(1, int(math.Round(dpi)))
 	c := vgimg.NewWith(vgimg.UseImage(image.NewRGBA(image.Rect(0, 0, wPx, hPx))), vgimg.UseDPI(d))
-	p.Draw(draw.New(c))
+	drawPlot(p, c)
 	return c.Image(), nil
+}
+
+// margin is the blank border around every chart.
+const margin = vg.Length(8) // points
+
+// drawPlot draws p on c, leaving a margin all round.
+func drawPlot(p *plot.Plot, c vg.CanvasSizer) {
+	dc := draw.New(c)
+	w, h := c.Size()
+	m := min(margin, w/20, h/20)
+	p.Draw(draw.Crop(dc, m, -m, m, -m))
 }
 
 // pdfCanvas works around two faults of vgpdf with more than one face of a
