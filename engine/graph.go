@@ -142,6 +142,19 @@ func (n *network) run(input []float32, labels []float32, masks [][]float32) erro
 		}
 	}
 	n.vm.Reset()
+	if n.labels != nil {
+		// gorgonia adds each run's gradients to the previous ones (Reset
+		// does not clear them), so a training step starts from zero.
+		for _, p := range n.params {
+			g, err := p.Grad()
+			if err != nil {
+				return err
+			}
+			if d, ok := g.(*tensor.Dense); ok {
+				d.Zero()
+			}
+		}
+	}
 	return n.vm.RunAll()
 }
 
