@@ -12,5 +12,7 @@
 //
 // Nothing in this package keeps state between calls except read-only tables
 // built once (the colour map and the fonts), so its functions may be called
-// from several goroutines at once.
+// from several goroutines at once, as long as one *plot.Plot is not drawn
+// (Render, Image) by two of them at the same time: drawing a gonum plot
+// updates its axes.
 package plots

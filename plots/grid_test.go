@@ -292,3 +292,26 @@ func TestFeatureGridTitleWidensImage(t *testing.T) {
 		t.Errorf("a long title did not widen the figure: %v vs %v", wide.Bounds(), narrow.Bounds())
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	a := sampleActivation(2, 16, 16)
+	done := make(chan error, 8)
+	for i := 0; i < 4; i++ {
+		go func() {
+			_, err := FeatureGrid(a, GridOptions{Normalize: Normalization(i % 2)})
+			done <- err
+		}()
+		go func() {
+			p, err := Confusion(sampleEvaluation(), i%2 == 0)
+			if err == nil {
+				_, err = Image(p, 300, 260, 96)
+			}
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
