@@ -71,7 +71,7 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 		written += n
 		if err != nil {
 			failed++
-			if !bar.last.IsZero() && i+1 < len(files) {
+			if !bar.last.IsZero() {
 				fmt.Fprintln(stderr)
 			}
 			fmt.Fprintf(stderr, "artlens: %s: %s\n", f, reason(f, err))

@@ -251,7 +251,7 @@ func featureGrid(a engine.Activation, opt GridOptions) (*image.NRGBA, []gridTile
 	}
 	titlePx := clampF(math.Max(float64(gridW)/40, labelPx*1.3), 20, 40)
 	titleFace := sansFace(titlePx, true)
-	for textWidth(titleFace, title) > gridW && titlePx > 16 {
+	for textWidth(titleFace, title) > gridW && titlePx > math.Max(16, labelPx) {
 		titlePx--
 		titleFace = sansFace(titlePx, true)
 	}
