@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+
+	"github.com/artlens/artlens/plots"
+)
+
+// chartDebounce is how long a chart waits after a resize before drawing
+// itself again at the new size.
+const chartDebounce = 120 * time.Millisecond
+
+// Size of the PNG files the Save PNG… buttons write, in pixels, and their
+// resolution.
+const (
+	savePxW, savePxH = 1600, 1000
+	saveDPI          = 160
+)
+
+// chart shows a gonum plot drawn at exactly the pixel size it has on the
+// screen, so its text and lines stay sharp at any window size and zoom.
+// After each resize it draws itself again, debounced and off the UI
+// goroutine; until then the previous drawing is stretched.
+type chart struct {
+	widget.BaseWidget
+	s *shell
+	// build builds the plot; it is called off the UI goroutine. nil shows
+	// msg instead.
+	build  func() (*plot.Plot, error)
+	aspect float32 // width/height of the drawing; 0 fills the widget
+
+	img *canvas.Image
+	msg *widget.Label
+
+	gen     int
+	timer   *time.Timer
+	pending bool // a drawing is scheduled or running (counted in s.busy)
+	want    drawSpec
+	drawn   drawSpec
+	dirty   bool
+}
+
+// drawSpec is the pixel size and resolution of a drawing.
+type drawSpec struct {
+	px  image.Point
+	dpi float64
+}
+
+func newChart(s *shell, aspect float32) *chart {
+	c := &chart{s: s, aspect: aspect, img: canvas.NewImageFromImage(nil), msg: widget.NewLabel("")}
+	c.img.FillMode = canvas.ImageFillStretch
+	c.msg.Wrapping = fyne.TextWrapWord
+	c.msg.Alignment = fyne.TextAlignCenter
+	c.msg.Hide()
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// setPlot sets the function that builds the plot and draws it again.
+func (c *chart) setPlot(build func() (*plot.Plot, error)) {
+	c.build = build
+	if build == nil {
+		c.img.Image = nil
+		c.img.Refresh()
+		return
+	}
+	c.invalidate()
+}
+
+// invalidate draws the chart again at its current size (after a change of
+// data, zoom or theme).
+func (c *chart) invalidate() {
+	c.dirty = true
+	c.schedule(c.area(c.Size()))
+}
+
+// area is the part of a widget of size that the drawing covers.
+func (c *chart) area(size fyne.Size) fyne.Size {
+	if c.aspect <= 0 || size.Height <= 0 {
+		return size
+	}
+	if size.Width/size.Height > c.aspect {
+		return fyne.NewSize(size.Height*c.aspect, size.Height)
+	}
+	return fyne.NewSize(size.Width, size.Width/c.aspect)
+}
+
+func (c *chart) schedule(size fyne.Size) {
+	if c.build == nil || size.Width < 20 || size.Height < 20 {
+		return
+	}
+	sc := c.s.pixelScale()
+	spec := drawSpec{px: image.Pt(int(size.Width*sc+0.5), int(size.Height*sc+0.5)), dpi: float64(96 * sc * c.s.zoom)}
+	if !c.dirty && (spec == c.drawn || c.pending && spec == c.want) {
+		return
+	}
+	c.dirty = false
+	c.want = spec
+	c.gen++
+	gen := c.gen
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	if !c.pending {
+		c.pending = true
+		c.s.busy.Add(1)
+	}
+	build := c.build
+	c.timer = time.AfterFunc(chartDebounce, func() {
+		var img image.Image
+		p, err := build()
+		if err == nil {
+			img, err = plots.Image(p, spec.px.X, spec.px.Y, spec.dpi)
+		}
+		c.s.do(func() {
+			if gen != c.gen {
+				return // a newer drawing is on its way
+			}
+			c.pending = false
+			c.s.busy.Add(-1)
+			c.drawn = spec
+			if err != nil {
+				c.img.Hide()
+				c.msg.SetText("The chart cannot be drawn: " + err.Error())
+				c.msg.Show()
+				return
+			}
+			c.msg.Hide()
+			c.img.Image = img
+			c.img.Show()
+			c.img.Refresh()
+		})
+	})
+}
+
+func (c *chart) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{c} }
+
+type chartRenderer struct{ c *chart }
+
+func (r *chartRenderer) Layout(size fyne.Size) {
+	a := r.c.area(size)
+	r.c.img.Resize(a)
+	r.c.img.Move(fyne.NewPos((size.Width-a.Width)/2, (size.Height-a.Height)/2))
+	m := r.c.msg.MinSize()
+	r.c.msg.Resize(fyne.NewSize(size.Width, m.Height))
+	r.c.msg.Move(fyne.NewPos(0, (size.Height-m.Height)/2))
+	r.c.schedule(a)
+}
+
+func (r *chartRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(240*r.c.s.zoom, 180*r.c.s.zoom)
+}
+
+func (r *chartRenderer) Refresh() {
+	r.c.img.Refresh()
+	r.c.msg.Refresh()
+}
+
+func (r *chartRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.c.img, r.c.msg}
+}
+
+func (r *chartRenderer) Destroy() {}
+
+// chartPanel puts a chart over a "Save PNG…" button that writes it to a
+// file named like fileName by default.
+func chartPanel(s *shell, c *chart, fileName string, w, h int) (fyne.CanvasObject, *widget.Button) {
+	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { saveChart(s, c.build, fileName, w, h) })
+	return container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), save), nil, nil, c), save
+}
+
+// saveChart asks for a file name and writes the plot as a PNG of w×h
+// pixels there.
+func saveChart(s *shell, build func() (*plot.Plot, error), fileName string, w, h int) {
+	if build == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.showError("Could not save the chart", err.Error())
+			return
+		}
+		if wc == nil {
+			return
+		}
+		s.lastDir = parentPath(wc.URI())
+		s.busy.Add(1)
+		go func() {
+			err := writeChart(wc, build, w, h)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			s.do(func() {
+				defer s.busy.Add(-1)
+				if err != nil {
+					s.showError("Could not save the chart", err.Error())
+					return
+				}
+				s.notice.show(noticeInfo, "Saved the chart as "+wc.URI().Path()+".")
+			})
+		}()
+	}, s.win)
+	d.SetFileName(fileName)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
+	s.atLastDir(d)
+	d.Resize(s.dialogSize())
+	d.Show()
+}
+
+func writeChart(wc fyne.URIWriteCloser, build func() (*plot.Plot, error), w, h int) error {
+	p, err := build()
+	if err != nil {
+		return err
+	}
+	img, err := plots.Image(p, w, h, saveDPI)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(wc, img); err != nil {
+		return fmt.Errorf("writing %s: %w", wc.URI().Name(), err)
+	}
+	return nil
+}
+
+// parentPath is the folder of a file URI ("" for other URIs).
+func parentPath(u fyne.URI) string {
+	if p, err := storage.Parent(u); err == nil && p.Scheme() == "file" {
+		return p.Path()
+	}
+	return ""
+}

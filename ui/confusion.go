@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/plots"
+)
+
+// Choices of the confusion view.
+const (
+	showPercent = "percent of all test images"
+	showCounts  = "image counts"
+)
+
+// newConfusionView shows the confusion matrix of the model's test
+// evaluation as a heat map (the study's Figure 3), in percent or counts.
+func newConfusionView(s *shell) fyne.CanvasObject {
+	c := newChart(s, 1.2)
+	panel, _ := chartPanel(s, c, "confusion.png", 1200, 1000)
+	mode := widget.NewRadioGroup([]string{showPercent, showCounts}, nil)
+	mode.Horizontal = true
+	mode.Required = true
+	mode.Selected = showPercent
+	explain := widget.NewLabel("Rows are the true class of the test images, columns the network's answer; " +
+		"the diagonal holds the right answers.")
+	explain.Wrapping = fyne.TextWrapWord
+	explain.Importance = widget.LowImportance
+	missing := widget.NewLabel("")
+	missing.Alignment = fyne.TextAlignCenter
+	update := func() {
+		m := s.model
+		if m == nil || m.Meta.Test == nil {
+			c.setPlot(nil)
+			panel.Hide()
+			if m == nil {
+				missing.SetText("No model is loaded.")
+			} else {
+				missing.SetText("The file of the " + s.modelName + " holds no test evaluation.")
+			}
+			missing.Show()
+			return
+		}
+		ev := *m.Meta.Test
+		percent := mode.Selected != showCounts
+		c.setPlot(func() (*plot.Plot, error) { return plots.Confusion(ev, percent) })
+		panel.Show()
+		missing.Hide()
+	}
+	mode.OnChanged = func(string) { update() }
+	update()
+	s.onModel = append(s.onModel, update)
+	s.onStyle = append(s.onStyle, c.invalidate)
+	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode), explain)
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(panel, container.NewCenter(missing)))
+}
+
+// testImages is the number of test images of each true class.
+func testImages(e engine.Evaluation) []int {
+	out := make([]int, len(e.Confusion))
+	for i, row := range e.Confusion {
+		for _, v := range row {
+			out[i] += v
+		}
+	}
+	return out
+}
+
+// percentText writes a fraction in [0,1] as a percentage with one decimal.
+func percentText(v float64) string {
+	return fmt.Sprintf("%.1f %%", 100*v)
+}

@@ -1,0 +1,587 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// keepFull is how many recently viewed images keep their preview and
+// feature maps in memory; older ones keep their thumbnail, input and class
+// probabilities, and are read and run again when selected.
+const keepFull = 8
+
+// exploreView is the main view: the list of opened images on the left, and
+// for the selected one the picture as given, the picture as the network
+// sees it, the class probabilities and the feature maps.
+type exploreView struct {
+	s       *shell
+	content fyne.CanvasObject
+
+	entries []*entry
+	current *entry
+	recent  []*entry // most recently viewed first, at most keepFull
+	// selGen counts selections: a result for an older selection is
+	// dropped (the latest wins).
+	selGen int
+	// modelGen counts model changes, for the background re-runs.
+	modelGen atomic.Int64
+
+	list  *widget.List
+	count *widget.Label
+
+	activity   *fyne.Container
+	actLabel   *widget.Label
+	activities []activity
+	actSeq     int
+
+	stack   *fyne.Container // the empty state or the detail
+	empty   fyne.CanvasObject
+	scroll  *container.Scroll
+	title   *widget.Label
+	picture *canvas.Image
+	picCap  *widget.Label
+	seen    *canvas.Image
+	seenCap *widget.Label
+	answer  *widget.Label
+	sure    *widget.Label
+	bars    *fyne.Container
+	picBox  *sizedBox
+	seenBox *sizedBox
+	ansBox  *sizedBox
+	maps    *featureMaps
+}
+
+type activity struct {
+	id   int
+	text string
+}
+
+func newExploreView(s *shell) *exploreView {
+	x := &exploreView{s: s}
+	x.count = widget.NewLabel("")
+	x.count.Importance = widget.LowImportance
+	x.list = widget.NewList(func() int { return len(x.entries) }, x.newRow, x.updateRow)
+	x.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(x.entries) && x.entries[id] != x.current {
+			x.show(x.entries[id])
+		}
+	}
+	openImage := widget.NewButtonWithIcon("Open image…", theme.FileImageIcon(), s.openImageDialog)
+	openFolder := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), s.openFolderDialog)
+	left := container.NewBorder(container.NewVBox(openImage, openFolder, x.count), nil, nil, nil, x.list)
+
+	x.actLabel = widget.NewLabel("")
+	bar := widget.NewProgressBarInfinite()
+	x.activity = container.NewBorder(nil, nil, x.actLabel, nil, bar)
+	x.activity.Hide()
+
+	x.empty = x.newEmptyState()
+	x.newDetail()
+	x.stack = container.NewStack(x.empty, x.scroll)
+	x.scroll.Hide()
+
+	split := container.NewHSplit(left, container.NewBorder(x.activity, nil, nil, nil, x.stack))
+	split.Offset = 0.2
+	x.content = split
+	x.updateCount()
+
+	s.onModel = append(s.onModel, x.modelChanged)
+	s.onStyle = append(s.onStyle, x.styleChanged)
+	return x
+}
+
+func (x *exploreView) newEmptyState() fyne.CanvasObject {
+	icon := widget.NewIcon(theme.MediaPhotoIcon())
+	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), icon))
+	title := widget.NewLabelWithStyle("Drop art images or a folder of images here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	sub := widget.NewLabelWithStyle("or open them with the buttons on the left, or File › Open image…", fyne.TextAlignCenter, fyne.TextStyle{})
+	sub.Importance = widget.LowImportance
+	return container.NewCenter(container.NewVBox(iconBox, title, sub))
+}
+
+func (x *exploreView) newDetail() {
+	x.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	x.title.SizeName = theme.SizeNameSubHeadingText
+	x.title.Truncation = fyne.TextTruncateEllipsis
+
+	x.picture = canvas.NewImageFromImage(nil)
+	x.picture.FillMode = canvas.ImageFillContain
+	x.picCap = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	x.picCap.Wrapping = fyne.TextWrapWord
+	x.seen = canvas.NewImageFromImage(nil)
+	x.seen.FillMode = canvas.ImageFillContain
+	x.seen.ScaleMode = canvas.ImageScalePixels
+	x.seenCap = widget.NewLabelWithStyle("What the network sees: 64 × 64 pixels", fyne.TextAlignCenter, fyne.TextStyle{})
+	x.seenCap.Wrapping = fyne.TextWrapWord
+
+	caption := widget.NewLabel("The network's answer")
+	caption.Importance = widget.LowImportance
+	x.answer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	x.answer.SizeName = theme.SizeNameHeadingText
+	x.answer.Importance = widget.HighImportance
+	x.sure = widget.NewLabel("")
+	x.bars = container.New(layout.NewFormLayout())
+
+	x.picBox = newSizedBox(container.NewBorder(nil, x.picCap, nil, nil, x.picture))
+	x.seenBox = newSizedBox(container.NewBorder(nil, x.seenCap, nil, nil, x.seen))
+	x.ansBox = newSizedBox(container.NewVBox(caption, x.answer, x.sure, x.bars))
+
+	x.maps = newFeatureMaps(x)
+	top := container.New(&flowLayout{onResize: x.relayout}, x.picBox, x.seenBox, x.ansBox)
+	body := container.NewVBox(x.title, top, widget.NewSeparator(), x.maps.content)
+	x.scroll = container.NewVScroll(container.NewPadded(body))
+	x.applySizes()
+}
+
+// relayout lets the scroll container take a new content height (see
+// flowLayout).
+func (x *exploreView) relayout() {
+	x.s.later(func() { x.scroll.Refresh() })
+}
+
+// applySizes sets the sizes of the pictures for the current zoom.
+func (x *exploreView) applySizes() {
+	z := x.s.zoom
+	x.picture.SetMinSize(fyne.NewSquareSize(256 * z))
+	x.seen.SetMinSize(fyne.NewSquareSize(192 * z))
+	x.picBox.width = 256 * z
+	x.seenBox.width = 224 * z
+	x.ansBox.width = 360 * z
+}
+
+func (x *exploreView) newRow() fyne.CanvasObject {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(48))
+	label := widget.NewLabel("name\nclass")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, img, nil, label)
+}
+
+func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(x.entries) {
+		return
+	}
+	e := x.entries[id]
+	for _, c := range o.(*fyne.Container).Objects {
+		switch c := c.(type) {
+		case *canvas.Image:
+			if c.Image != e.thumb {
+				c.Image = e.thumb
+				c.Refresh()
+			}
+			c.SetMinSize(fyne.NewSquareSize(48 * x.s.zoom))
+		case *widget.Label:
+			c.SetText(e.name + "\n" + x.classLine(e))
+		}
+	}
+}
+
+// classLine is the list's second line for e: its class and probability.
+func (x *exploreView) classLine(e *entry) string {
+	if x.s.model == nil {
+		return fmt.Sprintf("%d × %d px", e.size.X, e.size.Y)
+	}
+	p := e.answer(x.s.model)
+	if p == nil {
+		return "…"
+	}
+	return fmt.Sprintf("%s · %.0f %%", className(x.s.model, p.Class), 100*p.Probabilities[p.Class])
+}
+
+func className(m *engine.Model, i int) string {
+	if i >= 0 && i < len(m.Meta.Classes) {
+		return m.Meta.Classes[i]
+	}
+	return fmt.Sprintf("class %d", i+1)
+}
+
+func (x *exploreView) updateCount() {
+	switch len(x.entries) {
+	case 0:
+		x.count.SetText("No images yet")
+	case 1:
+		x.count.SetText("1 image")
+	default:
+		x.count.SetText(fmt.Sprintf("%d images", len(x.entries)))
+	}
+}
+
+// startActivity shows a busy bar with text until endActivity(id).
+func (x *exploreView) startActivity(text string) int {
+	x.actSeq++
+	x.activities = append(x.activities, activity{x.actSeq, text})
+	x.showActivity()
+	return x.actSeq
+}
+
+func (x *exploreView) setActivity(id int, text string) {
+	for i := range x.activities {
+		if x.activities[i].id == id {
+			x.activities[i].text = text
+		}
+	}
+	x.showActivity()
+}
+
+func (x *exploreView) endActivity(id int) {
+	for i, a := range x.activities {
+		if a.id == id {
+			x.activities = append(x.activities[:i], x.activities[i+1:]...)
+			break
+		}
+	}
+	x.showActivity()
+}
+
+func (x *exploreView) showActivity() {
+	if len(x.activities) == 0 {
+		x.activity.Hide()
+		return
+	}
+	x.actLabel.SetText(x.activities[len(x.activities)-1].text)
+	x.activity.Show()
+}
+
+// open opens images and folders in the background. Each image is added to
+// the list as soon as it is analysed; the first one of the batch is shown
+// unless something else was selected or opened meanwhile (the latest
+// wins). What could not be opened is reported in the notice bar; what was
+// shown before stays.
+func (x *exploreView) open(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	x.selGen++
+	gen := x.selGen
+	s := x.s
+	m := s.model
+	label := filepath.Base(paths[0])
+	if len(paths) > 1 {
+		label = fmt.Sprintf("%d items", len(paths))
+	}
+	act := x.startActivity("Opening " + label + "…")
+	s.busy.Add(1)
+	go func() {
+		files, skipped := expandPaths(paths)
+		opened := 0
+		for i, f := range files {
+			if len(files) > 1 {
+				text := fmt.Sprintf("Analysing %s (%d of %d)…", filepath.Base(f), i+1, len(files))
+				s.do(func() { x.setActivity(act, text) })
+			} else {
+				text := "Analysing " + filepath.Base(f) + "…"
+				s.do(func() { x.setActivity(act, text) })
+			}
+			e, err := loadEntry(f, m)
+			if err != nil {
+				skipped = append(skipped, err.Error())
+				continue
+			}
+			first := opened == 0
+			opened++
+			s.do(func() { x.add(e, first && gen == x.selGen) })
+		}
+		s.do(func() {
+			defer s.busy.Add(-1)
+			x.endActivity(act)
+			x.report(paths, opened, skipped)
+		})
+	}()
+}
+
+// report tells in the notice bar what a batch could not open.
+func (x *exploreView) report(paths []string, opened int, skipped []string) {
+	if len(skipped) == 0 {
+		return
+	}
+	if opened == 0 && len(skipped) == 1 {
+		x.s.notice.show(noticeError, "Could not open "+skipped[0]+".")
+		return
+	}
+	var b strings.Builder
+	where := "the files"
+	if len(paths) == 1 {
+		where = "“" + filepath.Base(paths[0]) + "”"
+	}
+	fmt.Fprintf(&b, "Opened %s from %s; skipped:", countNoun(opened, "image"), where)
+	const shown = 4
+	for i, r := range skipped {
+		if i == shown {
+			fmt.Fprintf(&b, "\n• and %d more", len(skipped)-shown)
+			break
+		}
+		b.WriteString("\n• " + r)
+	}
+	kind := noticeWarning
+	if opened == 0 {
+		kind = noticeError
+	}
+	x.s.notice.show(kind, b.String())
+}
+
+// add appends an analysed entry to the list, and selects it when sel.
+func (x *exploreView) add(e *entry, sel bool) {
+	m := x.s.model
+	if e.predModel != m {
+		e.pred, e.predModel = nil, nil // analysed with a model replaced meanwhile
+	}
+	x.entries = append(x.entries, e)
+	x.touch(e)
+	x.updateCount()
+	x.list.Refresh()
+	if sel {
+		x.list.Select(len(x.entries) - 1)
+	} else if e.pred == nil && m != nil {
+		x.predictInBackground([]*entry{e})
+	}
+}
+
+// touch marks e as recently viewed; entries beyond keepFull give back their
+// preview and activations.
+func (x *exploreView) touch(e *entry) {
+	for i, r := range x.recent {
+		if r == e {
+			x.recent = append(x.recent[:i], x.recent[i+1:]...)
+			break
+		}
+	}
+	x.recent = append([]*entry{e}, x.recent...)
+	for len(x.recent) > keepFull {
+		old := x.recent[len(x.recent)-1]
+		x.recent = x.recent[:len(x.recent)-1]
+		old.preview = nil
+		if old.pred != nil {
+			old.pred = &engine.Prediction{Probabilities: old.pred.Probabilities, Class: old.pred.Class}
+		}
+	}
+}
+
+// step selects the next (dir > 0) or previous image of the list.
+func (x *exploreView) step(dir int) {
+	if len(x.entries) == 0 {
+		return
+	}
+	i := 0
+	for j, e := range x.entries {
+		if e == x.current {
+			i = j + dir
+		}
+	}
+	i = max(0, min(len(x.entries)-1, i))
+	x.list.Select(i)
+	x.list.ScrollTo(i)
+}
+
+// show displays e, reading its picture again and running the network when
+// what it holds is not enough (a model change, or memory given back).
+func (x *exploreView) show(e *entry) {
+	x.selGen++
+	gen := x.selGen
+	x.current = e
+	x.touch(e)
+	m := x.s.model
+	if e.full(m) {
+		x.display(e)
+		return
+	}
+	s := x.s
+	act := x.startActivity("Analysing " + e.name + "…")
+	s.busy.Add(1)
+	needPreview, path, input := e.preview == nil, e.path, e.input
+	go func() {
+		var preview image.Image
+		var perr, err error
+		var pred *engine.Prediction
+		if needPreview {
+			preview, perr = loadPreview(path)
+		}
+		if m != nil {
+			pred, err = m.Predict(input)
+		}
+		s.do(func() {
+			defer s.busy.Add(-1)
+			x.endActivity(act)
+			if gen != x.selGen {
+				return
+			}
+			if needPreview {
+				if perr != nil {
+					preview = e.seen
+					s.notice.show(noticeWarning, "Could not read "+perr.Error()+
+						" The picture as the network saw it when it was opened is shown instead.")
+				}
+				e.preview = preview
+			}
+			if err != nil {
+				s.notice.show(noticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
+			} else if pred != nil {
+				e.pred, e.predModel = pred, m
+			}
+			x.display(e)
+		})
+	}()
+}
+
+// display fills the detail with e (which holds its preview and, with a
+// model, its prediction) and starts drawing its feature maps.
+func (x *exploreView) display(e *entry) {
+	x.empty.Hide()
+	x.scroll.Show()
+	x.s.win.SetTitle("ArtLens — " + e.name)
+	x.title.SetText(e.name)
+	x.picture.Image = e.preview
+	x.picture.Refresh()
+	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
+	x.seen.Image = e.seen
+	x.seen.Refresh()
+	x.showAnswer(e)
+	x.list.RefreshItem(x.indexOf(e))
+	x.maps.draw(e, true)
+	x.scroll.Refresh()
+}
+
+func (x *exploreView) indexOf(e *entry) int {
+	for i, c := range x.entries {
+		if c == e {
+			return i
+		}
+	}
+	return -1
+}
+
+// showAnswer writes the predicted class and one bar per class.
+func (x *exploreView) showAnswer(e *entry) {
+	m := x.s.model
+	x.bars.RemoveAll()
+	p := e.answer(m)
+	if p == nil {
+		x.answer.SetText("—")
+		if m == nil {
+			x.sure.SetText("No model is loaded: open one with File › Open model….")
+		} else {
+			x.sure.SetText("")
+		}
+		x.bars.Refresh()
+		return
+	}
+	x.answer.SetText(className(m, p.Class))
+	x.sure.SetText(fmt.Sprintf("%.1f %% probability", 100*p.Probabilities[p.Class]))
+	for i, v := range p.Probabilities {
+		name := widget.NewLabel(className(m, i))
+		if i == p.Class {
+			name.TextStyle.Bold = true
+		}
+		bar := widget.NewProgressBar()
+		bar.Value = float64(v)
+		text := fmt.Sprintf("%.1f %%", 100*v)
+		bar.TextFormatter = func() string { return text }
+		x.bars.Add(name)
+		x.bars.Add(bar)
+	}
+	x.bars.Refresh()
+}
+
+// modelChanged runs the new model on the shown image now and on the other
+// opened images in the background.
+func (x *exploreView) modelChanged() {
+	x.modelGen.Add(1)
+	var others []*entry
+	for _, e := range x.entries {
+		if e != x.current {
+			others = append(others, e)
+		}
+	}
+	if x.current != nil {
+		x.show(x.current)
+	}
+	x.list.Refresh()
+	x.predictInBackground(others)
+}
+
+// predictInBackground runs the current model on entries one after another
+// for the list's class line; a later model change stops it.
+func (x *exploreView) predictInBackground(entries []*entry) {
+	m := x.s.model
+	if m == nil || len(entries) == 0 {
+		return
+	}
+	s := x.s
+	gen := x.modelGen.Load()
+	inputs := make([][]float32, len(entries))
+	for i, e := range entries {
+		inputs[i] = e.input
+	}
+	s.busy.Add(1)
+	go func() {
+		defer s.do(func() { s.busy.Add(-1) })
+		for i, e := range entries {
+			if x.modelGen.Load() != gen {
+				return
+			}
+			p, err := m.Predict(inputs[i])
+			if err != nil {
+				continue
+			}
+			short := &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
+			s.do(func() {
+				if x.s.model != m || e.answer(m) != nil {
+					return
+				}
+				e.pred, e.predModel = short, m
+				x.list.RefreshItem(x.indexOf(e))
+			})
+		}
+	}()
+}
+
+// styleChanged applies a new zoom or theme.
+func (x *exploreView) styleChanged() {
+	x.applySizes()
+	x.list.Refresh()
+	if x.current != nil && x.scroll.Visible() {
+		x.maps.draw(x.current, false)
+	}
+	x.scroll.Refresh()
+}
+
+// sizedBox shows its content at least width wide.
+type sizedBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	width   float32
+}
+
+func newSizedBox(content fyne.CanvasObject) *sizedBox {
+	b := &sizedBox{content: content}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *sizedBox) CreateRenderer() fyne.WidgetRenderer {
+	return &sizedRenderer{b}
+}
+
+type sizedRenderer struct{ b *sizedBox }
+
+func (r *sizedRenderer) Layout(size fyne.Size) { r.b.content.Resize(size) }
+func (r *sizedRenderer) MinSize() fyne.Size {
+	m := r.b.content.MinSize()
+	return fyne.NewSize(max(m.Width, r.b.width), m.Height)
+}
+func (r *sizedRenderer) Refresh()                     { r.b.content.Refresh() }
+func (r *sizedRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.content} }
+func (r *sizedRenderer) Destroy()                     {}

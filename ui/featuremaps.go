@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/plots"
+)
+
+// Feature-map choices, as offered in the view.
+const (
+	normEachMap    = "each map"
+	normWholeLayer = "whole layer"
+	orderByNumber  = "filter number"
+	orderByActive  = "most active first"
+)
+
+// defaultLayers are the conv layers shown at first: 1, 3 and 4, as in the
+// study.
+var defaultLayers = [5]bool{true, false, true, true, false}
+
+// featureMaps is the part of the Explore view that shows the feature maps
+// of the selected image: which layers, how the colours are scaled, in what
+// order, and one grid of maps per layer. Clicking a map enlarges it.
+type featureMaps struct {
+	x        *exploreView
+	content  fyne.CanvasObject
+	layers   [5]bool
+	checks   [5]*widget.Check
+	norm     *widget.RadioGroup
+	order    *widget.Select
+	sections *fyne.Container
+	gen      int // latest drawing; older results are dropped
+	shown    []*layerView
+	// dialog is the enlarged map on screen, if any (kept for tests).
+	dialog *dialog.CustomDialog
+	info   *widget.Label
+}
+
+// mapOptions is what the maps are drawn with.
+type mapOptions struct {
+	layers    [5]bool
+	normalize plots.Normalization
+	order     plots.Order
+	legendPx  image.Point // pixel size of the legend bars
+}
+
+// layerView is one conv layer's maps, coloured.
+type layerView struct {
+	act    engine.Activation
+	stats  plots.ActivationStats
+	norm   plots.Normalization
+	order  []int          // filters in display order
+	images []*image.NRGBA // by filter, one pixel per value
+	legend *image.NRGBA
+}
+
+// rangeOf is the value range that the colours of filter ch span.
+func (l *layerView) rangeOf(ch int) (lo, hi float32) {
+	if l.norm == plots.PerLayer {
+		return l.stats.Lo, l.stats.Hi
+	}
+	return l.stats.Min[ch], l.stats.Max[ch]
+}
+
+// renderLayers colours the maps of the chosen layers of p. It runs off the
+// UI goroutine.
+func renderLayers(p *engine.Prediction, o mapOptions) ([]*layerView, error) {
+	var out []*layerView
+	for _, a := range p.Activations {
+		if a.Layer < 1 || a.Layer > 5 || !o.layers[a.Layer-1] {
+			continue
+		}
+		st, err := plots.Stats(a)
+		if err != nil {
+			return nil, err
+		}
+		l := &layerView{act: a, stats: st, norm: o.normalize, images: make([]*image.NRGBA, a.Channels)}
+		if o.order == plots.ByActivation {
+			l.order = st.Ranked(nil)
+		} else {
+			l.order = make([]int, a.Channels)
+			for i := range l.order {
+				l.order[i] = i
+			}
+		}
+		for ch := range a.Channels {
+			lo, hi := l.rangeOf(ch)
+			l.images[ch] = plots.MapImage(a.Map(ch), a.Width, a.Height, lo, hi)
+		}
+		if o.normalize == plots.PerLayer {
+			l.legend = plots.Legend(st.Lo, st.Hi, o.legendPx.X, o.legendPx.Y)
+		} else {
+			l.legend = plots.Legend(0, 1, o.legendPx.X, o.legendPx.Y)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func newFeatureMaps(x *exploreView) *featureMaps {
+	f := &featureMaps{x: x, layers: defaultLayers}
+	var items []fyne.CanvasObject
+	items = append(items, widget.NewLabel("Layers:"))
+	for i := range f.checks {
+		f.checks[i] = widget.NewCheck(fmt.Sprintf("%d", i+1), func(on bool) {
+			f.layers[i] = on
+			f.redraw()
+		})
+		f.checks[i].Checked = f.layers[i]
+		items = append(items, f.checks[i])
+	}
+	f.norm = widget.NewRadioGroup([]string{normEachMap, normWholeLayer}, func(string) { f.redraw() })
+	f.norm.Horizontal = true
+	f.norm.Required = true
+	f.norm.Selected = normEachMap
+	f.order = widget.NewSelect([]string{orderByNumber, orderByActive}, func(string) { f.redraw() })
+	f.order.Selected = orderByNumber
+	items = append(items, widget.NewSeparator(), widget.NewLabel("Colours span:"), f.norm,
+		widget.NewSeparator(), widget.NewLabel("Order:"), f.order)
+	controls := container.New(&flowLayout{onResize: x.relayout}, items...)
+
+	title := widget.NewLabelWithStyle("Feature maps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	hint := widget.NewLabel("Each square is one filter's response to this picture: bright where it responds strongly. Click a square to enlarge it.")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	f.sections = container.NewVBox()
+	f.content = container.NewVBox(title, hint, controls, f.sections)
+	return f
+}
+
+func (f *featureMaps) options() mapOptions {
+	o := mapOptions{layers: f.layers, normalize: plots.PerMap, order: plots.ByIndex}
+	if f.norm.Selected == normWholeLayer {
+		o.normalize = plots.PerLayer
+	}
+	if f.order.Selected == orderByActive {
+		o.order = plots.ByActivation
+	}
+	scale := f.x.s.pixelScale() * f.x.s.zoom
+	o.legendPx = image.Pt(int(240*scale+0.5), int(20*scale+0.5))
+	return o
+}
+
+// redraw draws the current image's maps again after a change of options.
+func (f *featureMaps) redraw() {
+	if e := f.x.current; e != nil {
+		f.draw(e, false)
+	}
+}
+
+// draw colours the maps of e in the background and then replaces the
+// grids; with clear, the old grids go at once (they belong to another
+// image).
+func (f *featureMaps) draw(e *entry, clear bool) {
+	f.gen++
+	gen := f.gen
+	s := f.x.s
+	p := e.answer(s.model)
+	if p == nil || len(p.Activations) == 0 {
+		f.shown = nil
+		msg := "The feature maps appear once the network has analysed the picture."
+		if s.model == nil {
+			msg = "No model is loaded, so there are no feature maps."
+		}
+		f.sections.Objects = []fyne.CanvasObject{widget.NewLabel(msg)}
+		f.sections.Refresh()
+		return
+	}
+	if clear {
+		f.shown = nil
+		f.sections.RemoveAll()
+	}
+	o := f.options()
+	s.busy.Add(1)
+	go func() {
+		views, err := renderLayers(p, o)
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if gen != f.gen {
+				return
+			}
+			if err != nil {
+				f.sections.Objects = []fyne.CanvasObject{widget.NewLabel("The feature maps cannot be drawn: " + err.Error())}
+				f.sections.Refresh()
+				return
+			}
+			f.build(e, views)
+		})
+	}()
+}
+
+// build replaces the grids with views.
+func (f *featureMaps) build(e *entry, views []*layerView) {
+	z := f.x.s.zoom
+	f.shown = views
+	var objs []fyne.CanvasObject
+	if len(views) == 0 {
+		objs = append(objs, widget.NewLabel("Tick one or more layers to see their feature maps."))
+	}
+	for _, l := range views {
+		a := l.act
+		title := widget.NewLabelWithStyle(fmt.Sprintf("Layer %d: %d filters, maps of %d × %d", a.Layer, a.Channels, a.Width, a.Height),
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		legend := canvas.NewImageFromImage(l.legend)
+		legend.SetMinSize(fyne.NewSize(240*z, 20*z))
+		note := "colours: each map from its own lowest (0) to highest (1) value"
+		if l.norm == plots.PerLayer {
+			note = fmt.Sprintf("colours: one scale for the layer, %s to %s", formatValue(l.stats.Lo), formatValue(l.stats.Hi))
+		}
+		noteLabel := widget.NewLabel(note)
+		noteLabel.Importance = widget.LowImportance
+		head := container.New(&flowLayout{onResize: f.x.relayout}, title, container.NewCenter(legend), noteLabel)
+
+		side := float32(64)
+		if a.Width >= 40 {
+			side = 96
+		}
+		tiles := make([]fyne.CanvasObject, 0, len(l.order))
+		for _, ch := range l.order {
+			lv, ch := l, ch
+			tiles = append(tiles, newMapTile(l.images[ch], ch+1, side*z, func() { f.enlarge(e, lv, ch) }))
+		}
+		grid := container.New(&flowLayout{onResize: f.x.relayout}, tiles...)
+		objs = append(objs, head, grid, widget.NewSeparator())
+	}
+	f.sections.Objects = objs
+	f.sections.Refresh()
+	f.x.relayout()
+}
+
+// enlarge shows filter ch of layer l in a dialog with its values.
+func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
+	s := f.x.s
+	z := s.zoom
+	a := l.act
+	lo, hi := l.rangeOf(ch)
+	big := canvas.NewImageFromImage(l.images[ch])
+	big.ScaleMode = canvas.ImageScalePixels
+	big.FillMode = canvas.ImageFillContain
+	big.SetMinSize(fyne.NewSquareSize(360 * z))
+
+	scale := s.pixelScale() * z
+	legend := canvas.NewImageFromImage(plots.Legend(lo, hi, int(200*scale+0.5), int(20*scale+0.5)))
+	legend.SetMinSize(fyne.NewSize(200*z, 20*z))
+	f.info = widget.NewLabel(fmt.Sprintf("Layer %d, filter %d of %d\nMap of %d × %d values\nLowest value: %s\nHighest value: %s\nMean value: %s",
+		a.Layer, ch+1, a.Channels, a.Width, a.Height,
+		formatValue(l.stats.Min[ch]), formatValue(l.stats.Max[ch]), formatValue(l.stats.Mean[ch])))
+	scaleNote := "Colours span this map's own range."
+	if l.norm == plots.PerLayer {
+		scaleNote = "Colours span the whole layer's range."
+	}
+	note := widget.NewLabel(scaleNote)
+	note.Importance = widget.LowImportance
+	input := canvas.NewImageFromImage(e.seen)
+	input.ScaleMode = canvas.ImageScalePixels
+	input.FillMode = canvas.ImageFillContain
+	input.SetMinSize(fyne.NewSquareSize(128 * z))
+	inputCap := widget.NewLabel("The network's input")
+	inputCap.Importance = widget.LowImportance
+	side := container.NewVBox(f.info, container.NewHBox(legend), note, widget.NewSeparator(),
+		container.NewHBox(input), inputCap)
+	content := container.NewHBox(big, side)
+	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.win)
+	f.dialog.Show()
+}
+
+// formatValue writes an activation value with four significant digits.
+func formatValue(v float32) string {
+	return fmt.Sprintf("%.4g", v)
+}
+
+// mapTile is one feature map in a grid: the map, pixel-exact, over its
+// filter number. Clicking it calls onTap.
+type mapTile struct {
+	widget.BaseWidget
+	img   *canvas.Image
+	num   *canvas.Text
+	side  float32
+	onTap func()
+}
+
+func newMapTile(img image.Image, number int, side float32, onTap func()) *mapTile {
+	t := &mapTile{img: canvas.NewImageFromImage(img), num: canvas.NewText(fmt.Sprint(number), theme.Color(theme.ColorNameForeground)),
+		side: side, onTap: onTap}
+	t.img.ScaleMode = canvas.ImageScalePixels
+	t.img.FillMode = canvas.ImageFillStretch
+	t.num.Alignment = fyne.TextAlignCenter
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *mapTile) Tapped(*fyne.PointEvent) {
+	if t.onTap != nil {
+		t.onTap()
+	}
+}
+
+// Cursor shows a hand over maps, which can be clicked.
+func (t *mapTile) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (t *mapTile) CreateRenderer() fyne.WidgetRenderer {
+	r := &tileRenderer{t}
+	r.Refresh()
+	return r
+}
+
+type tileRenderer struct{ t *mapTile }
+
+func (r *tileRenderer) Layout(size fyne.Size) {
+	t := r.t
+	t.img.Move(fyne.NewPos((size.Width-t.side)/2, 0))
+	t.img.Resize(fyne.NewSquareSize(t.side))
+	t.num.Move(fyne.NewPos(0, t.side))
+	t.num.Resize(fyne.NewSize(size.Width, t.num.MinSize().Height))
+}
+
+func (r *tileRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(r.t.side, r.t.side+r.t.num.MinSize().Height)
+}
+
+func (r *tileRenderer) Refresh() {
+	r.t.num.Color = theme.Color(theme.ColorNameForeground)
+	r.t.num.TextSize = theme.CaptionTextSize()
+	r.t.num.Refresh()
+	r.t.img.Refresh()
+}
+
+func (r *tileRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.img, r.t.num} }
+func (r *tileRenderer) Destroy()                     {}

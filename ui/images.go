@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/picture"
+)
+
+// Sizes, in pixels, of the images kept for each opened picture.
+const (
+	previewSide = 768 // the picture "as given", as shown in the window
+	thumbSide   = 96  // the list's thumbnail
+)
+
+// maxFolderImages caps the images opened from dropped folders at once.
+const maxFolderImages = 2000
+
+// entry is one opened image. Its fields are set when it is created off the
+// UI goroutine and afterwards changed on the UI goroutine only.
+type entry struct {
+	path, name string
+	format     string      // "jpeg", "png", ...
+	size       image.Point // of the file's picture
+	input      []float32   // the network's input (CHW, [0,1])
+	seen       *image.NRGBA
+	thumb      image.Image
+
+	// preview is the picture scaled to fit previewSide; nil once dropped
+	// to save memory (it is read again from the file when needed).
+	preview image.Image
+	// pred is the prediction of predModel. Only the most recently viewed
+	// entries keep its Activations (see exploreView.touch).
+	pred      *engine.Prediction
+	predModel *engine.Model
+}
+
+// full reports whether e holds all that the detail view shows for model m.
+func (e *entry) full(m *engine.Model) bool {
+	return e.preview != nil && (m == nil || e.pred != nil && e.predModel == m && e.pred.Activations != nil)
+}
+
+// answer returns the prediction of e for model m, or nil.
+func (e *entry) answer(m *engine.Model) *engine.Prediction {
+	if m == nil || e.predModel != m {
+		return nil
+	}
+	return e.pred
+}
+
+// loadEntry reads and analyses one image file: decoding, the network's
+// input, the preview and thumbnail, and, when m is not nil, the prediction.
+// It runs off the UI goroutine.
+func loadEntry(path string, m *engine.Model) (*entry, error) {
+	img, format, err := picture.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	e := &entry{path: path, name: filepath.Base(path), format: format, size: img.Bounds().Size()}
+	e.input = picture.ToInput(img, engine.InputSize)
+	e.seen = picture.FromInput(e.input, engine.InputSize)
+	e.preview = fit(img, previewSide)
+	e.thumb = fit(e.preview, thumbSide)
+	if m != nil {
+		if e.pred, err = m.Predict(e.input); err != nil {
+			return nil, fmt.Errorf("%s: the network could not analyse it: %w", e.name, err)
+		}
+		e.predModel = m
+	}
+	return e, nil
+}
+
+// loadPreview reads the picture of path again and scales it for display.
+func loadPreview(path string) (image.Image, error) {
+	img, _, err := picture.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return fit(img, previewSide), nil
+}
+
+// fit returns img scaled down so that its longer side is at most side
+// pixels (img itself when it is small enough). A large picture is first
+// halved with a fast filter, then finished with Catmull-Rom for quality.
+func fit(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= side && h <= side {
+		return img
+	}
+	scaled := func(src image.Image, long int, k xdraw.Interpolator) image.Image {
+		sb := src.Bounds()
+		dw, dh := long, long
+		if sb.Dx() >= sb.Dy() {
+			dh = max(1, sb.Dy()*long/sb.Dx())
+		} else {
+			dw = max(1, sb.Dx()*long/sb.Dy())
+		}
+		dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+		k.Scale(dst, dst.Bounds(), src, sb, xdraw.Src, nil)
+		return dst
+	}
+	if max(w, h) > 4*side {
+		img = scaled(img, 2*side, xdraw.ApproxBiLinear)
+	}
+	return scaled(img, side, xdraw.CatmullRom)
+}
+
+// isImageName reports whether a file name has an image extension; folders
+// are opened by name so that unrelated large files are not read.
+func isImageName(name string) bool {
+	return slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(name)))
+}
+
+// expandPaths turns the given files and folders into the files to open:
+// files as given, folders (recursively, hidden entries left out) by image
+// file name, sorted. skipped says, one sentence each, what was left out.
+func expandPaths(paths []string) (files, skipped []string) {
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			// picture.Open words the error for the user.
+			files = append(files, p)
+			continue
+		}
+		if !fi.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		others := 0
+		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				skipped = append(skipped, fmt.Sprintf("%s: could not be read (%v)", filepath.Base(path), err))
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			if !isImageName(d.Name()) {
+				others++
+				return nil
+			}
+			found = append(found, path)
+			return nil
+		})
+		slices.Sort(found)
+		if len(found) > maxFolderImages {
+			skipped = append(skipped, fmt.Sprintf("%d more images in %s: at most %d are opened at once",
+				len(found)-maxFolderImages, filepath.Base(p), maxFolderImages))
+			found = found[:maxFolderImages]
+		}
+		if others > 0 {
+			skipped = append(skipped, fmt.Sprintf("%s in %s: not image file names",
+				countNoun(others, "other file"), filepath.Base(p)))
+		}
+		files = append(files, found...)
+	}
+	return files, skipped
+}
+
+// countNoun writes "1 file" or "3 files".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

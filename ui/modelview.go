@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// newModelView describes the model: its layers (the study's Figure 1),
+// its test results, its classes and how it was trained.
+func newModelView(s *shell) fyne.CanvasObject {
+	body := container.NewVBox()
+	scroll := container.NewVScroll(container.NewPadded(body))
+	update := func() {
+		body.Objects = modelInfo(s)
+		body.Refresh()
+		scroll.Refresh()
+	}
+	update()
+	s.onModel = append(s.onModel, update)
+	s.onStyle = append(s.onStyle, update)
+	return scroll
+}
+
+// modelInfo builds the content of the model view.
+func modelInfo(s *shell) []fyne.CanvasObject {
+	m := s.model
+	if m == nil {
+		return []fyne.CanvasObject{widget.NewLabel("No model is loaded. Open one with File › Open model….")}
+	}
+	title := widget.NewLabelWithStyle("Model: "+s.modelName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+
+	layers := m.Summary()
+	var table strings.Builder
+	if err := engine.WriteSummary(&table, layers); err != nil {
+		table.WriteString("The layer table cannot be written: " + err.Error())
+	}
+	tableLabel := widget.NewLabelWithStyle(strings.TrimRight(table.String(), "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s trainable parameters; the input is one %d × %d RGB picture",
+		thousands(engine.TotalParams(layers)), engine.InputSize, engine.InputSize), tableLabel)
+
+	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
+	sideBox := newSizedBox(container.NewVBox(side...))
+	sideBox.width = 480 * s.zoom
+	flow := container.New(&flowLayout{}, layerCard, sideBox)
+	return []fyne.CanvasObject{title, flow}
+}
+
+// testCard shows accuracy and per-class precision and recall on the test
+// images.
+func testCard(meta engine.Metadata) fyne.CanvasObject {
+	t := meta.Test
+	if t == nil || t.Total == 0 {
+		return widget.NewCard("Test results", "This model file holds no test evaluation.", nil)
+	}
+	grid := container.New(layout.NewGridLayoutWithColumns(4))
+	for _, h := range []string{"Class", "Precision", "Recall", "Test images"} {
+		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	counts := testImages(*t)
+	for i, c := range t.Classes {
+		grid.Add(widget.NewLabel(c))
+		grid.Add(widget.NewLabel(valueAt(t.Precision, i)))
+		grid.Add(widget.NewLabel(valueAt(t.Recall, i)))
+		n := ""
+		if i < len(counts) {
+			n = thousands(counts[i])
+		}
+		grid.Add(widget.NewLabel(n))
+	}
+	help := widget.NewLabel("Precision: of the images the network put in a class, the share that belong there. " +
+		"Recall: of the images of a class, the share the network recognised.")
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	return widget.NewCard("Test results", fmt.Sprintf("Accuracy %s on %s test images the network never saw in training",
+		percentText(t.Accuracy), thousands(t.Total)), container.NewVBox(grid, help))
+}
+
+func valueAt(v []float64, i int) string {
+	if i < len(v) {
+		return percentText(v[i])
+	}
+	return "–"
+}
+
+func classesCard(meta engine.Metadata) fyne.CanvasObject {
+	text := widget.NewLabel(strings.Join(meta.Classes, ", "))
+	text.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("Classes", fmt.Sprintf("The network answers with one of %d classes", len(meta.Classes)), text)
+}
+
+func trainingCard(meta engine.Metadata) fyne.CanvasObject {
+	var lines []string
+	if n := len(meta.History); n > 0 {
+		line := fmt.Sprintf("Epochs: %d", n)
+		if meta.BestEpoch > 0 {
+			line += fmt.Sprintf(" (weights of epoch %d kept)", meta.BestEpoch)
+		}
+		lines = append(lines, line)
+	}
+	keys := make([]string, 0, len(meta.Training))
+	for k := range meta.Training {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		lines = append(lines, fmt.Sprintf("%s: %s", k, meta.Training[k]))
+	}
+	if meta.Preprocessing != "" {
+		lines = append(lines, "Input: "+meta.Preprocessing)
+	}
+	if meta.DataFingerprint != "" {
+		fp := meta.DataFingerprint
+		if len(fp) > 16 {
+			fp = fp[:16] + "…"
+		}
+		lines = append(lines, "Data fingerprint: "+fp)
+	}
+	if meta.Created != "" {
+		lines = append(lines, "Written: "+meta.Created)
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "This model file says nothing about its training.")
+	}
+	text := widget.NewLabel(strings.Join(lines, "\n"))
+	text.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("Training", "", text)
+}
+
+// thousands writes n with comma separators (1459204 -> "1,459,204"), as the
+// study's Figure 1.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && r != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

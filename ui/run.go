@@ -1,0 +1,318 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/artlens/artlens/assets"
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/weights"
+)
+
+// Options configures the desktop app.
+type Options struct {
+	// Version is shown in the About dialog.
+	Version string
+	// Images are opened at start (files or folders).
+	Images []string
+	// Model is the model to start with. When nil, LoadModel is called, and
+	// when that is nil too, the shipped model (weights.Model) is loaded.
+	Model *engine.Model
+	// LoadModel loads the model to start with when Model is nil.
+	LoadModel func() (*engine.Model, error)
+	// ModelName names the starting model in the window ("shipped model"
+	// when empty).
+	ModelName string
+	// Screenshot, when set, makes the app capture its window to this PNG
+	// file once the window has settled (the images opened and their maps
+	// drawn, the charts rendered) or after ScreenshotTimeout, and quit.
+	Screenshot string
+	// ScreenshotTimeout caps the wait for the window to settle (30 s when 0).
+	ScreenshotTimeout time.Duration
+	// View is the tab shown first: explore, history, confusion or model.
+	View string
+	// Theme is "light", "dark" or "" (the desktop's choice).
+	Theme string
+	// Scale is the starting zoom of text and feature maps (1 when 0).
+	Scale float32
+	// FullScreen starts the window full screen.
+	FullScreen bool
+}
+
+// Views lists the names Options.View accepts, in tab order.
+var Views = []string{"explore", "history", "confusion", "model"}
+
+// Check reports the first invalid option, as a sentence.
+func (o Options) Check() error {
+	if o.View != "" && !contains(Views, o.View) {
+		return fmt.Errorf("unknown view %q: use one of %s", o.View, strings.Join(Views, ", "))
+	}
+	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
+		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
+	}
+	if o.Scale != 0 && (o.Scale < zoomSteps[0] || o.Scale > zoomSteps[len(zoomSteps)-1]) {
+		return fmt.Errorf("zoom %g is out of range: use %g to %g", o.Scale, zoomSteps[0], zoomSteps[len(zoomSteps)-1])
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Run opens the ArtLens window and returns the process exit code when it
+// closes: 0, 1 when a requested screenshot could not be written, 2 for
+// invalid options.
+func Run(opts Options) int {
+	if err := opts.Check(); err != nil {
+		fmt.Fprintln(os.Stderr, "artlens:", err)
+		return 2
+	}
+	a := fyneapp.NewWithID("io.github.artlens")
+	a.SetIcon(assets.IconResource())
+	w := a.NewWindow("ArtLens")
+	w.Resize(fyne.NewSize(1280, 800))
+	s := newShell(a, w, opts, fyne.Do)
+	if opts.FullScreen {
+		w.SetFullScreen(true)
+	}
+	a.Lifecycle().SetOnStarted(func() {
+		s.start()
+		if opts.Screenshot != "" {
+			s.screenshotWhenSettled(opts.Screenshot, opts.ScreenshotTimeout)
+		}
+	})
+	w.ShowAndRun()
+	return int(s.exitCode.Load())
+}
+
+// shell holds what the views share: the app and window, the current model,
+// the zoom and theme, the notice bar, and the count of background work.
+// Its fields are used on the UI goroutine only, except busy and exitCode.
+type shell struct {
+	app  fyne.App
+	win  fyne.Window
+	opts Options
+	// do runs a function on the UI goroutine: fyne.Do in the app, a queue
+	// that the test drains in tests.
+	do func(func())
+	// busy counts background work whose result is not shown yet.
+	busy     atomic.Int64
+	exitCode atomic.Int32
+
+	model     *engine.Model // nil when none could be loaded
+	modelName string
+	modelErr  error // why the starting model could not be loaded
+
+	zoom      float32
+	themeName string // "light", "dark" or "" (the desktop's choice)
+
+	onModel []func() // called after the model changed
+	onStyle []func() // called after the zoom or theme changed
+
+	notice  *noticeBar
+	header  *header
+	tabs    *container.AppTabs
+	explore *exploreView
+	menu    *menus
+	lastDir string // folder of the last file dialog
+}
+
+// newShell builds the window's content for app a and window w; do posts a
+// function to the UI goroutine. The model is loaded here (it takes well
+// under a second); images are opened by start.
+func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
+	s := &shell{app: a, win: w, opts: opts, do: do, zoom: opts.Scale, themeName: opts.Theme}
+	if s.zoom == 0 {
+		s.zoom = 1
+	}
+	a.Settings().SetTheme(newLensTheme(s.themeName, s.zoom))
+	s.model, s.modelName = opts.Model, opts.ModelName
+	if s.model == nil {
+		load := opts.LoadModel
+		if load == nil {
+			load = weights.Model
+		}
+		s.model, s.modelErr = load()
+	}
+	if s.modelName == "" {
+		s.modelName = "shipped model"
+	}
+	w.SetIcon(assets.IconResource())
+	buildWindow(s)
+	return s
+}
+
+// start opens the images of the options and reports a model that failed to
+// load; it runs once the window is up.
+func (s *shell) start() {
+	if s.modelErr != nil {
+		s.showError("Could not load the model",
+			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
+	}
+	if len(s.opts.Images) > 0 {
+		s.explore.open(s.opts.Images)
+	}
+}
+
+// later runs fn on the UI goroutine after the current event: for work that
+// must not happen inside a layout pass. Fyne forbids fyne.Do on the UI
+// goroutine itself, hence the goroutine.
+func (s *shell) later(fn func()) {
+	go s.do(fn)
+}
+
+// setModel makes m the current model and refreshes every view.
+func (s *shell) setModel(m *engine.Model, name string) {
+	s.model, s.modelName = m, name
+	for _, f := range s.onModel {
+		f()
+	}
+}
+
+// setStyle applies a zoom and a theme name and refreshes what depends on
+// them.
+func (s *shell) setStyle(zoom float32, themeName string) {
+	s.zoom, s.themeName = zoom, themeName
+	s.app.Settings().SetTheme(newLensTheme(themeName, zoom))
+	for _, f := range s.onStyle {
+		f()
+	}
+}
+
+// dark reports whether the dark variant is showing.
+func (s *shell) dark() bool {
+	switch s.themeName {
+	case "dark":
+		return true
+	case "light":
+		return false
+	}
+	return s.app.Settings().ThemeVariant() == theme.VariantDark
+}
+
+// pixelScale is the number of physical pixels per Fyne unit of the window.
+func (s *shell) pixelScale() float32 {
+	if c := s.win.Canvas(); c != nil && c.Scale() > 0 {
+		return c.Scale()
+	}
+	return 1
+}
+
+// screenshotWhenSettled captures the window to path once no background
+// work has been pending for half a second (and at least 1.5 s after the
+// start, so the first frames and layouts have happened), or after timeout,
+// then quits the app.
+func (s *shell) screenshotWhenSettled(path string, timeout time.Duration) {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	go func() {
+		start := time.Now()
+		quiet := 0
+		for time.Since(start) < timeout {
+			time.Sleep(100 * time.Millisecond)
+			if s.busy.Load() == 0 {
+				quiet++
+			} else {
+				quiet = 0
+			}
+			if quiet >= 5 && time.Since(start) > 1500*time.Millisecond {
+				break
+			}
+		}
+		// One more pause so the last results are painted.
+		time.Sleep(300 * time.Millisecond)
+		s.do(func() {
+			if err := s.capture(path); err != nil {
+				fmt.Fprintln(os.Stderr, "artlens: screenshot:", err)
+				s.exitCode.Store(1)
+			}
+			s.app.Quit()
+		})
+	}()
+}
+
+// capture writes the window's content as a PNG file.
+func (s *shell) capture(path string) error {
+	img := s.win.Canvas().Capture()
+	if blank(img) {
+		// Some OpenGL drivers (Mesa under Xvfb) give nothing back from the
+		// front buffer: draw the window's content in software instead.
+		// The menu bar is not part of the content, so it is left out.
+		img = s.softwareCapture()
+	}
+	if img == nil || img.Bounds().Empty() {
+		return fmt.Errorf("the window could not be captured")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// blank reports whether img is missing or fully transparent.
+func blank(img image.Image) bool {
+	if img == nil || img.Bounds().Empty() {
+		return true
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// softwareCapture moves the window's content onto an in-memory canvas of
+// the same size and draws it there. The window is left without its content,
+// so this is only for the capture that ends the --screenshot mode.
+func (s *shell) softwareCapture() image.Image {
+	content := s.win.Content()
+	if content == nil {
+		return nil
+	}
+	size := content.Size()
+	c := software.NewCanvas()
+	c.SetScale(s.win.Canvas().Scale())
+	c.SetPadded(false)
+	s.win.SetContent(canvas.NewRectangle(color.Transparent))
+	c.SetContent(content)
+	c.Resize(size)
+	for _, o := range s.win.Canvas().Overlays().List() {
+		c.Overlays().Add(o)
+	}
+	return c.Capture()
+}
