@@ -44,6 +44,10 @@ type Config struct {
 	CheckpointDir string
 	// Progress receives a progress line; nil for none.
 	Progress io.Writer
+
+	// stopAfter, when positive, ends the run after that many epochs as an
+	// interruption would (tests of resuming use it).
+	stopAfter int
 }
 
 // StudyRecipe is the seed study's training: Adam with Keras defaults,
@@ -257,6 +261,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 				return fmt.Errorf("training: checkpoint: %w", err)
 			}
 		}
+		if cfg.stopAfter == e+1 {
+			return errInterrupted
+		}
 	}
 	if cfg.KeepBest && best != nil {
 		unflatten(best, weights)
@@ -265,6 +272,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	}
 	return nil
 }
+
+// errInterrupted ends a run stopped by Config.stopAfter.
+var errInterrupted = errors.New("training: interrupted")
 
 // lossAndAccuracy returns the mean cross-entropy and the accuracy of m on s
 // (dropout off).

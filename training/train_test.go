@@ -1,0 +1,215 @@
+package training
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/engine"
+)
+
+// stripes returns a tiny two-class data set: class 0 has horizontal
+// stripes, class 1 vertical ones, with random colours and phases.
+func stripes(n int, seed uint64) dataset.Split {
+	const size = engine.InputSize
+	rng := rand.New(rand.NewPCG(seed, 3))
+	s := dataset.Split{X: make([]float32, n*3*size*size), Y: make([]int, n)}
+	for i := 0; i < n; i++ {
+		class := i % 2
+		s.Y[i] = class
+		phase := rng.IntN(8)
+		img := s.X[i*3*size*size : (i+1)*3*size*size]
+		for c := 0; c < 3; c++ {
+			hi := 0.5 + 0.5*rng.Float32()
+			for y := 0; y < size; y++ {
+				for x := 0; x < size; x++ {
+					k := x
+					if class == 0 {
+						k = y
+					}
+					if (k+phase)/4%2 == 0 {
+						img[(c*size+y)*size+x] = hi
+					}
+				}
+			}
+		}
+	}
+	return s
+}
+
+func tinyData() *dataset.Data {
+	return &dataset.Data{Classes: []string{"horizontal", "vertical"}, Size: engine.InputSize,
+		Train: stripes(32, 1), Val: stripes(16, 2), Test: stripes(16, 3), Fingerprint: "stripes"}
+}
+
+func tinyConfig() Config {
+	c := ImprovedRecipe()
+	c.Epochs, c.Batch, c.Workers, c.Seed = 4, 8, 2, 7
+	return c
+}
+
+// TestTrainingLearns trains on the generated stripes and checks that the
+// network clearly learns them: loss falls and held-out accuracy is high.
+func TestTrainingLearns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network for a few seconds")
+	}
+	data := tinyData()
+	m, err := engine.NewModel(data.Classes, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Train(m, data, tinyConfig()); err != nil {
+		t.Fatal(err)
+	}
+	h := m.Meta.History
+	if len(h) != 4 {
+		t.Fatalf("history has %d epochs, want 4", len(h))
+	}
+	if !(h[len(h)-1].TrainLoss < 0.8*h[0].TrainLoss) {
+		t.Errorf("training loss did not fall clearly: %v -> %v", h[0].TrainLoss, h[len(h)-1].TrainLoss)
+	}
+	ev, err := Evaluate(m, data.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Accuracy < 0.9 {
+		t.Errorf("test accuracy %.2f after training, want >= 0.9 (history %+v)", ev.Accuracy, h)
+	}
+	if m.Meta.BestEpoch < 1 || m.Meta.BestEpoch > 4 || m.Meta.DataFingerprint != "stripes" || m.Meta.Training["augmentation"] == "none" {
+		t.Errorf("metadata not recorded: best %d, fingerprint %q, training %v", m.Meta.BestEpoch, m.Meta.DataFingerprint, m.Meta.Training)
+	}
+}
+
+// TestResumeIsExact interrupts a run after one epoch and resumes it from
+// its checkpoint: the result must equal an uninterrupted run bit for bit.
+func TestResumeIsExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network for a few seconds")
+	}
+	data := tinyData()
+	cfg := tinyConfig()
+	cfg.Epochs = 2
+
+	whole, _ := engine.NewModel(data.Classes, 7)
+	c1 := cfg
+	c1.CheckpointDir = t.TempDir()
+	if err := Train(whole, data, c1); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	first, _ := engine.NewModel(data.Classes, 7)
+	c2 := cfg
+	c2.CheckpointDir, c2.stopAfter = dir, 1
+	if err := Train(first, data, c2); !errors.Is(err, errInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	resumed, _ := engine.NewModel(data.Classes, 99) // other init: the checkpoint must replace it
+	c3 := cfg
+	c3.CheckpointDir = dir
+	if err := Train(resumed, data, c3); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range whole.Params() {
+		if !slices.Equal(p.Data, resumed.Params()[i].Data) {
+			t.Fatalf("%s differs between the whole and the resumed run", p.Name)
+		}
+	}
+	if len(resumed.Meta.History) != 2 || resumed.Meta.History[1] != whole.Meta.History[1] && resumed.Meta.History[1].TrainLoss != whole.Meta.History[1].TrainLoss {
+		t.Errorf("history after resume %+v, want %+v", resumed.Meta.History, whole.Meta.History)
+	}
+
+	// A checkpoint of another recipe is refused rather than continued.
+	other := cfg
+	other.CheckpointDir, other.Augment = dir, false
+	m, _ := engine.NewModel(data.Classes, 7)
+	if err := Train(m, data, other); err == nil {
+		t.Error("a checkpoint of another recipe was resumed")
+	}
+}
+
+func TestAdamMatchesKerasFormula(t *testing.T) {
+	// One parameter, gradient 0.5 twice: compute Keras' update by hand.
+	p := [][]float32{{1}}
+	g := [][]float32{{0.5}}
+	a := newAdam([]int{1})
+	a.update(p, g, 0.01)
+	// Step 1: m = 0.05, v = 0.00025; lr_t = 0.01*sqrt(0.001)/0.1;
+	// p -= lr_t * m / (sqrt(v) + 1e-7) = 0.01 * (0.05/0.1)/(0.0158114/0.0316228) ~ 0.01.
+	m1, v1 := 0.05, 0.00025
+	lrt := 0.01 * math.Sqrt(1-0.999) / (1 - 0.9)
+	want := 1 - lrt*m1/(math.Sqrt(v1)+1e-7)
+	if math.Abs(float64(p[0][0])-want) > 1e-6 {
+		t.Fatalf("after step 1: %v, want %v", p[0][0], want)
+	}
+	a.update(p, g, 0.01)
+	m2, v2 := 0.9*m1+0.05, 0.999*v1+0.00025
+	lrt = 0.01 * math.Sqrt(1-0.999*0.999) / (1 - 0.81)
+	want -= lrt * m2 / (math.Sqrt(v2) + 1e-7)
+	if math.Abs(float64(p[0][0])-want) > 1e-6 {
+		t.Fatalf("after step 2: %v, want %v", p[0][0], want)
+	}
+}
+
+func TestAugment(t *testing.T) {
+	const size = 8
+	src := make([]float32, 3*size*size)
+	for i := range src {
+		src[i] = float32(i)
+	}
+	dst := make([]float32, len(src))
+	seen := map[[3]int]bool{}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for trial := 0; trial < 200; trial++ {
+		augment(dst, src, size, rng)
+		// Every output value comes from the same channel of the source.
+		for c := 0; c < 3; c++ {
+			for i := 0; i < size*size; i++ {
+				v := int(dst[c*size*size+i])
+				if v/(size*size) != c {
+					t.Fatalf("channel %d holds a value of channel %d", c, v/(size*size))
+				}
+			}
+		}
+		// Recover the shift from the top-left and next pixels.
+		tl := int(dst[0]) % (size * size)
+		next := int(dst[1]) % (size * size)
+		seen[[3]int{tl / size, tl % size, next - tl}] = true
+	}
+	// Flips (next-tl = -1 or 0 at a border) and shifts both occur.
+	flipped, straight := false, false
+	for k := range seen {
+		if k[2] < 0 {
+			flipped = true
+		}
+		if k[2] > 0 {
+			straight = true
+		}
+	}
+	if !flipped || !straight || len(seen) < 10 {
+		t.Errorf("augmentation too narrow: %d variants, flipped %v, straight %v", len(seen), flipped, straight)
+	}
+}
+
+func TestCosineSchedule(t *testing.T) {
+	c := ImprovedRecipe()
+	if got := c.lr(0); math.Abs(got-0.001) > 1e-12 {
+		t.Errorf("first epoch rate %v, want 0.001", got)
+	}
+	if got := c.lr(c.Epochs - 1); math.Abs(got-0.001/50) > 1e-12 {
+		t.Errorf("last epoch rate %v, want 0.00002", got)
+	}
+	for e := 1; e < c.Epochs; e++ {
+		if c.lr(e) >= c.lr(e-1) {
+			t.Fatalf("rate does not fall at epoch %d", e)
+		}
+	}
+	s := StudyRecipe()
+	if s.lr(0) != s.lr(29) {
+		t.Error("the study's rate must be constant")
+	}
+}
