@@ -46,7 +46,7 @@ func Load(data []byte) (*Model, error) {
 	}
 	st, err := safetensors.Deserialize(data)
 	if err != nil {
-		return nil, bad("the file is damaged or not a safetensors file: %v", err)
+		return nil, bad("the file is truncated or damaged (%v)", err)
 	}
 	_, header, err := safetensors.ReadMetadata(data)
 	if err != nil {
@@ -122,12 +122,6 @@ func LoadFile(path string) (*Model, error) {
 // Marshal returns the model as safetensors bytes. Meta.Created is set when
 // empty.
 func (m *Model) Marshal() ([]byte, error) {
-	return marshalTensors(m, nil)
-}
-
-// marshalTensors writes the model's weights plus extra named tensors (an
-// optimizer's state, in checkpoints) and the metadata.
-func marshalTensors(m *Model, extra map[string][]float32) ([]byte, error) {
 	if m.Meta.Created == "" {
 		m.Meta.Created = time.Now().UTC().Format(time.RFC3339)
 	}
@@ -154,11 +148,6 @@ func marshalTensors(m *Model, extra map[string][]float32) ([]byte, error) {
 	}
 	for _, p := range m.Params() {
 		if err := add(p.Name, p.Shape, p.Data); err != nil {
-			return nil, err
-		}
-	}
-	for name, data := range extra {
-		if err := add(name, []int{len(data)}, data); err != nil {
 			return nil, err
 		}
 	}

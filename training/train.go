@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/artlens/artlens/dataset"
@@ -148,27 +147,13 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		}
 	}
 
-	graphs := make([]*engine.TrainingGraph, cfg.Workers)
-	for i := range graphs {
-		g, err := m.NewTrainingGraph(cfg.Batch / cfg.Workers)
-		if err != nil {
-			return err
-		}
-		graphs[i] = g
+	st, err := newStepper(m, cfg.Batch, cfg.Workers, opt)
+	if err != nil {
+		return err
 	}
 	size := data.Size
 	imgLen := 3 * size * size
 	sub := cfg.Batch / cfg.Workers
-	inputs := make([][]float32, cfg.Workers)
-	labels := make([][]int, cfg.Workers)
-	for w := range inputs {
-		inputs[w] = make([]float32, sub*imgLen)
-		labels[w] = make([]int, sub)
-	}
-	grads := make([][]float32, len(weights))
-	for i := range grads {
-		grads[i] = make([]float32, sizes[i])
-	}
 	steps := n / cfg.Batch // the incomplete last batch is dropped; shuffling changes it every epoch
 	bar := newProgress(cfg.Progress, cfg.Epochs, steps*cfg.Batch, start)
 
@@ -188,56 +173,21 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			for w := 0; w < cfg.Workers; w++ {
 				for k := 0; k < sub; k++ {
 					idx := order[s*cfg.Batch+w*sub+k]
-					dst := inputs[w][k*imgLen : (k+1)*imgLen]
+					dst := st.inputs[w][k*imgLen : (k+1)*imgLen]
 					if cfg.Augment {
 						augment(dst, data.Train.Image(idx), size, wrng[w])
 					} else {
 						copy(dst, data.Train.Image(idx))
 					}
-					labels[w][k] = data.Train.Y[idx]
+					st.labels[w][k] = data.Train.Y[idx]
 				}
 			}
-			losses := make([]float64, cfg.Workers)
-			rights := make([]int, cfg.Workers)
-			errs := make([]error, cfg.Workers)
-			var wg sync.WaitGroup
-			for w := range graphs {
-				wg.Add(1)
-				go func(w int) {
-					defer wg.Done()
-					losses[w], rights[w], errs[w] = graphs[w].Forward(inputs[w], labels[w], wrng[w])
-				}(w)
+			loss, right, err := st.step(lr, wrng)
+			if err != nil {
+				return fmt.Errorf("training: epoch %d: %w", e+1, err)
 			}
-			wg.Wait()
-			for w := range graphs {
-				if errs[w] != nil {
-					return fmt.Errorf("training: epoch %d: %w", e+1, errs[w])
-				}
-				lossSum += losses[w] * float64(sub)
-				correct += rights[w]
-			}
-			// Each graph's loss is a mean over its share of the batch, so the
-			// batch's gradient is the mean of the graphs' gradients.
-			for w, g := range graphs {
-				gs, err := g.Gradients()
-				if err != nil {
-					return err
-				}
-				scale := float32(1) / float32(cfg.Workers)
-				for i := range gs {
-					dst, src := grads[i], gs[i]
-					if w == 0 {
-						for j := range dst {
-							dst[j] = src[j] * scale
-						}
-					} else {
-						for j := range dst {
-							dst[j] += src[j] * scale
-						}
-					}
-				}
-			}
-			opt.update(weights, grads, lr)
+			lossSum += loss * float64(cfg.Batch)
+			correct += right
 			bar.step(e, (s+1)*cfg.Batch, lossSum/float64((s+1)*cfg.Batch), float64(correct)/float64((s+1)*cfg.Batch))
 		}
 		seen := float64(steps * cfg.Batch)

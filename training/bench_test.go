@@ -1,0 +1,48 @@
+package training
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// BenchmarkTrainStep measures one optimizer step on a batch of 64 random
+// images, as Train does it: forward, backward and Adam, the batch split
+// over min(2, NumCPU) graphs. Compare with ../shared/bench's PyTorch step
+// (README.md, "Performance"); img/s is reported.
+func BenchmarkTrainStep(b *testing.B) {
+	m, err := engine.NewModel([]string{"drawings", "iconography", "painting", "sculpture"}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	workers := min(runtime.NumCPU(), 2)
+	params := m.Params()
+	sizes := make([]int, len(params))
+	for i, p := range params {
+		sizes[i] = len(p.Data)
+	}
+	st, err := newStepper(m, 64, workers, newAdam(sizes))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	rngs := make([]*rand.Rand, workers)
+	for w := range rngs {
+		rngs[w] = rand.New(rand.NewPCG(uint64(w), 2))
+		for i := range st.inputs[w] {
+			st.inputs[w][i] = rng.Float32()
+		}
+		for i := range st.labels[w] {
+			st.labels[w][i] = rng.IntN(4)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := st.step(0.001, rngs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(64*float64(b.N)/b.Elapsed().Seconds(), "img/s")
+}
