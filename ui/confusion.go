@@ -30,7 +30,7 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 	explain := widget.NewLabel("Rows are the true class of the test images, columns the network's answer; " +
 		"the diagonal holds the right answers.")
 	explain.Wrapping = fyne.TextWrapWord
-	explain.Importance = widget.LowImportance
+	explain.TextStyle.Italic = true
 	missing := widget.NewLabel("")
 	missing.Alignment = fyne.TextAlignCenter
 	update := func() {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -71,7 +72,7 @@ type activity struct {
 func newExploreView(s *shell) *exploreView {
 	x := &exploreView{s: s}
 	x.count = widget.NewLabel("")
-	x.count.Importance = widget.LowImportance
+	x.count.TextStyle.Italic = true
 	x.list = widget.NewList(func() int { return len(x.entries) }, x.newRow, x.updateRow)
 	x.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(x.entries) && x.entries[id] != x.current {
@@ -108,7 +109,7 @@ func (x *exploreView) newEmptyState() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Drop art images or a folder of images here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("or open them with the buttons on the left, or File › Open image…", fyne.TextAlignCenter, fyne.TextStyle{})
-	sub.Importance = widget.LowImportance
+	sub.TextStyle.Italic = true
 	return container.NewCenter(container.NewVBox(iconBox, title, sub))
 }
 
@@ -128,7 +129,7 @@ func (x *exploreView) newDetail() {
 	x.seenCap.Wrapping = fyne.TextWrapWord
 
 	caption := widget.NewLabel("The network's answer")
-	caption.Importance = widget.LowImportance
+	caption.TextStyle.Italic = true
 	x.answer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	x.answer.SizeName = theme.SizeNameHeadingText
 	x.answer.Importance = widget.HighImportance
@@ -152,14 +153,27 @@ func (x *exploreView) relayout() {
 	x.s.later(func() { x.scroll.Refresh() })
 }
 
-// applySizes sets the sizes of the pictures for the current zoom.
+// applySizes sets the sizes of the pictures for the current zoom. The
+// picture as given keeps its aspect ratio within a 240-unit square, so that
+// its caption sits right under it.
 func (x *exploreView) applySizes() {
 	z := x.s.zoom
-	x.picture.SetMinSize(fyne.NewSquareSize(256 * z))
+	side := 240 * z
+	size := fyne.NewSquareSize(side)
+	if img := x.picture.Image; img != nil {
+		b := img.Bounds()
+		if b.Dx() >= b.Dy() {
+			size.Height = side * float32(b.Dy()) / float32(b.Dx())
+		} else {
+			size.Width = side * float32(b.Dx()) / float32(b.Dy())
+		}
+	}
+	x.picture.SetMinSize(size)
 	x.seen.SetMinSize(fyne.NewSquareSize(192 * z))
-	x.picBox.width = 256 * z
-	x.seenBox.width = 224 * z
-	x.ansBox.width = 360 * z
+	x.picBox.width = side
+	x.seenBox.width = 200 * z
+	x.ansBox.width = 330 * z
+	x.maps.orderBox.width = 210 * z
 }
 
 func (x *exploreView) newRow() fyne.CanvasObject {
@@ -269,6 +283,13 @@ func (x *exploreView) open(paths []string) {
 	gen := x.selGen
 	s := x.s
 	m := s.model
+	if s.lastDir == "" { // file dialogs start where the images are
+		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
+			s.lastDir = paths[0]
+		} else {
+			s.lastDir = filepath.Dir(paths[0])
+		}
+	}
 	label := filepath.Base(paths[0])
 	if len(paths) > 1 {
 		label = fmt.Sprintf("%d items", len(paths))
@@ -361,8 +382,12 @@ func (x *exploreView) touch(e *entry) {
 	}
 	x.recent = append([]*entry{e}, x.recent...)
 	for len(x.recent) > keepFull {
-		old := x.recent[len(x.recent)-1]
-		x.recent = x.recent[:len(x.recent)-1]
+		i := len(x.recent) - 1
+		if x.recent[i] == x.current { // the shown entry keeps all
+			i--
+		}
+		old := x.recent[i]
+		x.recent = append(x.recent[:i], x.recent[i+1:]...)
 		old.preview = nil
 		if old.pred != nil {
 			old.pred = &engine.Prediction{Probabilities: old.pred.Probabilities, Class: old.pred.Class}
@@ -444,6 +469,7 @@ func (x *exploreView) display(e *entry) {
 	x.s.win.SetTitle("ArtLens — " + e.name)
 	x.title.SetText(e.name)
 	x.picture.Image = e.preview
+	x.applySizes()
 	x.picture.Refresh()
 	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
 	x.seen.Image = e.seen

@@ -38,6 +38,7 @@ type featureMaps struct {
 	checks   [5]*widget.Check
 	norm     *widget.RadioGroup
 	order    *widget.Select
+	orderBox *sizedBox // keeps the order's choices readable
 	sections *fyne.Container
 	gen      int // latest drawing; older results are dropped
 	shown    []*layerView
@@ -109,15 +110,14 @@ func renderLayers(p *engine.Prediction, o mapOptions) ([]*layerView, error) {
 
 func newFeatureMaps(x *exploreView) *featureMaps {
 	f := &featureMaps{x: x, layers: defaultLayers}
-	var items []fyne.CanvasObject
-	items = append(items, widget.NewLabel("Layers:"))
+	layers := container.NewHBox(widget.NewLabel("Layers:"))
 	for i := range f.checks {
 		f.checks[i] = widget.NewCheck(fmt.Sprintf("%d", i+1), func(on bool) {
 			f.layers[i] = on
 			f.redraw()
 		})
 		f.checks[i].Checked = f.layers[i]
-		items = append(items, f.checks[i])
+		layers.Add(f.checks[i])
 	}
 	f.norm = widget.NewRadioGroup([]string{normEachMap, normWholeLayer}, func(string) { f.redraw() })
 	f.norm.Horizontal = true
@@ -125,15 +125,17 @@ func newFeatureMaps(x *exploreView) *featureMaps {
 	f.norm.Selected = normEachMap
 	f.order = widget.NewSelect([]string{orderByNumber, orderByActive}, func(string) { f.redraw() })
 	f.order.Selected = orderByNumber
-	items = append(items, widget.NewSeparator(), widget.NewLabel("Colours span:"), f.norm,
-		widget.NewSeparator(), widget.NewLabel("Order:"), f.order)
+	f.orderBox = newSizedBox(f.order)
+	items := []fyne.CanvasObject{layers,
+		container.NewHBox(widget.NewLabel("Colours span:"), f.norm),
+		container.NewHBox(widget.NewLabel("Order:"), f.orderBox)}
 	controls := container.New(&flowLayout{onResize: x.relayout}, items...)
 
 	title := widget.NewLabelWithStyle("Feature maps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	hint := widget.NewLabel("Each square is one filter's response to this picture: bright where it responds strongly. Click a square to enlarge it.")
 	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
+	hint.TextStyle.Italic = true
 	f.sections = container.NewVBox()
 	f.content = container.NewVBox(title, hint, controls, f.sections)
 	return f
@@ -219,7 +221,7 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 			note = fmt.Sprintf("colours: one scale for the layer, %s to %s", formatValue(l.stats.Lo), formatValue(l.stats.Hi))
 		}
 		noteLabel := widget.NewLabel(note)
-		noteLabel.Importance = widget.LowImportance
+		noteLabel.TextStyle.Italic = true
 		head := container.New(&flowLayout{onResize: f.x.relayout}, title, container.NewCenter(legend), noteLabel)
 
 		side := float32(64)
@@ -261,13 +263,13 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 		scaleNote = "Colours span the whole layer's range."
 	}
 	note := widget.NewLabel(scaleNote)
-	note.Importance = widget.LowImportance
+	note.TextStyle.Italic = true
 	input := canvas.NewImageFromImage(e.seen)
 	input.ScaleMode = canvas.ImageScalePixels
 	input.FillMode = canvas.ImageFillContain
 	input.SetMinSize(fyne.NewSquareSize(128 * z))
 	inputCap := widget.NewLabel("The network's input")
-	inputCap.Importance = widget.LowImportance
+	inputCap.TextStyle.Italic = true
 	side := container.NewVBox(f.info, container.NewHBox(legend), note, widget.NewSeparator(),
 		container.NewHBox(input), inputCap)
 	content := container.NewHBox(big, side)
@@ -277,6 +279,9 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 
 // formatValue writes an activation value with four significant digits.
 func formatValue(v float32) string {
+	if v == 0 {
+		return "0" // not "-0"
+	}
 	return fmt.Sprintf("%.4g", v)
 }
 

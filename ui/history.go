@@ -21,7 +21,7 @@ func newHistoryView(s *shell) fyne.CanvasObject {
 	acc, loss := newChart(s, 0), newChart(s, 0)
 	accPanel, _ := chartPanel(s, acc, "history-accuracy.png", savePxW, savePxH)
 	lossPanel, _ := chartPanel(s, loss, "history-loss.png", savePxW, savePxH)
-	charts := container.NewAdaptiveGrid(2, accPanel, lossPanel)
+	charts := container.NewGridWithColumns(2, accPanel, lossPanel)
 	update := func() {
 		m := s.model
 		if m == nil || len(m.Meta.History) == 0 {

@@ -24,6 +24,9 @@ const (
 // maxFolderImages caps the images opened from dropped folders at once.
 const maxFolderImages = 2000
 
+// openPicture reads an image file (picture.Open; tests slow it down).
+var openPicture = picture.Open
+
 // entry is one opened image. Its fields are set when it is created off the
 // UI goroutine and afterwards changed on the UI goroutine only.
 type entry struct {
@@ -60,7 +63,7 @@ func (e *entry) answer(m *engine.Model) *engine.Prediction {
 // input, the preview and thumbnail, and, when m is not nil, the prediction.
 // It runs off the UI goroutine.
 func loadEntry(path string, m *engine.Model) (*entry, error) {
-	img, format, err := picture.Open(path)
+	img, format, err := openPicture(path)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +83,7 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 
 // loadPreview reads the picture of path again and scales it for display.
 func loadPreview(path string) (image.Image, error) {
-	img, _, err := picture.Open(path)
+	img, _, err := openPicture(path)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +138,7 @@ func expandPaths(paths []string) (files, skipped []string) {
 			files = append(files, p)
 			continue
 		}
-		var found []string
-		others := 0
+		var found, others []string
 		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				skipped = append(skipped, fmt.Sprintf("%s: could not be read (%v)", filepath.Base(path), err))
@@ -152,7 +154,7 @@ func expandPaths(paths []string) (files, skipped []string) {
 				return nil
 			}
 			if !isImageName(d.Name()) {
-				others++
+				others = append(others, d.Name())
 				return nil
 			}
 			found = append(found, path)
@@ -164,9 +166,8 @@ func expandPaths(paths []string) (files, skipped []string) {
 				len(found)-maxFolderImages, filepath.Base(p), maxFolderImages))
 			found = found[:maxFolderImages]
 		}
-		if others > 0 {
-			skipped = append(skipped, fmt.Sprintf("%s in %s: not image file names",
-				countNoun(others, "other file"), filepath.Base(p)))
+		for _, name := range others {
+			skipped = append(skipped, name+": not an image file name")
 		}
 		files = append(files, found...)
 	}

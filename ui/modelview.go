@@ -80,7 +80,7 @@ func testCard(meta engine.Metadata) fyne.CanvasObject {
 	help := widget.NewLabel("Precision: of the images the network put in a class, the share that belong there. " +
 		"Recall: of the images of a class, the share the network recognised.")
 	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
+	help.TextStyle.Italic = true
 	return widget.NewCard("Test results", fmt.Sprintf("Accuracy %s on %s test images the network never saw in training",
 		percentText(t.Accuracy), thousands(t.Total)), container.NewVBox(grid, help))
 }

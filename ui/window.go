@@ -95,7 +95,7 @@ func (s *shell) openModel(path string) {
 			defer s.busy.Add(-1)
 			s.header.setStatus("")
 			if err != nil {
-				s.showError("Could not open the model", fmt.Sprintf("%v\n\nArtLens keeps using the %s.", err, s.modelName))
+				s.showError("Could not open the model", fmt.Sprintf("%v\n\nArtLens keeps using the current model (%s).", err, s.modelName))
 				return
 			}
 			s.setModel(m, filepath.Base(path))
@@ -124,7 +124,11 @@ func (s *shell) atLastDir(d *dialog.FileDialog) {
 	if s.lastDir == "" {
 		return
 	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(s.lastDir)); err == nil {
+	dir, err := filepath.Abs(s.lastDir)
+	if err != nil {
+		return
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 		d.SetLocation(l)
 	}
 }

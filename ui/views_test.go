@@ -1,0 +1,319 @@
+package ui
+
+import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// charts returns the charts in the tree of o.
+func charts(o fyne.CanvasObject) []*chart {
+	var out []*chart
+	walk(o, func(c fyne.CanvasObject) {
+		if c, ok := c.(*chart); ok {
+			out = append(out, c)
+		}
+	})
+	return out
+}
+
+func TestHistoryView(t *testing.T) {
+	h := newHarness(t, Options{View: "history"})
+	tab := h.s.tabs.Selected()
+	if tab.Text != "History" {
+		t.Fatalf("tab %q selected, want History", tab.Text)
+	}
+	cs := charts(tab.Content)
+	if len(cs) != 2 {
+		t.Fatalf("%d charts, want accuracy and loss", len(cs))
+	}
+	for _, c := range cs {
+		assertSharp(t, c)
+	}
+	if !hasText(tab.Content, "Trained for 12 epochs") || !hasText(tab.Content, "The weights of epoch 10 were kept") {
+		t.Errorf("summary: %q", texts(tab.Content))
+	}
+	test.AssertImageMatches(t, "history.png", h.w.Canvas().Capture())
+
+	// A larger window draws the charts again at the new size.
+	before := cs[0].drawn.px
+	h.w.Resize(fyne.NewSize(1600, 1000))
+	h.settle()
+	if cs[0].drawn.px == before {
+		t.Errorf("chart still drawn at %v after the window grew", before)
+	}
+	assertSharp(t, cs[0])
+}
+
+// assertSharp checks that a chart's image has exactly its on-screen pixel
+// size.
+func assertSharp(t *testing.T, c *chart) {
+	t.Helper()
+	if c.img.Image == nil || !c.img.Visible() {
+		t.Fatalf("chart not drawn (message %q)", c.msg.Text)
+	}
+	a := c.area(c.Size())
+	b := c.img.Image.Bounds()
+	if b.Dx() != int(a.Width+0.5) || b.Dy() != int(a.Height+0.5) {
+		t.Errorf("chart image is %d×%d for an area of %v", b.Dx(), b.Dy(), a)
+	}
+}
+
+func TestConfusionView(t *testing.T) {
+	h := newHarness(t, Options{View: "confusion"})
+	tab := h.s.tabs.Selected()
+	cs := charts(tab.Content)
+	if len(cs) != 1 {
+		t.Fatalf("%d charts", len(cs))
+	}
+	c := cs[0]
+	assertSharp(t, c)
+	test.AssertImageMatches(t, "confusion.png", h.w.Canvas().Capture())
+	percent := c.img.Image
+	var radio *widget.RadioGroup
+	walk(tab.Content, func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			radio = r
+		}
+	})
+	radio.SetSelected(showCounts)
+	h.settle()
+	if c.img.Image == percent || sameImage(c.img.Image, percent) {
+		t.Error("the chart did not change to counts")
+	}
+}
+
+func sameImage(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestModelView(t *testing.T) {
+	h := newHarness(t, Options{View: "model"})
+	tab := h.s.tabs.Selected()
+	for _, want := range []string{
+		"Model: test model",
+		"conv1 (Conv2D)", "(None, 62, 62, 32)", "Total params: 1,459,204",
+		"1,459,204 trainable parameters",
+		"Accuracy 88.0 % on 100 test images",
+		"drawings, iconography, painting, sculpture",
+		"optimizer: adam",
+	} {
+		if !hasText(tab.Content, want) {
+			t.Errorf("model view does not show %q", want)
+		}
+	}
+	test.AssertImageMatches(t, "model.png", h.w.Canvas().Capture())
+}
+
+func TestSaveChartPNG(t *testing.T) {
+	h := newHarness(t, Options{View: "history"})
+	c := charts(h.s.tabs.Selected().Content)[0]
+	path := filepath.Join(t.TempDir(), "acc.png")
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeChart(wc, c.build, savePxW, savePxH); err != nil {
+		t.Fatal(err)
+	}
+	wc.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != savePxW || cfg.Height != savePxH {
+		t.Errorf("saved PNG: %v, %d×%d", err, cfg.Width, cfg.Height)
+	}
+}
+
+// writeModel saves a model with other classes to a file.
+func writeModel(t *testing.T, classes []string) string {
+	t.Helper()
+	m, err := engine.NewModel(classes, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "other.safetensors")
+	if err := m.SaveFile(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestOpenModelRefreshesEveryView(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
+	h := newHarness(t, Options{Images: []string{img}})
+	other := []string{"ink", "oil", "stone"}
+	h.s.openModel(writeModel(t, other))
+	h.settle()
+	if h.topDialog() != nil {
+		t.Fatalf("dialog after a good model: %q", texts(h.topDialog()))
+	}
+	if h.s.modelName != "other.safetensors" {
+		t.Errorf("model name %q", h.s.modelName)
+	}
+	if !strings.Contains(h.s.header.model.Text, "ink, oil, stone") {
+		t.Errorf("header: %q", h.s.header.model.Text)
+	}
+	x := h.s.explore
+	if n := len(x.bars.Objects); n != 6 {
+		t.Errorf("%d objects in the bars, want 3 classes", n)
+	}
+	if !contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
+		t.Errorf("explore view not refreshed: answer %q, %d layers", x.answer.Text, len(x.maps.shown))
+	}
+	if p := x.current.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
+		t.Error("the shown image was not run through the new model")
+	}
+	for i, name := range []string{"History", "Confusion"} {
+		h.s.tabs.SelectIndex(i + 1)
+		content := h.s.tabs.Items[i+1].Content
+		if !hasText(content, "holds no") {
+			t.Errorf("%s view does not say the new model has no data: %q", name, texts(content))
+		}
+	}
+	h.s.tabs.SelectIndex(3)
+	if !hasText(h.s.tabs.Items[3].Content, "ink, oil, stone") {
+		t.Error("model view not refreshed")
+	}
+}
+
+func TestBadModelFileKeepsCurrentModel(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
+	h := newHarness(t, Options{Images: []string{img}})
+	before, answer := h.s.model, h.s.explore.answer.Text
+	good, err := os.ReadFile(writeModel(t, classes4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"noise.safetensors", []byte("this is not a model at all"), "not a safetensors file"},
+		{"cut.safetensors", good[:len(good)/2], "truncated"},
+	} {
+		path := writeFile(t, dir, c.name, c.data)
+		h.s.dropped([]fyne.URI{storage.NewFileURI(path)})
+		h.settle()
+		d := h.topDialog()
+		if d == nil {
+			t.Fatalf("%s: no dialog", c.name)
+		}
+		if !hasText(d, "Could not open the model") || !hasText(d, c.name) || !hasText(d, c.want) || !hasText(d, "keeps using the current model (test model)") {
+			t.Errorf("%s: dialog says %q", c.name, texts(d))
+		}
+		h.w.Canvas().Overlays().Remove(d)
+		if h.s.model != before || h.s.modelName != "test model" || h.s.explore.answer.Text != answer {
+			t.Errorf("%s: the current model or what is shown changed", c.name)
+		}
+	}
+}
+
+func TestZoomAndTheme(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
+	h := newHarness(t, Options{Images: []string{img}, Theme: "light"})
+	base := theme.DefaultTheme().Size(theme.SizeNameText)
+	side := mapTiles(h.s.explore.maps)[0].side
+	if h.s.dark() || !h.s.menu.light.Checked {
+		t.Fatal("light theme asked for")
+	}
+	h.s.zoomBy(1)
+	h.s.zoomBy(1)
+	h.settle()
+	if h.s.zoom != 1.3 {
+		t.Fatalf("zoom = %v after two steps up", h.s.zoom)
+	}
+	if got := theme.TextSize(); got != base*1.3 {
+		t.Errorf("text size %v, want %v", got, base*1.3)
+	}
+	if got := mapTiles(h.s.explore.maps)[0].side; got != side*1.3 {
+		t.Errorf("map side %v, want %v", got, side*1.3)
+	}
+	if h.s.header.zoom.Text != "130 %" {
+		t.Errorf("zoom label %q", h.s.header.zoom.Text)
+	}
+	h.s.zoomBy(0)
+	if h.s.zoom != 1 {
+		t.Errorf("zoom = %v after reset", h.s.zoom)
+	}
+	h.s.toggleTheme()
+	h.settle()
+	if !h.s.dark() || !h.s.menu.dark.Checked || h.s.menu.light.Checked {
+		t.Error("dark theme not applied")
+	}
+	if theme.Color(theme.ColorNameBackground) != theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark) {
+		t.Error("background is not the dark one")
+	}
+	h.s.toggleFullScreen()
+	if !h.w.FullScreen() || !h.s.menu.full.Checked {
+		t.Error("full screen not toggled")
+	}
+}
+
+func TestZoomSteps(t *testing.T) {
+	if nextZoom(1, 1) != 1.15 || nextZoom(1, -1) != 0.9 || nextZoom(2.5, 1) != 2.5 || nextZoom(0.75, -1) != 0.75 {
+		t.Error("zoom steps wrong")
+	}
+	if (Options{Scale: 3}).Check() == nil || (Options{View: "maps"}).Check() == nil || (Options{Theme: "blue"}).Check() == nil {
+		t.Error("bad options accepted")
+	}
+	if err := (Options{View: "confusion", Theme: "dark", Scale: 1.5}).Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestScreenshotCapture(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
+	h := newHarness(t, Options{Images: []string{img}})
+	path := filepath.Join(t.TempDir(), "shot", "explore.png")
+	if err := h.s.capture(path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 1280 || cfg.Height != 800 {
+		t.Errorf("screenshot: %v, %d×%d", err, cfg.Width, cfg.Height)
+	}
+}
+
+func TestSoftwareCapture(t *testing.T) {
+	h := newHarness(t, Options{View: "model"})
+	img := h.s.softwareCapture()
+	if blank(img) {
+		t.Fatal("software capture is blank")
+	}
+	if !blank(image.NewNRGBA(image.Rect(0, 0, 10, 10))) {
+		t.Error("a transparent image is not blank")
+	}
+}
