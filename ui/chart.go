@@ -179,7 +179,7 @@ func (r *chartRenderer) Destroy() {}
 // file named like fileName by default.
 func chartPanel(s *shell, c *chart, fileName string, w, h int) (fyne.CanvasObject, *widget.Button) {
 	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { saveChart(s, c.build, fileName, w, h) })
-	return container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), save), nil, nil, c), save
+	return container.NewPadded(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), save), nil, nil, c)), save
 }
 
 // saveChart asks for a file name and writes the plot as a PNG of w×h

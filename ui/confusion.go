@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
@@ -22,7 +24,7 @@ const (
 // evaluation as a heat map (the study's Figure 3), in percent or counts.
 func newConfusionView(s *shell) fyne.CanvasObject {
 	c := newChart(s, 1.2)
-	panel, _ := chartPanel(s, c, "confusion.png", 1200, 1000)
+	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { saveChart(s, c.build, "confusion.png", 1200, 1000) })
 	mode := widget.NewRadioGroup([]string{showPercent, showCounts}, nil)
 	mode.Horizontal = true
 	mode.Required = true
@@ -37,7 +39,8 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 		m := s.model
 		if m == nil || m.Meta.Test == nil {
 			c.setPlot(nil)
-			panel.Hide()
+			c.Hide()
+			save.Disable()
 			if m == nil {
 				missing.SetText("No model is loaded.")
 			} else {
@@ -49,15 +52,16 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 		ev := *m.Meta.Test
 		percent := mode.Selected != showCounts
 		c.setPlot(func() (*plot.Plot, error) { return plots.Confusion(ev, percent) })
-		panel.Show()
+		c.Show()
+		save.Enable()
 		missing.Hide()
 	}
 	mode.OnChanged = func(string) { update() }
 	update()
 	s.onModel = append(s.onModel, update)
 	s.onStyle = append(s.onStyle, c.invalidate)
-	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode), explain)
-	return container.NewBorder(top, nil, nil, nil, container.NewStack(panel, container.NewCenter(missing)))
+	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode, layout.NewSpacer(), save), explain)
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(c, container.NewCenter(missing)))
 }
 
 // testImages is the number of test images of each true class.
@@ -73,5 +77,5 @@ func testImages(e engine.Evaluation) []int {
 
 // percentText writes a fraction in [0,1] as a percentage with one decimal.
 func percentText(v float64) string {
-	return fmt.Sprintf("%.1f %%", 100*v)
+	return fmt.Sprintf("%.1f%%", 100*v)
 }

@@ -213,7 +213,7 @@ func (x *exploreView) classLine(e *entry) string {
 	if p == nil {
 		return "…"
 	}
-	return fmt.Sprintf("%s · %.0f %%", className(x.s.model, p.Class), 100*p.Probabilities[p.Class])
+	return fmt.Sprintf("%s · %.0f%%", className(x.s.model, p.Class), 100*p.Probabilities[p.Class])
 }
 
 func className(m *engine.Model, i int) string {
@@ -505,7 +505,7 @@ func (x *exploreView) showAnswer(e *entry) {
 		return
 	}
 	x.answer.SetText(className(m, p.Class))
-	x.sure.SetText(fmt.Sprintf("%.1f %% probability", 100*p.Probabilities[p.Class]))
+	x.sure.SetText(fmt.Sprintf("%.1f%% probability", 100*p.Probabilities[p.Class]))
 	for i, v := range p.Probabilities {
 		name := widget.NewLabel(className(m, i))
 		if i == p.Class {
@@ -513,7 +513,7 @@ func (x *exploreView) showAnswer(e *entry) {
 		}
 		bar := widget.NewProgressBar()
 		bar.Value = float64(v)
-		text := fmt.Sprintf("%.1f %%", 100*v)
+		text := fmt.Sprintf("%.1f%%", 100*v)
 		bar.TextFormatter = func() string { return text }
 		x.bars.Add(name)
 		x.bars.Add(bar)

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -315,17 +316,26 @@ func (t *mapTile) Tapped(*fyne.PointEvent) {
 func (t *mapTile) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
 func (t *mapTile) CreateRenderer() fyne.WidgetRenderer {
-	r := &tileRenderer{t}
+	r := &tileRenderer{t: t, frame: canvas.NewRectangle(color.Transparent)}
+	r.frame.StrokeWidth = 1
 	r.Refresh()
 	return r
 }
 
-type tileRenderer struct{ t *mapTile }
+// tileRenderer draws a tile's map in a thin frame, so that a map with no
+// response (all dark) still shows as a square, over its number.
+type tileRenderer struct {
+	t     *mapTile
+	frame *canvas.Rectangle
+}
 
 func (r *tileRenderer) Layout(size fyne.Size) {
 	t := r.t
-	t.img.Move(fyne.NewPos((size.Width-t.side)/2, 0))
+	pos := fyne.NewPos((size.Width-t.side)/2, 0)
+	t.img.Move(pos)
 	t.img.Resize(fyne.NewSquareSize(t.side))
+	r.frame.Move(pos.SubtractXY(1, 1))
+	r.frame.Resize(fyne.NewSquareSize(t.side + 2))
 	t.num.Move(fyne.NewPos(0, t.side))
 	t.num.Resize(fyne.NewSize(size.Width, t.num.MinSize().Height))
 }
@@ -335,11 +345,16 @@ func (r *tileRenderer) MinSize() fyne.Size {
 }
 
 func (r *tileRenderer) Refresh() {
+	r.frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	r.frame.Refresh()
 	r.t.num.Color = theme.Color(theme.ColorNameForeground)
 	r.t.num.TextSize = theme.CaptionTextSize()
 	r.t.num.Refresh()
 	r.t.img.Refresh()
 }
 
-func (r *tileRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.t.img, r.t.num} }
-func (r *tileRenderer) Destroy()                     {}
+func (r *tileRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.frame, r.t.img, r.t.num}
+}
+
+func (r *tileRenderer) Destroy() {}

@@ -65,7 +65,7 @@ func historySummary(meta engine.Metadata) string {
 			n = i + 1
 		}
 		if meta.BestEpoch != 0 && n == meta.BestEpoch {
-			fmt.Fprintf(&b, " The weights of epoch %d were kept: validation accuracy %.1f %%, training accuracy %.1f %%.",
+			fmt.Fprintf(&b, " The weights of epoch %d were kept: validation accuracy %.1f%%, training accuracy %.1f%%.",
 				n, scale*e.ValAccuracy, scale*e.TrainAccuracy)
 		}
 	}

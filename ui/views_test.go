@@ -116,7 +116,7 @@ func TestModelView(t *testing.T) {
 		"Model: test model",
 		"conv1 (Conv2D)", "(None, 62, 62, 32)", "Total params: 1,459,204",
 		"1,459,204 trainable parameters",
-		"Accuracy 88.0 % on 100 test images",
+		"Accuracy 88.0% on 100 test images",
 		"drawings, iconography, painting, sculpture",
 		"optimizer: adam",
 	} {
@@ -256,7 +256,7 @@ func TestZoomAndTheme(t *testing.T) {
 	if got := mapTiles(h.s.explore.maps)[0].side; got != side*1.3 {
 		t.Errorf("map side %v, want %v", got, side*1.3)
 	}
-	if h.s.header.zoom.Text != "130 %" {
+	if h.s.header.zoom.Text != "130%" {
 		t.Errorf("zoom label %q", h.s.header.zoom.Text)
 	}
 	h.s.zoomBy(0)

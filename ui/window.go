@@ -241,7 +241,7 @@ func (s *shell) showHelp() {
 	text := widget.NewRichTextFromMarkdown(helpText)
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Reading the feature maps", "Close", container.NewVScroll(text), s.win)
-	d.Resize(fyne.NewSize(min(640*s.zoom, s.win.Canvas().Size().Width*0.9), min(520*s.zoom, s.win.Canvas().Size().Height*0.9)))
+	d.Resize(fyne.NewSize(min(640*s.zoom, s.win.Canvas().Size().Width*0.9), min(420*s.zoom, s.win.Canvas().Size().Height*0.9)))
 	d.Show()
 }
 
@@ -297,11 +297,11 @@ func (h *header) refresh() {
 	} else {
 		text := "Model: " + s.modelName + " · classes: " + strings.Join(s.model.Meta.Classes, ", ")
 		if t := s.model.Meta.Test; t != nil && t.Total > 0 {
-			text += fmt.Sprintf(" · test accuracy %.1f %%", 100*t.Accuracy)
+			text += fmt.Sprintf(" · test accuracy %.1f%%", 100*t.Accuracy)
 		}
 		h.model.SetText(text)
 	}
-	h.zoom.SetText(fmt.Sprintf("%d %%", int(s.zoom*100+0.5)))
+	h.zoom.SetText(fmt.Sprintf("%d%%", int(s.zoom*100+0.5)))
 	if s.dark() {
 		h.theme.SetText("Light")
 	} else {

@@ -1,0 +1,28 @@
+package app
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// Bad window options are refused before any window opens.
+func TestRunWindowRefusesBadOptions(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--view", "maps"}, 1, `unknown view "maps"`},
+		{[]string{"--theme", "blue"}, 1, `unknown theme "blue"`},
+		{[]string{"--zoom", "9"}, 1, "zoom 9 is out of range"},
+		{[]string{"--model", "/nonexistent/model.safetensors", "a.jpg"}, 1, "cannot read the weights file"},
+		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+	} {
+		var out, errb bytes.Buffer
+		code := runWindow(c.args, &out, &errb)
+		if code != c.code || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: code %d, stderr %q; want %d and %q", c.args, code, errb.String(), c.code, c.want)
+		}
+	}
+}
