@@ -48,7 +48,7 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	files, err := mapsInputs(fs.Args(), stderr)
+	files, err := imageInputs(fs.Args(), stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -192,10 +192,10 @@ func parseIntList(s string) ([]int, error) {
 	return out, nil
 }
 
-// mapsInputs expands folders to the image files directly inside them,
+// imageInputs expands folders to the image files directly inside them,
 // telling on stderr which files it skips as not images. Files named on the
 // command line are kept as given, so that a bad one is reported.
-func mapsInputs(args []string, stderr io.Writer) ([]string, error) {
+func imageInputs(args []string, stderr io.Writer) ([]string, error) {
 	var files []string
 	for _, a := range args {
 		info, err := os.Stat(a)

@@ -32,7 +32,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return fail(stderr, "predict needs at least one image or folder (see 'artlens predict --help')")
 	}
-	files, err := expandInputs(fs.Args())
+	files, err := imageInputs(fs.Args(), stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
