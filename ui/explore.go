@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -327,6 +328,9 @@ func (x *exploreView) open(paths []string) {
 // report tells in the notice bar what a batch could not open.
 func (x *exploreView) report(paths []string, opened int, skipped []string) {
 	if len(skipped) == 0 {
+		if opened == 0 {
+			x.s.notice.show(noticeWarning, "No image files were found in "+quoteNames(paths)+".")
+		}
 		return
 	}
 	if opened == 0 && len(skipped) == 1 {
@@ -334,11 +338,7 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 		return
 	}
 	var b strings.Builder
-	where := "the files"
-	if len(paths) == 1 {
-		where = "“" + filepath.Base(paths[0]) + "”"
-	}
-	fmt.Fprintf(&b, "Opened %s from %s; skipped:", countNoun(opened, "image"), where)
+	fmt.Fprintf(&b, "Opened %s from %s; skipped:", countNoun(opened, "image"), quoteNames(paths))
 	const shown = 4
 	for i, r := range skipped {
 		if i == shown {
@@ -354,18 +354,40 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 	x.s.notice.show(kind, b.String())
 }
 
-// add appends an analysed entry to the list, and selects it when sel.
+// quoteNames names what was opened: “name” for one path, "the files"
+// for more.
+func quoteNames(paths []string) string {
+	if len(paths) == 1 {
+		return "“" + filepath.Base(paths[0]) + "”"
+	}
+	return "the files"
+}
+
+// add puts an analysed entry in the list, and selects it when sel. An
+// image opened again replaces its entry.
 func (x *exploreView) add(e *entry, sel bool) {
 	m := x.s.model
 	if e.predModel != m {
 		e.pred, e.predModel = nil, nil // analysed with a model replaced meanwhile
 	}
-	x.entries = append(x.entries, e)
+	i := x.indexOfPath(e.path)
+	if i >= 0 {
+		old := x.entries[i]
+		x.entries[i] = e
+		x.recent = slices.DeleteFunc(x.recent, func(r *entry) bool { return r == old })
+		if x.current == old {
+			x.current, sel = nil, true
+		}
+	} else {
+		x.entries = append(x.entries, e)
+		i = len(x.entries) - 1
+	}
 	x.touch(e)
 	x.updateCount()
 	x.list.Refresh()
 	if sel {
-		x.list.Select(len(x.entries) - 1)
+		x.list.Unselect(i) // so that selecting it shows it even if it was selected
+		x.list.Select(i)
 	} else if e.pred == nil && m != nil {
 		x.predictInBackground([]*entry{e})
 	}
@@ -478,6 +500,15 @@ func (x *exploreView) display(e *entry) {
 	x.list.RefreshItem(x.indexOf(e))
 	x.maps.draw(e, true)
 	x.scroll.Refresh()
+}
+
+func (x *exploreView) indexOfPath(path string) int {
+	for i, c := range x.entries {
+		if c.path == path {
+			return i
+		}
+	}
+	return -1
 }
 
 func (x *exploreView) indexOf(e *entry) int {

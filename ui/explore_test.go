@@ -406,3 +406,31 @@ func TestNoModel(t *testing.T) {
 		t.Error("without a model the picture should still show, without an answer or maps")
 	}
 }
+
+func TestOpeningAgainReplacesTheEntry(t *testing.T) {
+	dir := t.TempDir()
+	a := writeJPEG(t, dir, "a.jpg", 100, 100, 1)
+	b := writeJPEG(t, dir, "b.jpg", 100, 100, 2)
+	h := newHarness(t, Options{Images: []string{a, b}})
+	x := h.s.explore
+	h.open(a)
+	if len(x.entries) != 2 || x.current == nil || x.current.name != "a.jpg" || x.title.Text != "a.jpg" {
+		t.Fatalf("after opening a.jpg again: %d entries, showing %q", len(x.entries), x.title.Text)
+	}
+	h.open(a) // while it is shown
+	if len(x.entries) != 2 || x.current == nil || x.current.name != "a.jpg" || x.picture.Image != x.current.preview {
+		t.Fatalf("after opening the shown image again: %d entries, showing %q", len(x.entries), x.title.Text)
+	}
+}
+
+func TestEmptyFolder(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, Options{})
+	h.open(dir)
+	if n := h.s.notice; !n.Visible() || !strings.Contains(n.text, "No image files were found") {
+		t.Errorf("notice %q (visible %v)", n.text, n.Visible())
+	}
+	if !h.s.explore.empty.Visible() {
+		t.Error("the empty state should stay")
+	}
+}
