@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -10,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
-	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
 )
 
@@ -62,20 +59,4 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 	s.onStyle = append(s.onStyle, c.invalidate)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode, layout.NewSpacer(), save), explain)
 	return container.NewBorder(top, nil, nil, nil, container.NewStack(c, container.NewCenter(missing)))
-}
-
-// testImages is the number of test images of each true class.
-func testImages(e engine.Evaluation) []int {
-	out := make([]int, len(e.Confusion))
-	for i, row := range e.Confusion {
-		for _, v := range row {
-			out[i] += v
-		}
-	}
-	return out
-}
-
-// percentText writes a fraction in [0,1] as a percentage with one decimal.
-func percentText(v float64) string {
-	return fmt.Sprintf("%.1f%%", 100*v)
 }

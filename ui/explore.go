@@ -48,8 +48,7 @@ type exploreView struct {
 	activities []activity
 	actSeq     int
 
-	stack   *fyne.Container // the empty state or the detail
-	empty   fyne.CanvasObject
+	empty   fyne.CanvasObject // shown until an image is opened
 	scroll  *container.Scroll
 	title   *widget.Label
 	picture *canvas.Image
@@ -91,10 +90,10 @@ func newExploreView(s *shell) *exploreView {
 
 	x.empty = x.newEmptyState()
 	x.newDetail()
-	x.stack = container.NewStack(x.empty, x.scroll)
 	x.scroll.Hide()
+	detail := container.NewStack(x.empty, x.scroll)
 
-	split := container.NewHSplit(left, container.NewBorder(x.activity, nil, nil, nil, x.stack))
+	split := container.NewHSplit(left, container.NewBorder(x.activity, nil, nil, nil, detail))
 	split.Offset = 0.2
 	x.content = split
 	x.updateCount()

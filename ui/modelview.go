@@ -149,3 +149,19 @@ func thousands(n int) string {
 	}
 	return b.String()
 }
+
+// testImages is the number of test images of each true class.
+func testImages(e engine.Evaluation) []int {
+	out := make([]int, len(e.Confusion))
+	for i, row := range e.Confusion {
+		for _, v := range row {
+			out[i] += v
+		}
+	}
+	return out
+}
+
+// percentText writes a fraction in [0,1] as a percentage with one decimal.
+func percentText(v float64) string {
+	return fmt.Sprintf("%.1f%%", 100*v)
+}

@@ -87,13 +87,13 @@ func Run(opts Options) int {
 		fmt.Fprintln(os.Stderr, "artlens:", err)
 		return 2
 	}
-	a := fyneapp.NewWithID("io.github.artlens")
+	a := fyneapp.NewWithID("io.github.artlens.artlens") // as FyneApp.toml
 	a.SetIcon(assets.IconResource())
 	w := a.NewWindow("ArtLens")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := newShell(a, w, opts, fyne.Do)
 	if opts.FullScreen {
-		w.SetFullScreen(true)
+		s.toggleFullScreen()
 	}
 	a.Lifecycle().SetOnStarted(func() {
 		s.start()
