@@ -215,9 +215,7 @@ func saveChart(s *shell, build func() (*plot.Plot, error), fileName string, w, h
 	}, s.win)
 	d.SetFileName(fileName)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	s.atLastDir(d)
-	d.Resize(s.dialogSize())
-	d.Show()
+	s.showFileDialog(d)
 }
 
 func writeChart(wc fyne.URIWriteCloser, build func() (*plot.Plot, error), w, h int) error {

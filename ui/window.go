@@ -133,10 +133,20 @@ func (s *shell) atLastDir(d *dialog.FileDialog) {
 	}
 }
 
-func (s *shell) openImageDialog() {
+// showFileDialog shows d in the folder of the last file dialog, over
+// most of the window.
+func (s *shell) showFileDialog(d *dialog.FileDialog) {
+	s.atLastDir(d)
+	d.Resize(s.dialogSize())
+	d.Show()
+}
+
+// pickFile asks for a file with one of the extensions exts and calls open
+// with its path; a file that cannot be opened is reported with fail.
+func (s *shell) pickFile(exts []string, fail func(error), open func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.notice.show(noticeError, "The file could not be opened: "+err.Error())
+			fail(err)
 			return
 		}
 		if r == nil {
@@ -145,13 +155,19 @@ func (s *shell) openImageDialog() {
 		path := r.URI().Path()
 		r.Close()
 		s.lastDir = filepath.Dir(path)
+		open(path)
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	s.showFileDialog(d)
+}
+
+func (s *shell) openImageDialog() {
+	s.pickFile(imageExtensions, func(err error) {
+		s.notice.show(noticeError, "The file could not be opened: "+err.Error())
+	}, func(path string) {
 		s.showView("explore")
 		s.explore.open([]string{path})
-	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	s.atLastDir(d)
-	d.Resize(s.dialogSize())
-	d.Show()
+	})
 }
 
 func (s *shell) openFolderDialog() {
@@ -167,29 +183,13 @@ func (s *shell) openFolderDialog() {
 		s.showView("explore")
 		s.explore.open([]string{l.Path()})
 	}, s.win)
-	s.atLastDir(d)
-	d.Resize(s.dialogSize())
-	d.Show()
+	s.showFileDialog(d)
 }
 
 func (s *shell) openModelDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.showError("Could not open the model", err.Error())
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.lastDir = filepath.Dir(path)
-		s.openModel(path)
-	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{modelExtension}))
-	s.atLastDir(d)
-	d.Resize(s.dialogSize())
-	d.Show()
+	s.pickFile([]string{modelExtension}, func(err error) {
+		s.showError("Could not open the model", err.Error())
+	}, s.openModel)
 }
 
 // zoomBy steps the zoom up (dir > 0), down (dir < 0) or back to 100 % (0).
