@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"os"
 	"path/filepath"
@@ -285,6 +287,7 @@ func TestBadImagesKeepWhatIsShown(t *testing.T) {
 	html := writeFile(t, dir, "page.jpg", []byte("<!DOCTYPE html><html><body>Not found</body></html>"))
 	trunc := truncatedJPEG(t, dir, "cut.jpg")
 	empty := writeFile(t, dir, "empty.png", nil)
+	huge := writeFile(t, dir, "huge.png", hugePNGHeader(20000, 20000))
 	h := newHarness(t, Options{Images: []string{good}})
 	x := h.s.explore
 	shown := x.current
@@ -296,6 +299,7 @@ func TestBadImagesKeepWhatIsShown(t *testing.T) {
 		{html, "not an image"},
 		{trunc, "truncated"},
 		{empty, "empty.png"},
+		{huge, "too large"},
 		{filepath.Join(dir, "missing.jpg"), "does not exist"},
 	} {
 		h.s.notice.dismiss()
@@ -433,4 +437,16 @@ func TestEmptyFolder(t *testing.T) {
 	if !h.s.explore.empty.Visible() {
 		t.Error("the empty state should stay")
 	}
+}
+
+// hugePNGHeader returns the start of a PNG file that claims w×h pixels:
+// enough for a decoder to read the size, not to decode anything.
+func hugePNGHeader(w, h uint32) []byte {
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8-bit RGB
+	chunk := append([]byte("IHDR"), ihdr...)
+	out := append([]byte("\x89PNG\r\n\x1a\n"), binary.BigEndian.AppendUint32(nil, uint32(len(ihdr)))...)
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
 }
