@@ -336,21 +336,26 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 		x.s.notice.show(noticeError, "Could not open "+skipped[0]+".")
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Opened %s from %s; skipped:", countNoun(opened, "image"), quoteNames(paths))
-	const shown = 4
+	head := fmt.Sprintf("Opened %s from %s. Skipped:", countNoun(opened, "image"), quoteNames(paths))
+	if opened == 0 {
+		head = fmt.Sprintf("Could not open any image from %s:", quoteNames(paths))
+	}
+	// The bar names a few; Details… lists them all.
+	const shown = 3
+	short, details := head, ""
 	for i, r := range skipped {
 		if i == shown {
-			fmt.Fprintf(&b, "\n• and %d more", len(skipped)-shown)
+			short += fmt.Sprintf("\n• and %d more", len(skipped)-shown)
+			details = head + "\n• " + strings.Join(skipped, "\n• ")
 			break
 		}
-		b.WriteString("\n• " + r)
+		short += "\n• " + r
 	}
 	kind := noticeWarning
 	if opened == 0 {
 		kind = noticeError
 	}
-	x.s.notice.show(kind, b.String())
+	x.s.notice.showDetails(kind, short, details)
 }
 
 // quoteNames names what was opened: “name” for one path, "the files"

@@ -330,6 +330,7 @@ func TestFolderWithMixedFiles(t *testing.T) {
 	writeJPEG(t, sub, "c.JPG", 90, 90, 3)
 	writeJPEG(t, filepath.Join(folder, ".hidden"), "d.jpg", 90, 90, 4)
 	writeFile(t, folder, "notes.txt", []byte("a list of paintings"))
+	writeFile(t, folder, "readme.md", []byte("# paintings"))
 	writeFile(t, folder, "page.png", []byte("<html></html>"))
 	truncatedJPEG(t, folder, "cut.jpg")
 
@@ -352,10 +353,23 @@ func TestFolderWithMixedFiles(t *testing.T) {
 	if !n.Visible() || n.kind != noticeWarning {
 		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.kind, n.text)
 	}
-	for _, want := range []string{"Opened 3 images from “paintings”", "cut.jpg", "page.png", "notes.txt: not an image file name"} {
+	// The bar names three, Details… lists all four.
+	for _, want := range []string{"Opened 3 images from “paintings”", "and 1 more"} {
 		if !strings.Contains(n.text, want) {
 			t.Errorf("notice %q does not mention %q", n.text, want)
 		}
+	}
+	if strings.Count(n.text, "•") != 4 || !n.more.Visible() {
+		t.Errorf("notice %q should list 3 files and a count, with a Details button", n.text)
+	}
+	for _, want := range []string{"cut.jpg: the image data is truncated", "page.png: not an image file", "notes.txt: not an image file name", "readme.md: not an image file name"} {
+		if !strings.Contains(n.details, want) {
+			t.Errorf("details %q do not mention %q", n.details, want)
+		}
+	}
+	test.Tap(n.more)
+	if d := h.topDialog(); d == nil || !hasText(d, "readme.md") {
+		t.Error("Details… does not show the whole list")
 	}
 }
 

@@ -25,19 +25,25 @@ const (
 // without covering what is already shown. It stays until closed or replaced.
 type noticeBar struct {
 	widget.BaseWidget
-	kind  noticeKind
-	text  string
-	label *widget.Label
-	icon  *widget.Icon
-	bg    *canvas.Rectangle
-	close *widget.Button
+	kind    noticeKind
+	text    string
+	details string // the full story, behind the Details… button
+	label   *widget.Label
+	icon    *widget.Icon
+	bg      *canvas.Rectangle
+	more    *widget.Button
+	close   *widget.Button
 }
 
-func newNoticeBar() *noticeBar {
+// newNoticeBar returns a hidden notice bar; its Details… button calls
+// showDetails with the details.
+func newNoticeBar(showDetails func(text string)) *noticeBar {
 	n := &noticeBar{label: widget.NewLabel(""), icon: widget.NewIcon(theme.InfoIcon()),
 		bg: canvas.NewRectangle(color.Transparent)}
 	n.label.Wrapping = fyne.TextWrapWord
 	n.bg.CornerRadius = 4
+	n.more = widget.NewButton("Details…", func() { showDetails(n.details) })
+	n.more.Hide()
 	n.close = widget.NewButtonWithIcon("", theme.CancelIcon(), n.dismiss)
 	n.close.Importance = widget.LowImportance
 	n.ExtendBaseWidget(n)
@@ -47,8 +53,19 @@ func newNoticeBar() *noticeBar {
 
 // show replaces the notice with text.
 func (n *noticeBar) show(kind noticeKind, text string) {
-	n.kind, n.text = kind, text
+	n.showDetails(kind, text, "")
+}
+
+// showDetails replaces the notice with a short text, and details that a
+// button shows in full ("" for none).
+func (n *noticeBar) showDetails(kind noticeKind, text, details string) {
+	n.kind, n.text, n.details = kind, text, details
 	n.label.SetText(text)
+	if details == "" {
+		n.more.Hide()
+	} else {
+		n.more.Show()
+	}
 	n.Refresh()
 	n.Show()
 }
@@ -59,7 +76,7 @@ func (n *noticeBar) dismiss() {
 }
 
 func (n *noticeBar) CreateRenderer() fyne.WidgetRenderer {
-	content := container.NewBorder(nil, nil, container.NewCenter(n.icon), container.NewCenter(n.close), n.label)
+	content := container.NewBorder(nil, nil, container.NewCenter(n.icon), container.NewCenter(container.NewHBox(n.more, n.close)), n.label)
 	r := &noticeRenderer{n: n, content: content}
 	r.Refresh()
 	return r
@@ -104,6 +121,16 @@ func (r *noticeRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *noticeRenderer) Destroy() {}
+
+// showText shows a long text in a dialog that scrolls.
+func (s *shell) showText(title, text string) {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "Close", container.NewVScroll(label), s.win)
+	c := s.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(640*s.zoom, c.Width*0.9), min(480*s.zoom, c.Height*0.9)))
+	d.Show()
+}
 
 // showError shows a modal dialog with a title and a message that wraps.
 func (s *shell) showError(title, message string) {

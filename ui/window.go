@@ -29,7 +29,7 @@ const modelExtension = ".safetensors"
 // the classroom controls, the notice bar, one tab per view, the menus, the
 // keyboard shortcuts and dropped files.
 func buildWindow(s *shell) {
-	s.notice = newNoticeBar()
+	s.notice = newNoticeBar(func(text string) { s.showText("Details", text) })
 	s.header = newHeader(s)
 	s.explore = newExploreView(s)
 	s.tabs = container.NewAppTabs(

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Makes the screenshots of the desktop app in this folder with the shipped
+# model, in a virtual X display, using the app's own --screenshot flag
+# (which waits until the picture's maps and the charts are drawn).
+#
+# Needs Xvfb and the picture: Van Gogh's The Starry Night (public domain),
+# shipped by Debian's opencv-doc package. Run from anywhere:
+#
+#   apt-get install -y xvfb opencv-doc
+#   docs/screenshots/make.sh
+#
+# MODEL=file.safetensors uses that weights file instead of the shipped model.
+set -eu
+cd "$(dirname "$0")/../.."
+out=docs/screenshots
+bin=$(mktemp -d)/artlens
+img=${IMAGE:-/usr/share/doc/opencv-doc/examples/data/starry_night.jpg}
+display=${SCREENSHOT_DISPLAY:-:97}
+
+go build -o "$bin" .
+Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb' EXIT
+sleep 1
+
+shot() {
+	name=$1
+	shift
+	DISPLAY=$display LANG=en_US.UTF-8 "$bin" --screenshot "$out/$name.png" ${MODEL:+--model "$MODEL"} "$@"
+	echo "$out/$name.png"
+}
+shot explore --view explore --theme light "$img"
+shot history --view history --theme light
+shot confusion --view confusion --theme light
+shot model --view model --theme light
+shot explore-dark --view explore --theme dark "$img"
