@@ -63,7 +63,7 @@ fyne_package() {
 	local build_flag=""
 	if [ -n "$BUILD" ]; then build_flag="--app-build=$BUILD"; fi
 	local goflags="${GOFLAGS:+$GOFLAGS }-ldflags=-X=$VERSION_VAR=$VERSION"
-	set -- package -os "$os" --release --app-version "$VERSION" ${build_flag:+"$build_flag"} "$@"
+	set -- package -v -os "$os" --release --app-version "$VERSION" ${build_flag:+"$build_flag"} "$@"
 	printf "+ GOFLAGS='%s' %s %s\n" "$goflags" "$FYNE" "$*"
 	GOFLAGS=$goflags "$FYNE" "$@"
 }
