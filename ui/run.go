@@ -101,8 +101,20 @@ func Run(opts Options) int {
 			s.screenshotWhenSettled(opts.Screenshot, opts.ScreenshotTimeout)
 		}
 	})
+	w.SetOnClosed(s.exitSoon)
 	w.ShowAndRun()
 	return int(s.exitCode.Load())
+}
+
+// exitSoon ends the process a few seconds after the window closed, should
+// Fyne not return from ShowAndRun: in Fyne 2.7.1 a lifecycle event queued
+// while the main loop stops can wait forever for it (seen with
+// --screenshot under Xvfb, about one run in ten).
+func (s *shell) exitSoon() {
+	go func() {
+		time.Sleep(5 * time.Second)
+		os.Exit(int(s.exitCode.Load()))
+	}()
 }
 
 // shell holds what the views share: the app and window, the current model,
@@ -247,6 +259,7 @@ func (s *shell) screenshotWhenSettled(path string, timeout time.Duration) {
 				fmt.Fprintln(os.Stderr, "artlens: screenshot:", err)
 				s.exitCode.Store(1)
 			}
+			s.exitSoon()
 			s.app.Quit()
 		})
 	}()
