@@ -98,7 +98,7 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 		return nil, fmt.Errorf("engine: forward pass: %w", err)
 	}
 	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...)}
-	p.Class = argmax(p.Probabilities)
+	p.Class = Argmax(p.Probabilities)
 	for i, c := range n.convs {
 		s := c.Shape()
 		p.Activations = append(p.Activations, Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3],
@@ -144,7 +144,8 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	return out, nil
 }
 
-func argmax(v []float32) int {
+// Argmax returns the index of the largest value (the first one on ties).
+func Argmax(v []float32) int {
 	best := 0
 	for i, x := range v {
 		if x > v[best] {
@@ -153,6 +154,3 @@ func argmax(v []float32) int {
 	}
 	return best
 }
-
-// Argmax returns the index of the largest value (the first one on ties).
-func Argmax(v []float32) int { return argmax(v) }

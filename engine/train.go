@@ -76,7 +76,7 @@ func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (
 	}
 	logits := values(t.net.logits)
 	for i, l := range labels {
-		if argmax(logits[i*classes:(i+1)*classes]) == l {
+		if Argmax(logits[i*classes:(i+1)*classes]) == l {
 			correct++
 		}
 	}

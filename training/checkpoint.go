@@ -43,7 +43,7 @@ type checkpointData struct {
 }
 
 func (c *checkpoint) save(dir string, m *engine.Model, recipe map[string]string, fingerprint string) error {
-	if err := ensureDir(dir); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(dir, ".checkpoint-*")

@@ -6,8 +6,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -275,6 +273,3 @@ func unflatten(flat []float32, ws [][]float32) {
 		off += copy(w, flat[off:])
 	}
 }
-
-// ensureDir makes sure dir exists.
-func ensureDir(dir string) error { return os.MkdirAll(filepath.Clean(dir), 0o755) }
