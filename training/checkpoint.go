@@ -26,6 +26,7 @@ type checkpoint struct {
 	bestAcc   float64
 	bestLoss  float64
 	bestEpoch int
+	average   [][]float32 // the moving average of the weights; nil without one
 }
 
 // checkpointData is checkpoint's on-disk form.
@@ -40,6 +41,7 @@ type checkpointData struct {
 	BestAcc     float64
 	BestLoss    float64
 	BestEpoch   int
+	Average     [][]float32
 }
 
 func (c *checkpoint) save(dir string, m *engine.Model, recipe map[string]string, fingerprint string) error {
@@ -51,7 +53,8 @@ func (c *checkpoint) save(dir string, m *engine.Model, recipe map[string]string,
 		return err
 	}
 	d := checkpointData{Recipe: recipe, Fingerprint: fingerprint, Weights: c.weights, M: c.opt.m, V: c.opt.v,
-		Step: c.opt.step, History: c.history, Best: c.best, BestAcc: c.bestAcc, BestLoss: c.bestLoss, BestEpoch: c.bestEpoch}
+		Step: c.opt.step, History: c.history, Best: c.best, BestAcc: c.bestAcc, BestLoss: c.bestLoss, BestEpoch: c.bestEpoch,
+		Average: c.average}
 	if err := gob.NewEncoder(f).Encode(&d); err != nil {
 		f.Close()
 		os.Remove(f.Name())
@@ -90,7 +93,13 @@ func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, si
 	if len(d.Weights) != len(sizes) || len(d.M) != len(sizes) || len(d.V) != len(sizes) {
 		return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
 	}
+	if d.Average != nil && len(d.Average) != len(sizes) {
+		return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
+	}
 	for i, n := range sizes {
+		if d.Average != nil && len(d.Average[i]) != n {
+			return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
+		}
 		if len(d.Weights[i]) != n || len(d.M[i]) != n || len(d.V[i]) != n {
 			return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
 		}
@@ -98,5 +107,5 @@ func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, si
 	opt := newAdam(sizes)
 	opt.m, opt.v, opt.step = d.M, d.V, d.Step
 	return &checkpoint{weights: d.Weights, opt: opt, history: d.History, best: d.Best,
-		bestAcc: d.BestAcc, bestLoss: d.BestLoss, bestEpoch: d.BestEpoch}, nil
+		bestAcc: d.BestAcc, bestLoss: d.BestLoss, bestEpoch: d.BestEpoch, average: d.Average}, nil
 }

@@ -30,6 +30,10 @@ type Config struct {
 	// KeepBest keeps the weights of the epoch with the best validation
 	// accuracy instead of the last epoch's.
 	KeepBest bool
+	// Average, when positive, is the decay of an exponential moving average
+	// of the weights kept beside the trained ones. Validation, the kept
+	// epoch and the final weights are then those of the average.
+	Average float64
 	// Seed drives weight initialisation, shuffling, dropout and augmentation.
 	Seed uint64
 	// Workers is the number of graphs that share a batch (data parallel);
@@ -54,18 +58,21 @@ func StudyRecipe() Config {
 }
 
 // ImprovedRecipe is the study's architecture trained better: flips and
-// small shifts, a cosine learning-rate schedule, and the epoch with the
-// best validation accuracy kept.
+// small shifts, 40 epochs with a cosine learning-rate schedule, a moving
+// average of the weights (decay 0.998, about 5 epochs of 89 steps), and
+// the epoch whose averaged weights validate best kept.
 func ImprovedRecipe() Config {
 	c := StudyRecipe()
+	c.Epochs = 40
 	c.Augment, c.Cosine, c.KeepBest = true, true, true
+	c.Average = 0.998
 	return c
 }
 
 // describe returns the recipe as the key-value pairs stored in the weights
 // file's metadata and in checkpoints.
 func (c Config) describe() map[string]string {
-	return map[string]string{
+	d := map[string]string{
 		"optimizer":     "adam (beta1 0.9, beta2 0.999, epsilon 1e-7)",
 		"loss":          "categorical cross-entropy",
 		"epochs":        strconv.Itoa(c.Epochs),
@@ -76,7 +83,12 @@ func (c Config) describe() map[string]string {
 		"selection":     map[bool]string{true: "best validation accuracy", false: "last epoch"}[c.KeepBest],
 		"seed":          strconv.FormatUint(c.Seed, 10),
 		"init":          "glorot uniform, zero biases",
+		"averaging":     "none",
 	}
+	if c.Average > 0 {
+		d["averaging"] = "exponential moving average of the weights, decay " + strconv.FormatFloat(c.Average, 'g', -1, 64)
+	}
+	return d
 }
 
 // lr returns the learning rate of epoch e (0-based).
@@ -100,6 +112,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
 	}
+	if cfg.Average < 0 || cfg.Average >= 1 {
+		return fmt.Errorf("training: averaging decay %v is outside [0, 1)", cfg.Average)
+	}
 	if cfg.Batch%cfg.Workers != 0 {
 		return fmt.Errorf("training: %d workers do not divide a batch of %d", cfg.Workers, cfg.Batch)
 	}
@@ -122,6 +137,10 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		sizes[i], weights[i] = len(p.Data), p.Data
 	}
 	opt := newAdam(sizes)
+	var avg *average
+	if cfg.Average > 0 {
+		avg = newAverage(cfg.Average, weights)
+	}
 	var best []float32 // flattened weights of the best epoch
 	bestAcc, bestLoss := -1.0, math.Inf(1)
 	start := 0
@@ -135,6 +154,12 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 				copy(weights[i], ck.weights[i])
 			}
 			opt = ck.opt
+			if avg != nil {
+				if ck.average == nil {
+					return fmt.Errorf("training: the checkpoint in %s has no averaged weights", cfg.CheckpointDir)
+				}
+				avg.weights = ck.average
+			}
 			m.Meta.History = ck.history
 			start = len(ck.history)
 			best, bestAcc, bestLoss = ck.best, ck.bestAcc, ck.bestLoss
@@ -184,11 +209,24 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			if err != nil {
 				return fmt.Errorf("training: epoch %d: %w", e+1, err)
 			}
+			if avg != nil {
+				avg.update(weights, opt.step)
+			}
 			lossSum += loss * float64(cfg.Batch)
 			correct += right
 			bar.step(e, (s+1)*cfg.Batch, lossSum/float64((s+1)*cfg.Batch), float64(correct)/float64((s+1)*cfg.Batch))
 		}
 		seen := float64(steps * cfg.Batch)
+		// With averaging, the averaged weights are validated (and kept):
+		// they stand in the model while it predicts, then the trained
+		// ones go back for the next epoch.
+		var live []float32
+		if avg != nil {
+			live = flatten(weights)
+			for i := range weights {
+				copy(weights[i], avg.weights[i])
+			}
+		}
 		valLoss, valAcc, err := lossAndAccuracy(m, data.Val)
 		if err != nil {
 			return err
@@ -201,10 +239,16 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			best = flatten(weights)
 			m.Meta.BestEpoch = e + 1
 		}
+		if avg != nil {
+			unflatten(live, weights)
+		}
 		bar.epochDone(ep, m.Meta.BestEpoch)
 		if cfg.CheckpointDir != "" {
 			ck := &checkpoint{weights: weights, opt: opt, history: m.Meta.History, best: best,
 				bestAcc: bestAcc, bestLoss: bestLoss, bestEpoch: m.Meta.BestEpoch}
+			if avg != nil {
+				ck.average = avg.weights
+			}
 			if err := ck.save(cfg.CheckpointDir, m, m.Meta.Training, data.Fingerprint); err != nil {
 				return fmt.Errorf("training: checkpoint: %w", err)
 			}
@@ -213,9 +257,15 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			return errInterrupted
 		}
 	}
-	if cfg.KeepBest && best != nil {
+	switch {
+	case cfg.KeepBest && best != nil:
 		unflatten(best, weights)
-	} else {
+	case avg != nil:
+		for i := range weights {
+			copy(weights[i], avg.weights[i])
+		}
+		m.Meta.BestEpoch = cfg.Epochs
+	default:
 		m.Meta.BestEpoch = cfg.Epochs
 	}
 	return nil

@@ -213,3 +213,35 @@ func TestCosineSchedule(t *testing.T) {
 		t.Error("the study's rate must be constant")
 	}
 }
+
+// TestAverage checks the moving average against values worked out by hand.
+func TestAverage(t *testing.T) {
+	w := [][]float32{{0, 10}}
+	a := newAverage(0.5, w)
+	tests := []struct {
+		step int
+		w    []float32
+		rate float64
+		want []float32
+	}{
+		// Step 1: rate min(0.5, 2/11) = 2/11, so avg = 0 + (9/11)*(11-0).
+		{1, []float32{11, 10}, 2.0 / 11, []float32{9, 10}},
+		// From step 8 on, (1+t)/(10+t) >= 0.5: the set decay applies.
+		{8, []float32{1, 0}, 0.5, []float32{5, 5}},
+	}
+	for _, tc := range tests {
+		if got := a.rate(tc.step); math.Abs(got-tc.rate) > 1e-12 {
+			t.Errorf("rate(%d) = %v, want %v", tc.step, got, tc.rate)
+		}
+		a.update([][]float32{tc.w}, tc.step)
+		for j, want := range tc.want {
+			if math.Abs(float64(a.weights[0][j]-want)) > 1e-5 {
+				t.Errorf("after step %d: average %v, want %v", tc.step, a.weights[0], tc.want)
+				break
+			}
+		}
+	}
+	if w[0][0] != 0 || w[0][1] != 10 {
+		t.Error("the average changed the weights it started from")
+	}
+}
