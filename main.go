@@ -8,8 +8,10 @@ import (
 	"os"
 
 	"github.com/artlens/artlens/app"
+	_ "github.com/artlens/artlens/internal/clocale" // before Fyne reads the locale
 )
 
 func main() {
+	attachConsole()
 	os.Exit(app.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -30,10 +30,10 @@ type mapsOptions struct {
 }
 
 func runMaps(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 0,5,7] [--normalize map|layer] [--order index|activation] [--model FILE]", stderr)
+	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 1,6,8] [--normalize map|layer] [--order index|activation] [--model FILE]", stderr)
 	out := fs.String("out", "", "`folder` to write the figures to (created if missing); required")
 	layers := fs.String("layers", "1-5", "conv `layers` to draw, 1 to 5: a list such as 1,3,4 or a range such as 2-4")
-	filters := fs.String("filters", "", "draw only these `filters` (0-based, e.g. 0,5,7 or 0-7), each enlarged (default: all)")
+	filters := fs.String("filters", "", "draw only these `filters` (numbered from 1 as in the app, e.g. 1,6,8 or 1-8), each enlarged (default: all)")
 	normalize := fs.String("normalize", "map", "colour `scale`: map (each map from its own min to max) or layer (one scale for the layer)")
 	order := fs.String("order", "index", "filter `order`: index, or activation (most active first, by mean activation)")
 	scale := fs.Int("scale", 0, "enlarge each map `n` times, nearest neighbour (default: about 128 pixels, 256 with --filters)")
@@ -111,15 +111,16 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 		if err != nil {
 			return opt, fmt.Errorf("--filters: %v", err)
 		}
-		for _, f := range opt.filters {
-			if f < 0 {
-				return opt, fmt.Errorf("--filters: filter numbers start at 0, got %d", f)
+		for i, f := range opt.filters {
+			if f < 1 {
+				return opt, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
 			}
 			for _, l := range opt.layers {
-				if n := engine.ConvFilters[l-1]; f >= n {
-					return opt, fmt.Errorf("--filters: conv layer %d has %d filters (0 to %d), so there is no filter %d", l, n, n-1, f)
+				if n := engine.ConvFilters[l-1]; f > n {
+					return opt, fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
 				}
 			}
+			opt.filters[i] = f - 1 // plots counts from 0
 		}
 	}
 	switch normalize {

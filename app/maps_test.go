@@ -117,7 +117,7 @@ func TestMaps(t *testing.T) {
 
 	// A folder, chosen filters (drawn larger), flags after the folder.
 	out2 := t.TempDir()
-	code, _, stderr = runArtlens("maps", in, "--out", out2, "--layers", "4", "--filters", "0,5,7",
+	code, _, stderr = runArtlens("maps", in, "--out", out2, "--layers", "4", "--filters", "1,6,8",
 		"--normalize", "layer", "--order", "activation", "--model", model)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -132,7 +132,7 @@ func TestMaps(t *testing.T) {
 
 	// An explicit scale and columns give an exact grid of map pixels.
 	out3 := t.TempDir()
-	code, _, stderr = runArtlens("maps", a, "--out", out3, "--layers", "5", "--filters", "1", "--scale", "1", "--model", model)
+	code, _, stderr = runArtlens("maps", a, "--out", out3, "--layers", "5", "--filters", "2", "--scale", "1", "--model", model)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -196,8 +196,8 @@ func TestMapsBadArguments(t *testing.T) {
 		{"layer 0", []string{img, "--out", out, "--layers", "0"}, "no conv layer 0"},
 		{"layer 6", []string{img, "--out", out, "--layers", "1,6"}, "no conv layer 6"},
 		{"layers not numbers", []string{img, "--out", out, "--layers", "one"}, "not a number"},
-		{"filter beyond layer", []string{img, "--out", out, "--layers", "1,4", "--filters", "3,40"}, "conv layer 1 has 32 filters (0 to 31), so there is no filter 40"},
-		{"negative filter", []string{img, "--out", out, "--filters", "-1"}, "start at 0"},
+		{"filter beyond layer", []string{img, "--out", out, "--layers", "1,4", "--filters", "3,40"}, "conv layer 1 has 32 filters (1 to 32), so there is no filter 40"},
+		{"negative filter", []string{img, "--out", out, "--filters", "0"}, "start at 1"},
 		{"normalize", []string{img, "--out", out, "--normalize", "global"}, "--normalize must be map or layer"},
 		{"order", []string{img, "--out", out, "--order", "random"}, "--order must be index or activation"},
 		{"no out", []string{img}, "--out DIR is required"},

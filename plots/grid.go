@@ -57,8 +57,9 @@ type GridOptions struct {
 	// Title is written above the grid; "" gives "conv layer N (K filters)".
 	// GridTitle makes the study's form.
 	Title string
-	// Filters are the filter numbers to show (0-based, each below the
-	// layer's Channels; repeats are dropped); nil shows all. Chosen
+	// Filters are the indices of the filters to show (0-based, each below
+	// the layer's Channels; repeats are dropped); nil shows all. Labels
+	// number filters from 1, as the app and the command line do. Chosen
 	// filters are drawn larger than a whole layer.
 	Filters []int
 	// Normalize is PerMap or PerLayer.
@@ -227,9 +228,9 @@ func featureGrid(a engine.Activation, opt GridOptions) (*image.NRGBA, []gridTile
 	labels := make([]string, n)
 	withMax := opt.Normalize == PerMap
 	for i, f := range filters {
-		labels[i] = fmt.Sprintf("#%d", f)
+		labels[i] = fmt.Sprintf("#%d", f+1)
 		if withMax {
-			l := fmt.Sprintf("#%d  max %s", f, formatValue(st.Max[f]))
+			l := fmt.Sprintf("#%d  max %s", f+1, formatValue(st.Max[f]))
 			if textWidth(labelFace, l) > tw+gap {
 				withMax = false
 			}
@@ -238,7 +239,7 @@ func featureGrid(a engine.Activation, opt GridOptions) (*image.NRGBA, []gridTile
 	}
 	if !withMax {
 		for i, f := range filters {
-			labels[i] = fmt.Sprintf("#%d", f)
+			labels[i] = fmt.Sprintf("#%d", f+1)
 		}
 	}
 
