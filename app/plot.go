@@ -37,7 +37,7 @@ const (
 )
 
 func runPlot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("plot", "--out DIR [--format png,svg,pdf] [--width 8in | --width-px N] [--height LEN | --height-px N] [--dpi 150] [--percent=true] [--model FILE]", stderr)
+	fs := newFlags("plot", "--out DIR [--format png,svg,pdf] [--width 8in | --width-px N] [--height LEN | --height-px N] [--dpi 150] [--percent=true] [--theme light|dark] [--model FILE]", stderr)
 	out := fs.String("out", "", "`folder` to write history_accuracy.*, history_loss.* and confusion.* to (created if missing); required")
 	formats := fs.String("format", "png", "file `formats`, comma-separated: png, svg, pdf")
 	width := fs.String("width", "", "figure `width` with unit: in, cm, mm or pt (default 8in)")
@@ -46,11 +46,20 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	heightPx := fs.Int("height-px", 0, "figure height in `pixels` at --dpi (instead of --height)")
 	dpi := fs.Float64("dpi", 150, "`resolution` of PNG figures in dots per inch")
 	percent := fs.Bool("percent", true, "confusion matrix in percent of all test images (false: image counts)")
+	theme := fs.String("theme", "light", "chart `colours`: light (white background, for paper and slides) or dark")
 	model := fs.String("model", "", "weights `file` whose metadata to plot (default: the shipped model)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	opt, err := plotParse(*out, *formats, *width, *widthPx, *height, *heightPx, *dpi, *percent)
+	th := plots.Light
+	switch {
+	case err != nil:
+	case *theme == "dark":
+		th = plots.Dark
+	case *theme != "light":
+		err = fmt.Errorf("--theme must be light or dark, not %q", *theme)
+	}
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("plot takes no arguments, got %q", fs.Arg(0))
 	}
@@ -85,7 +94,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 		}
 		for _, metric := range plots.Metrics {
 			figs = append(figs, figure{"history_" + metric, historyAspect, func() (*plot.Plot, error) {
-				return plots.History(meta.History, metric, best)
+				return plots.History(meta.History, metric, best, th)
 			}})
 		}
 	} else {
@@ -94,7 +103,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	}
 	if meta.Test != nil {
 		figs = append(figs, figure{"confusion", confusionAspect, func() (*plot.Plot, error) {
-			return plots.Confusion(*meta.Test, opt.percent)
+			return plots.Confusion(*meta.Test, opt.percent, th)
 		}})
 	} else {
 		missing++

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,37 @@ func TestPlot(t *testing.T) {
 	}
 }
 
+// TestPlotTheme checks that --theme dark gives dark figures and the
+// default light ones, by the colour of a corner pixel.
+func TestPlotTheme(t *testing.T) {
+	model := modelFile(t)
+	for _, tc := range []struct {
+		theme  []string
+		darker bool
+	}{{nil, false}, {[]string{"--theme", "dark"}, true}} {
+		out := t.TempDir()
+		code, _, stderr := runArtlens(append([]string{"plot", "--out", out, "--model", model, "--width-px", "300"}, tc.theme...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, stderr %q", tc.theme, code, stderr)
+		}
+		for _, name := range []string{"history_accuracy.png", "confusion.png"} {
+			f, err := os.Open(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _, _, _ := img.At(1, 1).RGBA()
+			if dark := r < 0x8000; dark != tc.darker {
+				t.Errorf("%v: %s corner red %#x, want dark=%v", tc.theme, name, r, tc.darker)
+			}
+		}
+	}
+}
+
 func TestPlotModelWithoutMetrics(t *testing.T) {
 	m, err := engine.NewModel([]string{"a", "b"}, 1)
 	if err != nil {
@@ -101,6 +133,7 @@ func TestPlotBadArguments(t *testing.T) {
 		{"dpi", []string{"--out", out, "--dpi", "0"}, "--dpi"},
 		{"negative px", []string{"--out", out, "--height-px", "-5"}, "--height-px"},
 		{"argument", []string{"--out", out, "extra"}, "takes no arguments"},
+		{"theme", []string{"--out", out, "--theme", "blue"}, "--theme must be light or dark"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runArtlens(append([]string{"plot"}, tc.args...)...)

@@ -36,7 +36,7 @@ func TestHistoryErrors(t *testing.T) {
 		{"NaN", nan, "loss", 0, "not a finite number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := History(tc.h, tc.metric, tc.best)
+			_, err := History(tc.h, tc.metric, tc.best, Light)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
@@ -71,7 +71,7 @@ func TestHistory(t *testing.T) {
 		{"one epoch", sampleHistory()[:1], "accuracy", 1, "Training history: accuracy", 48.6, 49.9, 101, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := History(tc.h, tc.metric, tc.best)
+			p, err := History(tc.h, tc.metric, tc.best, Light)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func TestConfusionErrors(t *testing.T) {
 				e.Confusion[i] = append([]int(nil), r...)
 			}
 			tc.edit(&e)
-			if _, err := Confusion(e, true); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, err := Confusion(e, true, Light); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
 		})
@@ -142,7 +142,7 @@ func TestConfusionErrors(t *testing.T) {
 func TestConfusion(t *testing.T) {
 	e := sampleEvaluation()
 	for _, percent := range []bool{true, false} {
-		p, err := Confusion(e, percent)
+		p, err := Confusion(e, percent, Light)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func checkPNG(t *testing.T, p *plot.Plot, w, h int, dpi float64) {
 }
 
 func TestRender(t *testing.T) {
-	p, err := History(sampleHistory(), "loss", 9)
+	p, err := History(sampleHistory(), "loss", 9, Light)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestImage(t *testing.T) {
-	p, err := Confusion(sampleEvaluation(), true)
+	p, err := Confusion(sampleEvaluation(), true, Light)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestImage(t *testing.T) {
 // PNGs in testdata; `go test ./plots -update` rewrites them after a change
 // you have looked at.
 func TestGolden(t *testing.T) {
-	conf, err := Confusion(sampleEvaluation(), true)
+	conf, err := Confusion(sampleEvaluation(), true, Light)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func far(a, b uint32) bool {
 }
 
 func BenchmarkImageHistory(b *testing.B) {
-	p, err := History(sampleHistory(), "accuracy", 9)
+	p, err := History(sampleHistory(), "accuracy", 9, Light)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,8 +27,9 @@ import (
 // "0%" for none and "<0.1%" for a few;
 // otherwise they are image counts. The title gives the accuracy.
 // e.Confusion must be square with one row per class of e.Classes (at least
-// one); counts must not be negative.
-func Confusion(e engine.Evaluation, percent bool) (*plot.Plot, error) {
+// one); counts must not be negative. th gives the colours of the frame and
+// text; the cells keep theirs.
+func Confusion(e engine.Evaluation, percent bool, th Theme) (*plot.Plot, error) {
 	n := len(e.Classes)
 	if n == 0 {
 		return nil, fmt.Errorf("plots: evaluation has no classes")
@@ -103,7 +104,7 @@ func Confusion(e engine.Evaluation, percent bool) (*plot.Plot, error) {
 	if total > 0 {
 		title = fmt.Sprintf("Confusion matrix: accuracy %.1f%% on %d images", 100*accuracy(e, sum), total)
 	}
-	p := newPlot(title)
+	p := newPlot(title, th)
 	p.Add(underlay{n: n, color: cellColor}, hm, labels)
 	p.NominalX(e.Classes...)
 	rev := make([]string, n)

@@ -302,7 +302,7 @@ func TestConcurrentUse(t *testing.T) {
 			done <- err
 		}()
 		go func() {
-			p, err := Confusion(sampleEvaluation(), i%2 == 0)
+			p, err := Confusion(sampleEvaluation(), i%2 == 0, Light)
 			if err == nil {
 				_, err = Image(p, 300, 260, 96)
 			}

@@ -13,14 +13,6 @@ import (
 	"github.com/artlens/artlens/engine"
 )
 
-// Colours of the history curves and marks.
-var (
-	trainColor = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // blue
-	valColor   = color.NRGBA{R: 0xe6, G: 0x55, B: 0x0d, A: 0xff} // orange
-	bestColor  = color.NRGBA{R: 0x2c, G: 0x2c, B: 0x2c, A: 0xff}
-	gridColor  = color.NRGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
-)
-
 // Metrics lists the metric names History accepts.
 var Metrics = []string{"accuracy", "loss"}
 
@@ -31,8 +23,8 @@ var Metrics = []string{"accuracy", "loss"}
 // number of the epoch whose weights were kept (engine.Metadata.BestEpoch):
 // it is marked with a dashed line and a ring on the validation curve, and
 // must be the Epoch of an entry of h. Epochs whose Epoch is 0 are numbered
-// by their position (1-based). h must not be empty.
-func History(h []engine.Epoch, metric string, best int) (*plot.Plot, error) {
+// by their position (1-based). h must not be empty. th gives the colours.
+func History(h []engine.Epoch, metric string, best int, th Theme) (*plot.Plot, error) {
 	if len(h) == 0 {
 		return nil, fmt.Errorf("plots: empty training history")
 	}
@@ -82,16 +74,16 @@ func History(h []engine.Epoch, metric string, best int) (*plot.Plot, error) {
 		}
 	}
 
-	p := newPlot("Training history: " + metric)
+	p := newPlot("Training history: "+metric, th)
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = yLabel
 	p.X.Tick.Marker = integerTicks{}
 	grid := plotter.NewGrid()
-	grid.Vertical.Color = gridColor
-	grid.Horizontal.Color = gridColor
+	grid.Vertical.Color = th.Grid
+	grid.Horizontal.Color = th.Grid
 	p.Add(grid)
 
-	legend := newBoxLegend(legendPos == "top")
+	legend := newBoxLegend(legendPos == "top", th)
 	markers := len(h) <= 40
 	for _, s := range []struct {
 		name string
@@ -100,8 +92,8 @@ func History(h []engine.Epoch, metric string, best int) (*plot.Plot, error) {
 		dash []vg.Length
 		g    draw.GlyphDrawer
 	}{
-		{"training", train, trainColor, nil, draw.CircleGlyph{}},
-		{"validation", val, valColor, []vg.Length{vg.Points(6), vg.Points(3)}, draw.SquareGlyph{}},
+		{"training", train, th.Train, nil, draw.CircleGlyph{}},
+		{"validation", val, th.Validation, []vg.Length{vg.Points(6), vg.Points(3)}, draw.SquareGlyph{}},
 	} {
 		l, err := plotter.NewLine(s.xys)
 		if err != nil {
@@ -136,11 +128,11 @@ func History(h []engine.Epoch, metric string, best int) (*plot.Plot, error) {
 		}
 		x := val[bestAt].X
 		line, _ := plotter.NewLine(plotter.XYs{{X: x, Y: lo - pad}, {X: x, Y: hi + pad}})
-		line.Color = bestColor
+		line.Color = th.Text
 		line.Width = vg.Points(1.2)
 		line.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
 		ring, _ := plotter.NewScatter(plotter.XYs{val[bestAt]})
-		ring.GlyphStyle = draw.GlyphStyle{Color: bestColor, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		ring.GlyphStyle = draw.GlyphStyle{Color: th.Text, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
 		p.Add(line, ring)
 		label := fmt.Sprintf("kept: epoch %d (%s)", best, formatMetric(metric, val[bestAt].Y))
 		legend.add(label, line, ring)
@@ -159,13 +151,18 @@ func formatMetric(metric string, v float64) string {
 	return fmt.Sprintf("%.3g", v)
 }
 
-// newPlot returns a plot with the package's fonts and the given title.
-func newPlot(title string) *plot.Plot {
+// newPlot returns a plot with the package's fonts, th's colours and the
+// given title.
+func newPlot(title string, th Theme) *plot.Plot {
 	p := plot.New()
+	p.BackgroundColor = th.Background
 	p.Title.Text = title
+	p.Title.TextStyle.Color = th.Text
 	p.Title.TextStyle.Font = chartFont(15, true)
 	p.Title.Padding = vg.Points(10)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Color, a.Tick.Color = th.Text, th.Text
+		a.Label.TextStyle.Color, a.Tick.Label.Color = th.Text, th.Text
 		a.Label.TextStyle.Font = chartFont(13, false)
 		a.Tick.Label.Font = chartFont(11, false)
 		a.Label.Padding = vg.Points(4)

@@ -1,8 +1,6 @@
 package plots
 
 import (
-	"image/color"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -10,12 +8,13 @@ import (
 )
 
 // boxLegend is a plot legend drawn as a plotter inside the data area, in
-// its top-right or bottom-right corner, on a white box so that curves and
-// marks behind it do not run through its text.
+// its top-right or bottom-right corner, on a box of the background colour
+// so that curves and marks behind it do not run through its text.
 type boxLegend struct {
 	entries []legendEntry
 	top     bool
 	style   text.Style
+	theme   Theme
 }
 
 type legendEntry struct {
@@ -23,9 +22,9 @@ type legendEntry struct {
 	thumbs []plot.Thumbnailer
 }
 
-func newBoxLegend(top bool) *boxLegend {
-	return &boxLegend{top: top, style: text.Style{
-		Color: color.Black, Font: chartFont(12, false),
+func newBoxLegend(top bool, th Theme) *boxLegend {
+	return &boxLegend{top: top, theme: th, style: text.Style{
+		Color: th.Text, Font: chartFont(12, false),
 		XAlign: draw.XLeft, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler,
 	}}
 }
@@ -58,9 +57,9 @@ func (l *boxLegend) Plot(c draw.Canvas, _ *plot.Plot) {
 	}
 	box.Min = vg.Point{X: box.Max.X - w, Y: box.Max.Y - h}
 
-	c.SetColor(color.White) // opaque: vgpdf does not do transparency
+	c.SetColor(l.theme.Background) // opaque: vgpdf does not do transparency
 	c.Fill(box.Path())
-	c.SetLineStyle(draw.LineStyle{Color: color.NRGBA{R: 0xbb, G: 0xbb, B: 0xbb, A: 0xff}, Width: vg.Points(0.75)})
+	c.SetLineStyle(draw.LineStyle{Color: l.theme.Border, Width: vg.Points(0.75)})
 	c.Stroke(box.Path())
 
 	y := box.Max.Y - pad

@@ -87,9 +87,13 @@ func Image(p *plot.Plot, wPx, hPx int, dpi float64) (image.Image, error) {
 // margin is the blank border around every chart.
 const margin = vg.Length(8) // points
 
-// drawPlot draws p on c, leaving a margin all round.
+// drawPlot draws p on c, leaving a margin of its background colour all round.
 func drawPlot(p *plot.Plot, c vg.CanvasSizer) {
 	dc := draw.New(c)
+	if p.BackgroundColor != nil {
+		dc.SetColor(p.BackgroundColor)
+		dc.Fill(dc.Rectangle.Path())
+	}
 	w, h := c.Size()
 	m := min(margin, w/20, h/20)
 	p.Draw(draw.Crop(dc, m, -m, m, -m))

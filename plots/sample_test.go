@@ -94,18 +94,24 @@ func TestWriteSamples(t *testing.T) {
 		}
 	}
 	for _, metric := range Metrics {
-		p, err := History(sampleHistory(), metric, 9)
-		if err != nil {
-			t.Fatal(err)
+		for name, th := range map[string]Theme{"": Light, "_dark": Dark} {
+			p, err := History(sampleHistory(), metric, 9, th)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := Image(p, 960, 640, 120)
+			if err != nil {
+				t.Fatal(err)
+			}
+			save("history_"+metric+name+".png", img)
 		}
-		img, err := Image(p, 960, 640, 120)
-		if err != nil {
-			t.Fatal(err)
-		}
-		save("history_"+metric+".png", img)
 	}
 	for _, percent := range []bool{true, false} {
-		p, err := Confusion(sampleEvaluation(), percent)
+		th := Light
+		if !percent {
+			th = Dark // one of each
+		}
+		p, err := Confusion(sampleEvaluation(), percent, th)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,9 +37,9 @@ const (
 type chart struct {
 	widget.BaseWidget
 	s *shell
-	// build builds the plot; it is called off the UI goroutine. nil shows
-	// msg instead.
-	build  func() (*plot.Plot, error)
+	// build builds the plot in the given colours; it is called off the UI
+	// goroutine. nil shows msg instead.
+	build  func(th plots.Theme) (*plot.Plot, error)
 	aspect float32 // width/height of the drawing; 0 fills the widget
 
 	img *canvas.Image
@@ -70,7 +70,7 @@ func newChart(s *shell, aspect float32) *chart {
 }
 
 // setPlot sets the function that builds the plot and draws it again.
-func (c *chart) setPlot(build func() (*plot.Plot, error)) {
+func (c *chart) setPlot(build func(th plots.Theme) (*plot.Plot, error)) {
 	c.build = build
 	if build == nil {
 		c.img.Image = nil
@@ -118,10 +118,10 @@ func (c *chart) schedule(size fyne.Size) {
 		c.pending = true
 		c.s.busy.Add(1)
 	}
-	build := c.build
+	build, th := c.build, c.s.chartTheme()
 	c.timer = time.AfterFunc(chartDebounce, func() {
 		var img image.Image
-		p, err := build()
+		p, err := build(th)
 		if err == nil {
 			img, err = plots.Image(p, spec.px.X, spec.px.Y, spec.dpi)
 		}
@@ -182,9 +182,19 @@ func chartPanel(s *shell, c *chart, fileName string, w, h int) (fyne.CanvasObjec
 	return container.NewPadded(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), save), nil, nil, c)), save
 }
 
+// chartTheme is the chart colours that go with the app's theme: a white
+// chart would glare in the dark theme.
+func (s *shell) chartTheme() plots.Theme {
+	if s.dark() {
+		return plots.Dark
+	}
+	return plots.Light
+}
+
 // saveChart asks for a file name and writes the plot as a PNG of w×h
-// pixels there.
-func saveChart(s *shell, build func() (*plot.Plot, error), fileName string, w, h int) {
+// pixels there, in the light colours whatever the app's theme, since saved
+// charts end up on paper and slides.
+func saveChart(s *shell, build func(th plots.Theme) (*plot.Plot, error), fileName string, w, h int) {
 	if build == nil {
 		return
 	}
@@ -218,8 +228,8 @@ func saveChart(s *shell, build func() (*plot.Plot, error), fileName string, w, h
 	s.showFileDialog(d)
 }
 
-func writeChart(wc fyne.URIWriteCloser, build func() (*plot.Plot, error), w, h int) error {
-	p, err := build()
+func writeChart(wc fyne.URIWriteCloser, build func(th plots.Theme) (*plot.Plot, error), w, h int) error {
+	p, err := build(plots.Light)
 	if err != nil {
 		return err
 	}

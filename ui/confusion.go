@@ -48,7 +48,7 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 		}
 		ev := *m.Meta.Test
 		percent := mode.Selected != showCounts
-		c.setPlot(func() (*plot.Plot, error) { return plots.Confusion(ev, percent) })
+		c.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, percent, th) })
 		c.Show()
 		save.Enable()
 		missing.Hide()

@@ -37,8 +37,8 @@ func newHistoryView(s *shell) fyne.CanvasObject {
 		}
 		h := append([]engine.Epoch(nil), m.Meta.History...)
 		best := m.Meta.BestEpoch
-		acc.setPlot(func() (*plot.Plot, error) { return plots.History(h, "accuracy", best) })
-		loss.setPlot(func() (*plot.Plot, error) { return plots.History(h, "loss", best) })
+		acc.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", best, th) })
+		loss.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", best, th) })
 		summary.SetText(historySummary(m.Meta))
 		charts.Show()
 	}

@@ -54,6 +54,18 @@ func TestHistoryView(t *testing.T) {
 		t.Errorf("chart still drawn at %v after the window grew", before)
 	}
 	assertSharp(t, cs[0])
+
+	// The charts follow the theme: a white chart would glare in the dark.
+	for _, variant := range []string{"dark", "light"} {
+		h.s.setStyle(h.s.zoom, variant)
+		h.settle()
+		for _, c := range cs {
+			r, _, _, _ := c.img.Image.At(1, 1).RGBA()
+			if dark := r < 0x8000; dark != (variant == "dark") {
+				t.Errorf("%s theme: chart corner red %#x", variant, r)
+			}
+		}
+	}
 }
 
 // assertSharp checks that a chart's image has exactly its on-screen pixel
