@@ -69,6 +69,12 @@ func historySummary(meta engine.Metadata) string {
 				n, scale*e.ValAccuracy, scale*e.TrainAccuracy)
 		}
 	}
+	if strings.HasPrefix(meta.Training["averaging"], "exponential") {
+		// Training accuracy is of the weights in use at each step, with
+		// dropout; validation is of the average: say so, or the two
+		// curves seem to disagree.
+		b.WriteString(" The kept weights are a moving average of the weights over the last few epochs; validation was measured on that average.")
+	}
 	var secs float64
 	for _, e := range h {
 		secs += e.Seconds
