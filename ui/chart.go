@@ -186,7 +186,9 @@ func chartPanel(s *shell, c *chart, fileName string, w, h int) (fyne.CanvasObjec
 // chart would glare in the dark theme.
 func (s *shell) chartTheme() plots.Theme {
 	if s.dark() {
-		return plots.Dark
+		th := plots.Dark
+		th.Background = theme.Color(theme.ColorNameBackground) // no box around the chart
+		return th
 	}
 	return plots.Light
 }

@@ -34,3 +34,4 @@ shot history --view history --theme light
 shot confusion --view confusion --theme light
 shot model --view model --theme light
 shot explore-dark --view explore --theme dark "$img"
+shot history-dark --view history --theme dark
