@@ -90,17 +90,14 @@ func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, si
 	if d.Fingerprint != fingerprint || !maps.Equal(d.Recipe, recipe) {
 		return nil, fmt.Errorf("training: the checkpoint in %s is of another recipe or other data; remove it or choose another --checkpoints folder", dir)
 	}
-	if len(d.Weights) != len(sizes) || len(d.M) != len(sizes) || len(d.V) != len(sizes) {
-		return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
-	}
-	if d.Average != nil && len(d.Average) != len(sizes) {
+	// Average is nil in a checkpoint of a run without averaging.
+	if len(d.Weights) != len(sizes) || len(d.M) != len(sizes) || len(d.V) != len(sizes) ||
+		d.Average != nil && len(d.Average) != len(sizes) {
 		return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
 	}
 	for i, n := range sizes {
-		if d.Average != nil && len(d.Average[i]) != n {
-			return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
-		}
-		if len(d.Weights[i]) != n || len(d.M[i]) != n || len(d.V[i]) != n {
+		if len(d.Weights[i]) != n || len(d.M[i]) != n || len(d.V[i]) != n ||
+			d.Average != nil && len(d.Average[i]) != n {
 			return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
 		}
 	}

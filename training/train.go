@@ -150,9 +150,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			return err
 		}
 		if ck != nil {
-			for i := range weights {
-				copy(weights[i], ck.weights[i])
-			}
+			copyWeights(weights, ck.weights)
 			opt = ck.opt
 			if avg != nil {
 				if ck.average == nil {
@@ -223,9 +221,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		var live []float32
 		if avg != nil {
 			live = flatten(weights)
-			for i := range weights {
-				copy(weights[i], avg.weights[i])
-			}
+			copyWeights(weights, avg.weights)
 		}
 		valLoss, valAcc, err := lossAndAccuracy(m, data.Val)
 		if err != nil {
@@ -261,9 +257,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	case cfg.KeepBest && best != nil:
 		unflatten(best, weights)
 	case avg != nil:
-		for i := range weights {
-			copy(weights[i], avg.weights[i])
-		}
+		copyWeights(weights, avg.weights)
 		m.Meta.BestEpoch = cfg.Epochs
 	default:
 		m.Meta.BestEpoch = cfg.Epochs
@@ -315,6 +309,14 @@ func flatten(ws [][]float32) []float32 {
 		out = append(out, w...)
 	}
 	return out
+}
+
+// copyWeights copies each slice of src into the slice of dst at the same
+// index (both of the model's shapes).
+func copyWeights(dst, src [][]float32) {
+	for i := range dst {
+		copy(dst[i], src[i])
+	}
 }
 
 func unflatten(flat []float32, ws [][]float32) {
