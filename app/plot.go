@@ -27,6 +27,7 @@ type plotOptions struct {
 	height  vg.Length // 0: from the width
 	dpi     float64
 	percent bool
+	theme   plots.Theme
 }
 
 // Default figure sizes.
@@ -51,15 +52,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	opt, err := plotParse(*out, *formats, *width, *widthPx, *height, *heightPx, *dpi, *percent)
-	th := plots.Light
-	switch {
-	case err != nil:
-	case *theme == "dark":
-		th = plots.Dark
-	case *theme != "light":
-		err = fmt.Errorf("--theme must be light or dark, not %q", *theme)
-	}
+	opt, err := plotParse(*out, *formats, *width, *widthPx, *height, *heightPx, *dpi, *percent, *theme)
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("plot takes no arguments, got %q", fs.Arg(0))
 	}
@@ -94,7 +87,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 		}
 		for _, metric := range plots.Metrics {
 			figs = append(figs, figure{"history_" + metric, historyAspect, func() (*plot.Plot, error) {
-				return plots.History(meta.History, metric, best, th)
+				return plots.History(meta.History, metric, best, opt.theme)
 			}})
 		}
 	} else {
@@ -103,7 +96,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	}
 	if meta.Test != nil {
 		figs = append(figs, figure{"confusion", confusionAspect, func() (*plot.Plot, error) {
-			return plots.Confusion(*meta.Test, opt.percent, th)
+			return plots.Confusion(*meta.Test, opt.percent, opt.theme)
 		}})
 	} else {
 		missing++
@@ -141,13 +134,21 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 
 // plotParse checks the plot command's options; an error is a one-line
 // reason for exit code 2.
-func plotParse(out, formats, width string, widthPx int, height string, heightPx int, dpi float64, percent bool) (plotOptions, error) {
+func plotParse(out, formats, width string, widthPx int, height string, heightPx int, dpi float64, percent bool, theme string) (plotOptions, error) {
 	opt := plotOptions{out: out, dpi: dpi, percent: percent}
 	if out == "" {
 		return opt, errors.New("--out DIR is required: the folder to write the figures to")
 	}
 	if !(dpi > 0 && dpi <= 2400) {
 		return opt, fmt.Errorf("--dpi must be above 0 and at most 2400, not %g", dpi)
+	}
+	switch theme {
+	case "light":
+		opt.theme = plots.Light
+	case "dark":
+		opt.theme = plots.Dark
+	default:
+		return opt, fmt.Errorf("--theme must be light or dark, not %q", theme)
 	}
 	seen := map[string]bool{}
 	for _, f := range strings.Split(formats, ",") {
