@@ -364,7 +364,7 @@ func compareImages(t *testing.T, got, want image.Image) {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			r1, g1, b1, a1 := got.At(x, y).RGBA()
 			r2, g2, b2, a2 := want.At(x, y).RGBA()
-			if far(r1, r2) || far(g1, g2) || far(b1, b2) || far(a1, a2) {
+			if !within(r1, r2, 3) || !within(g1, g2, 3) || !within(b1, b2, 3) || !within(a1, a2, 3) {
 				differ++
 			}
 		}
@@ -374,9 +374,11 @@ func compareImages(t *testing.T, got, want image.Image) {
 	}
 }
 
-func far(a, b uint32) bool {
+// within reports whether two 16-bit colour channels differ by at most tol
+// in 8-bit steps.
+func within(a, b uint32, tol int) bool {
 	d := int(a>>8) - int(b>>8)
-	return d > 3 || d < -3
+	return -tol <= d && d <= tol
 }
 
 func BenchmarkImageHistory(b *testing.B) {

@@ -70,15 +70,7 @@ func TestThemeIsDrawn(t *testing.T) {
 func near(a, b color.Color, tol int) bool {
 	ar, ag, ab, _ := a.RGBA()
 	br, bg, bb, _ := b.RGBA()
-	d := func(x, y uint32) bool { return abs(int(x>>8)-int(y>>8)) <= tol }
-	return d(ar, br) && d(ag, bg) && d(ab, bb)
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+	return within(ar, br, tol) && within(ag, bg, tol) && within(ab, bb, tol)
 }
 
 func countNear(img image.Image, r image.Rectangle, c color.Color) int {
