@@ -39,3 +39,32 @@ func TestNoLocaleErrorUnderC(t *testing.T) {
 		}
 	}
 }
+
+// runMain runs this binary as artlens with args and the environment
+// changed by env ("NAME=value", or "NAME=" to unset).
+func runMain(t *testing.T, args string, env ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "ARTLENS_TEST_RUN_MAIN=1", "ARTLENS_TEST_ARGS="+args, "LANG=C.UTF-8")
+	cmd.Env = append(cmd.Env, env...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code = cmd.ProcessState.ExitCode()
+	if err != nil && code < 0 {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// Without a display the window is not tried: one line says so (GLFW used
+// to panic with a long stack trace).
+func TestNoDisplayOneLine(t *testing.T) {
+	for _, display := range []string{"", ":87"} {
+		code, stdout, stderr := runMain(t, "", "DISPLAY="+display, "WAYLAND_DISPLAY=")
+		if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+			!strings.HasPrefix(stderr, "artlens: no display found") || !strings.Contains(stderr, "the commands work without one") {
+			t.Errorf("DISPLAY=%q: exit %d, stdout %q, stderr %q", display, code, stdout, stderr)
+		}
+	}
+}

@@ -13,12 +13,12 @@ import (
 )
 
 func init() {
-	register("eval", "evaluate a model on the data set's test split (validation_set)", runEval)
+	register("eval", "evaluate a model on the data set's test split (validation_set) or a labelled folder", runEval)
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "--data DIR [--json] [--model FILE]", stderr)
-	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/)")
+	fs := newFlags("eval", "--data DIR [--json] [--model FILE]", stdout, stderr)
+	dataDir := fs.String("data", "", "`folder` holding validation_set/ (the Art Images download), or a labelled folder whose subfolders are named after the classes")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	model := fs.String("model", "", "weights `file` to evaluate (default: the shipped model)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
@@ -26,19 +26,23 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *dataDir == "" {
-		return fail(stderr, "eval needs --data DIR, the folder holding training_set/ and validation_set/")
+		return usageError(stderr, "eval", "eval needs --data DIR, the folder holding validation_set/ (or class folders)")
 	}
 	if fs.NArg() > 0 {
-		return fail(stderr, "eval takes no arguments, got %q", fs.Arg(0))
+		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
 	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
 	cfg := dataConfig(*dataDir, *cache, m.Meta.Classes)
+	cfg.TestOnly = true
 	data, err := dataset.Load(cfg, loadProgress(stderr))
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if data.Test.Len() == 0 {
+		return fail(stderr, "no images to evaluate in %s: %d files found, none of them an image in a class folder", data.Root, data.Report.Files)
 	}
 	ev, err := training.Evaluate(m, data.Test)
 	if err != nil {
@@ -73,38 +77,49 @@ func loadProgress(w io.Writer) func(done, total int) {
 	}
 }
 
-// writeEvaluation prints the test metrics: accuracy, per-class precision
-// and recall, and the confusion matrix in counts and in percent of all test
-// images (the study's Figure 3).
+// writeEvaluation prints the test metrics: accuracy with the count of
+// right answers, per-class precision and recall, and the confusion matrix
+// in counts and in percent of all test images (the study's Figure 3).
 func writeEvaluation(w io.Writer, ev engine.Evaluation) {
-	fmt.Fprintf(w, "Test accuracy: %.2f%% (%d images)\n\n", 100*ev.Accuracy, ev.Total)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "class\tprecision\trecall\t")
-	for i, c := range ev.Classes {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t\n", c, ev.Precision[i], ev.Recall[i])
-	}
-	tw.Flush()
-	header := "true \\ predicted\t" + strings.Join(ev.Classes, "\t") + "\t"
-	fmt.Fprintln(w, "\nConfusion matrix (counts):")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, header)
+	right := 0
 	for i, row := range ev.Confusion {
-		fmt.Fprintf(tw, "%s\t", ev.Classes[i])
-		for _, v := range row {
-			fmt.Fprintf(tw, "%d\t", v)
-		}
-		fmt.Fprintln(tw)
+		right += row[i]
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "\nConfusion matrix (percent of all test images):")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, header)
-	for i, row := range ev.Percent() {
-		fmt.Fprintf(tw, "%s\t", ev.Classes[i])
-		for _, v := range row {
-			fmt.Fprintf(tw, "%.1f%%\t", v)
+	fmt.Fprintf(w, "Test accuracy: %.2f%% (%d of %d images right)\n\n", 100*ev.Accuracy, right, ev.Total)
+	rows := [][]string{{"class", "precision", "recall"}}
+	for i, c := range ev.Classes {
+		rows = append(rows, []string{c, fmt.Sprintf("%.3f", ev.Precision[i]), fmt.Sprintf("%.3f", ev.Recall[i])})
+	}
+	writeTable(w, rows)
+	header := append([]string{"true \\ predicted"}, ev.Classes...)
+	fmt.Fprintln(w, "\nConfusion matrix (counts):")
+	rows = [][]string{header}
+	for i, counts := range ev.Confusion {
+		row := []string{ev.Classes[i]}
+		for _, v := range counts {
+			row = append(row, fmt.Sprint(v))
 		}
-		fmt.Fprintln(tw)
+		rows = append(rows, row)
+	}
+	writeTable(w, rows)
+	fmt.Fprintln(w, "\nConfusion matrix (percent of all test images):")
+	rows = [][]string{header}
+	for i, percents := range ev.Percent() {
+		row := []string{ev.Classes[i]}
+		for _, v := range percents {
+			row = append(row, fmt.Sprintf("%.1f%%", v))
+		}
+		rows = append(rows, row)
+	}
+	writeTable(w, rows)
+}
+
+// writeTable writes rows as aligned columns two spaces apart, with no
+// trailing spaces.
+func writeTable(w io.Writer, rows [][]string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	tw.Flush()
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,61 +11,183 @@ import (
 	"time"
 )
 
-// expandInputs turns the command line's files and folders into a list of
-// files: a folder stands for the files directly inside it (sorted, hidden
-// files left out); files are kept as given, so that one that cannot be read
-// is reported by the command rather than dropped silently.
-func expandInputs(args []string) ([]string, error) {
-	var out []string
+// imageInputs turns the command line's files and folders into a list of
+// image files. A folder stands for the image files directly inside it, or
+// with recursive in all its subfolders too (sorted, hidden entries left
+// out); a file in a folder that does not start like an image is skipped
+// with a line on stderr. Files named on the command line are kept as given,
+// so that one that cannot be read is reported by the command.
+//
+// When no file at all is found, the error says what the folders held, so
+// that a command never ends silently with nothing done.
+func imageInputs(args []string, recursive bool, stderr io.Writer) ([]string, error) {
+	var files, empty []string
 	for _, a := range args {
 		info, err := os.Stat(a)
 		if err != nil || !info.IsDir() {
-			out = append(out, a)
+			files = append(files, a)
 			continue
 		}
-		entries, err := os.ReadDir(a)
+		found, c, err := folderImages(a, recursive, stderr)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read folder %s: %v", a, err)
+			return nil, err
 		}
-		var files []string
-		for _, e := range entries {
-			if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-				continue
-			}
-			files = append(files, filepath.Join(a, e.Name()))
+		if len(found) == 0 {
+			empty = append(empty, a+": "+c.describe(recursive))
 		}
-		sort.Strings(files)
-		out = append(out, files...)
+		files = append(files, found...)
 	}
-	return out, nil
+	if len(files) == 0 && len(empty) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(empty, "; "))
+	}
+	for _, e := range empty {
+		fmt.Fprintf(stderr, "artlens: %s\n", e)
+	}
+	return files, nil
 }
 
-// progressBar prints "label [=====     ] 12/40" on one line of w, when
-// there are enough items for it to help (more than 5).
+// folderCount counts what a folder holds besides images.
+type folderCount struct {
+	folders, others int
+}
+
+func (c folderCount) describe(recursive bool) string {
+	switch {
+	case c.folders == 0 && c.others == 0:
+		return "the folder is empty"
+	case c.others == 0 && !recursive:
+		return fmt.Sprintf("no image files, only %d folder%s (--recursive looks inside them)", c.folders, plural(c.folders))
+	case c.others == 0:
+		return "no image files in it or its folders"
+	}
+	return fmt.Sprintf("no image files among its %d file%s", c.others, plural(c.others))
+}
+
+// folderImages lists the image files of dir (of its whole tree with
+// recursive), sorted by path.
+func folderImages(dir string, recursive bool, stderr io.Writer) ([]string, folderCount, error) {
+	var files []string
+	var c folderCount
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == dir {
+				return err
+			}
+			fmt.Fprintf(stderr, "artlens: skipping %s: %v\n", path, err)
+			return nil
+		}
+		if path == dir {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			c.folders++
+			if !recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !looksLikeImage(path) {
+			c.others++
+			fmt.Fprintf(stderr, "artlens: skipping %s: not an image file\n", path)
+			return nil
+		}
+		files = append(files, path)
+		return nil
+	})
+	if err != nil {
+		return nil, c, fmt.Errorf("cannot read the folder %s: %v", dir, err)
+	}
+	sort.Strings(files)
+	return files, c, nil
+}
+
+// looksLikeImage reports whether the file at path starts like an image
+// that package picture decodes (sniffing the content, not the name).
+func looksLikeImage(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return true // let the command report why it cannot be read
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "BM", "II*\x00", "MM\x00*"} {
+		if strings.HasPrefix(string(head), magic) {
+			return true
+		}
+	}
+	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
+}
+
+// progressBar shows how many of total items are done, when there are
+// enough for it to help (more than 5). On a terminal it redraws one line
+// ("label [=====     ] 12/40"); into a file or pipe it writes a plain line
+// at each tenth, so that logs hold no carriage returns.
 type progressBar struct {
-	w     io.Writer
-	label string
-	total int
-	last  time.Time
+	w        io.Writer
+	label    string
+	total    int
+	terminal bool
+	last     time.Time
+	lastLine int // tenths written, when not a terminal
+	open     bool
 }
 
 func newProgressBar(w io.Writer, label string, total int) *progressBar {
 	if total <= 5 {
 		w = nil
 	}
-	return &progressBar{w: w, label: label, total: total}
+	return &progressBar{w: w, label: label, total: total, terminal: isTerminal(w)}
 }
 
 // update shows that done items are finished.
 func (p *progressBar) update(done int) {
-	if p.w == nil || (done < p.total && time.Since(p.last) < 200*time.Millisecond) {
+	if p.w == nil {
+		return
+	}
+	if !p.terminal {
+		if tenth := 10 * done / p.total; tenth > p.lastLine {
+			p.lastLine = tenth
+			fmt.Fprintf(p.w, "%s %d/%d\n", p.label, done, p.total)
+		}
+		return
+	}
+	if done < p.total && time.Since(p.last) < 200*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
 	const width = 30
 	fill := width * done / p.total
 	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d", p.label, strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, p.total)
+	p.open = done < p.total
 	if done == p.total {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// interrupt ends an open progress line, so that a message printed next
+// starts on a line of its own.
+func (p *progressBar) interrupt() {
+	if p.open {
+		fmt.Fprintln(p.w)
+		p.open = false
+	}
+}
+
+// isTerminal reports whether w is a terminal (a character device), where
+// carriage returns redraw a line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -30,7 +30,7 @@ type mapsOptions struct {
 }
 
 func runMaps(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 1,6,8] [--normalize map|layer] [--order index|activation] [--model FILE]", stderr)
+	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 1,6,8] [--normalize map|layer] [--order index|activation] [--model FILE]", stdout, stderr)
 	out := fs.String("out", "", "`folder` to write the figures to (created if missing); required")
 	layers := fs.String("layers", "1-5", "conv `layers` to draw, 1 to 5: a list such as 1,3,4 or a range such as 2-4")
 	filters := fs.String("filters", "", "draw only these `filters` (numbered from 1 as in the app, e.g. 1,6,8 or 1-8), each enlarged (default: all)")
@@ -44,19 +44,12 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 	}
 	opt, err := mapsParse(*out, *layers, *filters, *normalize, *order, *scale, *columns, fs.NArg())
 	if err != nil {
-		fmt.Fprintf(stderr, "artlens maps: %v\n", err)
-		return 2
+		return usageError(stderr, "maps", "%v", err)
 	}
 
-	files, err := imageInputs(fs.Args(), stderr)
+	files, err := imageInputs(fs.Args(), false, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
-	}
-	if len(files) == 0 {
-		return fail(stderr, "no image files to draw")
-	}
-	if err := os.MkdirAll(opt.out, 0o755); err != nil {
-		return fail(stderr, "cannot create the output folder: %v", err)
 	}
 	m, err := loadModel(*model)
 	if err != nil {
@@ -69,21 +62,30 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 	for i, f := range files {
 		n, err := mapsFile(m, f, names[i], opt)
 		written += n
+		if errors.Is(err, errOutputFolder) {
+			bar.interrupt()
+			return fail(stderr, "%v", err)
+		}
 		if err != nil {
 			failed++
-			if !bar.last.IsZero() {
-				fmt.Fprintln(stderr)
-			}
+			bar.interrupt()
 			fmt.Fprintf(stderr, "artlens: %s: %s\n", f, reason(f, err))
 		}
 		bar.update(i + 1)
 	}
+	if written == 0 {
+		return fail(stderr, "no figures written: none of the %d file%s could be read", len(files), plural(len(files)))
+	}
 	fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
 	if failed > 0 {
-		return 1
+		return exitFailure
 	}
 	return 0
 }
+
+// errOutputFolder marks a failure to create the output folder, which ends
+// the command: no other file could be written either.
+var errOutputFolder = errors.New("cannot create the output folder")
 
 // mapsParse checks the maps command's options; an error is a one-line
 // reason for exit code 2.
@@ -93,7 +95,7 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 		return opt, errors.New("--out DIR is required: the folder to write the figures to")
 	}
 	if nargs == 0 {
-		return opt, errors.New("give at least one image or folder (see 'artlens maps --help')")
+		return opt, errors.New("give at least one image or folder")
 	}
 	opt.out = out
 	var err error
@@ -193,51 +195,6 @@ func parseIntList(s string) ([]int, error) {
 	return out, nil
 }
 
-// imageInputs expands folders to the image files directly inside them,
-// telling on stderr which files it skips as not images. Files named on the
-// command line are kept as given, so that a bad one is reported.
-func imageInputs(args []string, stderr io.Writer) ([]string, error) {
-	var files []string
-	for _, a := range args {
-		info, err := os.Stat(a)
-		if err != nil || !info.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		inside, err := expandInputs([]string{a})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range inside {
-			if !looksLikeImage(f) {
-				fmt.Fprintf(stderr, "artlens: skipping %s: not an image file\n", f)
-				continue
-			}
-			files = append(files, f)
-		}
-	}
-	return files, nil
-}
-
-// looksLikeImage reports whether the file at path starts like an image
-// that package picture decodes (sniffing the content, not the name).
-func looksLikeImage(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return true // let the command report why it cannot be read
-	}
-	defer f.Close()
-	head := make([]byte, 64)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "BM", "II*\x00", "MM\x00*"} {
-		if strings.HasPrefix(string(head), magic) {
-			return true
-		}
-	}
-	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
-}
-
 // outputNames gives each input the base of its figures' file names: its
 // file name without extension, with "-2", "-3"... added when two inputs
 // would otherwise share one.
@@ -287,6 +244,11 @@ func mapsFile(m *engine.Model, path, name string, opt mapsOptions) (int, error) 
 		fig, err := plots.FeatureGrid(a, g)
 		if err != nil {
 			return written, err
+		}
+		// The folder is made only now, so that a run that draws
+		// nothing leaves no empty folder behind.
+		if err := os.MkdirAll(opt.out, 0o755); err != nil {
+			return written, fmt.Errorf("%w %s: %v", errOutputFolder, opt.out, errors.Unwrap(err))
 		}
 		if err := writePNG(filepath.Join(opt.out, fmt.Sprintf("%s_conv%d.png", name, l)), fig); err != nil {
 			return written, err

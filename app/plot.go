@@ -38,7 +38,7 @@ const (
 )
 
 func runPlot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("plot", "--out DIR [--format png,svg,pdf] [--width 8in | --width-px N] [--height LEN | --height-px N] [--dpi 150] [--percent=true] [--theme light|dark] [--model FILE]", stderr)
+	fs := newFlags("plot", "--out DIR [--format png,svg,pdf] [--width 8in | --width-px N] [--height LEN | --height-px N] [--dpi 150] [--percent=true] [--theme light|dark] [--model FILE]", stdout, stderr)
 	out := fs.String("out", "", "`folder` to write history_accuracy.*, history_loss.* and confusion.* to (created if missing); required")
 	formats := fs.String("format", "png", "file `formats`, comma-separated: png, svg, pdf")
 	width := fs.String("width", "", "figure `width` with unit: in, cm, mm or pt (default 8in)")
@@ -57,8 +57,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("plot takes no arguments, got %q", fs.Arg(0))
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "artlens plot: %v\n", err)
-		return 2
+		return usageError(stderr, "plot", "%v", err)
 	}
 	m, err := loadModel(*model)
 	if err != nil {

@@ -145,8 +145,8 @@ func TestPlotBadArguments(t *testing.T) {
 }
 
 func TestPlotHelp(t *testing.T) {
-	code, _, stderr := runArtlens("plot", "--help")
-	if code != 0 || !strings.Contains(stderr, "Usage: artlens plot") || !strings.Contains(stderr, "-width-px") {
-		t.Errorf("exit %d, help %q", code, stderr)
+	code, stdout, stderr := runArtlens("plot", "--help")
+	if code != 0 || !strings.Contains(stdout, "Usage: artlens plot") || !strings.Contains(stdout, "-width-px") || stderr != "" {
+		t.Errorf("exit %d, help %q, stderr %q", code, stdout, stderr)
 	}
 }

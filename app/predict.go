@@ -23,16 +23,17 @@ type predictResult struct {
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("predict", "[--json] [--model FILE] IMAGE|FOLDER...", stderr)
+	fs := newFlags("predict", "[--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
+	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		return fail(stderr, "predict needs at least one image or folder (see 'artlens predict --help')")
+		return usageError(stderr, "predict", "give at least one image or folder")
 	}
-	files, err := imageInputs(fs.Args(), stderr)
+	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -56,6 +57,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if res.Error != "" {
+			bar.interrupt()
 			fmt.Fprintf(stderr, "artlens: %s: %s\n", f, res.Error)
 			continue
 		}
@@ -72,7 +74,7 @@ func predictFile(m *engine.Model, path string) predictResult {
 	res := predictResult{File: path}
 	img, _, err := picture.Open(path)
 	if err != nil {
-		res.Error = err.Error()
+		res.Error = reason(path, err)
 		return res
 	}
 	p, err := m.Predict(picture.ToInput(img, engine.InputSize))

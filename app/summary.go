@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/artlens/artlens/engine"
 )
@@ -12,19 +13,19 @@ func init() {
 }
 
 func runSummary(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("summary", "[--model FILE]", stderr)
+	fs := newFlags("summary", "[--model FILE]", stdout, stderr)
 	model := fs.String("model", "", "weights `file` to describe (default: the shipped model)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return fail(stderr, "summary takes no arguments, got %q", fs.Arg(0))
+		return usageError(stderr, "summary", "summary takes no arguments, got %q", fs.Arg(0))
 	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	fmt.Fprintf(stdout, "Model: the seed study's CNN, %d classes (%v), input %dx%dx3\n\n", len(m.Meta.Classes), m.Meta.Classes, engine.InputSize, engine.InputSize)
+	fmt.Fprintf(stdout, "Model: the seed study's CNN; input %dx%dx3; %d classes: %s\n\n", engine.InputSize, engine.InputSize, len(m.Meta.Classes), strings.Join(m.Meta.Classes, ", "))
 	if err := engine.WriteSummary(stdout, m.Summary()); err != nil {
 		return fail(stderr, "%v", err)
 	}

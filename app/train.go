@@ -1,9 +1,13 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/artlens/artlens/dataset"
@@ -15,8 +19,42 @@ func init() {
 	register("train", "train the network on the Art Images data set and write a weights file", runTrain)
 }
 
+// batchNote explains why an epoch's progress counts fewer images than the
+// training split holds: the last, incomplete batch is left out (a
+// different few each epoch, since the order is shuffled).
+func batchNote(images, batch int) string {
+	steps, left := images/batch, images%batch
+	if left == 0 {
+		return fmt.Sprintf("each epoch: %d batches of %d", steps, batch)
+	}
+	return fmt.Sprintf("each epoch: %d batches of %d = %d images; the %d left over differ from epoch to epoch (shuffled)",
+		steps, batch, steps*batch, left)
+}
+
+// stopOnInterrupt returns a channel closed at the first Ctrl-C (SIGINT or
+// SIGTERM), so that training ends after its current batch and says what it
+// kept; a second Ctrl-C ends the process at once. release undoes it.
+func stopOnInterrupt() (stop <-chan struct{}, release func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	ch := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			signal.Stop(sig)
+			close(ch)
+		case <-done:
+		}
+	}()
+	return ch, func() {
+		signal.Stop(sig)
+		close(done)
+	}
+}
+
 func runTrain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("train", "--data DIR --out FILE [options]", stderr)
+	fs := newFlags("train", "--data DIR --out FILE [options]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/)")
 	out := fs.String("out", "", "weights `file` to write (safetensors)")
 	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) or 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation)")
@@ -29,10 +67,10 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *dataDir == "" || *out == "" {
-		return fail(stderr, "train needs --data DIR and --out FILE (see 'artlens train --help')")
+		return usageError(stderr, "train", "train needs --data DIR and --out FILE")
 	}
 	if fs.NArg() > 0 {
-		return fail(stderr, "train takes no arguments, got %q", fs.Arg(0))
+		return usageError(stderr, "train", "train takes no arguments, got %q", fs.Arg(0))
 	}
 	var cfg training.Config
 	switch *recipe {
@@ -41,16 +79,16 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	case "improved":
 		cfg = training.ImprovedRecipe()
 	default:
-		return fail(stderr, "unknown recipe %q: use 'study' or 'improved'", *recipe)
+		return usageError(stderr, "train", "unknown recipe %q: use study or improved", *recipe)
 	}
 	if *epochs < 0 {
-		return fail(stderr, "--epochs must be positive")
+		return usageError(stderr, "train", "--epochs must be positive")
 	}
 	if *epochs > 0 {
 		cfg.Epochs = *epochs
 	}
 	if *workers < 1 || cfg.Batch%*workers != 0 {
-		return fail(stderr, "--workers must divide the batch of %d", cfg.Batch)
+		return usageError(stderr, "train", "--workers must divide the batch of %d", cfg.Batch)
 	}
 	cfg.Seed, cfg.Workers, cfg.Progress = *seed, *workers, stderr
 	cfg.CheckpointDir = *checkpoints
@@ -65,12 +103,21 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, data.Report.String())
 	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; BLAS: %s; recipe %s, %d epochs\n",
 		data.Train.Len(), data.Val.Len(), data.Test.Len(), engine.BLAS, *recipe, cfg.Epochs)
+	fmt.Fprintln(stderr, batchNote(data.Train.Len(), cfg.Batch))
 	m, err := engine.NewModel(data.Classes, cfg.Seed)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
 	start := time.Now()
+	stop, release := stopOnInterrupt()
+	defer release()
+	cfg.Stop = stop
 	if err := training.Train(m, data, cfg); err != nil {
+		var stopped *training.StoppedError
+		if errors.As(err, &stopped) {
+			fmt.Fprintf(stderr, "artlens: %v\n", err)
+			return 130 // as a shell reports a process ended by Ctrl-C
+		}
 		return fail(stderr, "%v", err)
 	}
 	ev, err := training.Evaluate(m, data.Test)

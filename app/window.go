@@ -1,6 +1,7 @@
 package app
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,42 +10,71 @@ import (
 	"github.com/artlens/artlens/ui"
 )
 
+// windowOptions are the window's command-line options, bound to a flag set
+// by windowFlags.
+type windowOptions struct {
+	screenshot, view, theme, model string
+	fullscreen                     bool
+	zoom                           float64
+}
+
+// windowFlags returns the flag set of the window's options; its help goes
+// to stdout. With opts nil the values are parsed into a throwaway struct
+// (for printing the help).
+func windowFlags(stdout, stderr io.Writer, opts ...*windowOptions) *flagSet {
+	o := &windowOptions{}
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	// No name: its errors point to the general help, which lists these options.
+	fs := &flagSet{FlagSet: flag.NewFlagSet("", flag.ContinueOnError), stdout: stdout, stderr: stderr}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.help = func() {
+		fmt.Fprintln(stdout, "Usage: artlens [WINDOW OPTIONS] [IMAGE|FOLDER...]")
+		fmt.Fprintln(stdout, "\nOpens the desktop app with these images.\n\nWindow options:")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	fs.StringVar(&o.screenshot, "screenshot", "", "capture the window to this PNG `file` once the images are analysed, then quit")
+	fs.StringVar(&o.view, "view", "explore", "tab to show first: "+strings.Join(ui.Views, ", "))
+	fs.StringVar(&o.theme, "theme", "", "colour theme: dark or light (default: the desktop's)")
+	fs.BoolVar(&o.fullscreen, "fullscreen", false, "start full screen (F11 toggles)")
+	fs.Float64Var(&o.zoom, "zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
+	fs.StringVar(&o.model, "model", "", "weights `file` to open (default: the shipped model)")
+	return fs
+}
+
 // runWindow opens the desktop app (package ui) with the command line's
 // options and images.
 func runWindow(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("", "", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: artlens [--screenshot FILE] [--view NAME] [--theme dark|light] [--fullscreen] [--zoom F] [--model FILE] [IMAGE|FOLDER...]")
-		fmt.Fprintln(stderr, "\nOpens the desktop app with these images. Options:")
-		fs.PrintDefaults()
-	}
-	screenshot := fs.String("screenshot", "", "capture the window to this PNG `file` once the images are analysed, then quit")
-	view := fs.String("view", "explore", "tab to show first: "+strings.Join(ui.Views, ", "))
-	theme := fs.String("theme", "", "colour theme: dark or light (default: the desktop's)")
-	fullscreen := fs.Bool("fullscreen", false, "start full screen (F11 toggles)")
-	zoom := fs.Float64("zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
-	model := fs.String("model", "", "weights `file` to open (default: the shipped model)")
+	var o windowOptions
+	fs := windowFlags(stdout, stderr, &o)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	opts := ui.Options{
 		Version:    Version,
 		Images:     fs.Args(),
-		Screenshot: *screenshot,
-		View:       *view,
-		Theme:      *theme,
-		Scale:      float32(*zoom),
-		FullScreen: *fullscreen,
+		Screenshot: o.screenshot,
+		View:       o.view,
+		Theme:      o.theme,
+		Scale:      float32(o.zoom),
+		FullScreen: o.fullscreen,
 	}
 	if err := opts.Check(); err != nil {
-		return fail(stderr, "%v (see 'artlens --help')", err)
+		return usageError(stderr, "", "%v", err)
 	}
-	if *model != "" {
-		m, err := loadModel(*model)
+	if o.model != "" {
+		m, err := loadModel(o.model)
 		if err != nil {
 			return fail(stderr, "%v", err)
 		}
-		opts.Model, opts.ModelName = m, filepath.Base(*model)
+		opts.Model, opts.ModelName = m, filepath.Base(o.model)
+	}
+	if err := displayAvailable(); err != nil {
+		return fail(stderr, "%v; the commands work without one (see 'artlens --help')", err)
 	}
 	return ui.Run(opts)
 }

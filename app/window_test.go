@@ -13,11 +13,12 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--view", "maps"}, 1, `unknown view "maps"`},
-		{[]string{"--theme", "blue"}, 1, `unknown theme "blue"`},
-		{[]string{"--zoom", "9"}, 1, "zoom 9 is out of range"},
+		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, history, confusion, model (see 'artlens --help')`},
+		{[]string{"--theme", "blue"}, 2, `unknown theme "blue"`},
+		{[]string{"--zoom", "9"}, 2, "zoom 9 is out of range"},
+		{[]string{"--zoom", "big"}, 2, `artlens: option --zoom wants a number, not "big" (see 'artlens --help')`},
 		{[]string{"--model", "/nonexistent/model.safetensors", "a.jpg"}, 1, "cannot read the weights file"},
-		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"--bogus"}, 2, "artlens: unknown option --bogus (see 'artlens --help')\n"},
 	} {
 		var out, errb bytes.Buffer
 		code := runWindow(c.args, &out, &errb)

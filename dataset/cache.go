@@ -55,7 +55,7 @@ func (c config) describe(w io.Writer) {
 	for _, f := range folders {
 		fmt.Fprintf(w, "map %q %q\n", f, c.ClassMap[f])
 	}
-	fmt.Fprintf(w, "size %d\nval %v\nseed %d\n", c.Size, c.ValFraction, c.Seed)
+	fmt.Fprintf(w, "size %d\nval %v\nseed %d\ntest only %v\n", c.Size, c.ValFraction, c.Seed, c.TestOnly)
 }
 
 // cacheLocation returns the cache file for root and c, or "" for no cache,

@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -74,6 +75,12 @@ type Config struct {
 
 	// Seed seeds the draw of the Val split; 0 means DefaultSeed.
 	Seed int64
+
+	// TestOnly prepares only the test split, for evaluation: Root may then
+	// hold validation_set/ without training_set/, or be a labelled folder
+	// whose subfolders are named after classes (a curator's own sorting),
+	// all of whose images form the Test split.
+	TestOnly bool
 
 	// CacheDir is the folder where prepared data is cached: "" means
 	// the artlens folder in os.UserCacheDir, "-" means no cache.
@@ -254,11 +261,11 @@ func Load(cfg Config, progress func(done, total int)) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := findRoot(c.Root)
+	root, splits, err := findRoot(c.Root, c.TestOnly)
 	if err != nil {
 		return nil, err
 	}
-	files, err := scan(root, c)
+	files, err := scan(root, splits, c)
 	if err != nil {
 		return nil, err
 	}
@@ -277,21 +284,31 @@ func Load(cfg Config, progress func(done, total int)) (*Data, error) {
 	return d, nil
 }
 
-// findRoot returns the absolute folder holding the split folders.
-func findRoot(root string) (string, error) {
+// splitFolder is a folder of class folders: a split of the data set
+// (Name is its folder, relative to the root), or with Name "" the root
+// itself when it is a labelled folder.
+type splitFolder struct {
+	Name string
+	Test bool
+}
+
+// findRoot returns the absolute folder holding the split folders, and the
+// splits to read from it. With testOnly, training_set/ may be missing, and
+// a folder without split folders is read as one labelled test split.
+func findRoot(root string, testOnly bool) (string, []splitFolder, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
-		return "", fmt.Errorf("dataset: %w", err)
+		return "", nil, fmt.Errorf("dataset: %w", err)
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("dataset: the data folder %s does not exist", abs)
+			return "", nil, fmt.Errorf("dataset: the data folder %s does not exist", abs)
 		}
-		return "", fmt.Errorf("dataset: %w", err)
+		return "", nil, fmt.Errorf("dataset: %w", err)
 	}
 	if !fi.IsDir() {
-		return "", fmt.Errorf("dataset: %s is not a folder", abs)
+		return "", nil, fmt.Errorf("dataset: %s is not a folder", abs)
 	}
 	isDir := func(p string) bool {
 		fi, err := os.Stat(p)
@@ -303,46 +320,58 @@ func findRoot(root string) (string, error) {
 	if !hasSplit(abs) && hasSplit(filepath.Join(abs, "art-images")) {
 		abs = filepath.Join(abs, "art-images")
 	}
-	for _, split := range []string{TrainFolder, TestFolder} {
-		if !isDir(filepath.Join(abs, split)) {
-			return "", fmt.Errorf("dataset: the data folder %s has no %s folder", abs, split)
+	if testOnly {
+		if isDir(filepath.Join(abs, TestFolder)) {
+			return abs, []splitFolder{{TestFolder, true}}, nil
+		}
+		if !hasSplit(abs) {
+			return abs, []splitFolder{{"", true}}, nil
 		}
 	}
-	return abs, nil
+	for _, split := range []string{TrainFolder, TestFolder} {
+		if !isDir(filepath.Join(abs, split)) {
+			return "", nil, fmt.Errorf("dataset: the data folder %s has no %s folder", abs, split)
+		}
+	}
+	return abs, []splitFolder{{TrainFolder, false}, {TestFolder, true}}, nil
 }
 
 // hidden reports whether a file or folder name is hidden (starts with a
 // dot, like .DS_Store); hidden entries are ignored.
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 
-// scan lists the files of both splits, sorted by relative path.
-func scan(root string, c config) ([]file, error) {
+// scan lists the files of the splits, sorted by relative path.
+func scan(root string, splits []splitFolder, c config) ([]file, error) {
 	var files []file
-	for _, split := range []string{TrainFolder, TestFolder} {
-		entries, err := os.ReadDir(filepath.Join(root, split))
+	for _, split := range splits {
+		entries, err := os.ReadDir(filepath.Join(root, split.Name))
 		if err != nil {
 			return nil, fmt.Errorf("dataset: %w", err)
+		}
+		where := split.Name
+		if where == "" {
+			where = root
 		}
 		for _, e := range entries {
 			if hidden(e.Name()) {
 				continue
 			}
-			rel := split + "/" + e.Name()
+			rel := path.Join(split.Name, e.Name())
 			if !isDirEntry(root, rel, e) {
-				f, ok := statFile(root, rel, split == TestFolder, -1)
+				f, ok := statFile(root, rel, split.Test, -1)
 				if ok {
 					files = append(files, f)
 				}
 				continue
 			}
-			class, err := c.classOf(split, e.Name())
+			class, err := c.classOf(where, e.Name())
 			if err != nil {
 				return nil, err
 			}
 			if class < 0 {
 				continue
 			}
-			dir := filepath.Join(root, split, e.Name())
+			dir := filepath.Join(root, split.Name, e.Name())
 			err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 				if err != nil {
 					if p == dir {
@@ -363,7 +392,7 @@ func scan(root string, c config) ([]file, error) {
 				if err != nil {
 					return err
 				}
-				if f, ok := statFile(root, filepath.ToSlash(r), split == TestFolder, class); ok {
+				if f, ok := statFile(root, filepath.ToSlash(r), split.Test, class); ok {
 					files = append(files, f)
 				}
 				return nil

@@ -124,15 +124,15 @@ func TotalParams(layers []LayerInfo) int {
 // like the study's Figure 1.
 func WriteSummary(w io.Writer, layers []LayerInfo) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "Layer (type)\tOutput shape\tParams\t")
+	fmt.Fprintln(tw, "Layer (type)\tOutput shape\tParams")
 	for _, l := range layers {
 		dims := make([]string, len(l.OutputShape))
 		for i, d := range l.OutputShape {
 			dims[i] = fmt.Sprint(d)
 		}
-		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s\t\n", l.Name, l.Type, strings.Join(dims, ", "), thousands(l.Params))
+		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s\n", l.Name, l.Type, strings.Join(dims, ", "), thousands(l.Params))
 	}
-	fmt.Fprintf(tw, "Total params: %s\t\t\t\n", thousands(TotalParams(layers)))
+	fmt.Fprintf(tw, "Total params: %s\n", thousands(TotalParams(layers)))
 	return tw.Flush()
 }
 

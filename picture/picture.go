@@ -215,7 +215,7 @@ func Open(path string) (image.Image, string, error) {
 	// the limit to notice.
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: the file could not be read: %w", name, err)
+		return nil, "", fmt.Errorf("%s: %w", name, &fileError{"the file could not be read: " + err.Error(), err})
 	}
 	if len(data) > MaxFileSize {
 		return nil, "", fmt.Errorf("%s: %w", name, &Error{Kind: ErrTooLarge,
@@ -228,13 +228,28 @@ func Open(path string) (image.Image, string, error) {
 	return img, format, nil
 }
 
-// openError rewords the common file-system errors as sentences.
+// openError rewords the common file-system errors as sentences. The
+// cause stays reachable with errors.Is but is not repeated in the message,
+// which would name the path a second time.
 func openError(err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("the file does not exist: %w", err)
+		return &fileError{"the file does not exist", err}
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("permission to read the file was denied: %w", err)
+		return &fileError{"permission to read the file was denied", err}
 	}
-	return fmt.Errorf("the file could not be opened: %w", err)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fileError{"the file could not be opened: " + pe.Err.Error(), err}
+	}
+	return &fileError{"the file could not be opened: " + err.Error(), err}
 }
+
+// fileError is a file-system error worded for a user.
+type fileError struct {
+	msg   string
+	cause error
+}
+
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.cause }

@@ -486,6 +486,10 @@ func TestOpen(t *testing.T) {
 		if err != nil && !strings.HasPrefix(err.Error(), test.msg) {
 			t.Errorf("%s: error %q, want prefix %q", test.path, err, test.msg)
 		}
+		// The name once, and no Go error text after the sentence.
+		if err != nil && (strings.Count(err.Error(), filepath.Base(test.path)) != 1 || strings.Contains(err.Error(), "stat ")) {
+			t.Errorf("%s: error %q repeats the path or the system's text", test.path, err)
+		}
 	}
 }
 

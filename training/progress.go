@@ -3,6 +3,7 @@ package training
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -18,14 +19,37 @@ type progress struct {
 	start      time.Time
 	firstEpoch int
 	last       time.Time
+	open       bool // a progress line is drawn and not ended
+	terminal   bool // w redraws lines with carriage returns
 }
 
 func newProgress(w io.Writer, epochs, perEpoch, firstEpoch int) *progress {
-	return &progress{w: w, epochs: epochs, perEpoch: perEpoch, start: time.Now(), firstEpoch: firstEpoch}
+	return &progress{w: w, epochs: epochs, perEpoch: perEpoch, start: time.Now(), firstEpoch: firstEpoch, terminal: isTerminal(w)}
+}
+
+// isTerminal reports whether w is a terminal (a character device). Into a
+// log file or pipe only the epochs' lines are written, without carriage
+// returns.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// interrupt ends an open progress line, so that what is printed next
+// starts on a line of its own.
+func (p *progress) interrupt() {
+	if p.open {
+		fmt.Fprintln(p.w)
+		p.open = false
+	}
 }
 
 func (p *progress) step(epoch, done int, loss, acc float64) {
-	if p.w == nil || (time.Since(p.last) < 500*time.Millisecond && done < p.perEpoch) {
+	if p.w == nil || !p.terminal || (time.Since(p.last) < 500*time.Millisecond && done < p.perEpoch) {
 		return
 	}
 	p.last = time.Now()
@@ -37,12 +61,18 @@ func (p *progress) step(epoch, done int, loss, acc float64) {
 	fmt.Fprintf(p.w, "\repoch %d/%d [%s%s] %d/%d  %.0f img/s  left %s  loss %.3f  acc %.3f ",
 		epoch+1, p.epochs, strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, p.perEpoch,
 		rate, time.Duration(left*float64(time.Second)).Round(time.Second), loss, acc)
+	p.open = true
 }
 
 func (p *progress) epochDone(e engine.Epoch, best int) {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\repoch %d/%d  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  lr %.2g  %.0fs  (best epoch %d)%s\n",
-		e.Epoch, p.epochs, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy, e.LearningRate, e.Seconds, best, strings.Repeat(" ", 20))
+	start, pad := "", ""
+	if p.open {
+		start, pad = "\r", strings.Repeat(" ", 20) // over the progress line
+	}
+	fmt.Fprintf(p.w, "%sepoch %d/%d  loss %.4f  acc %.4f  val_loss %.4f  val_acc %.4f  lr %.2g  %.0fs  (best epoch %d)%s\n",
+		start, e.Epoch, p.epochs, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy, e.LearningRate, e.Seconds, best, pad)
+	p.open = false
 }

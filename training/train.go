@@ -45,6 +45,9 @@ type Config struct {
 	CheckpointDir string
 	// Progress receives a progress line; nil for none.
 	Progress io.Writer
+	// Stop, when closed, ends the run after the current batch with a
+	// *StoppedError (Ctrl-C on the command line closes it).
+	Stop <-chan struct{}
 
 	// stopAfter, when positive, ends the run after that many epochs as an
 	// interruption would (tests of resuming use it).
@@ -203,6 +206,12 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 					st.labels[w][k] = data.Train.Y[idx]
 				}
 			}
+			select {
+			case <-cfg.Stop:
+				bar.interrupt()
+				return &StoppedError{Epoch: e + 1, Kept: e, CheckpointDir: cfg.CheckpointDir}
+			default:
+			}
 			loss, right, err := st.step(lr, wrng)
 			if err != nil {
 				return fmt.Errorf("training: epoch %d: %w", e+1, err)
@@ -263,6 +272,26 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		m.Meta.BestEpoch = cfg.Epochs
 	}
 	return nil
+}
+
+// StoppedError is Train's error when Config.Stop closed during a run.
+type StoppedError struct {
+	// Epoch is the 1-based epoch that was under way.
+	Epoch int
+	// Kept is the last finished epoch, whose checkpoint in CheckpointDir a
+	// rerun resumes from (0: none finished in any run).
+	Kept          int
+	CheckpointDir string
+}
+
+func (e *StoppedError) Error() string {
+	switch {
+	case e.CheckpointDir == "":
+		return fmt.Sprintf("training stopped during epoch %d; no checkpoints were kept", e.Epoch)
+	case e.Kept == 0:
+		return fmt.Sprintf("training stopped during epoch 1, before any checkpoint was written to %s", e.CheckpointDir)
+	}
+	return fmt.Sprintf("training stopped during epoch %d; the checkpoint of epoch %d is kept in %s, and the same command resumes from it", e.Epoch, e.Kept, e.CheckpointDir)
 }
 
 // errInterrupted ends a run stopped by Config.stopAfter.
