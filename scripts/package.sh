@@ -68,12 +68,41 @@ fyne_package() {
 	GOFLAGS=$goflags "$FYNE" "$@"
 }
 
+# fix_makefile TARBALL repairs the Makefile that fyne tools v1.7.4 writes
+# into a Linux package: with [CanOpen] MIME types it sets
+# Exec := "artlens %F", the desktop entry's command line, and then installs
+# usr/local/bin/artlens %F as a file name, so `make install` and
+# `make user-install` stop at "cannot stat". The binary is plain artlens;
+# the desktop entry keeps its %F.
+fix_makefile() {
+	local tarball=$1 dir
+	dir=$(mktemp -d)
+	chmod 755 "$dir" # the archive's ./ entry: extracting it sets the target folder's mode
+	tar -xJf "$tarball" -C "$dir"
+	local makefile
+	makefile=$(find "$dir" -name Makefile | head -n 1)
+	if [ -z "$makefile" ]; then
+		echo "package.sh: no Makefile in $tarball" >&2
+		exit 1
+	fi
+	sed -i.orig 's/^Exec := "\([^ "]*\) %[FfUu]"$/Exec := "\1"/' "$makefile"
+	rm -f "$makefile.orig"
+	if grep -q '^Exec := ".* %' "$makefile"; then
+		echo "package.sh: could not repair the Exec line of the package's Makefile" >&2
+		exit 1
+	fi
+	echo "+ repaired the package's Makefile: $(grep '^Exec :=' "$makefile")"
+	(cd "$dir" && tar -cJf - .) >"$tarball"
+	rm -rf "$dir"
+}
+
 mkdir -p dist
 target=${1:-}
 case $target in
 linux)
 	rm -f ArtLens.tar.xz dist/ArtLens.tar.xz
 	fyne_package linux
+	fix_makefile ArtLens.tar.xz
 	say mv ArtLens.tar.xz dist/ArtLens.tar.xz
 	;;
 darwin)
