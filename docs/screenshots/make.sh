@@ -3,10 +3,11 @@
 # model, in a virtual X display, using the app's own --screenshot flag
 # (which waits until the picture's maps and the charts are drawn).
 #
-# Needs Xvfb and the picture: Van Gogh's The Starry Night (public domain),
-# shipped by Debian's opencv-doc package. Run from anywhere:
+# Needs Xvfb. The Explore shots show a typical case, a photo of a sculpture
+# read as sculpture (docs/pictures/mount-rushmore.webp; see its README).
+# Run from anywhere:
 #
-#   apt-get install -y xvfb opencv-doc
+#   apt-get install -y xvfb
 #   docs/screenshots/make.sh
 #
 # MODEL=file.safetensors uses that weights file instead of the shipped model.
@@ -14,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 out=docs/screenshots
 bin=$(mktemp -d)/artlens
-img=${IMAGE:-/usr/share/doc/opencv-doc/examples/data/starry_night.jpg}
+img=${IMAGE:-docs/pictures/mount-rushmore.webp}
 display=${SCREENSHOT_DISPLAY:-:97}
 
 go build -o "$bin" .
