@@ -8,8 +8,13 @@ import "fmt"
 type Metadata struct {
 	// Classes are the class names in output order.
 	Classes []string `json:"classes"`
-	// InputSize is the side of the square input image (64).
+	// InputSize is the side of a square input image (64 for the study;
+	// 0 for a rectangular one). Arch has the whole input shape.
 	InputSize int `json:"input_size"`
+	// Arch is the network; nil means the study's (StudyArch), which is
+	// how files written before architectures were stored read. Model.Arch
+	// is authoritative: Marshal writes it here.
+	Arch *Arch `json:"architecture,omitempty"`
 	// Preprocessing says in words how an image becomes the input tensor.
 	Preprocessing string `json:"preprocessing"`
 	// History holds one entry per training epoch, in order.

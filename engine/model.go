@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -10,7 +11,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Model is the study's network with its weights and metadata.
+// Model is a network (an Arch) with its weights and metadata.
 //
 // Predict may be called from several goroutines; calls are serialised.
 // Training (package training) changes the weights through Params.
@@ -18,36 +19,134 @@ type Model struct {
 	// Meta describes the model; Meta.Classes fixes the number of outputs.
 	Meta Metadata
 
+	arch    Arch
+	steps   []step          // arch resolved for the model's classes
 	weights []*tensor.Dense // in paramSpecs order
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
 }
 
-// Preprocessing is the input contract written into every weights file.
+// Preprocessing is the input contract of the study's network, written into
+// its weights files.
 const Preprocessing = "RGB (alpha composited over white), resized to 64x64 with bilinear " +
 	"interpolation (nfnt/resize) without keeping the aspect ratio, values scaled to [0,1], CHW order"
 
-// NewModel returns a model for the given classes (at least two) with
-// Glorot-uniform kernels and zero biases drawn from seed, as Keras
-// initialises the study's layers.
+// PreprocessingOf says in words how a picture becomes the input of arch.
+func PreprocessingOf(arch Arch) string {
+	in := arch.Input
+	colour := "RGB (alpha composited over white)"
+	if in.Channels == 1 {
+		colour = "grayscale (alpha composited over white, then 0.299 R + 0.587 G + 0.114 B)"
+	}
+	s := fmt.Sprintf("%s, resized to %dx%d with bilinear interpolation (nfnt/resize) without keeping the aspect ratio, "+
+		"values scaled to [0,1], CHW order", colour, in.Width, in.Height)
+	if len(arch.Mean) > 0 {
+		s += fmt.Sprintf("; the network then normalises each channel with mean %v and std %v", arch.Mean, arch.Std)
+	}
+	return s
+}
+
+// NewModel returns a model of the study's architecture for the given
+// classes (at least two) with Glorot-uniform kernels and zero biases drawn
+// from seed, as Keras initialises the study's layers.
 func NewModel(classes []string, seed uint64) (*Model, error) {
-	if len(classes) < 2 {
-		return nil, fmt.Errorf("engine: a model needs at least 2 classes, got %d", len(classes))
+	return NewModelArch(StudyArch(), classes, seed)
+}
+
+// NewModelArch returns a model of arch for the given classes (at least
+// two), initialised as NewModel does; batch norm layers start as the
+// identity (scale and variance 1, bias and mean 0).
+func NewModelArch(arch Arch, classes []string, seed uint64) (*Model, error) {
+	m, err := newModel(arch, classes)
+	if err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	m := &Model{Meta: Metadata{Classes: append([]string(nil), classes...), InputSize: InputSize, Preprocessing: Preprocessing}}
-	for _, s := range paramSpecs(len(classes)) {
+	for _, s := range paramSpecs(m.steps) {
 		data := make([]float32, s.Shape.TotalSize())
 		if s.FanIn > 0 {
 			limit := math.Sqrt(6 / float64(s.FanIn+s.FanOut))
 			for i := range data {
 				data[i] = float32((rng.Float64()*2 - 1) * limit)
 			}
+		} else if s.Init != 0 {
+			for i := range data {
+				data[i] = s.Init
+			}
 		}
 		m.weights = append(m.weights, tensor.New(tensor.WithShape(s.Shape.Clone()...), tensor.WithBacking(data)))
 	}
 	return m, nil
+}
+
+// NewModelWeights returns a model of arch for classes with the given
+// weights, one slice per tensor in ParamSpecs order (package importer
+// fills them from another format). The slices become the model's.
+func NewModelWeights(arch Arch, classes []string, weights [][]float32) (*Model, error) {
+	m, err := newModel(arch, classes)
+	if err != nil {
+		return nil, err
+	}
+	specs := paramSpecs(m.steps)
+	if len(weights) != len(specs) {
+		return nil, fmt.Errorf("engine: %d weight tensors given, the architecture has %d", len(weights), len(specs))
+	}
+	for i, s := range specs {
+		if len(weights[i]) != s.Shape.TotalSize() {
+			return nil, fmt.Errorf("engine: tensor %s has %d values, want %d (shape %v)", s.Name, len(weights[i]), s.Shape.TotalSize(), []int(s.Shape))
+		}
+		m.weights = append(m.weights, tensor.New(tensor.WithShape(s.Shape.Clone()...), tensor.WithBacking(weights[i])))
+	}
+	return m, nil
+}
+
+// newModel returns a model of arch without weights, its metadata filled.
+func newModel(arch Arch, classes []string) (*Model, error) {
+	if len(classes) < 2 {
+		return nil, fmt.Errorf("engine: a model needs at least 2 classes, got %d", len(classes))
+	}
+	steps, err := arch.plan(len(classes))
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	m := &Model{arch: arch, steps: steps, Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
+	if arch.Input.Height == arch.Input.Width {
+		m.Meta.InputSize = arch.Input.Width
+	}
+	if !isStudy(arch) {
+		a := arch
+		m.Meta.Arch = &a
+	} else {
+		m.Meta.Preprocessing = Preprocessing
+	}
+	return m, nil
+}
+
+// isStudy says whether arch is the study's network, which files write
+// without an architecture so that older ArtLens versions still read them.
+func isStudy(arch Arch) bool {
+	a, _ := json.Marshal(arch)
+	b, _ := json.Marshal(StudyArch())
+	return string(a) == string(b)
+}
+
+// Arch returns the model's architecture.
+func (m *Model) Arch() Arch { return m.arch }
+
+// Input returns the shape of the model's input image.
+func (m *Model) Input() Input { return m.arch.Input }
+
+// ConvLayers returns the number of filters of each conv layer, in order;
+// conv layer i+1 (as Activation.Layer numbers it) has ConvLayers()[i].
+func (m *Model) ConvLayers() []int {
+	var out []int
+	for _, s := range m.steps {
+		if s.Kind == Conv2D {
+			out = append(out, s.Filters)
+		}
+	}
+	return out
 }
 
 // Param is one weight tensor of a model.
@@ -56,15 +155,18 @@ type Param struct {
 	Shape []int
 	// Data is the model's own storage: writing to it changes the model.
 	Data []float32
+	// Frozen tensors (batch norm statistics) are not trained: their
+	// gradient is always zero.
+	Frozen bool
 }
 
-// Params returns the model's weight tensors in a fixed order (conv1.weight,
-// conv1.bias, ..., dense3.bias).
+// Params returns the model's weight tensors in the order of its layers
+// (for the study: conv1.weight, conv1.bias, ..., dense3.bias).
 func (m *Model) Params() []Param {
-	specs := paramSpecs(len(m.Meta.Classes))
+	specs := paramSpecs(m.steps)
 	out := make([]Param, len(specs))
 	for i, s := range specs {
-		out[i] = Param{Name: s.Name, Shape: []int(s.Shape.Clone()), Data: m.weights[i].Data().([]float32)}
+		out[i] = Param{Name: s.Name, Shape: []int(s.Shape.Clone()), Data: m.weights[i].Data().([]float32), Frozen: s.Frozen}
 	}
 	return out
 }
@@ -79,15 +181,17 @@ func (m *Model) ParamCount() int {
 }
 
 // Predict runs one image through the network. input is the image as
-// picture.ToInput returns it: 3*64*64 values in CHW order, in [0,1].
+// picture.ToInput returns it for m.Input(): channels*height*width values in
+// CHW order, in [0,1].
 func (m *Model) Predict(input []float32) (*Prediction, error) {
-	if len(input) != 3*InputSize*InputSize {
-		return nil, fmt.Errorf("engine: input has %d values, want %d (3x%dx%d)", len(input), 3*InputSize*InputSize, InputSize, InputSize)
+	in := m.Input()
+	if len(input) != in.Len() {
+		return nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.infer == nil {
-		n, err := buildNetwork(m.weights, len(m.Meta.Classes), 1, false)
+		n, err := m.build(m.weights, 1, false)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +201,7 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 	if err := n.run(append([]float32(nil), input...), nil, nil); err != nil {
 		return nil, fmt.Errorf("engine: forward pass: %w", err)
 	}
-	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...)}
+	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...), Logits: append([]float32(nil), values(n.logits)...)}
 	p.Class = Argmax(p.Probabilities)
 	for i, c := range n.convs {
 		s := c.Shape()
@@ -108,10 +212,11 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 }
 
 // PredictBatch returns the class probabilities of many images at once
-// (inputs concatenated, 3*64*64 values each), batch images per graph run.
-// It is the fast path for evaluation; it does not keep activations.
+// (inputs concatenated, m.Input().Len() values each), batch images per
+// graph run. It is the fast path for evaluation; it does not keep
+// activations.
 func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
-	size := 3 * InputSize * InputSize
+	size := m.Input().Len()
 	if len(inputs)%size != 0 {
 		return nil, errors.New("engine: inputs are not a whole number of images")
 	}
@@ -122,7 +227,7 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	if count < batch {
 		batch = max(count, 1)
 	}
-	n, err := buildNetwork(m.weights, len(m.Meta.Classes), batch, false)
+	n, err := m.build(m.weights, batch, false)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +247,11 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 		}
 	}
 	return out, nil
+}
+
+// build builds the model's graph on the given weight tensors.
+func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network, error) {
+	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train)
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

@@ -4,16 +4,20 @@ package engine
 type Prediction struct {
 	// Probabilities holds one value per class, in the order of Metadata.Classes.
 	Probabilities []float32
+	// Logits are the network's outputs before the softmax (for a model
+	// whose last layer is not a softmax, its raw outputs).
+	Logits []float32
 	// Class is the index of the most probable class.
 	Class int
-	// Activations holds the conv layers' outputs after ReLU: index 0 is conv
-	// layer 1, index 4 conv layer 5.
+	// Activations holds the conv layers' outputs, after the ReLU when one
+	// follows: index 0 is conv layer 1 (for the study, index 4 is conv
+	// layer 5).
 	Activations []Activation
 }
 
 // Activation is the output of one conv layer for one image.
 type Activation struct {
-	// Layer is the conv layer's number, 1..5.
+	// Layer is the conv layer's number, 1..len(Model.ConvLayers()).
 	Layer int
 	// Channels is the number of filters; Height and Width the size of each map.
 	Channels, Height, Width int

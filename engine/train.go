@@ -22,6 +22,7 @@ type TrainingGraph struct {
 	net    *network
 	masks  [][]float32
 	onehot []float32
+	zeros  map[int][]float32 // the gradients of frozen tensors
 }
 
 // NewTrainingGraph builds the training graph of m for batches of batch images.
@@ -30,7 +31,7 @@ func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(own, len(m.Meta.Classes), batch, true)
+	n, err := m.build(own, batch, true)
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +61,8 @@ func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (
 		}
 		t.onehot[i*classes+l] = 1
 	}
-	rates := []float64{PoolDropout, PoolDropout, PoolDropout, DenseDropout}
 	for i, mask := range t.masks {
-		fillMask(mask, rates[i], rng)
+		fillMask(mask, t.net.rates[i], rng)
 	}
 	for i, w := range t.m.weights {
 		copy(t.own[i].Data().([]float32), w.Data().([]float32))
@@ -89,6 +89,16 @@ func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (
 func (t *TrainingGraph) Gradients() ([][]float32, error) {
 	out := make([][]float32, len(t.net.params))
 	for i, p := range t.net.params {
+		if t.net.frozen[i] {
+			if t.zeros == nil {
+				t.zeros = map[int][]float32{}
+			}
+			if t.zeros[i] == nil {
+				t.zeros[i] = make([]float32, p.Shape().TotalSize())
+			}
+			out[i] = t.zeros[i]
+			continue
+		}
 		g, err := p.Grad()
 		if err != nil {
 			return nil, fmt.Errorf("engine: gradient of %s: %w", p.Name(), err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/nlpodyssey/safetensors"
@@ -27,9 +28,10 @@ const formatVersion = "1"
 // be used (truncated, damaged, not a safetensors file, or for another model).
 var ErrBadWeights = errors.New("unusable weights file")
 
-// Load reads a model from safetensors bytes. Tensor names are those of
-// Params ("conv1.weight" ... "dense3.bias"); the header's "artlens" entry
-// holds the Metadata as JSON. A file that is truncated, damaged, misses a
+// Load reads a model from safetensors bytes. The header's "artlens" entry
+// holds the Metadata as JSON, with the architecture (the study's when it
+// names none); tensor names are those of Params ("conv1.weight" ...
+// "dense3.bias" for the study). A file that is truncated, damaged, misses a
 // tensor, has a tensor of the wrong shape or type, a class count that does
 // not match its output layer, or non-finite weights is refused with an
 // error wrapping ErrBadWeights that says what is wrong.
@@ -63,15 +65,28 @@ func Load(data []byte) (*Model, error) {
 	if len(meta.Classes) < 2 {
 		return nil, bad("the metadata names %d classes; a model needs at least 2", len(meta.Classes))
 	}
-	if meta.InputSize != InputSize {
-		return nil, bad("the model takes %dx%d images; this network takes %dx%d", meta.InputSize, meta.InputSize, InputSize, InputSize)
+	arch := StudyArch()
+	if meta.Arch != nil {
+		arch = *meta.Arch
+	} else if meta.InputSize != InputSize {
+		return nil, bad("the model takes %dx%d images; the study's network takes %dx%d and the file describes no other", meta.InputSize, meta.InputSize, InputSize, InputSize)
 	}
-	specs := paramSpecs(len(meta.Classes))
-	m := &Model{Meta: meta}
+	steps, err := arch.plan(len(meta.Classes))
+	if err != nil {
+		return nil, bad("the architecture it describes is not usable: %v", err)
+	}
+	specs := paramSpecs(steps)
+	m := &Model{Meta: meta, arch: arch, steps: steps}
+	last := ""
+	if len(specs) > 0 {
+		last = strings.TrimSuffix(specs[len(specs)-1].Name, ".bias")
+		last = strings.TrimSuffix(last, ".weight")
+	}
+	output := func(name string) bool { return strings.HasPrefix(name, last+".") }
 	for _, s := range specs {
 		tv, ok := st.Tensor(s.Name)
 		if !ok {
-			if s.Name == "dense3.weight" || s.Name == "dense3.bias" {
+			if output(s.Name) {
 				return nil, bad("missing tensor %q", s.Name)
 			}
 			return nil, bad("missing tensor %q (is this a model of another architecture?)", s.Name)
@@ -84,7 +99,7 @@ func Load(data []byte) (*Model, error) {
 			shape[i] = int(d)
 		}
 		if !slices.Equal(shape, []int(s.Shape)) {
-			if s.Name == "dense3.weight" || s.Name == "dense3.bias" {
+			if output(s.Name) {
 				return nil, bad("tensor %q has shape %v but the metadata names %d classes %v (want shape %v)", s.Name, shape, len(meta.Classes), meta.Classes, []int(s.Shape))
 			}
 			return nil, bad("tensor %q has shape %v, want %v", s.Name, shape, []int(s.Shape))
@@ -124,6 +139,11 @@ func LoadFile(path string) (*Model, error) {
 func (m *Model) Marshal() ([]byte, error) {
 	if m.Meta.Created == "" {
 		m.Meta.Created = time.Now().UTC().Format(time.RFC3339)
+	}
+	m.Meta.Arch = nil
+	if !isStudy(m.arch) {
+		a := m.arch
+		m.Meta.Arch = &a
 	}
 	meta, err := json.Marshal(m.Meta)
 	if err != nil {
