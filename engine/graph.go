@@ -200,7 +200,7 @@ func padNode(g *G.ExprGraph, x *G.Node, pads [4]int, value float32) (*G.Node, er
 		for i := range data {
 			data[i] = value
 		}
-		return G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data)))
+		return g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))))
 	}
 	s := x.Shape()
 	b, c, h, w := s[0], s[1], s[2], s[3]
@@ -255,7 +255,7 @@ func avgPool(g *G.ExprGraph, x *G.Node, s step, batch int) (*G.Node, error) {
 	for i := range k {
 		k[i] = 1 / float32(len(k))
 	}
-	kern := G.NewConstant(tensor.New(tensor.WithShape(1, 1, s.kh, s.kw), tensor.WithBacking(k)))
+	kern := g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(1, 1, s.kh, s.kw), tensor.WithBacking(k))))
 	if y, err = G.Conv2d(y, kern, tensor.Shape{s.kh, s.kw}, []int{0, 0}, []int{s.sh, s.sw}, []int{1, 1}); err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func avgPool(g *G.ExprGraph, x *G.Node, s step, batch int) (*G.Node, error) {
 			factor[oy*ow+ox] = float32(s.kh*s.kw) / float32((y1-y0)*(x1-x0))
 		}
 	}
-	f := G.NewConstant(tensor.New(tensor.WithShape(1, 1, oh, ow), tensor.WithBacking(factor)))
+	f := g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(1, 1, oh, ow), tensor.WithBacking(factor))))
 	return G.BroadcastHadamardProd(y, f, nil, []byte{0, 1})
 }
 
