@@ -639,3 +639,41 @@ func TestFromInput(t *testing.T) {
 		t.Errorf("FromInput(%v) = %v, want %v", clamp, got.Pix, want)
 	}
 }
+
+// TestToInputShape checks grayscale and rectangular inputs: an image of the
+// input size is not resized, so each value is the pixel's own (its luma for
+// one channel), at index c*w*h + y*w + x.
+func TestToInputShape(t *testing.T) {
+	const w, h = 3, 2
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	pix := [][3]uint8{{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}, {10, 20, 30}, {0, 0, 0}}
+	for i, p := range pix {
+		copy(img.Pix[4*i:], []uint8{p[0], p[1], p[2], 255})
+	}
+	// Pillow's convert("L") of these pixels: 76, 150, 29, 255, 18, 0.
+	gray := []uint8{76, 150, 29, 255, 18, 0}
+	in := ToInputShape(img, 1, w, h)
+	if len(in) != w*h {
+		t.Fatalf("%d values, want %d", len(in), w*h)
+	}
+	for i, g := range gray {
+		if in[i] != float32(g)/255 {
+			t.Errorf("gray pixel %d: %v, want %d/255", i, in[i]*255, g)
+		}
+	}
+	rgb := ToInputShape(img, 3, w, h)
+	for i, p := range pix {
+		for c := 0; c < 3; c++ {
+			if got := rgb[c*w*h+i]; got != float32(p[c])/255 {
+				t.Errorf("pixel %d channel %d: %v, want %d/255", i, c, got*255, p[c])
+			}
+		}
+	}
+	back := FromInputShape(in, 1, w, h)
+	if back.Bounds().Dx() != w || back.Bounds().Dy() != h || back.Pix[4] != 150 || back.Pix[5] != 150 || back.Pix[6] != 150 {
+		t.Errorf("FromInputShape of gray: %v", back.Pix)
+	}
+	if got := ToInputShape(img, 3, 7, 4); len(got) != 3*7*4 {
+		t.Errorf("resized to 7x4: %d values", len(got))
+	}
+}
