@@ -1,0 +1,265 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/importer/internal/onnxpb"
+)
+
+// ErrUnsupported is wrapped by every refusal of a graph that is valid ONNX
+// but not a network ArtLens runs (an op outside its set, a branch, a
+// second input...).
+var ErrUnsupported = errors.New("unsupported model")
+
+// ErrNotONNX is wrapped by the errors about files that are not readable
+// ONNX models (damaged, truncated, another format).
+var ErrNotONNX = errors.New("not an ONNX model")
+
+// Supported lists the ONNX ops that Import reads, for messages and help.
+const Supported = "Conv, Relu, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Gemm, MatMul+Add, " +
+	"Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax, Identity, and the shape arithmetic " +
+	"Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Constant"
+
+// Opset bounds: PyTorch writes 11 to 17 by default (tested); 9, 10 and 18
+// differ from them only in ways the reader handles (attributes that became
+// inputs).
+const (
+	minOpset = 9
+	maxOpset = 18
+)
+
+// Options are what an ONNX file does not say about a model.
+type Options struct {
+	// Classes names the outputs in order; empty gives "class 1", "class 2"...
+	Classes []string
+	// Mean and Std, one value per input channel, normalise the input in
+	// [0,1] as the model was trained with (torchvision's Normalize).
+	Mean, Std []float32
+}
+
+// ImportFile reads the ONNX model at path; errors name the file.
+func ImportFile(path string, opt Options) (*engine.Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the ONNX model: %w", err)
+	}
+	m, err := Import(data, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return m, nil
+}
+
+// Import reads an ONNX model of a sequential CNN and returns it as an
+// ArtLens model with its weights. The graph must be one chain from one
+// input picture (N, C, H, W, or N, H, W, C followed by a Transpose) to one
+// output of class scores, made of the ops in Supported. Anything else is
+// refused with an error wrapping ErrUnsupported that names the op and the
+// node.
+func Import(data []byte, opt Options) (*engine.Model, error) {
+	var mp onnxpb.ModelProto
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrNotONNX)
+	}
+	if err := proto.Unmarshal(data, &mp); err != nil {
+		return nil, fmt.Errorf("%w: the file is damaged or of another format (%v)", ErrNotONNX, err)
+	}
+	g := mp.GetGraph()
+	if g == nil || len(g.GetNode()) == 0 {
+		return nil, fmt.Errorf("%w: the file holds no graph", ErrNotONNX)
+	}
+	opset := int64(0)
+	for _, o := range mp.GetOpsetImport() {
+		switch o.GetDomain() {
+		case "", "ai.onnx":
+			opset = o.GetVersion()
+		}
+	}
+	if opset < minOpset || opset > maxOpset {
+		return nil, fmt.Errorf("%w: the model uses ONNX opset %d; ArtLens reads opsets %d to %d (export with opset_version=17)", ErrUnsupported, opset, minOpset, maxOpset)
+	}
+	r := &reader{opset: opset, consts: map[string]constant{}}
+	if err := r.read(g); err != nil {
+		return nil, err
+	}
+	return r.model(opt)
+}
+
+// layout says how the running activation is laid out.
+type layout int
+
+const (
+	nchw layout = iota // feature maps, channels first (ArtLens' own)
+	nhwc               // feature maps transposed channels-last (before a Keras flatten)
+	flat               // a vector per image
+)
+
+// reader walks the graph's single chain of nodes and collects layers.
+type reader struct {
+	opset  int64
+	consts map[string]constant // initializers, Constant nodes and folded shape values
+	// cur is the name of the running activation, c, h, w its shape when
+	// it holds maps, n its length when flat.
+	cur     string
+	lay     layout
+	c, h, w int
+	n       int
+	// hwcRows is set when the flat activation is in height-width-channel
+	// order (a channels-last flatten): the next dense layer's rows are
+	// permuted to ArtLens' channel-first order.
+	hwcRows bool
+	mh, mw  int // height and width of those maps, to permute
+	// pad is a Pad node waiting to be merged into the next conv or pooling.
+	pad     *pending
+	layers  []engine.Layer
+	weights [][]float32
+	// biasFor is the index in weights where a MatMul's bias goes when an
+	// Add follows; -1 when the last layer is not a bias-less MatMul.
+	biasFor  int
+	last     *onnxpb.NodeProto   // the node that made cur
+	inputIsT bool                // the input is channels-last and awaits its Transpose
+	uses     map[string]int      // how many nodes read each value
+	in0      engine.Input        // the input picture
+	nodes    []*onnxpb.NodeProto // the graph's nodes in order
+	// shapeReaders counts the Shape nodes reading each value.
+	shapeReaders map[string]int
+}
+
+// pending is a Pad node not yet merged.
+type pending struct {
+	node  *onnxpb.NodeProto
+	pads  [4]int // top, left, bottom, right
+	value float32
+}
+
+// nodeName names a node for messages: its name, or its position.
+func nodeName(n *onnxpb.NodeProto, i int) string {
+	if n.GetName() != "" {
+		return fmt.Sprintf("%q", n.GetName())
+	}
+	return fmt.Sprintf("#%d (unnamed)", i+1)
+}
+
+func (r *reader) read(g *onnxpb.GraphProto) error {
+	for _, t := range g.GetInitializer() {
+		c, err := decodeTensor(t)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrNotONNX, err)
+		}
+		r.consts[t.GetName()] = c
+	}
+	var inputs []*onnxpb.ValueInfoProto
+	for _, in := range g.GetInput() {
+		if _, ok := r.consts[in.GetName()]; !ok {
+			inputs = append(inputs, in)
+		}
+	}
+	if len(inputs) != 1 {
+		names := make([]string, len(inputs))
+		for i, in := range inputs {
+			names[i] = fmt.Sprintf("%q", in.GetName())
+		}
+		return fmt.Errorf("%w: the graph has %d inputs (%s); ArtLens runs networks of one input picture", ErrUnsupported, len(inputs), strings.Join(names, ", "))
+	}
+	if len(g.GetOutput()) != 1 {
+		return fmt.Errorf("%w: the graph has %d outputs; ArtLens runs networks with one output of class scores", ErrUnsupported, len(g.GetOutput()))
+	}
+	if err := r.input(inputs[0], g.GetNode()); err != nil {
+		return err
+	}
+	r.uses, r.shapeReaders = map[string]int{}, map[string]int{}
+	for _, n := range g.GetNode() {
+		for _, in := range n.GetInput() {
+			r.uses[in]++
+			if n.GetOpType() == "Shape" {
+				r.shapeReaders[in]++
+			}
+		}
+	}
+	r.biasFor = -1
+	r.nodes = g.GetNode()
+	for i, n := range g.GetNode() {
+		if err := r.node(n, i); err != nil {
+			return err
+		}
+	}
+	if out := g.GetOutput()[0].GetName(); out != r.cur {
+		return fmt.Errorf("%w: the graph's output %q is not the end of its chain of layers", ErrUnsupported, out)
+	}
+	if r.pad != nil {
+		return fmt.Errorf("%w: Pad node %s is not followed by a convolution or a pooling", ErrUnsupported, nodeName(r.pad.node, 0))
+	}
+	if r.inputIsT {
+		return fmt.Errorf("%w: the channels-last input is never transposed to channels-first", ErrUnsupported)
+	}
+	if r.lay != flat {
+		return fmt.Errorf("%w: the graph ends with feature maps, not one score per class", ErrUnsupported)
+	}
+	return nil
+}
+
+// input reads the shape of the graph's input picture.
+func (r *reader) input(in *onnxpb.ValueInfoProto, nodes []*onnxpb.NodeProto) error {
+	t := in.GetType().GetTensorType()
+	if t == nil {
+		return fmt.Errorf("%w: the input %q is not a tensor", ErrUnsupported, in.GetName())
+	}
+	if e := onnxpb.TensorProto_DataType(t.GetElemType()); e != onnxpb.TensorProto_FLOAT {
+		return fmt.Errorf("%w: the input %q is of type %v; ArtLens gives float32 pictures", ErrUnsupported, in.GetName(), e)
+	}
+	var dims []int
+	for i, d := range t.GetShape().GetDim() {
+		v := int(d.GetDimValue())
+		if i > 0 && v <= 0 {
+			return fmt.Errorf("%w: the input %q has no fixed size (dimension %d is %q); export with a fixed picture size", ErrUnsupported, in.GetName(), i, d.GetDimParam())
+		}
+		dims = append(dims, v)
+	}
+	if len(dims) != 4 {
+		return fmt.Errorf("%w: the input %q has shape %v; ArtLens gives pictures as (batch, channels, height, width)", ErrUnsupported, in.GetName(), dims)
+	}
+	r.cur, r.lay = in.GetName(), nchw
+	r.c, r.h, r.w = dims[1], dims[2], dims[3]
+	// A channels-last picture (as tf2onnx converts Keras models) is
+	// transposed by the graph's first node.
+	if dims[1] != 1 && dims[1] != 3 && (dims[3] == 1 || dims[3] == 3) {
+		for _, n := range nodes {
+			if n.GetOpType() == "Transpose" && len(n.GetInput()) > 0 && n.GetInput()[0] == in.GetName() {
+				if p := attrInts(n, "perm"); len(p) == 4 && p[0] == 0 && p[1] == 3 && p[2] == 1 && p[3] == 2 {
+					r.c, r.h, r.w = dims[3], dims[1], dims[2]
+					r.inputIsT = true
+				}
+			}
+		}
+	}
+	if r.c != 1 && r.c != 3 {
+		return fmt.Errorf("%w: the input %q has %d channels; ArtLens gives pictures of 1 (grayscale) or 3 (RGB) channels", ErrUnsupported, in.GetName(), r.c)
+	}
+	r.in0 = engine.Input{Channels: r.c, Height: r.h, Width: r.w}
+	return nil
+}
+
+// model returns the collected layers and weights as an engine model.
+func (r *reader) model(opt Options) (*engine.Model, error) {
+	classes := opt.Classes
+	if len(classes) == 0 {
+		for i := 0; i < r.n; i++ {
+			classes = append(classes, fmt.Sprintf("class %d", i+1))
+		}
+	}
+	if len(classes) != r.n {
+		return nil, fmt.Errorf("the model gives %d scores but %d class names were given (%s)", r.n, len(classes), strings.Join(classes, ", "))
+	}
+	arch := engine.Arch{Input: r.in0, Mean: opt.Mean, Std: opt.Std, Layers: r.layers}
+	if err := arch.Validate(len(classes)); err != nil {
+		return nil, err
+	}
+	return engine.NewModelWeights(arch, classes, r.weights)
+}

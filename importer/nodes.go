@@ -1,0 +1,743 @@
+package importer
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/importer/internal/onnxpb"
+)
+
+// batchMark stands for the batch dimension in folded shape values: it is
+// symbolic in a graph exported with a dynamic batch.
+const batchMark = math.MinInt32
+
+// attr returns the attribute name of n, or nil.
+func attr(n *onnxpb.NodeProto, name string) *onnxpb.AttributeProto {
+	for _, a := range n.GetAttribute() {
+		if a.GetName() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func attrInt(n *onnxpb.NodeProto, name string, def int64) int64 {
+	if a := attr(n, name); a != nil {
+		return a.GetI()
+	}
+	return def
+}
+
+func attrInts(n *onnxpb.NodeProto, name string) []int64 {
+	if a := attr(n, name); a != nil {
+		return a.GetInts()
+	}
+	return nil
+}
+
+func attrFloat(n *onnxpb.NodeProto, name string, def float32) float32 {
+	if a := attr(n, name); a != nil {
+		return a.GetF()
+	}
+	return def
+}
+
+func attrString(n *onnxpb.NodeProto, name, def string) string {
+	if a := attr(n, name); a != nil {
+		return string(a.GetS())
+	}
+	return def
+}
+
+// node reads one node of the chain.
+func (r *reader) node(n *onnxpb.NodeProto, i int) error {
+	op := n.GetOpType()
+	where := fmt.Sprintf("%s node %s", op, nodeName(n, i))
+	refuse := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrUnsupported, where, fmt.Sprintf(format, a...))
+	}
+	if d := n.GetDomain(); d != "" && d != "ai.onnx" {
+		return refuse("op of domain %q, which ArtLens does not read; it reads %s", d, Supported)
+	}
+	if len(n.GetOutput()) == 0 {
+		return refuse("the node has no output")
+	}
+	out := n.GetOutput()[0]
+
+	// Constants and the shape arithmetic of x.view(x.size(0), -1).
+	if op == "Constant" {
+		c, err := constantNode(n)
+		if err != nil {
+			return refuse("%v", err)
+		}
+		r.consts[out] = c
+		return nil
+	}
+	if op == "Shape" && len(n.GetInput()) == 1 && n.GetInput()[0] == r.cur {
+		r.consts[out] = constant{dims: []int{len(r.shape())}, i: r.shape()}
+		return nil
+	}
+	allConst := true
+	var data []string
+	for _, in := range n.GetInput() {
+		if in == "" {
+			continue
+		}
+		if _, ok := r.consts[in]; !ok {
+			allConst = false
+			data = append(data, in)
+		}
+	}
+	if allConst {
+		c, err := r.fold(n)
+		if err != nil {
+			return refuse("%v", err)
+		}
+		r.consts[out] = c
+		return nil
+	}
+
+	// Layers: one input from the chain, the others constants.
+	if len(data) > 1 {
+		return refuse("it combines two branches of the network (a residual or parallel connection); ArtLens runs only sequential networks")
+	}
+	if data[0] != r.cur || n.GetInput()[0] != r.cur {
+		return refuse("it reads %q, which is not the output of the layer before it; ArtLens runs only sequential networks", data[0])
+	}
+	if r.uses[r.cur]-r.shapeUses(r.cur) > 1 {
+		if j := r.join(i); j >= 0 {
+			jn := r.nodes[j]
+			return fmt.Errorf("%w: %s node %s: it joins two branches of the network (a residual or parallel connection) that split at %q; ArtLens runs only sequential networks",
+				ErrUnsupported, jn.GetOpType(), nodeName(jn, j), r.cur)
+		}
+		return refuse("its input %q also feeds another node (a branch); ArtLens runs only sequential networks", r.cur)
+	}
+	for _, extra := range n.GetOutput()[1:] {
+		if extra != "" && r.uses[extra] > 0 {
+			return refuse("its second output %q is used; ArtLens reads only the first", extra)
+		}
+	}
+	if r.inputIsT && op != "Transpose" {
+		return refuse("the input is channels-last, and this node reads it before it is transposed to channels-first")
+	}
+	if r.pad != nil && op != "Conv" && op != "MaxPool" && op != "AveragePool" {
+		return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
+	}
+	if r.lay == nhwc && !(op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Relu" || op == "Identity" || op == "Dropout") {
+		return refuse("it works on channels-last maps; ArtLens reads them only transposed back or flattened")
+	}
+	maps := func() error {
+		if r.lay != nchw {
+			return refuse("it needs feature maps but its input is a flat vector")
+		}
+		return nil
+	}
+	keepBias := false
+	switch op {
+	case "Identity":
+	case "Relu":
+		r.add(engine.Layer{Kind: engine.ReLU})
+	case "Dropout":
+		rate := attrFloat(n, "ratio", 0.5)
+		if len(n.GetInput()) > 1 && n.GetInput()[1] != "" {
+			c := r.consts[n.GetInput()[1]]
+			if len(c.f) != 1 {
+				return refuse("its ratio is not one number")
+			}
+			rate = c.f[0]
+		}
+		if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
+			if c, ok := r.consts[n.GetInput()[2]].ints(); !ok || len(c) != 1 || c[0] != 0 {
+				return refuse("it is in training mode")
+			}
+		}
+		if rate < 0 || rate >= 1 {
+			return refuse("its ratio %v is outside [0, 1)", rate)
+		}
+		r.add(engine.Layer{Kind: engine.Dropout, Rate: math.Round(float64(rate)*1e6) / 1e6})
+	case "Conv":
+		if err := maps(); err != nil {
+			return err
+		}
+		if err := r.conv(n, refuse); err != nil {
+			return err
+		}
+	case "MaxPool", "AveragePool":
+		if err := maps(); err != nil {
+			return err
+		}
+		if err := r.pool(n, refuse); err != nil {
+			return err
+		}
+	case "Pad":
+		if err := maps(); err != nil {
+			return err
+		}
+		if m := attrString(n, "mode", "constant"); m != "constant" {
+			return refuse("it pads in %q mode; ArtLens pads with a constant", m)
+		}
+		var pads []int64
+		var value float32
+		if r.opset < 11 {
+			pads, value = attrInts(n, "pads"), attrFloat(n, "value", 0)
+		} else {
+			pads, _ = r.consts[n.GetInput()[1]].ints()
+			if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
+				if v := r.consts[n.GetInput()[2]].f; len(v) == 1 {
+					value = v[0]
+				}
+			}
+			if len(n.GetInput()) > 3 && n.GetInput()[3] != "" {
+				return refuse("it pads chosen axes; ArtLens reads a Pad of all four axes")
+			}
+		}
+		if len(pads) != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
+			return refuse("it pads %v; ArtLens reads a Pad of the height and width only", pads)
+		}
+		for _, p := range pads {
+			if p < 0 {
+				return refuse("it crops (negative pads %v)", pads)
+			}
+		}
+		if p := [4]int{int(pads[2]), int(pads[3]), int(pads[6]), int(pads[7])}; p != [4]int{} {
+			r.pad = &pending{node: n, pads: p, value: value}
+		}
+	case "GlobalAveragePool":
+		if err := maps(); err != nil {
+			return err
+		}
+		r.add(engine.Layer{Kind: engine.GlobalAvgPool})
+		r.h, r.w = 1, 1
+	case "BatchNormalization":
+		if err := maps(); err != nil {
+			return err
+		}
+		if attrInt(n, "training_mode", 0) != 0 {
+			return refuse("it is in training mode")
+		}
+		if len(n.GetInput()) != 5 {
+			return refuse("it has %d inputs, want 5", len(n.GetInput()))
+		}
+		var ws [][]float32
+		for k, in := range n.GetInput()[1:] {
+			c := r.consts[in]
+			if len(c.f) != r.c {
+				return refuse("its %s has %d values for %d channels", []string{"scale", "bias", "mean", "variance"}[k], len(c.f), r.c)
+			}
+			ws = append(ws, c.f)
+		}
+		eps := math.Round(float64(attrFloat(n, "epsilon", 1e-5))*1e9) / 1e9
+		r.add(engine.Layer{Kind: engine.BatchNorm, Epsilon: eps}, ws...)
+	case "Flatten":
+		axis := attrInt(n, "axis", 1)
+		if axis < 0 {
+			axis += int64(len(r.shape()))
+		}
+		if axis != 1 {
+			return refuse("it flattens from axis %d; ArtLens flattens each picture (axis 1)", axis)
+		}
+		r.flatten()
+	case "Reshape":
+		if err := r.reshape(n, refuse); err != nil {
+			return err
+		}
+	case "Transpose":
+		p := attrInts(n, "perm")
+		is := func(a, b, c, d int64) bool { return len(p) == 4 && p[0] == a && p[1] == b && p[2] == c && p[3] == d }
+		switch {
+		case r.inputIsT && is(0, 3, 1, 2):
+			r.inputIsT = false
+		case r.lay == nchw && is(0, 2, 3, 1):
+			r.lay = nhwc
+		case r.lay == nhwc && is(0, 3, 1, 2):
+			r.lay = nchw
+		default:
+			return refuse("it permutes the axes by %v; ArtLens reads only the transposes between channels-first and channels-last maps", p)
+		}
+	case "Gemm":
+		if err := r.gemm(n, refuse); err != nil {
+			return err
+		}
+	case "MatMul":
+		if r.lay != flat {
+			return refuse("it multiplies feature maps; ArtLens reads a MatMul only as a dense layer on a flat vector")
+		}
+		b := r.consts[n.GetInput()[1]]
+		if len(b.dims) != 2 || b.dims[0] != r.n || b.f == nil {
+			return refuse("its weights have shape %v, want (%d, units)", b.dims, r.n)
+		}
+		r.dense(b.f, b.dims[1], nil)
+		keepBias = true
+	case "Add":
+		var c constant
+		for _, in := range n.GetInput() {
+			if in != r.cur {
+				c = r.consts[in]
+			}
+		}
+		last := len(r.layers) - 1
+		if r.biasFor < 0 || r.layers[last].Kind != engine.Dense || size(c.dims) != r.n || c.f == nil {
+			return refuse("it adds a constant that is not the bias of the MatMul right before it; ArtLens reads Add only as a dense layer's bias")
+		}
+		r.layers[last].NoBias = false
+		r.weights = append(r.weights, c.f)
+	case "Softmax":
+		axis := attrInt(n, "axis", map[bool]int64{true: -1, false: 1}[r.opset >= 13])
+		if r.lay != flat || (axis != 1 && axis != -1) {
+			return refuse("it is not a softmax over the class scores")
+		}
+		r.add(engine.Layer{Kind: engine.Softmax})
+	default:
+		return refuse("unsupported op %s; ArtLens reads %s", op, Supported)
+	}
+	if !keepBias {
+		r.biasFor = -1
+	}
+	r.cur, r.last = out, n
+	return nil
+}
+
+// shapeOps compute shapes, not activations.
+var shapeOps = map[string]bool{"Constant": true, "Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true, "Concat": true, "Cast": true}
+
+// join returns the index of the first node after from that reads two
+// activations (where branches meet), or -1.
+func (r *reader) join(from int) int {
+	made := map[string]bool{} // values that shape arithmetic makes
+	for _, n := range r.nodes {
+		if shapeOps[n.GetOpType()] {
+			for _, o := range n.GetOutput() {
+				made[o] = true
+			}
+		}
+	}
+	for j := from; j < len(r.nodes); j++ {
+		n := r.nodes[j]
+		if shapeOps[n.GetOpType()] {
+			continue
+		}
+		acts := 0
+		for _, in := range n.GetInput() {
+			if _, c := r.consts[in]; in != "" && !c && !made[in] {
+				acts++
+			}
+		}
+		if acts > 1 {
+			return j
+		}
+	}
+	return -1
+}
+
+// shapeUses counts the Shape nodes that read name: they read its shape,
+// not its values, so they do not make a branch.
+func (r *reader) shapeUses(name string) int {
+	return r.shapeReaders[name]
+}
+
+// add appends a layer and its weight tensors.
+func (r *reader) add(l engine.Layer, weights ...[]float32) {
+	r.layers = append(r.layers, l)
+	r.weights = append(r.weights, weights...)
+}
+
+// shape returns the running activation's shape as ONNX sees it, with
+// batchMark for the batch.
+func (r *reader) shape() []int64 {
+	switch r.lay {
+	case nchw:
+		return []int64{batchMark, int64(r.c), int64(r.h), int64(r.w)}
+	case nhwc:
+		return []int64{batchMark, int64(r.h), int64(r.w), int64(r.c)}
+	}
+	return []int64{batchMark, int64(r.n)}
+}
+
+// flatten makes the running maps a flat vector; channels-last maps flatten
+// in height-width-channel order, which the next dense layer undoes.
+func (r *reader) flatten() {
+	if r.lay == flat {
+		return
+	}
+	r.hwcRows = r.lay == nhwc
+	r.mh, r.mw = r.h, r.w
+	r.add(engine.Layer{Kind: engine.Flatten})
+	r.n, r.lay = r.c*r.h*r.w, flat
+}
+
+// reshape reads a Reshape: ArtLens runs the one to (batch, features), a
+// flatten.
+func (r *reader) reshape(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	if len(n.GetInput()) < 2 {
+		// Opset 1-4 kept the shape in an attribute.
+		return refuse("it has no shape input")
+	}
+	target, ok := r.consts[n.GetInput()[1]].ints()
+	if !ok {
+		return refuse("its shape is not integers")
+	}
+	total := int64(r.c * r.h * r.w)
+	if r.lay == flat {
+		total = int64(r.n)
+	}
+	allowZero := attrInt(n, "allowzero", 0) != 0
+	flatTo := func() bool {
+		if len(target) != 2 {
+			return false
+		}
+		b, k := target[0], target[1]
+		batchOK := b == batchMark || b == 1 || (b == 0 && !allowZero) || (b == -1 && k == total)
+		return batchOK && (k == total || (k == -1 && b != -1))
+	}
+	if !flatTo() {
+		return refuse("it reshapes to %v; ArtLens reads only a flatten to (batch, %d)", shapeText(target), total)
+	}
+	r.flatten()
+	return nil
+}
+
+// shapeText writes a folded shape with "batch" for the batch.
+func shapeText(v []int64) string {
+	s := make([]string, len(v))
+	for i, d := range v {
+		if d == batchMark {
+			s[i] = "batch"
+		} else {
+			s[i] = fmt.Sprint(d)
+		}
+	}
+	return "(" + strings.Join(s, ", ") + ")"
+}
+
+// window reads the kernel, strides and padding of a conv or pooling node,
+// merging a Pad before it. ONNX pads are (top, left, bottom, right) for
+// 2-D maps.
+func (r *reader) window(n *onnxpb.NodeProto, kernel []int64, refuse func(string, ...any) error) (k, s [2]int, pads [4]int, err error) {
+	if len(kernel) != 2 {
+		return k, s, pads, refuse("its kernel %v is not 2-D", kernel)
+	}
+	k = [2]int{int(kernel[0]), int(kernel[1])}
+	s = [2]int{1, 1}
+	if st := attrInts(n, "strides"); len(st) == 2 {
+		s = [2]int{int(st[0]), int(st[1])}
+	}
+	if d := attrInts(n, "dilations"); len(d) == 2 && (d[0] != 1 || d[1] != 1) {
+		return k, s, pads, refuse("it is dilated by %v; ArtLens runs undilated windows", d)
+	}
+	if p := attrInts(n, "pads"); len(p) == 4 {
+		pads = [4]int{int(p[0]), int(p[1]), int(p[2]), int(p[3])}
+	}
+	switch ap := attrString(n, "auto_pad", "NOTSET"); ap {
+	case "NOTSET", "":
+	case "VALID":
+		pads = [4]int{}
+	case "SAME_UPPER", "SAME_LOWER":
+		total := func(in, k, s int) int { return max(((in+s-1)/s-1)*s+k-in, 0) }
+		th, tw := total(r.h, k[0], s[0]), total(r.w, k[1], s[1])
+		pads = [4]int{th / 2, tw / 2, th - th/2, tw - tw/2}
+		if ap == "SAME_LOWER" {
+			pads = [4]int{th - th/2, tw - tw/2, th / 2, tw / 2}
+		}
+	default:
+		return k, s, pads, refuse("unknown auto_pad %q", ap)
+	}
+	return k, s, pads, nil
+}
+
+// conv reads a Conv node.
+func (r *reader) conv(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	if g := attrInt(n, "group", 1); g != 1 {
+		return refuse("it is a grouped convolution (group=%d); ArtLens runs only full convolutions", g)
+	}
+	w := r.consts[n.GetInput()[1]]
+	if len(w.dims) != 4 || w.f == nil {
+		return refuse("its weights have shape %v; ArtLens runs 2-D convolutions", w.dims)
+	}
+	if w.dims[1] != r.c {
+		return refuse("its weights take %d channels but its input has %d", w.dims[1], r.c)
+	}
+	kernel := attrInts(n, "kernel_shape")
+	if kernel == nil {
+		kernel = []int64{int64(w.dims[2]), int64(w.dims[3])}
+	}
+	k, s, pads, err := r.window(n, kernel, refuse)
+	if err != nil {
+		return err
+	}
+	if k[0] != w.dims[2] || k[1] != w.dims[3] {
+		return refuse("its kernel_shape %v does not match its weights %v", kernel, w.dims)
+	}
+	if r.pad != nil {
+		if r.pad.value != 0 {
+			return refuse("the Pad before it pads with %v; a convolution's padding is zeros", r.pad.value)
+		}
+		for i := range pads {
+			pads[i] += r.pad.pads[i]
+		}
+		r.pad = nil
+	}
+	l := engine.Layer{Kind: engine.Conv2D, Filters: w.dims[0], Kernel: k[:], Stride: s[:]}
+	setPads(&l, pads)
+	ws := [][]float32{w.f}
+	if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
+		b := r.consts[n.GetInput()[2]]
+		if len(b.f) != w.dims[0] {
+			return refuse("its bias has %d values for %d filters", len(b.f), w.dims[0])
+		}
+		ws = append(ws, b.f)
+	} else {
+		l.NoBias = true
+	}
+	if err := r.out(k, s, pads, refuse); err != nil {
+		return err
+	}
+	r.c = w.dims[0]
+	r.add(l, ws...)
+	return nil
+}
+
+// setPads gives l explicit padding when any pad is not zero.
+func setPads(l *engine.Layer, pads [4]int) {
+	if pads != [4]int{} {
+		l.Padding = engine.PaddingExplicit
+		l.Pads = pads[:]
+	}
+}
+
+// out moves the running map size through a window.
+func (r *reader) out(k, s [2]int, pads [4]int, refuse func(string, ...any) error) error {
+	h, w := r.h+pads[0]+pads[2], r.w+pads[1]+pads[3]
+	if h < k[0] || w < k[1] {
+		return refuse("its %dx%d window does not fit maps of %dx%d", k[0], k[1], r.h, r.w)
+	}
+	r.h, r.w = (h-k[0])/s[0]+1, (w-k[1])/s[1]+1
+	return nil
+}
+
+// pool reads a MaxPool or an AveragePool.
+func (r *reader) pool(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	k, s, pads, err := r.window(n, attrInts(n, "kernel_shape"), refuse)
+	if err != nil {
+		return err
+	}
+	kind := engine.MaxPool
+	countPad := false
+	if n.GetOpType() == "AveragePool" {
+		kind = engine.AvgPool
+		countPad = attrInt(n, "count_include_pad", 0) != 0
+	}
+	if r.pad != nil {
+		p := r.pad
+		r.pad = nil
+		if p.pads != [4]int{} {
+			switch {
+			case kind == engine.MaxPool && p.value > -1e38:
+				return refuse("the Pad before it pads with %v, which a max pooling could pick; ArtLens pads max pooling with -inf", p.value)
+			case kind == engine.AvgPool && p.value != 0:
+				return refuse("the Pad before it pads with %v; ArtLens pads average pooling with zeros", p.value)
+			case kind == engine.AvgPool && pads != [4]int{} && !countPad:
+				return refuse("it mixes a zero Pad with padding it does not count")
+			}
+			for i := range pads {
+				pads[i] += p.pads[i]
+			}
+			countPad = countPad || kind == engine.AvgPool
+		}
+	}
+	if attrInt(n, "ceil_mode", 0) != 0 {
+		h, w := r.h+pads[0]+pads[2], r.w+pads[1]+pads[3]
+		ceil := func(x, k, s int) int { return (x-k+s-1)/s + 1 }
+		if ceil(h, k[0], s[0]) != (h-k[0])/s[0]+1 || ceil(w, k[1], s[1]) != (w-k[1])/s[1]+1 {
+			return refuse("it rounds its output size up (ceil_mode=1), which adds a partial window; ArtLens runs ceil_mode=0")
+		}
+	}
+	l := engine.Layer{Kind: kind, Kernel: k[:], Stride: s[:], CountPad: countPad && pads != [4]int{}}
+	setPads(&l, pads)
+	if err := r.out(k, s, pads, refuse); err != nil {
+		return err
+	}
+	r.add(l)
+	return nil
+}
+
+// gemm reads a Gemm as a dense layer: Y = alpha A B' + beta C.
+func (r *reader) gemm(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	if r.lay != flat {
+		return refuse("it multiplies feature maps; flatten them first")
+	}
+	if attrInt(n, "transA", 0) != 0 {
+		return refuse("it transposes its input (transA=1)")
+	}
+	b := r.consts[n.GetInput()[1]]
+	if len(b.dims) != 2 || b.f == nil {
+		return refuse("its weights have shape %v", b.dims)
+	}
+	in, units := b.dims[0], b.dims[1]
+	w := b.f
+	if attrInt(n, "transB", 0) != 0 {
+		in, units = units, in
+		w = make([]float32, len(b.f))
+		for o := 0; o < units; o++ {
+			for i := 0; i < in; i++ {
+				w[i*units+o] = b.f[o*in+i]
+			}
+		}
+	}
+	if in != r.n {
+		return refuse("its weights take %d values but its input has %d", in, r.n)
+	}
+	if alpha := attrFloat(n, "alpha", 1); alpha != 1 {
+		for i := range w {
+			w[i] *= alpha
+		}
+	}
+	var bias []float32
+	if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
+		c := r.consts[n.GetInput()[2]]
+		beta := attrFloat(n, "beta", 1)
+		bias = make([]float32, units)
+		switch size(c.dims) {
+		case units:
+			copy(bias, c.f)
+		case 1:
+			for i := range bias {
+				bias[i] = c.f[0]
+			}
+		default:
+			return refuse("its bias has shape %v for %d units", c.dims, units)
+		}
+		for i := range bias {
+			bias[i] *= beta
+		}
+	}
+	r.dense(w, units, bias)
+	return nil
+}
+
+// dense adds a dense layer of kernel w (in, units, row-major), permuting
+// its rows when its input was flattened channels-last; with bias nil it
+// waits for an Add to give one.
+func (r *reader) dense(w []float32, units int, bias []float32) {
+	if r.hwcRows {
+		// Row (y*W + x)*C + c of a channels-last flatten is row
+		// (c*H + y)*W + x of ArtLens' channels-first one.
+		c, h, wd := r.n/(r.mh*r.mw), r.mh, r.mw
+		p := make([]float32, len(w))
+		for ch := 0; ch < c; ch++ {
+			for y := 0; y < h; y++ {
+				for x := 0; x < wd; x++ {
+					from := ((y*wd+x)*c + ch) * units
+					to := ((ch*h+y)*wd + x) * units
+					copy(p[to:to+units], w[from:from+units])
+				}
+			}
+		}
+		w = p
+		r.hwcRows = false
+	}
+	l := engine.Layer{Kind: engine.Dense, Units: units}
+	if bias == nil {
+		l.NoBias = true
+		r.add(l, w)
+		r.biasFor = len(r.weights) - 1
+	} else {
+		r.add(l, w, bias)
+	}
+	r.n = units
+}
+
+// constantNode reads a Constant node's value.
+func constantNode(n *onnxpb.NodeProto) (constant, error) {
+	for _, a := range n.GetAttribute() {
+		switch a.GetName() {
+		case "value":
+			return decodeTensor(a.GetT())
+		case "value_int":
+			return constant{dims: []int{}, i: []int64{a.GetI()}}, nil
+		case "value_ints":
+			return constant{dims: []int{len(a.GetInts())}, i: a.GetInts()}, nil
+		case "value_float":
+			return constant{dims: []int{}, f: []float32{a.GetF()}}, nil
+		case "value_floats":
+			return constant{dims: []int{len(a.GetFloats())}, f: a.GetFloats()}, nil
+		}
+	}
+	return constant{}, fmt.Errorf("the Constant has no value ArtLens reads")
+}
+
+// fold computes a node whose inputs are all constants: the shape
+// arithmetic PyTorch writes, and Pad (kept for the next window).
+func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
+	in := func(k int) constant { return r.consts[n.GetInput()[k]] }
+	axesOf := func() []int64 {
+		if a := attrInts(n, "axes"); a != nil {
+			return a
+		}
+		if len(n.GetInput()) > 1 {
+			v, _ := in(1).ints()
+			return v
+		}
+		return nil
+	}
+	switch n.GetOpType() {
+	case "Identity", "Cast":
+		return in(0), nil
+	case "Gather":
+		data, ok := in(0).ints()
+		idx, ok2 := in(1).ints()
+		if !ok || !ok2 || len(in(0).dims) != 1 || attrInt(n, "axis", 0) != 0 {
+			return constant{}, fmt.Errorf("a Gather that is not an index into a shape")
+		}
+		out := constant{dims: in(1).dims}
+		for _, k := range idx {
+			if k < 0 {
+				k += int64(len(data))
+			}
+			if k < 0 || k >= int64(len(data)) {
+				return constant{}, fmt.Errorf("index %d out of range", k)
+			}
+			out.i = append(out.i, data[k])
+		}
+		return out, nil
+	case "Unsqueeze", "Squeeze":
+		c := in(0)
+		if c.i == nil {
+			return constant{}, fmt.Errorf("%s of weights", n.GetOpType())
+		}
+		dims := append([]int(nil), c.dims...)
+		if n.GetOpType() == "Unsqueeze" {
+			for _, a := range axesOf() {
+				if a < 0 {
+					a += int64(len(dims) + 1)
+				}
+				if a < 0 || int(a) > len(dims) {
+					return constant{}, fmt.Errorf("axis %d out of range", a)
+				}
+				dims = append(dims[:a], append([]int{1}, dims[a:]...)...)
+			}
+		} else {
+			var kept []int
+			for _, d := range dims {
+				if d != 1 {
+					kept = append(kept, d)
+				}
+			}
+			dims = kept
+		}
+		return constant{dims: dims, i: c.i}, nil
+	case "Concat":
+		out := constant{dims: []int{0}}
+		for k := range n.GetInput() {
+			v, ok := in(k).ints()
+			if !ok || len(in(k).dims) > 1 {
+				return constant{}, fmt.Errorf("a Concat that does not build a shape")
+			}
+			out.i = append(out.i, v...)
+			out.dims[0] += len(v)
+		}
+		return out, nil
+	}
+	return constant{}, fmt.Errorf("op %s on constants, which ArtLens does not compute; it reads %s", n.GetOpType(), Supported)
+}

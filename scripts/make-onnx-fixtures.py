@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""Write the ONNX fixtures of package importer (importer/testdata).
+
+Each fixture is a small PyTorch model with random weights, exported with
+torch.onnx.export, beside a JSON file with one input picture and PyTorch's
+own output for it, so that the Go tests compare ArtLens with PyTorch without
+needing Python. Refusal cases (ops ArtLens does not run) have no JSON.
+
+Run from the repository root with Debian's python3-torch and python3-onnx:
+
+    /usr/bin/python3 scripts/make-onnx-fixtures.py
+
+Checked with torch 1.13 and onnx 1.12. The outputs depend on the seeds only.
+"""
+
+import json
+import os
+
+import onnx
+import torch
+import torch.nn as nn
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
+
+
+class Tiny(nn.Module):
+    """A 1-channel 12x10 network with padding, strides, batch norm, both
+    average poolings (padding counted and not), max pooling with padding,
+    global pooling and PyTorch's flatten idiom."""
+
+    def __init__(self, view):
+        super().__init__()
+        self.view = view
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.pool1 = nn.AvgPool2d(2)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=2, padding=1)
+        self.pool2 = nn.MaxPool2d(3, stride=1, padding=1)
+        self.pool3 = nn.AvgPool2d(3, stride=1, padding=1)  # count_include_pad=True
+        self.pool4 = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+        self.conv3 = nn.Conv2d(6, 5, 1)
+        self.bn3 = nn.BatchNorm2d(5, eps=1e-3)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.drop = nn.Dropout(0.3)
+        self.fc1 = nn.Linear(5, 8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = self.pool1(torch.relu(self.bn1(self.conv1(x))))
+        x = torch.relu(self.conv2(x))
+        x = self.pool4(self.pool3(self.pool2(x)))
+        x = torch.relu(self.bn3(self.conv3(x)))
+        x = self.gap(x)
+        x = x.view(x.size(0), -1) if self.view else torch.flatten(x, 1)
+        x = torch.relu(self.fc1(self.drop(x)))
+        return torch.softmax(self.fc2(x), dim=1)
+
+
+class Study(nn.Module):
+    """The seed study's network (64x64 RGB, 4 classes) in PyTorch."""
+
+    def __init__(self):
+        super().__init__()
+        chans = [3, 32, 64, 64, 128, 128]
+        self.convs = nn.ModuleList(nn.Conv2d(chans[i], chans[i + 1], 3) for i in range(5))
+        self.fc1 = nn.Linear(2048, 512)
+        self.fc2 = nn.Linear(512, 256)
+        self.fc3 = nn.Linear(256, 4)
+        self.drop1 = nn.Dropout(0.25)
+        self.drop2 = nn.Dropout(0.3)
+
+    def forward(self, x):
+        for i, conv in enumerate(self.convs):
+            x = torch.relu(conv(x))
+            if i % 2 == 0:
+                x = self.drop1(torch.max_pool2d(x, 2))
+        x = x.view(x.size(0), -1)
+        x = self.drop2(torch.relu(self.fc1(x)))
+        x = torch.relu(self.fc2(x))
+        return torch.softmax(self.fc3(x), dim=1)
+
+
+class ChannelsLast(nn.Module):
+    """A network written the way tf2onnx converts a Keras model: the input
+    is NHWC and transposed to NCHW for the convolutions, the maps are
+    transposed back before the flatten (so the dense kernel's rows are in
+    height-width-channel order), and the dense layers are MatMul + Add."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.conv2 = nn.Conv2d(4, 6, 3)
+        self.w1 = nn.Parameter(torch.randn(2 * 3 * 6, 5) * 0.2)
+        self.b1 = nn.Parameter(torch.randn(5) * 0.1)
+        self.w2 = nn.Parameter(torch.randn(5, 2) * 0.5)
+        self.b2 = nn.Parameter(torch.randn(2) * 0.1)
+
+    def forward(self, x):
+        x = x.permute(0, 3, 1, 2)
+        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
+        x = torch.relu(self.conv2(x))
+        x = x.permute(0, 2, 3, 1)
+        x = x.reshape(x.size(0), -1)
+        x = torch.relu(x @ self.w1 + self.b1)
+        return x @ self.w2 + self.b2
+
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 2, 3, padding=1)
+        self.conv2 = nn.Conv2d(2, 2, 3, padding=1)
+        self.fc = nn.Linear(2 * 8 * 8, 2)
+
+    def forward(self, x):
+        y = torch.relu(self.conv1(x))
+        y = y + self.conv2(y)
+        return self.fc(torch.flatten(y, 1))
+
+
+class Sigmoid(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.fc = nn.Linear(2 * 6 * 6, 2)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(torch.sigmoid(self.conv(x)), 1))
+
+
+class Grouped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3)
+        self.conv2 = nn.Conv2d(4, 4, 3, groups=2)
+        self.fc = nn.Linear(4 * 4 * 4, 2)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.conv2(torch.relu(self.conv1(x))), 1))
+
+
+class TwoInputs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 2)
+
+    def forward(self, x, y):
+        return self.fc(torch.flatten(x, 1)) + y
+
+
+def randomise_batchnorm(model, gen):
+    """Give batch norms statistics and affine weights that are not the identity."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            n = m.num_features
+            m.running_mean.copy_(torch.randn(n, generator=gen) * 0.3)
+            m.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.weight.data.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.bias.data.copy_(torch.randn(n, generator=gen) * 0.2)
+
+
+def export(name, model, inputs, opset, dynamic=False, reference=True, preserve=False):
+    """Export model at opset; with preserve, batch norms stay BatchNormalization
+    nodes (an eval export folds them into the convolutions before them)."""
+    model.eval()
+    path = os.path.join(OUT, name + ".onnx")
+    names = ["input"] if len(inputs) == 1 else ["input", "extra"]
+    kw = {}
+    if preserve:
+        kw["training"] = torch.onnx.TrainingMode.PRESERVE
+    if dynamic:
+        kw["dynamic_axes"] = {"input": {0: "batch"}, "output": {0: "batch"}}
+    torch.onnx.export(model, tuple(inputs), path, opset_version=opset, input_names=names,
+                      output_names=["output"], **kw)
+    onnx.checker.check_model(onnx.load(path))
+    ops = sorted({n.op_type for n in onnx.load(path).graph.node})
+    print(f"{name}: opset {opset}, {os.path.getsize(path)} bytes, ops {ops}")
+    if reference:
+        with torch.no_grad():
+            out = model(*inputs)
+        ref = {"input_shape": list(inputs[0].shape), "input": [round(v, 7) for v in inputs[0].flatten().tolist()],
+               "output": [round(v, 7) for v in out.flatten().tolist()]}
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            json.dump(ref, f)
+            f.write("\n")
+
+
+def add_identity_and_dropout(name, opset):
+    """Insert an Identity after the first Relu and a Dropout before the first
+    Gemm of a fixture: PyTorch drops both from an inference export, but
+    other exporters write them, and they change nothing at inference."""
+    path = os.path.join(OUT, name + ".onnx")
+    m = onnx.load(path)
+    g = m.graph
+    nodes = list(g.node)
+    relu = next(i for i, n in enumerate(nodes) if n.op_type == "Relu")
+    out = nodes[relu].output[0]
+    nodes[relu].output[0] = out + "_pre_identity"
+    ident = onnx.helper.make_node("Identity", [out + "_pre_identity"], [out], name="identity_after_relu")
+    nodes.insert(relu + 1, ident)
+    gemm = next(i for i, n in enumerate(nodes) if n.op_type == "Gemm")
+    x = nodes[gemm].input[0]
+    if opset >= 12:
+        ratio = onnx.helper.make_tensor("dropout_ratio", onnx.TensorProto.FLOAT, [], [0.3])
+        g.initializer.append(ratio)
+        drop = onnx.helper.make_node("Dropout", [x, "dropout_ratio"], [x + "_dropped"], name="dropout_before_gemm")
+    else:
+        drop = onnx.helper.make_node("Dropout", [x], [x + "_dropped"], name="dropout_before_gemm", ratio=0.3)
+    nodes[gemm].input[0] = x + "_dropped"
+    nodes.insert(gemm, drop)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    print(f"{name}: added Identity and Dropout")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.manual_seed(10)
+    gen = torch.Generator().manual_seed(11)
+
+    tiny = Tiny(view=False)
+    randomise_batchnorm(tiny, gen)
+    x = torch.rand(1, 1, 12, 10, generator=gen)
+    export("tiny-opset11", tiny, [x], 11, preserve=True)
+    export("tiny-opset17", tiny, [x], 17, preserve=True)
+    tiny.view = True
+    export("tiny-view-opset11", tiny, [x], 11, dynamic=True)
+    export("tiny-view-opset17", tiny, [x], 17, dynamic=True)
+    add_identity_and_dropout("tiny-view-opset11", 11)
+    add_identity_and_dropout("tiny-view-opset17", 17)
+
+    # The study's network at full size (5.8 MB): once, at opset 13.
+    study = Study()
+    x = torch.rand(1, 3, 64, 64, generator=gen)
+    export("study-opset13", study, [x], 13, dynamic=True)
+
+    cl = ChannelsLast()
+    x = torch.rand(1, 8, 10, 3, generator=gen)
+    export("channels-last-opset11", cl, [x], 11)
+    export("channels-last-opset17", cl, [x], 17)
+
+    export("refuse-residual", Residual(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    export("refuse-sigmoid", Sigmoid(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    export("refuse-grouped", Grouped(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    export("refuse-two-inputs", TwoInputs(), [torch.rand(1, 1, 8, 8), torch.rand(1, 2)], 17, reference=False)
+
+
+if __name__ == "__main__":
+    main()
