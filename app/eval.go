@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -35,9 +36,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	cfg := dataConfig(*dataDir, *cache, m.Meta.Classes)
-	cfg.TestOnly = true
-	data, err := dataset.Load(cfg, loadProgress(stderr))
+	data, err := loadDataFor(m.Input(), *dataDir, *cache, m.Meta.Classes, true, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -63,7 +62,32 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 // dataConfig is the data set configuration for a model with these classes.
 func dataConfig(dir, cache string, classes []string) dataset.Config {
 	cfg := dataset.Config{Root: dir, Classes: classes, CacheDir: cache}
+	if !slices.Equal(classes, dataset.DefaultClasses) {
+		// Another model's classes are its folders' names: the download's
+		// folder map (engraving to drawings...) is the study's.
+		cfg.ClassMap = map[string]string{}
+	}
 	return cfg
+}
+
+// loadDataFor prepares the data set for a model of input in: pictures at
+// its size, in grayscale for a one-channel model; with testOnly, only the
+// test split (see dataset.Config.TestOnly). The data set reads square
+// pictures only.
+func loadDataFor(in engine.Input, dir, cache string, classes []string, testOnly bool, stderr io.Writer) (*dataset.Data, error) {
+	if in.Width != in.Height {
+		return nil, fmt.Errorf("the model takes %dx%d pictures; the data set is prepared at square sizes only", in.Width, in.Height)
+	}
+	cfg := dataConfig(dir, cache, classes)
+	cfg.Size, cfg.TestOnly = in.Width, testOnly
+	data, err := dataset.Load(cfg, loadProgress(stderr))
+	if err != nil {
+		return nil, err
+	}
+	if in.Channels == 1 {
+		data.ToGray()
+	}
+	return data, nil
 }
 
 // loadProgress reports data preparation on w as a progress bar.

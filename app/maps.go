@@ -32,7 +32,7 @@ type mapsOptions struct {
 func runMaps(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 1,6,8] [--normalize map|layer] [--order index|activation] [--model FILE]", stdout, stderr)
 	out := fs.String("out", "", "`folder` to write the figures to (created if missing); required")
-	layers := fs.String("layers", "1-5", "conv `layers` to draw, 1 to 5: a list such as 1,3,4 or a range such as 2-4")
+	layers := fs.String("layers", "", "conv `layers` to draw, numbered from 1 (the study's model has 5): a list such as 1,3,4 or a range such as 2-4 (default: all)")
 	filters := fs.String("filters", "", "draw only these `filters` (numbered from 1 as in the app, e.g. 1,6,8 or 1-8), each enlarged (default: all)")
 	normalize := fs.String("normalize", "map", "colour `scale`: map (each map from its own min to max) or layer (one scale for the layer)")
 	order := fs.String("order", "index", "filter `order`: index, or activation (most active first, by mean activation)")
@@ -47,11 +47,14 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "maps", "%v", err)
 	}
 
-	files, err := imageInputs(fs.Args(), false, stderr)
+	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	m, err := loadModel(*model)
+	if err := mapsForModel(&opt, m.ConvLayers()); err != nil {
+		return usageError(stderr, "maps", "%v", err)
+	}
+	files, err := imageInputs(fs.Args(), false, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -99,13 +102,14 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 	}
 	opt.out = out
 	var err error
-	opt.layers, err = parseIntList(layers)
-	if err != nil {
-		return opt, fmt.Errorf("--layers: %v", err)
-	}
-	for _, l := range opt.layers {
-		if l < 1 || l > len(engine.ConvFilters) {
-			return opt, fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(engine.ConvFilters))
+	if layers != "" {
+		if opt.layers, err = parseIntList(layers); err != nil {
+			return opt, fmt.Errorf("--layers: %v", err)
+		}
+		for _, l := range opt.layers {
+			if l < 1 {
+				return opt, fmt.Errorf("--layers: there is no conv layer %d; the layers are numbered from 1", l)
+			}
 		}
 	}
 	if filters != "" {
@@ -113,16 +117,10 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 		if err != nil {
 			return opt, fmt.Errorf("--filters: %v", err)
 		}
-		for i, f := range opt.filters {
+		for _, f := range opt.filters {
 			if f < 1 {
 				return opt, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
 			}
-			for _, l := range opt.layers {
-				if n := engine.ConvFilters[l-1]; f > n {
-					return opt, fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
-				}
-			}
-			opt.filters[i] = f - 1 // plots counts from 0
 		}
 	}
 	switch normalize {
@@ -213,6 +211,31 @@ func outputNames(files []string) []string {
 	return names
 }
 
+// mapsForModel checks the layers and filters of opt against the model's
+// conv layers (convs[i] filters in layer i+1), fills in all layers when
+// none were chosen, and makes filter numbers count from 0 as plots does.
+func mapsForModel(opt *mapsOptions, convs []int) error {
+	if len(opt.layers) == 0 {
+		for l := range convs {
+			opt.layers = append(opt.layers, l+1)
+		}
+	}
+	for _, l := range opt.layers {
+		if l > len(convs) {
+			return fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(convs))
+		}
+	}
+	for i, f := range opt.filters {
+		for _, l := range opt.layers {
+			if n := convs[l-1]; f > n {
+				return fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
+			}
+		}
+		opt.filters[i] = f - 1 // plots counts from 0
+	}
+	return nil
+}
+
 // mapsFile draws the chosen layers of one image into opt.out as
 // <name>_conv<N>.png and reports how many figures it wrote.
 func mapsFile(m *engine.Model, path, name string, opt mapsOptions) (int, error) {
@@ -220,7 +243,8 @@ func mapsFile(m *engine.Model, path, name string, opt mapsOptions) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	p, err := m.Predict(picture.ToInput(img, engine.InputSize))
+	in := m.Input()
+	p, err := m.Predict(picture.ToInputShape(img, in.Channels, in.Width, in.Height))
 	if err != nil {
 		return 0, err
 	}

@@ -77,7 +77,8 @@ func predictFile(m *engine.Model, path string) predictResult {
 		res.Error = reason(path, err)
 		return res
 	}
-	p, err := m.Predict(picture.ToInput(img, engine.InputSize))
+	in := m.Input()
+	p, err := m.Predict(picture.ToInputShape(img, in.Channels, in.Width, in.Height))
 	if err != nil {
 		res.Error = err.Error()
 		return res

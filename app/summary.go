@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,8 +14,9 @@ func init() {
 }
 
 func runSummary(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("summary", "[--model FILE]", stdout, stderr)
-	model := fs.String("model", "", "weights `file` to describe (default: the shipped model)")
+	fs := newFlags("summary", "[--model FILE] [--arch]", stdout, stderr)
+	model := fs.String("model", "", "weights `file` (or .onnx model) to describe (default: the shipped model)")
+	asArch := fs.Bool("arch", false, "print the architecture as JSON, the form 'artlens train --arch' reads")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -25,7 +27,24 @@ func runSummary(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	fmt.Fprintf(stdout, "Model: the seed study's CNN; input %dx%dx3; %d classes: %s\n\n", engine.InputSize, engine.InputSize, len(m.Meta.Classes), strings.Join(m.Meta.Classes, ", "))
+	if *asArch {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(m.Arch()); err != nil {
+			return fail(stderr, "%v", err)
+		}
+		return 0
+	}
+	in := m.Input()
+	what := "the seed study's CNN"
+	if m.Meta.Arch != nil {
+		what = fmt.Sprintf("a sequential CNN of %d conv layers", len(m.ConvLayers()))
+	}
+	fmt.Fprintf(stdout, "Model: %s; input %dx%dx%d; %d classes: %s\n", what, in.Width, in.Height, in.Channels, len(m.Meta.Classes), strings.Join(m.Meta.Classes, ", "))
+	if m.Meta.Arch != nil {
+		fmt.Fprintf(stdout, "Preprocessing: %s\n", m.Meta.Preprocessing)
+	}
+	fmt.Fprintln(stdout)
 	if err := engine.WriteSummary(stdout, m.Summary()); err != nil {
 		return fail(stderr, "%v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,7 +55,7 @@ func stopOnInterrupt() (stop <-chan struct{}, release func()) {
 }
 
 func runTrain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("train", "--data DIR --out FILE [options]", stdout, stderr)
+	fs := newFlags("train", "--data DIR --out FILE [--arch FILE.json] [options]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/)")
 	out := fs.String("out", "", "weights `file` to write (safetensors)")
 	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) or 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation)")
@@ -62,6 +63,8 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random `seed` for initialisation, shuffling, dropout and augmentation")
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")
 	checkpoints := fs.String("checkpoints", "", "`folder` for per-epoch checkpoints; rerunning the same command resumes from it (default: FILE.checkpoints)")
+	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network; its last dense layer may leave units at 0 for one per class")
+	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, for a data set laid out as one folder per class (default: the study's four classes)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -96,7 +99,23 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		cfg.CheckpointDir = *out + ".checkpoints"
 	}
 
-	data, err := dataset.Load(dataConfig(*dataDir, *cache, dataset.DefaultClasses), loadProgress(stderr))
+	classes := dataset.DefaultClasses
+	if *classList != "" {
+		classes = nil
+		for _, c := range strings.Split(*classList, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				classes = append(classes, c)
+			}
+		}
+	}
+	arch := engine.StudyArch()
+	if *archFile != "" {
+		var err error
+		if arch, err = engine.ReadArch(*archFile, len(classes)); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	}
+	data, err := loadDataFor(arch.Input, *dataDir, *cache, classes, false, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -104,7 +123,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; BLAS: %s; recipe %s, %d epochs\n",
 		data.Train.Len(), data.Val.Len(), data.Test.Len(), engine.BLAS, *recipe, cfg.Epochs)
 	fmt.Fprintln(stderr, batchNote(data.Train.Len(), cfg.Batch))
-	m, err := engine.NewModel(data.Classes, cfg.Seed)
+	m, err := engine.NewModelArch(arch, data.Classes, cfg.Seed)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}

@@ -465,3 +465,19 @@ func TestLoadOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestToGray checks that the gray data set holds what picture.ToInputShape
+// gives for one channel.
+func TestToGray(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 2, 2))
+	for i, p := range [][3]uint8{{255, 0, 0}, {10, 20, 30}, {0, 255, 0}, {200, 100, 50}} {
+		copy(img.Pix[4*i:], []uint8{p[0], p[1], p[2], 255})
+	}
+	rgb := picture.ToInputShape(img, 3, 2, 2)
+	d := &Data{Size: 2, Train: Split{X: append(rgb, rgb...), Y: []int{0, 1}}}
+	d.ToGray()
+	want := picture.ToInputShape(img, 1, 2, 2)
+	if !slices.Equal(d.Train.X, append(want, want...)) {
+		t.Errorf("gray %v, want %v twice", d.Train.X, want)
+	}
+}

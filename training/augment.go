@@ -1,32 +1,38 @@
 package training
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/artlens/artlens/engine"
+)
 
 // maxShift is the largest translation, in pixels, of the small random crops.
 const maxShift = 4
 
-// augment writes into dst (3*size*size values) the image src after a random
-// horizontal flip (half the time) and a random shift of up to maxShift
-// pixels in each direction, borders filled by repeating the edge pixels.
-// This is a crop of the image padded by maxShift, the usual "small crops".
-func augment(dst, src []float32, size int, rng *rand.Rand) {
+// augment writes into dst the image src (in.Len() values, CHW) after a
+// random horizontal flip (half the time) and a random shift of up to
+// maxShift pixels in each direction, borders filled by repeating the edge
+// pixels. This is a crop of the image padded by maxShift, the usual "small
+// crops".
+func augment(dst, src []float32, in engine.Input, rng *rand.Rand) {
 	flip := rng.IntN(2) == 1
 	dx := rng.IntN(2*maxShift+1) - maxShift
 	dy := rng.IntN(2*maxShift+1) - maxShift
-	plane := size * size
-	for c := 0; c < 3; c++ {
+	w, h := in.Width, in.Height
+	plane := w * h
+	for c := 0; c < in.Channels; c++ {
 		s := src[c*plane : (c+1)*plane]
 		d := dst[c*plane : (c+1)*plane]
-		for y := 0; y < size; y++ {
-			sy := clamp(y+dy, size)
-			row := s[sy*size : (sy+1)*size]
-			out := d[y*size : (y+1)*size]
-			for x := 0; x < size; x++ {
+		for y := 0; y < h; y++ {
+			sy := clamp(y+dy, h)
+			row := s[sy*w : (sy+1)*w]
+			out := d[y*w : (y+1)*w]
+			for x := 0; x < w; x++ {
 				sx := x + dx
 				if flip {
-					sx = size - 1 - x + dx
+					sx = w - 1 - x + dx
 				}
-				out[x] = row[clamp(sx, size)]
+				out[x] = row[clamp(sx, w)]
 			}
 		}
 	}

@@ -32,7 +32,7 @@ func newStepper(m *engine.Model, batch, workers int, opt *adam) (*stepper, error
 			return nil, err
 		}
 		st.graphs = append(st.graphs, g)
-		st.inputs = append(st.inputs, make([]float32, sub*3*engine.InputSize*engine.InputSize))
+		st.inputs = append(st.inputs, make([]float32, sub*m.Input().Len()))
 		st.labels = append(st.labels, make([]int, sub))
 	}
 	for _, p := range m.Params() {

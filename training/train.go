@@ -125,6 +125,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		return fmt.Errorf("training: the model has %d classes, the data %d", len(m.Meta.Classes), len(data.Classes))
 	}
 	n := data.Train.Len()
+	if in := m.Input(); n > 0 && len(data.Train.Image(0)) != in.Len() {
+		return fmt.Errorf("training: the images have %d values each, the model takes %dx%dx%d", len(data.Train.Image(0)), in.Width, in.Height, in.Channels)
+	}
 	if n < cfg.Batch {
 		return fmt.Errorf("training: %d training images, fewer than one batch of %d", n, cfg.Batch)
 	}
@@ -175,8 +178,8 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	size := data.Size
-	imgLen := 3 * size * size
+	in := m.Input()
+	imgLen := in.Len()
 	sub := cfg.Batch / cfg.Workers
 	steps := n / cfg.Batch // the incomplete last batch is dropped; shuffling changes it every epoch
 	bar := newProgress(cfg.Progress, cfg.Epochs, steps*cfg.Batch, start)
@@ -199,7 +202,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 					idx := order[s*cfg.Batch+w*sub+k]
 					dst := st.inputs[w][k*imgLen : (k+1)*imgLen]
 					if cfg.Augment {
-						augment(dst, data.Train.Image(idx), size, wrng[w])
+						augment(dst, data.Train.Image(idx), in, wrng[w])
 					} else {
 						copy(dst, data.Train.Image(idx))
 					}

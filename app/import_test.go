@@ -1,0 +1,77 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImportThenUse imports an ONNX fixture of package importer and uses
+// the weights file with summary, predict and maps, as a user would.
+func TestImportThenUse(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "tiny.safetensors")
+	code, stdout, stderr := runArtlens("import", "--classes", "circle,square,star", "--mean", "0.5", "--std", "0.25",
+		"--out", out, filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx"))
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"wrote", "3 conv layers", "circle, square, star", "input 10x12x1", "bn1 (BatchNormalization)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("import output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, stderr = runArtlens("summary", "--model", out)
+	if code != 0 || !strings.Contains(stdout, "3 conv layers") || !strings.Contains(stdout, "mean [0.5]") {
+		t.Errorf("summary: exit %d, %s%s", code, stdout, stderr)
+	}
+	img := writeTestImage(t, dir, "a.png", 40, 30)
+	code, stdout, stderr = runArtlens("predict", "--model", out, img)
+	if code != 0 || !strings.Contains(stdout, "circle") {
+		t.Errorf("predict: exit %d, %s%s", code, stdout, stderr)
+	}
+	maps := filepath.Join(dir, "maps")
+	code, stdout, stderr = runArtlens("maps", "--model", out, "--out", maps, img)
+	if code != 0 || !strings.Contains(stdout, "wrote 3 figures") {
+		t.Errorf("maps: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runArtlens("maps", "--model", out, "--out", maps, "--layers", "4", img)
+	if code != 2 || !strings.Contains(stderr, "no conv layer 4; the layers are 1 to 3") {
+		t.Errorf("maps --layers 4: exit %d, %s", code, stderr)
+	}
+}
+
+// TestImportRefusals checks that unsupported and damaged models are
+// refused, and that nothing is written then.
+func TestImportRefusals(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.safetensors")
+	damaged := filepath.Join(dir, "damaged.onnx")
+	os.WriteFile(damaged, []byte("not a model at all"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"sigmoid", []string{filepath.Join("..", "importer", "testdata", "refuse-sigmoid.onnx")}, `Sigmoid node "/Sigmoid"`},
+		{"damaged", []string{damaged}, "not an ONNX model"},
+		{"class count", []string{"--classes", "a,b", filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx")}, "3 scores but 2 class names"},
+		{"mean alone", []string{"--mean", "0.5", filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx")}, "--mean and --std go together"},
+		{"no model", []string{}, "needs --out FILE and one ONNX model"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runArtlens(append([]string{"import", "--out", out}, tc.args...)...)
+			if code == 0 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q, want it to say %q", code, stderr, tc.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("a file was written")
+			}
+		})
+	}
+	code, _, stderr := runArtlens("predict", "--model", damaged, "x.png")
+	if code == 0 || !strings.Contains(stderr, "not an ONNX model") {
+		t.Errorf("predict --model damaged.onnx: exit %d, %s", code, stderr)
+	}
+}
