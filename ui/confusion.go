@@ -41,7 +41,7 @@ func newConfusionView(s *shell) fyne.CanvasObject {
 			if m == nil {
 				missing.SetText("No model is loaded.")
 			} else {
-				missing.SetText("The file of the " + s.modelName + " holds no test evaluation.")
+				missing.SetText("Test results: not in this file. The file of the " + s.modelName + " holds no test evaluation;\n'artlens eval --model FILE --data DIR --save' measures one and writes it into the file.")
 			}
 			missing.Show()
 			return

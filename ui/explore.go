@@ -125,7 +125,7 @@ func (x *exploreView) newDetail() {
 	x.seen = canvas.NewImageFromImage(nil)
 	x.seen.FillMode = canvas.ImageFillContain
 	x.seen.ScaleMode = canvas.ImageScalePixels
-	x.seenCap = widget.NewLabelWithStyle("What the network sees: 64 × 64 pixels", fyne.TextAlignCenter, fyne.TextStyle{})
+	x.seenCap = widget.NewLabelWithStyle(seenCaption(engine.StudyArch().Input), fyne.TextAlignCenter, fyne.TextStyle{})
 	x.seenCap.Wrapping = fyne.TextWrapWord
 
 	caption := widget.NewLabel("The network's answer")
@@ -453,6 +453,11 @@ func (x *exploreView) show(e *entry) {
 	act := x.startActivity("Analysing " + e.name + "…")
 	s.busy.Add(1)
 	needPreview, path, input := e.preview == nil, e.path, e.input
+	var shape engine.Input
+	var seen *image.NRGBA
+	if m != nil && m.Input() != e.shape {
+		input, shape = nil, m.Input() // the picture is read again at the model's size
+	}
 	go func() {
 		var preview image.Image
 		var perr, err error
@@ -460,7 +465,10 @@ func (x *exploreView) show(e *entry) {
 		if needPreview {
 			preview, perr = loadPreview(path)
 		}
-		if m != nil {
+		if input == nil {
+			input, seen, err = inputFor(path, shape)
+		}
+		if m != nil && err == nil {
 			pred, err = m.Predict(input)
 		}
 		s.do(func() {
@@ -476,6 +484,9 @@ func (x *exploreView) show(e *entry) {
 						" The picture as the network saw it when it was opened is shown instead.")
 				}
 				e.preview = preview
+			}
+			if seen != nil {
+				e.input, e.seen, e.shape = input, seen, shape
 			}
 			if err != nil {
 				s.notice.show(noticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
@@ -500,6 +511,7 @@ func (x *exploreView) display(e *entry) {
 	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
 	x.seen.Image = e.seen
 	x.seen.Refresh()
+	x.seenCap.SetText(seenCaption(e.shape))
 	x.showAnswer(e)
 	x.list.RefreshItem(x.indexOf(e))
 	x.maps.draw(e, true)
@@ -560,6 +572,7 @@ func (x *exploreView) showAnswer(e *entry) {
 // opened images in the background.
 func (x *exploreView) modelChanged() {
 	x.modelGen.Add(1)
+	x.maps.setLayers(x.s.model)
 	var others []*entry
 	for _, e := range x.entries {
 		if e != x.current {
@@ -583,8 +596,12 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 	s := x.s
 	gen := x.modelGen.Load()
 	inputs := make([][]float32, len(entries))
+	paths := make([]string, len(entries))
 	for i, e := range entries {
-		inputs[i] = e.input
+		if e.shape == m.Input() {
+			inputs[i] = e.input
+		}
+		paths[i] = e.path
 	}
 	s.busy.Add(1)
 	go func() {
@@ -592,6 +609,14 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 		for i, e := range entries {
 			if x.modelGen.Load() != gen {
 				return
+			}
+			if inputs[i] == nil {
+				// Read again at this model's size; the entry keeps its
+				// own input until it is shown.
+				var err error
+				if inputs[i], _, err = inputFor(paths[i], m.Input()); err != nil {
+					continue
+				}
 			}
 			p, err := m.Predict(inputs[i])
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -25,9 +26,23 @@ const (
 	orderByActive  = "most active first"
 )
 
-// defaultLayers are the conv layers shown at first: 1, 3 and 4, as in the
-// study.
-var defaultLayers = [5]bool{true, false, true, true, false}
+// defaultLayers returns which of n conv layers are shown at first: 1, 3
+// and 4 for the study's five, as in the study; all of three or fewer; else
+// the first, the middle and the last.
+func defaultLayers(n int) []bool {
+	on := make([]bool, n)
+	switch {
+	case n == 5:
+		on[0], on[2], on[3] = true, true, true
+	case n <= 3:
+		for i := range on {
+			on[i] = true
+		}
+	default:
+		on[0], on[n/2], on[n-1] = true, true, true
+	}
+	return on
+}
 
 // featureMaps is the part of the Explore view that shows the feature maps
 // of the selected image: which layers, how the colours are scaled, in what
@@ -35,8 +50,9 @@ var defaultLayers = [5]bool{true, false, true, true, false}
 type featureMaps struct {
 	x        *exploreView
 	content  fyne.CanvasObject
-	layers   [5]bool
-	checks   [5]*widget.Check
+	layers   []bool          // by conv layer, from 0: shown
+	checks   []*widget.Check // one per conv layer of the model
+	layerBox *fyne.Container // "Layers:" and the checks
 	norm     *widget.RadioGroup
 	order    *widget.Select
 	orderBox *sizedBox // keeps the order's choices readable
@@ -50,7 +66,7 @@ type featureMaps struct {
 
 // mapOptions is what the maps are drawn with.
 type mapOptions struct {
-	layers    [5]bool
+	layers    []bool
 	normalize plots.Normalization
 	order     plots.Order
 	legendPx  image.Point // pixel size of the legend bars
@@ -79,7 +95,7 @@ func (l *layerView) rangeOf(ch int) (lo, hi float32) {
 func renderLayers(p *engine.Prediction, o mapOptions) ([]*layerView, error) {
 	var out []*layerView
 	for _, a := range p.Activations {
-		if a.Layer < 1 || a.Layer > 5 || !o.layers[a.Layer-1] {
+		if a.Layer < 1 || a.Layer > len(o.layers) || !o.layers[a.Layer-1] {
 			continue
 		}
 		st, err := plots.Stats(a)
@@ -110,16 +126,10 @@ func renderLayers(p *engine.Prediction, o mapOptions) ([]*layerView, error) {
 }
 
 func newFeatureMaps(x *exploreView) *featureMaps {
-	f := &featureMaps{x: x, layers: defaultLayers}
-	layers := container.NewHBox(widget.NewLabel("Layers:"))
-	for i := range f.checks {
-		f.checks[i] = widget.NewCheck(fmt.Sprintf("%d", i+1), func(on bool) {
-			f.layers[i] = on
-			f.redraw()
-		})
-		f.checks[i].Checked = f.layers[i]
-		layers.Add(f.checks[i])
-	}
+	f := &featureMaps{x: x}
+	f.layerBox = container.NewHBox()
+	layers := f.layerBox
+	f.setLayers(x.s.model)
 	f.norm = widget.NewRadioGroup([]string{normEachMap, normWholeLayer}, func(string) { f.redraw() })
 	f.norm.Horizontal = true
 	f.norm.Required = true
@@ -142,8 +152,34 @@ func newFeatureMaps(x *exploreView) *featureMaps {
 	return f
 }
 
+// setLayers offers one check per conv layer of m (the study's five when
+// m is nil), with the default ones ticked; a model with as many layers
+// keeps the choice.
+func (f *featureMaps) setLayers(m *engine.Model) {
+	n := len(engine.ConvFilters)
+	if m != nil {
+		n = len(m.ConvLayers())
+	}
+	if n == len(f.checks) && f.checks != nil {
+		return
+	}
+	f.layers = defaultLayers(n)
+	f.checks = make([]*widget.Check, n)
+	f.layerBox.RemoveAll()
+	f.layerBox.Add(widget.NewLabel("Layers:"))
+	for i := range f.checks {
+		f.checks[i] = widget.NewCheck(fmt.Sprintf("%d", i+1), func(on bool) {
+			f.layers[i] = on
+			f.redraw()
+		})
+		f.checks[i].Checked = f.layers[i]
+		f.layerBox.Add(f.checks[i])
+	}
+	f.layerBox.Refresh()
+}
+
 func (f *featureMaps) options() mapOptions {
-	o := mapOptions{layers: f.layers, normalize: plots.PerMap, order: plots.ByIndex}
+	o := mapOptions{layers: slices.Clone(f.layers), normalize: plots.PerMap, order: plots.ByIndex}
 	if f.norm.Selected == normWholeLayer {
 		o.normalize = plots.PerLayer
 	}

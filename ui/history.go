@@ -31,7 +31,7 @@ func newHistoryView(s *shell) fyne.CanvasObject {
 			if m == nil {
 				summary.SetText("No model is loaded.")
 			} else {
-				summary.SetText("The file of the " + s.modelName + " holds no training history.")
+				summary.SetText("Training history: not in this file. The file of the " + s.modelName + " holds no training history (an imported model, or one trained elsewhere).")
 			}
 			return
 		}

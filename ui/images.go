@@ -33,7 +33,8 @@ type entry struct {
 	path, name string
 	format     string      // "jpeg", "png", ...
 	size       image.Point // of the file's picture
-	input      []float32   // the network's input (CHW, [0,1])
+	input      []float32   // the network's input (CHW, [0,1]) for a model taking shape
+	shape      engine.Input
 	seen       *image.NRGBA
 	thumb      image.Image
 
@@ -68,8 +69,12 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 		return nil, err
 	}
 	e := &entry{path: path, name: filepath.Base(path), format: format, size: img.Bounds().Size()}
-	e.input = picture.ToInput(img, engine.InputSize)
-	e.seen = picture.FromInput(e.input, engine.InputSize)
+	e.shape = engine.StudyArch().Input
+	if m != nil {
+		e.shape = m.Input()
+	}
+	e.input = picture.ToInputShape(img, e.shape.Channels, e.shape.Width, e.shape.Height)
+	e.seen = picture.FromInputShape(e.input, e.shape.Channels, e.shape.Width, e.shape.Height)
 	e.preview = fit(img, previewSide)
 	e.thumb = fit(e.preview, thumbSide)
 	if m != nil {
@@ -79,6 +84,27 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 		e.predModel = m
 	}
 	return e, nil
+}
+
+// inputFor reads the picture at path again and returns it as the input of
+// a model taking in, and the picture that input shows. It runs off the UI
+// goroutine.
+func inputFor(path string, in engine.Input) ([]float32, *image.NRGBA, error) {
+	img, _, err := openPicture(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	x := picture.ToInputShape(img, in.Channels, in.Width, in.Height)
+	return x, picture.FromInputShape(x, in.Channels, in.Width, in.Height), nil
+}
+
+// seenCaption describes the network's view of a picture for input in.
+func seenCaption(in engine.Input) string {
+	s := fmt.Sprintf("What the network sees: %d × %d pixels", in.Width, in.Height)
+	if in.Channels == 1 {
+		s += ", in grayscale"
+	}
+	return s
 }
 
 // loadPreview reads the picture of path again and scales it for display.

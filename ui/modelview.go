@@ -45,8 +45,20 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 		table.WriteString("The layer table cannot be written: " + err.Error())
 	}
 	tableLabel := widget.NewLabelWithStyle(strings.TrimRight(table.String(), "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s trainable parameters; the input is one %d × %d RGB picture",
-		thousands(engine.TotalParams(layers)), engine.InputSize, engine.InputSize), tableLabel)
+	in := m.Input()
+	colour := "RGB"
+	if in.Channels == 1 {
+		colour = "grayscale"
+	}
+	kind := "trainable parameters"
+	for _, p := range m.Params() {
+		if p.Frozen {
+			kind = "parameters (batch norm statistics included)"
+			break
+		}
+	}
+	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s %s; the input is one %d × %d %s picture",
+		thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
 
 	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
 	sideBox := newSizedBox(container.NewVBox(side...))
@@ -60,7 +72,8 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 func testCard(meta engine.Metadata) fyne.CanvasObject {
 	t := meta.Test
 	if t == nil || t.Total == 0 {
-		return widget.NewCard("Test results", "This model file holds no test evaluation.", nil)
+		return widget.NewCard("Test results", "Not in this file: this model file holds no test evaluation.",
+			widget.NewLabel("'artlens eval --model FILE --data DIR --save' measures it on a folder of labelled pictures and writes it into the file."))
 	}
 	grid := container.New(layout.NewGridLayoutWithColumns(4))
 	for _, h := range []string{"Class", "Precision", "Recall", "Test images"} {
@@ -100,6 +113,9 @@ func classesCard(meta engine.Metadata) fyne.CanvasObject {
 
 func trainingCard(meta engine.Metadata) fyne.CanvasObject {
 	var lines []string
+	if len(meta.History) == 0 {
+		lines = append(lines, "Training history: not in this file")
+	}
 	if n := len(meta.History); n > 0 {
 		line := fmt.Sprintf("Epochs: %d", n)
 		if meta.BestEpoch > 0 {

@@ -359,3 +359,47 @@ func TestHistorySummary(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenImportedModel opens an ONNX model of another architecture (one
+// grayscale channel, 12 × 10 pixels, three conv layers): the layer choices,
+// the picture the network sees and the feature maps follow it, and what the
+// file does not hold is said to be missing. A model that cannot be read
+// is refused and the current one stays.
+func TestOpenImportedModel(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 80, 1)
+	h := newHarness(t, Options{Images: []string{img}})
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx"))
+	h.settle()
+	if d := h.topDialog(); d != nil {
+		t.Fatalf("dialog: %q", texts(d))
+	}
+	x := h.s.explore
+	if n := len(x.maps.checks); n != 3 {
+		t.Errorf("%d layer choices, want the model's 3", n)
+	}
+	if b := x.seen.Image.Bounds(); b.Dx() != 10 || b.Dy() != 12 {
+		t.Errorf("the network sees %v, want 10 × 12", b)
+	}
+	if px := x.current.seen.Pix; px[0] != px[1] || px[1] != px[2] {
+		t.Errorf("the picture the network sees is not gray: %v", px[:4])
+	}
+	if !strings.Contains(x.seenCap.Text, "10 × 12 pixels, in grayscale") {
+		t.Errorf("caption %q", x.seenCap.Text)
+	}
+	if len(x.maps.shown) != 3 || x.maps.shown[2].act.Channels != 5 {
+		t.Errorf("%d layers of maps shown, want 3", len(x.maps.shown))
+	}
+	h.s.tabs.SelectIndex(3)
+	if content := h.s.tabs.Items[3].Content; !hasText(content, "not in this file") || !hasText(content, "bn1 (BatchNormalization)") {
+		t.Errorf("model view: %q", texts(content))
+	}
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "refuse-sigmoid.onnx"))
+	h.settle()
+	d := h.topDialog()
+	if d == nil || !hasText(d, "Sigmoid") || !hasText(d, "keeps using the current model (tiny-opset17.onnx)") {
+		t.Fatalf("no refusal naming the op: %v", d != nil)
+	}
+	if h.s.modelName != "tiny-opset17.onnx" {
+		t.Errorf("model changed to %q", h.s.modelName)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/importer"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -22,8 +23,26 @@ import (
 // by content, so this is only the dialog's filter.
 var imageExtensions = []string{".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
-// modelExtension is the extension of weights files.
-const modelExtension = ".safetensors"
+// modelExtension is the extension of weights files; onnxExtension that of
+// ONNX models, imported when opened (with generic class names).
+const (
+	modelExtension = ".safetensors"
+	onnxExtension  = ".onnx"
+)
+
+// isModelFile says whether path names a model rather than a picture.
+func isModelFile(path string) bool {
+	ext := filepath.Ext(path)
+	return strings.EqualFold(ext, modelExtension) || strings.EqualFold(ext, onnxExtension)
+}
+
+// loadModelFile reads a weights file, or imports an ONNX model.
+func loadModelFile(path string) (*engine.Model, error) {
+	if strings.EqualFold(filepath.Ext(path), onnxExtension) {
+		return importer.ImportFile(path, importer.Options{})
+	}
+	return engine.LoadFile(path)
+}
 
 // buildWindow wires the views into the window: a header with the model and
 // the classroom controls, the notice bar, one tab per view, the menus, the
@@ -68,7 +87,7 @@ func (s *shell) dropped(uris []fyne.URI) {
 			continue
 		}
 		p := u.Path()
-		if strings.EqualFold(filepath.Ext(p), modelExtension) {
+		if isModelFile(p) {
 			model = p
 			continue
 		}
@@ -90,7 +109,7 @@ func (s *shell) openModel(path string) {
 	s.busy.Add(1)
 	s.header.setStatus("Loading model " + filepath.Base(path) + "…")
 	go func() {
-		m, err := engine.LoadFile(path)
+		m, err := loadModelFile(path)
 		s.do(func() {
 			defer s.busy.Add(-1)
 			s.header.setStatus("")
@@ -187,7 +206,7 @@ func (s *shell) openFolderDialog() {
 }
 
 func (s *shell) openModelDialog() {
-	s.pickFile([]string{modelExtension}, func(err error) {
+	s.pickFile([]string{modelExtension, onnxExtension}, func(err error) {
 		s.showError("Could not open the model", err.Error())
 	}, s.openModel)
 }
