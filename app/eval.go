@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -18,16 +19,20 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "--data DIR [--json] [--model FILE]", stdout, stderr)
+	fs := newFlags("eval", "--data DIR [--json] [--model FILE [--save]]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` holding validation_set/ (the Art Images download), or a labelled folder whose subfolders are named after the classes")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	model := fs.String("model", "", "weights `file` to evaluate (default: the shipped model)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
+	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if *dataDir == "" {
 		return usageError(stderr, "eval", "eval needs --data DIR, the folder holding validation_set/ (or class folders)")
+	}
+	if *save && (*model == "" || strings.EqualFold(filepath.Ext(*model), ".onnx")) {
+		return usageError(stderr, "eval", "--save writes into the --model weights file: give one (import an ONNX model first)")
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
@@ -46,6 +51,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	ev, err := training.Evaluate(m, data.Test)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if *save {
+		m.Meta.Test = &ev
+		if err := m.SaveFile(*model); err != nil {
+			return fail(stderr, "cannot write %s: %v", *model, err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

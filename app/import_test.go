@@ -75,3 +75,41 @@ func TestImportRefusals(t *testing.T) {
 		t.Errorf("predict --model damaged.onnx: exit %d, %s", code, stderr)
 	}
 }
+
+// TestEvalSavesIntoImportedModel evaluates an imported model (the study's
+// architecture from PyTorch) on a small folder of labelled pictures and
+// writes the metrics into its file.
+func TestEvalSavesIntoImportedModel(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "study.safetensors")
+	classes := []string{"circle", "square"}
+	// The fixture has 4 outputs: two more classes with no pictures.
+	code, _, stderr := runArtlens("import", "--classes", "circle,square,x,y", "--out", model,
+		filepath.Join("..", "importer", "testdata", "study-opset13.onnx"))
+	if code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	data := filepath.Join(dir, "data")
+	for _, split := range []string{"training_set", "validation_set"} {
+		for _, c := range append(classes, "x", "y") {
+			sub := filepath.Join(data, split, c)
+			os.MkdirAll(sub, 0o755)
+			for i := 0; i < 2; i++ {
+				writeTestImage(t, sub, c+string(rune('a'+i))+".png", 20+i+len(c), 24)
+			}
+		}
+	}
+	code, stdout, stderr := runArtlens("eval", "--model", model, "--data", data, "--cache", "-", "--save")
+	if code != 0 || !strings.Contains(stdout, "Test accuracy") {
+		t.Fatalf("eval: exit %d, %s%s", code, stdout, stderr)
+	}
+	// plot draws the confusion matrix and says the history is missing.
+	_, _, stderr = runArtlens("plot", "--model", model, "--out", filepath.Join(dir, "plots"))
+	if _, err := os.Stat(filepath.Join(dir, "plots", "confusion.png")); err != nil {
+		t.Errorf("the saved metrics do not plot: %v (%s)", err, stderr)
+	}
+	code, _, stderr = runArtlens("eval", "--model", filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx"), "--data", data, "--save")
+	if code == 0 || !strings.Contains(stderr, "import an ONNX model first") {
+		t.Errorf("eval --save on an .onnx file: exit %d, %s", code, stderr)
+	}
+}
