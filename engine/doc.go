@@ -1,11 +1,17 @@
-// Package engine is the convolutional network of the seed study, built on
-// gorgonia: the model, its forward pass with every layer's activations, its
-// weights file (safetensors with JSON metadata) and the layer summary.
+// Package engine runs small sequential convolutional networks on gorgonia:
+// the model, its forward pass with every conv layer's activations, its
+// training graph, its weights file (safetensors with JSON metadata) and the
+// layer summary.
 //
-// The network takes one 64x64 RGB image as a float32 tensor in CHW order with
-// values in [0,1] (see package picture for the conversion) and returns the
-// probabilities of the classes named in its metadata. Conv layers are numbered
-// 1..5 as in the study; their activations are taken after the ReLU.
+// A network is described by an Arch: its input (1 or 3 channels, any
+// height and width, values in [0,1] in CHW order, see package picture),
+// an optional per-channel normalisation, and a list of layers from a fixed
+// set (Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout,
+// Flatten, Dense, Softmax). The seed study's network is StudyArch; weights
+// files that hold no architecture are of that network. The model returns
+// the probabilities of the classes named in its metadata. Conv layers are
+// numbered from 1 in order (1..5 for the study); their activations are
+// taken after the ReLU that follows them, if one does.
 //
 // The package imports no GUI code, so the command line, the tests and the
 // desktop app share it.

@@ -11,6 +11,8 @@
 #   docs/screenshots/make.sh
 #
 # MODEL=file.safetensors uses that weights file instead of the shipped model.
+# ONNX_SHOT=1 also makes imported-model.png: the untrained grayscale CNN of
+# gray48-model.py, exported by PyTorch and imported (needs python3-torch).
 set -eu
 cd "$(dirname "$0")/../.."
 out=docs/screenshots
@@ -36,3 +38,9 @@ shot confusion --view confusion --theme light
 shot model --view model --theme light
 shot explore-dark --view explore --theme dark "$img"
 shot history-dark --view history --theme dark
+if [ "${ONNX_SHOT:-}" = 1 ]; then
+	tmp=$(dirname "$bin")
+	(cd "$tmp" && /usr/bin/python3 "$OLDPWD/$out/gray48-model.py")
+	"$bin" import --classes drawings,iconography,painting,sculpture --out "$tmp/gray48.safetensors" "$tmp/gray48.onnx" >/dev/null
+	MODEL=$tmp/gray48.safetensors shot imported-model --view explore --theme light "$img"
+fi
