@@ -28,6 +28,10 @@ const (
 	DenseDropout = 0.3
 )
 
+// poolAfter says after which of the study's conv layers (0-based) a 2x2
+// max pooling and a dropout follow.
+var poolAfter = [5]bool{true, false, true, false, true}
+
 // Layer kinds of an Arch. The set is fixed: it is what the small sequential
 // CNNs of a class use, and what package importer maps ONNX graphs onto.
 const (
@@ -118,7 +122,7 @@ func StudyArch() Arch {
 	a := Arch{Input: Input{Channels: 3, Height: InputSize, Width: InputSize}}
 	for i, f := range ConvFilters {
 		a.Layers = append(a.Layers, Layer{Kind: Conv2D, Filters: f, Kernel: []int{3, 3}}, Layer{Kind: ReLU})
-		if i%2 == 0 {
+		if poolAfter[i] {
 			a.Layers = append(a.Layers, Layer{Kind: MaxPool, Kernel: []int{2, 2}}, Layer{Kind: Dropout, Rate: PoolDropout})
 		}
 	}
