@@ -56,14 +56,16 @@ func TestImportMatchesPyTorch(t *testing.T) {
 		channelsLast bool
 		softmax      bool // the graph ends with a softmax: compare probabilities
 		convs        []int
+		log          bool // the graph ends with a log-softmax: compare log-probabilities
 	}{
-		{"tiny-opset11", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}},
-		{"tiny-opset17", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}},
-		{"tiny-view-opset11", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}},
-		{"tiny-view-opset17", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}},
-		{"channels-last-opset11", engine.Input{Channels: 3, Height: 8, Width: 10}, true, false, []int{4, 6}},
-		{"channels-last-opset17", engine.Input{Channels: 3, Height: 8, Width: 10}, true, false, []int{4, 6}},
-		{"study-opset13", engine.Input{Channels: 3, Height: 64, Width: 64}, false, true, engine.ConvFilters[:]},
+		{"tiny-opset11", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}, false},
+		{"tiny-opset17", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}, false},
+		{"tiny-view-opset11", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}, false},
+		{"tiny-view-opset17", engine.Input{Channels: 1, Height: 12, Width: 10}, false, true, []int{4, 6, 5}, false},
+		{"channels-last-opset11", engine.Input{Channels: 3, Height: 8, Width: 10}, true, false, []int{4, 6}, false},
+		{"channels-last-opset17", engine.Input{Channels: 3, Height: 8, Width: 10}, true, false, []int{4, 6}, false},
+		{"study-opset13", engine.Input{Channels: 3, Height: 64, Width: 64}, false, true, engine.ConvFilters[:], false},
+		{"log-softmax-opset13", engine.Input{Channels: 1, Height: 14, Width: 14}, false, true, []int{4, 8}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,6 +91,12 @@ func TestImportMatchesPyTorch(t *testing.T) {
 			got := p.Logits
 			if c.softmax {
 				got = p.Probabilities
+			}
+			if c.log {
+				got = make([]float32, len(p.Probabilities))
+				for i, v := range p.Probabilities {
+					got[i] = float32(math.Log(float64(v)))
+				}
 			}
 			if len(got) != len(ref.Output) {
 				t.Fatalf("%d outputs, PyTorch %d", len(got), len(ref.Output))

@@ -283,7 +283,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		}
 		r.layers[last].NoBias = false
 		r.weights = append(r.weights, c.f)
-	case "Softmax":
+	case "Softmax", "LogSoftmax":
+		// A final LogSoftmax (PyTorch's F.log_softmax, for NLLLoss) ranks
+		// the classes as a softmax does; ArtLens shows probabilities.
 		axis := attrInt(n, "axis", map[bool]int64{true: -1, false: 1}[r.opset >= 13])
 		if r.lay != flat || (axis != 1 && axis != -1) {
 			return refuse("it is not a softmax over the class scores")

@@ -105,6 +105,26 @@ class ChannelsLast(nn.Module):
         return x @ self.w2 + self.b2
 
 
+class MNISTStyle(nn.Module):
+    """The classic PyTorch tutorial network: conv, max pool, dropout,
+    F.log_softmax at the end (its scores are log-probabilities)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.drop = nn.Dropout(0.25)
+        self.fc1 = nn.Linear(8 * 5 * 5, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.conv1(x))
+        x = torch.max_pool2d(torch.relu(self.conv2(x)), 2)
+        x = torch.flatten(self.drop(x), 1)
+        x = torch.relu(self.fc1(x))
+        return torch.log_softmax(self.fc2(x), dim=1)
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
@@ -240,6 +260,10 @@ def main():
     x = torch.rand(1, 8, 10, 3, generator=gen)
     export("channels-last-opset11", cl, [x], 11)
     export("channels-last-opset17", cl, [x], 17)
+
+    mnist = MNISTStyle()
+    x = torch.rand(1, 1, 14, 14, generator=gen)
+    export("log-softmax-opset13", mnist, [x], 13)
 
     export("refuse-residual", Residual(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     export("refuse-sigmoid", Sigmoid(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
