@@ -25,7 +25,7 @@ var ErrNotONNX = errors.New("not an ONNX model")
 // Supported lists the ONNX ops that Import reads, for messages and help.
 const Supported = "Conv, Relu, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Gemm, MatMul+Add, " +
 	"Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
-	"Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Constant"
+	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant"
 
 // Opset bounds: PyTorch writes 11 to 17 by default (tested); 9, 10 and 18
 // differ from them only in ways the reader handles (attributes that became

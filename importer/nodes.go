@@ -302,7 +302,7 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 }
 
 // shapeOps compute shapes, not activations.
-var shapeOps = map[string]bool{"Constant": true, "Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true, "Concat": true, "Cast": true}
+var shapeOps = map[string]bool{"Constant": true, "Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true, "Slice": true, "Concat": true, "Cast": true}
 
 // join returns the index of the first node after from that reads two
 // activations (where branches meet), or -1.
@@ -729,6 +729,35 @@ func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
 			dims = kept
 		}
 		return constant{dims: dims, i: c.i}, nil
+	case "Slice":
+		// Keras graphs (tf2onnx) take the batch out of a shape with
+		// Slice(shape, [0], [1]) before concatenating it with -1.
+		data, ok := in(0).ints()
+		if !ok || len(in(0).dims) != 1 {
+			return constant{}, fmt.Errorf("a Slice that does not cut a shape")
+		}
+		var starts, ends, steps []int64
+		if r.opset < 10 {
+			starts, ends = attrInts(n, "starts"), attrInts(n, "ends")
+		} else {
+			starts, _ = in(1).ints()
+			ends, _ = in(2).ints()
+			if len(n.GetInput()) > 4 && n.GetInput()[4] != "" {
+				steps, _ = in(4).ints()
+			}
+		}
+		if len(starts) != 1 || len(ends) != 1 || (len(steps) == 1 && steps[0] != 1) {
+			return constant{}, fmt.Errorf("a Slice that does not cut a shape")
+		}
+		clampIdx := func(v int64) int64 {
+			if v < 0 {
+				v += int64(len(data))
+			}
+			return min(max(v, 0), int64(len(data)))
+		}
+		a, b := clampIdx(starts[0]), clampIdx(ends[0])
+		b = max(a, b)
+		return constant{dims: []int{int(b - a)}, i: append([]int64(nil), data[a:b]...)}, nil
 	case "Concat":
 		out := constant{dims: []int{0}}
 		for k := range n.GetInput() {

@@ -235,6 +235,30 @@ def add_identity_and_dropout(name, opset):
     print(f"{name}: added Identity and Dropout")
 
 
+def slice_batch(name):
+    """Rewrite the Shape, Gather, Unsqueeze chain that takes the batch out
+    of a shape into Shape, Slice, as tf2onnx writes a Keras Flatten with a
+    dynamic batch."""
+    path = os.path.join(OUT, name + ".onnx")
+    m = onnx.load(path)
+    g = m.graph
+    nodes = list(g.node)
+    shapes = {n.output[0] for n in nodes if n.op_type == "Shape"}
+    gather = next(n for n in nodes if n.op_type == "Gather" and n.input[0] in shapes)
+    unsq = next(n for n in nodes if n.op_type == "Unsqueeze" and n.input[0] == gather.output[0])
+    g.initializer.extend([onnx.helper.make_tensor("slice_starts", onnx.TensorProto.INT64, [1], [0]),
+                          onnx.helper.make_tensor("slice_ends", onnx.TensorProto.INT64, [1], [1])])
+    sl = onnx.helper.make_node("Slice", [gather.input[0], "slice_starts", "slice_ends"], [unsq.output[0]], name="slice_batch")
+    i = nodes.index(gather)
+    nodes = [n for n in nodes if n is not gather and n is not unsq]
+    nodes.insert(i, sl)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    print(f"{name}: the batch is sliced out of the shape")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(10)
@@ -259,7 +283,8 @@ def main():
     cl = ChannelsLast()
     x = torch.rand(1, 8, 10, 3, generator=gen)
     export("channels-last-opset11", cl, [x], 11)
-    export("channels-last-opset17", cl, [x], 17)
+    export("channels-last-opset17", cl, [x], 17, dynamic=True)
+    slice_batch("channels-last-opset17")
 
     mnist = MNISTStyle()
     x = torch.rand(1, 1, 14, 14, generator=gen)
