@@ -113,3 +113,53 @@ func TestEvalSavesIntoImportedModel(t *testing.T) {
 		t.Errorf("eval --save on an .onnx file: exit %d, %s", code, stderr)
 	}
 }
+
+// TestTrainArch trains a small grayscale architecture, written as JSON, on
+// a data set of two class folders for one epoch, and reads it back with
+// summary.
+func TestTrainArch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network")
+	}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	for s, split := range []string{"training_set", "validation_set"} {
+		for c, class := range []string{"wide", "tall"} {
+			sub := filepath.Join(data, split, class)
+			os.MkdirAll(sub, 0o755)
+			n := []int{40, 4}[s]
+			for i := 0; i < n; i++ {
+				w, h := 20+i, 24+2*c+s
+				if c == 1 {
+					w, h = h, w
+				}
+				writeTestImage(t, sub, class+string(rune('A'+i))+".png", w, h)
+			}
+		}
+	}
+	arch := filepath.Join(dir, "arch.json")
+	os.WriteFile(arch, []byte(`{"input": {"channels": 1, "height": 16, "width": 16},
+  "layers": [{"kind": "conv2d", "filters": 4, "kernel": [3], "padding": "same"}, {"kind": "relu"},
+    {"kind": "avgpool", "kernel": [2]}, {"kind": "globalavgpool"}, {"kind": "flatten"},
+    {"kind": "dense"}, {"kind": "softmax"}]}`), 0o644)
+	out := filepath.Join(dir, "mine.safetensors")
+	code, stdout, stderr := runArtlens("train", "--arch", arch, "--classes", "wide,tall", "--data", data,
+		"--out", out, "--epochs", "1", "--recipe", "study", "--cache", "-")
+	if code != 0 || !strings.Contains(stdout, "wrote") {
+		t.Fatalf("train: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runArtlens("summary", "--model", out)
+	if code != 0 || !strings.Contains(stdout, "input 16x16x1; 2 classes: wide, tall") || !strings.Contains(stdout, "pool1 (AveragePooling2D)") {
+		t.Errorf("summary: exit %d:\n%s", code, stdout)
+	}
+	code, stdout, _ = runArtlens("summary", "--model", out, "--arch")
+	if code != 0 || !strings.Contains(stdout, `"kind": "avgpool"`) {
+		t.Errorf("summary --arch: exit %d:\n%s", code, stdout)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"input": {"channels": 3, "height": 16, "width": 16}, "layers": [{"kind": "conv2d", "filters": 4, "kernel": [3]}, {"kind": "dense"}]}`), 0o644)
+	code, _, stderr = runArtlens("train", "--arch", bad, "--data", data, "--out", out)
+	if code == 0 || !strings.Contains(stderr, "needs a flat input") {
+		t.Errorf("a bad architecture: exit %d, %s", code, stderr)
+	}
+}

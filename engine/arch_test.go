@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -384,5 +385,45 @@ func TestStudyArchIsDefault(t *testing.T) {
 	}
 	if !isStudy(got.Arch()) || got.Input() != (Input{3, 64, 64}) || !slices.Equal(got.ConvLayers(), ConvFilters[:]) {
 		t.Errorf("read back as %+v", got.Arch())
+	}
+}
+
+// TestReadArch reads descriptions from JSON: the last dense layer may leave
+// its units to the class count; unknown fields are typing mistakes.
+func TestReadArch(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, json, want string
+	}{
+		{"good", `{"input": {"channels": 3, "height": 8, "width": 6}, "mean": [0.5, 0.5, 0.5], "std": [0.2, 0.2, 0.2],
+			"layers": [{"kind": "conv2d", "filters": 2, "kernel": [3, 2]}, {"kind": "flatten"}, {"kind": "dense"}]}`, ""},
+		{"unknown field", `{"input": {"channels": 3, "height": 8, "width": 8}, "layers": [{"kind": "flatten", "unit": 3}]}`, `unknown field "unit"`},
+		{"not json", `input: 3`, "not an architecture"},
+		{"bad layers", `{"input": {"channels": 3, "height": 8, "width": 8}, "layers": [{"kind": "dense"}]}`, "needs a flat input"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.name+".json")
+			if err := os.WriteFile(path, []byte(c.json), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a, err := ReadArch(path, 4)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := NewModelArch(a, classNames(4), 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p, err := m.Predict(make([]float32, 3*8*6)); err != nil || len(p.Probabilities) != 4 {
+					t.Errorf("predict: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one saying %q", err, c.want)
+			}
+		})
 	}
 }
