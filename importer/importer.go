@@ -63,7 +63,14 @@ func ImportFile(path string, opt Options) (*engine.Model, error) {
 // output of class scores, made of the ops in Supported. Anything else is
 // refused with an error wrapping ErrUnsupported that names the op and the
 // node.
-func Import(data []byte, opt Options) (*engine.Model, error) {
+func Import(data []byte, opt Options) (m *engine.Model, err error) {
+	// A graph that breaks ONNX's own rules in a way no check here foresaw
+	// must not end the program (the window opens files users pick).
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("%w: the graph is malformed (%v)", ErrNotONNX, p)
+		}
+	}()
 	var mp onnxpb.ModelProto
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", ErrNotONNX)
@@ -128,6 +135,7 @@ type reader struct {
 	uses     map[string]int      // how many nodes read each value
 	in0      engine.Input        // the input picture
 	nodes    []*onnxpb.NodeProto // the graph's nodes in order
+	made     map[string]bool     // the activations made so far (and the input)
 	// shapeReaders counts the Shape nodes reading each value.
 	shapeReaders map[string]int
 }
@@ -185,6 +193,7 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	}
 	r.biasFor = -1
 	r.nodes = g.GetNode()
+	r.made = map[string]bool{r.cur: true}
 	for i, n := range g.GetNode() {
 		if err := r.node(n, i); err != nil {
 			return err

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/importer/internal/onnxpb"
 )
 
 // reference is what scripts/make-onnx-fixtures.py wrote beside a fixture:
@@ -208,6 +211,78 @@ func TestImportOptions(t *testing.T) {
 				data = good
 			}
 			_, err := Import(data, c.opt)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestImportRefusesEdits edits a good fixture in ways ArtLens cannot run
+// or that break ONNX's rules: each is refused with a reason, none panics.
+func TestImportRefusesEdits(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("testdata", "tiny-opset17.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(m *onnxpb.ModelProto, op string) *onnxpb.NodeProto {
+		for _, n := range m.GetGraph().GetNode() {
+			if n.GetOpType() == op {
+				return n
+			}
+		}
+		t.Fatalf("no %s node", op)
+		return nil
+	}
+	setInt := func(n *onnxpb.NodeProto, name string, v ...int64) {
+		for _, a := range n.GetAttribute() {
+			if a.GetName() == name {
+				if len(v) == 1 && a.GetType() == onnxpb.AttributeProto_INT {
+					a.I = proto.Int64(v[0])
+				} else {
+					a.Ints = v
+				}
+				return
+			}
+		}
+		t.Fatalf("no attribute %s", name)
+	}
+	cases := []struct {
+		name string
+		edit func(*onnxpb.ModelProto)
+		want string
+	}{
+		{"old opset", func(m *onnxpb.ModelProto) { m.OpsetImport[0].Version = proto.Int64(7) }, "opset 7"},
+		{"conv without weights", func(m *onnxpb.ModelProto) { c := find(m, "Conv"); c.Input = c.Input[:1] }, "has 1 inputs"},
+		{"dilated conv", func(m *onnxpb.ModelProto) { setInt(find(m, "Conv"), "dilations", 2, 2) }, "dilated"},
+		{"ceil mode", func(m *onnxpb.ModelProto) {
+			p := find(m, "MaxPool") // on 3x3 maps: 1x1 rounded down, 2x2 up
+			setInt(p, "ceil_mode", 1)
+			setInt(p, "kernel_shape", 2, 2)
+			setInt(p, "strides", 2, 2)
+			setInt(p, "pads", 0, 0, 0, 0)
+		}, "ceil_mode=1"},
+		{"output cut", func(m *onnxpb.ModelProto) {
+			g := m.GetGraph()
+			g.Node = g.Node[:len(g.Node)-1]
+		}, "is not the end of its chain"},
+		{"missing bias tensor", func(m *onnxpb.ModelProto) { find(m, "Gemm").Input[2] = "nowhere" }, `reads "nowhere", which no node before it makes`},
+		{"half precision", func(m *onnxpb.ModelProto) {
+			m.GetGraph().GetInitializer()[0].DataType = proto.Int32(int32(onnxpb.TensorProto_FLOAT16))
+		}, "float32 weights"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var m onnxpb.ModelProto
+			if err := proto.Unmarshal(good, &m); err != nil {
+				t.Fatal(err)
+			}
+			c.edit(&m)
+			data, err := proto.Marshal(&m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Import(data, Options{})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one saying %q", err, c.want)
 			}

@@ -100,6 +100,11 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	}
 
 	// Layers: one input from the chain, the others constants.
+	for _, in := range data {
+		if !r.made[in] {
+			return refuse("it reads %q, which no node before it makes and no initializer holds", in)
+		}
+	}
 	if len(data) > 1 {
 		return refuse("it combines two branches of the network (a residual or parallel connection); ArtLens runs only sequential networks")
 	}
@@ -127,6 +132,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	}
 	if r.lay == nhwc && !(op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Relu" || op == "Identity" || op == "Dropout") {
 		return refuse("it works on channels-last maps; ArtLens reads them only transposed back or flattened")
+	}
+	if need := minInputs[op]; len(n.GetInput()) < need {
+		return refuse("it has %d inputs; a %s has at least %d", len(n.GetInput()), op, need)
 	}
 	maps := func() error {
 		if r.lay != nchw {
@@ -183,6 +191,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		if r.opset < 11 {
 			pads, value = attrInts(n, "pads"), attrFloat(n, "value", 0)
 		} else {
+			if len(n.GetInput()) < 2 {
+				return refuse("it has no pads input")
+			}
 			pads, _ = r.consts[n.GetInput()[1]].ints()
 			if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
 				if v := r.consts[n.GetInput()[2]].f; len(v) == 1 {
@@ -298,8 +309,12 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		r.biasFor = -1
 	}
 	r.cur, r.last = out, n
+	r.made[out] = true
 	return nil
 }
+
+// minInputs is how many inputs each op must have.
+var minInputs = map[string]int{"Conv": 2, "Gemm": 2, "MatMul": 2, "Add": 2, "BatchNormalization": 5, "Reshape": 2}
 
 // shapeOps compute shapes, not activations.
 var shapeOps = map[string]bool{"Constant": true, "Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true, "Slice": true, "Concat": true, "Cast": true}
