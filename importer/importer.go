@@ -96,7 +96,16 @@ func Import(data []byte, opt Options) (m *engine.Model, err error) {
 	if err := r.read(g); err != nil {
 		return nil, err
 	}
-	return r.model(opt)
+	if m, err = r.model(opt); err != nil {
+		return nil, err
+	}
+	// Say where the weights came from: the file holds no training record.
+	source := fmt.Sprintf("ONNX, opset %d", opset)
+	if p := strings.TrimSpace(mp.GetProducerName() + " " + mp.GetProducerVersion()); p != "" {
+		source += ", written by " + p
+	}
+	m.Meta.Training = map[string]string{"imported_from": source}
+	return m, nil
 }
 
 // layout says how the running activation is laid out.

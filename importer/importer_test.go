@@ -176,6 +176,9 @@ func TestImportOptions(t *testing.T) {
 	if !slices.Equal(m.Meta.Classes, []string{"class 1", "class 2", "class 3"}) {
 		t.Errorf("generic classes %v", m.Meta.Classes)
 	}
+	if got := m.Meta.Training["imported_from"]; got != "ONNX, opset 17, written by pytorch 1.13.0" {
+		t.Errorf("imported_from %q", got)
+	}
 	m, err = ImportFile(path, Options{Classes: []string{"a", "b", "c"}, Mean: []float32{0.5}, Std: []float32{0.25}})
 	if err != nil {
 		t.Fatal(err)

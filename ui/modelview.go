@@ -72,8 +72,9 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 func testCard(meta engine.Metadata) fyne.CanvasObject {
 	t := meta.Test
 	if t == nil || t.Total == 0 {
-		return widget.NewCard("Test results", "Not in this file: this model file holds no test evaluation.",
-			widget.NewLabel("'artlens eval --model FILE --data DIR --save' measures it on a folder of labelled pictures and writes it into the file."))
+		hint := widget.NewLabel("'artlens eval --model FILE --data DIR --save' measures it on a folder of labelled pictures and writes it into the file.")
+		hint.Wrapping = fyne.TextWrapWord
+		return widget.NewCard("Test results", "Not in this file: this model file holds no test evaluation.", hint)
 	}
 	grid := container.New(layout.NewGridLayoutWithColumns(4))
 	for _, h := range []string{"Class", "Precision", "Recall", "Test images"} {

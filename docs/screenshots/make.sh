@@ -11,8 +11,9 @@
 #   docs/screenshots/make.sh
 #
 # MODEL=file.safetensors uses that weights file instead of the shipped model.
-# ONNX_SHOT=1 also makes imported-model.png: the untrained grayscale CNN of
-# gray48-model.py, exported by PyTorch and imported (needs python3-torch).
+# ONNX_SHOT=1 also makes imported-model.png and imported-model-view.png: the
+# untrained grayscale CNN of gray48-model.py, exported by PyTorch and
+# imported (needs python3-torch).
 set -eu
 cd "$(dirname "$0")/../.."
 out=docs/screenshots
@@ -43,4 +44,5 @@ if [ "${ONNX_SHOT:-}" = 1 ]; then
 	(cd "$tmp" && /usr/bin/python3 "$OLDPWD/$out/gray48-model.py")
 	"$bin" import --classes drawings,iconography,painting,sculpture --out "$tmp/gray48.safetensors" "$tmp/gray48.onnx" >/dev/null
 	MODEL=$tmp/gray48.safetensors shot imported-model --view explore --theme light "$img"
+	MODEL=$tmp/gray48.safetensors shot imported-model-view --view model --theme light
 fi
