@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -131,6 +132,18 @@ func StudyArch() Arch {
 		Layer{Kind: Dense, Units: DenseUnits[1]}, Layer{Kind: ReLU},
 		Layer{Kind: Dense}, Layer{Kind: Softmax})
 	return a
+}
+
+// clone returns a deep copy of a, so that a model's architecture cannot
+// change under it.
+func (a Arch) clone() Arch {
+	c := a
+	c.Mean, c.Std = slices.Clone(a.Mean), slices.Clone(a.Std)
+	c.Layers = slices.Clone(a.Layers)
+	for i, l := range c.Layers {
+		c.Layers[i].Kernel, c.Layers[i].Stride, c.Layers[i].Pads = slices.Clone(l.Kernel), slices.Clone(l.Stride), slices.Clone(l.Pads)
+	}
+	return c
 }
 
 // ReadArch reads an architecture from a JSON file and checks it for

@@ -106,6 +106,7 @@ func newModel(arch Arch, classes []string) (*Model, error) {
 	if len(classes) < 2 {
 		return nil, fmt.Errorf("engine: a model needs at least 2 classes, got %d", len(classes))
 	}
+	arch = arch.clone() // the caller's slices stay the caller's
 	steps, err := arch.plan(len(classes))
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
@@ -131,8 +132,8 @@ func isStudy(arch Arch) bool {
 	return string(a) == string(b)
 }
 
-// Arch returns the model's architecture.
-func (m *Model) Arch() Arch { return m.arch }
+// Arch returns a copy of the model's architecture.
+func (m *Model) Arch() Arch { return m.arch.clone() }
 
 // Input returns the shape of the model's input image.
 func (m *Model) Input() Input { return m.arch.Input }
