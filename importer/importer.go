@@ -27,9 +27,9 @@ const Supported = "Conv, Relu, MaxPool, AveragePool, GlobalAveragePool, BatchNor
 	"Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
 	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant"
 
-// Opset bounds: PyTorch writes 11 to 17 by default (tested); 9, 10 and 18
-// differ from them only in ways the reader handles (attributes that became
-// inputs).
+// Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
+// and 17); 9, 10 and 18 differ from them, for the ops read here, only in
+// attributes that became inputs, which the reader handles.
 const (
 	minOpset = 9
 	maxOpset = 18
