@@ -142,6 +142,10 @@ func TestLayersKnownValues(t *testing.T) {
 			[]Layer{{Kind: BatchNorm, Epsilon: 1e-3}, {Kind: Flatten}},
 			nil, nil, [][]float32{{2}, {1}, {3}, {4 - 1e-3}}, 1,
 			[]float32{-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}},
+		{"batch norm on a flat vector, one statistic per unit",
+			[]Layer{{Kind: Flatten}, {Kind: BatchNorm, Epsilon: 1e-3}},
+			nil, nil, [][]float32{fill(16, 2), fill(16, 1), fill(16, 3), fill(16, 4-1e-3)}, 1,
+			[]float32{-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}},
 		{"dense with alternating weights and bias",
 			[]Layer{{Kind: Flatten}, {Kind: Dense, Units: 2}},
 			nil, nil, [][]float32{denseAlternating(16), {0.5, 0}}, 1,
@@ -171,6 +175,15 @@ func TestLayersKnownValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fill returns n copies of v.
+func fill(n int, v float32) []float32 {
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
 
 // denseAlternating returns a (n, 2) dense kernel: column 0 all ones,
@@ -232,6 +245,7 @@ func smallArch() Arch {
 			{Kind: Flatten},
 			{Kind: Dropout, Rate: 0.2},
 			{Kind: Dense, Units: 7},
+			{Kind: BatchNorm},
 			{Kind: ReLU},
 			{Kind: Dense},
 			{Kind: Softmax},
@@ -248,7 +262,7 @@ func TestArchRoundTrip(t *testing.T) {
 	}
 	// Batch norm statistics that are not the identity.
 	for _, p := range m.Params() {
-		if strings.HasPrefix(p.Name, "bn1.") {
+		if strings.HasPrefix(p.Name, "bn") {
 			for i := range p.Data {
 				p.Data[i] += 0.1 * float32(i+1)
 			}

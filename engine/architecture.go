@@ -111,6 +111,8 @@ type Layer struct {
 	// Rate is a Dropout's share of units dropped while training.
 	Rate float64 `json:"rate,omitempty"`
 	// Epsilon is a BatchNorm's variance epsilon (0 means 1e-5, PyTorch's).
+	// A BatchNorm normalises each channel of feature maps, or each unit of
+	// a flat vector (after a dense layer).
 	Epsilon float64 `json:"epsilon,omitempty"`
 }
 
@@ -269,7 +271,7 @@ func (a Arch) plan(classes int) ([]step, error) {
 			return nil, fmt.Errorf("%s: the name %q is used twice", where(), s.Name)
 		}
 		names[s.Name] = true
-		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool || l.Kind == BatchNorm
+		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool
 		if spatial && cur.flat {
 			return nil, fmt.Errorf("%s: a %s needs feature maps, but its input is flat (%d values)", where(), l.Kind, cur.c)
 		}

@@ -134,7 +134,14 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			eps := G.NewScalar(g, tensor.Float32, G.WithValue(float32(s.Epsilon)), G.WithName(s.Name+".eps"))
 			a := must(G.HadamardDiv(scale, must(G.Sqrt(must(G.Add(variance, eps))))))
 			b := must(G.Sub(bias, must(G.HadamardProd(mean, a))))
-			x = channelAffine(x, must(G.Reshape(a, tensor.Shape{1, c, 1, 1})), must(G.Reshape(b, tensor.Shape{1, c, 1, 1})))
+			if s.in.flat {
+				// After a dense layer (PyTorch's BatchNorm1d): one
+				// statistic per unit.
+				x = must(G.BroadcastHadamardProd(x, must(G.Reshape(a, tensor.Shape{1, c})), nil, []byte{0}))
+				x = must(G.BroadcastAdd(x, must(G.Reshape(b, tensor.Shape{1, c})), nil, []byte{0}))
+			} else {
+				x = channelAffine(x, must(G.Reshape(a, tensor.Shape{1, c, 1, 1})), must(G.Reshape(b, tensor.Shape{1, c, 1, 1})))
+			}
 		case Dropout:
 			if train && err == nil {
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))

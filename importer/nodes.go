@@ -222,8 +222,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		r.add(engine.Layer{Kind: engine.GlobalAvgPool})
 		r.h, r.w = 1, 1
 	case "BatchNormalization":
-		if err := maps(); err != nil {
-			return err
+		c := r.c
+		if r.lay == flat {
+			c = r.n // after a dense layer (BatchNorm1d): one statistic per unit
 		}
 		if attrInt(n, "training_mode", 0) != 0 {
 			return refuse("it is in training mode")
@@ -233,11 +234,14 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		}
 		var ws [][]float32
 		for k, in := range n.GetInput()[1:] {
-			c := r.consts[in]
-			if len(c.f) != r.c {
-				return refuse("its %s has %d values for %d channels", []string{"scale", "bias", "mean", "variance"}[k], len(c.f), r.c)
+			v := r.consts[in].f
+			if len(v) != c {
+				return refuse("its %s has %d values for %d channels", []string{"scale", "bias", "mean", "variance"}[k], len(v), c)
 			}
-			ws = append(ws, c.f)
+			if r.lay == flat && r.hwcRows {
+				v = r.chwOrder(v, 1)
+			}
+			ws = append(ws, v)
 		}
 		eps := math.Round(float64(attrFloat(n, "epsilon", 1e-5))*1e9) / 1e9
 		r.add(engine.Layer{Kind: engine.BatchNorm, Epsilon: eps}, ws...)
@@ -638,20 +642,7 @@ func (r *reader) gemm(n *onnxpb.NodeProto, refuse func(string, ...any) error) er
 // waits for an Add to give one.
 func (r *reader) dense(w []float32, units int, bias []float32) {
 	if r.hwcRows {
-		// Row (y*W + x)*C + c of a channels-last flatten is row
-		// (c*H + y)*W + x of ArtLens' channels-first one.
-		c, h, wd := r.n/(r.mh*r.mw), r.mh, r.mw
-		p := make([]float32, len(w))
-		for ch := 0; ch < c; ch++ {
-			for y := 0; y < h; y++ {
-				for x := 0; x < wd; x++ {
-					from := ((y*wd+x)*c + ch) * units
-					to := ((ch*h+y)*wd + x) * units
-					copy(p[to:to+units], w[from:from+units])
-				}
-			}
-		}
-		w = p
+		w = r.chwOrder(w, units)
 		r.hwcRows = false
 	}
 	l := engine.Layer{Kind: engine.Dense, Units: units}
@@ -663,6 +654,24 @@ func (r *reader) dense(w []float32, units int, bias []float32) {
 		r.add(l, w, bias)
 	}
 	r.n = units
+}
+
+// chwOrder reorders the rows of a (values, units) row-major matrix from
+// the height-width-channel order of a channels-last flatten to ArtLens'
+// channel-first one: row (y*W + x)*C + c becomes row (c*H + y)*W + x.
+func (r *reader) chwOrder(w []float32, units int) []float32 {
+	c, h, wd := r.n/(r.mh*r.mw), r.mh, r.mw
+	p := make([]float32, len(w))
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < h; y++ {
+			for x := 0; x < wd; x++ {
+				from := ((y*wd+x)*c + ch) * units
+				to := ((ch*h+y)*wd + x) * units
+				copy(p[to:to+units], w[from:from+units])
+			}
+		}
+	}
+	return p
 }
 
 // constantNode reads a Constant node's value.

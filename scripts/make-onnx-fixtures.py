@@ -106,8 +106,9 @@ class ChannelsLast(nn.Module):
 
 
 class MNISTStyle(nn.Module):
-    """The classic PyTorch tutorial network: conv, max pool, dropout,
-    F.log_softmax at the end (its scores are log-probabilities)."""
+    """The classic PyTorch tutorial network: conv, max pool, dropout, a
+    batch norm after the first dense layer (BatchNorm1d), F.log_softmax at
+    the end (its scores are log-probabilities)."""
 
     def __init__(self):
         super().__init__()
@@ -115,13 +116,14 @@ class MNISTStyle(nn.Module):
         self.conv2 = nn.Conv2d(4, 8, 3)
         self.drop = nn.Dropout(0.25)
         self.fc1 = nn.Linear(8 * 5 * 5, 16)
+        self.bn = nn.BatchNorm1d(16)
         self.fc2 = nn.Linear(16, 10)
 
     def forward(self, x):
         x = torch.relu(self.conv1(x))
         x = torch.max_pool2d(torch.relu(self.conv2(x)), 2)
         x = torch.flatten(self.drop(x), 1)
-        x = torch.relu(self.fc1(x))
+        x = torch.relu(self.bn(self.fc1(x)))
         return torch.log_softmax(self.fc2(x), dim=1)
 
 
@@ -171,7 +173,7 @@ class TwoInputs(nn.Module):
 def randomise_batchnorm(model, gen):
     """Give batch norms statistics and affine weights that are not the identity."""
     for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
             n = m.num_features
             m.running_mean.copy_(torch.randn(n, generator=gen) * 0.3)
             m.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
@@ -287,8 +289,9 @@ def main():
     slice_batch("channels-last-opset17")
 
     mnist = MNISTStyle()
+    randomise_batchnorm(mnist, gen)
     x = torch.rand(1, 1, 14, 14, generator=gen)
-    export("log-softmax-opset13", mnist, [x], 13)
+    export("log-softmax-opset13", mnist, [x], 13, preserve=True)
 
     export("refuse-residual", Residual(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     export("refuse-sigmoid", Sigmoid(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
