@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"unicode/utf8"
 
 	// Decoders register themselves with package image in their init
@@ -26,6 +27,10 @@ import (
 // accepts: 120 megapixels. Larger images are refused before their pixels are
 // decoded, so a crafted header cannot make ArtLens allocate gigabytes.
 const MaxPixels = 120_000_000
+
+// pixelLimit is the limit Decode applies: MaxPixels, lowered by the fuzz
+// test so that each of its inputs decodes quickly.
+var pixelLimit int64 = MaxPixels
 
 // MaxFileSize is the largest file, in bytes, that Open reads: 512 MiB.
 const MaxFileSize = 512 << 20
@@ -92,9 +97,16 @@ func Decode(data []byte) (img image.Image, format string, err error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, "", &Error{Kind: ErrTruncated, Msg: fmt.Sprintf("the image data is damaged: it claims a size of %d x %d pixels", cfg.Width, cfg.Height)}
 	}
-	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPixels {
-		return nil, "", &Error{Kind: ErrTooLarge, Msg: fmt.Sprintf("the image is too large: %d x %d pixels (%.0f megapixels); the limit is %d megapixels",
-			cfg.Width, cfg.Height, float64(px)/1e6, MaxPixels/1_000_000)}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > pixelLimit {
+		return nil, "", &Error{Kind: ErrTooLarge, Msg: fmt.Sprintf("the image is too large: %d x %d pixels (%.0f megapixels); the limit is %s megapixels",
+			cfg.Width, cfg.Height, float64(px)/1e6, strconv.FormatFloat(float64(pixelLimit)/1e6, 'f', -1, 64))}
+	}
+	// A header may declare a size that the data is far too short to hold:
+	// such a file is truncated or damaged, and is refused before the
+	// decoder allocates the pixels the header declares.
+	if need := minDataSize(format, cfg.Width, cfg.Height); int64(len(data)) < need {
+		return nil, "", &Error{Kind: ErrTruncated, Msg: fmt.Sprintf("the image data is truncated or damaged: it declares %d x %d pixels, which take at least %d bytes, but the file holds %d",
+			cfg.Width, cfg.Height, need, len(data))}
 	}
 	img, format, err = image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -104,6 +116,31 @@ func Decode(data []byte) (img image.Image, format string, err error) {
 		img = orient(img, orientation(data))
 	}
 	return img, format, nil
+}
+
+// minDataSize returns a lower bound on the size, in bytes, of a file of
+// format that holds w×h pixels, or 0 where the format can compress a
+// picture without limit (WebP, TIFF with fax coding) or, as GIF, declares a
+// canvas larger than what it holds. The bounds are loose on purpose, so that
+// no valid file is refused:
+//   - PNG: at least one bit per pixel and a filter byte per row, which
+//     deflate shrinks at most 1032 times;
+//   - JPEG: every 8×8 block of at least one component is coded with at
+//     least one bit in the first scan, and a component is subsampled at most
+//     4×4 in both directions;
+//   - BMP: rows of at least one bit per pixel, uncompressed (the decoder
+//     supports no RLE).
+func minDataSize(format string, w, h int) int64 {
+	W, H := int64(w), int64(h)
+	switch format {
+	case "png":
+		return H * (1 + (W+7)/8) / 1032
+	case "jpeg":
+		return W * H / (64 * 16) / 8
+	case "bmp":
+		return H * ((W + 31) / 32 * 4)
+	}
+	return 0
 }
 
 // classify turns a decoder error into an *Error.

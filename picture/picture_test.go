@@ -677,3 +677,60 @@ func TestToInputShape(t *testing.T) {
 		t.Errorf("resized to 7x4: %d values", len(got))
 	}
 }
+
+func TestDecodeDeclaredSizeBeyondData(t *testing.T) {
+	// Headers within MaxPixels whose data is far too short for the size
+	// they declare: refused as damaged before the pixels are allocated.
+	small := halves(16, 12, color.White, color.Black)
+	png := encodePNG(t, small)
+	binary.BigEndian.PutUint32(png[16:], 10000)
+	binary.BigEndian.PutUint32(png[20:], 12000)
+	binary.BigEndian.PutUint32(png[29:], crc32.ChecksumIEEE(png[12:29]))
+	jpg := encodeJPEG(t, small)
+	sof := bytes.Index(jpg, []byte{0xFF, 0xC0})
+	binary.BigEndian.PutUint16(jpg[sof+5:], 10000) // height
+	binary.BigEndian.PutUint16(jpg[sof+7:], 10000) // width
+	var bm bytes.Buffer
+	if err := bmp.Encode(&bm, small); err != nil {
+		t.Fatal(err)
+	}
+	bmpData := bm.Bytes()
+	binary.LittleEndian.PutUint32(bmpData[18:], 10000)
+	binary.LittleEndian.PutUint32(bmpData[22:], 10000)
+
+	for _, test := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"png", png, "declares 10000 x 12000 pixels"},
+		{"jpeg", jpg, "declares 10000 x 10000 pixels"},
+		{"bmp", bmpData, "declares 10000 x 10000 pixels"},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, _, err := Decode(test.data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), test.want) {
+			t.Errorf("%s: error %v, want ErrTruncated saying %q", test.name, err, test.want)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Errorf("%s: refusing the header allocated %d bytes", test.name, n)
+		}
+	}
+}
+
+func TestDecodeLargeButSmallFiles(t *testing.T) {
+	// Pictures that compress well are not mistaken for damaged ones.
+	gray := image.NewGray(image.Rect(0, 0, 3000, 2000))
+	solid(gray, color.Gray{Y: 255})
+	for name, data := range map[string][]byte{"png": encodePNG(t, gray), "jpeg": encodeJPEG(t, gray)} {
+		img, _, err := Decode(data)
+		if err != nil {
+			t.Errorf("%s of %d bytes: %v", name, len(data), err)
+		} else if img.Bounds().Dx() != 3000 {
+			t.Errorf("%s: bounds %v", name, img.Bounds())
+		}
+	}
+}
