@@ -1,9 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -200,34 +205,63 @@ func saveChart(s *shell, build func(th plots.Theme) (*plot.Plot, error), fileNam
 	if build == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.showError("Could not save the chart", err.Error())
-			return
-		}
-		if wc == nil {
-			return
-		}
-		s.lastDir = parentPath(wc.URI())
-		s.busy.Add(1)
-		go func() {
-			err := writeChart(wc, build, w, h)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			s.do(func() {
-				defer s.busy.Add(-1)
-				if err != nil {
-					s.showError("Could not save the chart", err.Error())
-					return
-				}
-				s.notice.show(noticeInfo, "Saved the chart as "+wc.URI().Path()+".")
-			})
-		}()
-	}, s.win)
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) { s.saveChartTo(wc, err, build, w, h) }, s.win)
 	d.SetFileName(fileName)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
 	s.showFileDialog(d)
+}
+
+// saveChartTo handles the answer of the save dialog: the dialog creates
+// the file, which fails for a folder that cannot be written (err), and wc
+// is nil when it was cancelled. The chart is drawn and written in the
+// background; the notice bar says where it went or why it could not be
+// saved, and a partly written file is removed.
+func (s *shell) saveChartTo(wc fyne.URIWriteCloser, err error, build func(th plots.Theme) (*plot.Plot, error), w, h int) {
+	if err != nil {
+		s.notice.show(noticeError, "Could not save the chart: "+saveError(pathOf(err), err)+".")
+		return
+	}
+	if wc == nil {
+		return
+	}
+	s.lastDir = parentPath(wc.URI())
+	s.busy.Add(1)
+	go func() {
+		err := writeChart(wc, build, w, h)
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil && wc.URI().Scheme() == "file" {
+			os.Remove(wc.URI().Path())
+		}
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if err != nil {
+				s.notice.show(noticeError, "Could not save the chart: "+saveError(wc.URI().Path(), err)+".")
+				return
+			}
+			s.notice.show(noticeInfo, "Saved the chart as "+wc.URI().Path()+".")
+		})
+	}()
+}
+
+// saveError words why a file could not be written at path.
+func saveError(path string, err error) string {
+	name := "“" + baseName(path) + "”"
+	dir := "“" + filepath.Dir(path) + "”"
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "permission to write " + name + " in " + dir + " was denied; choose another folder"
+	case errors.Is(err, fs.ErrNotExist):
+		return "the folder " + dir + " does not exist; choose another folder"
+	case errors.Is(err, syscall.ENOTDIR):
+		return dir + " is not a folder (a file of that name is in the way); choose another folder"
+	case errors.Is(err, syscall.ENOSPC):
+		return "the disk is full; " + name + " was not written"
+	case errors.Is(err, syscall.EROFS):
+		return "the disk of " + dir + " is read-only; choose another folder"
+	}
+	return err.Error()
 }
 
 func writeChart(wc fyne.URIWriteCloser, build func(th plots.Theme) (*plot.Plot, error), w, h int) error {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"os"
@@ -47,6 +48,9 @@ type exploreView struct {
 	actLabel   *widget.Label
 	activities []activity
 	actSeq     int
+	// opening holds the batches being opened, by openKey: the same files
+	// or folders opened again meanwhile are not read twice.
+	opening map[string]bool
 
 	empty   fyne.CanvasObject // shown until an image is opened
 	scroll  *container.Scroll
@@ -279,9 +283,18 @@ func (x *exploreView) open(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
+	s := x.s
+	key := openKey(paths)
+	if x.opening[key] {
+		s.notice.show(noticeInfo, "Already opening "+quoteNames(paths)+": its images appear in the list as they are analysed.")
+		return
+	}
+	if x.opening == nil {
+		x.opening = map[string]bool{}
+	}
+	x.opening[key] = true
 	x.selGen++
 	gen := x.selGen
-	s := x.s
 	m := s.model
 	if s.lastDir == "" { // file dialogs start where the images are
 		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
@@ -318,10 +331,27 @@ func (x *exploreView) open(paths []string) {
 		}
 		s.do(func() {
 			defer s.busy.Add(-1)
+			delete(x.opening, key)
 			x.endActivity(act)
+			if strings.HasPrefix(s.notice.text, "Already opening") {
+				s.notice.dismiss() // done now
+			}
 			x.report(paths, opened, skipped)
 		})
 	}()
+}
+
+// openKey names a batch of paths to open, the same for the same files
+// and folders however they are written.
+func openKey(paths []string) string {
+	keys := make([]string, len(paths))
+	for i, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		keys[i] = filepath.Clean(p)
+	}
+	return strings.Join(keys, "\x00")
 }
 
 // report tells in the notice bar what a batch could not open.
@@ -452,7 +482,7 @@ func (x *exploreView) show(e *entry) {
 	s := x.s
 	act := x.startActivity("Analysing " + e.name + "…")
 	s.busy.Add(1)
-	needPreview, path, input := e.preview == nil, e.path, e.input
+	needPreview, input := e.preview == nil, e.input
 	var shape engine.Input
 	var seen *image.NRGBA
 	if m != nil && m.Input() != e.shape {
@@ -463,12 +493,13 @@ func (x *exploreView) show(e *entry) {
 		var perr, err error
 		var pred *engine.Prediction
 		if needPreview {
-			preview, perr = loadPreview(path)
+			preview, perr = loadPreview(e) // reads only fields set before e was listed
 		}
+		var ierr error
 		if input == nil {
-			input, seen, err = inputFor(path, shape)
+			input, seen, ierr = inputFor(e, shape)
 		}
-		if m != nil && err == nil {
+		if m != nil && ierr == nil {
 			pred, err = m.Predict(input)
 		}
 		s.do(func() {
@@ -478,19 +509,31 @@ func (x *exploreView) show(e *entry) {
 				return
 			}
 			if needPreview {
-				if perr != nil {
+				switch {
+				case errors.Is(perr, errChanged):
+					preview = e.seen
+					s.notice.show(noticeWarning, "“"+e.name+"” has changed since it was opened: the picture as the network "+
+						"saw it then is shown, with its answer. Open the file again to analyse the new picture.")
+				case perr != nil:
 					preview = e.seen
 					s.notice.show(noticeWarning, "Could not read "+perr.Error()+
-						" The picture as the network saw it when it was opened is shown instead.")
+						". The picture as the network saw it when it was opened is shown instead.")
 				}
 				e.preview = preview
 			}
 			if seen != nil {
 				e.input, e.seen, e.shape = input, seen, shape
 			}
-			if err != nil {
+			switch {
+			case errors.Is(ierr, errChanged):
+				s.notice.show(noticeWarning, "“"+e.name+"” has changed since it was opened, and this model needs the picture read "+
+					"again at its own input size. Open the file again to analyse the new picture.")
+			case ierr != nil:
+				s.notice.show(noticeWarning, "Could not read "+ierr.Error()+
+					". This model needs the picture read again at its own input size, so it cannot analyse it.")
+			case err != nil:
 				s.notice.show(noticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
-			} else if pred != nil {
+			case pred != nil:
 				e.pred, e.predModel = pred, m
 			}
 			x.display(e)
@@ -596,12 +639,10 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 	s := x.s
 	gen := x.modelGen.Load()
 	inputs := make([][]float32, len(entries))
-	paths := make([]string, len(entries))
 	for i, e := range entries {
 		if e.shape == m.Input() {
 			inputs[i] = e.input
 		}
-		paths[i] = e.path
 	}
 	s.busy.Add(1)
 	go func() {
@@ -614,7 +655,7 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 				// Read again at this model's size; the entry keeps its
 				// own input until it is shown.
 				var err error
-				if inputs[i], _, err = inputFor(paths[i], m.Input()); err != nil {
+				if inputs[i], _, err = inputFor(e, m.Input()); err != nil {
 					continue
 				}
 			}

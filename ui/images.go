@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	xdraw "golang.org/x/image/draw"
 
@@ -37,6 +39,9 @@ type entry struct {
 	shape      engine.Input
 	seen       *image.NRGBA
 	thumb      image.Image
+	// stamp is the file's size and modification time when it was read,
+	// to notice a file replaced since.
+	stamp fileStamp
 
 	// preview is the picture scaled to fit previewSide; nil once dropped
 	// to save memory (it is read again from the file when needed).
@@ -60,15 +65,38 @@ func (e *entry) answer(m *engine.Model) *engine.Prediction {
 	return e.pred
 }
 
+// fileStamp is what tells a file apart from one put in its place.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+// stampOf returns the stamp of the file at path (the zero stamp when it
+// cannot be read).
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{fi.Size(), fi.ModTime()}
+}
+
+// errChanged is returned by loadPreview for a file that is no longer the
+// one that was analysed.
+var errChanged = errors.New("the file has changed since it was opened")
+
 // loadEntry reads and analyses one image file: decoding, the network's
 // input, the preview and thumbnail, and, when m is not nil, the prediction.
 // It runs off the UI goroutine.
 func loadEntry(path string, m *engine.Model) (*entry, error) {
+	// The stamp is taken first: a file replaced while it is read is then
+	// seen as changed when it is read again, never the other way round.
+	stamp := stampOf(path)
 	img, format, err := openPicture(path)
 	if err != nil {
-		return nil, err
+		return nil, fileError(path, err)
 	}
-	e := &entry{path: path, name: filepath.Base(path), format: format, size: img.Bounds().Size()}
+	e := &entry{path: path, name: filepath.Base(path), format: format, size: img.Bounds().Size(), stamp: stamp}
 	e.shape = engine.StudyArch().Input
 	if m != nil {
 		e.shape = m.Input()
@@ -86,11 +114,12 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 	return e, nil
 }
 
-// inputFor reads the picture at path again and returns it as the input of
-// a model taking in, and the picture that input shows. It runs off the UI
-// goroutine.
-func inputFor(path string, in engine.Input) ([]float32, *image.NRGBA, error) {
-	img, _, err := openPicture(path)
+// inputFor reads the picture of e's file again and returns it as the
+// input of a model taking in, and the picture that input shows. A file
+// replaced since e was analysed gives errChanged. It runs off the UI
+// goroutine, reading only fields of e set before e was listed.
+func inputFor(e *entry, in engine.Input) ([]float32, *image.NRGBA, error) {
+	img, err := readAgain(e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,13 +136,55 @@ func seenCaption(in engine.Input) string {
 	return s
 }
 
-// loadPreview reads the picture of path again and scales it for display.
-func loadPreview(path string) (image.Image, error) {
-	img, _, err := openPicture(path)
+// loadPreview reads the picture of e's file again and scales it for
+// display. A file replaced since e was analysed gives errChanged: its
+// picture would not be the one the network saw.
+func loadPreview(e *entry) (image.Image, error) {
+	img, err := readAgain(e)
 	if err != nil {
 		return nil, err
 	}
 	return fit(img, previewSide), nil
+}
+
+// readAgain reads the picture of e's file again: errChanged when the file
+// is no longer the one e was made from (another size, time or picture
+// size), or the error worded for the notice bar. It reads only fields of e
+// set before e was listed, so it may run off the UI goroutine.
+func readAgain(e *entry) (image.Image, error) {
+	if stampOf(e.path) != e.stamp {
+		if _, err := os.Stat(e.path); err != nil {
+			return nil, fileError(e.path, err)
+		}
+		return nil, errChanged
+	}
+	img, _, err := openPicture(e.path)
+	if err != nil {
+		return nil, fileError(e.path, err)
+	}
+	if img.Bounds().Size() != e.size {
+		return nil, errChanged
+	}
+	return img, nil
+}
+
+// fileError words err, about the image file at path, for the notice bar:
+// a file that is gone is said to be so in one sentence (picture.Open's
+// message names the path twice); other errors are picture.Open's, which
+// begin with the file's name.
+func fileError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: the file does not exist (it was moved or deleted)", baseName(path))
+	}
+	return err
+}
+
+// baseName is the name of the file at path, or "the file" when path is "".
+func baseName(path string) string {
+	if path == "" {
+		return "the file"
+	}
+	return filepath.Base(path)
 }
 
 // fit returns img scaled down so that its longer side is at most side

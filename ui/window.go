@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -114,12 +116,28 @@ func (s *shell) openModel(path string) {
 			defer s.busy.Add(-1)
 			s.header.setStatus("")
 			if err != nil {
-				s.showError("Could not open the model", fmt.Sprintf("%v\n\nArtLens keeps using the current model (%s).", err, s.modelName))
+				s.modelFailed(path, err)
 				return
 			}
 			s.setModel(m, filepath.Base(path))
 		})
 	}()
+}
+
+// modelFailed reports that the weights file at path could not be opened;
+// the current model stays. A file that is gone (moved or deleted, even
+// while its model is in use, which ArtLens holds in memory) is said to be
+// so in one sentence.
+func (s *shell) modelFailed(path string, err error) {
+	msg := err.Error()
+	if errors.Is(err, fs.ErrNotExist) {
+		msg = baseName(path) + ": the file does not exist (it was moved or deleted)."
+	}
+	current := "ArtLens keeps using the current model (" + s.modelName + ")."
+	if s.model == nil {
+		current = "No model is loaded: open another model file."
+	}
+	s.showError("Could not open the model", msg+"\n\n"+current)
 }
 
 // useShippedModel switches back to the model built into ArtLens.
@@ -163,26 +181,40 @@ func (s *shell) showFileDialog(d *dialog.FileDialog) {
 // pickFile asks for a file with one of the extensions exts and calls open
 // with its path; a file that cannot be opened is reported with fail.
 func (s *shell) pickFile(exts []string, fail func(error), open func(path string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			fail(err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.lastDir = filepath.Dir(path)
-		open(path)
-	}, s.win)
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) { s.picked(r, err, fail, open) }, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	s.showFileDialog(d)
 }
 
+// picked handles the answer of a file dialog (see pickFile): the dialog
+// opens the chosen file, which fails when the file was deleted after the
+// dialog listed it.
+func (s *shell) picked(r fyne.URIReadCloser, err error, fail func(error), open func(path string)) {
+	if err != nil {
+		fail(err)
+		return
+	}
+	if r == nil {
+		return
+	}
+	path := r.URI().Path()
+	r.Close()
+	s.lastDir = filepath.Dir(path)
+	open(path)
+}
+
+// pathOf returns the path named by a file-system error, or "".
+func pathOf(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Path
+	}
+	return ""
+}
+
 func (s *shell) openImageDialog() {
 	s.pickFile(imageExtensions, func(err error) {
-		s.notice.show(noticeError, "The file could not be opened: "+err.Error())
+		s.notice.show(noticeError, "Could not open "+fileError(pathOf(err), err).Error()+".")
 	}, func(path string) {
 		s.showView("explore")
 		s.explore.open([]string{path})
@@ -206,9 +238,13 @@ func (s *shell) openFolderDialog() {
 }
 
 func (s *shell) openModelDialog() {
-	s.pickFile([]string{modelExtension, onnxExtension}, func(err error) {
-		s.showError("Could not open the model", err.Error())
-	}, s.openModel)
+	s.pickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openModel)
+}
+
+// modelPickFailed reports a weights file that the file dialog could not
+// open.
+func (s *shell) modelPickFailed(err error) {
+	s.modelFailed(pathOf(err), err)
 }
 
 // zoomBy steps the zoom up (dir > 0), down (dir < 0) or back to 100 % (0).

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
+	"github.com/artlens/artlens/picture"
+)
+
+// hookOpen makes openPicture call before(path) first, for the rest of the
+// test.
+func hookOpen(t *testing.T, before func(path string)) {
+	t.Helper()
+	openPicture = func(path string) (image.Image, string, error) {
+		before(path)
+		return picture.Open(path)
+	}
+	t.Cleanup(func() { openPicture = picture.Open })
+}
+
+func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
+	keep := writeJPEG(t, t.TempDir(), "keep.jpg", 100, 80, 9)
+	folder := filepath.Join(t.TempDir(), "pics")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"} {
+		writeJPEG(t, folder, name, 90, 70, i)
+	}
+	h := newHarness(t, Options{Images: []string{keep}})
+	x := h.s.explore
+	// Between the listing of the folder and the decoding of each file:
+	// b is deleted, c replaced by text, d by a folder, e by another
+	// picture.
+	hookOpen(t, func(path string) {
+		switch filepath.Base(path) {
+		case "b.jpg":
+			os.Remove(path)
+		case "c.jpg":
+			os.WriteFile(path, []byte("a note, not a picture"), 0o644)
+		case "d.jpg":
+			os.Remove(path)
+			os.Mkdir(path, 0o755)
+		case "e.jpg":
+			writePNG(t, folder, "e.jpg", 40, 50, 7)
+		}
+	})
+	h.open(folder)
+
+	var names []string
+	for _, e := range x.entries {
+		names = append(names, e.name)
+	}
+	if fmt.Sprint(names) != "[keep.jpg a.jpg e.jpg]" {
+		t.Fatalf("entries %v; want the image shown before and the two that could be read", names)
+	}
+	if e := x.entries[2]; e.size != image.Pt(40, 50) || e.format != "png" {
+		t.Errorf("e.jpg, replaced by a 40×50 PNG, was read as %v %s", e.size, e.format)
+	}
+	n := h.s.notice
+	if !n.Visible() || n.kind != noticeWarning {
+		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.kind, n.text)
+	}
+	for _, want := range []string{
+		"Opened 2 images from “pics”. Skipped:",
+		"b.jpg: the file does not exist (it was moved or deleted)",
+		"c.jpg: not an image file (it looks like text)",
+		"d.jpg: this is a folder, not an image file",
+	} {
+		if !strings.Contains(n.text, want) {
+			t.Errorf("notice %q does not say %q", n.text, want)
+		}
+	}
+	if strings.Contains(n.text, "stat ") {
+		t.Errorf("notice %q repeats the system's message", n.text)
+	}
+}
+
+func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
+	dir := t.TempDir()
+	for i := range keepFull + 3 {
+		writeJPEG(t, dir, fmt.Sprintf("p%02d.jpg", i), 64, 48, i)
+	}
+	h := newHarness(t, Options{Images: []string{dir}})
+	x := h.s.explore
+	gone, changed, same := x.entries[1], x.entries[2], x.entries[3]
+	for _, e := range []*entry{gone, changed, same} {
+		if e.preview != nil {
+			t.Fatalf("%s kept its preview; the test needs it read again", e.name)
+		}
+	}
+	if err := os.Remove(gone.path); err != nil {
+		t.Fatal(err)
+	}
+	writePNG(t, dir, "p02.jpg", 30, 90, 5) // another picture under the same name
+
+	for _, c := range []struct {
+		e    *entry
+		want string
+	}{
+		{gone, "Could not read p01.jpg: the file does not exist (it was moved or deleted). The picture as the network saw it when it was opened is shown instead."},
+		{changed, "“p02.jpg” has changed since it was opened: the picture as the network saw it then is shown, with its answer. Open the file again to analyse the new picture."},
+	} {
+		h.s.notice.dismiss()
+		x.list.Select(x.indexOf(c.e))
+		h.settle()
+		if x.current != c.e || x.title.Text != c.e.name {
+			t.Fatalf("showing %q, want %s", x.title.Text, c.e.name)
+		}
+		if x.picture.Image != c.e.seen || c.e.preview != c.e.seen {
+			t.Errorf("%s: the picture shown is not the one the network saw", c.e.name)
+		}
+		if !strings.Contains(x.picCap.Text, "64 × 48") || x.answer.Text == "—" || len(x.maps.shown) != 3 {
+			t.Errorf("%s: caption %q, answer %q, %d layers; want what was analysed", c.e.name, x.picCap.Text, x.answer.Text, len(x.maps.shown))
+		}
+		if n := h.s.notice; !n.Visible() || n.kind != noticeWarning || n.text != c.want {
+			t.Errorf("%s: notice %q (visible %v), want %q", c.e.name, n.text, n.Visible(), c.want)
+		}
+	}
+	// A file left as it was is read again without a word.
+	h.s.notice.dismiss()
+	x.list.Select(x.indexOf(same))
+	h.settle()
+	if x.picture.Image != same.preview || same.preview == same.seen || h.s.notice.Visible() {
+		t.Errorf("an unchanged file: preview read again %v, notice %q", same.preview != same.seen, h.s.notice.text)
+	}
+}
+
+func TestModelFileDeletedWhileOpen(t *testing.T) {
+	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
+	h := newHarness(t, Options{Images: []string{img}})
+	path := writeModel(t, []string{"ink", "oil", "stone"})
+	h.s.openModel(path)
+	h.settle()
+	m := h.s.model
+	if h.s.modelName != "other.safetensors" {
+		t.Fatalf("model %q", h.s.modelName)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	// The model in use is in memory: it goes on working.
+	h.open(writeJPEG(t, t.TempDir(), "b.jpg", 80, 120, 2))
+	x := h.s.explore
+	if x.current == nil || x.current.name != "b.jpg" || !contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
+		t.Fatalf("after the model file was deleted: showing %v, answer %q", x.current, x.answer.Text)
+	}
+	answer := x.answer.Text
+
+	want := "other.safetensors: the file does not exist (it was moved or deleted).\n\nArtLens keeps using the current model (other.safetensors)."
+	check := func(how string) {
+		t.Helper()
+		d := h.topDialog()
+		if d == nil {
+			t.Fatalf("%s: no dialog", how)
+		}
+		if !hasText(d, "Could not open the model") || !hasText(d, want) {
+			t.Errorf("%s: dialog says %q, want %q", how, texts(d), want)
+		}
+		h.w.Canvas().Overlays().Remove(d)
+		if h.s.model != m || h.s.modelName != "other.safetensors" || x.answer.Text != answer || x.current.name != "b.jpg" {
+			t.Errorf("%s: the model or what is shown changed", how)
+		}
+	}
+	// Opening it again, by name (a drop, the command line) ...
+	h.s.dropped([]fyne.URI{storage.NewFileURI(path)})
+	h.settle()
+	check("dropped")
+	// ... and choosing it in the file dialog, which opens the file itself.
+	r, err := storage.Reader(storage.NewFileURI(path))
+	h.s.picked(r, err, h.s.modelPickFailed, h.s.openModel)
+	h.settle()
+	check("chosen in the dialog")
+}
+
+// failingWriter is a URIWriteCloser that writes to a file until limit
+// bytes, then fails with err.
+type failingWriter struct {
+	*os.File
+	uri   fyne.URI
+	limit int
+	err   error
+}
+
+func (w *failingWriter) URI() fyne.URI { return w.uri }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.limit {
+		n, _ := w.File.Write(p[:w.limit])
+		w.limit = 0
+		return n, w.err
+	}
+	w.limit -= len(p)
+	return w.File.Write(p)
+}
+
+func TestSaveChartFailures(t *testing.T) {
+	h := newHarness(t, Options{View: "history"})
+	c := charts(h.s.tabs.Selected().Content)[0]
+	shown := c.img.Image
+	if shown == nil {
+		t.Fatal("the chart is not drawn")
+	}
+	dir := t.TempDir()
+	// Tests may run as root, whom no permission bits stop: a folder that
+	// cannot be written is made as a path whose parent is a regular file.
+	blocker := writeFile(t, dir, "figures", []byte("a file, not a folder"))
+	save := func(path string) {
+		t.Helper()
+		h.s.notice.dismiss()
+		// What the save dialog does with the chosen file.
+		wc, err := storage.Writer(storage.NewFileURI(path))
+		h.s.saveChartTo(wc, err, c.build, savePxW, savePxH)
+		h.settle()
+	}
+	expect := func(what, want string) {
+		t.Helper()
+		n := h.s.notice
+		if !n.Visible() || n.kind != noticeError || n.text != want {
+			t.Errorf("%s: notice %q (visible %v, kind %v), want %q", what, n.text, n.Visible(), n.kind, want)
+		}
+		if d := h.topDialog(); d != nil {
+			t.Errorf("%s: a dialog covers the window: %q", what, texts(d))
+		}
+		if c.img.Image != shown || !c.img.Visible() {
+			t.Errorf("%s: the chart shown changed", what)
+		}
+	}
+
+	save(filepath.Join(blocker, "accuracy.png"))
+	expect("parent is a file", "Could not save the chart: “"+blocker+"” is not a folder (a file of that name is in the way); choose another folder.")
+
+	missing := filepath.Join(dir, "no such folder")
+	save(filepath.Join(missing, "accuracy.png"))
+	expect("missing folder", "Could not save the chart: the folder “"+missing+"” does not exist; choose another folder.")
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("saving created the folder %s", missing)
+	}
+
+	// The disk fills up while the PNG is written: the partial file goes.
+	path := filepath.Join(dir, "accuracy.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.s.notice.dismiss()
+	h.s.saveChartTo(&failingWriter{File: f, uri: storage.NewFileURI(path), limit: 5000, err: syscall.ENOSPC}, nil, c.build, savePxW, savePxH)
+	h.settle()
+	expect("disk full", "Could not save the chart: the disk is full; “accuracy.png” was not written.")
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the partly written %s was left behind (%v)", path, err)
+	}
+
+	// And a good folder still works afterwards.
+	save(path)
+	if n := h.s.notice; n.kind != noticeInfo || n.text != "Saved the chart as "+path+"." {
+		t.Errorf("notice %q after a good save", n.text)
+	}
+}
+
+func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
+	folder := filepath.Join(t.TempDir(), "large")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	for i := range n {
+		writeJPEG(t, folder, fmt.Sprintf("img%02d.jpg", i), 48, 40, i)
+	}
+	shown := writeJPEG(t, t.TempDir(), "shown.jpg", 60, 60, 3)
+	h := newHarness(t, Options{Images: []string{shown}})
+	x := h.s.explore
+
+	release := make(chan struct{})
+	var once sync.Once
+	var reads atomic.Int64
+	hookOpen(t, func(string) {
+		reads.Add(1)
+		<-release
+	})
+	t.Cleanup(func() { once.Do(func() { close(release) }) })
+
+	x.open([]string{folder})
+	h.waitFor("the first open to start", func() bool { return reads.Load() == 1 })
+	x.open([]string{folder + string(filepath.Separator)}) // the same folder, written otherwise
+	h.s.dropped([]fyne.URI{storage.NewFileURI(folder)})
+	if nt := h.s.notice; !nt.Visible() || nt.kind != noticeInfo || !strings.HasPrefix(nt.text, "Already opening “large”") {
+		t.Errorf("second open: notice %q (visible %v)", nt.text, nt.Visible())
+	}
+	if x.current == nil || x.current.name != "shown.jpg" {
+		t.Errorf("while opening, showing %v; the image shown before should stay", x.current)
+	}
+	once.Do(func() { close(release) })
+	h.settle()
+
+	if got := reads.Load(); got != n {
+		t.Errorf("%d files read for %d images: the folder was read more than once", got, n)
+	}
+	if len(x.entries) != n+1 {
+		t.Errorf("%d entries, want the %d images and the one shown before", len(x.entries), n)
+	}
+	if x.current == nil || x.current.name != "img00.jpg" || x.title.Text != "img00.jpg" {
+		t.Errorf("showing %q, want the folder's first image", x.title.Text)
+	}
+	if x.activity.Visible() || len(x.opening) != 0 {
+		t.Error("the activity bar or the pending open stays after all work is done")
+	}
+	if h.s.notice.Visible() {
+		t.Errorf("notice %q stays after the folder was opened", h.s.notice.text)
+	}
+	// Once done, opening it again reads it again.
+	h.open(folder)
+	if got := reads.Load(); got != 2*n || len(x.entries) != n+1 {
+		t.Errorf("opened again: %d reads, %d entries", got, len(x.entries))
+	}
+}
