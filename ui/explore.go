@@ -286,7 +286,7 @@ func (x *exploreView) open(paths []string) {
 	s := x.s
 	key := openKey(paths)
 	if x.opening[key] {
-		s.notice.show(noticeInfo, "Already opening "+quoteNames(paths)+": its images appear in the list as they are analysed.")
+		s.notice.show(noticeInfo, "Already opening "+quoteNames(paths)+": the images appear in the list as they are read.")
 		return
 	}
 	if x.opening == nil {

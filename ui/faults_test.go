@@ -274,7 +274,7 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 	if err := os.Mkdir(folder, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	const n = 40
+	const n = 16
 	for i := range n {
 		writeJPEG(t, folder, fmt.Sprintf("img%02d.jpg", i), 48, 40, i)
 	}
