@@ -325,3 +325,66 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 		t.Errorf("opened again: %d reads, %d entries", got, len(x.entries))
 	}
 }
+
+func TestPictureDeletedAfterTheDialogListedIt(t *testing.T) {
+	dir := t.TempDir()
+	shown := writeJPEG(t, dir, "shown.jpg", 80, 60, 1)
+	gone := writeJPEG(t, dir, "gone.jpg", 80, 60, 2)
+	h := newHarness(t, Options{Images: []string{shown}})
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	// What the file dialog does with the chosen file.
+	r, err := storage.Reader(storage.NewFileURI(gone))
+	h.s.picked(r, err, h.s.imagePickFailed, h.s.openPicked)
+	h.settle()
+	want := "Could not open gone.jpg: the file does not exist (it was moved or deleted)."
+	if n := h.s.notice; !n.Visible() || n.kind != noticeError || n.text != want {
+		t.Errorf("notice %q (visible %v), want %q", n.text, n.Visible(), want)
+	}
+	x := h.s.explore
+	if len(x.entries) != 1 || x.current == nil || x.current.name != "shown.jpg" || x.title.Text != "shown.jpg" {
+		t.Errorf("what was shown changed: %d entries, title %q", len(x.entries), x.title.Text)
+	}
+}
+
+// TestBusyWindowUnderChanges changes the model, the zoom, the theme and
+// the selection while a folder is being opened, so that the race detector
+// (go test -race) sees the background work meet every change.
+func TestBusyWindowUnderChanges(t *testing.T) {
+	dir := t.TempDir()
+	const n = 10
+	for i := range n {
+		writeJPEG(t, dir, fmt.Sprintf("p%02d.jpg", i), 70, 50, i)
+	}
+	first := writeJPEG(t, t.TempDir(), "first.jpg", 60, 60, 1)
+	other := writeModel(t, []string{"ink", "oil", "stone"})
+	h := newHarness(t, Options{Images: []string{first}})
+	x := h.s.explore
+	x.open([]string{dir})
+	h.s.openModel(other)
+	h.s.zoomBy(1)
+	h.s.toggleTheme()
+	for i := 0; i < 20 && len(x.entries) < n+1; i++ {
+		h.q.drain()
+		x.step(1)
+		h.s.showView(Views[i%len(Views)])
+	}
+	h.s.useShippedModel()
+	h.s.openModel(other)
+	h.settle()
+	if len(x.entries) != n+1 {
+		t.Fatalf("%d entries, want %d", len(x.entries), n+1)
+	}
+	if h.s.modelName != "other.safetensors" {
+		t.Fatalf("model %q", h.s.modelName)
+	}
+	for _, e := range x.entries {
+		if p := e.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
+			t.Errorf("%s has no answer from the current model", e.name)
+		}
+	}
+	if x.current == nil || !x.current.full(h.s.model) || x.title.Text != x.current.name {
+		t.Error("the image shown is not shown in full with the current model")
+	}
+}

@@ -213,12 +213,19 @@ func pathOf(err error) string {
 }
 
 func (s *shell) openImageDialog() {
-	s.pickFile(imageExtensions, func(err error) {
-		s.notice.show(noticeError, "Could not open "+fileError(pathOf(err), err).Error()+".")
-	}, func(path string) {
-		s.showView("explore")
-		s.explore.open([]string{path})
-	})
+	s.pickFile(imageExtensions, s.imagePickFailed, s.openPicked)
+}
+
+// imagePickFailed reports an image file that the file dialog could not
+// open (deleted after the dialog listed it, say); what is shown stays.
+func (s *shell) imagePickFailed(err error) {
+	s.notice.show(noticeError, "Could not open "+fileError(pathOf(err), err).Error()+".")
+}
+
+// openPicked opens an image chosen in the file dialog.
+func (s *shell) openPicked(path string) {
+	s.showView("explore")
+	s.explore.open([]string{path})
 }
 
 func (s *shell) openFolderDialog() {
