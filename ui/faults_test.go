@@ -388,3 +388,47 @@ func TestBusyWindowUnderChanges(t *testing.T) {
 		t.Error("the image shown is not shown in full with the current model")
 	}
 }
+
+func TestSaveErrorWording(t *testing.T) {
+	path := filepath.Join("/home/ann/figures", "accuracy.png")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{syscall.EACCES, "permission to write “accuracy.png” in “/home/ann/figures” was denied; choose another folder"},
+		{syscall.ENOTDIR, "“/home/ann/figures” is not a folder (a file of that name is in the way); choose another folder"},
+		{syscall.ENOENT, "the folder “/home/ann/figures” does not exist; choose another folder"},
+		{syscall.ENOSPC, "the disk is full; “accuracy.png” was not written"},
+		{syscall.EROFS, "the disk of “/home/ann/figures” is read-only; choose another folder"},
+		{errors.New("the plot has no data"), "the plot has no data"},
+	} {
+		err := c.err
+		if _, ok := err.(syscall.Errno); ok {
+			err = &os.PathError{Op: "open", Path: path, Err: c.err}
+		}
+		if got := saveError(path, err); got != c.want {
+			t.Errorf("%v: %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+func TestSaveChartInFolderWithoutPermission(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root, whom permission bits do not stop (TestSaveChartFailures covers a folder that cannot be written)")
+	}
+	h := newHarness(t, Options{View: "history"})
+	c := charts(h.s.tabs.Selected().Content)[0]
+	dir := filepath.Join(t.TempDir(), "locked")
+	if err := os.Mkdir(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	path := filepath.Join(dir, "accuracy.png")
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	h.s.saveChartTo(wc, err, c.build, savePxW, savePxH)
+	h.settle()
+	want := "Could not save the chart: permission to write “accuracy.png” in “" + dir + "” was denied; choose another folder."
+	if n := h.s.notice; n.text != want || n.kind != noticeError {
+		t.Errorf("notice %q, want %q", n.text, want)
+	}
+}
