@@ -45,8 +45,9 @@ func fuzzFile(prefix []byte, pad uint32) []byte {
 //
 // Load must never panic; it either refuses the file with an error wrapping
 // ErrBadWeights, or returns a model that has every tensor of its
-// architecture, finite, and that writes itself back to a file Load reads
-// to the same weights.
+// architecture, finite, that predicts (a model describing layers too large
+// to run once ended the process for want of memory), and that writes
+// itself back to a file Load reads to the same weights.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"), uint32(0))
 	f.Fuzz(func(t *testing.T, prefix []byte, pad uint32) {
@@ -61,6 +62,14 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		checkLoaded(t, m)
+		// What the window and the commands do at once with a model.
+		p, err := m.Predict(make([]float32, m.Input().Len()))
+		if err != nil {
+			t.Fatalf("a loaded model cannot predict: %v", err)
+		}
+		if len(p.Probabilities) != len(m.Meta.Classes) {
+			t.Fatalf("%d probabilities for %d classes", len(p.Probabilities), len(m.Meta.Classes))
+		}
 		data, err := m.Marshal()
 		if err != nil {
 			t.Fatalf("a loaded model does not marshal: %v", err)
@@ -77,14 +86,20 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-// checkLoaded fails t unless m has the classes, input size and finite
-// tensors of the right shapes that the rest of ArtLens relies on.
+// checkLoaded fails t unless m has the classes, an input ArtLens can
+// read pictures into, and finite tensors of the shapes its architecture
+// plans, which the rest of ArtLens relies on.
 func checkLoaded(t *testing.T, m *Model) {
 	t.Helper()
-	if len(m.Meta.Classes) < 2 || m.Meta.InputSize != InputSize {
-		t.Fatalf("loaded a model with %d classes and input size %d", len(m.Meta.Classes), m.Meta.InputSize)
+	in := m.Input()
+	if len(m.Meta.Classes) < 2 || (in.Channels != 1 && in.Channels != 3) || in.Width < 1 || in.Height < 1 {
+		t.Fatalf("loaded a model with %d classes and input %+v", len(m.Meta.Classes), in)
 	}
-	specs := paramSpecs(len(m.Meta.Classes))
+	steps, err := m.arch.plan(len(m.Meta.Classes))
+	if err != nil {
+		t.Fatalf("loaded a model whose architecture does not plan: %v", err)
+	}
+	specs := paramSpecs(steps)
 	params := m.Params()
 	if len(params) != len(specs) {
 		t.Fatalf("loaded %d tensors, want %d", len(params), len(specs))
@@ -125,6 +140,8 @@ func TestFuzzLoadSeeds(t *testing.T) {
 		"model-huge-shape":           "truncated or damaged",
 		"model-missing-tensor":       "truncated or damaged",
 		"model-bad-offsets":          "truncated or damaged",
+		"arch-small":                 "",
+		"arch-huge-padding":          "would work on 1.32e+13 values",
 	}
 	dir := filepath.Join("testdata", "fuzz", "FuzzLoad")
 	entries, err := os.ReadDir(dir)
@@ -172,4 +189,53 @@ func readLoadSeed(t *testing.T, path string) ([]byte, uint32) {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return []byte(s), uint32(n)
+}
+
+func TestLoadRefusesHugeLayers(t *testing.T) {
+	// 900 bytes that describe a conv layer on maps of 2 million × 2
+	// million: running it ended the process ("out of memory").
+	huge := Arch{Input: Input{Channels: 3, Height: 8, Width: 8}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 1, Kernel: []int{1}, Padding: PaddingExplicit, Pads: []int{1 << 20, 1 << 20, 1 << 20, 1 << 20}},
+		{Kind: GlobalAvgPool}, {Kind: Flatten}, {Kind: Dense}}}
+	// An average pooling padded beyond any int: plan's sizes overflow.
+	overflow := Arch{Input: Input{Channels: 3, Height: 8, Width: 8}, Layers: []Layer{
+		{Kind: AvgPool, Kernel: []int{2}, Padding: PaddingExplicit, Pads: []int{1 << 61, 1 << 61, 1 << 61, 1 << 61}},
+		{Kind: GlobalAvgPool}, {Kind: Flatten}, {Kind: Dense}}}
+	// A large but usable input still loads.
+	large := Arch{Input: Input{Channels: 3, Height: 512, Width: 512}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 8, Kernel: []int{3}, Padding: PaddingSame}, {Kind: ReLU},
+		{Kind: GlobalAvgPool}, {Kind: Flatten}, {Kind: Dense}}}
+	for _, c := range []struct {
+		name string
+		arch Arch
+		want string
+	}{
+		{"huge padding", huge, "layer 1 (conv1) would work on 1.32e+13 values for each picture"},
+		{"overflowing padding", overflow, "layer 1 (pool1) would work on"},
+		{"large input", large, ""},
+	} {
+		m, err := NewModelArch(c.arch, []string{"a", "b"}, 1)
+		if err != nil {
+			if c.want != "" && strings.Contains(err.Error(), "does not fit") {
+				continue // plan itself refuses it
+			}
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		data, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Load(data)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			} else if _, err := got.Predict(make([]float32, got.Input().Len())); err != nil {
+				t.Errorf("%s: predict: %v", c.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrBadWeights) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
+	}
 }

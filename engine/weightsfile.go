@@ -72,6 +72,9 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the model takes %dx%d images; the study's network takes %dx%d and the file describes no other", meta.InputSize, meta.InputSize, InputSize, InputSize)
 	}
 	steps, err := arch.plan(len(meta.Classes))
+	if err == nil {
+		err = checkLayerSizes(steps)
+	}
 	if err != nil {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
@@ -119,6 +122,43 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the file has %d tensors this network does not have", extra)
 	}
 	return m, nil
+}
+
+// maxLayerValues caps the values (float32) that one layer of a loaded
+// model may work on for one picture: its padded input, its output, and for
+// a conv layer the unfolded windows the matrix product takes (channels ×
+// kernel × output size). A few small tensors in a file can describe maps
+// of billions of values (a huge padding, say), and running such a model
+// would end the process for want of memory.
+const maxLayerValues = 1 << 28
+
+// checkLayerSizes refuses steps of which a layer works on more than
+// maxLayerValues values. It computes in float64, so sizes that overflow
+// an int in plan are caught too.
+func checkLayerSizes(steps []step) error {
+	for i, s := range steps {
+		if s.Kind != Conv2D && s.Kind != MaxPool && s.Kind != AvgPool {
+			continue
+		}
+		c := float64(s.in.c)
+		ph := float64(s.in.h) + float64(s.pads[0]) + float64(s.pads[2])
+		pw := float64(s.in.w) + float64(s.pads[1]) + float64(s.pads[3])
+		oh := math.Floor((ph-float64(s.kh))/float64(s.sh)) + 1
+		ow := math.Floor((pw-float64(s.kw))/float64(s.sw)) + 1
+		out := c * oh * ow
+		if s.Kind == Conv2D {
+			out = float64(s.Filters) * oh * ow
+		}
+		n := max(c*ph*pw, out)
+		if s.Kind == Conv2D {
+			n = max(n, c*float64(s.kh)*float64(s.kw)*oh*ow)
+		}
+		if n > maxLayerValues {
+			return fmt.Errorf("layer %d (%s) would work on %.3g values for each picture (maps of %.0fx%.0f with padding); at most %d are possible",
+				i+1, s.Name, n, pw, ph, maxLayerValues)
+		}
+	}
+	return nil
 }
 
 // LoadFile reads a model from a safetensors file; errors name the file.

@@ -126,6 +126,29 @@ func main() {
 	p, n = withHeader(strings.Replace(header, `"data_offsets":[0,`, `"data_offsets":[4,`, 1), nil, body)
 	add("model-bad-offsets", p, n)
 
+	// Models of other architectures, described in the metadata: a small
+	// one, and one whose few tensors describe maps of billions of values.
+	small := engine.Arch{Input: engine.Input{Channels: 1, Height: 12, Width: 10}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Filters: 2, Kernel: []int{3}, Padding: engine.PaddingExplicit, Pads: []int{1, 1, 1, 1}},
+		{Kind: engine.BatchNorm}, {Kind: engine.ReLU},
+		{Kind: engine.AvgPool, Kernel: []int{2}}, {Kind: engine.Flatten},
+		{Kind: engine.Dense, Units: 3}, {Kind: engine.Dropout, Rate: 0.5}, {Kind: engine.Dense}, {Kind: engine.Softmax}}}
+	huge := engine.Arch{Input: engine.Input{Channels: 3, Height: 8, Width: 8}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Filters: 1, Kernel: []int{1}, Padding: engine.PaddingExplicit, Pads: []int{1 << 20, 1 << 20, 1 << 20, 1 << 20}},
+		{Kind: engine.GlobalAvgPool}, {Kind: engine.Flatten}, {Kind: engine.Dense}}}
+	for name, a := range map[string]engine.Arch{"arch-small": small, "arch-huge-padding": huge} {
+		m, err := engine.NewModelArch(a, []string{"a", "b"}, 2)
+		if err != nil {
+			log.Fatal(err)
+		}
+		m.Meta.Created = "2026-01-02T03:04:05Z"
+		data, err := m.Marshal()
+		if err != nil {
+			log.Fatal(err)
+		}
+		add(name, data, 0)
+	}
+
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		log.Fatal(err)
 	}
