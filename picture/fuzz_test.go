@@ -26,8 +26,8 @@ const fuzzPixelLimit = 1 << 20
 //
 // Decode must never panic, must either return an upright image within the
 // limit in one of the six formats or an *Error of one of the four kinds
-// with a message, and ToInput must turn every accepted image into finite
-// values in [0, 1].
+// with a message, and ToInput and ToInputShape must turn every accepted
+// image into finite values in [0, 1].
 func FuzzDecode(f *testing.F) {
 	saved := pixelLimit
 	pixelLimit = fuzzPixelLimit
@@ -65,6 +65,21 @@ func FuzzDecode(f *testing.F) {
 			}
 			if got := FromInput(in, size).Bounds().Dx(); got != size {
 				t.Fatalf("FromInput(%d) is %d wide", size, got)
+			}
+		}
+		// The inputs of other models: grayscale, rectangular.
+		for _, sh := range [][3]int{{1, 5, 3}, {3, 2, 9}} {
+			in := ToInputShape(img, sh[0], sh[1], sh[2])
+			if len(in) != sh[0]*sh[1]*sh[2] {
+				t.Fatalf("ToInputShape%v gave %d values", sh, len(in))
+			}
+			for i, v := range in {
+				if math.IsNaN(float64(v)) || v < 0 || v > 1 {
+					t.Fatalf("ToInputShape%v[%d] = %v, outside [0, 1]", sh, i, v)
+				}
+			}
+			if b := FromInputShape(in, sh[0], sh[1], sh[2]).Bounds(); b.Dx() != sh[1] || b.Dy() != sh[2] {
+				t.Fatalf("FromInputShape%v is %v", sh, b)
 			}
 		}
 	})
