@@ -358,6 +358,11 @@ func (a Arch) plan(classes int) ([]step, error) {
 		}
 		return nil, fmt.Errorf("the network ends with feature maps (%dx%dx%d), not one output per class: end with flatten and dense", cur.c, cur.h, cur.w)
 	}
+	// Checked here, so that every way a model comes in (a weights file,
+	// an ONNX import, an --arch file for training) is refused alike.
+	if err := checkLayerSizes(steps); err != nil {
+		return nil, err
+	}
 	return steps, nil
 }
 

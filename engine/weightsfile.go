@@ -72,9 +72,6 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the model takes %dx%d images; the study's network takes %dx%d and the file describes no other", meta.InputSize, meta.InputSize, InputSize, InputSize)
 	}
 	steps, err := arch.plan(len(meta.Classes))
-	if err == nil {
-		err = checkLayerSizes(steps)
-	}
 	if err != nil {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
