@@ -20,7 +20,11 @@ type network struct {
 	frozen []bool    // per param: no gradient (batch norm statistics)
 	convs  []*G.Node // conv layers in order, after their ReLU if one follows
 	logits *G.Node   // (batch, classes): the output before any softmax
-	probs  *G.Node   // softmax of logits (inference graphs)
+	// features is the input of the last dense layer (for the study, the
+	// 256 values after dense2's ReLU): the network's own description of an
+	// image, used for similarity. nil when the model has no dense layer.
+	features *G.Node
+	probs    *G.Node // softmax of logits (inference graphs)
 
 	// Training graphs only.
 	masks  []*G.Node // dropout masks (see newDropoutMask)
@@ -86,6 +90,12 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	}
 	p := 0 // next param
 	next := func() *G.Node { p++; return n.params[p-1] }
+	lastDense := -1
+	for i, s := range steps {
+		if s.Kind == Dense {
+			lastDense = i
+		}
+	}
 	for i, s := range steps {
 		switch s.Kind {
 		case Conv2D:
@@ -155,6 +165,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			}
 		case Dense:
 			w := next()
+			if i == lastDense {
+				n.features = x
+			}
 			x = must(G.Mul(x, w))
 			if !s.NoBias {
 				b2 := must(G.Reshape(next(), tensor.Shape{1, s.Units}))

@@ -203,6 +203,9 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 		return nil, fmt.Errorf("engine: forward pass: %w", err)
 	}
 	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...), Logits: append([]float32(nil), values(n.logits)...)}
+	if n.features != nil {
+		p.Features = append([]float32(nil), values(n.features)...)
+	}
 	p.Class = Argmax(p.Probabilities)
 	for i, c := range n.convs {
 		s := c.Shape()

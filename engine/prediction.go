@@ -7,6 +7,11 @@ type Prediction struct {
 	// Logits are the network's outputs before the softmax (for a model
 	// whose last layer is not a softmax, its raw outputs).
 	Logits []float32
+	// Features are the values that enter the last dense layer (for the
+	// study, the 256 outputs of dense2 after its ReLU): what the network
+	// makes of the image just before it decides, so two images with close
+	// features look alike to it. nil for a model without a dense layer.
+	Features []float32
 	// Class is the index of the most probable class.
 	Class int
 	// Activations holds the conv layers' outputs, after the ReLU when one
