@@ -1,9 +1,11 @@
 package app
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/artlens/artlens/engine"
@@ -23,8 +25,9 @@ type predictResult struct {
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("predict", "[--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	fs := newFlags("predict", "[--json|--csv] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
+	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -32,6 +35,9 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() == 0 {
 		return usageError(stderr, "predict", "give at least one image or folder")
+	}
+	if *asJSON && *asCSV {
+		return usageError(stderr, "predict", "choose one of --json and --csv")
 	}
 	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
@@ -42,6 +48,11 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	enc := json.NewEncoder(stdout)
+	var table *csv.Writer
+	if *asCSV {
+		table = csv.NewWriter(stdout)
+		table.Write(csvHeader(m.Meta.Classes))
+	}
 	bar := newProgressBar(stderr, "predict", len(files))
 	failed := 0
 	for i, f := range files {
@@ -53,6 +64,13 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 		if *asJSON {
 			if err := enc.Encode(res); err != nil {
 				return fail(stderr, "%v", err)
+			}
+			continue
+		}
+		if table != nil {
+			table.Write(csvRecord(m.Meta.Classes, res))
+			if table.Flush(); table.Error() != nil {
+				return fail(stderr, "%v", table.Error())
 			}
 			continue
 		}
@@ -89,6 +107,50 @@ func predictFile(m *engine.Model, path string) predictResult {
 		res.Probabilities[c] = float64(p.Probabilities[i])
 	}
 	return res
+}
+
+// csvHeader is the first line of `predict --csv`.
+func csvHeader(classes []string) []string {
+	h := []string{"file", "class", "probability", "second", "second_probability"}
+	for _, c := range classes {
+		h = append(h, "p_"+c)
+	}
+	return append(h, "error")
+}
+
+// csvRecord is one line of `predict --csv`; a file that failed has only
+// its name and the error.
+func csvRecord(classes []string, res predictResult) []string {
+	rec := make([]string, 0, len(classes)+6)
+	rec = append(rec, res.File)
+	if res.Error != "" {
+		for range len(classes) + 4 {
+			rec = append(rec, "")
+		}
+		return append(rec, res.Error)
+	}
+	probs := make([]float32, len(classes))
+	for i, c := range classes {
+		probs[i] = float32(res.Probabilities[c])
+	}
+	first := engine.Argmax(probs)
+	second := -1
+	for i, p := range probs {
+		if i != first && (second < 0 || p > probs[second]) {
+			second = i
+		}
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+	rec = append(rec, classes[first], f(res.Probabilities[classes[first]]))
+	if second >= 0 {
+		rec = append(rec, classes[second], f(res.Probabilities[classes[second]]))
+	} else {
+		rec = append(rec, "", "")
+	}
+	for _, c := range classes {
+		rec = append(rec, f(res.Probabilities[c]))
+	}
+	return append(rec, "")
 }
 
 func formatProbabilities(classes []string, probs map[string]float64) string {

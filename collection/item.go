@@ -138,7 +138,7 @@ func newRecord(p *engine.Prediction, img image.Image) (*Record, error) {
 					best, at = v, i
 				}
 			}
-			r.Peaks = append(r.Peaks, best)
+			r.Peaks = append(r.Peaks, best+0) // +0: a ReLU gives -0, printed "-0"
 			r.PeakAt = append(r.PeakAt, uint32(at))
 		}
 	}
