@@ -307,8 +307,14 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	input.SetMinSize(fyne.NewSquareSize(128 * z))
 	inputCap := widget.NewLabel("The network's input")
 	inputCap.TextStyle.Italic = true
+	// The collection view ranks its pictures by this filter's peak.
+	excite := widget.NewButtonWithIcon("Pictures that excite this filter", theme.SearchIcon(), func() {
+		f.dialog.Hide()
+		s.showView("collection")
+		s.collection.showFilter(a.Layer, ch+1)
+	})
 	side := container.NewVBox(f.info, container.NewHBox(legend), note, widget.NewSeparator(),
-		container.NewHBox(input), inputCap)
+		container.NewHBox(input), inputCap, excite)
 	content := container.NewHBox(big, side)
 	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.win)
 	f.dialog.Show()

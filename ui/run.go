@@ -43,7 +43,8 @@ type Options struct {
 	Screenshot string
 	// ScreenshotTimeout caps the wait for the window to settle (30 s when 0).
 	ScreenshotTimeout time.Duration
-	// View is the tab shown first: explore, history, confusion or model.
+	// View is the tab shown first: explore, collection, history, confusion
+	// or model. With collection, Images are opened as the collection.
 	View string
 	// Theme is "light", "dark" or "" (the desktop's choice).
 	Theme string
@@ -54,7 +55,7 @@ type Options struct {
 }
 
 // Views lists the names Options.View accepts, in tab order.
-var Views = []string{"explore", "history", "confusion", "model"}
+var Views = []string{"explore", "collection", "history", "confusion", "model"}
 
 // Check reports the first invalid option, as a sentence.
 func (o Options) Check() error {
@@ -145,8 +146,10 @@ type shell struct {
 	header  *header
 	tabs    *container.AppTabs
 	explore *exploreView
-	menu    *menus
-	lastDir string // folder of the last file dialog
+	// collection is the Collection view: a whole folder tree at once.
+	collection *collectionView
+	menu       *menus
+	lastDir    string // folder of the last file dialog
 }
 
 // newShell builds the window's content for app a and window w; do posts a
@@ -182,7 +185,11 @@ func (s *shell) start() {
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
 	if len(s.opts.Images) > 0 {
-		s.explore.open(s.opts.Images)
+		if s.opts.View == "collection" {
+			s.collection.open(s.opts.Images)
+		} else {
+			s.explore.open(s.opts.Images)
+		}
 	}
 }
 

@@ -201,15 +201,15 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if p := x.current.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
 		t.Error("the shown image was not run through the new model")
 	}
-	for i, name := range []string{"History", "Confusion"} {
-		h.s.tabs.SelectIndex(i + 1)
-		content := h.s.tabs.Items[i+1].Content
+	for _, name := range []string{"History", "Confusion"} {
+		h.s.showView(strings.ToLower(name))
+		content := h.s.tabs.Selected().Content
 		if !hasText(content, "holds no") {
 			t.Errorf("%s view does not say the new model has no data: %q", name, texts(content))
 		}
 	}
-	h.s.tabs.SelectIndex(3)
-	if !hasText(h.s.tabs.Items[3].Content, "ink, oil, stone") {
+	h.s.showView("model")
+	if !hasText(h.s.tabs.Selected().Content, "ink, oil, stone") {
 		t.Error("model view not refreshed")
 	}
 }
@@ -389,8 +389,8 @@ func TestOpenImportedModel(t *testing.T) {
 	if len(x.maps.shown) != 3 || x.maps.shown[2].act.Channels != 5 {
 		t.Errorf("%d layers of maps shown, want 3", len(x.maps.shown))
 	}
-	h.s.tabs.SelectIndex(3)
-	if content := h.s.tabs.Items[3].Content; !hasText(content, "not in this file") || !hasText(content, "bn1 (BatchNormalization)") {
+	h.s.showView("model")
+	if content := h.s.tabs.Selected().Content; !hasText(content, "not in this file") || !hasText(content, "bn1 (BatchNormalization)") {
 		t.Errorf("model view: %q", texts(content))
 	}
 	h.s.openModel(filepath.Join("..", "importer", "testdata", "refuse-sigmoid.onnx"))

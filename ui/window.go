@@ -53,8 +53,10 @@ func buildWindow(s *shell) {
 	s.notice = newNoticeBar(func(text string) { s.showText("Details", text) })
 	s.header = newHeader(s)
 	s.explore = newExploreView(s)
+	s.collection = newCollectionView(s)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Explore", theme.SearchIcon(), s.explore.content),
+		container.NewTabItemWithIcon("Collection", theme.ListIcon(), s.collection.content),
 		container.NewTabItemWithIcon("History", theme.HistoryIcon(), newHistoryView(s)),
 		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), newConfusionView(s)),
 		container.NewTabItemWithIcon("Model", theme.InfoIcon(), newModelView(s)),
@@ -402,6 +404,7 @@ func newMenus(s *shell) *menus {
 	file := fyne.NewMenu("File",
 		item("Open image…", s.openImageDialog, scOpen),
 		item("Open folder…", s.openFolderDialog, scOpenFolder),
+		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
 		fyne.NewMenuItemSeparator(),
 		item("Open model…", s.openModelDialog, scOpenModel),
 		fyne.NewMenuItem("Use the shipped model", s.useShippedModel),
@@ -441,14 +444,17 @@ var (
 	scOpen       = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: mod}
 	scOpenFolder = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: mod | fyne.KeyModifierShift}
 	scOpenModel  = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: mod}
-	scLarger     = &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod}
-	scSmaller    = &desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: mod}
-	scNormal     = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: mod}
-	scViews      = []fyne.Shortcut{
+	// scOpenCollection opens a folder tree as a collection (L for library).
+	scOpenCollection = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: mod}
+	scLarger         = &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod}
+	scSmaller        = &desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: mod}
+	scNormal         = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: mod}
+	scViews          = []fyne.Shortcut{
 		&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: mod},
+		&desktop.CustomShortcut{KeyName: fyne.Key5, Modifier: mod},
 	}
 )
 
@@ -458,6 +464,7 @@ func addShortcuts(s *shell) {
 	on(scOpen, s.openImageDialog)
 	on(scOpenFolder, s.openFolderDialog)
 	on(scOpenModel, s.openModelDialog)
+	on(scOpenCollection, func() { s.showView("collection"); s.collection.openDialog() })
 	on(scLarger, func() { s.zoomBy(1) })
 	// Ctrl+Shift+= is Ctrl++ on most keyboards.
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })
