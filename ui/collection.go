@@ -95,10 +95,18 @@ func (f tableFilter) keep(it *collection.Item) bool {
 // path, so that the order is the same whatever order the items came in.
 func sortItems(items []*collection.Item, col int, desc bool, classes []string) {
 	name := func(i int) string { return className2(classes, i) }
+	// File names are lowered once, not at each of the n log n comparisons.
+	var lower map[*collection.Item]string
+	if col == colPicture || col == colName {
+		lower = make(map[*collection.Item]string, len(items))
+		for _, it := range items {
+			lower[it] = strings.ToLower(filepath.Base(it.Path))
+		}
+	}
 	cmp := func(a, b *collection.Item) int {
 		switch col {
 		case colPicture, colName:
-			return strings.Compare(strings.ToLower(filepath.Base(a.Path)), strings.ToLower(filepath.Base(b.Path)))
+			return strings.Compare(lower[a], lower[b])
 		case colFolder:
 			return strings.Compare(a.Folder, b.Folder)
 		case colPredicted:
@@ -273,7 +281,9 @@ func newCollectionView(s *shell) *collectionView {
 	c.table.OnSelected = c.cellSelected
 	c.applyWidths()
 
-	c.count.Wrapping = fyne.TextWrapWord
+	// Not wrapped: a wrapping label asks for its height at the narrowest
+	// width, which would leave a gap above the table.
+	c.count.Truncation = fyne.TextTruncateEllipsis
 	c.empty = container.NewCenter(widget.NewLabel("Open a folder of pictures (its subfolders too) to see the whole collection."))
 	c.tableBox = container.NewBorder(container.NewVBox(filters, c.count), nil, nil, nil,
 		container.NewStack(c.table, c.empty))
@@ -618,7 +628,7 @@ func (c *collectionView) analyse() {
 		layout, err := collection.Analyse(ctx, m, files, opt, func(r collection.Result) {
 			mu.Lock()
 			if r.Err != nil {
-				failed = append(failed, r.Err.Error())
+				failed = append(failed, relativeTo(roots, r.File.Path)+": "+reasonOf(r.Err))
 			} else {
 				batch = append(batch, r.Item)
 			}
@@ -642,7 +652,9 @@ func (c *collectionView) analyse() {
 				return
 			}
 			c.layout = layout
-			c.failed = append(c.failed, skipped...)
+			for _, line := range skipped {
+				c.failed = append(c.failed, relativeTo(roots, line))
+			}
 			c.finish(gen, files, last.Cached, err)
 		})
 	}()
@@ -707,6 +719,27 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
+}
+
+// relativeTo shortens a message that starts with a path under one of
+// roots to the path within it, as the table's Folder column shows it.
+func relativeTo(roots []string, msg string) string {
+	for _, r := range roots {
+		prefix := strings.TrimSuffix(r, string(filepath.Separator)) + string(filepath.Separator)
+		if strings.HasPrefix(msg, prefix) {
+			return strings.TrimPrefix(msg, prefix)
+		}
+	}
+	return msg
+}
+
+// reasonOf is an analysis error without the file name it starts with.
+func reasonOf(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
 }
 
 // shortDuration writes d as "1 min 50 s" or "12 s".
