@@ -13,9 +13,9 @@ import (
 // windowOptions are the window's command-line options, bound to a flag set
 // by windowFlags.
 type windowOptions struct {
-	screenshot, view, theme, model string
-	fullscreen                     bool
-	zoom                           float64
+	screenshot, view, theme, model, show string
+	fullscreen                           bool
+	zoom                                 float64
 }
 
 // windowFlags returns the flag set of the window's options; its help goes
@@ -43,6 +43,7 @@ func windowFlags(stdout, stderr io.Writer, opts ...*windowOptions) *flagSet {
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "start full screen (F11 toggles)")
 	fs.Float64Var(&o.zoom, "zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
 	fs.StringVar(&o.model, "model", "", "weights `file` to open (default: the shipped model)")
+	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	return fs
 }
 
@@ -62,6 +63,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Theme:      o.theme,
 		Scale:      float32(o.zoom),
 		FullScreen: o.fullscreen,
+		Show:       o.show,
 	}
 	if err := opts.Check(); err != nil {
 		return usageError(stderr, "", "%v", err)

@@ -719,6 +719,73 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
+	if show := c.s.opts.Show; show != "" && err == nil {
+		c.s.opts.Show = "" // once
+		if msg := c.apply(show); msg != "" {
+			c.s.notice.show(noticeWarning, msg)
+		}
+	}
+}
+
+// CollectionShows describes the values of Options.Show.
+const CollectionShows = "wrong (the wrong answers), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
+	"filter:LAYER:FILTER (the pictures that excite a filter) or similar:NAME (the pictures like the file NAME)"
+
+// checkShow reports whether show is a valid Options.Show.
+func checkShow(show string) error {
+	if show == "" || show == "wrong" {
+		return nil
+	}
+	parts := strings.Split(show, ":")
+	ok := false
+	switch parts[0] {
+	case "cell":
+		ok = len(parts) == 3 && parts[1] != "" && parts[2] != ""
+	case "filter":
+		if len(parts) == 3 {
+			_, e1 := strconv.Atoi(parts[1])
+			_, e2 := strconv.Atoi(parts[2])
+			ok = e1 == nil && e2 == nil
+		}
+	case "similar":
+		ok = len(parts) >= 2 && strings.Join(parts[1:], ":") != ""
+	}
+	if !ok {
+		return fmt.Errorf("cannot show %q: use %s", show, CollectionShows)
+	}
+	return nil
+}
+
+// apply shows what show names (a valid Options.Show) in the analysed
+// collection; it returns why it cannot, or "".
+func (c *collectionView) apply(show string) string {
+	parts := strings.Split(show, ":")
+	switch parts[0] {
+	case "wrong":
+		c.wrongOnly.SetChecked(true)
+	case "cell":
+		t, p := indexOf(c.classes, parts[1]), indexOf(c.classes, parts[2])
+		if t < 0 || p < 0 || c.cells == nil {
+			return fmt.Sprintf("There is no confusion cell %s → %s in this collection (classes: %s).", parts[1], parts[2], strings.Join(c.classes, ", "))
+		}
+		c.side.SelectIndex(0)
+		c.showCell(t, p)
+	case "filter":
+		layer, _ := strconv.Atoi(parts[1])
+		filter, _ := strconv.Atoi(parts[2])
+		c.showFilter(layer, filter)
+	case "similar":
+		name := strings.Join(parts[1:], ":")
+		for _, it := range c.items {
+			if filepath.Base(it.Path) == name {
+				c.search.SetText(name)
+				c.selectItem(it)
+				return ""
+			}
+		}
+		return "No picture named " + name + " in this collection."
+	}
+	return ""
 }
 
 // relativeTo shortens a message that starts with a path under one of

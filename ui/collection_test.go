@@ -407,3 +407,28 @@ func TestCollectionStop(t *testing.T) {
 	}
 	_ = color.White
 }
+
+func TestCollectionShowOption(t *testing.T) {
+	for _, bad := range []string{"bogus", "cell:dark", "filter:a:1", "similar:", "filter:1"} {
+		if err := (Options{Show: bad}).Check(); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	root, _ := curatedFolder(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for show, want := range map[string]string{
+		"cell:dark:bright": "lamp.png sun.png",
+		"wrong":            "cave.png lamp.png sun.png",
+		"similar:day.png":  "day.png",
+	} {
+		h := newHarness(t, Options{Model: brightModel(t), View: "collection", Images: []string{root}, Show: show})
+		c := h.s.collection
+		h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+		h.settle()
+		got := shownNames(c)
+		sort.Strings(got)
+		if strings.Join(got, " ") != want {
+			t.Errorf("--show %s: table %v, want %s", show, got, want)
+		}
+	}
+}

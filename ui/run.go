@@ -52,6 +52,10 @@ type Options struct {
 	Scale float32
 	// FullScreen starts the window full screen.
 	FullScreen bool
+	// Show is what the Collection view shows once the collection is
+	// analysed (see CollectionShows): "wrong", "cell:TRUE:PREDICTED",
+	// "filter:LAYER:FILTER" or "similar:FILE NAME"; "" for the table alone.
+	Show string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -64,6 +68,9 @@ func (o Options) Check() error {
 	}
 	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
 		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
+	}
+	if err := checkShow(o.Show); err != nil {
+		return err
 	}
 	if o.Scale != 0 && (o.Scale < zoomSteps[0] || o.Scale > zoomSteps[len(zoomSteps)-1]) {
 		return fmt.Errorf("zoom %g is out of range: use %g to %g", o.Scale, zoomSteps[0], zoomSteps[len(zoomSteps)-1])
