@@ -29,7 +29,7 @@ var RegionColor = color.NRGBA{R: 0xff, G: 0x2d, B: 0xd2, A: 0xff}
 
 // TileGrid draws tiles in a grid of cols columns (0: about square), each
 // picture fitted into a side x side square with its caption below, and
-// title above. Outside a marked region the picture is dimmed, so the
+// title above (none when ""). Outside a marked region the picture is dimmed, so the
 // region stands out even where it is small.
 func TileGrid(title string, tiles []Tile, side, cols int, th Theme) *image.NRGBA {
 	if side < 16 {
@@ -47,6 +47,9 @@ func TileGrid(title string, tiles []Tile, side, cols int, th Theme) *image.NRGBA
 	gap := max(10, side/12)
 	capH := int(math.Ceil(capPx * 1.6))
 	titleH := int(math.Ceil(titlePx * 1.8))
+	if title == "" {
+		titleH = 0
+	}
 	w := gap + cols*(side+gap)
 	h := titleH + gap + rows*(side+capH+gap)
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))

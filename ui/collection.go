@@ -56,7 +56,7 @@ const (
 const (
 	topK        = 9
 	similarK    = 8
-	panelTile   = 150 // units
+	panelTile   = 132 // units: three columns fit beside the table at 1280 wide
 	flushPeriod = 250 * time.Millisecond
 	// confusionPeriod spaces the confusion chart's redrawing while a
 	// collection is being analysed: each drawing costs a tenth of a second.
@@ -258,13 +258,13 @@ func newCollectionView(s *shell) *collectionView {
 	c.count.TextStyle.Italic = true
 	belowBox := newSizedBox(c.below)
 	belowBox.width = 64
-	filters := container.New(&flowLayout{onResize: func() { s.later(func() { c.tableBox.Refresh() }) }},
-		container.NewHBox(widget.NewLabel("Predicted:"), c.predSel),
-		container.NewHBox(widget.NewLabel("True:"), c.truthSel),
-		c.wrongOnly,
-		container.NewHBox(widget.NewLabel("Probability below"), belowBox, widget.NewLabel("%")),
-		container.NewHBox(widget.NewLabel("Search:"), newSizedBoxW(c.search, 180)),
-		container.NewHBox(widget.NewLabel("Export:"), c.exportCSV, c.exportJSON),
+	// Two fixed rows rather than a flowing layout: a flow's height depends
+	// on a width it learns only after the first layout, which left a gap
+	// above the table.
+	filters := container.NewVBox(
+		container.NewHBox(widget.NewLabel("Predicted:"), c.predSel, widget.NewLabel("True:"), c.truthSel, c.wrongOnly),
+		container.NewHBox(widget.NewLabel("Probability below"), belowBox, widget.NewLabel("%"),
+			widget.NewLabel("Search:"), newSizedBoxW(c.search, 160), widget.NewLabel("Export:"), c.exportCSV, c.exportJSON),
 	)
 
 	c.table = widget.NewTableWithHeaders(
@@ -981,7 +981,7 @@ func (c *collectionView) newFilterPanel() fyne.CanvasObject {
 		"the part of each picture that the peak sees marked. In Explore, an enlarged feature map leads here too.")
 	c.topInfo.Wrapping = fyne.TextWrapWord
 	controls := container.NewHBox(widget.NewLabel("Layer"), c.layerSel, widget.NewLabel("Filter"), newSizedBoxW(c.filterNum, 60), show)
-	return container.NewBorder(container.NewVBox(controls, c.topInfo), nil, nil, nil, c.topImg)
+	return container.NewBorder(container.NewVBox(controls, c.topInfo), nil, nil, nil, container.NewScroll(c.topImg))
 }
 
 // showFilter shows the filter tab with the pictures that excite (layer,
@@ -1023,8 +1023,7 @@ func (c *collectionView) showTop(layer, filter int) {
 			Caption: fmt.Sprintf("%d. %s %.3g", i+1, filepath.Base(hit.Item.Path), hit.Score)}
 	}, func(img image.Image) {
 		if gen == c.topGen {
-			c.topImg.Image = img
-			c.topImg.Refresh()
+			c.setFigure(c.topImg, img)
 		}
 	})
 }
@@ -1034,6 +1033,16 @@ func (c *collectionView) clearTop() {
 	c.topImg.Refresh()
 	c.simImg.Image = nil
 	c.simImg.Refresh()
+}
+
+// setFigure shows a figure drawn for the screen's pixels at its own size,
+// so that its captions stay sharp (the panel scrolls when it is smaller).
+func (c *collectionView) setFigure(o *canvas.Image, img image.Image) {
+	sc := c.s.pixelScale()
+	b := img.Bounds()
+	o.Image = img
+	o.SetMinSize(fyne.NewSize(float32(b.Dx())/sc, float32(b.Dy())/sc))
+	o.Refresh()
 }
 
 // renderTiles reads the pictures of hits again and draws them as a grid
@@ -1075,7 +1084,7 @@ func (c *collectionView) newSimilarPanel() fyne.CanvasObject {
 			c.openInExplore(c.selected)
 		}
 	})
-	return container.NewBorder(container.NewVBox(c.simInfo, container.NewHBox(c.openSelBtn)), nil, nil, nil, c.simImg)
+	return container.NewBorder(container.NewVBox(c.simInfo, container.NewHBox(c.openSelBtn)), nil, nil, nil, container.NewScroll(c.simImg))
 }
 
 // selectItem makes it the selected picture and shows its most similar ones.
@@ -1109,8 +1118,7 @@ func (c *collectionView) updateSimilar() {
 		return plots.Tile{Caption: caption}
 	}, func(img image.Image) {
 		if gen == c.simGen {
-			c.simImg.Image = img
-			c.simImg.Refresh()
+			c.setFigure(c.simImg, img)
 		}
 	})
 }
