@@ -56,17 +56,20 @@ type Hit struct {
 // highest, highest first (ties by item order), each with the receptive
 // field of its peak. layer and filter are 1-based and must exist in layout
 // (Layout.Check); rf gives the receptive fields of the layers (nil: the
-// whole input).
+// whole input). Copies of one content (the data set has pictures in both
+// of its splits) count once, under the first of their items.
 func TopK(items []*Item, layout Layout, rf []Field, inW, inH, layer, filter, k int) []Hit {
 	if k <= 0 || len(items) == 0 {
 		return nil
 	}
 	idx := layout.Offset(layer) + filter - 1
 	h := &hitHeap{}
+	seen := make(map[[32]byte]bool, len(items))
 	for i, it := range items {
-		if idx >= len(it.Peaks) {
+		if idx >= len(it.Peaks) || seen[it.Hash] {
 			continue
 		}
+		seen[it.Hash] = true
 		v := it.Peaks[idx]
 		if h.Len() < k {
 			heap.Push(h, rankHit{v, i})
