@@ -498,9 +498,9 @@ func (c *collectionView) refreshTable() {
 	case len(c.items) == 0:
 		c.count.SetText("")
 	case len(c.shown) == len(c.items):
-		c.count.SetText(countNoun(len(c.items), "picture") + hint)
+		c.count.SetText(pictures(len(c.items)) + hint)
 	default:
-		c.count.SetText(fmt.Sprintf("%s of %s shown", groupDigits(len(c.shown)), countNoun(len(c.items), "picture")) + hint)
+		c.count.SetText(fmt.Sprintf("%s of %s shown", groupDigits(len(c.shown)), pictures(len(c.items))) + hint)
 	}
 	if len(c.items) == 0 {
 		c.empty.Show()
@@ -521,6 +521,14 @@ func (c *collectionView) refreshAll() {
 	c.refreshTable()
 	c.updateConfusion(true)
 	c.updateSimilar()
+}
+
+// pictures writes "1 picture" or "7,085 pictures".
+func pictures(n int) string {
+	if n == 1 {
+		return "1 picture"
+	}
+	return groupDigits(n) + " pictures"
 }
 
 // groupDigits writes n with thousands separators (7085 -> "7,085").
@@ -693,7 +701,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		c.status.SetText("")
 		c.s.notice.show(noticeError, "The collection could not be analysed: "+err.Error())
 	default:
-		text := fmt.Sprintf("%s in %s", countNoun(n, "picture"), quoteNames(c.roots))
+		text := fmt.Sprintf("%s in %s", pictures(n), quoteNames(c.roots))
 		if cached > 0 {
 			text += fmt.Sprintf(" (%s from the cache)", groupDigits(cached))
 		}
