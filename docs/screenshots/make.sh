@@ -46,3 +46,14 @@ if [ "${ONNX_SHOT:-}" = 1 ]; then
 	MODEL=$tmp/gray48.safetensors shot imported-model --view explore --theme light "$img"
 	MODEL=$tmp/gray48.safetensors shot imported-model-view --view model --theme light
 fi
+# The Collection view, when the data set is beside the repository: the whole
+# data set, a confusion cell's pictures, a filter's top pictures and a
+# portrait's look-alikes (the first run analyses about 8,500 pictures, a few
+# minutes; later ones read the cache).
+data=../shared/data/art-images
+if [ -d "$data" ]; then
+	shot collection --view collection --theme light "$data"
+	shot collection-cell --view collection --theme light --show cell:sculpture:drawings "$data/validation_set"
+	shot collection-filter --view collection --theme light --show filter:4:12 "$data"
+	shot collection-similar --view collection --theme light --show similar:0332.jpg "$data/validation_set"
+fi
