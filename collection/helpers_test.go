@@ -2,6 +2,7 @@ package collection
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -30,11 +31,10 @@ func redModel(t testing.TB) *engine.Model {
 		clear(p.Data)
 		ps[p.Name] = p.Data
 	}
-	in := 3
-	for i, out := range engine.ConvFilters {
-		w := ps["conv"+string(rune('1'+i))+".weight"]
-		w[((0*in+0)*3+1)*3+1] = 1 // filter 1 <- centre of channel 1 (red)
-		in = out
+	for i := range engine.ConvFilters {
+		// Filter 1's first kernel is (in 1, 3x3): index 4 is the centre
+		// of channel 1 (red, then filter 1 of the layer before).
+		ps[fmt.Sprintf("conv%d.weight", i+1)][4] = 1
 	}
 	d1 := ps["dense1.weight"] // (2048, 512): flatten is channel-major
 	for k := range 16 {

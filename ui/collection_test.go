@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -38,12 +37,11 @@ func brightModel(t testing.TB) *engine.Model {
 		clear(p.Data)
 		ps[p.Name] = p.Data
 	}
-	in := 3
-	for i, out := range engine.ConvFilters {
-		ps[fmt.Sprintf("conv%d.weight", i+1)][4] = 1 // filter 1 <- centre of the red channel
-		in = out
+	for i := range engine.ConvFilters {
+		// Filter 1's first kernel is (in 1, 3x3): index 4 is the centre
+		// of channel 1 (red, then filter 1 of the layer before).
+		ps[fmt.Sprintf("conv%d.weight", i+1)][4] = 1
 	}
-	_ = in
 	for k := range 16 {
 		ps["dense1.weight"][k*engine.DenseUnits[0]] = 1
 	}
@@ -405,7 +403,6 @@ func TestCollectionStop(t *testing.T) {
 	if len(c.shown) != len(c.items) {
 		t.Errorf("%d shown of %d analysed", len(c.shown), len(c.items))
 	}
-	_ = color.White
 }
 
 func TestCollectionShowOption(t *testing.T) {
