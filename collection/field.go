@@ -52,3 +52,27 @@ func (f Field) Region(y, x, w, h int) image.Rectangle {
 	x0, y0 := f.Start+x*f.Jump, f.Start+y*f.Jump
 	return image.Rect(x0, y0, x0+f.Size, y0+f.Size).Intersect(image.Rect(0, 0, w, h))
 }
+
+// FieldsFor returns the receptive fields of the conv layers of a model with
+// this layout and an input of w x h pixels when its spatial path is the
+// study's (StudySteps gives exactly its map sizes), and nil when it is not
+// known: callers then mark the whole picture.
+func FieldsFor(layout Layout, w, h int) []Field {
+	var convs []LayerShape
+	for _, s := range StudySteps {
+		w = (w+2*s.Pad-s.Kernel)/s.Stride + 1
+		h = (h+2*s.Pad-s.Kernel)/s.Stride + 1
+		if s.Conv {
+			convs = append(convs, LayerShape{Height: h, Width: w})
+		}
+	}
+	if len(convs) != len(layout) {
+		return nil
+	}
+	for i, s := range layout {
+		if s.Height != convs[i].Height || s.Width != convs[i].Width {
+			return nil
+		}
+	}
+	return Fields(StudySteps)
+}

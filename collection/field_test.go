@@ -108,3 +108,21 @@ func TestFieldsAgainstTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldsForOnlyTheStudyPath(t *testing.T) {
+	study := Layout{{32, 62, 62}, {64, 29, 29}, {64, 27, 27}, {128, 11, 11}, {128, 9, 9}}
+	if f := FieldsFor(study, 64, 64); len(f) != 5 || f[4] != (Field{30, 4, 0}) {
+		t.Errorf("study layout: %v", f)
+	}
+	for _, l := range []Layout{
+		study[:4],
+		{{32, 64, 64}, {64, 32, 32}, {64, 32, 32}, {128, 16, 16}, {128, 16, 16}}, // padded convs
+	} {
+		if f := FieldsFor(l, 64, 64); f != nil {
+			t.Errorf("layout %v: fields %v, want unknown", l, f)
+		}
+	}
+	if f := FieldsFor(study, 96, 96); f != nil {
+		t.Errorf("another input size: %v", f)
+	}
+}

@@ -660,6 +660,9 @@ func (c *collectionView) analyse() {
 				return
 			}
 			c.layout = layout
+			if layout != nil {
+				c.setLayerChoices(len(layout))
+			}
 			for _, line := range skipped {
 				c.failed = append(c.failed, relativeTo(roots, line))
 			}
@@ -970,7 +973,8 @@ func (c *collectionView) showCell(truth, pred int) {
 // newFilterPanel is the side panel's filter tab: the pictures of the
 // collection that excite a chosen filter most.
 func (c *collectionView) newFilterPanel() fyne.CanvasObject {
-	c.layerSel = widget.NewSelect([]string{"1", "2", "3", "4", "5"}, nil)
+	c.layerSel = widget.NewSelect(nil, nil)
+	c.setLayerChoices(5) // the study's, until a collection gives the model's
 	c.layerSel.SetSelected("3")
 	c.filterNum = widget.NewEntry()
 	c.filterNum.SetText("1")
@@ -1015,15 +1019,23 @@ func (c *collectionView) showTop(layer, filter int) {
 		}
 		return
 	}
+	c.setLayerChoices(len(c.layout))
 	if err := c.layout.Check(layer, filter); err != nil {
 		c.topInfo.SetText(err.Error() + ".")
 		return
 	}
 	m := c.model
 	w, h := collection.InputSide(m)
-	hits := collection.TopK(c.items, c.layout, collection.Fields(collection.StudySteps), w, h, layer, filter, topK)
-	c.topInfo.SetText(fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest; marked, the part of the picture the peak sees (%d×%d of the network's %d×%d pixels).",
-		layer, filter, len(hits), groupDigits(len(c.items)), hits[0].Region.Dx(), hits[0].Region.Dy(), w, h))
+	fields := collection.FieldsFor(c.layout, w, h)
+	hits := collection.TopK(c.items, c.layout, fields, w, h, layer, filter, topK)
+	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), groupDigits(len(c.items)))
+	if fields != nil {
+		f := fields[layer-1]
+		text += fmt.Sprintf("; marked, the part of the picture the peak sees (%d×%d of the network's %d×%d pixels).", f.Size, f.Size, w, h)
+	} else {
+		text += " (where in the picture is not known for this model's layers)."
+	}
+	c.topInfo.SetText(text)
 	c.topGen++
 	gen := c.topGen
 	c.renderTiles(hits, func(i int, hit collection.Hit) plots.Tile {
@@ -1034,6 +1046,18 @@ func (c *collectionView) showTop(layer, filter int) {
 			c.setFigure(c.topImg, img)
 		}
 	})
+}
+
+// setLayerChoices offers conv layers 1 to n.
+func (c *collectionView) setLayerChoices(n int) {
+	if len(c.layerSel.Options) == n {
+		return
+	}
+	c.layerSel.Options = nil
+	for i := 1; i <= n; i++ {
+		c.layerSel.Options = append(c.layerSel.Options, strconv.Itoa(i))
+	}
+	c.layerSel.Refresh()
 }
 
 func (c *collectionView) clearTop() {
