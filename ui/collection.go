@@ -449,6 +449,8 @@ func (c *collectionView) cellSelected(id widget.TableCellID) {
 	it := c.shown[id.Row]
 	c.selectItem(it)
 	if id.Col == colPicture || id.Col == colName {
+		// Unselected, so that a second click on it opens it again.
+		c.table.Unselect(id)
 		c.openInExplore(it)
 	}
 }

@@ -429,3 +429,17 @@ func TestCollectionShowOption(t *testing.T) {
 		}
 	}
 }
+
+// A folder dropped onto the Collection view becomes the collection.
+func TestCollectionDrop(t *testing.T) {
+	root, reds := curatedFolder(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	h := newHarness(t, Options{Model: brightModel(t), View: "collection"})
+	c := h.s.collection
+	h.s.dropped([]fyne.URI{storageURI(root)})
+	h.waitFor("the dropped folder", func() bool { return !c.running && len(c.items) > 0 })
+	h.settle()
+	if len(c.items) != len(reds) || h.s.tabs.Selected().Text != "Collection" || h.s.explore.current != nil {
+		t.Errorf("%d pictures in the collection, tab %q", len(c.items), h.s.tabs.Selected().Text)
+	}
+}

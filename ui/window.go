@@ -82,7 +82,8 @@ func (s *shell) showView(name string) {
 }
 
 // dropped opens what was dropped onto the window: weights files as the
-// model, everything else (images, folders) in the Explore view.
+// model, everything else (images, folders) in the Explore view, or as the
+// collection when the Collection view is showing.
 func (s *shell) dropped(uris []fyne.URI) {
 	var images []string
 	var model string
@@ -100,10 +101,15 @@ func (s *shell) dropped(uris []fyne.URI) {
 	if model != "" {
 		s.openModel(model)
 	}
-	if len(images) > 0 {
-		s.showView("explore")
-		s.explore.open(images)
+	if len(images) == 0 {
+		return
 	}
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {
+		s.collection.open(images) // dropped onto the Collection view: a collection
+		return
+	}
+	s.showView("explore")
+	s.explore.open(images)
 }
 
 // openModel loads a weights file in the background and makes it the
