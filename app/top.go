@@ -63,7 +63,7 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "top", "%v", err)
 	}
 	w, h := collection.InputSide(m)
-	hits := collection.TopK(items, layout, collection.FieldsFor(layout, w, h), w, h, *layer, *filter, *k)
+	hits := collection.TopK(items, layout, collection.ModelFields(m), w, h, *layer, *filter, *k)
 	tiles := make([]plots.Tile, 0, len(hits))
 	for i, hit := range hits {
 		img, _, err := picture.Open(hit.Item.Path)

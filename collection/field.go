@@ -1,6 +1,10 @@
 package collection
 
-import "image"
+import (
+	"image"
+
+	"github.com/artlens/artlens/engine"
+)
 
 // Step is one layer of a network's spatial path, as far as receptive
 // fields go: a window of Kernel pixels moved by Stride, with Pad pixels
@@ -53,26 +57,75 @@ func (f Field) Region(y, x, w, h int) image.Rectangle {
 	return image.Rect(x0, y0, x0+f.Size, y0+f.Size).Intersect(image.Rect(0, 0, w, h))
 }
 
-// FieldsFor returns the receptive fields of the conv layers of a model with
-// this layout and an input of w x h pixels when its spatial path is the
-// study's (StudySteps gives exactly its map sizes), and nil when it is not
-// known: callers then mark the whole picture.
-func FieldsFor(layout Layout, w, h int) []Field {
-	var convs []LayerShape
-	for _, s := range StudySteps {
-		w = (w+2*s.Pad-s.Kernel)/s.Stride + 1
-		h = (h+2*s.Pad-s.Kernel)/s.Stride + 1
-		if s.Conv {
-			convs = append(convs, LayerShape{Height: h, Width: w})
+// ModelFields returns the receptive fields of m's conv layers, in the
+// order of its activations, worked out from its architecture (kernels,
+// strides and padding of its conv and pooling layers; "same" padding puts
+// the odd row or column at the bottom and right, as Keras does). It is nil
+// when they cannot be: a window that is not square, or a conv layer after
+// a global pooling.
+func ModelFields(m *engine.Model) []Field {
+	arch := m.Arch()
+	h, w := arch.Input.Height, arch.Input.Width
+	var steps []Step
+	global := false
+	for _, l := range arch.Layers {
+		switch l.Kind {
+		case engine.Conv2D, engine.MaxPool, engine.AvgPool:
+			if global {
+				return nil
+			}
+			k, ok := square(l.Kernel, 0)
+			if !ok {
+				return nil
+			}
+			def := 1
+			if l.Kind != engine.Conv2D {
+				def = k
+			}
+			st, ok := square(l.Stride, def)
+			if !ok {
+				return nil
+			}
+			pad := 0
+			var outH, outW int
+			switch l.Padding {
+			case engine.PaddingSame:
+				outH, outW = (h+st-1)/st, (w+st-1)/st
+				ph := max((outH-1)*st+k-h, 0)
+				pw := max((outW-1)*st+k-w, 0)
+				if ph/2 != pw/2 {
+					return nil
+				}
+				pad = ph / 2
+			case engine.PaddingExplicit:
+				if len(l.Pads) != 4 || l.Pads[0] != l.Pads[1] {
+					return nil
+				}
+				pad = l.Pads[0]
+				outH = (h+l.Pads[0]+l.Pads[2]-k)/st + 1
+				outW = (w+l.Pads[1]+l.Pads[3]-k)/st + 1
+			default:
+				outH, outW = (h-k)/st+1, (w-k)/st+1
+			}
+			steps = append(steps, Step{Kernel: k, Stride: st, Pad: pad, Conv: l.Kind == engine.Conv2D})
+			h, w = outH, outW
+		case engine.GlobalAvgPool, engine.Flatten, engine.Dense:
+			global = true
 		}
 	}
-	if len(convs) != len(layout) {
-		return nil
+	return Fields(steps)
+}
+
+// square returns the side of a window given as one or two values (def when
+// none), and false when the two differ.
+func square(v []int, def int) (int, bool) {
+	switch {
+	case len(v) == 0:
+		return def, def > 0
+	case len(v) == 1:
+		return v[0], true
+	case len(v) == 2 && v[0] == v[1]:
+		return v[0], true
 	}
-	for i, s := range layout {
-		if s.Height != convs[i].Height || s.Width != convs[i].Width {
-			return nil
-		}
-	}
-	return Fields(StudySteps)
+	return 0, false
 }

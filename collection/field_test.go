@@ -58,8 +58,16 @@ func TestFieldsAgainstTheNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkFieldsByPerturbation(t, m, Fields(StudySteps))
+}
+
+// checkFieldsByPerturbation checks fields against m itself, one cell of
+// each conv layer: its value stays when only pixels outside its field
+// change and moves when those inside do. m's input is square RGB.
+func checkFieldsByPerturbation(t *testing.T, m *engine.Model, fields []Field) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
-	size := engine.InputSize
+	size := m.Input().Width
 	base := make([]float32, 3*size*size)
 	for i := range base {
 		base[i] = rng.Float32()
@@ -68,7 +76,6 @@ func TestFieldsAgainstTheNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields := Fields(StudySteps)
 	for l, f := range fields {
 		a := p0.Activations[l]
 		y, x := a.Height/2, a.Width/3
@@ -109,20 +116,35 @@ func TestFieldsAgainstTheNetwork(t *testing.T) {
 	}
 }
 
-func TestFieldsForOnlyTheStudyPath(t *testing.T) {
-	study := Layout{{32, 62, 62}, {64, 29, 29}, {64, 27, 27}, {128, 11, 11}, {128, 9, 9}}
-	if f := FieldsFor(study, 64, 64); len(f) != 5 || f[4] != (Field{30, 4, 0}) {
-		t.Errorf("study layout: %v", f)
+func TestModelFields(t *testing.T) {
+	study, err := engine.NewModel(dataset.DefaultClasses, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, l := range []Layout{
-		study[:4],
-		{{32, 64, 64}, {64, 32, 32}, {64, 32, 32}, {128, 16, 16}, {128, 16, 16}}, // padded convs
-	} {
-		if f := FieldsFor(l, 64, 64); f != nil {
-			t.Errorf("layout %v: fields %v, want unknown", l, f)
+	got, want := ModelFields(study), Fields(StudySteps)
+	if len(got) != 5 {
+		t.Fatalf("study: %v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("study conv%d: %+v, want %+v", i+1, got[i], want[i])
 		}
 	}
-	if f := FieldsFor(study, 96, 96); f != nil {
-		t.Errorf("another input size: %v", f)
+	// "same" padding by hand: conv1 (3x3) pads 1 all round: 3 pixels from
+	// -1; conv2 (3x3, stride 2) on 64 gives 32 cells, padding (31*2+3-64)
+	// = 1 in all, 0 before: 3 + 2*1 = 5 pixels from -1, jump 2.
+	arch := engine.Arch{Input: engine.Input{Channels: 3, Height: 64, Width: 64}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Filters: 4, Kernel: []int{3}, Padding: engine.PaddingSame}, {Kind: engine.ReLU},
+		{Kind: engine.Conv2D, Filters: 4, Kernel: []int{3}, Stride: []int{2}, Padding: engine.PaddingSame}, {Kind: engine.ReLU},
+		{Kind: engine.Flatten}, {Kind: engine.Dense},
+	}}
+	m, err := engine.NewModelArch(arch, []string{"a", "b"}, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
+	f := ModelFields(m)
+	if len(f) != 2 || f[0] != (Field{3, 1, -1}) || f[1] != (Field{5, 2, -1}) {
+		t.Errorf("same padding: %v", f)
+	}
+	checkFieldsByPerturbation(t, m, f)
 }

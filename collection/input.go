@@ -7,16 +7,18 @@ import (
 	"github.com/artlens/artlens/picture"
 )
 
-// The model's input contract in one place, so that a change of the
-// engine's input (any size, grey or colour) touches only this file.
-
-// InputSide returns the side of the square picture that m takes.
-func InputSide(m *engine.Model) (w, h int) { return engine.InputSize, engine.InputSize }
+// InputSide returns the width and height of the picture that m takes (the
+// pixels in which receptive fields are given).
+func InputSide(m *engine.Model) (w, h int) {
+	in := m.Input()
+	return in.Width, in.Height
+}
 
 // inputLen returns the number of values of m's input.
-func inputLen(m *engine.Model) int { return 3 * engine.InputSize * engine.InputSize }
+func inputLen(m *engine.Model) int { return m.Input().Len() }
 
 // modelInput turns img into m's input.
 func modelInput(m *engine.Model, img image.Image) []float32 {
-	return picture.ToInput(img, engine.InputSize)
+	in := m.Input()
+	return picture.ToInputShape(img, in.Channels, in.Width, in.Height)
 }

@@ -1028,7 +1028,7 @@ func (c *collectionView) showTop(layer, filter int) {
 	}
 	m := c.model
 	w, h := collection.InputSide(m)
-	fields := collection.FieldsFor(c.layout, w, h)
+	fields := collection.ModelFields(m)
 	hits := collection.TopK(c.items, c.layout, fields, w, h, layer, filter, topK)
 	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), groupDigits(len(c.items)))
 	if fields != nil {
