@@ -259,7 +259,7 @@ func expandPaths(paths []string) (files, skipped []string) {
 		})
 		slices.Sort(found)
 		if len(found) > maxFolderImages {
-			skipped = append(skipped, fmt.Sprintf("%d more images in %s: at most %d are opened at once",
+			skipped = append(skipped, fmt.Sprintf("%d more images in %s: at most %d are opened at once here; the Collection view (File › Open collection…) takes them all",
 				len(found)-maxFolderImages, filepath.Base(p), maxFolderImages))
 			found = found[:maxFolderImages]
 		}
