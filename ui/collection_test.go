@@ -443,3 +443,34 @@ func TestCollectionDrop(t *testing.T) {
 		t.Errorf("%d pictures in the collection, tab %q", len(c.items), h.s.tabs.Selected().Text)
 	}
 }
+
+// From an enlarged feature map in Explore, "Pictures that excite this
+// filter" shows that filter's top pictures of the open collection.
+func TestFilterFromExplore(t *testing.T) {
+	root, _ := curatedFolder(t)
+	h, c := openCollection(t, root)
+	h.open(filepath.Join(root, "bright", "day.png"))
+	f := h.s.explore.maps
+	tiles := mapTiles(f)
+	test.Tap(tiles[1]) // layer 1, filter 2
+	if f.dialog == nil {
+		t.Fatal("no dialog after clicking a map")
+	}
+	var excite *widget.Button
+	walk(h.topDialog(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Pictures that excite this filter" {
+			excite = b
+		}
+	})
+	if excite == nil {
+		t.Fatal("no button to the filter's pictures in the dialog")
+	}
+	test.Tap(excite)
+	h.settle()
+	if h.s.tabs.Selected().Text != "Collection" || c.side.Selected().Text != "Filter" || c.topLayer != 1 || c.topFilter != 2 {
+		t.Errorf("tab %q, side %q, layer %d filter %d", h.s.tabs.Selected().Text, c.side.Selected().Text, c.topLayer, c.topFilter)
+	}
+	if c.topImg.Image == nil || !hasText(c.side, "Layer 1, filter 2: the 9 of 10 pictures") {
+		t.Errorf("filter panel: %q", texts(c.side))
+	}
+}
