@@ -64,10 +64,7 @@ func TestRealData(t *testing.T) {
 	if again.Fingerprint != d.Fingerprint {
 		t.Errorf("fingerprint changed: %s, then %s", d.Fingerprint, again.Fingerprint)
 	}
-	// About 0.2 s on an idle 2-core machine; the margin allows for a
-	// machine busy training.
-	if cached > 2*time.Second {
-		t.Errorf("cached load took %v, want well under a second", cached)
-	}
+	// Its speed is reported above (about 0.2 s on an idle 2-core machine),
+	// not asserted: a busy machine must not fail the test.
 	t.Logf("fingerprint %s", d.Fingerprint)
 }
