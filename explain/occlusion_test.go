@@ -25,6 +25,7 @@ func TestPositions(t *testing.T) {
 		want                []int
 	}{
 		{64, 16, 6, []int{0, 6, 12, 18, 24, 30, 36, 42, 48}},
+		{64, 16, 8, []int{0, 8, 16, 24, 32, 40, 48}},
 		{64, 16, 16, []int{0, 16, 32, 48}},
 		{64, 20, 16, []int{0, 16, 32, 44}}, // the last one reaches the edge
 		{64, 64, 8, []int{0}},
@@ -35,7 +36,7 @@ func TestPositions(t *testing.T) {
 			t.Errorf("positions(%d, %d, %d) = %v, want %v", tc.size, tc.patch, tc.stride, got, tc.want)
 		}
 	}
-	if got := OcclusionPatchStarts(OcclusionOptions{}); len(got) != 9 {
+	if got := OcclusionPatchStarts(OcclusionOptions{}); len(got) != 7 {
 		t.Errorf("default positions %v, want 9", got)
 	}
 }
