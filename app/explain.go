@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
+)
+
+func init() {
+	register("explain", "show why the network answers what it does: Grad-CAM or occlusion maps over images", runExplain)
+}
+
+// explainOptions are the parsed options of the explain command.
+type explainOptions struct {
+	method    string
+	layer     int // 1..5; 0 for occlusion
+	className string
+	occlusion explain.OcclusionOptions
+	opacity   float64
+	out       string
+	json      bool
+}
+
+// explainResult is one line of `explain --json`.
+type explainResult struct {
+	File          string             `json:"file"`
+	Method        string             `json:"method,omitempty"`
+	Layer         int                `json:"layer,omitempty"`
+	Patch         int                `json:"patch,omitempty"`
+	Stride        int                `json:"stride,omitempty"`
+	Class         string             `json:"class,omitempty"`
+	Predicted     string             `json:"predicted,omitempty"`
+	Probabilities map[string]float64 `json:"probabilities,omitempty"`
+	Heatmap       [][]float32        `json:"heatmap,omitempty"`
+	Figure        string             `json:"figure,omitempty"`
+	Error         string             `json:"error,omitempty"`
+}
+
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) or occlusion (how much hiding each place lowers the class's probability)")
+	layer := fs.Int("layer", 0, "conv `layer` (1 to 5) that Grad-CAM explains (default: 5, the last)")
+	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
+	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
+	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the map's rows before enlarging), or error")
+	patch := fs.Int("patch", explain.DefaultPatch, "occlusion: side of the hiding patch in `pixels` of the network's 64x64 input")
+	stride := fs.Int("stride", explain.DefaultStride, "occlusion: step between patch positions in `pixels` of the 64x64 input")
+	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
+	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
+	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON, fs.NArg())
+	if err != nil {
+		return usageError(stderr, "explain", "%v", err)
+	}
+	files, err := imageInputs(fs.Args(), *recursive, stderr)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if len(files) == 0 {
+		return fail(stderr, "no image files to explain")
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	classIndex := -1
+	if opt.className != "" {
+		if classIndex = findClass(m.Meta.Classes, opt.className); classIndex < 0 {
+			return usageError(stderr, "explain", "--class: the model has no class %q; its classes are %s", opt.className, strings.Join(m.Meta.Classes, ", "))
+		}
+	}
+	if opt.out != "" {
+		if err := os.MkdirAll(opt.out, 0o755); err != nil {
+			return fail(stderr, "cannot create the output folder: %v", err)
+		}
+	}
+
+	names := outputNames(files)
+	enc := json.NewEncoder(stdout)
+	bar := newProgressBar(stderr, "explain", len(files))
+	failed, written := 0, 0
+	for i, f := range files {
+		res := explainFile(m, f, names[i], classIndex, opt)
+		bar.update(i + 1)
+		if res.Error != "" {
+			failed++
+		}
+		if res.Figure != "" {
+			written++
+		}
+		if opt.json {
+			if err := enc.Encode(res); err != nil {
+				return fail(stderr, "%v", err)
+			}
+			continue
+		}
+		if res.Error != "" {
+			bar.interrupt()
+			fmt.Fprintf(stderr, "artlens: %s: %s\n", f, res.Error)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", f, explainLine(res))
+	}
+	if !opt.json && opt.out != "" {
+		fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
+	}
+	if failed > 0 {
+		return exitFailure
+	}
+	return 0
+}
+
+// explainParse checks the explain command's options; an error is a one-line
+// reason for exit code 2. layerSet and occlusionSet say whether --layer and
+// --patch or --stride were given.
+func explainParse(method string, layer int, layerSet bool, class string, patch, stride int, occlusionSet bool, opacity float64, out string, asJSON bool, nargs int) (explainOptions, error) {
+	opt := explainOptions{method: method, className: strings.TrimSpace(class), opacity: opacity, out: out, json: asJSON}
+	switch method {
+	case explain.MethodGradCAM:
+		if occlusionSet {
+			return opt, errors.New("--patch and --stride belong to --method occlusion")
+		}
+		if layer == 0 {
+			layer = len(engine.ConvFilters)
+		}
+		if layer < 1 || layer > len(engine.ConvFilters) {
+			return opt, fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", layer, len(engine.ConvFilters))
+		}
+		opt.layer = layer
+	case explain.MethodOcclusion:
+		if layerSet {
+			return opt, errors.New("--layer belongs to --method gradcam: occlusion explains the whole network")
+		}
+		if patch < 1 || patch > engine.InputSize {
+			return opt, fmt.Errorf("--patch must be 1 to %d pixels, not %d", engine.InputSize, patch)
+		}
+		if stride < 1 || stride > engine.InputSize {
+			return opt, fmt.Errorf("--stride must be 1 to %d pixels, not %d", engine.InputSize, stride)
+		}
+		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
+	default:
+		return opt, fmt.Errorf("--method must be gradcam or occlusion, not %q", method)
+	}
+	if opacity < 0 || opacity > 1 {
+		return opt, fmt.Errorf("--opacity must be 0 to 1, not %g", opacity)
+	}
+	if out == "" && !asJSON {
+		return opt, errors.New("give --out DIR to write the figures, or --json to print the maps (or both)")
+	}
+	if nargs == 0 {
+		return opt, errors.New("give at least one image or folder")
+	}
+	return opt, nil
+}
+
+// findClass returns the index of the class called name (ignoring case), or -1.
+func findClass(classes []string, name string) int {
+	for i, c := range classes {
+		if strings.EqualFold(c, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// explainFile explains one image and, with opt.out, writes its figure as
+// <name>_<method>.png; a failure is reported in Error.
+func explainFile(m *engine.Model, path, name string, class int, opt explainOptions) explainResult {
+	res := explainResult{File: path, Method: opt.method}
+	img, _, err := picture.Open(path)
+	if err != nil {
+		res.Error = reason(path, err)
+		return res
+	}
+	input := picture.ToInput(img, engine.InputSize)
+	var mp explain.Map
+	if opt.method == explain.MethodGradCAM {
+		mp, err = explain.GradCAM(m, input, opt.layer, class)
+	} else {
+		mp, err = explain.Occlusion(context.Background(), m, input, class, opt.occlusion)
+	}
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	res.Layer = mp.Layer
+	if opt.method == explain.MethodOcclusion {
+		res.Patch, res.Stride = opt.occlusion.Patch, opt.occlusion.Stride
+	}
+	res.Class = m.Meta.Classes[mp.Class]
+	res.Predicted = m.Meta.Classes[engine.Argmax(mp.Probabilities)]
+	res.Probabilities = map[string]float64{}
+	for i, c := range m.Meta.Classes {
+		res.Probabilities[c] = float64(mp.Probabilities[i])
+	}
+	res.Heatmap = mp.Rows()
+	if opt.out == "" {
+		return res
+	}
+	fig, err := explainFigure(m, img, filepath.Base(path), mp, opt.opacity)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	figPath := filepath.Join(opt.out, fmt.Sprintf("%s_%s.png", name, opt.method))
+	if err := writePNG(figPath, fig); err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	res.Figure = figPath
+	return res
+}
+
+// explainFigure draws map mp over the picture as given, with a title that
+// says what is explained and a legend.
+func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map, opacity float64) (image.Image, error) {
+	lo, hi := float32(0), float32(1)
+	loText, hiText := "0", "1"
+	class := m.Meta.Classes[mp.Class]
+	caption := "where the evidence for " + class + " lies (brighter: more)"
+	method := fmt.Sprintf("Grad-CAM, conv layer %d", mp.Layer)
+	if mp.Method == explain.MethodOcclusion {
+		// Drops below 0 (hiding made the class more likely) show as 0.
+		hi = max(mp.Max(), 1e-6)
+		hiText = fmt.Sprintf("%.1f points", 100*hi)
+		loText = "0 (or a rise)"
+		caption = "how much hiding each place lowers the probability of " + class
+		method = "occlusion"
+	}
+	ov, err := plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
+	if err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("%s — %s — why %s (%.1f%%)", file, method, class, 100*mp.Probabilities[mp.Class])
+	if pred := engine.Argmax(mp.Probabilities); pred != mp.Class {
+		title += fmt.Sprintf("; the answer is %s (%.1f%%)", m.Meta.Classes[pred], 100*mp.Probabilities[pred])
+	}
+	return plots.ExplainFigure(ov, title, loText, hiText, caption), nil
+}
+
+// explainLine is the one-line summary of a result for the terminal.
+func explainLine(res explainResult) string {
+	var b strings.Builder
+	if res.Method == explain.MethodGradCAM {
+		fmt.Fprintf(&b, "Grad-CAM of %s at conv layer %d", res.Class, res.Layer)
+	} else {
+		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
+	}
+	fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])
+	if res.Figure != "" {
+		fmt.Fprintf(&b, " -> %s", res.Figure)
+	}
+	return b.String()
+}
