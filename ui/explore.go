@@ -559,6 +559,9 @@ func (x *exploreView) display(e *entry) {
 	x.list.RefreshItem(x.indexOf(e))
 	x.maps.draw(e, true)
 	x.scroll.Refresh()
+	for _, f := range x.s.onSelect {
+		f(e)
+	}
 }
 
 func (x *exploreView) indexOfPath(path string) int {

@@ -43,8 +43,9 @@ type Options struct {
 	Screenshot string
 	// ScreenshotTimeout caps the wait for the window to settle (30 s when 0).
 	ScreenshotTimeout time.Duration
-	// View is the tab shown first: explore, collection, history, confusion
-	// or model. With collection, Images are opened as the collection.
+	// View is the tab shown first: explore, explain, compare, collection,
+	// history, confusion or model. With collection, Images are opened as
+	// the collection.
 	View string
 	// Theme is "light", "dark" or "" (the desktop's choice).
 	Theme string
@@ -59,7 +60,7 @@ type Options struct {
 }
 
 // Views lists the names Options.View accepts, in tab order.
-var Views = []string{"explore", "collection", "history", "confusion", "model"}
+var Views = []string{"explore", "explain", "compare", "collection", "history", "confusion", "model"}
 
 // Check reports the first invalid option, as a sentence.
 func (o Options) Check() error {
@@ -146,13 +147,16 @@ type shell struct {
 	zoom      float32
 	themeName string // "light", "dark" or "" (the desktop's choice)
 
-	onModel []func() // called after the model changed
-	onStyle []func() // called after the zoom or theme changed
+	onModel  []func()       // called after the model changed
+	onStyle  []func()       // called after the zoom or theme changed
+	onSelect []func(*entry) // called when Explore shows a picture
 
 	notice  *noticeBar
 	header  *header
 	tabs    *container.AppTabs
 	explore *exploreView
+	explain *explainView
+	compare *compareView
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
 	menu       *menus

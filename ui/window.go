@@ -53,14 +53,26 @@ func buildWindow(s *shell) {
 	s.notice = newNoticeBar(func(text string) { s.showText("Details", text) })
 	s.header = newHeader(s)
 	s.explore = newExploreView(s)
+	s.explain = newExplainView(s)
+	s.compare = newCompareView(s)
 	s.collection = newCollectionView(s)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Explore", theme.SearchIcon(), s.explore.content),
+		container.NewTabItemWithIcon("Explain", theme.QuestionIcon(), s.explain.content),
+		container.NewTabItemWithIcon("Compare", theme.ViewRestoreIcon(), s.compare.content),
 		container.NewTabItemWithIcon("Collection", theme.ListIcon(), s.collection.content),
 		container.NewTabItemWithIcon("History", theme.HistoryIcon(), newHistoryView(s)),
 		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), newConfusionView(s)),
 		container.NewTabItemWithIcon("Model", theme.InfoIcon(), newModelView(s)),
 	)
+	s.tabs.OnSelected = func(t *container.TabItem) {
+		switch t.Content {
+		case s.explain.content:
+			s.explain.shown()
+		case s.compare.content:
+			s.compare.shown()
+		}
+	}
 	s.showView(s.opts.View)
 	top := container.NewVBox(s.header.content, s.notice)
 	s.win.SetContent(container.NewBorder(top, nil, nil, nil, s.tabs))
@@ -461,6 +473,8 @@ var (
 		&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key5, Modifier: mod},
+		&desktop.CustomShortcut{KeyName: fyne.Key6, Modifier: mod},
+		&desktop.CustomShortcut{KeyName: fyne.Key7, Modifier: mod},
 	}
 )
 

@@ -1,0 +1,312 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
+)
+
+// Pictures per comparison: a figure for a page or a slide.
+const (
+	compareMin = 2
+	compareMax = 4
+)
+
+// defaultCompareLayers are the layers compared at first: low, middle, last.
+var defaultCompareLayers = [5]bool{true, false, true, false, true}
+
+// compareView draws two to four opened pictures side by side, as the
+// study's Figures 4-7: their answers, their Grad-CAMs, and the maps of the
+// same filters on one colour scale per layer; the figure can be saved.
+type compareView struct {
+	s       *shell
+	content fyne.CanvasObject
+
+	picks   *widget.CheckGroup
+	labels  []string // the check group's options, one per opened entry
+	byLabel map[string]*entry
+	layers  [5]*widget.Check
+	filters *widget.Entry
+	save    *widget.Button
+	status  *widget.Label
+	figure  *canvas.Image
+	scroll  *container.Scroll
+
+	gen int
+	fig image.Image // the figure shown, for saving
+}
+
+func newCompareView(s *shell) *compareView {
+	v := &compareView{s: s, byLabel: map[string]*entry{}}
+	v.picks = widget.NewCheckGroup(nil, func([]string) { v.draw() })
+	layerBox := container.NewHBox(widget.NewLabel("Layers:"))
+	for i := range v.layers {
+		v.layers[i] = widget.NewCheck(fmt.Sprint(i+1), func(bool) { v.draw() })
+		v.layers[i].Checked = defaultCompareLayers[i]
+		layerBox.Add(v.layers[i])
+	}
+	v.filters = widget.NewEntry()
+	v.filters.SetPlaceHolder("most different")
+	v.filters.OnSubmitted = func(string) { v.draw() }
+	filterBox := newSizedBox(v.filters)
+	filterBox.width = 160
+	v.save = widget.NewButtonWithIcon("Save figure…", theme.DocumentSaveIcon(), v.saveDialog)
+	v.save.Disable()
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.status.TextStyle.Italic = true
+
+	head := widget.NewLabelWithStyle("Pictures (2 to 4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	left := container.NewBorder(head, nil, nil, nil, container.NewVScroll(v.picks))
+	controls := container.New(&flowLayout{onResize: v.relayout},
+		layerBox,
+		container.NewHBox(widget.NewLabel("Filters:"), filterBox),
+		v.save)
+	v.figure = canvas.NewImageFromImage(nil)
+	v.figure.FillMode = canvas.ImageFillContain
+	v.scroll = container.NewScroll(v.figure)
+	right := container.NewBorder(container.NewVBox(controls, v.status), nil, nil, nil, v.scroll)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.18
+	v.content = split
+	s.onModel = append(s.onModel, v.draw)
+	return v
+}
+
+func (v *compareView) relayout() { v.s.later(func() { v.content.Refresh() }) }
+
+// shown is called when the Compare tab is selected: the list follows the
+// opened pictures, and the first ones are picked when none is.
+func (v *compareView) shown() {
+	entries := v.s.explore.entries
+	v.labels = v.labels[:0]
+	clear(v.byLabel)
+	used := map[string]int{}
+	for _, e := range entries {
+		label := e.name
+		if n := used[e.name]; n > 0 {
+			label = fmt.Sprintf("%s (%d)", e.name, n+1)
+		}
+		used[e.name]++
+		v.labels = append(v.labels, label)
+		v.byLabel[label] = e
+	}
+	var keep []string
+	for _, l := range v.picks.Selected {
+		if v.byLabel[l] != nil {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) == 0 {
+		keep = append(keep, v.labels[:min(3, len(v.labels))]...)
+	}
+	v.picks.Options = append([]string(nil), v.labels...)
+	v.picks.Selected = keep
+	v.picks.Refresh()
+	v.draw()
+}
+
+// chosenFilters parses the filter field for the given layers: nil for
+// "most different" (an empty field).
+func (v *compareView) chosenFilters(layers []int) ([]int, error) {
+	text := strings.TrimSpace(v.filters.Text)
+	if text == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, part := range strings.Split(text, ",") {
+		f, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || f < 1 {
+			return nil, fmt.Errorf("filters are numbers from 1 separated by commas, such as 1, 6, 8")
+		}
+		for _, l := range layers {
+			if f > engine.ConvFilters[l-1] {
+				return nil, fmt.Errorf("conv layer %d has only %d filters", l, engine.ConvFilters[l-1])
+			}
+		}
+		out = append(out, f-1)
+	}
+	if len(out) > 8 {
+		return nil, fmt.Errorf("at most 8 filters fit the figure")
+	}
+	return out, nil
+}
+
+// compareInput is one picture to compare, read on the UI goroutine.
+type compareInput struct {
+	name, path string
+	input      []float32
+	preview    image.Image
+}
+
+// draw makes the figure in the background; a newer call wins.
+func (v *compareView) draw() {
+	v.gen++
+	gen := v.gen
+	m := v.s.model
+	var picked []compareInput
+	for _, l := range v.picks.Selected {
+		if e := v.byLabel[l]; e != nil {
+			picked = append(picked, compareInput{e.name, e.path, e.input, e.preview})
+		}
+	}
+	var layers []int
+	for i, c := range v.layers {
+		if c.Checked {
+			layers = append(layers, i+1)
+		}
+	}
+	fail := func(msg string) {
+		v.status.SetText(msg)
+		v.figure.Image, v.fig = nil, nil
+		v.figure.Refresh()
+		v.save.Disable()
+	}
+	switch {
+	case m == nil:
+		fail("No model is loaded: open one with File › Open model….")
+		return
+	case len(v.labels) < compareMin:
+		fail("Open two to four pictures in Explore to compare them here.")
+		return
+	case len(picked) < compareMin || len(picked) > compareMax:
+		fail(fmt.Sprintf("Pick two to four pictures on the left (%d picked).", len(picked)))
+		return
+	case len(layers) == 0:
+		fail("Tick one or more layers.")
+		return
+	}
+	filters, err := v.chosenFilters(layers)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	v.status.SetText("Drawing the comparison…")
+	s := v.s
+	s.busy.Add(1)
+	go func() {
+		fig, chosen, err := compareFigure(m, picked, layers, filters)
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if gen != v.gen {
+				return
+			}
+			if err != nil {
+				fail("The comparison could not be drawn: " + err.Error())
+				return
+			}
+			v.fig = fig
+			v.figure.Image = fig
+			b := fig.Bounds()
+			// One figure pixel per screen pixel, so its text stays sharp.
+			ps := s.pixelScale()
+			v.figure.SetMinSize(fyne.NewSize(float32(b.Dx())/ps, float32(b.Dy())/ps))
+			v.figure.Refresh()
+			v.scroll.Refresh()
+			v.save.Enable()
+			how := "the filters whose mean activation differs most between these pictures"
+			if filters != nil {
+				how = "the chosen filters"
+			}
+			v.status.SetText(fmt.Sprintf("Grad-CAM of each picture's answer at conv layer 5, and %s (%s). Maps of one layer share one colour scale.", how, chosen))
+		})
+	}()
+}
+
+// compareFigure runs each picture through m and draws the comparison. It
+// runs off the UI goroutine.
+func compareFigure(m *engine.Model, picked []compareInput, layers, filters []int) (image.Image, string, error) {
+	items := make([]plots.CompareItem, len(picked))
+	for i, p := range picked {
+		pred, err := m.Predict(p.input)
+		if err != nil {
+			return nil, "", err
+		}
+		cam, err := explain.GradCAM(m, p.input, 0, pred.Class)
+		if err != nil {
+			return nil, "", err
+		}
+		pic := p.preview
+		if pic == nil {
+			if pic, err = loadPreview(p.path); err != nil {
+				pic = picture.FromInput(p.input, engine.InputSize)
+			}
+		}
+		items[i] = plots.CompareItem{Name: p.name, Picture: pic,
+			Answer: fmt.Sprintf("%s %.0f%%", className(m, pred.Class), 100*pred.Probabilities[pred.Class]),
+			CAM:    cam.Values, CAMWidth: cam.Width, CAMHeight: cam.Height,
+			CAMLabel: "why " + className(m, pred.Class), Activations: pred.Activations}
+	}
+	per := make([][]int, len(layers))
+	var desc []string
+	for i, l := range layers {
+		per[i] = filters
+		if filters == nil {
+			acts := make([]engine.Activation, len(items))
+			for j, it := range items {
+				acts[j] = it.Activations[l-1]
+			}
+			f, err := explain.DistinctFilters(acts, 3)
+			if err != nil {
+				return nil, "", err
+			}
+			per[i] = f
+		}
+		nums := make([]string, len(per[i]))
+		for j, f := range per[i] {
+			nums[j] = fmt.Sprintf("#%d", f+1)
+		}
+		desc = append(desc, fmt.Sprintf("conv%d %s", l, strings.Join(nums, " ")))
+	}
+	fig, err := plots.Comparison(items, plots.CompareOptions{Layers: layers, Filters: per, Tile: 180})
+	return fig, strings.Join(desc, ", "), err
+}
+
+// saveDialog asks where to save the figure as PNG.
+func (v *compareView) saveDialog() {
+	if v.fig == nil {
+		return
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, v.fig); err != nil {
+		v.s.showError("Could not save the figure", err.Error())
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			v.s.showError("Could not save the figure", err.Error())
+			return
+		}
+		if w == nil {
+			return
+		}
+		_, werr := w.Write(buf.Bytes())
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			v.s.showError("Could not save the figure", werr.Error())
+			return
+		}
+		v.s.notice.show(noticeInfo, "Saved the comparison as "+w.URI().Name()+".")
+	}, v.s.win)
+	d.SetFileName("comparison.png")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
+	v.s.showFileDialog(d)
+}

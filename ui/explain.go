@@ -1,0 +1,472 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
+)
+
+// Explain view choices, as offered in the view.
+const (
+	methodGradCAM   = "Grad-CAM"
+	methodOcclusion = "Occlusion"
+	classAnswer     = "the answer"
+)
+
+// explainView answers "why this answer?" for the picture selected in
+// Explore: a Grad-CAM or occlusion map over the picture, for any class and
+// conv layer, the what-if probes and the first layer's filters.
+type explainView struct {
+	s       *shell
+	content fyne.CanvasObject
+
+	method  *widget.RadioGroup
+	layer   *widget.Select
+	class   *widget.Select
+	opacity *widget.Slider
+
+	classBox, opacityBox *sizedBox
+	mapBox, probeBox     *sizedBox
+
+	title   *widget.Label
+	overlay *canvas.Image
+	legend  *canvas.Image
+	caption *widget.Label
+	status  *widget.Label
+	probes  *fyne.Container
+	filters *canvas.Image
+	empty   fyne.CanvasObject
+	body    *container.Scroll
+
+	// entry is the picture explained; want the one to explain once the
+	// view is shown.
+	entry, want *entry
+	// gen counts requests: a result for an older one is dropped. cancel
+	// stops the work of the last request.
+	gen    int
+	cancel context.CancelFunc
+	// result is the last map shown, and base the picture it is drawn on.
+	result *explain.Map
+	base   image.Image
+	// probesOf and filtersOf say for what the probes and filters shown
+	// were made, so that they are not made again for every map.
+	probesOf  *entry
+	probesFor *engine.Model
+	filtersOf *engine.Model
+	// elapsed is how long the last map took from the request to its
+	// display (for the status line and the tests).
+	elapsed time.Duration
+}
+
+func newExplainView(s *shell) *explainView {
+	v := &explainView{s: s}
+	v.method = widget.NewRadioGroup([]string{methodGradCAM, methodOcclusion}, func(string) { v.optionsChanged() })
+	v.method.Horizontal = true
+	v.method.Required = true
+	v.method.Selected = methodGradCAM
+	layers := make([]string, len(engine.ConvFilters))
+	for i := range layers {
+		layers[i] = fmt.Sprintf("conv layer %d", i+1)
+	}
+	v.layer = widget.NewSelect(layers, func(string) { v.optionsChanged() })
+	v.layer.Selected = layers[len(layers)-1]
+	v.class = widget.NewSelect(nil, func(string) { v.optionsChanged() })
+	v.opacity = widget.NewSlider(0, 1)
+	v.opacity.Step = 0.05
+	v.opacity.Value = 0.5
+	v.opacity.OnChangeEnded = func(float64) { v.redrawOverlay() }
+
+	v.classBox, v.opacityBox = newSizedBox(v.class), newSizedBox(v.opacity)
+	controls := container.New(&flowLayout{onResize: v.relayout},
+		container.NewHBox(widget.NewLabel("Method:"), v.method),
+		container.NewHBox(widget.NewLabel("Layer:"), v.layer),
+		container.NewHBox(widget.NewLabel("Why:"), v.classBox),
+		container.NewHBox(widget.NewLabel("Opacity:"), v.opacityBox),
+	)
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.SizeName = theme.SizeNameSubHeadingText
+	v.title.Wrapping = fyne.TextWrapWord
+	v.overlay = canvas.NewImageFromImage(nil)
+	v.overlay.FillMode = canvas.ImageFillContain
+	v.legend = canvas.NewImageFromImage(nil)
+	v.legend.FillMode = canvas.ImageFillStretch
+	v.caption = widget.NewLabel("")
+	v.caption.Wrapping = fyne.TextWrapWord
+	v.caption.TextStyle.Italic = true
+	v.status = widget.NewLabel("")
+	v.status.TextStyle.Italic = true
+
+	probeTitle := widget.NewLabelWithStyle("What if…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	probeTitle.SizeName = theme.SizeNameSubHeadingText
+	probeHint := widget.NewLabel("The network's answer for changed versions of the picture: is it the colour, the orientation, the fine detail or the whole composition that decides?")
+	probeHint.Wrapping = fyne.TextWrapWord
+	probeHint.TextStyle.Italic = true
+	v.probes = container.New(&flowLayout{onResize: v.relayout})
+
+	filterTitle := widget.NewLabelWithStyle("What the first layer looks for", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	filterTitle.SizeName = theme.SizeNameSubHeadingText
+	filterHint := widget.NewLabel("The 32 kernels of conv layer 1, each a 3 × 3 patch of RGB weights, enlarged, from its lowest weight (black) to its highest (full colour): each filter responds where the picture looks like its patch.")
+	filterHint.Wrapping = fyne.TextWrapWord
+	filterHint.TextStyle.Italic = true
+	v.filters = canvas.NewImageFromImage(nil)
+	v.filters.FillMode = canvas.ImageFillContain
+	v.filters.ScaleMode = canvas.ImageScalePixels
+
+	// The map and the probes side by side when the window is wide enough.
+	v.mapBox = newSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status))
+	v.probeBox = newSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
+	row := container.New(&flowLayout{onResize: v.relayout}, v.mapBox, v.probeBox)
+	body := container.NewVBox(v.title, controls, row, widget.NewSeparator(),
+		filterTitle, filterHint, container.NewHBox(v.filters))
+	v.body = container.NewVScroll(container.NewPadded(body))
+	v.body.Hide()
+	hint := widget.NewLabelWithStyle("Select a picture in Explore to see why the network answers what it does.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	v.empty = container.NewCenter(hint)
+	v.content = container.NewStack(v.empty, v.body)
+	v.applySizes()
+
+	s.onModel = append(s.onModel, v.modelChanged)
+	s.onStyle = append(s.onStyle, v.applySizes)
+	s.onSelect = append(s.onSelect, v.selected)
+	return v
+}
+
+func (v *explainView) relayout() { v.s.later(func() { v.body.Refresh() }) }
+
+// applySizes sets the sizes that follow the zoom.
+func (v *explainView) applySizes() {
+	z := v.s.zoom
+	v.classBox.width, v.opacityBox.width = 220*z, 160*z
+	v.mapBox.width, v.probeBox.width = 560*z, 3*(150*z+theme.Padding())
+	v.overlay.SetMinSize(fyne.NewSquareSize(480 * z))
+	v.legend.SetMinSize(fyne.NewSize(300*z, 18*z))
+	v.filters.SetMinSize(fyne.NewSize(8*40*z, 4*40*z))
+	for _, o := range v.probes.Objects {
+		o.Refresh()
+	}
+}
+
+// visible reports whether the Explain tab is showing.
+func (v *explainView) visible() bool {
+	t := v.s.tabs
+	return t != nil && t.Selected() != nil && t.Selected().Content == v.content
+}
+
+// selected is called when Explore shows e: the work starts at once when
+// the view is showing, else when it is opened (see shown).
+func (v *explainView) selected(e *entry) {
+	v.want = e
+	if v.visible() {
+		v.explain()
+	} else if v.cancel != nil {
+		v.cancel() // what was being computed is no longer wanted
+	}
+}
+
+// shown is called when the Explain tab is selected.
+func (v *explainView) shown() {
+	if v.want != nil && (v.want != v.entry || v.result == nil) {
+		v.explain()
+	}
+}
+
+func (v *explainView) modelChanged() {
+	v.probesOf, v.filtersOf, v.result = nil, nil, nil
+	if v.want != nil && v.visible() {
+		v.explain()
+	}
+}
+
+func (v *explainView) optionsChanged() {
+	if v.method.Selected == methodOcclusion {
+		v.layer.Disable()
+	} else {
+		v.layer.Enable()
+	}
+	if v.entry != nil && v.visible() {
+		v.explain()
+	}
+}
+
+// fillClasses offers "the answer (class)" and every class of m.
+func (v *explainView) fillClasses(m *engine.Model, p *engine.Prediction) {
+	answer := classAnswer
+	if p != nil {
+		answer = fmt.Sprintf("%s (%s)", classAnswer, className(m, p.Class))
+	}
+	opts := []string{answer}
+	opts = append(opts, m.Meta.Classes...)
+	keep := v.class.Selected
+	v.class.Options = opts
+	if keep == "" || !contains(m.Meta.Classes, keep) {
+		keep = answer
+	}
+	v.class.Selected = keep
+	v.class.Refresh()
+}
+
+// request is what one explanation is computed from, read on the UI
+// goroutine.
+type request struct {
+	e         *entry
+	m         *engine.Model
+	input     []float32
+	picture   image.Image
+	path      string
+	method    string
+	layer     int
+	class     int // -1: the predicted class
+	opacity   float64
+	probes    bool
+	filters   bool
+	legendPx  image.Point
+	startedAt time.Time
+}
+
+// response is what the background work hands back.
+type response struct {
+	mp      explain.Map
+	base    image.Image
+	overlay image.Image
+	legend  image.Image
+	err     error
+}
+
+// explain computes the chosen map of the wanted picture in the background,
+// cancelling the previous request's work.
+func (v *explainView) explain() {
+	e, m := v.want, v.s.model
+	if e == nil {
+		return
+	}
+	v.empty.Hide()
+	v.body.Show()
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.gen++
+	gen := v.gen
+	if e != v.entry {
+		v.result, v.base = nil, nil
+		v.overlay.Image = nil
+		v.overlay.Refresh()
+	}
+	v.entry = e
+	v.title.SetText(e.name)
+	if m == nil {
+		v.status.SetText("No model is loaded: open one with File › Open model….")
+		return
+	}
+	v.fillClasses(m, e.answer(m))
+	r := request{e: e, m: m, input: e.input, picture: e.preview, path: e.path, startedAt: time.Now(),
+		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value,
+		probes: v.probesOf != e || v.probesFor != m, filters: v.filtersOf != m}
+	if i := v.class.SelectedIndex(); i > 0 {
+		r.class = i - 1
+	}
+	scale := v.s.pixelScale() * v.s.zoom
+	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
+	what := "Grad-CAM"
+	if r.method == methodOcclusion {
+		what = "occlusion map"
+	}
+	v.status.SetText("Computing the " + what + "…")
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	s := v.s
+	s.busy.Add(1)
+	go func() {
+		defer s.do(func() { s.busy.Add(-1) })
+		res := compute(ctx, r)
+		s.do(func() {
+			if gen == v.gen { // else a newer request replaced this one
+				v.show(r, res)
+			}
+		})
+		if res.err != nil || (!r.probes && !r.filters) {
+			return
+		}
+		// The probes and filters come after the map, which is what the
+		// click asked for.
+		extra := computeExtras(ctx, r, res.base)
+		s.do(func() {
+			if gen == v.gen {
+				v.showExtras(r, extra)
+			}
+		})
+	}()
+}
+
+// compute makes the map, its overlay and, when asked, the probes and the
+// filters. It runs off the UI goroutine.
+func compute(ctx context.Context, r request) response {
+	var res response
+	if r.method == methodOcclusion {
+		res.mp, res.err = explain.Occlusion(ctx, r.m, r.input, r.class, explain.OcclusionOptions{})
+	} else {
+		class := r.class
+		if class < 0 {
+			if p := r.e.pred; p != nil && r.e.predModel == r.m {
+				class = p.Class // known: saves a pass
+			}
+		}
+		res.mp, res.err = explain.GradCAM(r.m, r.input, r.layer, class)
+	}
+	if res.err != nil {
+		return res
+	}
+	res.base = r.picture
+	if res.base == nil {
+		if img, err := loadPreview(r.path); err == nil {
+			res.base = img
+		} else {
+			res.base = picture.FromInput(r.input, engine.InputSize)
+		}
+	}
+	lo, hi := mapRange(res.mp)
+	res.overlay, res.err = plots.Overlay(res.base, res.mp.Values, res.mp.Width, res.mp.Height, lo, hi, r.opacity)
+	if res.err != nil {
+		return res
+	}
+	res.legend = plots.Legend(lo, hi, r.legendPx.X, r.legendPx.Y)
+	return res
+}
+
+// extras are the probes and the first layer's filters.
+type extras struct {
+	probes  []explain.Probe
+	filters image.Image
+}
+
+// computeExtras makes what r asks for besides the map. It runs off the UI
+// goroutine.
+func computeExtras(ctx context.Context, r request, base image.Image) extras {
+	var x extras
+	if r.probes && ctx.Err() == nil {
+		x.probes, _ = explain.Probes(r.m, base) // the preview keeps the centre's detail
+	}
+	if r.filters {
+		if ps := r.m.Params(); len(ps) > 0 {
+			x.filters, _ = plots.FilterPatches(ps[0], 12, 8)
+		}
+	}
+	return x
+}
+
+// showExtras puts the probes and filters on screen.
+func (v *explainView) showExtras(r request, x extras) {
+	if x.probes != nil {
+		v.probesOf, v.probesFor = r.e, r.m
+		v.showProbes(r.m, x.probes)
+	}
+	if x.filters != nil {
+		v.filtersOf = r.m
+		v.filters.Image = x.filters
+		v.filters.Refresh()
+	}
+	v.relayout()
+}
+
+// mapRange is the range of values a map's colours span: Grad-CAM's 0 to 1,
+// occlusion's 0 to its largest drop (rises show as 0).
+func mapRange(mp explain.Map) (lo, hi float32) {
+	if mp.Method == explain.MethodOcclusion {
+		return 0, max(mp.Max(), 1e-6)
+	}
+	return 0, 1
+}
+
+// show puts a computed explanation on screen.
+func (v *explainView) show(r request, res response) {
+	if res.err != nil {
+		if res.err == context.Canceled {
+			return
+		}
+		v.status.SetText("The explanation could not be computed: " + res.err.Error())
+		return
+	}
+	m := r.m
+	v.result, v.base = &res.mp, res.base
+	v.overlay.Image = res.overlay
+	v.overlay.Refresh()
+	v.legend.Image = res.legend
+	v.legend.Refresh()
+	class := className(m, res.mp.Class)
+	prob := 100 * res.mp.Probabilities[res.mp.Class]
+	answer := engine.Argmax(res.mp.Probabilities)
+	head := fmt.Sprintf("%s — why %s (%.1f%%)?", r.e.name, class, prob)
+	if answer != res.mp.Class {
+		head += fmt.Sprintf(" The answer is %s (%.1f%%).", className(m, answer), 100*res.mp.Probabilities[answer])
+	}
+	v.title.SetText(head)
+	v.elapsed = time.Since(r.startedAt)
+	if res.mp.Method == explain.MethodOcclusion {
+		v.caption.SetText(fmt.Sprintf("Bright where hiding a %d-pixel patch (of the network's 64) lowers the probability of %s most; the largest drop is %.1f points. Colours from 0 to that drop.",
+			explain.DefaultPatch, class, 100*res.mp.Max()))
+	} else {
+		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as conv layer %d sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
+			class, res.mp.Layer, res.mp.Width, res.mp.Height, engine.ConvFilters[res.mp.Layer-1], class))
+	}
+	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
+	v.relayout()
+}
+
+// showProbes lays out one tile per probe: the changed picture as the
+// network sees it, and its answer; an answer that differs from the
+// original's is in bold.
+func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
+	z := v.s.zoom
+	var tiles []fyne.CanvasObject
+	for _, p := range probes {
+		img := canvas.NewImageFromImage(picture.FromInput(p.Input, engine.InputSize))
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScalePixels
+		img.SetMinSize(fyne.NewSquareSize(112 * z))
+		name := widget.NewLabelWithStyle(p.Name, fyne.TextAlignCenter, fyne.TextStyle{})
+		ans := widget.NewLabelWithStyle(fmt.Sprintf("%s %.0f%%", className(m, p.Class), 100*p.Probabilities[p.Class]),
+			fyne.TextAlignCenter, fyne.TextStyle{Bold: p.Class != probes[0].Class})
+		if p.Class != probes[0].Class {
+			ans.Importance = widget.WarningImportance
+		}
+		box := newSizedBox(container.NewVBox(img, name, ans))
+		box.width = 150 * z
+		tiles = append(tiles, box)
+	}
+	v.probes.Objects = tiles
+	v.probes.Refresh()
+}
+
+// redrawOverlay draws the shown map again at a new opacity.
+func (v *explainView) redrawOverlay() {
+	if v.result == nil || v.base == nil {
+		return
+	}
+	mp, base, opacity := *v.result, v.base, v.opacity.Value
+	gen := v.gen
+	s := v.s
+	s.busy.Add(1)
+	go func() {
+		lo, hi := mapRange(mp)
+		img, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if err != nil || gen != v.gen {
+				return
+			}
+			v.overlay.Image = img
+			v.overlay.Refresh()
+		})
+	}()
+}
