@@ -46,15 +46,21 @@ type compareView struct {
 	save    *widget.Button
 	status  *widget.Label
 	figure  *canvas.Image
-	scroll  *container.Scroll
 
-	gen int
-	fig image.Image // the figure shown, for saving
+	// auto is true until the user picks: the first pictures opened are
+	// then picked as they come.
+	auto bool
+	gen  int
+	fig  image.Image // the figure shown, for saving
 }
 
 func newCompareView(s *shell) *compareView {
 	v := &compareView{s: s, byLabel: map[string]*entry{}}
-	v.picks = widget.NewCheckGroup(nil, func([]string) { v.draw() })
+	v.auto = true
+	v.picks = widget.NewCheckGroup(nil, func([]string) {
+		v.auto = false // the user's picks now stand
+		v.draw()
+	})
 	layerBox := container.NewHBox(widget.NewLabel("Layers:"))
 	for i := range v.layers {
 		v.layers[i] = widget.NewCheck(fmt.Sprint(i+1), func(bool) { v.draw() })
@@ -80,13 +86,21 @@ func newCompareView(s *shell) *compareView {
 		v.save)
 	v.figure = canvas.NewImageFromImage(nil)
 	v.figure.FillMode = canvas.ImageFillContain
-	v.scroll = container.NewScroll(v.figure)
-	right := container.NewBorder(container.NewVBox(controls, v.status), nil, nil, nil, v.scroll)
+	// The figure is fitted to the view; Save figure… writes it at full size.
+	right := container.NewBorder(container.NewVBox(controls, v.status), nil, nil, nil, v.figure)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.18
 	v.content = split
 	s.onModel = append(s.onModel, v.draw)
+	s.onOpened = append(s.onOpened, v.opened)
 	return v
+}
+
+// opened follows Explore's list while the view is showing.
+func (v *compareView) opened() {
+	if t := v.s.tabs; t != nil && t.Selected() != nil && t.Selected().Content == v.content {
+		v.shown()
+	}
 }
 
 func (v *compareView) relayout() { v.s.later(func() { v.content.Refresh() }) }
@@ -113,13 +127,16 @@ func (v *compareView) shown() {
 			keep = append(keep, l)
 		}
 	}
-	if len(keep) == 0 {
-		keep = append(keep, v.labels[:min(3, len(v.labels))]...)
+	if v.auto || len(keep) == 0 {
+		keep = append(keep[:0], v.labels[:min(3, len(v.labels))]...)
 	}
+	same := v.fig != nil && strings.Join(keep, "\n") == strings.Join(v.picks.Selected, "\n")
 	v.picks.Options = append([]string(nil), v.labels...)
 	v.picks.Selected = keep
 	v.picks.Refresh()
-	v.draw()
+	if !same {
+		v.draw()
+	}
 }
 
 // chosenFilters parses the filter field for the given layers: nil for
@@ -213,12 +230,7 @@ func (v *compareView) draw() {
 			}
 			v.fig = fig
 			v.figure.Image = fig
-			b := fig.Bounds()
-			// One figure pixel per screen pixel, so its text stays sharp.
-			ps := s.pixelScale()
-			v.figure.SetMinSize(fyne.NewSize(float32(b.Dx())/ps, float32(b.Dy())/ps))
 			v.figure.Refresh()
-			v.scroll.Refresh()
 			v.save.Enable()
 			how := "the filters whose mean activation differs most between these pictures"
 			if filters != nil {

@@ -419,6 +419,9 @@ func (x *exploreView) add(e *entry, sel bool) {
 	x.touch(e)
 	x.updateCount()
 	x.list.Refresh()
+	for _, f := range x.s.onOpened {
+		f()
+	}
 	if sel {
 		x.list.Unselect(i) // so that selecting it shows it even if it was selected
 		x.list.Select(i)

@@ -150,6 +150,7 @@ type shell struct {
 	onModel  []func()       // called after the model changed
 	onStyle  []func()       // called after the zoom or theme changed
 	onSelect []func(*entry) // called when Explore shows a picture
+	onOpened []func()       // called when Explore's list of pictures changed
 
 	notice  *noticeBar
 	header  *header
