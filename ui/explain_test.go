@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"image"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/artlens/artlens/explain"
+)
+
+func TestExplainView(t *testing.T) {
+	dir := t.TempDir()
+	a := writeJPEG(t, dir, "a.jpg", 300, 200, 1)
+	b := writePNG(t, dir, "b.png", 120, 160, 2)
+	h := newHarness(t, Options{Images: []string{a, b}, View: "explain"})
+	v := h.s.explain
+	if h.s.tabs.Selected().Text != "Explain" {
+		t.Fatalf("tab %q selected", h.s.tabs.Selected().Text)
+	}
+	h.waitFor("the first picture's Grad-CAM", func() bool { return v.result != nil && v.entry != nil && v.entry.name == "a.jpg" })
+	h.settle()
+	r := v.result
+	if r.Method != explain.MethodGradCAM || r.Layer != 5 || r.Width != 9 {
+		t.Errorf("default map: %s layer %d, %d wide", r.Method, r.Layer, r.Width)
+	}
+	if p := v.entry.answer(h.s.model); p == nil || r.Class != p.Class {
+		t.Errorf("explained class %d, not the answer", r.Class)
+	}
+	// The overlay is the picture as given (its preview), not the 64×64 input.
+	if got := v.overlay.Image.Bounds().Size(); got != image.Pt(300, 200) {
+		t.Errorf("overlay is %v, want the picture's 300×200", got)
+	}
+	if !hasText(v.content, "why "+h.s.model.Meta.Classes[r.Class]) || !hasText(v.content, "Computed in") {
+		t.Errorf("texts: %q", texts(v.content))
+	}
+	if len(v.probes.Objects) != len(explain.ProbeNames) || !hasText(v.probes, "hues rotated") {
+		t.Errorf("%d probes shown", len(v.probes.Objects))
+	}
+	if v.filters.Image == nil {
+		t.Error("conv-1 filters not drawn")
+	}
+	if len(v.class.Options) != 1+len(classes4) || !strings.HasPrefix(v.class.Selected, classAnswer) {
+		t.Errorf("class list %q, selected %q", v.class.Options, v.class.Selected)
+	}
+	t.Logf("first Grad-CAM shown %v after the request (graph built, test model)", v.elapsed)
+
+	// Another layer and class.
+	v.layer.SetSelectedIndex(2)
+	v.class.SetSelected("sculpture")
+	h.settle()
+	if v.result.Layer != 3 || v.result.Class != 3 || v.result.Width != 27 {
+		t.Errorf("conv3 sculpture: layer %d class %d width %d", v.result.Layer, v.result.Class, v.result.Width)
+	}
+	t.Logf("Grad-CAM at conv3 shown %v after the click", v.elapsed)
+
+	// Opacity redraws the overlay without computing again.
+	before, res := v.overlay.Image, v.result
+	v.opacity.SetValue(1)
+	v.opacity.OnChangeEnded(1)
+	h.settle()
+	if v.overlay.Image == before || v.result != res {
+		t.Error("opacity did not redraw the overlay alone")
+	}
+
+	// Occlusion: the layer list does not apply.
+	v.method.SetSelected(methodOcclusion)
+	h.settle()
+	if v.result.Method != explain.MethodOcclusion || !v.layer.Disabled() || !hasText(v.content, "hiding a") {
+		t.Errorf("occlusion: method %s, layer disabled %v", v.result.Method, v.layer.Disabled())
+	}
+	want, err := explain.Occlusion(t.Context(), h.s.model, v.entry.input, 3, explain.OcclusionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(want.Values, v.result.Values) {
+		t.Error("the view's occlusion map differs from explain.Occlusion's")
+	}
+
+	// Selecting the other picture in Explore explains it instead, with
+	// its own probes; work for the old selection is dropped.
+	v.method.SetSelected(methodGradCAM)
+	h.s.explore.list.Select(1)
+	h.settle()
+	if v.entry.name != "b.png" || v.probesOf != v.entry || v.overlay.Image.Bounds().Size() != image.Pt(120, 160) {
+		t.Errorf("after selecting b.png: explaining %s, overlay %v", v.entry.name, v.overlay.Image.Bounds())
+	}
+	v.status.SetText("") // the time taken varies from run to run
+	test.AssertImageMatches(t, "explain.png", h.w.Canvas().Capture())
+}
+
+// TestExplainWaitsUntilShown checks that selections made in Explore cost
+// nothing until the Explain tab is opened, and that a selection made while
+// occlusion runs wins over it.
+func TestExplainWaitsUntilShown(t *testing.T) {
+	dir := t.TempDir()
+	a := writeJPEG(t, dir, "a.jpg", 200, 200, 1)
+	b := writeJPEG(t, dir, "b.jpg", 200, 150, 3)
+	h := newHarness(t, Options{Images: []string{a, b}})
+	v := h.s.explain
+	if v.result != nil || v.gen != 0 {
+		t.Fatal("the Explain view computed while hidden")
+	}
+	h.s.showView("explain")
+	h.settle()
+	if v.result == nil || v.entry.name != "a.jpg" {
+		t.Fatal("opening the tab did not explain the selected picture")
+	}
+	v.method.SetSelected(methodOcclusion)
+	h.s.explore.list.Select(1) // before the occlusion of a.jpg is back
+	h.settle()
+	if v.entry.name != "b.jpg" || v.result.Method != explain.MethodOcclusion {
+		t.Fatalf("showing %s (%s)", v.entry.name, v.result.Method)
+	}
+	want, err := explain.Occlusion(t.Context(), h.s.model, v.entry.input, -1, explain.OcclusionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(want.Values, v.result.Values) {
+		t.Error("the map shown is not b.jpg's")
+	}
+}
+
+func TestCompareView(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i, name := range []string{"a.jpg", "b.jpg", "c.jpg", "d.jpg"} {
+		paths = append(paths, writeJPEG(t, dir, name, 160+20*i, 120, i+1))
+	}
+	h := newHarness(t, Options{Images: paths, View: "compare"})
+	v := h.s.compare
+	h.settle()
+	if len(v.picks.Options) != 4 || len(v.picks.Selected) != 3 {
+		t.Fatalf("options %q, picked %q", v.picks.Options, v.picks.Selected)
+	}
+	if v.fig == nil || v.save.Disabled() || !hasText(v.content, "differs most") {
+		t.Fatalf("no figure: %q", texts(v.content))
+	}
+	// Three rows of 180-pixel tiles, nine maps of three layers.
+	if b := v.fig.Bounds(); b.Dx() < 11*180 || b.Dy() < 3*180 {
+		t.Errorf("figure %v", b)
+	}
+
+	v.filters.SetText("1, 7")
+	v.filters.OnSubmitted(v.filters.Text)
+	h.settle()
+	if !hasText(v.content, "the chosen filters (conv1 #1 #7, conv3 #1 #7, conv5 #1 #7)") {
+		t.Errorf("chosen filters: %q", texts(v.content))
+	}
+	v.filters.SetText("200")
+	v.filters.OnSubmitted(v.filters.Text)
+	if !hasText(v.content, "conv layer 1 has only 32 filters") || v.fig != nil {
+		t.Errorf("bad filter: %q", texts(v.content))
+	}
+	v.filters.SetText("")
+	v.picks.SetSelected([]string{"a.jpg"})
+	h.settle()
+	if !hasText(v.content, "Pick two to four pictures on the left (1 picked)") || !v.save.Disabled() {
+		t.Errorf("one picture: %q", texts(v.content))
+	}
+	v.picks.SetSelected([]string{"a.jpg", "d.jpg"})
+	h.settle()
+	if v.fig == nil {
+		t.Fatal("no figure for two pictures")
+	}
+	// The user's picks stay when more pictures are opened.
+	h.open(writeJPEG(t, dir, "e.jpg", 100, 100, 9))
+	if !slices.Equal(v.picks.Selected, []string{"a.jpg", "d.jpg"}) || len(v.picks.Options) != 5 {
+		t.Errorf("after opening e.jpg: picked %q of %q", v.picks.Selected, v.picks.Options)
+	}
+}
