@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image"
 	"slices"
 	"strings"
@@ -8,7 +9,10 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/weights"
 )
 
 func TestExplainView(t *testing.T) {
@@ -169,5 +173,31 @@ func TestCompareView(t *testing.T) {
 	h.open(writeJPEG(t, dir, "e.jpg", 100, 100, 9))
 	if !slices.Equal(v.picks.Selected, []string{"a.jpg", "d.jpg"}) || len(v.picks.Options) != 5 {
 		t.Errorf("after opening e.jpg: picked %q of %q", v.picks.Selected, v.picks.Options)
+	}
+}
+
+// BenchmarkExplainClick is what one click in the Explain view computes
+// before the map appears, with the shipped model: a Grad-CAM of the known
+// answer at conv layer 5 (one forward and backward pass) and its overlay on
+// a 752×600 picture (The Starry Night's size).
+func BenchmarkExplainClick(b *testing.B) {
+	m, err := weights.Model()
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := artImage(752, 600, 1)
+	input := picture.ToInput(img, engine.InputSize)
+	p, err := m.Predict(input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &entry{input: input, preview: img, pred: p, predModel: m}
+	r := request{e: e, m: m, input: input, picture: img, method: methodGradCAM, layer: 5, class: -1, opacity: 0.5, legendPx: image.Pt(300, 18)}
+	compute(context.Background(), r) // builds the gradient graph
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := compute(context.Background(), r); res.err != nil {
+			b.Fatal(res.err)
+		}
 	}
 }

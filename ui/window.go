@@ -340,7 +340,17 @@ to combinations of them.
 so every filter's pattern is visible; "whole layer" uses one scale for the layer, so strong
 and weak filters can be compared. Click a map to see it large with its values.
 
-**The answer.** The bars give the probability of each class; the longest is the guess.`
+**The answer.** The bars give the probability of each class; the longest is the guess.
+
+**Why this answer (Explain).** Grad-CAM lights up where the evidence for a class lies, as a
+conv layer sees it: the layer's filters are weighed by how much each raises that class's
+score. Occlusion hides one patch of the picture at a time and shows how much the class's
+probability drops. Pick any class ("why painting?" as well as "why drawings?"). The
+"What if…" pictures ask whether colour, orientation, fine detail or the whole composition
+decides the answer.
+
+**Compare.** Two to four pictures side by side: their answers, their Grad-CAMs and the
+same filters' maps on one colour scale per layer; *Save figure…* writes it as PNG.`
 
 // header is the bar above the tabs: the model in use, a status, and the
 // classroom controls (smaller, larger, theme, full screen).

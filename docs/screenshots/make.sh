@@ -5,9 +5,13 @@
 #
 # Needs Xvfb. The Explore shots show a typical case, a photo of a sculpture
 # read as sculpture (docs/pictures/mount-rushmore.webp; see its README).
-# Run from anywhere:
+# The Explain and Compare shots and the README's worked example show Van
+# Gogh's The Starry Night (public domain; Debian's opencv-doc package), which
+# the network gets wrong; Compare also takes a painting and a drawing of the
+# Art Images validation set (DATA), and ImageMagick joins the worked
+# example's figures. Run from anywhere:
 #
-#   apt-get install -y xvfb
+#   apt-get install -y xvfb opencv-doc imagemagick
 #   docs/screenshots/make.sh
 #
 # MODEL=file.safetensors uses that weights file instead of the shipped model.
@@ -19,6 +23,8 @@ cd "$(dirname "$0")/../.."
 out=docs/screenshots
 bin=$(mktemp -d)/artlens
 img=${IMAGE:-docs/pictures/mount-rushmore.webp}
+starry=${STARRY:-/usr/share/doc/opencv-doc/examples/data/starry_night.jpg}
+data=${DATA:-../shared/data/art-images/validation_set}
 display=${SCREENSHOT_DISPLAY:-:97}
 
 go build -o "$bin" .
@@ -39,6 +45,18 @@ shot confusion --view confusion --theme light
 shot model --view model --theme light
 shot explore-dark --view explore --theme dark "$img"
 shot history-dark --view history --theme dark
+shot explain --view explain --theme light "$starry"
+shot compare --view compare --theme light "$starry" "$data/painting/0006.jpg" "$data/drawings/3429_mainfoto_05.jpg"
+
+# The README's worked example: why drawings, why painting, and occlusion.
+tmp=$(mktemp -d)
+"$bin" explain ${MODEL:+--model "$MODEL"} --out "$tmp/drawings" "$starry"
+"$bin" explain ${MODEL:+--model "$MODEL"} --class painting --out "$tmp/painting" "$starry"
+"$bin" explain ${MODEL:+--model "$MODEL"} --method occlusion --out "$tmp/drawings" "$starry"
+convert "$tmp/drawings/starry_night_gradcam.png" "$tmp/painting/starry_night_gradcam.png" \
+	"$tmp/drawings/starry_night_occlusion.png" -resize 560x +append "$out/why-starry-night.png"
+rm -r "$tmp"
+echo "$out/why-starry-night.png"
 if [ "${ONNX_SHOT:-}" = 1 ]; then
 	tmp=$(dirname "$bin")
 	(cd "$tmp" && /usr/bin/python3 "$OLDPWD/$out/gray48-model.py")
