@@ -228,6 +228,7 @@ type request struct {
 	method    string
 	layer     int
 	class     int // -1: the predicted class
+	known     int // the predicted class when known, else -1
 	opacity   float64
 	probes    bool
 	filters   bool
@@ -276,6 +277,10 @@ func (v *explainView) explain() {
 	if i := v.class.SelectedIndex(); i > 0 {
 		r.class = i - 1
 	}
+	r.known = -1
+	if p := e.answer(m); p != nil {
+		r.known = p.Class // saves Grad-CAM a pass to find it
+	}
 	scale := v.s.pixelScale() * v.s.zoom
 	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
 	what := "Grad-CAM"
@@ -318,9 +323,7 @@ func compute(ctx context.Context, r request) response {
 	} else {
 		class := r.class
 		if class < 0 {
-			if p := r.e.pred; p != nil && r.e.predModel == r.m {
-				class = p.Class // known: saves a pass
-			}
+			class = r.known // -1 when not known: GradCAM finds it
 		}
 		res.mp, res.err = explain.GradCAM(r.m, r.input, r.layer, class)
 	}

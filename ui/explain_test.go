@@ -192,7 +192,8 @@ func BenchmarkExplainClick(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := &entry{input: input, preview: img, pred: p, predModel: m}
-	r := request{e: e, m: m, input: input, picture: img, method: methodGradCAM, layer: 5, class: -1, opacity: 0.5, legendPx: image.Pt(300, 18)}
+	r := request{e: e, m: m, input: input, picture: img, method: methodGradCAM, layer: 5, class: -1, known: p.Class,
+		opacity: 0.5, legendPx: image.Pt(300, 18)}
 	compute(context.Background(), r) // builds the gradient graph
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
