@@ -12,6 +12,8 @@
 // the probabilities of the classes named in its metadata. Conv layers are
 // numbered from 1 in order (1..5 for the study); their activations are
 // taken after the ReLU that follows them, if one does.
+// LayerGradient gives the gradient of one class's logit with respect to a
+// conv layer's activations, for Grad-CAM (package explain).
 //
 // The package imports no GUI code, so the command line, the tests and the
 // desktop app share it.

@@ -8,7 +8,10 @@
 // images: MapImage colours one map with the package's perceptual colour map
 // (one pixel per value), Legend draws the matching colour bar and
 // FeatureGrid lays out a whole layer with a title, filter numbers and a
-// legend.
+// legend. Overlay draws an explanation map (package explain) smoothly over a
+// picture at its own size, ExplainFigure frames it with a title and legend,
+// FilterPatches shows the first layer's kernels and Comparison puts two to
+// four pictures side by side.
 //
 // Nothing in this package keeps state between calls except read-only tables
 // built once (the colour map and the fonts), so its functions may be called

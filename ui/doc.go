@@ -2,8 +2,9 @@
 // network sees in an art image.
 //
 // The layout follows Fyne's cmd/fyne_demo: each view is built by a function
-// in a file of its own (explore.go, history.go, confusion.go, modelview.go),
-// window.go only wires them together (tabs, menus, keyboard, dropped files),
+// in a file of its own (explore.go, explain.go, compare.go, history.go,
+// confusion.go, modelview.go), window.go only wires them together (tabs,
+// menus, keyboard, dropped files),
 // and the app's own theme and small widgets stand apart (theme.go,
 // chart.go, featuremaps.go, notice.go, flow.go).
 //
