@@ -39,7 +39,7 @@ func newGradNet(m *Model) (*gradNet, error) {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
 	classes := len(m.Meta.Classes)
-	n, err := buildNetwork(own, classes, 1, false)
+	n, err := m.build(own, 1, false)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,9 @@ func newGradNet(m *Model) (*gradNet, error) {
 	return g, nil
 }
 
-// LayerGradient runs one image (3*64*64 values in CHW order, as Predict
-// takes) and returns the activations of conv layer layer (1..5, after ReLU),
+// LayerGradient runs one image (m.Input().Len() values in CHW order, as
+// Predict takes) and returns the activations of conv layer layer
+// (1..len(m.ConvLayers()), after the ReLU that follows it, if one does),
 // the gradient of class's logit (before softmax; 0 <= class < number of
 // classes) with respect to those activations (same CHW layout and length as
 // act.Data), and the class probabilities. The returned slices are copies.
@@ -73,11 +74,12 @@ func newGradNet(m *Model) (*gradNet, error) {
 // as a few predictions) and kept for the last model used; calls are
 // serialised. It starts from the model's current weights on every call.
 func (m *Model) LayerGradient(input []float32, layer, class int) (act Activation, grad []float32, probs []float32, err error) {
-	if len(input) != 3*InputSize*InputSize {
-		return act, nil, nil, fmt.Errorf("engine: input has %d values, want %d (3x%dx%d)", len(input), 3*InputSize*InputSize, InputSize, InputSize)
+	in := m.Input()
+	if len(input) != in.Len() {
+		return act, nil, nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
 	}
-	if layer < 1 || layer > len(ConvFilters) {
-		return act, nil, nil, fmt.Errorf("engine: there is no conv layer %d; the layers are 1 to %d", layer, len(ConvFilters))
+	if convs := len(m.ConvLayers()); layer < 1 || layer > convs {
+		return act, nil, nil, fmt.Errorf("engine: there is no conv layer %d; the layers are 1 to %d", layer, convs)
 	}
 	classes := len(m.Meta.Classes)
 	if class < 0 || class >= classes {
@@ -103,7 +105,7 @@ func (m *Model) LayerGradient(input []float32, layer, class int) (act Activation
 	onehot := make([]float32, classes)
 	onehot[class] = 1
 	n := g.net
-	if err := G.Let(n.input, tensor.New(tensor.WithShape(1, 3, InputSize, InputSize), tensor.WithBacking(append([]float32(nil), input...)))); err != nil {
+	if err := G.Let(n.input, tensor.New(tensor.WithShape(1, in.Channels, in.Height, in.Width), tensor.WithBacking(append([]float32(nil), input...)))); err != nil {
 		return act, nil, nil, err
 	}
 	if err := G.Let(g.selector, tensor.New(tensor.WithShape(1, classes), tensor.WithBacking(onehot))); err != nil {
