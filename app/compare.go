@@ -27,7 +27,7 @@ const (
 
 // compareOptions are the parsed options of the compare command.
 type compareOptions struct {
-	layers  []int // 1-based conv layers
+	layers  []int // 1-based conv layers; empty: chosen for the model
 	filters []int // 0-based, for every layer; nil: the most different
 	count   int   // filters per layer when chosen automatically
 	out     string
@@ -37,7 +37,7 @@ type compareOptions struct {
 func runCompare(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("compare", "[--layers 1,3,5] [--filters 1,6,8] [--class NAME] [--model FILE] --out FILE.png IMAGE IMAGE...", stdout, stderr)
 	out := fs.String("out", "", "PNG `file` to write the figure to; required")
-	layers := fs.String("layers", "1,3,5", "conv `layers` whose maps are shown, 1 to 5: a list such as 1,3,4 or a range such as 2-4")
+	layers := fs.String("layers", "", "conv `layers` whose maps are shown, from 1: a list such as 1,3,4 or a range such as 2-4 (default: the first, middle and last, 1,3,5 for the study's network)")
 	filters := fs.String("filters", "", "show these `filters` of every layer (numbered from 1, e.g. 1,6,8) (default: those whose mean activation differs most between the pictures)")
 	count := fs.Int("count", 3, "`number` of filters per layer chosen when --filters is not given")
 	class := fs.String("class", "", "explain this class, by `name`, in every Grad-CAM (default: each picture's predicted class)")
@@ -60,6 +60,9 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if err := compareForModel(&opt, m.ConvLayers()); err != nil {
+		return usageError(stderr, "compare", "%v", err)
 	}
 	classIndex := -1
 	if *class != "" {
@@ -120,12 +123,14 @@ func compareParse(out, layers, filters string, count, tile, nargs int) (compareO
 		return opt, fmt.Errorf("give %d to %d images", compareMin, compareMax)
 	}
 	var err error
-	if opt.layers, err = parseIntList(layers); err != nil {
-		return opt, fmt.Errorf("--layers: %v", err)
+	if layers != "" {
+		if opt.layers, err = parseIntList(layers); err != nil {
+			return opt, fmt.Errorf("--layers: %v", err)
+		}
 	}
 	for _, l := range opt.layers {
-		if l < 1 || l > len(engine.ConvFilters) {
-			return opt, fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(engine.ConvFilters))
+		if l < 1 {
+			return opt, fmt.Errorf("--layers: conv layers are numbered from 1, not %d", l)
 		}
 	}
 	if filters != "" {
@@ -135,16 +140,10 @@ func compareParse(out, layers, filters string, count, tile, nargs int) (compareO
 		if len(opt.filters) > 8 {
 			return opt, fmt.Errorf("--filters: at most 8 filters fit a figure, got %d", len(opt.filters))
 		}
-		for i, f := range opt.filters {
+		for _, f := range opt.filters {
 			if f < 1 {
 				return opt, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
 			}
-			for _, l := range opt.layers {
-				if n := engine.ConvFilters[l-1]; f > n {
-					return opt, fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
-				}
-			}
-			opt.filters[i] = f - 1
 		}
 	}
 	if count < 1 || count > 8 {
@@ -154,6 +153,34 @@ func compareParse(out, layers, filters string, count, tile, nargs int) (compareO
 		return opt, fmt.Errorf("--tile must be 64 to 1024 pixels, not %d", tile)
 	}
 	return opt, nil
+}
+
+// compareForModel checks the layers and filters against the model's conv
+// layers and makes the filters 0-based.
+func compareForModel(opt *compareOptions, convs []int) error {
+	if len(opt.layers) == 0 && len(convs) > 0 {
+		// The first, middle and last conv layers: low, middle and high
+		// features.
+		for _, l := range []int{1, (len(convs) + 1) / 2, len(convs)} {
+			if len(opt.layers) == 0 || opt.layers[len(opt.layers)-1] != l {
+				opt.layers = append(opt.layers, l)
+			}
+		}
+	}
+	for _, l := range opt.layers {
+		if l > len(convs) {
+			return fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(convs))
+		}
+	}
+	for i, f := range opt.filters {
+		for _, l := range opt.layers {
+			if n := convs[l-1]; f > n {
+				return fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
+			}
+		}
+		opt.filters[i] = f - 1 // plots counts from 0
+	}
+	return nil
 }
 
 // compareItems reads each file and computes its answer, its Grad-CAM (of
@@ -169,7 +196,8 @@ func compareItems(m *engine.Model, files []string, class int) ([]plots.CompareIt
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s", f, reason(f, err))
 		}
-		input := picture.ToInput(img, engine.InputSize)
+		in := m.Input()
+		input := picture.ToInputShape(img, in.Channels, in.Width, in.Height)
 		p, err := m.Predict(input)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", f, err)

@@ -25,7 +25,7 @@ func init() {
 // explainOptions are the parsed options of the explain command.
 type explainOptions struct {
 	method    string
-	layer     int // 1..5; 0 for occlusion
+	layer     int // from 1 (0: the last conv layer); 0 for occlusion
 	className string
 	occlusion explain.OcclusionOptions
 	opacity   float64
@@ -51,12 +51,12 @@ type explainResult struct {
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
 	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) or occlusion (how much hiding each place lowers the class's probability)")
-	layer := fs.Int("layer", 0, "conv `layer` (1 to 5) that Grad-CAM explains (default: 5, the last)")
+	layer := fs.Int("layer", 0, "conv `layer` that Grad-CAM explains, from 1 (default: the last, 5 for the study's network)")
 	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
 	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
 	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the map's rows before enlarging), or error")
-	patch := fs.Int("patch", explain.DefaultPatch, "occlusion: side of the hiding patch in `pixels` of the network's 64x64 input")
-	stride := fs.Int("stride", explain.DefaultStride, "occlusion: step between patch positions in `pixels` of the 64x64 input")
+	patch := fs.Int("patch", explain.DefaultPatch, "occlusion: side of the hiding patch in `pixels` of the network's input (64x64 for the study's network)")
+	stride := fs.Int("stride", explain.DefaultStride, "occlusion: step between patch positions in `pixels` of the network's input")
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
@@ -79,6 +79,9 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if err := explainForModel(&opt, m); err != nil {
+		return usageError(stderr, "explain", "%v", err)
 	}
 	classIndex := -1
 	if opt.className != "" {
@@ -137,22 +140,19 @@ func explainParse(method string, layer int, layerSet bool, class string, patch, 
 		if occlusionSet {
 			return opt, errors.New("--patch and --stride belong to --method occlusion")
 		}
-		if layer == 0 {
-			layer = len(engine.ConvFilters)
+		if layer < 0 || layerSet && layer == 0 {
+			return opt, fmt.Errorf("--layer: conv layers are numbered from 1, not %d", layer)
 		}
-		if layer < 1 || layer > len(engine.ConvFilters) {
-			return opt, fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", layer, len(engine.ConvFilters))
-		}
-		opt.layer = layer
+		opt.layer = layer // 0: the last; checked against the model by explainForModel
 	case explain.MethodOcclusion:
 		if layerSet {
 			return opt, errors.New("--layer belongs to --method gradcam: occlusion explains the whole network")
 		}
-		if patch < 1 || patch > engine.InputSize {
-			return opt, fmt.Errorf("--patch must be 1 to %d pixels, not %d", engine.InputSize, patch)
+		if patch < 1 {
+			return opt, fmt.Errorf("--patch must be at least 1 pixel, not %d", patch)
 		}
-		if stride < 1 || stride > engine.InputSize {
-			return opt, fmt.Errorf("--stride must be 1 to %d pixels, not %d", engine.InputSize, stride)
+		if stride < 1 {
+			return opt, fmt.Errorf("--stride must be at least 1 pixel, not %d", stride)
 		}
 		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
 	default:
@@ -168,6 +168,31 @@ func explainParse(method string, layer int, layerSet bool, class string, patch, 
 		return opt, errors.New("give at least one image or folder")
 	}
 	return opt, nil
+}
+
+// explainForModel checks the options that depend on the model: the layer
+// (0 becomes the last conv layer) and the patch and stride, which must fit
+// the model's input.
+func explainForModel(opt *explainOptions, m *engine.Model) error {
+	convs := len(m.ConvLayers())
+	if opt.method == explain.MethodGradCAM {
+		if opt.layer == 0 {
+			opt.layer = convs
+		}
+		if opt.layer > convs {
+			return fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", opt.layer, convs)
+		}
+		return nil
+	}
+	in := m.Input()
+	side := min(in.Width, in.Height)
+	if opt.occlusion.Patch > side {
+		return fmt.Errorf("--patch must be 1 to %d pixels (the model's input is %dx%d), not %d", side, in.Width, in.Height, opt.occlusion.Patch)
+	}
+	if opt.occlusion.Stride > side {
+		return fmt.Errorf("--stride must be 1 to %d pixels (the model's input is %dx%d), not %d", side, in.Width, in.Height, opt.occlusion.Stride)
+	}
+	return nil
 }
 
 // findClass returns the index of the class called name (ignoring case), or -1.
@@ -189,7 +214,8 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		res.Error = reason(path, err)
 		return res
 	}
-	input := picture.ToInput(img, engine.InputSize)
+	in := m.Input()
+	input := picture.ToInputShape(img, in.Channels, in.Width, in.Height)
 	var mp explain.Map
 	if opt.method == explain.MethodGradCAM {
 		mp, err = explain.GradCAM(m, input, opt.layer, class)

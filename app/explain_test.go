@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/artlens/artlens/engine"
 )
 
 func TestExplainFigures(t *testing.T) {
@@ -181,4 +183,64 @@ func TestCompare(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
 	}
+}
+
+// grayModelFile writes a model of another shape than the study's (grey
+// 40x24 input, two conv layers) and returns its path.
+func grayModelFile(t *testing.T) string {
+	t.Helper()
+	arch := engine.Arch{Input: engine.Input{Channels: 1, Height: 24, Width: 40}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Filters: 6, Kernel: []int{3}, Padding: "same"},
+		{Kind: engine.ReLU},
+		{Kind: engine.MaxPool, Kernel: []int{2}},
+		{Kind: engine.Conv2D, Filters: 8, Kernel: []int{3}},
+		{Kind: engine.ReLU},
+		{Kind: engine.GlobalAvgPool},
+		{Kind: engine.Flatten},
+		{Kind: engine.Dense},
+		{Kind: engine.Softmax},
+	}}
+	m, err := engine.NewModelArch(arch, []string{"drawings", "iconography", "painting", "sculpture"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "gray.safetensors")
+	if err := m.SaveFile(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The commands work on any model: layers, patches and figures follow its
+// conv layers and input.
+func TestExplainOtherModel(t *testing.T) {
+	model := grayModelFile(t)
+	in := t.TempDir()
+	a := writeTestImage(t, in, "a.png", 100, 70)
+	b := writeTestImage(t, in, "b.png", 60, 90)
+	code, stdout, stderr := runArtlens("explain", a, "--json", "--model", model)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var res explainResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Layer != 2 || len(res.Heatmap) != 10 || len(res.Heatmap[0]) != 18 {
+		t.Errorf("default Grad-CAM: layer %d, %d rows", res.Layer, len(res.Heatmap))
+	}
+	code, _, stderr = runArtlens("explain", a, "--json", "--layer", "3", "--model", model)
+	if code != 2 || !strings.Contains(stderr, "the layers are 1 to 2") {
+		t.Errorf("--layer 3: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runArtlens("explain", a, "--json", "--method", "occlusion", "--patch", "30", "--model", model)
+	if code != 2 || !strings.Contains(stderr, "--patch must be 1 to 24 pixels") {
+		t.Errorf("--patch 30: exit %d, stderr %q", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "c.png")
+	code, stdout, stderr = runArtlens("compare", a, b, "--out", out, "--model", model)
+	if code != 0 || !strings.Contains(stdout, "conv1 #") || !strings.Contains(stdout, "conv2 #") {
+		t.Errorf("compare: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	decodePNG(t, out)
 }

@@ -17,7 +17,7 @@ const (
 type Map struct {
 	// Method is MethodGradCAM or MethodOcclusion.
 	Method string
-	// Layer is the conv layer explained (1..5) for Grad-CAM, 0 for occlusion.
+	// Layer is the conv layer explained (from 1) for Grad-CAM, 0 for occlusion.
 	Layer int
 	// Class is the index of the class explained.
 	Class int
@@ -93,14 +93,15 @@ func CAM(act engine.Activation, grad []float32) ([]float32, error) {
 	return out, nil
 }
 
-// GradCAM explains input (3*64*64 values in CHW order, as picture.ToInput
-// returns it) for class at conv layer layer. layer 0 means the last conv
-// layer; class -1 means the class the network predicts. It costs one
+// GradCAM explains input (m.Input().Len() values in CHW order, as
+// picture.ToInputShape returns it) for class at conv layer layer (1 to
+// len(m.ConvLayers())). layer 0 means the last conv layer; class -1 means
+// the class the network predicts. It costs one
 // forward and backward pass (two when the predicted class has to be found
 // first and is not class 0).
 func GradCAM(m *engine.Model, input []float32, layer, class int) (Map, error) {
 	if layer == 0 {
-		layer = len(engine.ConvFilters)
+		layer = len(m.ConvLayers())
 	}
 	c := class
 	if c < 0 {

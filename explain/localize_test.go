@@ -151,7 +151,7 @@ func TestMapsFindTheEvidence(t *testing.T) {
 			t.Fatal(err)
 		}
 		r, c := argmax2(occ)
-		starts := OcclusionPatchStarts(OcclusionOptions{Patch: 12, Stride: 8})
+		starts := OcclusionPatchStarts(64, OcclusionOptions{Patch: 12, Stride: 8})
 		px, py := float64(starts[c])+6, float64(starts[r])+6
 		if math.Abs(px-cx) > 8 || math.Abs(py-cy) > 8 {
 			t.Errorf("square at %v: occlusion peaks with the patch centred at (%.0f,%.0f), far from the square's centre (%.0f,%.0f)", at, px, py, cx, cy)

@@ -9,8 +9,8 @@ import (
 
 // OcclusionOptions configures Occlusion. The zero value gives the default.
 type OcclusionOptions struct {
-	// Patch is the side of the square patch in input pixels (of 64);
-	// 0 means DefaultPatch.
+	// Patch is the side of the square patch in input pixels (of the
+	// network's input, 64x64 for the study); 0 means DefaultPatch.
 	Patch int
 	// Stride is the step between positions; 0 means DefaultStride.
 	Stride int
@@ -43,11 +43,11 @@ func positions(size, patch, stride int) []int {
 	return out
 }
 
-// MeanColor returns the mean of each channel of input (CHW, 3 channels).
-func MeanColor(input []float32) [3]float32 {
-	plane := len(input) / 3
-	var mean [3]float32
-	for c := 0; c < 3; c++ {
+// MeanColor returns the mean of each of the channels of input (CHW).
+func MeanColor(input []float32, channels int) []float32 {
+	plane := len(input) / channels
+	mean := make([]float32, channels)
+	for c := 0; c < channels; c++ {
 		var s float64
 		for _, v := range input[c*plane : (c+1)*plane] {
 			s += float64(v)
@@ -57,15 +57,15 @@ func MeanColor(input []float32) [3]float32 {
 	return mean
 }
 
-// Occlude returns a copy of input (CHW, 3 channels, side x side) with the
-// patch x patch square at (x, y) painted in colour.
-func Occlude(input []float32, side, x, y, patch int, colour [3]float32) []float32 {
+// Occlude returns a copy of input (CHW: len(colour) channels of width x
+// height) with the patch x patch square at (x, y) painted in colour.
+func Occlude(input []float32, width, height, x, y, patch int, colour []float32) []float32 {
 	out := append([]float32(nil), input...)
-	plane := side * side
-	for c := 0; c < 3; c++ {
-		for r := y; r < min(y+patch, side); r++ {
-			row := out[c*plane+r*side:]
-			for q := x; q < min(x+patch, side); q++ {
+	plane := width * height
+	for c := range colour {
+		for r := y; r < min(y+patch, height); r++ {
+			row := out[c*plane+r*width:]
+			for q := x; q < min(x+patch, width); q++ {
 				row[q] = colour[c]
 			}
 		}
@@ -73,17 +73,18 @@ func Occlude(input []float32, side, x, y, patch int, colour [3]float32) []float3
 	return out
 }
 
-// Occlusion explains input (3*64*64 values, CHW) for class (-1: the
-// predicted class): a patch of the input's mean colour slides over it, and
-// the map's cell (r, c) is the class's probability minus its probability
-// with the patch at row position r and column position c (positions as
-// OcclusionPatchStarts returns). It stops with ctx's error when ctx is
-// cancelled.
+// Occlusion explains input (m.Input().Len() values, CHW) for class (-1:
+// the predicted class): a patch of the input's mean colour slides over it,
+// and the map's cell (r, c) is the class's probability minus its
+// probability with the patch at row position r and column position c
+// (positions as OcclusionPatchStarts returns for the input's height and
+// width). It stops with ctx's error when ctx is cancelled.
 func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int, opt OcclusionOptions) (Map, error) {
-	size := engine.InputSize
-	if len(input) != 3*size*size {
-		return Map{}, fmt.Errorf("explain: input has %d values, want %d", len(input), 3*size*size)
+	in := m.Input()
+	if len(input) != in.Len() {
+		return Map{}, fmt.Errorf("explain: input has %d values, want %d", len(input), in.Len())
 	}
+	size := min(in.Width, in.Height)
 	patch, stride := opt.Patch, opt.Stride
 	if patch == 0 {
 		patch = DefaultPatch
@@ -105,10 +106,9 @@ func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int,
 	if class >= len(probs) {
 		return Map{}, fmt.Errorf("explain: class %d out of range 0..%d", class, len(probs)-1)
 	}
-	starts := positions(size, patch, stride)
-	n := len(starts)
-	colour := MeanColor(input)
-	values := make([]float32, 0, n*n)
+	rows, cols := positions(in.Height, patch, stride), positions(in.Width, patch, stride)
+	colour := MeanColor(input, in.Channels)
+	values := make([]float32, 0, len(rows)*len(cols))
 	batch := make([]float32, 0, batchSize*len(input))
 	flush := func() error {
 		if len(batch) == 0 {
@@ -124,12 +124,12 @@ func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int,
 		batch = batch[:0]
 		return ctx.Err()
 	}
-	for _, y := range starts {
-		for _, x := range starts {
+	for _, y := range rows {
+		for _, x := range cols {
 			if err := ctx.Err(); err != nil {
 				return Map{}, err
 			}
-			batch = append(batch, Occlude(input, size, x, y, patch, colour)...)
+			batch = append(batch, Occlude(input, in.Width, in.Height, x, y, patch, colour)...)
 			if len(batch) == batchSize*len(input) {
 				if err := flush(); err != nil {
 					return Map{}, err
@@ -140,18 +140,19 @@ func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int,
 	if err := flush(); err != nil {
 		return Map{}, err
 	}
-	return Map{Method: MethodOcclusion, Class: class, Width: n, Height: n, Values: values, Probabilities: probs}, nil
+	return Map{Method: MethodOcclusion, Class: class, Width: len(cols), Height: len(rows), Values: values, Probabilities: probs}, nil
 }
 
-// OcclusionPatchStarts returns the top-left coordinates (in input pixels)
-// of the patch positions of one row or column of an occlusion map made
-// with opt (zero fields meaning the defaults).
-func OcclusionPatchStarts(opt OcclusionOptions) []int {
+// OcclusionPatchStarts returns the coordinates (in input pixels) where the
+// patches of an occlusion map made with opt (zero fields meaning the
+// defaults) start along an input side of size pixels: the columns for the
+// width, the rows for the height.
+func OcclusionPatchStarts(size int, opt OcclusionOptions) []int {
 	if opt.Patch == 0 {
 		opt.Patch = DefaultPatch
 	}
 	if opt.Stride == 0 {
 		opt.Stride = DefaultStride
 	}
-	return positions(engine.InputSize, opt.Patch, opt.Stride)
+	return positions(size, opt.Patch, opt.Stride)
 }

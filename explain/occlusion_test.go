@@ -36,14 +36,14 @@ func TestPositions(t *testing.T) {
 			t.Errorf("positions(%d, %d, %d) = %v, want %v", tc.size, tc.patch, tc.stride, got, tc.want)
 		}
 	}
-	if got := OcclusionPatchStarts(OcclusionOptions{}); len(got) != 7 {
+	if got := OcclusionPatchStarts(64, OcclusionOptions{}); len(got) != 7 {
 		t.Errorf("default positions %v, want 9", got)
 	}
 }
 
 func TestOcclude(t *testing.T) {
 	in := make([]float32, 3*4*4)
-	out := Occlude(in, 4, 1, 2, 2, [3]float32{0.1, 0.2, 0.3})
+	out := Occlude(in, 4, 4, 1, 2, 2, []float32{0.1, 0.2, 0.3})
 	for c, v := range []float32{0.1, 0.2, 0.3} {
 		for y := 0; y < 4; y++ {
 			for x := 0; x < 4; x++ {
@@ -60,7 +60,7 @@ func TestOcclude(t *testing.T) {
 	if in[2*4+1] != 0 {
 		t.Error("Occlude changed its input")
 	}
-	if m := MeanColor([]float32{0, 1, 1, 1, 2, 2}); m != [3]float32{0.5, 1, 2} {
+	if m := MeanColor([]float32{0, 1, 1, 1, 2, 2}, 3); !slices.Equal(m, []float32{0.5, 1, 2}) {
 		t.Errorf("MeanColor = %v", m)
 	}
 }
@@ -78,7 +78,7 @@ func TestOcclusionDropEqualsDirectPrediction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	starts := OcclusionPatchStarts(opt)
+	starts := OcclusionPatchStarts(64, opt)
 	if occ.Width != len(starts) || occ.Height != len(starts) || occ.Class != 2 || occ.Method != MethodOcclusion {
 		t.Fatalf("map %dx%d class %d, want %dx%d class 2", occ.Width, occ.Height, occ.Class, len(starts), len(starts))
 	}
@@ -86,10 +86,10 @@ func TestOcclusionDropEqualsDirectPrediction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mean := MeanColor(in)
+	mean := MeanColor(in, 3)
 	for r, y := range starts {
 		for c, x := range starts {
-			p, err := m.Predict(Occlude(in, engine.InputSize, x, y, 24, mean))
+			p, err := m.Predict(Occlude(in, 64, 64, x, y, 24, mean))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,14 +14,15 @@ import (
 type Probe struct {
 	// Name says what was changed ("original", "grayscale", ...).
 	Name string
-	// Input is the variant as the network takes it (CHW, 64x64).
+	// Input is the variant as the network takes it (CHW, m.Input()'s shape).
 	Input []float32
 	// Probabilities are the network's answer; Class is the most probable.
 	Probabilities []float32
 	Class         int
 }
 
-// ProbeNames lists the probes Probes runs, in order.
+// ProbeNames lists the probes Probes runs for a model of RGB input, in
+// order; a model of grayscale input gets those without colour.
 var ProbeNames = []string{"original", "grayscale", "hues rotated", "mirrored", "blurred", "centre crop"}
 
 // HueShift is the rotation of the "hues rotated" probe, in degrees: half
@@ -39,7 +40,7 @@ const BlurSigma = 1.5
 const CropFraction = 0.5
 
 // Probes runs the what-if variants of img (see ProbeNames) through m, in
-// one batch. The colour, mirror and blur probes change the 64x64 input,
+// one batch. The colour, mirror and blur probes change the network's input,
 // since they commute (nearly, for blur) with the resize; the crop is taken
 // from img as given so that it keeps the picture's detail.
 func Probes(m *engine.Model, img image.Image) ([]Probe, error) {
@@ -47,12 +48,18 @@ func Probes(m *engine.Model, img image.Image) ([]Probe, error) {
 	if b.Empty() {
 		return nil, fmt.Errorf("explain: empty image")
 	}
-	size := engine.InputSize
-	in := picture.ToInput(img, size)
+	shape := m.Input()
+	c, w, h := shape.Channels, shape.Width, shape.Height
+	in := picture.ToInputShape(img, c, w, h)
 	cw, ch := max(1, int(float64(b.Dx())*CropFraction)), max(1, int(float64(b.Dy())*CropFraction))
 	crop := image.NewRGBA(image.Rect(0, 0, cw, ch))
 	draw.Draw(crop, crop.Bounds(), img, image.Pt(b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2), draw.Src)
-	inputs := [][]float32{in, Grayscale(in), RotateHue(in, HueShift), Mirror(in, size), Blur(in, size, BlurSigma), picture.ToInput(crop, size)}
+	names := []string{ProbeNames[0], ProbeNames[3], ProbeNames[4], ProbeNames[5]}
+	inputs := [][]float32{in, Mirror(in, c, w, h), Blur(in, c, w, h, BlurSigma), picture.ToInputShape(crop, c, w, h)}
+	if c == 3 { // else there is no colour to take away or turn
+		names = ProbeNames
+		inputs = [][]float32{in, Grayscale(in), RotateHue(in, HueShift), inputs[1], inputs[2], inputs[3]}
+	}
 	all := make([]float32, 0, len(inputs)*len(in))
 	for _, x := range inputs {
 		all = append(all, x...)
@@ -63,7 +70,7 @@ func Probes(m *engine.Model, img image.Image) ([]Probe, error) {
 	}
 	probes := make([]Probe, len(inputs))
 	for i := range probes {
-		probes[i] = Probe{Name: ProbeNames[i], Input: inputs[i], Probabilities: out[i], Class: engine.Argmax(out[i])}
+		probes[i] = Probe{Name: names[i], Input: inputs[i], Probabilities: out[i], Class: engine.Argmax(out[i])}
 	}
 	return probes, nil
 }
@@ -143,22 +150,23 @@ func hsvToRGB(h, s, v float64) (r, g, b float64) {
 	return v, p, q
 }
 
-// Mirror returns input (CHW, 3 channels, side x side) flipped left to right.
-func Mirror(input []float32, side int) []float32 {
+// Mirror returns input (CHW, channels of width x height) flipped left to
+// right.
+func Mirror(input []float32, channels, width, height int) []float32 {
 	out := make([]float32, len(input))
-	for row := 0; row < 3*side; row++ {
-		src, dst := input[row*side:(row+1)*side], out[row*side:(row+1)*side]
+	for row := 0; row < channels*height; row++ {
+		src, dst := input[row*width:(row+1)*width], out[row*width:(row+1)*width]
 		for x := range dst {
-			dst[x] = src[side-1-x]
+			dst[x] = src[width-1-x]
 		}
 	}
 	return out
 }
 
-// Blur returns input (CHW, 3 channels, side x side) smoothed by a Gaussian
-// of standard deviation sigma pixels (sigma > 0), separably, with the edge
-// pixels repeated beyond the border.
-func Blur(input []float32, side int, sigma float64) []float32 {
+// Blur returns input (CHW, channels of width x height) smoothed by a
+// Gaussian of standard deviation sigma pixels (sigma > 0), separably, with
+// the edge pixels repeated beyond the border.
+func Blur(input []float32, channels, width, height int, sigma float64) []float32 {
 	radius := int(math.Ceil(3 * sigma))
 	kernel := make([]float64, 2*radius+1)
 	var sum float64
@@ -170,28 +178,28 @@ func Blur(input []float32, side int, sigma float64) []float32 {
 	for i := range kernel {
 		kernel[i] /= sum
 	}
-	clamp := func(v int) int { return max(0, min(side-1, v)) }
+	clamp := func(v, n int) int { return max(0, min(n-1, v)) }
 	tmp := make([]float32, len(input))
 	out := make([]float32, len(input))
-	plane := side * side
-	for c := 0; c < 3; c++ {
+	plane := width * height
+	for c := 0; c < channels; c++ {
 		src, mid, dst := input[c*plane:(c+1)*plane], tmp[c*plane:(c+1)*plane], out[c*plane:(c+1)*plane]
-		for y := 0; y < side; y++ {
-			for x := 0; x < side; x++ {
+		for y := 0; y < height; y++ {
+			for x := 0; x < width; x++ {
 				var s float64
 				for k, w := range kernel {
-					s += w * float64(src[y*side+clamp(x+k-radius)])
+					s += w * float64(src[y*width+clamp(x+k-radius, width)])
 				}
-				mid[y*side+x] = float32(s)
+				mid[y*width+x] = float32(s)
 			}
 		}
-		for y := 0; y < side; y++ {
-			for x := 0; x < side; x++ {
+		for y := 0; y < height; y++ {
+			for x := 0; x < width; x++ {
 				var s float64
 				for k, w := range kernel {
-					s += w * float64(mid[clamp(y+k-radius)*side+x])
+					s += w * float64(mid[clamp(y+k-radius, height)*width+x])
 				}
-				dst[y*side+x] = float32(s)
+				dst[y*width+x] = float32(s)
 			}
 		}
 	}

@@ -49,18 +49,18 @@ func TestMirrorAndBlur(t *testing.T) {
 	for i := range in {
 		in[i] = float32(i % 7)
 	}
-	mir := Mirror(in, side)
+	mir := Mirror(in, 3, side, side)
 	if mir[0] != in[4] || mir[side*side+side+1] != in[side*side+side+3] {
 		t.Error("Mirror does not flip rows")
 	}
-	if !slices.Equal(Mirror(mir, side), in) {
+	if !slices.Equal(Mirror(mir, 3, side, side), in) {
 		t.Error("mirroring twice is not the identity")
 	}
 	flat := make([]float32, 3*side*side)
 	for i := range flat {
 		flat[i] = 0.25
 	}
-	for i, v := range Blur(flat, side, 1.5) {
+	for i, v := range Blur(flat, 3, side, side, 1.5) {
 		if !near(float64(v), 0.25, 1e-6) {
 			t.Fatalf("blur of a flat image changed value %d to %g", i, v)
 		}
@@ -68,7 +68,7 @@ func TestMirrorAndBlur(t *testing.T) {
 	// A single bright pixel spreads symmetrically and keeps its peak in place.
 	dot := make([]float32, 3*side*side)
 	dot[2*side+2] = 1
-	b := Blur(dot, side, 1)
+	b := Blur(dot, 3, side, side, 1)
 	if b[2*side+2] >= 1 || b[2*side+2] <= b[2*side+1] || !near(float64(b[2*side+1]), float64(b[2*side+3]), 1e-7) || !near(float64(b[1*side+2]), float64(b[2*side+1]), 1e-7) {
 		t.Errorf("blurred dot: %v", b[:side*side])
 	}
@@ -100,7 +100,7 @@ func TestProbes(t *testing.T) {
 		t.Fatalf("%d probes", len(probes))
 	}
 	in := picture.ToInput(img, engine.InputSize)
-	if !slices.Equal(probes[0].Input, in) || !slices.Equal(probes[3].Input, Mirror(in, engine.InputSize)) {
+	if !slices.Equal(probes[0].Input, in) || !slices.Equal(probes[3].Input, Mirror(in, 3, engine.InputSize, engine.InputSize)) {
 		t.Error("original or mirrored probe input is wrong")
 	}
 	plane := engine.InputSize * engine.InputSize

@@ -146,39 +146,42 @@ func drawLegend(img *image.NRGBA, x, y, w, h int, px float64, lo, hi string) {
 }
 
 // FilterPatches draws the first conv layer's kernels (weights of shape
-// (filters, 3, 3, 3), as engine.Param holds conv1.weight) as 3×3 RGB
-// patches, each enlarged scale times (scale > 0) with nearest neighbour,
-// cols to a row, on a white background with a gap between patches. Each
-// kernel is stretched from its own minimum (black) to its own maximum
-// (full colour), so the pattern and colour it looks for show even when its
-// weights are small; a kernel with all weights equal is mid grey.
+// (filters, channels, kh, kw) with 1 or 3 channels, as engine.Param holds
+// conv1.weight) as kh×kw patches, RGB or grey, each enlarged scale times
+// (scale > 0) with nearest neighbour, cols to a row, on a white background
+// with a gap between patches. Each kernel is stretched from its own
+// minimum (black) to its own maximum (full colour), so the pattern and
+// colour it looks for show even when its weights are small; a kernel with
+// all weights equal is mid grey.
 func FilterPatches(w engine.Param, scale, cols int) (*image.NRGBA, error) {
-	if len(w.Shape) != 4 || w.Shape[1] != 3 || w.Shape[2] != 3 || w.Shape[3] != 3 || len(w.Data) != w.Shape[0]*27 {
-		return nil, fmt.Errorf("plots: %s of shape %v is not a layer of 3×3 RGB kernels", w.Name, w.Shape)
+	if len(w.Shape) != 4 || (w.Shape[1] != 1 && w.Shape[1] != 3) || w.Shape[2] < 1 || w.Shape[3] < 1 ||
+		len(w.Data) != w.Shape[0]*w.Shape[1]*w.Shape[2]*w.Shape[3] {
+		return nil, fmt.Errorf("plots: %s of shape %v is not a layer of RGB or grey kernels", w.Name, w.Shape)
 	}
 	if scale < 1 || cols < 1 {
 		return nil, fmt.Errorf("plots: scale %d and columns %d must be positive", scale, cols)
 	}
-	n := w.Shape[0]
+	n, chans, kh, kw := w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3]
+	size := chans * kh * kw
 	rows := (n + cols - 1) / cols
-	side := 3 * scale
+	sw, sh := kw*scale, kh*scale
 	gap := max(2, scale/2)
-	img := image.NewNRGBA(image.Rect(0, 0, cols*side+(cols+1)*gap, rows*side+(rows+1)*gap))
+	img := image.NewNRGBA(image.Rect(0, 0, cols*sw+(cols+1)*gap, rows*sh+(rows+1)*gap))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	for f := 0; f < n; f++ {
-		k := w.Data[f*27 : (f+1)*27]
+		k := w.Data[f*size : (f+1)*size]
 		lo, hi := k[0], k[0]
 		for _, v := range k {
 			lo, hi = min(lo, v), max(hi, v)
 		}
-		x0, y0 := gap+(f%cols)*(side+gap), gap+(f/cols)*(side+gap)
-		for y := 0; y < 3; y++ {
-			for x := 0; x < 3; x++ {
+		x0, y0 := gap+(f%cols)*(sw+gap), gap+(f/cols)*(sh+gap)
+		for y := 0; y < kh; y++ {
+			for x := 0; x < kw; x++ {
 				var c [3]uint8
 				for ch := 0; ch < 3; ch++ {
 					t := 0.5
 					if hi > lo {
-						t = float64(k[(ch*3+y)*3+x]-lo) / float64(hi-lo)
+						t = float64(k[(min(ch, chans-1)*kh+y)*kw+x]-lo) / float64(hi-lo)
 					}
 					c[ch] = uint8(math.Round(255 * t))
 				}
@@ -202,13 +205,13 @@ type CompareItem struct {
 	CAM                 []float32
 	CAMWidth, CAMHeight int
 	CAMLabel            string
-	// Activations holds conv layers 1..5 (index 0 is layer 1).
+	// Activations holds the conv layers' activations (index 0 is layer 1).
 	Activations []engine.Activation
 }
 
 // CompareOptions configures Comparison.
 type CompareOptions struct {
-	// Layers are the conv layers (1..5) whose maps are shown, and
+	// Layers are the conv layers (from 1) whose maps are shown, and
 	// Filters[i] the filters (0-based) shown for Layers[i].
 	Layers  []int
 	Filters [][]int
@@ -243,7 +246,7 @@ func Comparison(items []CompareItem, opt CompareOptions) (image.Image, error) {
 	}
 	his := make([]float32, len(opt.Layers))
 	for li, l := range opt.Layers {
-		if l < 1 || l > len(engine.ConvFilters) {
+		if l < 1 {
 			return nil, fmt.Errorf("plots: there is no conv layer %d", l)
 		}
 		for _, it := range items {

@@ -113,6 +113,19 @@ func TestFilterPatches(t *testing.T) {
 	if _, err := FilterPatches(engine.Param{Shape: []int{2, 4, 3, 3}, Data: make([]float32, 72)}, 4, 2); err == nil {
 		t.Error("a kernel of 4 channels gave no error")
 	}
+	// Grey 5×3 kernels (height 5, width 3) are drawn grey, at their shape.
+	g := engine.Param{Name: "conv1.weight", Shape: []int{1, 1, 5, 3}, Data: make([]float32, 15)}
+	g.Data[14] = 1 // bottom-right tap
+	img, err = FilterPatches(g, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds().Dx() != 12+2*gap || img.Bounds().Dy() != 20+2*gap {
+		t.Fatalf("grey kernel figure %v", img.Bounds())
+	}
+	if c := img.NRGBAAt(gap+9, gap+17); c != (color.NRGBA{255, 255, 255, 255}) {
+		t.Errorf("bottom-right tap is %v, want white", c)
+	}
 }
 
 // sampleScene is a 180×120 picture: a blue sky over a green field with a
