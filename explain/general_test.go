@@ -37,7 +37,7 @@ func TestOtherModels(t *testing.T) {
 	m := grayModel(t)
 	in := make([]float32, m.Input().Len())
 	for i := range in {
-		in[i] = float32(math.Sin(float64(i) * 0.37))*0.5 + 0.5
+		in[i] = float32(math.Sin(float64(i)*0.37))*0.5 + 0.5
 	}
 	cam, err := GradCAM(m, in, 0, -1)
 	if err != nil {
