@@ -55,8 +55,8 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
 	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
 	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the map's rows before enlarging), or error")
-	patch := fs.Int("patch", explain.DefaultPatch, "occlusion: side of the hiding patch in `pixels` of the network's input (64x64 for the study's network)")
-	stride := fs.Int("stride", explain.DefaultStride, "occlusion: step between patch positions in `pixels` of the network's input")
+	patch := fs.Int("patch", 0, "occlusion: side of the hiding patch in `pixels` of the network's input (default: a quarter of its shorter side, 16 for the study's 64x64)")
+	stride := fs.Int("stride", 0, "occlusion: step between patch positions in `pixels` of the network's input (default: an eighth of its shorter side, 8 for the study's)")
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
@@ -148,10 +148,10 @@ func explainParse(method string, layer int, layerSet bool, class string, patch, 
 		if layerSet {
 			return opt, errors.New("--layer belongs to --method gradcam: occlusion explains the whole network")
 		}
-		if patch < 1 {
+		if patch < 0 || occlusionSet && patch == 0 && stride == 0 {
 			return opt, fmt.Errorf("--patch must be at least 1 pixel, not %d", patch)
 		}
-		if stride < 1 {
+		if stride < 0 {
 			return opt, fmt.Errorf("--stride must be at least 1 pixel, not %d", stride)
 		}
 		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
@@ -186,6 +186,7 @@ func explainForModel(opt *explainOptions, m *engine.Model) error {
 	}
 	in := m.Input()
 	side := min(in.Width, in.Height)
+	opt.occlusion = opt.occlusion.For(in)
 	if opt.occlusion.Patch > side {
 		return fmt.Errorf("--patch must be 1 to %d pixels (the model's input is %dx%d), not %d", side, in.Width, in.Height, opt.occlusion.Patch)
 	}

@@ -233,6 +233,20 @@ func TestExplainOtherModel(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "the layers are 1 to 2") {
 		t.Errorf("--layer 3: exit %d, stderr %q", code, stderr)
 	}
+	// Occlusion's patch and stride follow the input: a quarter and an
+	// eighth of its shorter side (24 pixels).
+	code, stdout, stderr = runArtlens("explain", a, "--json", "--method", "occlusion", "--model", model)
+	if code != 0 {
+		t.Fatalf("occlusion: exit %d, stderr %q", code, stderr)
+	}
+	res = explainResult{}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	// Rows start at 0, 3, ..., 18 (7), columns at 0, 3, ..., 33 and 34 (13).
+	if res.Patch != 6 || res.Stride != 3 || len(res.Heatmap) != 7 || len(res.Heatmap[0]) != 13 {
+		t.Errorf("occlusion: patch %d stride %d, %d rows", res.Patch, res.Stride, len(res.Heatmap))
+	}
 	code, _, stderr = runArtlens("explain", a, "--json", "--method", "occlusion", "--patch", "30", "--model", model)
 	if code != 2 || !strings.Contains(stderr, "--patch must be 1 to 24 pixels") {
 		t.Errorf("--patch 30: exit %d, stderr %q", code, stderr)

@@ -9,11 +9,26 @@ import (
 
 // OcclusionOptions configures Occlusion. The zero value gives the default.
 type OcclusionOptions struct {
-	// Patch is the side of the square patch in input pixels (of the
-	// network's input, 64x64 for the study); 0 means DefaultPatch.
+	// Patch is the side of the square patch in pixels of the network's
+	// input; 0 means DefaultPatch for a 64-pixel input, in proportion to
+	// the input's shorter side for others.
 	Patch int
-	// Stride is the step between positions; 0 means DefaultStride.
+	// Stride is the step between positions; 0 means DefaultStride, in
+	// proportion like Patch.
 	Stride int
+}
+
+// For returns o with its zero fields set to the defaults for input in.
+func (o OcclusionOptions) For(in engine.Input) OcclusionOptions {
+	side := min(in.Width, in.Height)
+	scaled := func(v int) int { return max(1, (v*side+engine.InputSize/2)/engine.InputSize) }
+	if o.Patch == 0 {
+		o.Patch = scaled(DefaultPatch)
+	}
+	if o.Stride == 0 {
+		o.Stride = scaled(DefaultStride)
+	}
+	return o
 }
 
 // The default patch and stride give 7x7 = 49 positions: 0.7-1.0 s on a
@@ -85,13 +100,8 @@ func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int,
 		return Map{}, fmt.Errorf("explain: input has %d values, want %d", len(input), in.Len())
 	}
 	size := min(in.Width, in.Height)
+	opt = opt.For(in)
 	patch, stride := opt.Patch, opt.Stride
-	if patch == 0 {
-		patch = DefaultPatch
-	}
-	if stride == 0 {
-		stride = DefaultStride
-	}
 	if patch < 1 || patch > size || stride < 1 || stride > size {
 		return Map{}, fmt.Errorf("explain: occlusion patch %d and stride %d must be 1 to %d", patch, stride, size)
 	}
@@ -144,9 +154,10 @@ func Occlusion(ctx context.Context, m *engine.Model, input []float32, class int,
 }
 
 // OcclusionPatchStarts returns the coordinates (in input pixels) where the
-// patches of an occlusion map made with opt (zero fields meaning the
-// defaults) start along an input side of size pixels: the columns for the
-// width, the rows for the height.
+// patches of an occlusion map made with opt start along an input side of
+// size pixels: the columns for the width, the rows for the height. Zero
+// fields mean the defaults of a 64-pixel input; fill them with opt.For for
+// other inputs.
 func OcclusionPatchStarts(size int, opt OcclusionOptions) []int {
 	if opt.Patch == 0 {
 		opt.Patch = DefaultPatch

@@ -28,8 +28,22 @@ const (
 	compareMax = 4
 )
 
-// defaultCompareLayers are the layers compared at first: low, middle, last.
-var defaultCompareLayers = [5]bool{true, false, true, false, true}
+// setLayers offers n conv layers, the first, middle and last ticked (1, 3
+// and 5 for the study's network), unless it offers n already.
+func (v *compareView) setLayers(n int) {
+	if len(v.layers) == n {
+		return
+	}
+	v.layers = make([]*widget.Check, n)
+	objs := []fyne.CanvasObject{v.layerBox.Objects[0]}
+	for i := range v.layers {
+		v.layers[i] = widget.NewCheck(fmt.Sprint(i+1), func(bool) { v.draw() })
+		v.layers[i].Checked = i == 0 || i == (n+1)/2-1 || i == n-1
+		objs = append(objs, v.layers[i])
+	}
+	v.layerBox.Objects = objs
+	v.layerBox.Refresh()
+}
 
 // compareView draws two to four opened pictures side by side, as the
 // study's Figures 4-7: their answers, their Grad-CAMs, and the maps of the
@@ -38,14 +52,15 @@ type compareView struct {
 	s       *shell
 	content fyne.CanvasObject
 
-	picks   *widget.CheckGroup
-	labels  []string // the check group's options, one per opened entry
-	byLabel map[string]*entry
-	layers  [5]*widget.Check
-	filters *widget.Entry
-	save    *widget.Button
-	status  *widget.Label
-	figure  *canvas.Image
+	picks    *widget.CheckGroup
+	labels   []string // the check group's options, one per opened entry
+	byLabel  map[string]*entry
+	layerBox *fyne.Container
+	layers   []*widget.Check // one per conv layer of the model
+	filters  *widget.Entry
+	save     *widget.Button
+	status   *widget.Label
+	figure   *canvas.Image
 
 	// auto is true until the user picks: the first pictures opened are
 	// then picked as they come.
@@ -61,11 +76,9 @@ func newCompareView(s *shell) *compareView {
 		v.auto = false // the user's picks now stand
 		v.draw()
 	})
-	layerBox := container.NewHBox(widget.NewLabel("Layers:"))
-	for i := range v.layers {
-		v.layers[i] = widget.NewCheck(fmt.Sprint(i+1), func(bool) { v.draw() })
-		v.layers[i].Checked = defaultCompareLayers[i]
-		layerBox.Add(v.layers[i])
+	v.layerBox = container.NewHBox(widget.NewLabel("Layers:"))
+	if s.model != nil {
+		v.setLayers(len(s.model.ConvLayers()))
 	}
 	v.filters = widget.NewEntry()
 	v.filters.SetPlaceHolder("most different")
@@ -81,7 +94,7 @@ func newCompareView(s *shell) *compareView {
 	head := widget.NewLabelWithStyle("Pictures (2 to 4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(head, nil, nil, nil, container.NewVScroll(v.picks))
 	controls := container.New(&flowLayout{onResize: v.relayout},
-		layerBox,
+		v.layerBox,
 		container.NewHBox(widget.NewLabel("Filters:"), filterBox),
 		v.save)
 	v.figure = canvas.NewImageFromImage(nil)
@@ -91,7 +104,12 @@ func newCompareView(s *shell) *compareView {
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.18
 	v.content = split
-	s.onModel = append(s.onModel, v.draw)
+	s.onModel = append(s.onModel, func() {
+		if s.model != nil {
+			v.setLayers(len(s.model.ConvLayers()))
+		}
+		v.draw()
+	})
 	s.onOpened = append(s.onOpened, v.opened)
 	return v
 }
@@ -141,7 +159,7 @@ func (v *compareView) shown() {
 
 // chosenFilters parses the filter field for the given layers: nil for
 // "most different" (an empty field).
-func (v *compareView) chosenFilters(layers []int) ([]int, error) {
+func (v *compareView) chosenFilters(convs, layers []int) ([]int, error) {
 	text := strings.TrimSpace(v.filters.Text)
 	if text == "" {
 		return nil, nil
@@ -153,8 +171,8 @@ func (v *compareView) chosenFilters(layers []int) ([]int, error) {
 			return nil, fmt.Errorf("filters are numbers from 1 separated by commas, such as 1, 6, 8")
 		}
 		for _, l := range layers {
-			if f > engine.ConvFilters[l-1] {
-				return nil, fmt.Errorf("conv layer %d has only %d filters", l, engine.ConvFilters[l-1])
+			if f > convs[l-1] {
+				return nil, fmt.Errorf("conv layer %d has only %d filters", l, convs[l-1])
 			}
 		}
 		out = append(out, f-1)
@@ -168,7 +186,8 @@ func (v *compareView) chosenFilters(layers []int) ([]int, error) {
 // compareInput is one picture to compare, read on the UI goroutine.
 type compareInput struct {
 	name, path string
-	input      []float32
+	input      []float32 // for a model taking shape
+	shape      engine.Input
 	preview    image.Image
 }
 
@@ -180,7 +199,7 @@ func (v *compareView) draw() {
 	var picked []compareInput
 	for _, l := range v.picks.Selected {
 		if e := v.byLabel[l]; e != nil {
-			picked = append(picked, compareInput{e.name, e.path, e.input, e.preview})
+			picked = append(picked, compareInput{e.name, e.path, e.input, e.shape, e.preview})
 		}
 	}
 	var layers []int
@@ -209,7 +228,7 @@ func (v *compareView) draw() {
 		fail("Tick one or more layers.")
 		return
 	}
-	filters, err := v.chosenFilters(layers)
+	filters, err := v.chosenFilters(m.ConvLayers(), layers)
 	if err != nil {
 		fail(err.Error())
 		return
@@ -245,20 +264,26 @@ func (v *compareView) draw() {
 // runs off the UI goroutine.
 func compareFigure(m *engine.Model, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
+	in := m.Input()
 	for i, p := range picked {
-		pred, err := m.Predict(p.input)
-		if err != nil {
-			return nil, "", err
-		}
-		cam, err := explain.GradCAM(m, p.input, 0, pred.Class)
-		if err != nil {
-			return nil, "", err
-		}
+		var err error
 		pic := p.preview
 		if pic == nil {
 			if pic, err = loadPreview(p.path); err != nil {
-				pic = picture.FromInput(p.input, engine.InputSize)
+				pic = picture.FromInputShape(p.input, p.shape.Channels, p.shape.Width, p.shape.Height)
 			}
+		}
+		input := p.input
+		if p.shape != in { // read for another model: make this one's input
+			input = picture.ToInputShape(pic, in.Channels, in.Width, in.Height)
+		}
+		pred, err := m.Predict(input)
+		if err != nil {
+			return nil, "", err
+		}
+		cam, err := explain.GradCAM(m, input, 0, pred.Class)
+		if err != nil {
+			return nil, "", err
 		}
 		items[i] = plots.CompareItem{Name: p.name, Picture: pic,
 			Answer: fmt.Sprintf("%s %.0f%%", className(m, pred.Class), 100*pred.Probabilities[pred.Class]),

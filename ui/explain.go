@@ -47,8 +47,10 @@ type explainView struct {
 	status  *widget.Label
 	probes  *fyne.Container
 	filters *canvas.Image
-	empty   fyne.CanvasObject
-	body    *container.Scroll
+	// filterHint says what the filters' patches are.
+	filterHint *widget.Label
+	empty      fyne.CanvasObject
+	body       *container.Scroll
 
 	// entry is the picture explained; want the one to explain once the
 	// view is shown.
@@ -76,12 +78,7 @@ func newExplainView(s *shell) *explainView {
 	v.method.Horizontal = true
 	v.method.Required = true
 	v.method.Selected = methodGradCAM
-	layers := make([]string, len(engine.ConvFilters))
-	for i := range layers {
-		layers[i] = fmt.Sprintf("conv layer %d", i+1)
-	}
-	v.layer = widget.NewSelect(layers, func(string) { v.optionsChanged() })
-	v.layer.Selected = layers[len(layers)-1]
+	v.layer = widget.NewSelect(nil, func(string) { v.optionsChanged() })
 	v.class = widget.NewSelect(nil, func(string) { v.optionsChanged() })
 	v.opacity = widget.NewSlider(0, 1)
 	v.opacity.Step = 0.05
@@ -117,9 +114,9 @@ func newExplainView(s *shell) *explainView {
 
 	filterTitle := widget.NewLabelWithStyle("What the first layer looks for", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	filterTitle.SizeName = theme.SizeNameSubHeadingText
-	filterHint := widget.NewLabel("The 32 kernels of conv layer 1, each a 3 × 3 patch of RGB weights, enlarged, from its lowest weight (black) to its highest (full colour): each filter responds where the picture looks like its patch.")
-	filterHint.Wrapping = fyne.TextWrapWord
-	filterHint.TextStyle.Italic = true
+	v.filterHint = widget.NewLabel("")
+	v.filterHint.Wrapping = fyne.TextWrapWord
+	v.filterHint.TextStyle.Italic = true
 	v.filters = canvas.NewImageFromImage(nil)
 	v.filters.FillMode = canvas.ImageFillContain
 	v.filters.ScaleMode = canvas.ImageScalePixels
@@ -129,7 +126,7 @@ func newExplainView(s *shell) *explainView {
 	v.probeBox = newSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
 	row := container.New(&flowLayout{onResize: v.relayout}, v.mapBox, v.probeBox)
 	body := container.NewVBox(v.title, controls, row, widget.NewSeparator(),
-		filterTitle, filterHint, container.NewHBox(v.filters))
+		filterTitle, v.filterHint, container.NewHBox(v.filters))
 	v.body = container.NewVScroll(container.NewPadded(body))
 	v.body.Hide()
 	hint := widget.NewLabelWithStyle("Select a picture in Explore to see why the network answers what it does.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
@@ -198,6 +195,28 @@ func (v *explainView) optionsChanged() {
 	if v.entry != nil && v.visible() {
 		v.explain()
 	}
+}
+
+// fillLayers offers the conv layers of m; the last one is chosen at first
+// and whenever the chosen one is not in m.
+func (v *explainView) fillLayers(m *engine.Model) {
+	n := len(m.ConvLayers())
+	if len(v.layer.Options) == n {
+		return
+	}
+	opts := make([]string, n)
+	for i := range opts {
+		opts[i] = fmt.Sprintf("conv layer %d", i+1)
+	}
+	keep := v.layer.SelectedIndex()
+	v.layer.Options = opts
+	if keep < 0 || keep >= n {
+		keep = n - 1
+	}
+	if n > 0 {
+		v.layer.Selected = opts[keep]
+	}
+	v.layer.Refresh()
 }
 
 // fillClasses offers "the answer (class)" and every class of m.
@@ -270,6 +289,13 @@ func (v *explainView) explain() {
 		v.status.SetText("No model is loaded: open one with File › Open model….")
 		return
 	}
+	if e.shape != m.Input() {
+		// Explore reads the picture again at this model's input and then
+		// selects it anew, which calls explain again.
+		v.status.SetText("Reading the picture for this model…")
+		return
+	}
+	v.fillLayers(m)
 	v.fillClasses(m, e.answer(m))
 	r := request{e: e, m: m, input: e.input, picture: e.preview, path: e.path, startedAt: time.Now(),
 		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value,
@@ -335,7 +361,8 @@ func compute(ctx context.Context, r request) response {
 		if img, err := loadPreview(r.path); err == nil {
 			res.base = img
 		} else {
-			res.base = picture.FromInput(r.input, engine.InputSize)
+			in := r.m.Input()
+			res.base = picture.FromInputShape(r.input, in.Channels, in.Width, in.Height)
 		}
 	}
 	lo, hi := mapRange(res.mp)
@@ -351,6 +378,7 @@ func compute(ctx context.Context, r request) response {
 type extras struct {
 	probes  []explain.Probe
 	filters image.Image
+	kernels []int // shape of the first conv layer's weights
 }
 
 // computeExtras makes what r asks for besides the map. It runs off the UI
@@ -361,8 +389,12 @@ func computeExtras(ctx context.Context, r request, base image.Image) extras {
 		x.probes, _ = explain.Probes(r.m, base) // the preview keeps the centre's detail
 	}
 	if r.filters {
-		if ps := r.m.Params(); len(ps) > 0 {
-			x.filters, _ = plots.FilterPatches(ps[0], 12, 8)
+		for _, p := range r.m.Params() {
+			if len(p.Shape) == 4 { // the first conv layer's kernels
+				x.filters, _ = plots.FilterPatches(p, 12, 8)
+				x.kernels = p.Shape
+				break
+			}
 		}
 	}
 	return x
@@ -378,6 +410,12 @@ func (v *explainView) showExtras(r request, x extras) {
 		v.filtersOf = r.m
 		v.filters.Image = x.filters
 		v.filters.Refresh()
+		colour := "RGB"
+		if x.kernels[1] == 1 {
+			colour = "grey"
+		}
+		v.filterHint.SetText(fmt.Sprintf("The %d kernels of conv layer 1, each a %d × %d patch of %s weights, enlarged, from its lowest weight (black) to its highest (full colour): each filter responds where the picture looks like its patch.",
+			x.kernels[0], x.kernels[2], x.kernels[3], colour))
 	}
 	v.relayout()
 }
@@ -416,11 +454,12 @@ func (v *explainView) show(r request, res response) {
 	v.title.SetText(head)
 	v.elapsed = time.Since(r.startedAt)
 	if res.mp.Method == explain.MethodOcclusion {
-		v.caption.SetText(fmt.Sprintf("Bright where hiding a %d-pixel patch (of the network's 64) lowers the probability of %s most; the largest drop is %.1f points. Colours from 0 to that drop.",
-			explain.DefaultPatch, class, 100*res.mp.Max()))
+		in := m.Input()
+		v.caption.SetText(fmt.Sprintf("Bright where hiding a %d-pixel patch (of the network's %d × %d input) lowers the probability of %s most; the largest drop is %.1f points. Colours from 0 to that drop.",
+			explain.OcclusionOptions{}.For(in).Patch, in.Width, in.Height, class, 100*res.mp.Max()))
 	} else {
 		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as conv layer %d sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
-			class, res.mp.Layer, res.mp.Width, res.mp.Height, engine.ConvFilters[res.mp.Layer-1], class))
+			class, res.mp.Layer, res.mp.Width, res.mp.Height, m.ConvLayers()[res.mp.Layer-1], class))
 	}
 	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
 	v.relayout()
@@ -431,9 +470,10 @@ func (v *explainView) show(r request, res response) {
 // original's is in bold.
 func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
 	z := v.s.zoom
+	in := m.Input()
 	var tiles []fyne.CanvasObject
 	for _, p := range probes {
-		img := canvas.NewImageFromImage(picture.FromInput(p.Input, engine.InputSize))
+		img := canvas.NewImageFromImage(picture.FromInputShape(p.Input, in.Channels, in.Width, in.Height))
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels
 		img.SetMinSize(fyne.NewSquareSize(112 * z))

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 )
 
 // charts returns the charts in the tree of o.
@@ -392,6 +393,22 @@ func TestOpenImportedModel(t *testing.T) {
 	h.s.showView("model")
 	if content := h.s.tabs.Selected().Content; !hasText(content, "not in this file") || !hasText(content, "bn1 (BatchNormalization)") {
 		t.Errorf("model view: %q", texts(content))
+	}
+	// The explanations follow the imported model: its conv layers, its
+	// grey 10 × 12 input (no colour probes).
+	h.s.showView("explain")
+	h.settle()
+	v := h.s.explain
+	if v.result == nil || len(v.layer.Options) != 3 || v.result.Layer != 3 {
+		t.Fatalf("Explain with the imported model: result %v, layers %q", v.result != nil, v.layer.Options)
+	}
+	if len(v.probes.Objects) != 4 || hasText(v.probes, "grayscale") {
+		t.Errorf("%d probes for a grey model", len(v.probes.Objects))
+	}
+	v.method.SetSelected(methodOcclusion)
+	h.settle()
+	if v.result.Method != explain.MethodOcclusion || v.result.Width < 1 {
+		t.Errorf("occlusion with the imported model: %+v", v.result)
 	}
 	h.s.openModel(filepath.Join("..", "importer", "testdata", "refuse-sigmoid.onnx"))
 	h.settle()
