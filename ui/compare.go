@@ -185,10 +185,11 @@ func (v *compareView) chosenFilters(convs, layers []int) ([]int, error) {
 
 // compareInput is one picture to compare, read on the UI goroutine.
 type compareInput struct {
-	name, path string
-	input      []float32 // for a model taking shape
-	shape      engine.Input
-	preview    image.Image
+	e       *entry // for reading its picture again
+	name    string
+	input   []float32 // for a model taking shape
+	shape   engine.Input
+	preview image.Image
 }
 
 // draw makes the figure in the background; a newer call wins.
@@ -199,7 +200,7 @@ func (v *compareView) draw() {
 	var picked []compareInput
 	for _, l := range v.picks.Selected {
 		if e := v.byLabel[l]; e != nil {
-			picked = append(picked, compareInput{e.name, e.path, e.input, e.shape, e.preview})
+			picked = append(picked, compareInput{e, e.name, e.input, e.shape, e.preview})
 		}
 	}
 	var layers []int
@@ -269,7 +270,7 @@ func compareFigure(m *engine.Model, picked []compareInput, layers, filters []int
 		var err error
 		pic := p.preview
 		if pic == nil {
-			if pic, err = loadPreview(p.path); err != nil {
+			if pic, err = loadPreview(p.e); err != nil {
 				pic = picture.FromInputShape(p.input, p.shape.Channels, p.shape.Width, p.shape.Height)
 			}
 		}

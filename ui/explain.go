@@ -243,7 +243,6 @@ type request struct {
 	m         *engine.Model
 	input     []float32
 	picture   image.Image
-	path      string
 	method    string
 	layer     int
 	class     int // -1: the predicted class
@@ -297,7 +296,7 @@ func (v *explainView) explain() {
 	}
 	v.fillLayers(m)
 	v.fillClasses(m, e.answer(m))
-	r := request{e: e, m: m, input: e.input, picture: e.preview, path: e.path, startedAt: time.Now(),
+	r := request{e: e, m: m, input: e.input, picture: e.preview, startedAt: time.Now(),
 		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value,
 		probes: v.probesOf != e || v.probesFor != m, filters: v.filtersOf != m}
 	if i := v.class.SelectedIndex(); i > 0 {
@@ -358,7 +357,7 @@ func compute(ctx context.Context, r request) response {
 	}
 	res.base = r.picture
 	if res.base == nil {
-		if img, err := loadPreview(r.path); err == nil {
+		if img, err := loadPreview(r.e); err == nil {
 			res.base = img
 		} else {
 			in := r.m.Input()
