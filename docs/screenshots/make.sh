@@ -8,7 +8,7 @@
 # The Explain and Compare shots and the README's worked example show Van
 # Gogh's The Starry Night (public domain; Debian's opencv-doc package), which
 # the network gets wrong; Compare also takes a painting and a drawing of the
-# Art Images validation set (DATA), and ImageMagick joins the worked
+# Art Images validation set (VALSET), and ImageMagick joins the worked
 # example's figures. Run from anywhere:
 #
 #   apt-get install -y xvfb opencv-doc imagemagick
@@ -24,7 +24,7 @@ out=docs/screenshots
 bin=$(mktemp -d)/artlens
 img=${IMAGE:-docs/pictures/mount-rushmore.webp}
 starry=${STARRY:-/usr/share/doc/opencv-doc/examples/data/starry_night.jpg}
-data=${DATA:-../shared/data/art-images/validation_set}
+valset=${VALSET:-../shared/data/art-images/validation_set}
 display=${SCREENSHOT_DISPLAY:-:97}
 
 go build -o "$bin" .
@@ -46,7 +46,7 @@ shot model --view model --theme light
 shot explore-dark --view explore --theme dark "$img"
 shot history-dark --view history --theme dark
 shot explain --view explain --theme light "$starry"
-shot compare --view compare --theme light "$starry" "$data/painting/0006.jpg" "$data/drawings/3429_mainfoto_05.jpg"
+shot compare --view compare --theme light "$starry" "$valset/painting/0006.jpg" "$valset/drawings/3429_mainfoto_05.jpg"
 
 # The README's worked example: why drawings, why painting, and occlusion.
 tmp=$(mktemp -d)
