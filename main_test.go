@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +80,92 @@ func TestNoDisplayOneLine(t *testing.T) {
 			!strings.HasPrefix(stderr, "artlens: no display found") || !strings.Contains(stderr, "the commands work without one") {
 			t.Errorf("DISPLAY=%q: exit %d, stdout %q, stderr %q", display, code, stdout, stderr)
 		}
+	}
+}
+
+// writeLabelledSet writes a tiny data set in the Art Images layout:
+// perClass pictures per class in training_set and two in validation_set.
+func writeLabelledSet(t *testing.T, perClass int) string {
+	t.Helper()
+	root := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, split := range []string{"training_set", "validation_set"} {
+		n := perClass
+		if split == "validation_set" {
+			n = 2
+		}
+		for c, class := range []string{"drawings", "iconography", "painting", "sculpture"} {
+			dir := filepath.Join(root, split, class)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < n; i++ {
+				img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+				for p := 0; p < len(img.Pix); p += 4 {
+					img.Pix[p], img.Pix[p+1], img.Pix[p+2], img.Pix[p+3] = uint8(rng.IntN(256)), uint8(60*c), uint8(rng.IntN(256)), 255
+				}
+				var buf bytes.Buffer
+				if err := png.Encode(&buf, img); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", split, i)), buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return root
+}
+
+// Ctrl-C during training ends it with one line that says which epoch's
+// checkpoint is kept and that the same command resumes; the progress line
+// is closed first (it used to end without a word).
+func TestTrainingInterruptSaysWhatIsKept(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for a few seconds")
+	}
+	data := writeLabelledSet(t, 20)
+	out := filepath.Join(t.TempDir(), "m.safetensors")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	cmd.Env = append(os.Environ(), "ARTLENS_TEST_RUN_MAIN=1", "LANG=C.UTF-8",
+		"ARTLENS_TEST_ARGS=train --data "+data+" --out "+out+" --epochs 500 --cache -")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	sc := bufio.NewScanner(stderr)
+	signalled := false
+	for sc.Scan() {
+		line := sc.Text()
+		text.WriteString(line + "\n")
+		if !signalled && strings.HasPrefix(line, "epoch 1/500") {
+			signalled = true
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit %d (%v), want 130; stderr:\n%s", code, err, text.String())
+	}
+	got := text.String()
+	last := got[strings.LastIndex(strings.TrimSuffix(got, "\n"), "\n")+1:]
+	var during, kept int
+	if _, err := fmt.Sscanf(last, "artlens: training stopped during epoch %d; the checkpoint of epoch %d is kept in", &during, &kept); err != nil ||
+		kept != during-1 || kept < 1 || !strings.HasSuffix(last, out+".checkpoints, and the same command resumes from it\n") {
+		t.Errorf("last line %q (%v); stderr:\n%s", last, err, got)
+	}
+	if strings.Contains(got, "\r") {
+		t.Errorf("stderr, a pipe, holds carriage returns:\n%q", got)
+	}
+	if !strings.Contains(got, "each epoch: 1 batch of 64 = 64 images; the 8 left over differ from epoch to epoch (shuffled)") {
+		t.Errorf("no note on the images left over:\n%s", got)
 	}
 }

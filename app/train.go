@@ -25,11 +25,12 @@ func init() {
 // different few each epoch, since the order is shuffled).
 func batchNote(images, batch int) string {
 	steps, left := images/batch, images%batch
+	batches := fmt.Sprintf("%d batch%s of %d", steps, map[bool]string{true: "", false: "es"}[steps == 1], batch)
 	if left == 0 {
-		return fmt.Sprintf("each epoch: %d batches of %d", steps, batch)
+		return "each epoch: " + batches
 	}
-	return fmt.Sprintf("each epoch: %d batches of %d = %d images; the %d left over differ from epoch to epoch (shuffled)",
-		steps, batch, steps*batch, left)
+	return fmt.Sprintf("each epoch: %s = %d images; the %d left over differ from epoch to epoch (shuffled)",
+		batches, steps*batch, left)
 }
 
 // stopOnInterrupt returns a channel closed at the first Ctrl-C (SIGINT or
