@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/artlens/artlens/internal/terminal"
+	"github.com/artlens/artlens/picture"
 )
 
 // imageInputs turns the command line's files and folders into a list of
@@ -92,7 +95,7 @@ func folderImages(dir string, recursive bool, stderr io.Writer) ([]string, folde
 			}
 			return nil
 		}
-		if !looksLikeImage(path) {
+		if !picture.LooksLikeImage(path) {
 			c.others++
 			fmt.Fprintf(stderr, "artlens: skipping %s: not an image file\n", path)
 			return nil
@@ -107,44 +110,25 @@ func folderImages(dir string, recursive bool, stderr io.Writer) ([]string, folde
 	return files, c, nil
 }
 
-// looksLikeImage reports whether the file at path starts like an image
-// that package picture decodes (sniffing the content, not the name).
-func looksLikeImage(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return true // let the command report why it cannot be read
-	}
-	defer f.Close()
-	head := make([]byte, 64)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "BM", "II*\x00", "MM\x00*"} {
-		if strings.HasPrefix(string(head), magic) {
-			return true
-		}
-	}
-	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
-}
-
 // progressBar shows how many of total items are done, when there are
 // enough for it to help (more than 5). On a terminal it redraws one line
 // ("label [=====     ] 12/40"); into a file or pipe it writes a plain line
 // at each tenth, so that logs hold no carriage returns.
 type progressBar struct {
-	w        io.Writer
-	label    string
-	total    int
-	terminal bool
-	last     time.Time
-	lastLine int // tenths written, when not a terminal
-	open     bool
+	w          io.Writer
+	label      string
+	total      int
+	onTerminal bool
+	last       time.Time
+	lastLine   int // tenths written, when not a terminal
+	open       bool
 }
 
 func newProgressBar(w io.Writer, label string, total int) *progressBar {
 	if total <= 5 {
 		w = nil
 	}
-	return &progressBar{w: w, label: label, total: total, terminal: isTerminal(w)}
+	return &progressBar{w: w, label: label, total: total, onTerminal: terminal.Is(w)}
 }
 
 // update shows that done items are finished.
@@ -152,7 +136,7 @@ func (p *progressBar) update(done int) {
 	if p.w == nil {
 		return
 	}
-	if !p.terminal {
+	if !p.onTerminal {
 		if tenth := 10 * done / p.total; tenth > p.lastLine {
 			p.lastLine = tenth
 			fmt.Fprintf(p.w, "%s %d/%d\n", p.label, done, p.total)
@@ -179,15 +163,4 @@ func (p *progressBar) interrupt() {
 		fmt.Fprintln(p.w)
 		p.open = false
 	}
-}
-
-// isTerminal reports whether w is a terminal (a character device), where
-// carriage returns redraw a line.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

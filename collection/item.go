@@ -10,9 +10,8 @@ import (
 	"image/jpeg"
 	"math"
 
-	xdraw "golang.org/x/image/draw"
-
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/picture"
 )
 
 // ThumbSide is the longer side, in pixels, of the thumbnail kept for each
@@ -143,7 +142,7 @@ func newRecord(p *engine.Prediction, img image.Image) (*Record, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, fit(img, ThumbSide), &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&buf, picture.Thumbnail(img, ThumbSide), &jpeg.Options{Quality: 85}); err != nil {
 		return nil, err
 	}
 	r.Thumb = buf.Bytes()
@@ -163,33 +162,6 @@ func top2(v []float32) (first, second int) {
 		second = first
 	}
 	return first, second
-}
-
-// fit returns img scaled down so that its longer side is at most side
-// pixels. A large picture is first brought to twice that with a fast
-// filter (cost proportional to the result), then finished with Catmull-Rom
-// for quality.
-func fit(img image.Image, side int) image.Image {
-	b := img.Bounds()
-	if b.Dx() <= side && b.Dy() <= side {
-		return img
-	}
-	scaled := func(src image.Image, long int, k xdraw.Interpolator) image.Image {
-		sb := src.Bounds()
-		dw, dh := long, long
-		if sb.Dx() >= sb.Dy() {
-			dh = max(1, sb.Dy()*long/sb.Dx())
-		} else {
-			dw = max(1, sb.Dx()*long/sb.Dy())
-		}
-		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-		k.Scale(dst, dst.Bounds(), src, sb, xdraw.Src, nil)
-		return dst
-	}
-	if max(b.Dx(), b.Dy()) > 4*side {
-		img = scaled(img, 2*side, xdraw.ApproxBiLinear)
-	}
-	return scaled(img, side, xdraw.CatmullRom)
 }
 
 // Fingerprint identifies a model's computation: a hash of its classes, its

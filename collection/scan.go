@@ -2,12 +2,13 @@ package collection
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/artlens/artlens/picture"
 )
 
 // File is one picture file of a collection.
@@ -58,7 +59,7 @@ func Scan(paths []string) (files []File, skipped []string, err error) {
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			if !LooksLikeImage(path) {
+			if !picture.LooksLikeImage(path) {
 				skipped = append(skipped, path+": not an image file")
 				return nil
 			}
@@ -96,30 +97,6 @@ func absOr(p string) string {
 		return a
 	}
 	return p
-}
-
-// LooksLikeImage reports whether the file at path starts like an image
-// that package picture decodes (JPEG, PNG, GIF, BMP, TIFF, WebP). A file
-// that cannot be opened counts as one, so that the reason is reported when
-// it is analysed.
-func LooksLikeImage(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return true
-	}
-	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := io.ReadFull(f, head)
-	return sniffImage(head[:n])
-}
-
-func sniffImage(head []byte) bool {
-	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a", "BM", "II*\x00", "MM\x00*"} {
-		if strings.HasPrefix(string(head), magic) {
-			return true
-		}
-	}
-	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
 }
 
 // TrueClass returns the index in classes of the class that a file's

@@ -734,3 +734,47 @@ func TestDecodeLargeButSmallFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeImage(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"a.jpg": "\xff\xd8\xff\xe0rest", "a.png": "\x89PNG\r\n\x1a\nrest", "a.gif": "GIF89a...", "a.bmp": "BM....",
+		"a.tif": "II*\x00....", "b.tif": "MM\x00*....", "a.webp": "RIFF\x00\x00\x00\x00WEBPVP8 ",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !LooksLikeImage(path) {
+			t.Errorf("%s: not taken for an image", name)
+		}
+	}
+	for name, data := range map[string]string{"page.jpg": "<html>", "empty.png": "", "riff.wav": "RIFF\x00\x00\x00\x00WAVEfmt "} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if LooksLikeImage(path) {
+			t.Errorf("%s: taken for an image", name)
+		}
+	}
+	if !LooksLikeImage(filepath.Join(dir, "missing.jpg")) {
+		t.Error("a missing file must count as an image, for its reader to report")
+	}
+}
+
+func TestThumbnail(t *testing.T) {
+	for _, tc := range []struct{ w, h, side, wantW, wantH int }{
+		{10, 5, 20, 10, 5},       // small enough: itself
+		{400, 100, 40, 40, 10},   // wide
+		{90, 300, 30, 9, 30},     // tall
+		{1000, 1000, 64, 64, 64}, // through the fast first pass
+		{1000, 1, 50, 50, 1},     // never a zero side
+	} {
+		img := image.NewNRGBA(image.Rect(0, 0, tc.w, tc.h))
+		got := Thumbnail(img, tc.side).Bounds()
+		if got.Dx() != tc.wantW || got.Dy() != tc.wantH {
+			t.Errorf("%dx%d into %d: %dx%d, want %dx%d", tc.w, tc.h, tc.side, got.Dx(), got.Dy(), tc.wantW, tc.wantH)
+		}
+	}
+}

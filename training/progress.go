@@ -3,11 +3,11 @@ package training
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/terminal"
 )
 
 // progress draws a one-line progress bar with images per second and the
@@ -20,23 +20,11 @@ type progress struct {
 	firstEpoch int
 	last       time.Time
 	open       bool // a progress line is drawn and not ended
-	terminal   bool // w redraws lines with carriage returns
+	onTerminal bool // w redraws lines with carriage returns
 }
 
 func newProgress(w io.Writer, epochs, perEpoch, firstEpoch int) *progress {
-	return &progress{w: w, epochs: epochs, perEpoch: perEpoch, start: time.Now(), firstEpoch: firstEpoch, terminal: isTerminal(w)}
-}
-
-// isTerminal reports whether w is a terminal (a character device). Into a
-// log file or pipe only the epochs' lines are written, without carriage
-// returns.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &progress{w: w, epochs: epochs, perEpoch: perEpoch, start: time.Now(), firstEpoch: firstEpoch, onTerminal: terminal.Is(w)}
 }
 
 // interrupt ends an open progress line, so that what is printed next
@@ -49,7 +37,7 @@ func (p *progress) interrupt() {
 }
 
 func (p *progress) step(epoch, done int, loss, acc float64) {
-	if p.w == nil || !p.terminal || (time.Since(p.last) < 500*time.Millisecond && done < p.perEpoch) {
+	if p.w == nil || !p.onTerminal || (time.Since(p.last) < 500*time.Millisecond && done < p.perEpoch) {
 		return
 	}
 	p.last = time.Now()

@@ -502,7 +502,7 @@ func (c *collectionView) refreshTable() {
 	case len(c.shown) == len(c.items):
 		c.count.SetText(pictures(len(c.items)) + hint)
 	default:
-		c.count.SetText(fmt.Sprintf("%s of %s shown", groupDigits(len(c.shown)), pictures(len(c.items))) + hint)
+		c.count.SetText(fmt.Sprintf("%s of %s shown", thousands(len(c.shown)), pictures(len(c.items))) + hint)
 	}
 	if len(c.items) == 0 {
 		c.empty.Show()
@@ -530,20 +530,7 @@ func pictures(n int) string {
 	if n == 1 {
 		return "1 picture"
 	}
-	return groupDigits(n) + " pictures"
-}
-
-// groupDigits writes n with thousands separators (7085 -> "7,085").
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return thousands(n) + " pictures"
 }
 
 // openDialog asks for a folder and opens it as the collection.
@@ -679,12 +666,12 @@ func (c *collectionView) add(items []*collection.Item, failed []string, p collec
 	c.failed = append(c.failed, failed...)
 	if p.Total > 0 {
 		c.progress.SetValue(float64(p.Done) / float64(p.Total))
-		text := fmt.Sprintf("Analysing %s: %s of %s pictures", quoteNames(c.roots), groupDigits(p.Done), groupDigits(p.Total))
+		text := fmt.Sprintf("Analysing %s: %s of %s pictures", quoteNames(c.roots), thousands(p.Done), thousands(p.Total))
 		if r := p.Rate(); r > 0 {
 			text += fmt.Sprintf(" · %.0f per second · about %s left", r, shortDuration(p.Left()))
 		}
 		if p.Cached > 0 {
-			text += fmt.Sprintf(" · %s from the cache", groupDigits(p.Cached))
+			text += fmt.Sprintf(" · %s from the cache", thousands(p.Cached))
 		}
 		c.status.SetText(text)
 	}
@@ -701,17 +688,17 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	switch {
 	case err == context.Canceled:
 		c.status.SetText(fmt.Sprintf("Stopped: %s of %s analysed. Open the folder again to go on (what was done is kept).",
-			groupDigits(n), countNoun(len(files), "picture")))
+			thousands(n), countNoun(len(files), "picture")))
 	case err != nil:
 		c.status.SetText("")
 		c.s.notice.show(noticeError, "The collection could not be analysed: "+err.Error())
 	default:
 		text := fmt.Sprintf("%s in %s", pictures(n), quoteNames(c.roots))
 		if cached > 0 {
-			text += fmt.Sprintf(" (%s from the cache)", groupDigits(cached))
+			text += fmt.Sprintf(" (%s from the cache)", thousands(cached))
 		}
 		if l := collection.Labelled(c.items); l > 0 {
-			text += fmt.Sprintf(" · %s in class folders", groupDigits(l))
+			text += fmt.Sprintf(" · %s in class folders", thousands(l))
 		}
 		c.status.SetText(text)
 	}
@@ -932,7 +919,7 @@ func (c *collectionView) updateConfusion(now bool) {
 	c.ev, c.cells = ev, cells
 	c.confInfo.SetText(fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
-		groupDigits(int(ev.Accuracy*float64(ev.Total)+0.5)), groupDigits(ev.Total), 100*ev.Accuracy))
+		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy))
 	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
 	c.conf.Show()
 }
@@ -1030,7 +1017,7 @@ func (c *collectionView) showTop(layer, filter int) {
 	w, h := collection.InputSide(m)
 	fields := collection.ModelFields(m)
 	hits := collection.TopK(c.items, c.layout, fields, w, h, layer, filter, topK)
-	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), groupDigits(len(c.items)))
+	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), thousands(len(c.items)))
 	if fields != nil {
 		f := fields[layer-1]
 		text += fmt.Sprintf("; marked, the part of the picture the peak sees (%d×%d of the network's %d×%d pixels).", f.Size, f.Size, w, h)

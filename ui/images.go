@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	xdraw "golang.org/x/image/draw"
-
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 )
@@ -103,8 +101,8 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 	}
 	e.input = picture.ToInputShape(img, e.shape.Channels, e.shape.Width, e.shape.Height)
 	e.seen = picture.FromInputShape(e.input, e.shape.Channels, e.shape.Width, e.shape.Height)
-	e.preview = fit(img, previewSide)
-	e.thumb = fit(e.preview, thumbSide)
+	e.preview = picture.Thumbnail(img, previewSide)
+	e.thumb = picture.Thumbnail(e.preview, thumbSide)
 	if m != nil {
 		if e.pred, err = m.Predict(e.input); err != nil {
 			return nil, fmt.Errorf("%s: the network could not analyse it: %w", e.name, err)
@@ -144,7 +142,7 @@ func loadPreview(e *entry) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fit(img, previewSide), nil
+	return picture.Thumbnail(img, previewSide), nil
 }
 
 // readAgain reads the picture of e's file again: errChanged when the file
@@ -185,33 +183,6 @@ func baseName(path string) string {
 		return "the file"
 	}
 	return filepath.Base(path)
-}
-
-// fit returns img scaled down so that its longer side is at most side
-// pixels (img itself when it is small enough). A large picture is first
-// halved with a fast filter, then finished with Catmull-Rom for quality.
-func fit(img image.Image, side int) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= side && h <= side {
-		return img
-	}
-	scaled := func(src image.Image, long int, k xdraw.Interpolator) image.Image {
-		sb := src.Bounds()
-		dw, dh := long, long
-		if sb.Dx() >= sb.Dy() {
-			dh = max(1, sb.Dy()*long/sb.Dx())
-		} else {
-			dw = max(1, sb.Dx()*long/sb.Dy())
-		}
-		dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
-		k.Scale(dst, dst.Bounds(), src, sb, xdraw.Src, nil)
-		return dst
-	}
-	if max(w, h) > 4*side {
-		img = scaled(img, 2*side, xdraw.ApproxBiLinear)
-	}
-	return scaled(img, side, xdraw.CatmullRom)
 }
 
 // isImageName reports whether a file name has an image extension; folders
