@@ -167,20 +167,7 @@ func compareForModel(opt *compareOptions, convs []int) error {
 			}
 		}
 	}
-	for _, l := range opt.layers {
-		if l > len(convs) {
-			return fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(convs))
-		}
-	}
-	for i, f := range opt.filters {
-		for _, l := range opt.layers {
-			if n := convs[l-1]; f > n {
-				return fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
-			}
-		}
-		opt.filters[i] = f - 1 // plots counts from 0
-	}
-	return nil
+	return checkConvChoice(opt.layers, opt.filters, convs)
 }
 
 // compareItems reads each file and computes its answer, its Grad-CAM (of

@@ -220,18 +220,26 @@ func mapsForModel(opt *mapsOptions, convs []int) error {
 			opt.layers = append(opt.layers, l+1)
 		}
 	}
-	for _, l := range opt.layers {
+	return checkConvChoice(opt.layers, opt.filters, convs)
+}
+
+// checkConvChoice checks chosen conv layers (from 1) and filters (from 1,
+// as the app numbers them) against a model whose conv layer i+1 has
+// convs[i] filters, and makes the filter numbers count from 0 in place, as
+// package plots does.
+func checkConvChoice(layers, filters, convs []int) error {
+	for _, l := range layers {
 		if l > len(convs) {
 			return fmt.Errorf("--layers: there is no conv layer %d; the layers are 1 to %d", l, len(convs))
 		}
 	}
-	for i, f := range opt.filters {
-		for _, l := range opt.layers {
+	for i, f := range filters {
+		for _, l := range layers {
 			if n := convs[l-1]; f > n {
 				return fmt.Errorf("--filters: conv layer %d has %d filters (1 to %d), so there is no filter %d", l, n, n, f)
 			}
 		}
-		opt.filters[i] = f - 1 // plots counts from 0
+		filters[i] = f - 1
 	}
 	return nil
 }
