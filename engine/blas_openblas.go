@@ -10,8 +10,8 @@ import (
 )
 
 // With the openblas build tag (and CGO_LDFLAGS=-lopenblas, Debian's
-// libopenblas-dev), gorgonia's matrix products run on OpenBLAS: about twice
-// as fast for training. The default build stays pure Go so that the app
+// libopenblas-dev), matrix products run on OpenBLAS: about twice as fast
+// for training. The default build stays pure Go so that the app
 // cross-compiles without a C BLAS.
 func init() {
 	G.Use(netlib.Implementation{})
@@ -20,3 +20,6 @@ func init() {
 
 // BLAS names the matrix-product library in use.
 const BLAS = "OpenBLAS"
+
+// blas32 runs the engine's own matrix products (conv_op.go, dense_op.go).
+var blas32 float32BLAS = netlib.Implementation{}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -96,46 +95,29 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			lastDense = i
 		}
 	}
+	fused := false // the last layer took in the ReLU that follows it
 	for i, s := range steps {
+		if s.Kind != ReLU {
+			fused = false
+		}
 		switch s.Kind {
 		case Conv2D:
-			w := next()
-			sym := s.pads[0] == s.pads[2] && s.pads[1] == s.pads[3]
-			pad := []int{s.pads[0], s.pads[1]}
-			if !sym {
-				x = must(padNode(g, x, s.pads, 0))
-				pad = []int{0, 0}
-			}
-			x = must(G.Conv2d(x, w, tensor.Shape{s.kh, s.kw}, pad, []int{s.sh, s.sw}, []int{1, 1}))
+			inputGrad := p > 0 // a layer with weights comes before
+			w, b := next(), (*G.Node)(nil)
 			if !s.NoBias {
-				b4 := must(G.Reshape(next(), tensor.Shape{1, s.Filters, 1, 1}))
-				x = must(G.BroadcastAdd(x, b4, nil, []byte{0, 2, 3}))
+				b = next()
 			}
-			if !s.relu {
-				n.convs = append(n.convs, x)
-			}
+			x = must(conv2d(x, w, b, s, s.relu, inputGrad))
+			n.convs = append(n.convs, x)
+			fused = s.relu
 		case ReLU:
-			x = must(G.Rectify(x))
-			if i > 0 && steps[i-1].Kind == Conv2D {
-				n.convs = append(n.convs, x)
+			if !fused {
+				x = must(G.Rectify(x))
 			}
 		case MaxPool:
-			if s.pads[0] == s.pads[2] && s.pads[1] == s.pads[3] {
-				// gorgonia's max pooling skips padded cells, as -inf padding would.
-				x = must(G.MaxPool2D(x, tensor.Shape{s.kh, s.kw}, []int{s.pads[0], s.pads[1]}, []int{s.sh, s.sw}))
-			} else {
-				// Its explicit asymmetric padding offsets windows by the
-				// bottom pad, so pad by hand with the lowest float.
-				x = must(padNode(g, x, s.pads, -math.MaxFloat32))
-				x = must(G.MaxPool2D(x, tensor.Shape{s.kh, s.kw}, []int{0, 0}, []int{s.sh, s.sw}))
-			}
-		case AvgPool:
-			x = must(avgPool(g, x, s, batch))
-		case GlobalAvgPool:
-			c, h, w := s.in.c, s.in.h, s.in.w
-			x = must(G.Reshape(x, tensor.Shape{batch, c, h * w}))
-			x = must(G.Mean(x, 2))
-			x = must(G.Reshape(x, tensor.Shape{batch, c, 1, 1}))
+			x = must(maxPool(x, s))
+		case AvgPool, GlobalAvgPool:
+			x = must(avgPool(x, s))
 		case BatchNorm:
 			// Inference form: y = (x-mean)/sqrt(var+eps)*scale + bias,
 			// computed as x*a + (bias - mean*a).
@@ -164,15 +146,17 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				x = must(G.Reshape(x, tensor.Shape{batch, s.out.c}))
 			}
 		case Dense:
-			w := next()
+			inputGrad := p > 0
 			if i == lastDense {
 				n.features = x
 			}
-			x = must(G.Mul(x, w))
+			w, b := next(), (*G.Node)(nil)
 			if !s.NoBias {
-				b2 := must(G.Reshape(next(), tensor.Shape{1, s.Units}))
-				x = must(G.BroadcastAdd(x, b2, nil, []byte{0}))
+				b = next()
 			}
+			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
+			x = must(dense(x, w, b, s, relu, inputGrad))
+			fused = relu
 		case Softmax:
 			// The last layer: logits are its input, probabilities are
 			// taken below for every model.
@@ -209,93 +193,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		n.vm = G.NewTapeMachine(g)
 	}
 	return n, nil
-}
-
-// padNode pads the maps of x (B, C, H, W) by pads (top, left, bottom,
-// right) cells of value, by concatenation: gorgonia's conv takes only
-// symmetric padding.
-func padNode(g *G.ExprGraph, x *G.Node, pads [4]int, value float32) (*G.Node, error) {
-	fill := func(shape tensor.Shape) *G.Node {
-		data := make([]float32, shape.TotalSize())
-		for i := range data {
-			data[i] = value
-		}
-		return g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))))
-	}
-	s := x.Shape()
-	b, c, h, w := s[0], s[1], s[2], s[3]
-	var err error
-	if pads[0] > 0 || pads[2] > 0 {
-		parts := G.Nodes{}
-		if pads[0] > 0 {
-			parts = append(parts, fill(tensor.Shape{b, c, pads[0], w}))
-		}
-		parts = append(parts, x)
-		if pads[2] > 0 {
-			parts = append(parts, fill(tensor.Shape{b, c, pads[2], w}))
-		}
-		if x, err = G.Concat(2, parts...); err != nil {
-			return nil, err
-		}
-		h += pads[0] + pads[2]
-	}
-	if pads[1] > 0 || pads[3] > 0 {
-		parts := G.Nodes{}
-		if pads[1] > 0 {
-			parts = append(parts, fill(tensor.Shape{b, c, h, pads[1]}))
-		}
-		parts = append(parts, x)
-		if pads[3] > 0 {
-			parts = append(parts, fill(tensor.Shape{b, c, h, pads[3]}))
-		}
-		if x, err = G.Concat(3, parts...); err != nil {
-			return nil, err
-		}
-	}
-	return x, nil
-}
-
-// avgPool is average pooling as a convolution of each map, on its own,
-// with a constant kernel of 1/(kh*kw): gorgonia has no average pooling op
-// with gradients. Without CountPad, cells near a padded border are
-// rescaled to divide by the cells inside the image only.
-func avgPool(g *G.ExprGraph, x *G.Node, s step, batch int) (*G.Node, error) {
-	c, h, w := s.in.c, s.in.h, s.in.w
-	oh, ow := s.out.h, s.out.w
-	y, err := G.Reshape(x, tensor.Shape{batch * c, 1, h, w})
-	if err != nil {
-		return nil, err
-	}
-	if s.pads != [4]int{} {
-		if y, err = padNode(g, y, s.pads, 0); err != nil {
-			return nil, err
-		}
-	}
-	k := make([]float32, s.kh*s.kw)
-	for i := range k {
-		k[i] = 1 / float32(len(k))
-	}
-	kern := g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(1, 1, s.kh, s.kw), tensor.WithBacking(k))))
-	if y, err = G.Conv2d(y, kern, tensor.Shape{s.kh, s.kw}, []int{0, 0}, []int{s.sh, s.sw}, []int{1, 1}); err != nil {
-		return nil, err
-	}
-	if y, err = G.Reshape(y, tensor.Shape{batch, c, oh, ow}); err != nil {
-		return nil, err
-	}
-	if s.CountPad || s.pads == [4]int{} {
-		return y, nil
-	}
-	factor := make([]float32, oh*ow)
-	for oy := 0; oy < oh; oy++ {
-		for ox := 0; ox < ow; ox++ {
-			y0, x0 := oy*s.sh-s.pads[0], ox*s.sw-s.pads[1]
-			y1, x1 := min(y0+s.kh, h), min(x0+s.kw, w)
-			y0, x0 = max(y0, 0), max(x0, 0)
-			factor[oy*ow+ox] = float32(s.kh*s.kw) / float32((y1-y0)*(x1-x0))
-		}
-	}
-	f := g.AddNode(G.NewConstant(tensor.New(tensor.WithShape(1, 1, oh, ow), tensor.WithBacking(factor))))
-	return G.BroadcastHadamardProd(y, f, nil, []byte{0, 1})
 }
 
 // run binds the input (and, when training, labels and masks) and runs the

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"sync/atomic"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The engine's own gorgonia ops (conv_op.go, pool_op.go, dense_op.go)
+// replace gorgonia's Conv2d, MaxPool2D, Mul and the broadcast additions and
+// ReLUs around them. gorgonia allocates every op's output and scratch
+// memory on every run (about 1,500 allocations and 10 MB per prediction);
+// these ops keep their output and scratch buffers from run to run, fuse
+// the bias and the ReLU into the layer, and run their matrix products
+// through one BLAS call per image. They differentiate symbolically (SymDiff)
+// into more such ops, so gorgonia's Grad and Backpropagate work as before.
+//
+// An op's output tensor is its own and is rewritten by the next run of the
+// graph: readers copy what they keep (Predict does).
+
+// float32BLAS is the part of a BLAS implementation the ops use; blas32
+// (blas_gonum.go, blas_openblas.go) is the one in use.
+type float32BLAS interface {
+	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+// gemm sets c (m×n) to a·b, or adds a·b to c with acc. Matrices are
+// row-major; a is m×k, stored as k×m when ta is set; b is k×n, stored as
+// n×k when tb is set.
+func gemm(ta, tb bool, m, n, k int, a, b []float32, acc bool, c []float32) {
+	tA, lda := blas.NoTrans, k
+	if ta {
+		tA, lda = blas.Trans, m
+	}
+	tB, ldb := blas.NoTrans, n
+	if tb {
+		tB, ldb = blas.Trans, k
+	}
+	var beta float32
+	if acc {
+		beta = 1
+	}
+	blas32.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, n)
+}
+
+// opIDs numbers the ops so that no two hash alike: gorgonia merges nodes
+// whose ops and inputs hash the same, and each op owns buffers.
+var opIDs atomic.Uint64
+
+// opBase is what the engine's ops share: a name, an identity, and the
+// answers gorgonia's compiler asks for (no pointers into the inputs, no
+// cgo of their own, no overwriting of inputs).
+type opBase struct {
+	name string
+	id   uint64
+}
+
+func newOpBase(format string, args ...any) opBase {
+	return opBase{name: fmt.Sprintf(format, args...), id: opIDs.Add(1)}
+}
+
+func (o *opBase) ReturnsPtr() bool      { return false }
+func (o *opBase) CallsExtern() bool     { return false }
+func (o *opBase) OverwritesInput() int  { return -1 }
+func (o *opBase) String() string        { return o.name }
+func (o *opBase) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s#%d", o.name, o.id) }
+func (o *opBase) Hashcode() uint32 {
+	h := fnv.New32a()
+	o.WriteHash(h)
+	return h.Sum32()
+}
+
+// fnType is the type of an op taking float tensors of the given numbers of
+// dimensions, the last one being its output's.
+func fnType(dims ...int) hm.Type {
+	ts := make([]hm.Type, len(dims))
+	for i, d := range dims {
+		ts[i] = &G.TensorType{Dims: d, Of: hm.TypeVariable('a')}
+	}
+	return hm.NewFnType(ts...)
+}
+
+// reuse returns *t, replaced by a new float32 tensor when it does not have
+// the given shape. Its contents are whatever the last run left.
+func reuse(t **tensor.Dense, shape tensor.Shape) *tensor.Dense {
+	if *t == nil || !(*t).Shape().Eq(shape) {
+		*t = tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape.Clone()...))
+	}
+	return *t
+}
+
+// grow returns buf with length n, reallocated only when too short.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// f32s returns the float32 data of a value, or an error naming op.
+func f32s(op string, v G.Value) ([]float32, error) {
+	d, ok := v.Data().([]float32)
+	if !ok {
+		return nil, fmt.Errorf("%s: float32 tensors only, got %T", op, v.Data())
+	}
+	return d, nil
+}
+
+// shapeOf returns the shape of an op's input as gorgonia gives it.
+func shapeOf(op string, d G.DimSizer) (tensor.Shape, error) {
+	s, ok := d.(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected a shape, got %T", op, d)
+	}
+	return s, nil
+}
+
+// reluGradOp passes the gradient dy where the ReLU's output y is positive:
+// the backward pass of a fused ReLU. Inputs: y, dy.
+type reluGradOp struct {
+	opBase
+	dims int
+	out  *tensor.Dense
+}
+
+func newReluGrad(dims int) *reluGradOp {
+	return &reluGradOp{opBase: newOpBase("ReLUGrad"), dims: dims}
+}
+
+func (op *reluGradOp) Arity() int    { return 2 }
+func (op *reluGradOp) Type() hm.Type { return fnType(op.dims, op.dims, op.dims) }
+func (op *reluGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(op.name, in[0])
+}
+
+func (op *reluGradOp) Do(in ...G.Value) (G.Value, error) {
+	y, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	dy, err := f32s(op.name, in[1])
+	if err != nil {
+		return nil, err
+	}
+	out := reuse(&op.out, in[0].Shape())
+	g := out.Data().([]float32)
+	for i, v := range y {
+		if v > 0 {
+			g[i] = dy[i]
+		} else {
+			g[i] = 0
+		}
+	}
+	return out, nil
+}
+
+// biasGradOp sums a gradient (B, C, ...) over everything but its second
+// axis: the gradient of a bias added to each of C channels or units.
+type biasGradOp struct {
+	opBase
+	dims int
+	out  *tensor.Dense
+}
+
+func newBiasGrad(dims int) *biasGradOp {
+	return &biasGradOp{opBase: newOpBase("BiasGrad"), dims: dims}
+}
+
+func (op *biasGradOp) Arity() int    { return 1 }
+func (op *biasGradOp) Type() hm.Type { return fnType(op.dims, 1) }
+func (op *biasGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{s[1]}, nil
+}
+
+func (op *biasGradOp) Do(in ...G.Value) (G.Value, error) {
+	g, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	c := s[1]
+	n := s.TotalSize() / (s[0] * c) // values per channel per image
+	out := reuse(&op.out, tensor.Shape{c})
+	db := out.Data().([]float32)
+	clear(db)
+	for b := 0; b < s[0]; b++ {
+		for ch := 0; ch < c; ch++ {
+			var sum float32
+			for _, v := range g[(b*c+ch)*n : (b*c+ch+1)*n] {
+				sum += v
+			}
+			db[ch] += sum
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// opArchs are networks that exercise the engine's own ops in every form:
+// kernels of other sizes, strides, "same" and asymmetric padding, 1x1
+// convolutions, layers without bias or ReLU, max and average pooling with
+// and without counted padding, global pooling, batch norm, and a pooling
+// before the first layer with weights.
+func opArchs() map[string]Arch {
+	return map[string]Arch{
+		"small": smallArch(),
+		"strided": {Input: Input{Channels: 3, Height: 13, Width: 11},
+			Layers: []Layer{
+				{Kind: Conv2D, Filters: 5, Kernel: []int{5, 3}, Stride: []int{2, 3}, Padding: PaddingSame},
+				{Kind: ReLU},
+				{Kind: MaxPool, Kernel: []int{3}, Stride: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 0, 0, 1}},
+				{Kind: Conv2D, Filters: 4, Kernel: []int{1}, NoBias: true},
+				{Kind: AvgPool, Kernel: []int{2, 3}, Stride: []int{1, 2}, Padding: PaddingExplicit, Pads: []int{1, 1, 0, 1}, CountPad: true},
+				{Kind: Flatten},
+				{Kind: Dense, Units: 6, NoBias: true},
+				{Kind: Dense},
+			}},
+		"pool-first": {Input: Input{Channels: 3, Height: 9, Width: 9}, Mean: []float32{0.4, 0.6, 0.5}, Std: []float32{0.3, 0.2, 0.25},
+			Layers: []Layer{
+				{Kind: AvgPool, Kernel: []int{3}, Stride: []int{1}, Padding: PaddingSame},
+				{Kind: MaxPool, Kernel: []int{2}},
+				{Kind: Conv2D, Filters: 3, Kernel: []int{2}, Padding: PaddingExplicit, Pads: []int{0, 1, 1, 0}},
+				{Kind: MaxPool, Kernel: []int{2}, Padding: PaddingSame},
+				{Kind: Conv2D, Filters: 4, Kernel: []int{3}, Padding: PaddingSame},
+				{Kind: ReLU},
+				{Kind: GlobalAvgPool},
+				{Kind: Flatten},
+				{Kind: Dense},
+				{Kind: Softmax},
+			}},
+	}
+}
+
+// twinNetworks builds the graph of m with the engine's ops and with
+// gorgonia's own (reference_test.go), each on its own copy of the weights.
+func twinNetworks(t *testing.T, m *Model, batch int, train bool) (ours, ref *network) {
+	t.Helper()
+	clone := func() []*tensor.Dense {
+		var ws []*tensor.Dense
+		for _, w := range m.weights {
+			ws = append(ws, w.Clone().(*tensor.Dense))
+		}
+		return ws
+	}
+	ours, err := buildNetwork(m.arch, m.steps, clone(), len(m.Meta.Classes), batch, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err = buildGorgonia(m.arch, m.steps, clone(), len(m.Meta.Classes), batch, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ours, ref
+}
+
+// near fails unless got and want agree within 1e-5 (absolute, or relative
+// for values above 1).
+func near(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
+			t.Fatalf("%s[%d] = %.8g, gorgonia's ops give %.8g", what, i, got[i], want[i])
+		}
+	}
+}
+
+// TestOpsMatchGorgonia runs each test network built with the engine's ops
+// and with gorgonia's, from the same weights and inputs, and checks the
+// outputs, every conv layer's activations and every gradient within 1e-5.
+func TestOpsMatchGorgonia(t *testing.T) {
+	archs := opArchs()
+	archs["study"] = StudyArch()
+	for name, arch := range archs {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(3, 4))
+			for _, p := range m.Params() { // biases and batch norm statistics away from their start
+				for i := range p.Data {
+					if p.Frozen || len(p.Shape) == 1 {
+						p.Data[i] += 0.2 * rng.Float32()
+					}
+				}
+			}
+			const batch = 3
+			x := make([]float32, batch*arch.Input.Len())
+			for i := range x {
+				x[i] = rng.Float32()
+			}
+			ours, ref := twinNetworks(t, m, batch, false)
+			for _, n := range []*network{ours, ref} {
+				if err := n.run(x, nil, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			near(t, "logits", values(ours.logits), values(ref.logits))
+			near(t, "probabilities", values(ours.probs), values(ref.probs))
+			for i := range ours.convs {
+				near(t, "conv activation", values(ours.convs[i]), values(ref.convs[i]))
+			}
+
+			ours, ref = twinNetworks(t, m, batch, true)
+			labels := make([]float32, batch*3)
+			for b := 0; b < batch; b++ {
+				labels[b*3+rng.IntN(3)] = 1
+			}
+			var masks [][]float32
+			for _, mk := range ours.masks {
+				mask := make([]float32, mk.Shape().TotalSize())
+				fillMask(mask, 0.3, rng)
+				masks = append(masks, mask)
+			}
+			for _, n := range []*network{ours, ref} {
+				if err := n.run(x, labels, masks); err != nil {
+					t.Fatal(err)
+				}
+			}
+			near(t, "loss", []float32{ours.loss.Value().Data().(float32)}, []float32{ref.loss.Value().Data().(float32)})
+			for i, p := range ours.params {
+				if ours.frozen[i] {
+					continue
+				}
+				g1, err := p.Grad()
+				if err != nil {
+					t.Fatal(err)
+				}
+				g2, err := ref.params[i].Grad()
+				if err != nil {
+					t.Fatal(err)
+				}
+				near(t, "gradient of "+p.Name(), g1.Data().([]float32), g2.Data().([]float32))
+			}
+		})
+	}
+}
+
+// TestOpGradientsFiniteDifferences checks the gradients of the test
+// networks' losses with respect to their weights against central finite differences (the tolerance allows
+// for float32 rounding and for steps across a ReLU's or a max's kink).
+func TestOpGradientsFiniteDifferences(t *testing.T) {
+	for name, arch := range opArchs() {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tg, err := m.NewTrainingGraph(2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			x := make([]float32, 2*arch.Input.Len())
+			for i := range x {
+				x[i] = rng.Float32()
+			}
+			y := []int{0, 2}
+			loss := func() float64 {
+				l, _, err := tg.Forward(x, y, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			}
+			loss()
+			gs, err := tg.Gradients()
+			if err != nil {
+				t.Fatal(err)
+			}
+			gs = append([][]float32(nil), gs...)
+			for i := range gs {
+				gs[i] = append([]float32(nil), gs[i]...)
+			}
+			for pi, p := range m.Params() {
+				if p.Frozen {
+					continue
+				}
+				for _, j := range []int{argmaxAbs(gs[pi]), rng.IntN(len(p.Data)), rng.IntN(len(p.Data))} {
+					const h = 2e-3
+					orig := p.Data[j]
+					p.Data[j] = orig + h
+					up := loss()
+					p.Data[j] = orig - h
+					down := loss()
+					p.Data[j] = orig
+					numeric := (up - down) / (2 * h)
+					if math.Abs(numeric-float64(gs[pi][j])) > 2e-3+0.05*math.Abs(numeric) {
+						t.Errorf("%s[%d]: gradient %.6g, finite difference %.6g", p.Name, j, gs[pi][j], numeric)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestActivationGradients checks gorgonia's Backpropagate through the
+// engine's ops to a conv layer's activations (as the explain view uses
+// it) against gorgonia's own ops.
+func TestActivationGradients(t *testing.T) {
+	for name, arch := range opArchs() {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := make([]float32, arch.Input.Len())
+			for i := range x {
+				x[i] = float32(i%7) / 6
+			}
+			ours, ref := twinNetworks(t, m, 1, false)
+			var grads [2][]float32
+			for k, n := range []*network{ours, ref} {
+				target, err := G.Sum(n.logits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				one := n.g.AddNode(G.NewConstant(float32(1)))
+				last := n.convs[len(n.convs)-1]
+				gs, err := G.Backpropagate(G.Nodes{target}, G.Nodes{one}, G.Nodes{last})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n.vm = G.NewTapeMachine(n.g)
+				if err := n.run(x, nil, nil); err != nil {
+					t.Fatal(err)
+				}
+				grads[k] = values(gs[0])
+			}
+			near(t, "activation gradient", grads[0], grads[1])
+		})
+	}
+}

@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// poolOp is max or average pooling of x (B, C, H, W) over a window. Cells
+// in the padding take no part: a max ignores them (as -inf padding
+// would), and an average divides by the cells inside the image unless
+// countPad is set (PyTorch's count_include_pad). Max pooling keeps the
+// index of each window's maximum for its backward pass.
+type poolOp struct {
+	opBase
+	win      window
+	max      bool
+	countPad bool
+
+	out *tensor.Dense
+	arg []int32   // max: per output cell, the input cell's index in its map
+	div []float32 // average: per output cell of a map, its divisor
+}
+
+// maxPool returns the max pooling of step s on x.
+func maxPool(x *G.Node, s step) (*G.Node, error) {
+	return G.ApplyOp(&poolOp{opBase: newOpBase("MaxPool(%s)", s.Name), win: windowOf(s), max: true}, x)
+}
+
+// avgPool returns the average pooling of step s on x; a global average
+// pooling is one whose window is the whole map.
+func avgPool(x *G.Node, s step) (*G.Node, error) {
+	win := windowOf(s)
+	if s.Kind == GlobalAvgPool {
+		win = window{kh: s.in.h, kw: s.in.w, sh: 1, sw: 1}
+	}
+	return G.ApplyOp(&poolOp{opBase: newOpBase("AvgPool(%s)", s.Name), win: win, countPad: s.CountPad}, x)
+}
+
+func (op *poolOp) Arity() int    { return 1 }
+func (op *poolOp) Type() hm.Type { return fnType(4, 4) }
+func (op *poolOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	x, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	if len(x) != 4 {
+		return nil, fmt.Errorf("%s: input %v is not (batch, channels, height, width)", op.name, x)
+	}
+	oh, ow := op.win.out(x[2], x[3])
+	return tensor.Shape{x[0], x[1], oh, ow}, nil
+}
+
+// bounds returns the input rows [y0, y1) and columns [x0, x1) of output
+// cell (oy, ox) that lie inside an h×w map.
+func (p window) bounds(oy, ox, h, w int) (y0, y1, x0, x1 int) {
+	y0, x0 = oy*p.sh-p.pads[0], ox*p.sw-p.pads[1]
+	y1, x1 = min(y0+p.kh, h), min(x0+p.kw, w)
+	return max(y0, 0), y1, max(x0, 0), x1
+}
+
+func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	h, w := s[2], s[3]
+	oh, ow := op.win.out(h, w)
+	out := reuse(&op.out, tensor.Shape{s[0], s[1], oh, ow})
+	y := out.Data().([]float32)
+	maps := s[0] * s[1]
+	if op.max {
+		if len(op.arg) != len(y) {
+			op.arg = make([]int32, len(y))
+		}
+	} else if op.div == nil {
+		op.div = make([]float32, oh*ow)
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				op.div[oy*ow+ox] = float32((y1 - y0) * (x1 - x0))
+				if op.countPad {
+					op.div[oy*ow+ox] = float32(op.win.kh * op.win.kw)
+				}
+			}
+		}
+	}
+	for m := 0; m < maps; m++ {
+		plane := x[m*h*w : (m+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				o := (m*oh+oy)*ow + ox
+				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				if op.max {
+					best := y0*w + x0
+					for iy := y0; iy < y1; iy++ {
+						for ix := x0; ix < x1; ix++ {
+							if plane[iy*w+ix] > plane[best] {
+								best = iy*w + ix
+							}
+						}
+					}
+					y[o], op.arg[o] = plane[best], int32(best)
+					continue
+				}
+				var sum float32
+				for iy := y0; iy < y1; iy++ {
+					for _, v := range plane[iy*w+x0 : iy*w+x1] {
+						sum += v
+					}
+				}
+				y[o] = sum / op.div[oy*ow+ox]
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
+
+func (op *poolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&poolGradOp{opBase: newOpBase("%sGrad", op.name), fwd: op}, inputs[0], grad)
+	return G.Nodes{dx}, err
+}
+
+// poolGradOp is the gradient of a pooling with respect to its input: each
+// output cell's gradient goes to the maximum it took (max pooling), or is
+// spread over its window's cells inside the image (average). It reads
+// what the forward op kept from the same run. Inputs: x, dy.
+type poolGradOp struct {
+	opBase
+	fwd *poolOp
+	out *tensor.Dense
+}
+
+func (op *poolGradOp) Arity() int    { return 2 }
+func (op *poolGradOp) Type() hm.Type { return fnType(4, 4, 4) }
+func (op *poolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(op.name, in[0])
+}
+
+func (op *poolGradOp) Do(in ...G.Value) (G.Value, error) {
+	dy, err := f32s(op.name, in[1])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	h, w := s[2], s[3]
+	p := op.fwd
+	oh, ow := p.win.out(h, w)
+	out := reuse(&op.out, s)
+	dx := out.Data().([]float32)
+	clear(dx)
+	for m := 0; m < s[0]*s[1]; m++ {
+		plane := dx[m*h*w : (m+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				o := (m*oh+oy)*ow + ox
+				if p.max {
+					plane[p.arg[o]] += dy[o]
+					continue
+				}
+				g := dy[o] / p.div[oy*ow+ox]
+				y0, y1, x0, x1 := p.win.bounds(oy, ox, h, w)
+				for iy := y0; iy < y1; iy++ {
+					row := plane[iy*w+x0 : iy*w+x1]
+					for i := range row {
+						row[i] += g
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
