@@ -2,11 +2,7 @@
 
 package engine
 
-import "gonum.org/v1/gonum/blas/gonum"
-
-// BLAS names the matrix-product library in use: gonum's pure-Go BLAS unless
-// built with the openblas tag.
+// BLAS names the matrix-product library of gorgonia's own ops (the few
+// left in the graph): gonum's pure-Go BLAS unless built with the openblas
+// tag. The engine's conv and dense ops use package sgemm in both builds.
 const BLAS = "gonum (pure Go)"
-
-// blas32 runs the engine's own matrix products (conv_op.go, dense_op.go).
-var blas32 float32BLAS = gonum.Implementation{}

@@ -10,9 +10,9 @@ import (
 )
 
 // With the openblas build tag (and CGO_LDFLAGS=-lopenblas, Debian's
-// libopenblas-dev), matrix products run on OpenBLAS: about twice as fast
-// for training. The default build stays pure Go so that the app
-// cross-compiles without a C BLAS.
+// libopenblas-dev), gorgonia's own matrix products run on OpenBLAS. The
+// engine's conv and dense ops (conv_op.go, dense_op.go) use package sgemm
+// in both builds.
 func init() {
 	G.Use(netlib.Implementation{})
 	tensor.Use(netlib.Implementation{})
@@ -20,6 +20,3 @@ func init() {
 
 // BLAS names the matrix-product library in use.
 const BLAS = "OpenBLAS"
-
-// blas32 runs the engine's own matrix products (conv_op.go, dense_op.go).
-var blas32 float32BLAS = netlib.Implementation{}

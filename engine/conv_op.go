@@ -99,7 +99,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 			op.win.im2col(col, xb, c, h, wd)
 		}
 		yb := y[b*f*n : (b+1)*f*n]
-		gemm(false, false, f, n, k, w, col, false, yb)
+		gemm(false, false, f, n, k, w, col, false, yb, threadsFor(batch))
 		for ch := 0; ch < f; ch++ {
 			m := yb[ch*n : (ch+1)*n]
 			var add float32
@@ -188,11 +188,11 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 		dxb := dx[b*c*h*wd : (b+1)*c*h*wd]
 		dyb := dy[b*f*n : (b+1)*f*n]
 		if op.win.direct() {
-			gemm(true, false, k, n, f, w, dyb, false, dxb)
+			gemm(true, false, k, n, f, w, dyb, false, dxb, threadsFor(batch))
 			continue
 		}
 		op.col = grow(op.col, k*n)
-		gemm(true, false, k, n, f, w, dyb, false, op.col)
+		gemm(true, false, k, n, f, w, dyb, false, op.col, threadsFor(batch))
 		clear(dxb)
 		op.win.col2im(dxb, op.col, c, h, wd)
 	}
@@ -246,7 +246,7 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 			col = op.col
 			op.win.im2col(col, xb, c, h, wd)
 		}
-		gemm(false, true, f, k, n, dy[b*f*n:(b+1)*f*n], col, b > 0, dw)
+		gemm(false, true, f, k, n, dy[b*f*n:(b+1)*f*n], col, b > 0, dw, threadsFor(batch))
 	}
 	return out, nil
 }

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/chewxy/hm"
-	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // The engine's own gorgonia ops (conv_op.go, pool_op.go, dense_op.go)
@@ -18,35 +20,36 @@ import (
 // memory on every run (about 1,500 allocations and 10 MB per prediction);
 // these ops keep their output and scratch buffers from run to run, fuse
 // the bias and the ReLU into the layer, and run their matrix products
-// through one BLAS call per image. They differentiate symbolically (SymDiff)
+// through package sgemm, one product per image. They differentiate symbolically (SymDiff)
 // into more such ops, so gorgonia's Grad and Backpropagate work as before.
 //
 // An op's output tensor is its own and is rewritten by the next run of the
 // graph: readers copy what they keep (Predict does).
 
-// float32BLAS is the part of a BLAS implementation the ops use; blas32
-// (blas_gonum.go, blas_openblas.go) is the one in use.
-type float32BLAS interface {
-	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-}
-
 // gemm sets c (m×n) to a·b, or adds a·b to c with acc. Matrices are
 // row-major; a is m×k, stored as k×m when ta is set; b is k×n, stored as
-// n×k when tb is set.
-func gemm(ta, tb bool, m, n, k int, a, b []float32, acc bool, c []float32) {
-	tA, lda := blas.NoTrans, k
+// n×k when tb is set. Up to threads goroutines share the work: ops give
+// GOMAXPROCS for a batch of one image (a prediction) and 1 otherwise, since
+// larger batches are split over graphs that run side by side (training,
+// PredictBatch).
+func gemm(ta, tb bool, m, n, k int, a, b []float32, acc bool, c []float32, threads int) {
+	lda, ldb := k, n
 	if ta {
-		tA, lda = blas.Trans, m
+		lda = m
 	}
-	tB, ldb := blas.NoTrans, n
 	if tb {
-		tB, ldb = blas.Trans, k
+		ldb = k
 	}
-	var beta float32
-	if acc {
-		beta = 1
+	sgemm.Mul(ta, tb, m, n, k, a, lda, b, ldb, acc, c, n, threads)
+}
+
+// threadsFor returns how many goroutines an op's products may use for a
+// batch of the given size (see gemm).
+func threadsFor(batch int) int {
+	if batch == 1 {
+		return runtime.GOMAXPROCS(0)
 	}
-	blas32.Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, n)
+	return 1
 }
 
 // opIDs numbers the ops so that no two hash alike: gorgonia merges nodes

@@ -1,0 +1,21 @@
+package sgemm
+
+import "golang.org/x/sys/cpu"
+
+// useAsm: the assembly kernel needs AVX2 and FMA (x86-64 since 2013-2015).
+var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
+
+// kernel sets tile to the product of a packed A panel and a packed B
+// panel of depth values each (see kernelGo).
+func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
+	if useAsm {
+		_ = a[depth*mr-1]
+		_ = b[depth*nr-1]
+		kernel6x16(depth, &a[0], &b[0], tile)
+		return
+	}
+	kernelGo(depth, a, b, tile)
+}

@@ -1,0 +1,168 @@
+package sgemm
+
+import (
+	"sync"
+)
+
+const (
+	mr = 6   // rows of A per panel, of C per kernel call
+	nr = 16  // columns of B per panel, of C per kernel call
+	kc = 256 // values of the shared dimension per packed block
+	mc = 72  // rows of A packed at a time (a multiple of mr)
+	nc = 512 // columns of B packed at a time (a multiple of nr)
+)
+
+// Mul sets c (m×n) to a·b, or adds a·b to c when acc is set. a is m×k,
+// stored transposed (k×m) when ta is set; b is k×n, stored transposed
+// (n×k) when tb is set. lda, ldb and ldc are the row strides of a, b and c
+// as stored. Up to threads goroutines share the work, each taking a range
+// of columns of c; the result does not depend on their number.
+func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int, threads int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		if !acc {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	mat := operands{ta: ta, tb: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+	// Below about a million multiply-adds a second goroutine costs more
+	// than it saves.
+	panels := (n + nr - 1) / nr
+	threads = min(threads, panels, max(1, m*n*k>>20))
+	if threads <= 1 {
+		mat.run(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < threads; t++ {
+		j0, j1 := t*panels/threads*nr, min((t+1)*panels/threads*nr, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mat.run(j0, j1)
+		}()
+	}
+	wg.Wait()
+}
+
+// operands is one product to compute.
+type operands struct {
+	ta, tb  bool
+	m, n, k int
+	a       []float32
+	lda     int
+	b       []float32
+	ldb     int
+	acc     bool
+	c       []float32
+	ldc     int
+}
+
+// buffers holds one goroutine's packed panels and kernel output.
+type buffers struct {
+	a    [mc * kc]float32
+	b    [nc * kc]float32
+	tile [mr * nr]float32
+}
+
+var pool = sync.Pool{New: func() any { return new(buffers) }}
+
+// run computes columns [j0, j1) of c.
+func (o *operands) run(j0, j1 int) {
+	buf := pool.Get().(*buffers)
+	defer pool.Put(buf)
+	// Blocks of the shared dimension of equal depth: a thin last block
+	// would spend more on storing tiles than on arithmetic.
+	depth := (o.k + (o.k+kc-1)/kc - 1) / ((o.k + kc - 1) / kc)
+	for jc := j0; jc < j1; jc += nc {
+		ncur := min(nc, j1-jc)
+		for pc := 0; pc < o.k; pc += depth {
+			kcur := min(depth, o.k-pc)
+			add := o.acc || pc > 0
+			o.packB(buf.b[:], pc, kcur, jc, ncur)
+			for ic := 0; ic < o.m; ic += mc {
+				mcur := min(mc, o.m-ic)
+				o.packA(buf.a[:], ic, mcur, pc, kcur)
+				for jr := 0; jr < ncur; jr += nr {
+					bp := buf.b[jr*kcur : (jr+nr)*kcur]
+					for ir := 0; ir < mcur; ir += mr {
+						ap := buf.a[ir*kcur : (ir+mr)*kcur]
+						kernel(kcur, ap, bp, &buf.tile)
+						o.store(&buf.tile, ic+ir, jc+jr, min(mr, mcur-ir), min(nr, ncur-jr), add)
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [i0, i0+rows) and columns [p0, p0+depth) of A into
+// dst as panels of mr rows: within a panel, for each column, its mr values.
+// Rows past m are zero.
+func (o *operands) packA(dst []float32, i0, rows, p0, depth int) {
+	for ir := 0; ir < rows; ir += mr {
+		panel := dst[ir*depth : (ir+mr)*depth]
+		for r := 0; r < mr; r++ {
+			i := i0 + ir + r
+			if ir+r >= rows {
+				for p := 0; p < depth; p++ {
+					panel[p*mr+r] = 0
+				}
+				continue
+			}
+			if o.ta {
+				for p := 0; p < depth; p++ {
+					panel[p*mr+r] = o.a[(p0+p)*o.lda+i]
+				}
+			} else {
+				row := o.a[i*o.lda+p0 : i*o.lda+p0+depth]
+				for p, v := range row {
+					panel[p*mr+r] = v
+				}
+			}
+		}
+	}
+}
+
+// packB copies rows [p0, p0+depth) and columns [j0, j0+cols) of B into
+// dst as panels of nr columns: within a panel, for each row, its nr
+// values. Columns past the range are zero.
+func (o *operands) packB(dst []float32, p0, depth, j0, cols int) {
+	for jr := 0; jr < cols; jr += nr {
+		panel := dst[jr*depth : (jr+nr)*depth]
+		w := min(nr, cols-jr)
+		for p := 0; p < depth; p++ {
+			out := panel[p*nr : (p+1)*nr]
+			if o.tb {
+				for j := 0; j < w; j++ {
+					out[j] = o.b[(j0+jr+j)*o.ldb+p0+p]
+				}
+			} else {
+				row := (p0+p)*o.ldb + j0 + jr
+				copy(out[:w], o.b[row:row+w])
+			}
+			clear(out[w:])
+		}
+	}
+}
+
+// store writes (or adds, with add) the top-left rows×cols of a kernel's
+// tile into c at (i, j).
+func (o *operands) store(tile *[mr * nr]float32, i, j, rows, cols int, add bool) {
+	for r := 0; r < rows; r++ {
+		dst := o.c[(i+r)*o.ldc+j : (i+r)*o.ldc+j+cols]
+		src := tile[r*nr : r*nr+cols]
+		if add {
+			for x, v := range src {
+				dst[x] += v
+			}
+		} else {
+			copy(dst, src)
+		}
+	}
+}

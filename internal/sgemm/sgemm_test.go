@@ -1,0 +1,129 @@
+package sgemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// naive computes a·b (+ c) in float64, the reference for Mul.
+func naive(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, acc bool, c []float32, ldc int) []float64 {
+	out := make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			if acc {
+				s = float64(c[i*ldc+j])
+			}
+			for p := 0; p < k; p++ {
+				x := a[i*lda+p]
+				if ta {
+					x = a[p*lda+i]
+				}
+				y := b[p*ldb+j]
+				if tb {
+					y = b[j*ldb+p]
+				}
+				s += float64(x) * float64(y)
+			}
+			out[i*n+j] = s
+		}
+	}
+	return out
+}
+
+func random(rng *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = rng.Float32()*2 - 1
+	}
+	return v
+}
+
+// TestMul checks Mul against float64 loops for shapes around the panel
+// and block sizes, every transposition, accumulation, padded strides and
+// several goroutines, with the assembly kernel and the Go one.
+func TestMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	shapes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
+	asm := useAsm
+	defer func() { useAsm = asm }()
+	for _, kernelAsm := range []bool{false, asm} {
+		useAsm = kernelAsm
+		for _, s := range shapes {
+			m, n, k := s[0], s[1], s[2]
+			for _, ta := range []bool{false, true} {
+				for _, tb := range []bool{false, true} {
+					for _, acc := range []bool{false, true} {
+						for _, threads := range []int{1, 3} {
+							name := fmt.Sprintf("asm=%v/%dx%dx%d/ta=%v/tb=%v/acc=%v/threads=%d", kernelAsm, m, n, k, ta, tb, acc, threads)
+							lda, ldb, ldc := k+1, n+2, n+3
+							if ta {
+								lda = m + 1
+							}
+							if tb {
+								ldb = k + 2
+							}
+							a := random(rng, max(m, k)*lda)
+							b := random(rng, max(n, k)*ldb)
+							c := random(rng, m*ldc)
+							want := naive(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc)
+							Mul(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc, threads)
+							for i := 0; i < m; i++ {
+								for j := 0; j < n; j++ {
+									if d := math.Abs(float64(c[i*ldc+j]) - want[i*n+j]); d > 1e-6*float64(k+1) {
+										t.Fatalf("%s: c[%d,%d] = %g, want %g", name, i, j, c[i*ldc+j], want[i*n+j])
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMulThreadsSameResult checks that the result does not depend on the
+// number of goroutines (training must repeat bit for bit).
+func TestMulThreadsSameResult(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 64, 900, 576
+	a, b := random(rng, m*k), random(rng, k*n)
+	c1, c2 := make([]float32, m*n), make([]float32, m*n)
+	Mul(false, false, m, n, k, a, k, b, n, false, c1, n, 1)
+	Mul(false, false, m, n, k, a, k, b, n, false, c2, n, 2)
+	for i := range c1 {
+		if c1[i] != c2[i] {
+			t.Fatalf("entry %d: %g with one goroutine, %g with two", i, c1[i], c2[i])
+		}
+	}
+}
+
+// benchShapes are the study's conv layers for one image (filters, output
+// cells, kernels×channels) and its first dense layer at batch 32.
+var benchShapes = [][3]int{{32, 3844, 27}, {64, 841, 288}, {128, 144, 576}, {32, 512, 2048}}
+
+func BenchmarkMul(b *testing.B) {
+	for _, s := range benchShapes {
+		m, n, k := s[0], s[1], s[2]
+		rng := rand.New(rand.NewPCG(1, 1))
+		x, y, z := random(rng, m*k), random(rng, k*n), make([]float32, m*n)
+		b.Run(fmt.Sprintf("sgemm/%dx%dx%d", m, n, k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				Mul(false, false, m, n, k, x, k, y, n, false, z, n, 1)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run(fmt.Sprintf("gonum/%dx%dx%d", m, n, k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				gonum.Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, x, k, y, n, 0, z, n)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
