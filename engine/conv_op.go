@@ -88,7 +88,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	batch, c, h, wd, f := xs[0], xs[1], xs[2], xs[3], ws[0]
 	oh, ow := op.win.out(h, wd)
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
-	y := out.Data().([]float32)
+	y := out.Float32s()
 	k, n := c*op.win.kh*op.win.kw, oh*ow
 	for b := 0; b < batch; b++ {
 		xb := x[b*c*h*wd : (b+1)*c*h*wd]
@@ -183,7 +183,7 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 	oh, ow := op.win.out(h, wd)
 	k, n := c*op.win.kh*op.win.kw, oh*ow
 	out := reuse(&op.out, op.x)
-	dx := out.Data().([]float32)
+	dx := out.Float32s()
 	for b := 0; b < batch; b++ {
 		dxb := dx[b*c*h*wd : (b+1)*c*h*wd]
 		dyb := dy[b*f*n : (b+1)*f*n]
@@ -237,7 +237,7 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 	batch, c, h, wd, f := xs[0], xs[1], xs[2], xs[3], ys[1]
 	k, n := c*op.win.kh*op.win.kw, ys[2]*ys[3]
 	out := reuse(&op.out, tensor.Shape{f, c, op.win.kh, op.win.kw})
-	dw := out.Data().([]float32)
+	dw := out.Float32s()
 	for b := 0; b < batch; b++ {
 		xb := x[b*c*h*wd : (b+1)*c*h*wd]
 		col := xb

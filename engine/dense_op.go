@@ -74,7 +74,7 @@ func (op *denseOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	batch, units := in[0].Shape()[0], in[1].Shape()[1]
 	out := reuse(&op.out, tensor.Shape{batch, units})
-	y := out.Data().([]float32)
+	y := out.Float32s()
 	gemm(false, false, batch, units, in[1].Shape()[0], x, w, false, y, threadsFor(batch))
 	var bias []float32
 	if op.bias {
@@ -176,6 +176,6 @@ func (op *matMulOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	m, n, k := op.dims(in[0].Shape(), in[1].Shape())
 	out := reuse(&op.out, tensor.Shape{m, n})
-	gemm(op.ta, op.tb, m, n, k, a, b, false, out.Data().([]float32), threadsFor(in[0].Shape()[0]))
+	gemm(op.ta, op.tb, m, n, k, a, b, false, out.Float32s(), threadsFor(in[0].Shape()[0]))
 	return out, nil
 }

@@ -31,7 +31,8 @@ type network struct {
 	labels *G.Node   // one-hot (batch, classes)
 	loss   *G.Node   // mean cross-entropy
 
-	vm G.VM
+	vm    G.VM
+	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
 }
 
 // buildNetwork builds the graph of arch (resolved in steps) for batch
@@ -143,7 +144,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			}
 		case Flatten:
 			if !s.in.flat {
-				x = must(G.Reshape(x, tensor.Shape{batch, s.out.c}))
+				x = must(flatten(x))
 			}
 		case Dense:
 			inputGrad := p > 0
@@ -186,7 +187,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		}
 		n.vm = G.NewTapeMachine(g, G.BindDualValues(wrt...))
 	} else {
-		n.probs = must(G.SoftMax(n.logits))
+		n.probs = must(softmaxNode(n.logits))
 		if err != nil {
 			return nil, fmt.Errorf("engine: softmax: %w", err)
 		}
@@ -202,15 +203,15 @@ func (n *network) run(input []float32, labels []float32, masks [][]float32) erro
 	if len(input) != n.batch*in.Len() {
 		return fmt.Errorf("engine: input has %d values, want %d", len(input), n.batch*in.Len())
 	}
-	if err := G.Let(n.input, tensor.New(tensor.WithShape(n.batch, in.Channels, in.Height, in.Width), tensor.WithBacking(input))); err != nil {
+	if err := n.let(n.input, input); err != nil {
 		return err
 	}
 	if n.labels != nil {
-		if err := G.Let(n.labels, tensor.New(tensor.WithShape(n.labels.Shape().Clone()...), tensor.WithBacking(labels))); err != nil {
+		if err := n.let(n.labels, labels); err != nil {
 			return err
 		}
 		for i, m := range n.masks {
-			if err := G.Let(m, tensor.New(tensor.WithShape(m.Shape().Clone()...), tensor.WithBacking(masks[i]))); err != nil {
+			if err := n.let(m, masks[i]); err != nil {
 				return err
 			}
 		}
@@ -235,8 +236,29 @@ func (n *network) run(input []float32, labels []float32, masks [][]float32) erro
 	return n.vm.RunAll()
 }
 
+// let copies data into the tensor bound to the input node x, made on the
+// first run and kept, so that a run allocates no input tensors.
+func (n *network) let(x *G.Node, data []float32) error {
+	if n.bound == nil {
+		n.bound = map[*G.Node]*tensor.Dense{}
+	}
+	t := n.bound[x]
+	if t == nil {
+		t = tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(x.Shape().Clone()...))
+		n.bound[x] = t
+	}
+	if len(data) != len(t.Float32s()) {
+		return fmt.Errorf("engine: %s has %d values, want %d", x.Name(), len(data), len(t.Float32s()))
+	}
+	copy(t.Float32s(), data)
+	return G.Let(x, t)
+}
+
 // values returns a node's current value as a float32 slice (the graph's own
 // memory: copy it before the next run).
 func values(n *G.Node) []float32 {
+	if d, ok := n.Value().(*tensor.Dense); ok && d.Dtype() == tensor.Float32 {
+		return d.Float32s() // without the allocation of Data's interface
+	}
 	return n.Value().Data().([]float32)
 }

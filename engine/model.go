@@ -199,18 +199,18 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 		m.infer = n
 	}
 	n := m.infer
-	if err := n.run(append([]float32(nil), input...), nil, nil); err != nil {
+	if err := n.run(input, nil, nil); err != nil {
 		return nil, fmt.Errorf("engine: forward pass: %w", err)
 	}
-	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...), Logits: append([]float32(nil), values(n.logits)...)}
+	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...), Logits: append([]float32(nil), values(n.logits)...),
+		Activations: make([]Activation, len(n.convs))}
 	if n.features != nil {
 		p.Features = append([]float32(nil), values(n.features)...)
 	}
 	p.Class = Argmax(p.Probabilities)
 	for i, c := range n.convs {
-		s := c.Shape()
-		p.Activations = append(p.Activations, Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3],
-			Data: append([]float32(nil), values(c)...)})
+		s := c.Value().Shape()
+		p.Activations[i] = Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3], Data: append([]float32(nil), values(c)...)}
 	}
 	return p, nil
 }

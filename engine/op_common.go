@@ -106,13 +106,15 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
-// f32s returns the float32 data of a value, or an error naming op.
+// f32s returns the float32 data of a value, or an error naming op. It
+// reads the slice without going through Value.Data, whose interface
+// result costs an allocation per call.
 func f32s(op string, v G.Value) ([]float32, error) {
-	d, ok := v.Data().([]float32)
-	if !ok {
-		return nil, fmt.Errorf("%s: float32 tensors only, got %T", op, v.Data())
+	d, ok := v.(*tensor.Dense)
+	if !ok || d.Dtype() != tensor.Float32 {
+		return nil, fmt.Errorf("%s: float32 tensors only, got %T of %v", op, v, v.Dtype())
 	}
-	return d, nil
+	return d.Float32s(), nil
 }
 
 // shapeOf returns the shape of an op's input as gorgonia gives it.
@@ -152,7 +154,7 @@ func (op *reluGradOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	out := reuse(&op.out, in[0].Shape())
-	g := out.Data().([]float32)
+	g := out.Float32s()
 	for i, v := range y {
 		if v > 0 {
 			g[i] = dy[i]
@@ -194,7 +196,7 @@ func (op *biasGradOp) Do(in ...G.Value) (G.Value, error) {
 	c := s[1]
 	n := s.TotalSize() / (s[0] * c) // values per channel per image
 	out := reuse(&op.out, tensor.Shape{c})
-	db := out.Data().([]float32)
+	db := out.Float32s()
 	clear(db)
 	for b := 0; b < s[0]; b++ {
 		for ch := 0; ch < c; ch++ {

@@ -70,7 +70,7 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 	h, w := s[2], s[3]
 	oh, ow := op.win.out(h, w)
 	out := reuse(&op.out, tensor.Shape{s[0], s[1], oh, ow})
-	y := out.Data().([]float32)
+	y := out.Float32s()
 	maps := s[0] * s[1]
 	if op.max {
 		if len(op.arg) != len(y) {
@@ -152,7 +152,7 @@ func (op *poolGradOp) Do(in ...G.Value) (G.Value, error) {
 	p := op.fwd
 	oh, ow := p.win.out(h, w)
 	out := reuse(&op.out, s)
-	dx := out.Data().([]float32)
+	dx := out.Float32s()
 	clear(dx)
 	for m := 0; m < s[0]*s[1]; m++ {
 		plane := dx[m*h*w : (m+1)*h*w]

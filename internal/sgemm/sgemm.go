@@ -1,8 +1,6 @@
 package sgemm
 
-import (
-	"sync"
-)
+import "sync"
 
 const (
 	mr = 6   // rows of A per panel, of C per kernel call
@@ -29,25 +27,68 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 		}
 		return
 	}
-	mat := operands{ta: ta, tb: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+	j := pool.Get().(*job)
+	defer func() {
+		j.operands = operands{} // keep no matrices alive
+		pool.Put(j)
+	}()
+	j.operands = operands{ta: ta, tb: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
 	// Below about a million multiply-adds a second goroutine costs more
 	// than it saves.
 	panels := (n + nr - 1) / nr
 	threads = min(threads, panels, max(1, m*n*k>>20))
-	if threads <= 1 {
-		mat.run(0, n)
-		return
+	startWorkers(threads - 1)
+	// Shares of whole panels; the caller computes the last one.
+	j.wg.Add(threads - 1)
+	for t := 0; t < threads-1; t++ {
+		parts <- part{j: j, j0: t * panels / threads * nr, j1: (t + 1) * panels / threads * nr}
 	}
-	var wg sync.WaitGroup
-	for t := 0; t < threads; t++ {
-		j0, j1 := t*panels/threads*nr, min((t+1)*panels/threads*nr, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			mat.run(j0, j1)
-		}()
+	j.run(&j.buffers, (threads-1)*panels/threads*nr, n)
+	j.wg.Wait()
+}
+
+// job is one call of Mul: its operands, the caller's buffers, and the
+// parts handed to workers. Jobs are pooled, so a call allocates nothing.
+type job struct {
+	operands
+	buffers
+	wg sync.WaitGroup
+}
+
+var pool = sync.Pool{New: func() any { return new(job) }}
+
+// part is the columns [j0, j1) of a job, computed by a worker.
+type part struct {
+	j      *job
+	j0, j1 int
+}
+
+// parts feeds the workers: goroutines started as products need them (one
+// fewer than the most goroutines a product has used), each with its own
+// buffers, waiting for parts for the rest of the program.
+var (
+	parts   = make(chan part)
+	workers struct {
+		sync.Mutex
+		n int
 	}
-	wg.Wait()
+)
+
+// startWorkers makes sure at least n workers run.
+func startWorkers(n int) {
+	workers.Lock()
+	defer workers.Unlock()
+	for ; workers.n < n; workers.n++ {
+		go worker()
+	}
+}
+
+func worker() {
+	buf := new(buffers)
+	for p := range parts {
+		p.j.run(buf, p.j0, p.j1)
+		p.j.wg.Done()
+	}
 }
 
 // operands is one product to compute.
@@ -70,12 +111,8 @@ type buffers struct {
 	tile [mr * nr]float32
 }
 
-var pool = sync.Pool{New: func() any { return new(buffers) }}
-
-// run computes columns [j0, j1) of c.
-func (o *operands) run(j0, j1 int) {
-	buf := pool.Get().(*buffers)
-	defer pool.Put(buf)
+// run computes columns [j0, j1) of c with the given buffers.
+func (o *operands) run(buf *buffers, j0, j1 int) {
 	// Blocks of the shared dimension of equal depth: a thin last block
 	// would spend more on storing tiles than on arithmetic.
 	depth := (o.k + (o.k+kc-1)/kc - 1) / ((o.k + kc - 1) / kc)
