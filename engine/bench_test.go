@@ -22,3 +22,32 @@ func BenchmarkPredict(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPredictBatch measures evaluation's path: 256 images in batches
+// of 64, spread over GOMAXPROCS graphs. Run it with -cpu 1,2 to see how it
+// scales from one core to two; img/s, CPU time per image and the cores
+// used are reported.
+func BenchmarkPredictBatch(b *testing.B) {
+	m, err := NewModel([]string{"drawings", "iconography", "painting", "sculpture"}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, _ := randomBatch(256, 4, 1)
+	if _, err := m.PredictBatch(x, 64); err != nil { // builds the graphs
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuSeconds()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.PredictBatch(x, 64); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(256*float64(b.N)/b.Elapsed().Seconds(), "img/s")
+	// CPU time per image, and the cores the run had on average: on a
+	// shared machine a second core may not be given, and then img/s does
+	// not scale although the work is split.
+	b.ReportMetric((cpuSeconds()-cpu)*1e3/(256*float64(b.N)), "cpu-ms/img")
+	b.ReportMetric((cpuSeconds()-cpu)/b.Elapsed().Seconds(), "cores")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 
 	"gorgonia.org/tensor"
@@ -25,6 +26,11 @@ type Model struct {
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
+
+	// PredictBatch's graphs, one per core, kept for the next call with
+	// the same batch size; batchMu serialises their use.
+	batchMu   sync.Mutex
+	batchNets []*network
 }
 
 // Preprocessing is the input contract of the study's network, written into
@@ -218,39 +224,72 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 // PredictBatch returns the class probabilities of many images at once
 // (inputs concatenated, m.Input().Len() values each), batch images per
 // graph run. It is the fast path for evaluation; it does not keep
-// activations.
+// activations. The images are shared among GOMAXPROCS graphs run side by
+// side (a batch of one image's arithmetic is too small to share well);
+// each image's probabilities are the same however they are batched.
+// Calls are serialised; the graphs are kept for the next call.
 func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	size := m.Input().Len()
 	if len(inputs)%size != 0 {
 		return nil, errors.New("engine: inputs are not a whole number of images")
 	}
-	if batch < 1 {
-		batch = 1
-	}
 	count := len(inputs) / size
-	if count < batch {
-		batch = max(count, 1)
-	}
-	n, err := m.build(m.weights, batch, false)
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]float32, 0, count)
-	buf := make([]float32, batch*size)
-	for start := 0; start < count; start += batch {
-		k := min(batch, count-start)
-		clear(buf)
-		copy(buf, inputs[start*size:(start+k)*size])
-		if err := n.run(buf, nil, nil); err != nil {
-			return nil, fmt.Errorf("engine: forward pass: %w", err)
+	workers := max(1, min(runtime.GOMAXPROCS(0), count))
+	// Each graph runs sub images at a time, so that the workers together
+	// hold about batch images, and at most 8: a few images keep each
+	// layer's products large enough, and more only hold more memory.
+	sub := max(1, min((max(batch, 1)+workers-1)/workers, (count+workers-1)/workers, 8))
+	m.batchMu.Lock()
+	defer m.batchMu.Unlock()
+	if len(m.batchNets) != workers || m.batchNets[0].batch != sub {
+		m.batchNets = nil
+		for range workers {
+			n, err := m.build(m.weights, sub, false)
+			if err != nil {
+				return nil, err
+			}
+			m.batchNets = append(m.batchNets, n)
 		}
-		probs := values(n.probs)
-		classes := len(m.Meta.Classes)
-		for i := 0; i < k; i++ {
-			out = append(out, append([]float32(nil), probs[i*classes:(i+1)*classes]...))
+	}
+	out := make([][]float32, count)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w, n := range m.batchNets {
+		// Worker w takes images [first, last), sub at a time.
+		first, last := w*count/workers, (w+1)*count/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = m.predictRange(n, inputs, first, last, out)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// predictRange runs images [first, last) of inputs through n, n.batch at
+// a time, and writes their probabilities into out.
+func (m *Model) predictRange(n *network, inputs []float32, first, last int, out [][]float32) error {
+	size, classes := m.Input().Len(), len(m.Meta.Classes)
+	buf := make([]float32, n.batch*size)
+	for start := first; start < last; start += n.batch {
+		k := min(n.batch, last-start)
+		clear(buf[k*size:])
+		copy(buf, inputs[start*size:(start+k)*size])
+		if err := n.run(buf, nil, nil); err != nil {
+			return fmt.Errorf("engine: forward pass: %w", err)
+		}
+		probs := values(n.probs)
+		for i := 0; i < k; i++ {
+			out[start+i] = append([]float32(nil), probs[i*classes:(i+1)*classes]...)
+		}
+	}
+	return nil
 }
 
 // build builds the model's graph on the given weight tensors.

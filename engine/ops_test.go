@@ -3,6 +3,8 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -245,5 +247,39 @@ func TestActivationGradients(t *testing.T) {
 			}
 			near(t, "activation gradient", grads[0], grads[1])
 		})
+	}
+}
+
+// TestPredictBatchSameAsPredict checks that PredictBatch, whatever its
+// batch and number of cores, gives each image exactly what Predict does.
+func TestPredictBatchSameAsPredict(t *testing.T) {
+	m, err := NewModelArch(smallArch(), []string{"a", "b", "c"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const count = 7
+	rng := rand.New(rand.NewPCG(8, 8))
+	x := make([]float32, count*m.Input().Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		for _, batch := range []int{1, 3, 64} {
+			got, err := m.PredictBatch(x, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < count; i++ {
+				p, err := m.Predict(x[i*m.Input().Len() : (i+1)*m.Input().Len()])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got[i], p.Probabilities) {
+					t.Fatalf("GOMAXPROCS %d, batch %d, image %d: %v, Predict gives %v", procs, batch, i, got[i], p.Probabilities)
+				}
+			}
+		}
 	}
 }

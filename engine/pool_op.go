@@ -88,6 +88,10 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 			}
 		}
 	}
+	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
+		op.max2x2(y, x, maps, h, w)
+		return out, nil
+	}
 	for m := 0; m < maps; m++ {
 		plane := x[m*h*w : (m+1)*h*w]
 		for oy := 0; oy < oh; oy++ {
@@ -117,6 +121,36 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 		}
 	}
 	return out, nil
+}
+
+// max2x2 is max pooling with 2x2 windows, stride 2 and no padding (the
+// usual kind), written out for speed; it picks the same cells as the
+// general loop (the first maximum in row order).
+func (op *poolOp) max2x2(y, x []float32, maps, h, w int) {
+	oh, ow := h/2, w/2
+	for m := 0; m < maps; m++ {
+		plane := x[m*h*w : (m+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			top := plane[2*oy*w : 2*oy*w+w]
+			bottom := plane[(2*oy+1)*w : (2*oy+1)*w+w]
+			o := (m*oh + oy) * ow
+			dst, arg := y[o:o+ow], op.arg[o:o+ow]
+			for ox := range dst {
+				i := 2 * ox
+				best, v := i, top[i]
+				if top[i+1] > v {
+					best, v = i+1, top[i+1]
+				}
+				if bottom[i] > v {
+					best, v = w+i, bottom[i]
+				}
+				if bottom[i+1] > v {
+					best, v = w+i+1, bottom[i+1]
+				}
+				dst[ox], arg[ox] = v, int32(2*oy*w+best)
+			}
+		}
+	}
 }
 
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
