@@ -8,6 +8,9 @@ var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //go:noescape
 func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
 
+//go:noescape
+func kernel6x16c(depth int, a, b, c *float32, ldc int, add bool)
+
 // kernel sets tile to the product of a packed A panel and a packed B
 // panel of depth values each (see kernelGo).
 func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
@@ -18,4 +21,14 @@ func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
 		return
 	}
 	kernelGo(depth, a, b, tile)
+}
+
+// kernelC writes (or adds, with add) the product of a packed A panel and
+// a packed B panel straight into a whole mr×nr block of c, whose rows are
+// ldc apart; only with useAsm.
+func kernelC(depth int, a, b, c []float32, ldc int, add bool) {
+	_ = a[depth*mr-1]
+	_ = b[depth*nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	kernel6x16c(depth, &a[0], &b[0], &c[0], ldc, add)
 }

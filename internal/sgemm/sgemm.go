@@ -129,8 +129,13 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 					bp := buf.b[jr*kcur : (jr+nr)*kcur]
 					for ir := 0; ir < mcur; ir += mr {
 						ap := buf.a[ir*kcur : (ir+mr)*kcur]
+						rows, cols := min(mr, mcur-ir), min(nr, ncur-jr)
+						if useAsm && rows == mr && cols == nr {
+							kernelC(kcur, ap, bp, o.c[(ic+ir)*o.ldc+jc+jr:], o.ldc, add)
+							continue
+						}
 						kernel(kcur, ap, bp, &buf.tile)
-						o.store(&buf.tile, ic+ir, jc+jr, min(mr, mcur-ir), min(nr, ncur-jr), add)
+						o.store(&buf.tile, ic+ir, jc+jr, rows, cols, add)
 					}
 				}
 			}
@@ -140,27 +145,31 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 
 // packA copies rows [i0, i0+rows) and columns [p0, p0+depth) of A into
 // dst as panels of mr rows: within a panel, for each column, its mr values.
-// Rows past m are zero.
+// Rows past the range are zero. Each source row (or, for a transposed A,
+// each stored row) is read in order.
 func (o *operands) packA(dst []float32, i0, rows, p0, depth int) {
 	for ir := 0; ir < rows; ir += mr {
 		panel := dst[ir*depth : (ir+mr)*depth]
+		h := min(mr, rows-ir)
+		if o.ta {
+			for p := 0; p < depth; p++ {
+				at := (p0+p)*o.lda + i0 + ir
+				out := panel[p*mr : (p+1)*mr]
+				copy(out[:h], o.a[at:at+h])
+				clear(out[h:])
+			}
+			continue
+		}
 		for r := 0; r < mr; r++ {
-			i := i0 + ir + r
-			if ir+r >= rows {
+			if r >= h {
 				for p := 0; p < depth; p++ {
 					panel[p*mr+r] = 0
 				}
 				continue
 			}
-			if o.ta {
-				for p := 0; p < depth; p++ {
-					panel[p*mr+r] = o.a[(p0+p)*o.lda+i]
-				}
-			} else {
-				row := o.a[i*o.lda+p0 : i*o.lda+p0+depth]
-				for p, v := range row {
-					panel[p*mr+r] = v
-				}
+			at := (i0+ir+r)*o.lda + p0
+			for p, v := range o.a[at : at+depth] {
+				panel[p*mr+r] = v
 			}
 		}
 	}
@@ -168,22 +177,31 @@ func (o *operands) packA(dst []float32, i0, rows, p0, depth int) {
 
 // packB copies rows [p0, p0+depth) and columns [j0, j0+cols) of B into
 // dst as panels of nr columns: within a panel, for each row, its nr
-// values. Columns past the range are zero.
+// values. Columns past the range are zero. Source rows are read in order.
 func (o *operands) packB(dst []float32, p0, depth, j0, cols int) {
 	for jr := 0; jr < cols; jr += nr {
 		panel := dst[jr*depth : (jr+nr)*depth]
 		w := min(nr, cols-jr)
-		for p := 0; p < depth; p++ {
-			out := panel[p*nr : (p+1)*nr]
-			if o.tb {
-				for j := 0; j < w; j++ {
-					out[j] = o.b[(j0+jr+j)*o.ldb+p0+p]
-				}
-			} else {
-				row := (p0+p)*o.ldb + j0 + jr
-				copy(out[:w], o.b[row:row+w])
+		if !o.tb {
+			for p := 0; p < depth; p++ {
+				at := (p0+p)*o.ldb + j0 + jr
+				out := panel[p*nr : (p+1)*nr]
+				copy(out[:w], o.b[at:at+w])
+				clear(out[w:])
 			}
-			clear(out[w:])
+			continue
+		}
+		for j := 0; j < nr; j++ {
+			if j >= w {
+				for p := 0; p < depth; p++ {
+					panel[p*nr+j] = 0
+				}
+				continue
+			}
+			at := (j0+jr+j)*o.ldb + p0
+			for p, v := range o.b[at : at+depth] {
+				panel[p*nr+j] = v
+			}
 		}
 	}
 }
