@@ -15,7 +15,7 @@ import (
 // kernels of other sizes, strides, "same" and asymmetric padding, 1x1
 // convolutions, layers without bias or ReLU, max and average pooling with
 // and without counted padding, global pooling, batch norm, and a pooling
-// before the first layer with weights.
+// before the first layer with weights, and a batch norm after a dense layer.
 func opArchs() map[string]Arch {
 	return map[string]Arch{
 		"small": smallArch(),
@@ -28,6 +28,8 @@ func opArchs() map[string]Arch {
 				{Kind: AvgPool, Kernel: []int{2, 3}, Stride: []int{1, 2}, Padding: PaddingExplicit, Pads: []int{1, 1, 0, 1}, CountPad: true},
 				{Kind: Flatten},
 				{Kind: Dense, Units: 6, NoBias: true},
+				{Kind: BatchNorm},
+				{Kind: ReLU},
 				{Kind: Dense},
 			}},
 		"pool-first": {Input: Input{Channels: 3, Height: 9, Width: 9}, Mean: []float32{0.4, 0.6, 0.5}, Std: []float32{0.3, 0.2, 0.25},
