@@ -1,6 +1,19 @@
 package engine
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/artlens/artlens/internal/cputime"
+)
+
+// reportCPU adds the CPU time per operation since cpu (cputime.Seconds),
+// and the cores the run had on average, to a benchmark's figures: on a
+// shared machine a run may not get the cores it asks for.
+func reportCPU(b *testing.B, cpu float64, perOp int, unit string) {
+	used := cputime.Seconds() - cpu
+	b.ReportMetric(used*1e3/float64(b.N*perOp), "cpu-ms/"+unit)
+	b.ReportMetric(used/b.Elapsed().Seconds(), "cores")
+}
 
 // BenchmarkPredict measures one image through the network with every conv
 // layer's activations copied out, as the app does for each picture.
@@ -16,11 +29,13 @@ func BenchmarkPredict(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cputime.Seconds()
 	for i := 0; i < b.N; i++ {
 		if _, err := m.Predict(x); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu, 1, "op")
 }
 
 // BenchmarkPredictBatch measures evaluation's path: 256 images in batches
@@ -38,16 +53,12 @@ func BenchmarkPredictBatch(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuSeconds()
+	cpu := cputime.Seconds()
 	for i := 0; i < b.N; i++ {
 		if _, err := m.PredictBatch(x, 64); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(256*float64(b.N)/b.Elapsed().Seconds(), "img/s")
-	// CPU time per image, and the cores the run had on average: on a
-	// shared machine a second core may not be given, and then img/s does
-	// not scale although the work is split.
-	b.ReportMetric((cpuSeconds()-cpu)*1e3/(256*float64(b.N)), "cpu-ms/img")
-	b.ReportMetric((cpuSeconds()-cpu)/b.Elapsed().Seconds(), "cores")
+	reportCPU(b, cpu, 256, "img")
 }

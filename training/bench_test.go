@@ -6,12 +6,14 @@ import (
 	"testing"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/cputime"
 )
 
 // BenchmarkTrainStep measures one optimizer step on a batch of 64 random
 // images, as Train does it: forward, backward and Adam, the batch split
 // over min(2, NumCPU) graphs. Compare with ../shared/bench's PyTorch step
-// (README.md, "Performance"); img/s is reported.
+// (README.md, "Performance"); img/s, CPU time per step and the cores used
+// are reported.
 func BenchmarkTrainStep(b *testing.B) {
 	m, err := engine.NewModel([]string{"drawings", "iconography", "painting", "sculpture"}, 1)
 	if err != nil {
@@ -38,11 +40,18 @@ func BenchmarkTrainStep(b *testing.B) {
 			st.labels[w][i] = rng.IntN(4)
 		}
 	}
+	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cputime.Seconds()
 	for i := 0; i < b.N; i++ {
 		if _, _, err := st.step(0.001, rngs); err != nil {
 			b.Fatal(err)
 		}
 	}
+	used := cputime.Seconds() - cpu
 	b.ReportMetric(64*float64(b.N)/b.Elapsed().Seconds(), "img/s")
+	// CPU time per step and the cores the run had: on a shared machine a
+	// run may not get both cores.
+	b.ReportMetric(used*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(used/b.Elapsed().Seconds(), "cores")
 }

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package engine
-
-// cpuSeconds is not measured here (see cputime_unix_test.go).
-func cpuSeconds() float64 { return 0 }
