@@ -226,7 +226,9 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 // graph run. It is the fast path for evaluation; it does not keep
 // activations. The images are shared among GOMAXPROCS graphs run side by
 // side (a batch of one image's arithmetic is too small to share well);
-// each image's probabilities are the same however they are batched.
+// each image's probabilities do not depend on the number of cores, and
+// agree with Predict's within float32 rounding (a dense layer of one
+// image sums in another order than one of several).
 // Calls are serialised; the graphs are kept for the next call.
 func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	size := m.Input().Len()

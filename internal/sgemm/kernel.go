@@ -15,3 +15,10 @@ func kernelGo(depth int, a, b []float32, tile *[mr * nr]float32) {
 		}
 	}
 }
+
+// axpyGo adds alpha*x to y (of the same length).
+func axpyGo(alpha float32, x, y []float32) {
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}

@@ -9,6 +9,9 @@ var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
 
 //go:noescape
+func axpy8(n int, alpha float32, x, y *float32)
+
+//go:noescape
 func kernel6x16c(depth int, a, b, c *float32, ldc int, add bool)
 
 // kernel sets tile to the product of a packed A panel and a packed B
@@ -31,4 +34,17 @@ func kernelC(depth int, a, b, c []float32, ldc int, add bool) {
 	_ = b[depth*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
 	kernel6x16c(depth, &a[0], &b[0], &c[0], ldc, add)
+}
+
+// axpy adds alpha*x to y (of the same length).
+func axpy(alpha float32, x, y []float32) {
+	n := 0
+	if useAsm {
+		n = len(y) &^ 31
+		if n > 0 {
+			_ = x[n-1]
+			axpy8(n, alpha, &x[0], &y[0])
+		}
+	}
+	axpyGo(alpha, x[n:len(y)], y[n:])
 }

@@ -167,3 +167,36 @@ storec:
 	ADDQ    R8, R10
 	VZEROUPPER
 	RET
+
+// func axpy8(n int, alpha float32, x, y *float32)
+//
+// y[i] += alpha * x[i] for i < n; n is a multiple of 32.
+TEXT ·axpy8(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	VBROADCASTSS alpha+8(FP), Y15
+	MOVQ         x+16(FP), SI
+	MOVQ         y+24(FP), DI
+	SHRQ         $5, CX
+	JE           axpydone
+
+axpyloop:
+	VMOVUPS     (DI), Y0
+	VMOVUPS     32(DI), Y1
+	VMOVUPS     64(DI), Y2
+	VMOVUPS     96(DI), Y3
+	VFMADD231PS (SI), Y15, Y0
+	VFMADD231PS 32(SI), Y15, Y1
+	VFMADD231PS 64(SI), Y15, Y2
+	VFMADD231PS 96(SI), Y15, Y3
+	VMOVUPS     Y0, (DI)
+	VMOVUPS     Y1, 32(DI)
+	VMOVUPS     Y2, 64(DI)
+	VMOVUPS     Y3, 96(DI)
+	ADDQ        $128, SI
+	ADDQ        $128, DI
+	DECQ        CX
+	JNZ         axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET

@@ -7,3 +7,5 @@ var useAsm = false // no assembly kernel on this architecture
 func kernel(depth int, a, b []float32, tile *[mr * nr]float32) { kernelGo(depth, a, b, tile) }
 
 func kernelC(depth int, a, b, c []float32, ldc int, add bool) { panic("sgemm: no assembly kernel") }
+
+func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }

@@ -27,6 +27,12 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 		}
 		return
 	}
+	if m == 1 && !tb {
+		// One row (a prediction's dense layer): packing B would cost
+		// more than the product, so add up rows of B instead.
+		vecMul(k, n, a, lda, ta, b, ldb, acc, c[:n])
+		return
+	}
 	j := pool.Get().(*job)
 	defer func() {
 		j.operands = operands{} // keep no matrices alive
@@ -218,6 +224,23 @@ func (o *operands) store(tile *[mr * nr]float32, i, j, rows, cols int, add bool)
 			}
 		} else {
 			copy(dst, src)
+		}
+	}
+}
+
+// vecMul sets c (n values) to a·b, or adds it with acc, for a of one row
+// (k values, lda apart when stored transposed) and b k×n.
+func vecMul(k, n int, a []float32, lda int, ta bool, b []float32, ldb int, acc bool, c []float32) {
+	if !acc {
+		clear(c)
+	}
+	for p := 0; p < k; p++ {
+		v := a[p]
+		if ta {
+			v = a[p*lda]
+		}
+		if v != 0 {
+			axpy(v, b[p*ldb:p*ldb+n], c)
 		}
 	}
 }
