@@ -40,6 +40,9 @@ func BenchmarkTrainStep(b *testing.B) {
 			st.labels[w][i] = rng.IntN(4)
 		}
 	}
+	if _, _, err := st.step(0.001, rngs); err != nil { // allocates the ops' buffers
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cputime.Seconds()
