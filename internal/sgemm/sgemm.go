@@ -33,11 +33,8 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 		vecMul(k, n, a, lda, ta, b, ldb, acc, c[:n])
 		return
 	}
-	j := pool.Get().(*job)
-	defer func() {
-		j.operands = operands{} // keep no matrices alive
-		pool.Put(j)
-	}()
+	j := getJob()
+	defer putJob(j)
 	j.operands = operands{ta: ta, tb: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
 	// Below about a million multiply-adds a second goroutine costs more
 	// than it saves.
@@ -54,14 +51,34 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 }
 
 // job is one call of Mul: its operands, the caller's buffers, and the
-// parts handed to workers. Jobs are pooled, so a call allocates nothing.
+// parts handed to workers. Jobs are kept for the next calls, so a call
+// allocates nothing (a sync.Pool would drop them at each collection).
 type job struct {
 	operands
 	buffers
 	wg sync.WaitGroup
 }
 
-var pool = sync.Pool{New: func() any { return new(job) }}
+// jobs holds the jobs not in use: as many as calls have run at once, at
+// most 64 kept.
+var jobs = make(chan *job, 64)
+
+func getJob() *job {
+	select {
+	case j := <-jobs:
+		return j
+	default:
+		return new(job)
+	}
+}
+
+func putJob(j *job) {
+	j.operands = operands{} // keep no matrices alive
+	select {
+	case jobs <- j:
+	default:
+	}
+}
 
 // part is the columns [j0, j1) of a job, computed by a worker.
 type part struct {
