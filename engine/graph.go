@@ -140,7 +140,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))
 				n.masks = append(n.masks, m)
 				n.rates = append(n.rates, s.Rate)
-				x = must(G.HadamardProd(x, m))
+				x = must(dropout(x, m))
 			}
 		case Flatten:
 			if !s.in.flat {
