@@ -6,6 +6,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // convOp is a 2-D convolution (cross-correlation, as Keras and PyTorch
@@ -22,8 +24,11 @@ type convOp struct {
 	// first layer with weights, whose input is the picture).
 	inputGrad bool
 
-	out *tensor.Dense
-	col []float32
+	out   *tensor.Dense
+	cols  [][]float32 // im2col buffers, one per band of rows
+	run   convRun
+	bands int
+	band  func(int) // forwardBand
 }
 
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
@@ -88,36 +93,70 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	batch, c, h, wd, f := xs[0], xs[1], xs[2], xs[3], ws[0]
 	oh, ow := op.win.out(h, wd)
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
-	y := out.Float32s()
-	k, n := c*op.win.kh*op.win.kw, oh*ow
-	for b := 0; b < batch; b++ {
-		xb := x[b*c*h*wd : (b+1)*c*h*wd]
-		col := xb
-		if !op.win.direct() {
-			op.col = grow(op.col, k*n)
-			col = op.col
-			op.win.im2col(col, xb, c, h, wd)
+	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
+	threads := min(threadsFor(batch), oh)
+	for len(op.cols) < threads { // made here: the bands fill their own
+		op.cols = append(op.cols, nil)
+	}
+	if batch > 1 || threads == 1 || f*c*op.win.kh*op.win.kw*oh*ow < 1<<20 {
+		for b := 0; b < batch; b++ {
+			op.forward(b, 0, oh, 0)
 		}
-		yb := y[b*f*n : (b+1)*f*n]
-		gemm(false, false, f, n, k, w, col, false, yb, threadsFor(batch))
-		for ch := 0; ch < f; ch++ {
-			m := yb[ch*n : (ch+1)*n]
-			var add float32
-			if bias != nil {
-				add = bias[ch]
+		return out, nil
+	}
+	// One image: each goroutine takes a band of output rows, im2col
+	// included.
+	op.bands = threads
+	if op.band == nil {
+		op.band = op.forwardBand // a method value made once: Run allocates nothing
+	}
+	sgemm.Run(threads, op.band)
+	return out, nil
+}
+
+// convRun is what a run of a convOp works on.
+type convRun struct {
+	x, w, bias, y       []float32
+	c, h, wd, f, oh, ow int
+}
+
+// forwardBand computes band i of op.bands bands of output rows of the
+// run's only image.
+func (op *convOp) forwardBand(i int) {
+	oh := op.run.oh
+	op.forward(0, i*oh/op.bands, (i+1)*oh/op.bands, i)
+}
+
+// forward computes output rows [oy0, oy1) of image b of the run, with
+// im2col buffer number buf.
+func (op *convOp) forward(b, oy0, oy1, buf int) {
+	r := &op.run
+	k, n, cols := r.c*op.win.kh*op.win.kw, r.oh*r.ow, (oy1-oy0)*r.ow
+	xb := r.x[b*r.c*r.h*r.wd : (b+1)*r.c*r.h*r.wd]
+	col, ldcol := xb[oy0*r.ow:], n // a 1x1 convolution reads the image itself
+	if !op.win.direct() {
+		op.cols[buf] = grow(op.cols[buf], k*cols)
+		col, ldcol = op.cols[buf], cols
+		op.win.im2col(col, xb, r.c, r.h, r.wd, oy0, oy1)
+	}
+	yb := r.y[b*r.f*n : (b+1)*r.f*n]
+	sgemm.Mul(false, false, r.f, cols, k, r.w, k, col, ldcol, false, yb[oy0*r.ow:], n, 1)
+	for ch := 0; ch < r.f; ch++ {
+		m := yb[ch*n+oy0*r.ow : ch*n+oy1*r.ow]
+		var add float32
+		if r.bias != nil {
+			add = r.bias[ch]
+		}
+		if op.relu {
+			for i, v := range m {
+				m[i] = max(v+add, 0)
 			}
-			if op.relu {
-				for i, v := range m {
-					m[i] = max(v+add, 0)
-				}
-			} else if bias != nil {
-				for i := range m {
-					m[i] += add
-				}
+		} else if r.bias != nil {
+			for i := range m {
+				m[i] += add
 			}
 		}
 	}
-	return out, nil
 }
 
 func (op *convOp) DiffWRT(inputs int) []bool {
@@ -244,7 +283,7 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 		if !op.win.direct() {
 			op.col = grow(op.col, k*n)
 			col = op.col
-			op.win.im2col(col, xb, c, h, wd)
+			op.win.im2col(col, xb, c, h, wd, 0, ys[2])
 		}
 		gemm(false, true, f, k, n, dy[b*f*n:(b+1)*f*n], col, b > 0, dw, threadsFor(batch))
 	}

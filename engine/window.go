@@ -38,12 +38,13 @@ func (p window) span(x0, w, ow int) (lo, hi int) {
 	return lo, hi
 }
 
-// im2col writes the (c*kh*kw) × (oh*ow) matrix of an image x (c×h×w, CHW)
-// into col: row (ch, ky, kx) holds, for each output cell, the input under
-// that kernel cell, zero in the padding. A convolution is then one matrix
-// product of the kernels with col.
-func (p window) im2col(col, x []float32, c, h, w int) {
-	oh, ow := p.out(h, w)
+// im2col writes the (c*kh*kw) × ((oy1-oy0)*ow) matrix of output rows
+// [oy0, oy1) of an image x (c×h×w, CHW) into col: row (ch, ky, kx) holds,
+// for each output cell, the input under that kernel cell, zero in the
+// padding. A convolution is then one matrix product of the kernels with
+// col.
+func (p window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
+	_, ow := p.out(h, w)
 	i := 0
 	for ch := 0; ch < c; ch++ {
 		plane := x[ch*h*w : (ch+1)*h*w]
@@ -51,7 +52,7 @@ func (p window) im2col(col, x []float32, c, h, w int) {
 			for kx := 0; kx < p.kw; kx++ {
 				x0 := kx - p.pads[1]
 				lo, hi := p.span(x0, w, ow)
-				for oy := 0; oy < oh; oy++ {
+				for oy := oy0; oy < oy1; oy++ {
 					row := col[i : i+ow]
 					i += ow
 					iy := oy*p.sh - p.pads[0] + ky

@@ -80,10 +80,12 @@ func putJob(j *job) {
 	}
 }
 
-// part is the columns [j0, j1) of a job, computed by a worker.
+// part is the columns [j0, j1) of a job, computed by a worker; or, with
+// fn set, the call fn(j0) of Run.
 type part struct {
 	j      *job
 	j0, j1 int
+	fn     func(int)
 }
 
 // parts feeds the workers: goroutines started as products need them (one
@@ -109,9 +111,35 @@ func startWorkers(n int) {
 func worker() {
 	buf := new(buffers)
 	for p := range parts {
-		p.j.run(buf, p.j0, p.j1)
+		if p.fn != nil {
+			p.fn(p.j0)
+		} else {
+			p.j.run(buf, p.j0, p.j1)
+		}
 		p.j.wg.Done()
 	}
+}
+
+// Run calls f(0), ..., f(n-1), f(0) on the calling goroutine and the others
+// on the workers that Mul uses, and returns when all have returned. f must
+// not call Mul with more than one goroutine. A method value kept by the
+// caller makes a call allocate nothing.
+func Run(n int, f func(i int)) {
+	if n <= 1 {
+		if n == 1 {
+			f(0)
+		}
+		return
+	}
+	startWorkers(n - 1)
+	j := getJob()
+	defer putJob(j)
+	j.wg.Add(n - 1)
+	for i := 1; i < n; i++ {
+		parts <- part{j: j, j0: i, fn: f}
+	}
+	f(0)
+	j.wg.Wait()
 }
 
 // operands is one product to compute.

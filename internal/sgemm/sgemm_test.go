@@ -127,3 +127,17 @@ func BenchmarkMul(b *testing.B) {
 		})
 	}
 }
+
+// TestRun checks that Run calls f once for each index, whatever the
+// number of workers already started.
+func TestRun(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 5} {
+		seen := make([]int32, n)
+		Run(n, func(i int) { seen[i]++ })
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("Run(%d): f(%d) called %d times", n, i, c)
+			}
+		}
+	}
+}
