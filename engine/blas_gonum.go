@@ -2,7 +2,7 @@
 
 package engine
 
-// BLAS names the matrix-product library of gorgonia's own ops (the few
-// left in the graph): gonum's pure-Go BLAS unless built with the openblas
-// tag. The engine's conv and dense ops use package sgemm in both builds.
-const BLAS = "gonum (pure Go)"
+// BLAS says how matrix products run, for the training log: the engine's
+// ops use internal/sgemm in every build; with the openblas tag gorgonia's
+// own few products run on OpenBLAS.
+const BLAS = "internal/sgemm (pure Go build)"

@@ -18,5 +18,5 @@ func init() {
 	tensor.Use(netlib.Implementation{})
 }
 
-// BLAS names the matrix-product library in use.
-const BLAS = "OpenBLAS"
+// BLAS says how matrix products run (see blas_gonum.go).
+const BLAS = "internal/sgemm, gorgonia's own on OpenBLAS"
