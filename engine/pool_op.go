@@ -6,6 +6,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // poolOp is max or average pooling of x (B, C, H, W) over a window. Cells
@@ -22,6 +24,10 @@ type poolOp struct {
 	out *tensor.Dense
 	arg []int32   // max: per output cell, the input cell's index in its map
 	div []float32 // average: per output cell of a map, its divisor
+
+	run    poolRun
+	shares int
+	share  func(int) // poolShare
 }
 
 // maxPool returns the max pooling of step s on x.
@@ -88,11 +94,37 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 			}
 		}
 	}
-	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
-		op.max2x2(y, x, maps, h, w)
-		return out, nil
+	op.run = poolRun{x: x, y: y, maps: maps, h: h, w: w}
+	// One image's maps are shared among the cores (see threadsFor).
+	op.shares = min(threadsFor(s[0]), maps)
+	if op.share == nil {
+		op.share = op.poolShare // a method value made once: Run allocates nothing
 	}
-	for m := 0; m < maps; m++ {
+	sgemm.Run(op.shares, op.share)
+	return out, nil
+}
+
+// poolRun is what a run of a poolOp works on.
+type poolRun struct {
+	x, y       []float32
+	maps, h, w int
+}
+
+// poolShare pools share i of op.shares of the run's maps.
+func (op *poolOp) poolShare(i int) {
+	r := &op.run
+	m0, m1 := i*r.maps/op.shares, (i+1)*r.maps/op.shares
+	op.pool(r.y, r.x, m0, m1, r.h, r.w)
+}
+
+// pool pools maps [m0, m1) of x into y.
+func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
+	oh, ow := op.win.out(h, w)
+	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
+		op.max2x2(y, x, m0, m1, h, w)
+		return
+	}
+	for m := m0; m < m1; m++ {
 		plane := x[m*h*w : (m+1)*h*w]
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
@@ -120,15 +152,14 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 			}
 		}
 	}
-	return out, nil
 }
 
 // max2x2 is max pooling with 2x2 windows, stride 2 and no padding (the
 // usual kind), written out for speed; it picks the same cells as the
 // general loop (the first maximum in row order).
-func (op *poolOp) max2x2(y, x []float32, maps, h, w int) {
+func (op *poolOp) max2x2(y, x []float32, m0, m1, h, w int) {
 	oh, ow := h/2, w/2
-	for m := 0; m < maps; m++ {
+	for m := m0; m < m1; m++ {
 		plane := x[m*h*w : (m+1)*h*w]
 		for oy := 0; oy < oh; oy++ {
 			top := plane[2*oy*w : 2*oy*w+w]

@@ -29,8 +29,21 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 	}
 	if m == 1 && !tb {
 		// One row (a prediction's dense layer): packing B would cost
-		// more than the product, so add up rows of B instead.
-		vecMul(k, n, a, lda, ta, b, ldb, acc, c[:n])
+		// more than the product, so add up rows of B instead, sharing
+		// the columns among goroutines when there are many.
+		threads = min(threads, n/64, max(1, n*k>>18))
+		if threads <= 1 {
+			vecMul(k, n, a, lda, ta, b, ldb, acc, c[:n])
+			return
+		}
+		j := getJob()
+		defer putJob(j)
+		j.operands = operands{ta: ta, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+		j.shares = threads
+		if j.vecShare == nil {
+			j.vecShare = j.vecPart // made once per job: Run allocates nothing
+		}
+		Run(threads, j.vecShare)
 		return
 	}
 	j := getJob()
@@ -57,6 +70,18 @@ type job struct {
 	operands
 	buffers
 	wg sync.WaitGroup
+
+	// A one-row product split in shares of columns (see vecPart).
+	shares   int
+	vecShare func(int)
+}
+
+// vecPart computes share i of j.shares of the columns of a one-row
+// product.
+func (j *job) vecPart(i int) {
+	o := &j.operands
+	j0, j1 := i*o.n/j.shares, (i+1)*o.n/j.shares
+	vecMul(o.k, j1-j0, o.a, o.lda, o.ta, o.b[j0:], o.ldb, o.acc, o.c[j0:j1])
 }
 
 // jobs holds the jobs not in use: as many as calls have run at once, at

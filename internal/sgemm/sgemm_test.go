@@ -49,7 +49,7 @@ func random(rng *rand.Rand, n int) []float32 {
 // several goroutines, with the assembly kernel and the Go one.
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	shapes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
+	shapes := [][3]int{{1, 1, 1}, {1, 37, 5}, {1, 512, 2048}, {1, 1000, 700}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
 	asm := useAsm
 	defer func() { useAsm = asm }()
 	for _, kernelAsm := range []bool{false, asm} {
