@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"math"
 	"runtime"
 	"sync/atomic"
 
@@ -155,12 +156,15 @@ func (op *reluGradOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	out := reuse(&op.out, in[0].Shape())
 	g := out.Float32s()
+	dy = dy[:len(y)]
 	for i, v := range y {
-		if v > 0 {
-			g[i] = dy[i]
-		} else {
-			g[i] = 0
-		}
+		// A ReLU's output is +0 or positive (or NaN), so it is positive
+		// exactly when its bits are not 0. A mask of those bits instead
+		// of a branch: half the values go each way, and a branch
+		// mispredicted that often took most of the loop's time.
+		b := math.Float32bits(v)
+		keep := uint32(int32(b|-b) >> 31)
+		g[i] = math.Float32frombits(math.Float32bits(dy[i]) & keep)
 	}
 	return out, nil
 }
