@@ -24,11 +24,12 @@ type convOp struct {
 	// first layer with weights, whose input is the picture).
 	inputGrad bool
 
-	out   *tensor.Dense
-	cols  [][]float32 // im2col buffers, one per band of rows
-	run   convRun
-	bands int
-	band  func(int) // forwardBand
+	out     *tensor.Dense
+	kernels sgemm.PackedA // w, packed for the products
+	cols    [][]float32   // im2col buffers, one per band of rows
+	run     convRun
+	bands   int
+	band    func(int) // forwardBand
 }
 
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
@@ -94,11 +95,13 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	oh, ow := op.win.out(h, wd)
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
 	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
+	k := c * op.win.kh * op.win.kw
+	op.kernels.Pack(false, f, k, w, k) // once for every image and band
 	threads := min(threadsFor(batch), oh)
 	for len(op.cols) < threads { // made here: the bands fill their own
 		op.cols = append(op.cols, nil)
 	}
-	if batch > 1 || threads == 1 || f*c*op.win.kh*op.win.kw*oh*ow < 1<<20 {
+	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
 			op.forward(b, 0, oh, 0)
 		}
@@ -140,7 +143,7 @@ func (op *convOp) forward(b, oy0, oy1, buf int) {
 		op.win.im2col(col, xb, r.c, r.h, r.wd, oy0, oy1)
 	}
 	yb := r.y[b*r.f*n : (b+1)*r.f*n]
-	sgemm.Mul(false, false, r.f, cols, k, r.w, k, col, ldcol, false, yb[oy0*r.ow:], n, 1)
+	sgemm.MulPacked(&op.kernels, false, cols, col, ldcol, false, yb[oy0*r.ow:], n, 1)
 	for ch := 0; ch < r.f; ch++ {
 		m := yb[ch*n+oy0*r.ow : ch*n+oy1*r.ow]
 		var add float32
@@ -198,8 +201,9 @@ type convInputGradOp struct {
 	win window
 	x   tensor.Shape
 
-	out *tensor.Dense
-	col []float32
+	out     *tensor.Dense
+	kernels sgemm.PackedA // w transposed, packed for the products
+	col     []float32
 }
 
 func (op *convInputGradOp) Arity() int    { return 2 }
@@ -223,15 +227,16 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 	k, n := c*op.win.kh*op.win.kw, oh*ow
 	out := reuse(&op.out, op.x)
 	dx := out.Float32s()
+	op.kernels.Pack(true, k, f, w, k) // the kernels transposed, once for every image
 	for b := 0; b < batch; b++ {
 		dxb := dx[b*c*h*wd : (b+1)*c*h*wd]
 		dyb := dy[b*f*n : (b+1)*f*n]
 		if op.win.direct() {
-			gemm(true, false, k, n, f, w, dyb, false, dxb, threadsFor(batch))
+			sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, dxb, n, threadsFor(batch))
 			continue
 		}
 		op.col = grow(op.col, k*n)
-		gemm(true, false, k, n, f, w, dyb, false, op.col, threadsFor(batch))
+		sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, op.col, n, threadsFor(batch))
 		clear(dxb)
 		op.win.col2im(dxb, op.col, c, h, wd)
 	}

@@ -49,17 +49,22 @@ func Mul(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int, a
 	j := getJob()
 	defer putJob(j)
 	j.operands = operands{ta: ta, tb: tb, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+	j.mul(threads)
+}
+
+// mul computes the job's product on up to threads goroutines.
+func (j *job) mul(threads int) {
 	// Below about a million multiply-adds a second goroutine costs more
 	// than it saves.
-	panels := (n + nr - 1) / nr
-	threads = min(threads, panels, max(1, m*n*k>>20))
+	panels := (j.n + nr - 1) / nr
+	threads = min(threads, panels, max(1, j.m*j.n*j.k>>20))
 	startWorkers(threads - 1)
 	// Shares of whole panels; the caller computes the last one.
 	j.wg.Add(threads - 1)
 	for t := 0; t < threads-1; t++ {
 		parts <- part{j: j, j0: t * panels / threads * nr, j1: (t + 1) * panels / threads * nr}
 	}
-	j.run(&j.buffers, (threads-1)*panels/threads*nr, n)
+	j.run(&j.buffers, (threads-1)*panels/threads*nr, j.n)
 	j.wg.Wait()
 }
 
@@ -178,6 +183,7 @@ type operands struct {
 	acc     bool
 	c       []float32
 	ldc     int
+	packed  *PackedA // A packed beforehand (MulPacked), or nil
 }
 
 // buffers holds one goroutine's packed panels and kernel output.
@@ -189,9 +195,7 @@ type buffers struct {
 
 // run computes columns [j0, j1) of c with the given buffers.
 func (o *operands) run(buf *buffers, j0, j1 int) {
-	// Blocks of the shared dimension of equal depth: a thin last block
-	// would spend more on storing tiles than on arithmetic.
-	depth := (o.k + (o.k+kc-1)/kc - 1) / ((o.k + kc - 1) / kc)
+	depth := blockDepth(o.k)
 	for jc := j0; jc < j1; jc += nc {
 		ncur := min(nc, j1-jc)
 		for pc := 0; pc < o.k; pc += depth {
@@ -200,11 +204,16 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 			o.packB(buf.b[:], pc, kcur, jc, ncur)
 			for ic := 0; ic < o.m; ic += mc {
 				mcur := min(mc, o.m-ic)
-				o.packA(buf.a[:], ic, mcur, pc, kcur)
+				pa := buf.a[:]
+				if o.packed != nil {
+					pa = o.packed.block(pc, ic)
+				} else {
+					o.packA(pa, ic, mcur, pc, kcur)
+				}
 				for jr := 0; jr < ncur; jr += nr {
 					bp := buf.b[jr*kcur : (jr+nr)*kcur]
 					for ir := 0; ir < mcur; ir += mr {
-						ap := buf.a[ir*kcur : (ir+mr)*kcur]
+						ap := pa[ir*kcur : (ir+mr)*kcur]
 						rows, cols := min(mr, mcur-ir), min(nr, ncur-jr)
 						if useAsm && rows == mr && cols == nr {
 							kernelC(kcur, ap, bp, o.c[(ic+ir)*o.ldc+jc+jr:], o.ldc, add)
@@ -217,6 +226,59 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 			}
 		}
 	}
+}
+
+// blockDepth returns the depth of the blocks the shared dimension k is
+// cut into: equal blocks of at most kc, since a thin last block would
+// spend more on storing tiles than on arithmetic.
+func blockDepth(k int) int {
+	blocks := (k + kc - 1) / kc
+	return (k + blocks - 1) / blocks
+}
+
+// PackedA is a matrix A packed once for several products with it (the
+// kernels of a convolution, for each image of a batch): MulPacked then
+// skips packing it. Pack fills it; its memory is kept for the next Pack.
+type PackedA struct {
+	m, k, rows int // rows: m rounded up to whole panels
+	data       []float32
+}
+
+// Pack packs a (m×k, stored transposed with ta, rows lda apart).
+func (p *PackedA) Pack(ta bool, m, k int, a []float32, lda int) {
+	p.m, p.k, p.rows = m, k, (m+mr-1)/mr*mr
+	if cap(p.data) < p.rows*k {
+		p.data = make([]float32, p.rows*k)
+	}
+	p.data = p.data[:p.rows*k]
+	o := operands{ta: ta, m: m, k: k, a: a, lda: lda}
+	depth := blockDepth(k)
+	for pc := 0; pc < k; pc += depth {
+		kcur := min(depth, k-pc)
+		for ic := 0; ic < m; ic += mc {
+			o.packA(p.data[pc*p.rows+ic*kcur:], ic, min(mc, m-ic), pc, kcur)
+		}
+	}
+}
+
+// block returns the packed rows from ic of the depth block that starts
+// at pc, as packA lays them out.
+func (p *PackedA) block(pc, ic int) []float32 {
+	kcur := min(blockDepth(p.k), p.k-pc)
+	return p.data[pc*p.rows+ic*kcur : (pc+kcur)*p.rows]
+}
+
+// MulPacked is Mul with A packed beforehand (a m×k, given by Pack).
+func MulPacked(a *PackedA, tb bool, n int, b []float32, ldb int, acc bool, c []float32, ldc int, threads int) {
+	m, k := a.m, a.k
+	if m == 0 || n == 0 || k == 0 {
+		Mul(false, tb, m, n, k, nil, 0, b, ldb, acc, c, ldc, 1)
+		return
+	}
+	j := getJob()
+	defer putJob(j)
+	j.operands = operands{tb: tb, m: m, n: n, k: k, packed: a, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+	j.mul(threads)
 }
 
 // packA copies rows [i0, i0+rows) and columns [p0, p0+depth) of A into

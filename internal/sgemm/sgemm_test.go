@@ -46,7 +46,8 @@ func random(rng *rand.Rand, n int) []float32 {
 
 // TestMul checks Mul against float64 loops for shapes around the panel
 // and block sizes, every transposition, accumulation, padded strides and
-// several goroutines, with the assembly kernel and the Go one.
+// several goroutines, A packed beforehand or not, with the assembly kernel
+// and the Go one.
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][3]int{{1, 1, 1}, {1, 37, 5}, {1, 512, 2048}, {1, 1000, 700}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
@@ -60,23 +61,31 @@ func TestMul(t *testing.T) {
 				for _, tb := range []bool{false, true} {
 					for _, acc := range []bool{false, true} {
 						for _, threads := range []int{1, 3} {
-							name := fmt.Sprintf("asm=%v/%dx%dx%d/ta=%v/tb=%v/acc=%v/threads=%d", kernelAsm, m, n, k, ta, tb, acc, threads)
-							lda, ldb, ldc := k+1, n+2, n+3
-							if ta {
-								lda = m + 1
-							}
-							if tb {
-								ldb = k + 2
-							}
-							a := random(rng, max(m, k)*lda)
-							b := random(rng, max(n, k)*ldb)
-							c := random(rng, m*ldc)
-							want := naive(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc)
-							Mul(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc, threads)
-							for i := 0; i < m; i++ {
-								for j := 0; j < n; j++ {
-									if d := math.Abs(float64(c[i*ldc+j]) - want[i*n+j]); d > 1e-6*float64(k+1) {
-										t.Fatalf("%s: c[%d,%d] = %g, want %g", name, i, j, c[i*ldc+j], want[i*n+j])
+							for _, packed := range []bool{false, true} {
+								name := fmt.Sprintf("asm=%v/%dx%dx%d/ta=%v/tb=%v/acc=%v/threads=%d/packed=%v", kernelAsm, m, n, k, ta, tb, acc, threads, packed)
+								lda, ldb, ldc := k+1, n+2, n+3
+								if ta {
+									lda = m + 1
+								}
+								if tb {
+									ldb = k + 2
+								}
+								a := random(rng, max(m, k)*lda)
+								b := random(rng, max(n, k)*ldb)
+								c := random(rng, m*ldc)
+								want := naive(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc)
+								if packed {
+									var pa PackedA
+									pa.Pack(ta, m, k, a, lda)
+									MulPacked(&pa, tb, n, b, ldb, acc, c, ldc, threads)
+								} else {
+									Mul(ta, tb, m, n, k, a, lda, b, ldb, acc, c, ldc, threads)
+								}
+								for i := 0; i < m; i++ {
+									for j := 0; j < n; j++ {
+										if d := math.Abs(float64(c[i*ldc+j]) - want[i*n+j]); d > 1e-6*float64(k+1) {
+											t.Fatalf("%s: c[%d,%d] = %g, want %g", name, i, j, c[i*ldc+j], want[i*n+j])
+										}
 									}
 								}
 							}
@@ -89,7 +98,8 @@ func TestMul(t *testing.T) {
 }
 
 // TestMulThreadsSameResult checks that the result does not depend on the
-// number of goroutines (training must repeat bit for bit).
+// number of goroutines, nor on A being packed before (training must repeat
+// bit for bit).
 func TestMulThreadsSameResult(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	m, n, k := 64, 900, 576
@@ -100,6 +110,14 @@ func TestMulThreadsSameResult(t *testing.T) {
 	for i := range c1 {
 		if c1[i] != c2[i] {
 			t.Fatalf("entry %d: %g with one goroutine, %g with two", i, c1[i], c2[i])
+		}
+	}
+	var pa PackedA
+	pa.Pack(false, m, k, a, k)
+	MulPacked(&pa, false, n, b, n, false, c2, n, 1)
+	for i := range c1 {
+		if c1[i] != c2[i] {
+			t.Fatalf("entry %d: %g with A packed by Mul, %g with A packed before", i, c1[i], c2[i])
 		}
 	}
 }
