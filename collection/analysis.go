@@ -175,3 +175,34 @@ func cosine(a, b []float32, an float64) float32 {
 	}
 	return float32(dot / (an * math.Sqrt(bn)))
 }
+
+// Distinct keeps one item per picture content, the first by path, as
+// package dataset keeps one copy of each picture of its test split (so
+// that a collection of validation_set counts what 'artlens eval' counts).
+// Items may be added in any order, as the analysis finishes them. The
+// zero value is empty and ready.
+type Distinct struct {
+	// Items are the kept items, in the order their contents first came.
+	Items []*Item
+	// Dropped counts the copies left out.
+	Dropped int
+	at      map[[32]byte]int
+}
+
+// Add adds it, or counts it as a copy: when an item of the same content
+// is kept already, the one of the smaller path stays.
+func (d *Distinct) Add(it *Item) {
+	if d.at == nil {
+		d.at = map[[32]byte]int{}
+	}
+	i, ok := d.at[it.Hash]
+	if !ok {
+		d.at[it.Hash] = len(d.Items)
+		d.Items = append(d.Items, it)
+		return
+	}
+	d.Dropped++
+	if it.Path < d.Items[i].Path {
+		d.Items[i] = it
+	}
+}

@@ -395,3 +395,30 @@ func TestExport(t *testing.T) {
 		}
 	}
 }
+
+// TestDistinct keeps the first path of each content whatever the order
+// the items come in, as dataset's test split does.
+func TestDistinct(t *testing.T) {
+	h := func(b byte) [32]byte { return [32]byte{b} }
+	items := []*Item{
+		{Path: "v/painting/b.jpg", Hash: h(1)},
+		{Path: "v/drawings/z.jpg", Hash: h(2)},
+		{Path: "v/drawings/a.jpg", Hash: h(1)}, // a copy of b under another class: the first path wins
+		{Path: "v/sculpture/c.jpg", Hash: h(1)},
+		{Path: "v/sculpture/d.jpg", Hash: h(3)},
+	}
+	for _, order := range [][]int{{0, 1, 2, 3, 4}, {4, 3, 2, 1, 0}, {3, 0, 4, 2, 1}} {
+		var d Distinct
+		for _, i := range order {
+			d.Add(items[i])
+		}
+		var got []string
+		for _, it := range d.Items {
+			got = append(got, it.Path)
+		}
+		sort.Strings(got)
+		if want := "v/drawings/a.jpg v/drawings/z.jpg v/sculpture/d.jpg"; strings.Join(got, " ") != want || d.Dropped != 2 {
+			t.Errorf("order %v: kept %v, dropped %d; want %s, 2", order, got, d.Dropped, want)
+		}
+	}
+}

@@ -694,3 +694,33 @@ func readError(err error) error {
 	}
 	return fmt.Errorf("the file could not be read: %v", err)
 }
+
+// TestDir returns the absolute path of the data set's test split folder
+// (validation_set) for dir, which may be that folder itself, the folder
+// holding it (the download's art-images), or a folder holding art-images/.
+// It fails, in a sentence, when dir is none of these.
+func TestDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("the folder %s does not exist (moved or deleted?)", abs)
+	case err != nil:
+		return "", err
+	case !fi.IsDir():
+		return "", fmt.Errorf("%s is not a folder", abs)
+	}
+	if filepath.Base(abs) == TestFolder {
+		return abs, nil
+	}
+	for _, p := range []string{filepath.Join(abs, TestFolder), filepath.Join(abs, "art-images", TestFolder)} {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s holds no %s folder: choose the folder of the Art Images download (art-images), which holds %s and %s",
+		abs, TestFolder, TrainFolder, TestFolder)
+}

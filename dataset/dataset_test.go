@@ -481,3 +481,28 @@ func TestToGray(t *testing.T) {
 		t.Errorf("gray %v, want %v twice", d.Train.X, want)
 	}
 }
+
+func TestTestDir(t *testing.T) {
+	root := t.TempDir()
+	test := filepath.Join(root, "art-images", TestFolder)
+	if err := os.MkdirAll(test, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{test, filepath.Join(root, "art-images"), root} {
+		if got, err := TestDir(dir); err != nil || got != test {
+			t.Errorf("TestDir(%s) = %q, %v; want %s", dir, got, err, test)
+		}
+	}
+	for dir, want := range map[string]string{
+		filepath.Join(root, "art-images", "other"): "does not exist",
+		filepath.Join(root, "file"):                "is not a folder",
+		filepath.Dir(root):                         "holds no validation_set folder",
+	} {
+		if _, err := TestDir(dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("TestDir(%s): %v, want %q", dir, err, want)
+		}
+	}
+}
