@@ -188,6 +188,14 @@ type collectionView struct {
 	cancel  context.CancelFunc
 	gen     int // latest analysis; results of older ones are dropped
 	running bool
+	// testSet says the collection is the data set's test split (one
+	// validation_set folder): each picture content counts once, the first
+	// by path, as in 'artlens eval' and the model's stored test results.
+	testSet  bool
+	distinct collection.Distinct
+	// then is what to show once the analysis is done (see
+	// Options.Show), "" for nothing.
+	then string
 
 	sortCol  int
 	sortDesc bool
@@ -233,7 +241,7 @@ type collectionView struct {
 }
 
 func newCollectionView(s *shell) *collectionView {
-	c := &collectionView{s: s, filter: noFilter, thumbs: map[*collection.Item]image.Image{}, sortCol: colName}
+	c := &collectionView{s: s, filter: noFilter, thumbs: map[*collection.Item]image.Image{}, sortCol: colName, then: s.opts.Show}
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), c.openDialog)
 	c.status = widget.NewLabel("")
 	c.status.Truncation = fyne.TextTruncateEllipsis
@@ -557,6 +565,7 @@ func (c *collectionView) openDialog() {
 func (c *collectionView) open(paths []string) {
 	c.stop()
 	c.roots = append([]string(nil), paths...)
+	c.testSet = len(paths) == 1 && filepath.Base(absPath(paths[0])) == dataset.TestFolder
 	c.analyse()
 }
 
@@ -567,6 +576,7 @@ func (c *collectionView) analyse() {
 	c.gen++
 	gen := c.gen
 	c.items, c.shown, c.failed, c.selected, c.layout = nil, nil, nil, nil, nil
+	c.distinct = collection.Distinct{}
 	clear(c.thumbs)
 	c.model = m
 	c.setClasses(s.modelClasses())
@@ -662,7 +672,14 @@ func (c *collectionView) analyse() {
 
 // add shows a batch of analysed pictures and the progress.
 func (c *collectionView) add(items []*collection.Item, failed []string, p collection.Progress) {
-	c.items = append(c.items, items...)
+	if c.testSet {
+		for _, it := range items {
+			c.distinct.Add(it)
+		}
+		c.items = c.distinct.Items
+	} else {
+		c.items = append(c.items, items...)
+	}
 	c.failed = append(c.failed, failed...)
 	if p.Total > 0 {
 		c.progress.SetValue(float64(p.Done) / float64(p.Total))
@@ -700,6 +717,16 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		if l := collection.Labelled(c.items); l > 0 {
 			text += fmt.Sprintf(" · %s in class folders", thousands(l))
 		}
+		if c.testSet {
+			text += " · the data set's test set"
+			if d := c.distinct.Dropped; d > 0 {
+				copies := fmt.Sprintf("%s copies", thousands(d))
+				if d == 1 {
+					copies = "1 copy"
+				}
+				text += ", each picture once (" + copies + " left out, as artlens eval counts)"
+			}
+		}
 		c.status.SetText(text)
 	}
 	if len(c.failed) > 0 {
@@ -719,8 +746,8 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
-	if show := c.s.opts.Show; show != "" && err == nil {
-		c.s.opts.Show = "" // once
+	if show := c.then; show != "" && err == nil {
+		c.then = "" // once
 		if msg := c.apply(show); msg != "" {
 			c.s.notice.show(noticeWarning, msg)
 		}
@@ -897,6 +924,9 @@ func (c *collectionView) updateConfusion(now bool) {
 		return
 	}
 	c.confAt = time.Now()
+	if c.s.confusion != nil {
+		defer c.s.confusion.refreshNote()
+	}
 	labelled := collection.Labelled(c.items)
 	if labelled == 0 || len(c.classes) == 0 {
 		c.ev, c.cells = engine.Evaluation{}, nil
@@ -919,9 +949,66 @@ func (c *collectionView) updateConfusion(now bool) {
 	c.ev, c.cells = ev, cells
 	c.confInfo.SetText(fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
-		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy))
+		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
 	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
 	c.conf.Show()
+}
+
+// storedCheck compares the answers on the test set, once all are in, with
+// the test results stored in the model file (the Confusion tab), in a
+// sentence that starts with a space; "" for another collection.
+func (c *collectionView) storedCheck() string {
+	if !c.testSet || c.model == nil || c.model.Meta.Test == nil || c.cells == nil {
+		return ""
+	}
+	if c.running {
+		return " When all are analysed, they are compared with the test results stored in the model file."
+	}
+	st := c.model.Meta.Test
+	diff := c.cellsDiffering()
+	if diff == 0 {
+		return " These, the loaded model's answers on the test set, agree with the test results stored in the model file (the Confusion tab)."
+	}
+	return fmt.Sprintf(" The test results stored in the model file (the Confusion tab) say %s of %s right (%.1f%%) and differ in %s: "+
+		"the loaded model or this copy of the data set is not the one they were measured with.",
+		thousands(storedRight(st)), thousands(st.Total), 100*st.Accuracy, countNoun(diff, "cell"))
+}
+
+// cellsDiffering counts the cells whose count differs between the
+// collection's confusion matrix and the stored test results (every cell
+// when their classes differ).
+func (c *collectionView) cellsDiffering() int {
+	st := c.model.Meta.Test
+	n := 0
+	for t := range c.classes {
+		for p := range c.classes {
+			if storedCount(st, c.classes[t], c.classes[p]) != len(c.cells[t][p]) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// storedCount is the count of the cell (true class truth, predicted pred)
+// in ev, -1 when ev has no such classes.
+func storedCount(ev *engine.Evaluation, truth, pred string) int {
+	t, p := indexOf(ev.Classes, truth), indexOf(ev.Classes, pred)
+	if t < 0 || p < 0 || t >= len(ev.Confusion) || p >= len(ev.Confusion[t]) {
+		return -1
+	}
+	return ev.Confusion[t][p]
+}
+
+// storedRight counts the right answers of ev.
+func storedRight(ev *engine.Evaluation) int {
+	n := 0
+	for i, row := range ev.Confusion {
+		if i < len(row) {
+			n += row[i]
+		}
+	}
+	return n
 }
 
 // confusionTapped lists the pictures of the cell under pos.
@@ -955,8 +1042,57 @@ func (c *collectionView) showCell(truth, pred int) {
 	c.search.SetText("")
 	c.truthSel.SetSelected(c.classes[truth])
 	c.predSel.SetSelected(c.classes[pred])
-	c.s.notice.show(noticeInfo, fmt.Sprintf("The table shows the %s true %s predicted as %s.",
-		countNoun(len(c.cells[truth][pred]), "picture"), c.classes[truth], c.classes[pred]))
+	text := fmt.Sprintf("The table shows the %s true %s predicted as %s.",
+		countNoun(len(c.cells[truth][pred]), "picture"), c.classes[truth], c.classes[pred])
+	if c.testSet && c.model != nil && c.model.Meta.Test != nil {
+		switch n := storedCount(c.model.Meta.Test, c.classes[truth], c.classes[pred]); {
+		case c.running:
+			text = fmt.Sprintf("The table lists the test pictures of true %s predicted as %s as they are analysed (%s so far).",
+				c.classes[truth], c.classes[pred], thousands(len(c.cells[truth][pred])))
+		case n >= 0 && n != len(c.cells[truth][pred]):
+			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", thousands(n))
+		}
+	}
+	c.s.notice.show(noticeInfo, text)
+}
+
+// showTestCell shows the Collection view with the test set's pictures of
+// true class truth predicted as pred (class names): the test set is the
+// open collection.
+func (c *collectionView) showTestCell(truth, pred string) {
+	c.s.showView("collection")
+	show := "cell:" + truth + ":" + pred
+	if c.running {
+		c.then = show // the counts when all are in
+		if c.cells != nil {
+			if msg := c.apply(show); msg != "" {
+				c.s.notice.show(noticeWarning, msg)
+			}
+		}
+		return
+	}
+	if msg := c.apply(show); msg != "" {
+		c.s.notice.show(noticeWarning, msg)
+	}
+}
+
+// openTestSet opens dir, a validation_set folder, as the collection and
+// shows the pictures of true class truth predicted as pred once analysed.
+func (c *collectionView) openTestSet(dir, truth, pred string) {
+	c.s.showView("collection")
+	c.open([]string{dir})
+	c.then = "cell:" + truth + ":" + pred
+}
+
+// isOpenTestSet reports whether the collection is the test set (opened or
+// being analysed).
+func (c *collectionView) isOpenTestSet() bool { return c.testSet && len(c.roots) == 1 }
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // newFilterPanel is the side panel's filter tab: the pictures of the

@@ -57,6 +57,10 @@ type Options struct {
 	// analysed (see CollectionShows): "wrong", "cell:TRUE:PREDICTED",
 	// "filter:LAYER:FILTER" or "similar:FILE NAME"; "" for the table alone.
 	Show string
+	// DataDir is the folder of the Art Images data set (or its
+	// validation_set), whose test pictures a click on the Confusion tab's
+	// cells lists; "" for the one chosen last time (in the preferences).
+	DataDir string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -160,6 +164,7 @@ type shell struct {
 	compare *compareView
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
+	confusion  *confusionView
 	menu       *menus
 	lastDir    string // folder of the last file dialog
 }

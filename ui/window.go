@@ -56,13 +56,14 @@ func buildWindow(s *shell) {
 	s.explain = newExplainView(s)
 	s.compare = newCompareView(s)
 	s.collection = newCollectionView(s)
+	s.confusion = newConfusionView(s)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Explore", theme.SearchIcon(), s.explore.content),
 		container.NewTabItemWithIcon("Explain", theme.QuestionIcon(), s.explain.content),
 		container.NewTabItemWithIcon("Compare", theme.ViewRestoreIcon(), s.compare.content),
 		container.NewTabItemWithIcon("Collection", theme.ListIcon(), s.collection.content),
 		container.NewTabItemWithIcon("History", theme.HistoryIcon(), newHistoryView(s)),
-		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), newConfusionView(s)),
+		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), s.confusion.content),
 		container.NewTabItemWithIcon("Model", theme.InfoIcon(), newModelView(s)),
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
