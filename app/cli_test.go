@@ -59,7 +59,7 @@ func TestHelpOnStdout(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("--help: exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"-theme", "-view", "-zoom", "-screenshot", "-model", "-fullscreen", "predict", "help COMMAND"} {
+	for _, want := range []string{"-theme", "-view", "-zoom", "-screenshot", "-screenshot-wait", "-data", "-model", "-fullscreen", "predict", "help COMMAND"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--help lacks %q:\n%s", want, stdout)
 		}

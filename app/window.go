@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/artlens/artlens/ui"
 )
@@ -13,9 +14,10 @@ import (
 // windowOptions are the window's command-line options, bound to a flag set
 // by windowFlags.
 type windowOptions struct {
-	screenshot, view, theme, model, show string
-	fullscreen                           bool
-	zoom                                 float64
+	screenshot, view, theme, model, show, data string
+	fullscreen                                 bool
+	zoom                                       float64
+	screenshotWait                             time.Duration
 }
 
 // windowFlags returns the flag set of the window's options; its help goes
@@ -43,6 +45,8 @@ func windowFlags(stdout, stderr io.Writer, opts ...*windowOptions) *flagSet {
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "start full screen (F11 toggles)")
 	fs.Float64Var(&o.zoom, "zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
 	fs.StringVar(&o.model, "model", "", "weights `file` to open (default: the shipped model)")
+	fs.DurationVar(&o.screenshotWait, "screenshot-wait", 30*time.Second, "with --screenshot, the longest wait for the pictures to be analysed (a large collection needs minutes)")
+	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	return fs
 }
@@ -64,6 +68,9 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Scale:      float32(o.zoom),
 		FullScreen: o.fullscreen,
 		Show:       o.show,
+		DataDir:    o.data,
+
+		ScreenshotTimeout: o.screenshotWait,
 	}
 	if err := opts.Check(); err != nil {
 		return usageError(stderr, "", "%v", err)
