@@ -188,6 +188,8 @@ type collectionView struct {
 	cancel  context.CancelFunc
 	gen     int // latest analysis; results of older ones are dropped
 	running bool
+	// complete says every picture was analysed (not stopped).
+	complete bool
 	// testSet says the collection is the data set's test split (one
 	// validation_set folder): each picture content counts once, the first
 	// by path, as in 'artlens eval' and the model's stored test results.
@@ -577,6 +579,7 @@ func (c *collectionView) analyse() {
 	gen := c.gen
 	c.items, c.shown, c.failed, c.selected, c.layout = nil, nil, nil, nil, nil
 	c.distinct = collection.Distinct{}
+	c.complete = false
 	clear(c.thumbs)
 	c.model = m
 	c.setClasses(s.modelClasses())
@@ -699,6 +702,7 @@ func (c *collectionView) add(items []*collection.Item, failed []string, p collec
 // finish ends an analysis: it says what was done and what failed.
 func (c *collectionView) finish(gen int, files []collection.File, cached int, err error) {
 	c.running = false
+	c.complete = err == nil
 	c.cancel = nil
 	c.progressBox.Hide()
 	n := len(c.items)
@@ -961,7 +965,7 @@ func (c *collectionView) storedCheck() string {
 	if !c.testSet || c.model == nil || c.model.Meta.Test == nil || c.cells == nil {
 		return ""
 	}
-	if c.running {
+	if !c.complete {
 		return " When all are analysed, they are compared with the test results stored in the model file."
 	}
 	st := c.model.Meta.Test
@@ -1049,6 +1053,8 @@ func (c *collectionView) showCell(truth, pred int) {
 		case c.running:
 			text = fmt.Sprintf("The table lists the test pictures of true %s predicted as %s as they are analysed (%s so far).",
 				c.classes[truth], c.classes[pred], thousands(len(c.cells[truth][pred])))
+		case !c.complete:
+			text += " The analysis was stopped: the pictures analysed before count, the others do not."
 		case n >= 0 && n != len(c.cells[truth][pred]):
 			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", thousands(n))
 		}

@@ -217,8 +217,8 @@ func (v *confusionView) refreshNote() {
 	}
 	where := "“" + col.roots[0] + "”"
 	switch {
-	case col.running:
-		v.note.SetText("A click on a cell lists its pictures from " + where + " in the Collection view (being analysed with the loaded model).")
+	case !col.complete:
+		v.note.SetText("A click on a cell lists its pictures from " + where + " in the Collection view, as far as they are analysed with the loaded model.")
 	case col.cellsDiffering() == 0:
 		v.note.SetText(fmt.Sprintf("A click on a cell lists its pictures from %s in the Collection view: the loaded model's answers on these %s test pictures agree with this matrix.",
 			where, thousands(col.ev.Total)))

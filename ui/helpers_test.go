@@ -58,7 +58,7 @@ func (q *queue) drain() bool {
 
 // harness is an app shell in a headless test window.
 type harness struct {
-	t *testing.T
+	t testing.TB
 	s *shell
 	w fyne.Window
 	q *queue
@@ -68,7 +68,7 @@ var classes4 = []string{"drawings", "iconography", "painting", "sculpture"}
 
 // newHarness opens the app headless with opts (the test model when
 // opts has no model) in a 1280×800 window and waits until it settles.
-func newHarness(t *testing.T, opts Options) *harness {
+func newHarness(t testing.TB, opts Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
