@@ -121,7 +121,17 @@ func (v *compareView) opened() {
 	}
 }
 
-func (v *compareView) relayout() { v.s.later(func() { v.content.Refresh() }) }
+// relayout refreshes the view after its controls' flow changed height.
+// Only while it shows: a hidden tab's flow is laid out at alternating
+// widths, and refreshing it each time kept the UI goroutine busy in a
+// loop (a core's worth of CPU on every other tab, idle or not).
+func (v *compareView) relayout() {
+	v.s.later(func() {
+		if v.content.Visible() {
+			v.content.Refresh()
+		}
+	})
+}
 
 // shown is called when the Compare tab is selected: the list follows the
 // opened pictures, and the first ones are picked when none is.

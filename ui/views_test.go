@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -418,5 +419,24 @@ func TestOpenImportedModel(t *testing.T) {
 	}
 	if h.s.modelName != "tiny-opset17.onnx" {
 		t.Errorf("model changed to %q", h.s.modelName)
+	}
+}
+
+// TestIdleWindowPostsNothing: once settled, a window with nothing to do
+// posts no work to the UI goroutine, whichever tab shows (a hidden tab's
+// layout refreshing itself in a loop once kept a core busy).
+func TestIdleWindowPostsNothing(t *testing.T) {
+	for _, view := range Views {
+		h := newHarness(t, Options{View: view})
+		ran := 0
+		for range 30 {
+			time.Sleep(10 * time.Millisecond)
+			if h.q.drain() {
+				ran++
+			}
+		}
+		if ran > 0 {
+			t.Errorf("%s: work posted in %d of 30 idle intervals", view, ran)
+		}
 	}
 }
