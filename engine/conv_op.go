@@ -151,9 +151,7 @@ func (op *convOp) forward(b, oy0, oy1, buf int) {
 			add = r.bias[ch]
 		}
 		if op.relu {
-			for i, v := range m {
-				m[i] = max(v+add, 0)
-			}
+			sgemm.BiasReLU(add, m)
 		} else if r.bias != nil {
 			for i := range m {
 				m[i] += add

@@ -91,7 +91,7 @@ func (op *denseOp) Do(in ...G.Value) (G.Value, error) {
 		}
 		if op.relu {
 			for i, v := range row {
-				row[i] = max(v, 0)
+				row[i] = relu(v)
 			}
 		}
 	}

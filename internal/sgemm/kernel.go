@@ -22,3 +22,10 @@ func axpyGo(alpha float32, x, y []float32) {
 		y[i] += alpha * v
 	}
 }
+
+// biasReLUGo sets each x[i] to max(x[i]+add, 0).
+func biasReLUGo(add float32, x []float32) {
+	for i, v := range x {
+		x[i] = max(v+add, 0)
+	}
+}

@@ -12,6 +12,9 @@ func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
 func axpy8(n int, alpha float32, x, y *float32)
 
 //go:noescape
+func biasReLU8(n int, add float32, x *float32)
+
+//go:noescape
 func kernel6x16c(depth int, a, b, c *float32, ldc int, add bool)
 
 // kernel sets tile to the product of a packed A panel and a packed B
@@ -47,4 +50,17 @@ func axpy(alpha float32, x, y []float32) {
 		}
 	}
 	axpyGo(alpha, x[n:len(y)], y[n:])
+}
+
+// BiasReLU sets each x[i] to max(x[i]+add, 0), as Go's max computes it:
+// a convolution's bias and ReLU, eight values at a time.
+func BiasReLU(add float32, x []float32) {
+	n := 0
+	if useAsm {
+		n = len(x) &^ 7
+		if n > 0 {
+			biasReLU8(n, add, &x[0])
+		}
+	}
+	biasReLUGo(add, x[n:])
 }

@@ -9,3 +9,6 @@ func kernel(depth int, a, b []float32, tile *[mr * nr]float32) { kernelGo(depth,
 func kernelC(depth int, a, b, c []float32, ldc int, add bool) { panic("sgemm: no assembly kernel") }
 
 func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }
+
+// BiasReLU sets each x[i] to max(x[i]+add, 0).
+func BiasReLU(add float32, x []float32) { biasReLUGo(add, x) }

@@ -159,3 +159,42 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// TestBiasReLU checks BiasReLU against Go's max(v+add, 0) bit for bit (any
+// NaN for NaN), for lengths around the kernel's 8 values and special
+// values: zeros of both signs, infinities, NaNs, subnormals.
+func TestBiasReLU(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000),
+		math.Float32frombits(0x7f800001), math.Float32frombits(0xff800001)}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 100, 1000} {
+		for _, add := range []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.NaN())} {
+			x := make([]float32, n)
+			for i := range x {
+				if rng.IntN(3) == 0 {
+					x[i] = specials[rng.IntN(len(specials))]
+				} else {
+					x[i] = float32(rng.NormFloat64())
+				}
+			}
+			want := make([]float32, n)
+			for i, v := range x {
+				want[i] = max(v+add, 0)
+			}
+			BiasReLU(add, x)
+			for i := range x {
+				g, w := x[i], want[i]
+				if w != w {
+					if g == g {
+						t.Fatalf("n %d add %v: x[%d] = %v, want NaN", n, add, i, g)
+					}
+					continue
+				}
+				if math.Float32bits(g) != math.Float32bits(w) {
+					t.Fatalf("n %d add %v: x[%d] = %x, want %x", n, add, i, math.Float32bits(g), math.Float32bits(w))
+				}
+			}
+		}
+	}
+}
