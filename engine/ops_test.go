@@ -328,3 +328,29 @@ func TestReluIsMax(t *testing.T) {
 		}
 	}
 }
+
+// TestMax2x2IsGeneral checks the written-out 2x2 max pooling against the
+// general window loop: the same values bit for bit and the same cells
+// taken, with ties, zeros of both signs and NaNs among the inputs.
+func TestMax2x2IsGeneral(t *testing.T) {
+	vals := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 2, float32(math.NaN()), float32(math.Inf(-1))}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, sz := range [][2]int{{2, 2}, {4, 6}, {7, 9}, {62, 62}} {
+		h, w, maps := sz[0], sz[1], 3
+		x := make([]float32, maps*h*w)
+		for i := range x {
+			x[i] = vals[rng.IntN(len(vals))]
+		}
+		oh, ow := h/2, w/2
+		fast := &poolOp{win: window{kh: 2, kw: 2, sh: 2, sw: 2}, max: true, arg: make([]int32, maps*oh*ow)}
+		slow := &poolOp{win: fast.win, max: true, arg: make([]int32, maps*oh*ow)}
+		yf, ys := make([]float32, maps*oh*ow), make([]float32, maps*oh*ow)
+		fast.max2x2(yf, x, 0, maps, h, w)
+		slow.poolWindows(ys, x, 0, maps, h, w)
+		for i := range yf {
+			if math.Float32bits(yf[i]) != math.Float32bits(ys[i]) || fast.arg[i] != slow.arg[i] {
+				t.Fatalf("%dx%d, output %d: %v from cell %d, want %v from cell %d", h, w, i, yf[i], fast.arg[i], ys[i], slow.arg[i])
+			}
+		}
+	}
+}

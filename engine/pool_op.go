@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -119,11 +120,16 @@ func (op *poolOp) poolShare(i int) {
 
 // pool pools maps [m0, m1) of x into y.
 func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
-	oh, ow := op.win.out(h, w)
 	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
 		op.max2x2(y, x, m0, m1, h, w)
 		return
 	}
+	op.poolWindows(y, x, m0, m1, h, w)
+}
+
+// poolWindows pools maps [m0, m1) of x into y, window by window.
+func (op *poolOp) poolWindows(y, x []float32, m0, m1, h, w int) {
+	oh, ow := op.win.out(h, w)
 	for m := m0; m < m1; m++ {
 		plane := x[m*h*w : (m+1)*h*w]
 		for oy := 0; oy < oh; oy++ {
@@ -169,19 +175,26 @@ func (op *poolOp) max2x2(y, x []float32, m0, m1, h, w int) {
 			for ox := range dst {
 				i := 2 * ox
 				best, v := i, top[i]
-				if top[i+1] > v {
-					best, v = i+1, top[i+1]
-				}
-				if bottom[i] > v {
-					best, v = w+i, bottom[i]
-				}
-				if bottom[i+1] > v {
-					best, v = w+i+1, bottom[i+1]
-				}
+				best, v = pick(best, v, i+1, top[i+1])
+				best, v = pick(best, v, w+i, bottom[i])
+				best, v = pick(best, v, w+i+1, bottom[i+1])
 				dst[ox], arg[ox] = v, int32(2*oy*w+best)
 			}
 		}
 	}
+}
+
+// pick returns (j, c) when c > v and (best, v) otherwise, selecting by
+// masks instead of branching: which cell of a window holds its maximum
+// is a coin toss, and branches mispredicted that often took most of the
+// pooling's time.
+func pick(best int, v float32, j int, c float32) (int, float32) {
+	var mask int
+	if c > v {
+		mask = -1
+	}
+	vb, cb := math.Float32bits(v), math.Float32bits(c)
+	return best ^ (best^j)&mask, math.Float32frombits(vb ^ (vb^cb)&uint32(mask))
 }
 
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
