@@ -298,6 +298,22 @@ func (o *operands) packA(dst []float32, i0, rows, p0, depth int) {
 			}
 			continue
 		}
+		if h == mr {
+			// A whole panel: its six rows read side by side, each
+			// column's values written together.
+			at := (i0+ir)*o.lda + p0
+			r0 := o.a[at : at+depth]
+			r1 := o.a[at+o.lda : at+o.lda+depth][:len(r0)]
+			r2 := o.a[at+2*o.lda : at+2*o.lda+depth][:len(r0)]
+			r3 := o.a[at+3*o.lda : at+3*o.lda+depth][:len(r0)]
+			r4 := o.a[at+4*o.lda : at+4*o.lda+depth][:len(r0)]
+			r5 := o.a[at+5*o.lda : at+5*o.lda+depth][:len(r0)]
+			for p := range r0 {
+				out := (*[mr]float32)(panel[p*mr:])
+				out[0], out[1], out[2], out[3], out[4], out[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
 		for r := 0; r < mr; r++ {
 			if r >= h {
 				for p := 0; p < depth; p++ {
