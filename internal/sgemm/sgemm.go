@@ -359,6 +359,23 @@ func (o *operands) packB(dst []float32, p0, depth, j0, cols int) {
 			}
 			continue
 		}
+		if w == nr {
+			// A whole panel of B transposed: four stored rows read
+			// side by side, each row of the panel written four
+			// values at a time.
+			for j := 0; j < nr; j += 4 {
+				at := (j0+jr+j)*o.ldb + p0
+				r0 := o.b[at : at+depth]
+				r1 := o.b[at+o.ldb : at+o.ldb+depth][:len(r0)]
+				r2 := o.b[at+2*o.ldb : at+2*o.ldb+depth][:len(r0)]
+				r3 := o.b[at+3*o.ldb : at+3*o.ldb+depth][:len(r0)]
+				for p := range r0 {
+					out := (*[4]float32)(panel[p*nr+j:])
+					out[0], out[1], out[2], out[3] = r0[p], r1[p], r2[p], r3[p]
+				}
+			}
+			continue
+		}
 		for j := 0; j < nr; j++ {
 			if j >= w {
 				for p := 0; p < depth; p++ {
