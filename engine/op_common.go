@@ -155,17 +155,11 @@ func (op *reluGradOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	out := reuse(&op.out, in[0].Shape())
-	g := out.Float32s()
-	dy = dy[:len(y)]
-	for i, v := range y {
-		// A ReLU's output is +0 or positive (or NaN), so it is positive
-		// exactly when its bits are not 0. A mask of those bits instead
-		// of a branch: half the values go each way, and a branch
-		// mispredicted that often took most of the loop's time.
-		b := math.Float32bits(v)
-		keep := uint32(int32(b|-b) >> 31)
-		g[i] = math.Float32frombits(math.Float32bits(dy[i]) & keep)
-	}
+	// Where the ReLU's output is +0 its gradient is 0, elsewhere (positive
+	// or NaN) it passes dy: a mask of y's bits, no branch (half the values
+	// go each way, and a branch mispredicted that often took most of the
+	// loop's time).
+	sgemm.ReLUGrad(out.Float32s(), dy, y)
 	return out, nil
 }
 

@@ -1,5 +1,7 @@
 package sgemm
 
+import "math"
+
 // kernelGo sets tile (mr×nr, row-major) to the product of a packed A panel
 // (depth values of mr) and a packed B panel (depth rows of nr).
 func kernelGo(depth int, a, b []float32, tile *[mr * nr]float32) {
@@ -27,5 +29,17 @@ func axpyGo(alpha float32, x, y []float32) {
 func biasReLUGo(add float32, x []float32) {
 	for i, v := range x {
 		x[i] = max(v+add, 0)
+	}
+}
+
+// reluGradGo sets g[i] to dy[i] where the bits of y[i] are not all zero
+// (a ReLU's output is +0 or positive, or NaN), and to +0 elsewhere,
+// masking instead of branching: half the values go each way.
+func reluGradGo(g, dy, y []float32) {
+	dy, g = dy[:len(y)], g[:len(y)]
+	for i, v := range y {
+		b := math.Float32bits(v)
+		keep := uint32(int32(b|-b) >> 31)
+		g[i] = math.Float32frombits(math.Float32bits(dy[i]) & keep)
 	}
 }

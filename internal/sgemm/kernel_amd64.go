@@ -15,6 +15,9 @@ func axpy8(n int, alpha float32, x, y *float32)
 func biasReLU8(n int, add float32, x *float32)
 
 //go:noescape
+func reluGrad8(n int, y, dy, dst *float32)
+
+//go:noescape
 func kernel6x16c(depth int, a, b, c *float32, ldc int, add bool)
 
 // kernel sets tile to the product of a packed A panel and a packed B
@@ -63,4 +66,19 @@ func BiasReLU(add float32, x []float32) {
 		}
 	}
 	biasReLUGo(add, x[n:])
+}
+
+// ReLUGrad sets g[i] to dy[i] where y[i] (a ReLU's output) is not +0 and
+// to +0 where it is: the backward pass of a ReLU, eight values at a time.
+// dy and g are at least as long as y.
+func ReLUGrad(g, dy, y []float32) {
+	n := 0
+	if useAsm {
+		n = len(y) &^ 7
+		if n > 0 {
+			_, _ = dy[n-1], g[n-1]
+			reluGrad8(n, &y[0], &dy[0], &g[0])
+		}
+	}
+	reluGradGo(g[n:], dy[n:], y[n:])
 }

@@ -226,3 +226,31 @@ reluloop:
 reludone:
 	VZEROUPPER
 	RET
+
+// func reluGrad8(n int, y, dy, dst *float32)
+//
+// dst[i] = dy[i] where the bits of y[i] are not all zero, +0 elsewhere, for
+// i < n; n is a multiple of 8.
+TEXT ·reluGrad8(SB), NOSPLIT, $0-32
+	MOVQ   n+0(FP), CX
+	MOVQ   y+8(FP), SI
+	MOVQ   dy+16(FP), DX
+	MOVQ   dst+24(FP), DI
+	VPXOR  Y14, Y14, Y14
+	SHRQ   $3, CX
+	JE     rgdone
+
+rgloop:
+	VMOVDQU  (SI), Y0
+	VPCMPEQD Y14, Y0, Y1   // Y1 = all ones where y's bits are zero
+	VPANDN   (DX), Y1, Y2  // Y2 = dy &^ Y1
+	VMOVDQU  Y2, (DI)
+	ADDQ     $32, SI
+	ADDQ     $32, DX
+	ADDQ     $32, DI
+	DECQ     CX
+	JNZ      rgloop
+
+rgdone:
+	VZEROUPPER
+	RET

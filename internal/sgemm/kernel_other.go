@@ -12,3 +12,6 @@ func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }
 
 // BiasReLU sets each x[i] to max(x[i]+add, 0).
 func BiasReLU(add float32, x []float32) { biasReLUGo(add, x) }
+
+// ReLUGrad sets g[i] to dy[i] where y[i] is not +0, to +0 elsewhere.
+func ReLUGrad(g, dy, y []float32) { reluGradGo(g, dy, y) }

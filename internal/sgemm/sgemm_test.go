@@ -198,3 +198,43 @@ func TestBiasReLU(t *testing.T) {
 		}
 	}
 }
+
+// TestReLUGrad checks ReLUGrad against the Go loop bit for bit, for
+// lengths around the kernel's 8 values, with zeros of both signs and NaNs
+// among the ReLU's outputs.
+func TestReLUGrad(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), 1, float32(math.NaN()), float32(math.Inf(1)), math.SmallestNonzeroFloat32}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 33, 1000} {
+		y, dy := make([]float32, n), make([]float32, n+3)
+		for i := range y {
+			y[i] = specials[rng.IntN(len(specials))]
+		}
+		for i := range dy {
+			dy[i] = float32(rng.NormFloat64())
+		}
+		got, want := make([]float32, n+3), make([]float32, n)
+		for i := range got {
+			got[i] = 42
+		}
+		ReLUGrad(got, dy, y)
+		reluGradGo(want, dy, y)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n %d: g[%d] = %v, want %v (y %v, dy %v)", n, i, got[i], want[i], y[i], dy[i])
+			}
+			expect := dy[i]
+			if math.Float32bits(y[i]) == 0 {
+				expect = 0
+			}
+			if math.Float32bits(want[i]) != math.Float32bits(expect) {
+				t.Fatalf("n %d: g[%d] = %v for y %v, dy %v", n, i, want[i], y[i], dy[i])
+			}
+		}
+		for i := n; i < n+3; i++ {
+			if got[i] != 42 {
+				t.Fatalf("n %d: g[%d] written past y", n, i)
+			}
+		}
+	}
+}
