@@ -66,7 +66,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 // help prints the help of the named command on stdout.
 func help(name string, stdout, stderr io.Writer) int {
 	if name == "window" {
-		windowFlags(stdout, io.Discard).help()
+		windowFlags(stdout, io.Discard, &windowOptions{}).help()
 		return 0
 	}
 	c, ok := commands[name]
@@ -176,7 +176,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  %-10s %s\n", "version", "print the version (also --version)")
 	fmt.Fprintln(w, "\nWindow options:")
-	fs := windowFlags(w, io.Discard)
+	fs := windowFlags(w, io.Discard, &windowOptions{})
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 }

@@ -25,7 +25,10 @@ func init() {
 // different few each epoch, since the order is shuffled).
 func batchNote(images, batch int) string {
 	steps, left := images/batch, images%batch
-	batches := fmt.Sprintf("%d batch%s of %d", steps, map[bool]string{true: "", false: "es"}[steps == 1], batch)
+	batches := fmt.Sprintf("%d batches of %d", steps, batch)
+	if steps == 1 {
+		batches = fmt.Sprintf("1 batch of %d", batch)
+	}
 	if left == 0 {
 		return "each epoch: " + batches
 	}

@@ -20,14 +20,9 @@ type windowOptions struct {
 	screenshotWait                             time.Duration
 }
 
-// windowFlags returns the flag set of the window's options; its help goes
-// to stdout. With opts nil the values are parsed into a throwaway struct
-// (for printing the help).
-func windowFlags(stdout, stderr io.Writer, opts ...*windowOptions) *flagSet {
-	o := &windowOptions{}
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+// windowFlags returns the flag set of the window's options, parsed into o;
+// its help goes to stdout.
+func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	// No name: its errors point to the general help, which lists these options.
 	fs := &flagSet{FlagSet: flag.NewFlagSet("", flag.ContinueOnError), stdout: stdout, stderr: stderr}
 	fs.SetOutput(io.Discard)

@@ -545,19 +545,7 @@ func pictures(n int) string {
 
 // openDialog asks for a folder and opens it as the collection.
 func (c *collectionView) openDialog() {
-	s := c.s
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			s.notice.show(noticeError, "The folder could not be opened: "+err.Error())
-			return
-		}
-		if l == nil {
-			return
-		}
-		s.lastDir = l.Path()
-		c.open([]string{l.Path()})
-	}, s.win)
-	s.showFileDialog(d)
+	c.s.pickFolder(func(path string) { c.open([]string{path}) })
 }
 
 // open makes the pictures of paths (folders with their subfolders, or

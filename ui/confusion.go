@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -173,19 +172,7 @@ func (v *confusionView) askFor(truth, pred, reason string) {
 
 // chooseFolder asks for the data set's folder.
 func (v *confusionView) chooseFolder() {
-	s := v.s
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			s.notice.show(noticeError, "The folder could not be opened: "+err.Error())
-			return
-		}
-		if l == nil {
-			return
-		}
-		s.lastDir = l.Path()
-		v.useFolder(l.Path())
-	}, s.win)
-	s.showFileDialog(d)
+	v.s.pickFolder(v.useFolder)
 }
 
 // useFolder makes dir (the data set's folder or its validation_set) the

@@ -250,6 +250,15 @@ func (s *shell) openPicked(path string) {
 }
 
 func (s *shell) openFolderDialog() {
+	s.pickFolder(func(path string) {
+		s.showView("explore")
+		s.explore.open([]string{path})
+	})
+}
+
+// pickFolder asks for a folder in the file dialog and calls open with its
+// path; a folder that cannot be listed gets a notice, a cancel nothing.
+func (s *shell) pickFolder(open func(path string)) {
 	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil {
 			s.notice.show(noticeError, "The folder could not be opened: "+err.Error())
@@ -259,8 +268,7 @@ func (s *shell) openFolderDialog() {
 			return
 		}
 		s.lastDir = l.Path()
-		s.showView("explore")
-		s.explore.open([]string{l.Path()})
+		open(l.Path())
 	}, s.win)
 	s.showFileDialog(d)
 }
