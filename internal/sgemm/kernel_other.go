@@ -2,11 +2,18 @@
 
 package sgemm
 
-var useAsm = false // no assembly kernel on this architecture
+var (
+	useAsm    = false // no assembly kernel on this architecture
+	useAVX512 = false
+)
 
 func kernel(depth int, a, b []float32, tile *[mr * nr]float32) { kernelGo(depth, a, b, tile) }
 
 func kernelC(depth int, a, b, c []float32, ldc int, add bool) { panic("sgemm: no assembly kernel") }
+
+func kernelWideC(panels, depth int, a, b, c []float32, ldc int, add bool) {
+	panic("sgemm: no assembly kernel")
+}
 
 func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }
 

@@ -211,6 +211,11 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 					o.packA(pa, ic, mcur, pc, kcur)
 				}
 				for jr := 0; jr < ncur; jr += nr {
+					if useAVX512 && ncur-jr >= 2*nr {
+						o.wideColumns(buf, pa, ic, mcur, kcur, jc+jr, jr, add)
+						jr += nr // two panels done
+						continue
+					}
 					bp := buf.b[jr*kcur : (jr+nr)*kcur]
 					for ir := 0; ir < mcur; ir += mr {
 						ap := pa[ir*kcur : (ir+mr)*kcur]
@@ -224,6 +229,28 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// wideColumns computes the 32 columns from j of rows [i, i+rows) of c
+// with the AVX-512 kernels, from the packed rows pa and the two B panels
+// in buf from jr: twelve rows at a time, then six, then the rows left
+// through the tile, one B panel at a time.
+func (o *operands) wideColumns(buf *buffers, pa []float32, i, rows, depth, j, jr int, add bool) {
+	bp := buf.b[jr*depth : (jr+2*nr)*depth]
+	ir := 0
+	for ; rows-ir >= 2*mr; ir += 2 * mr {
+		kernelWideC(2, depth, pa[ir*depth:], bp, o.c[(i+ir)*o.ldc+j:], o.ldc, add)
+	}
+	if rows-ir >= mr {
+		kernelWideC(1, depth, pa[ir*depth:], bp, o.c[(i+ir)*o.ldc+j:], o.ldc, add)
+		ir += mr
+	}
+	if ir < rows {
+		for half := 0; half < 2; half++ {
+			kernel(depth, pa[ir*depth:(ir+mr)*depth], bp[half*nr*depth:(half+1)*nr*depth], &buf.tile)
+			o.store(&buf.tile, i+ir, j+half*nr, rows-ir, nr, add)
 		}
 	}
 }

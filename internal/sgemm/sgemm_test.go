@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -50,11 +51,11 @@ func random(rng *rand.Rand, n int) []float32 {
 // and the Go one.
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	shapes := [][3]int{{1, 1, 1}, {1, 37, 5}, {1, 512, 2048}, {1, 1000, 700}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
-	asm := useAsm
-	defer func() { useAsm = asm }()
-	for _, kernelAsm := range []bool{false, asm} {
-		useAsm = kernelAsm
+	shapes := [][3]int{{1, 1, 1}, {1, 37, 5}, {1, 512, 2048}, {1, 1000, 700}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 27}, {12, 32, 5}, {30, 70, 300}, {64, 841, 288}, {73, 530, 257}, {2, 512, 2048}, {32, 3, 9}}
+	defer setKernels(useAsm, useAVX512)
+	for _, kernels := range kernelSets() {
+		setKernels(kernels.asm, kernels.avx512)
+		kernelAsm := kernels.name
 		for _, s := range shapes {
 			m, n, k := s[0], s[1], s[2]
 			for _, ta := range []bool{false, true} {
@@ -62,7 +63,7 @@ func TestMul(t *testing.T) {
 					for _, acc := range []bool{false, true} {
 						for _, threads := range []int{1, 3} {
 							for _, packed := range []bool{false, true} {
-								name := fmt.Sprintf("asm=%v/%dx%dx%d/ta=%v/tb=%v/acc=%v/threads=%d/packed=%v", kernelAsm, m, n, k, ta, tb, acc, threads, packed)
+								name := fmt.Sprintf("%s/%dx%dx%d/ta=%v/tb=%v/acc=%v/threads=%d/packed=%v", kernelAsm, m, n, k, ta, tb, acc, threads, packed)
 								lda, ldb, ldc := k+1, n+2, n+3
 								if ta {
 									lda = m + 1
@@ -91,6 +92,56 @@ func TestMul(t *testing.T) {
 							}
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// kernelSet is a choice of kernels: Go's, AVX2's, or AVX-512's.
+type kernelSet struct {
+	name        string
+	asm, avx512 bool
+}
+
+// kernelSets returns the kernels this processor can run.
+func kernelSets() []kernelSet {
+	sets := []kernelSet{{name: "go"}}
+	if useAsm {
+		sets = append(sets, kernelSet{name: "avx2", asm: true})
+	}
+	if useAVX512 {
+		sets = append(sets, kernelSet{name: "avx512", asm: true, avx512: true})
+	}
+	return sets
+}
+
+// setKernels chooses the kernels Mul uses.
+func setKernels(asm, avx512 bool) { useAsm, useAVX512 = asm, avx512 }
+
+// TestKernelsSameBits checks that the AVX-512 and the AVX2 kernels give
+// the same bits (the engine's golden predictions and a resumed training
+// must not depend on the processor's vector width), for every way a block
+// of C is cut: 12-row, 6-row and partial tiles, 32 and 16 columns.
+func TestKernelsSameBits(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("this processor has no AVX-512")
+	}
+	defer setKernels(useAsm, useAVX512)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, s := range [][3]int{{12, 32, 1}, {30, 70, 300}, {64, 841, 288}, {128, 144, 576}, {73, 530, 257}, {32, 3844, 27}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := random(rng, m*k), random(rng, k*n)
+		for _, acc := range []bool{false, true} {
+			c0 := random(rng, m*n)
+			c1, c2 := slices.Clone(c0), slices.Clone(c0)
+			setKernels(true, false)
+			Mul(false, false, m, n, k, a, k, b, n, acc, c1, n, 1)
+			setKernels(true, true)
+			Mul(false, false, m, n, k, a, k, b, n, acc, c2, n, 1)
+			for i := range c1 {
+				if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+					t.Fatalf("%dx%dx%d acc=%v: entry %d is %g with AVX2, %g with AVX-512", m, n, k, acc, i, c1[i], c2[i])
 				}
 			}
 		}
