@@ -189,8 +189,9 @@ type operands struct {
 // buffers holds one goroutine's packed panels and kernel output.
 type buffers struct {
 	a    [mc * kc]float32
-	b    [nc * kc]float32
+	b    [(nc + nr) * kc]float32 // a zero panel after the last (see run)
 	tile [mr * nr]float32
+	wide [2 * mr * 2 * nr]float32 // a 12×32 block of the AVX-512 kernels
 }
 
 // run computes columns [j0, j1) of c with the given buffers.
@@ -202,6 +203,10 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 			kcur := min(depth, o.k-pc)
 			add := o.acc || pc > 0
 			o.packB(buf.b[:], pc, kcur, jc, ncur)
+			if panels := (ncur + nr - 1) / nr; useAVX512 && panels%2 == 1 {
+				// The AVX-512 kernels take B panels in pairs.
+				clear(buf.b[panels*nr*kcur : (panels+1)*nr*kcur])
+			}
 			for ic := 0; ic < o.m; ic += mc {
 				mcur := min(mc, o.m-ic)
 				pa := buf.a[:]
@@ -210,12 +215,11 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 				} else {
 					o.packA(pa, ic, mcur, pc, kcur)
 				}
+				if useAVX512 {
+					o.wideBlock(buf, pa, ic, mcur, kcur, jc, ncur, add)
+					continue
+				}
 				for jr := 0; jr < ncur; jr += nr {
-					if useAVX512 && ncur-jr >= 2*nr {
-						o.wideColumns(buf, pa, ic, mcur, kcur, jc+jr, jr, add)
-						jr += nr // two panels done
-						continue
-					}
 					bp := buf.b[jr*kcur : (jr+nr)*kcur]
 					for ir := 0; ir < mcur; ir += mr {
 						ap := pa[ir*kcur : (ir+mr)*kcur]
@@ -225,7 +229,7 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 							continue
 						}
 						kernel(kcur, ap, bp, &buf.tile)
-						o.store(&buf.tile, ic+ir, jc+jr, rows, cols, add)
+						o.store(buf.tile[:], nr, ic+ir, jc+jr, rows, cols, add)
 					}
 				}
 			}
@@ -233,24 +237,26 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 	}
 }
 
-// wideColumns computes the 32 columns from j of rows [i, i+rows) of c
-// with the AVX-512 kernels, from the packed rows pa and the two B panels
-// in buf from jr: twelve rows at a time, then six, then the rows left
-// through the tile, one B panel at a time.
-func (o *operands) wideColumns(buf *buffers, pa []float32, i, rows, depth, j, jr int, add bool) {
-	bp := buf.b[jr*depth : (jr+2*nr)*depth]
-	ir := 0
-	for ; rows-ir >= 2*mr; ir += 2 * mr {
-		kernelWideC(2, depth, pa[ir*depth:], bp, o.c[(i+ir)*o.ldc+j:], o.ldc, add)
-	}
-	if rows-ir >= mr {
-		kernelWideC(1, depth, pa[ir*depth:], bp, o.c[(i+ir)*o.ldc+j:], o.ldc, add)
-		ir += mr
-	}
-	if ir < rows {
-		for half := 0; half < 2; half++ {
-			kernel(depth, pa[ir*depth:(ir+mr)*depth], bp[half*nr*depth:(half+1)*nr*depth], &buf.tile)
-			o.store(&buf.tile, i+ir, j+half*nr, rows-ir, nr, add)
+// wideBlock computes rows [i, i+rows) and columns [j, j+cols) of c from
+// the packed rows pa and the packed B panels in buf with the AVX-512
+// kernels: blocks of 12 rows (two A panels) by 32 columns (two B panels),
+// or 6 rows when a single A panel is left. A block that reaches past the
+// edge of c is computed whole into buf.wide (the panels are zero past the
+// edge) and its part inside c stored from there.
+func (o *operands) wideBlock(buf *buffers, pa []float32, i, rows, depth, j, cols int, add bool) {
+	for jr := 0; jr < cols; jr += 2 * nr {
+		bp := buf.b[jr*depth : (jr+2*nr)*depth]
+		w := min(2*nr, cols-jr)
+		for ir := 0; ir < rows; ir += 2 * mr {
+			h := min(2*mr, rows-ir)
+			panels := (h + mr - 1) / mr
+			ap := pa[ir*depth : (ir+panels*mr)*depth]
+			if h == panels*mr && w == 2*nr {
+				kernelWideC(panels, depth, ap, bp, o.c[(i+ir)*o.ldc+j+jr:], o.ldc, add)
+				continue
+			}
+			kernelWideC(panels, depth, ap, bp, buf.wide[:], 2*nr, false)
+			o.store(buf.wide[:], 2*nr, i+ir, j+jr, h, w, add)
 		}
 	}
 }
@@ -419,11 +425,11 @@ func (o *operands) packB(dst []float32, p0, depth, j0, cols int) {
 }
 
 // store writes (or adds, with add) the top-left rows×cols of a kernel's
-// tile into c at (i, j).
-func (o *operands) store(tile *[mr * nr]float32, i, j, rows, cols int, add bool) {
+// tile, whose rows are stride apart, into c at (i, j).
+func (o *operands) store(tile []float32, stride, i, j, rows, cols int, add bool) {
 	for r := 0; r < rows; r++ {
 		dst := o.c[(i+r)*o.ldc+j : (i+r)*o.ldc+j+cols]
-		src := tile[r*nr : r*nr+cols]
+		src := tile[r*stride : r*stride+cols]
 		if add {
 			for x, v := range src {
 				dst[x] += v
