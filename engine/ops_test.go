@@ -132,7 +132,7 @@ func TestOpsMatchGorgonia(t *testing.T) {
 			var masks [][]float32
 			for _, mk := range ours.masks {
 				mask := make([]float32, mk.Shape().TotalSize())
-				fillMask(mask, 0.3, rng)
+				fillMaskLoop(mask, 0.3, rng)
 				masks = append(masks, mask)
 			}
 			for _, n := range []*network{ours, ref} {

@@ -49,7 +49,7 @@ func (t *TrainingGraph) Batch() int { return t.net.batch }
 // class indices in labels) and computes the gradients. Dropout masks are
 // drawn from rng; with rng nil dropout is off (for checking gradients). It
 // returns the mean cross-entropy and how many images were classified right.
-func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.Rand) (loss float64, correct int, err error) {
+func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.PCG) (loss float64, correct int, err error) {
 	classes := len(t.m.Meta.Classes)
 	if len(labels) != t.net.batch {
 		return 0, 0, fmt.Errorf("engine: %d labels for a batch of %d", len(labels), t.net.batch)
@@ -106,24 +106,4 @@ func (t *TrainingGraph) Gradients() ([][]float32, error) {
 		out[i] = g.Data().([]float32)
 	}
 	return out, nil
-}
-
-// fillMask draws an inverted-dropout mask: each unit is kept with
-// probability 1-rate and then scaled by 1/(1-rate), so inference needs no
-// rescaling. With rng nil every unit is kept.
-func fillMask(mask []float32, rate float64, rng *rand.Rand) {
-	if rng == nil {
-		for i := range mask {
-			mask[i] = 1
-		}
-		return
-	}
-	keep := float32(1 / (1 - rate))
-	for i := range mask {
-		if rng.Float64() < rate {
-			mask[i] = 0
-		} else {
-			mask[i] = keep
-		}
-	}
 }

@@ -135,7 +135,7 @@ func TestWeightUpdatesReachInference(t *testing.T) {
 // TestDropoutMasks checks the inverted-dropout mask statistics.
 func TestDropoutMasks(t *testing.T) {
 	mask := make([]float32, 100000)
-	fillMask(mask, 0.25, rand.New(rand.NewPCG(1, 1)))
+	fillMask(mask, 0.25, rand.NewPCG(1, 1))
 	zeros := 0
 	var sum float64
 	for _, v := range mask {

@@ -30,9 +30,9 @@ func BenchmarkTrainStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	rngs := make([]*rand.Rand, workers)
+	rngs := make([]*rand.PCG, workers)
 	for w := range rngs {
-		rngs[w] = rand.New(rand.NewPCG(uint64(w), 2))
+		rngs[w] = rand.NewPCG(uint64(w), 2)
 		for i := range st.inputs[w] {
 			st.inputs[w][i] = rng.Float32()
 		}

@@ -45,7 +45,7 @@ func newStepper(m *engine.Model, batch, workers int, opt *adam) (*stepper, error
 // step runs the batch in inputs and labels with dropout drawn from rngs
 // (one per worker), updates the weights with learning rate lr, and returns
 // the batch's mean loss and how many images were classified right.
-func (st *stepper) step(lr float64, rngs []*rand.Rand) (loss float64, correct int, err error) {
+func (st *stepper) step(lr float64, rngs []*rand.PCG) (loss float64, correct int, err error) {
 	n := len(st.graphs)
 	losses := make([]float64, n)
 	rights := make([]int, n)

@@ -190,9 +190,12 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(e)+1))
 		order := rng.Perm(n)
 		// One generator per worker for dropout, derived from the epoch's.
+		// wpcg[w] is wrng[w]'s source: dropout reads it directly.
+		wpcg := make([]*rand.PCG, cfg.Workers)
 		wrng := make([]*rand.Rand, cfg.Workers)
 		for w := range wrng {
-			wrng[w] = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+			wpcg[w] = rand.NewPCG(rng.Uint64(), rng.Uint64())
+			wrng[w] = rand.New(wpcg[w])
 		}
 		var lossSum float64
 		var correct int
@@ -215,7 +218,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 				return &StoppedError{Epoch: e + 1, Kept: e, CheckpointDir: cfg.CheckpointDir}
 			default:
 			}
-			loss, right, err := st.step(lr, wrng)
+			loss, right, err := st.step(lr, wpcg)
 			if err != nil {
 				return fmt.Errorf("training: epoch %d: %w", e+1, err)
 			}
