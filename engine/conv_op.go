@@ -26,10 +26,26 @@ type convOp struct {
 
 	out     *tensor.Dense
 	kernels sgemm.PackedA // w, packed for the products
-	cols    [][]float32   // im2col buffers, one per band of rows
+	cells   convCells
+	srcs    []im2colMatrix // one per band of rows
 	run     convRun
 	bands   int
 	band    func(int) // forwardBand
+}
+
+// convCells are the cells of the im2col matrices of a convolution's
+// inputs of one size, made once (see im2colMatrix).
+type convCells struct {
+	c, h, w         int
+	kernel, outputs []cell
+}
+
+// of returns the cells for a c×h×w input of the window win.
+func (cc *convCells) of(win window, c, h, w int) *convCells {
+	if cc.kernel == nil || cc.c != c || cc.h != h || cc.w != w {
+		*cc = convCells{c: c, h: h, w: w, kernel: win.kernelCells(c, h, w), outputs: win.outputCells(h, w)}
+	}
+	return cc
 }
 
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
@@ -98,9 +114,10 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	k := c * op.win.kh * op.win.kw
 	op.kernels.Pack(false, f, k, w, k) // once for every image and band
 	threads := min(threadsFor(batch), oh)
-	for len(op.cols) < threads { // made here: the bands fill their own
-		op.cols = append(op.cols, nil)
+	if len(op.srcs) < threads {
+		op.srcs = make([]im2colMatrix, threads)
 	}
+	op.cells.of(op.win, c, h, wd)
 	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
 			op.forward(b, 0, oh, 0)
@@ -131,19 +148,20 @@ func (op *convOp) forwardBand(i int) {
 }
 
 // forward computes output rows [oy0, oy1) of image b of the run, with
-// im2col buffer number buf.
-func (op *convOp) forward(b, oy0, oy1, buf int) {
+// im2col source number src.
+func (op *convOp) forward(b, oy0, oy1, src int) {
 	r := &op.run
-	k, n, cols := r.c*op.win.kh*op.win.kw, r.oh*r.ow, (oy1-oy0)*r.ow
+	n, cols := r.oh*r.ow, (oy1-oy0)*r.ow
 	xb := r.x[b*r.c*r.h*r.wd : (b+1)*r.c*r.h*r.wd]
-	col, ldcol := xb[oy0*r.ow:], n // a 1x1 convolution reads the image itself
-	if !op.win.direct() {
-		op.cols[buf] = grow(op.cols[buf], k*cols)
-		col, ldcol = op.cols[buf], cols
-		op.win.im2col(col, xb, r.c, r.h, r.wd, oy0, oy1)
-	}
 	yb := r.y[b*r.f*n : (b+1)*r.f*n]
-	sgemm.MulPacked(&op.kernels, false, cols, col, ldcol, false, yb[oy0*r.ow:], n, 1)
+	if op.win.direct() {
+		// A 1x1 convolution's im2col matrix is the image itself.
+		sgemm.MulPacked(&op.kernels, false, cols, xb[oy0*r.ow:], n, false, yb[oy0*r.ow:], n, 1)
+	} else {
+		m := &op.srcs[src]
+		*m = im2colMatrix{x: xb, h: r.h, w: r.wd, rows: op.cells.kernel, cols: op.cells.outputs[oy0*r.ow : oy1*r.ow]}
+		sgemm.MulPackedFrom(&op.kernels, m, cols, false, yb[oy0*r.ow:], n, 1)
+	}
 	for ch := 0; ch < r.f; ch++ {
 		m := yb[ch*n+oy0*r.ow : ch*n+oy1*r.ow]
 		var add float32
@@ -248,8 +266,9 @@ type convKernelGradOp struct {
 	opBase
 	win window
 
-	out *tensor.Dense
-	col []float32
+	out   *tensor.Dense
+	cells convCells
+	src   im2colMatrix
 }
 
 func (op *convKernelGradOp) Arity() int    { return 2 }
@@ -280,15 +299,17 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 	k, n := c*op.win.kh*op.win.kw, ys[2]*ys[3]
 	out := reuse(&op.out, tensor.Shape{f, c, op.win.kh, op.win.kw})
 	dw := out.Float32s()
+	cells := op.cells.of(op.win, c, h, wd)
 	for b := 0; b < batch; b++ {
 		xb := x[b*c*h*wd : (b+1)*c*h*wd]
-		col := xb
-		if !op.win.direct() {
-			op.col = grow(op.col, k*n)
-			col = op.col
-			op.win.im2col(col, xb, c, h, wd, 0, ys[2])
+		dyb := dy[b*f*n : (b+1)*f*n]
+		if op.win.direct() {
+			gemm(false, true, f, k, n, dyb, xb, b > 0, dw, threadsFor(batch))
+			continue
 		}
-		gemm(false, true, f, k, n, dy[b*f*n:(b+1)*f*n], col, b > 0, dw, threadsFor(batch))
+		// The transposed im2col matrix: its rows are output cells.
+		op.src = im2colMatrix{x: xb, h: h, w: wd, rows: cells.outputs, cols: cells.kernel}
+		sgemm.MulFrom(false, f, k, n, dyb, n, &op.src, b > 0, dw, k, threadsFor(batch))
 	}
 	return out, nil
 }

@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/artlens/artlens/internal/sgemm"
+
 // window is the geometry of a convolution or pooling: kernel height and
 // width, strides, and padding (top, left, bottom, right; any of them may
 // differ).
@@ -38,38 +40,114 @@ func (p window) span(x0, w, ow int) (lo, hi int) {
 	return lo, hi
 }
 
-// im2col writes the (c*kh*kw) × ((oy1-oy0)*ow) matrix of output rows
-// [oy0, oy1) of an image x (c×h×w, CHW) into col: row (ch, ky, kx) holds,
-// for each output cell, the input under that kernel cell, zero in the
-// padding. A convolution is then one matrix product of the kernels with
-// col.
-func (p window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
-	_, ow := p.out(h, w)
-	i := 0
+// cell says where the entries of one row or one column of an im2col
+// matrix are read from. Entry (r, q) of the matrix, for a row cell r and a
+// column cell q, is the input at offset r.off+q.off, which lies at row
+// r.y+q.y and column r.x+q.x of a channel, or zero when that is outside
+// it (padding).
+type cell struct{ off, y, x int }
+
+// kernelCells returns the row cells of the im2col matrix of a c×h×w
+// input: one per kernel entry (channel, ky, kx).
+func (p window) kernelCells(c, h, w int) []cell {
+	cells := make([]cell, 0, c*p.kh*p.kw)
 	for ch := 0; ch < c; ch++ {
-		plane := x[ch*h*w : (ch+1)*h*w]
 		for ky := 0; ky < p.kh; ky++ {
 			for kx := 0; kx < p.kw; kx++ {
-				x0 := kx - p.pads[1]
-				lo, hi := p.span(x0, w, ow)
-				for oy := oy0; oy < oy1; oy++ {
-					row := col[i : i+ow]
-					i += ow
-					iy := oy*p.sh - p.pads[0] + ky
-					if iy < 0 || iy >= h {
-						clear(row)
-						continue
-					}
-					src := plane[iy*w : (iy+1)*w]
-					clear(row[:lo])
-					if p.sw == 1 {
-						copy(row[lo:hi], src[lo+x0:hi+x0])
-					} else {
-						for ox := lo; ox < hi; ox++ {
-							row[ox] = src[ox*p.sw+x0]
+				cells = append(cells, cell{off: ch*h*w + ky*w + kx, y: ky, x: kx})
+			}
+		}
+	}
+	return cells
+}
+
+// outputCells returns the column cells of the im2col matrix of an h×w
+// input: one per output cell (oy, ox), in row-major order.
+func (p window) outputCells(h, w int) []cell {
+	oh, ow := p.out(h, w)
+	cells := make([]cell, 0, oh*ow)
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			y, x := oy*p.sh-p.pads[0], ox*p.sw-p.pads[1]
+			cells = append(cells, cell{off: y*w + x, y: y, x: x})
+		}
+	}
+	return cells
+}
+
+// im2colMatrix is the im2col matrix of an image x (c×h×w, CHW) as an
+// sgemm.Source, never written out: a convolution's product packs it
+// straight from the image. Its rows are the cells rows and its columns
+// the cells cols; for a convolution these are the kernel's cells and the
+// output's (column q of row (ch, ky, kx) holds the input under that
+// kernel entry for output cell q). With the two swapped it is the
+// transposed matrix, which the gradient with respect to the kernels
+// multiplies by.
+type im2colMatrix struct {
+	x          []float32
+	h, w       int
+	rows, cols []cell
+}
+
+// PackB packs part of the matrix as package sgemm lays panels out.
+func (m *im2colMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
+	const nr = sgemm.PanelWidth
+	rows := m.rows[p0 : p0+depth]
+	// The rows' reach: a panel whose columns keep every row inside the
+	// image needs no test per entry.
+	ylo, yhi, xlo, xhi := rows[0].y, rows[0].y, rows[0].x, rows[0].x
+	for _, r := range rows {
+		ylo, yhi, xlo, xhi = min(ylo, r.y), max(yhi, r.y), min(xlo, r.x), max(xhi, r.x)
+	}
+	for jr := 0; jr < cols; jr += nr {
+		panel := dst[jr*depth : (jr+nr)*depth]
+		cs := m.cols[j0+jr : j0+min(jr+nr, cols)]
+		inside, contiguous := len(cs) == nr, true
+		var offs [nr]int
+		for j, c := range cs {
+			offs[j] = c.off
+			inside = inside && c.y+ylo >= 0 && c.y+yhi < m.h && c.x+xlo >= 0 && c.x+xhi < m.w
+			contiguous = contiguous && c.off == cs[0].off+j
+		}
+		switch {
+		case inside && contiguous:
+			// Sixteen neighbours in one row of the image (a
+			// convolution with stride 1, away from the ends of
+			// its output rows): copied as arrays of four, which
+			// the compiler moves in registers.
+			for p, r := range rows {
+				src := (*[nr]float32)(m.x[r.off+offs[0]:])
+				out := (*[nr]float32)(panel[p*nr:])
+				*(*[4]float32)(out[0:]) = *(*[4]float32)(src[0:])
+				*(*[4]float32)(out[4:]) = *(*[4]float32)(src[4:])
+				*(*[4]float32)(out[8:]) = *(*[4]float32)(src[8:])
+				*(*[4]float32)(out[12:]) = *(*[4]float32)(src[12:])
+			}
+		case inside:
+			// Written out: a loop over offs cost twice as much.
+			o := &offs
+			for p, r := range rows {
+				src := m.x[r.off:]
+				out := (*[nr]float32)(panel[p*nr:])
+				out[0], out[1], out[2], out[3] = src[o[0]], src[o[1]], src[o[2]], src[o[3]]
+				out[4], out[5], out[6], out[7] = src[o[4]], src[o[5]], src[o[6]], src[o[7]]
+				out[8], out[9], out[10], out[11] = src[o[8]], src[o[9]], src[o[10]], src[o[11]]
+				out[12], out[13], out[14], out[15] = src[o[12]], src[o[13]], src[o[14]], src[o[15]]
+			}
+		default:
+			// At the edges: each entry tested, zero outside the
+			// image and past the last column.
+			for p, r := range rows {
+				out := (*[nr]float32)(panel[p*nr:])
+				for j := range out {
+					var v float32
+					if j < len(cs) {
+						c := cs[j]
+						if y, x := r.y+c.y, r.x+c.x; y >= 0 && y < m.h && x >= 0 && x < m.w {
+							v = m.x[r.off+c.off]
 						}
 					}
-					clear(row[hi:])
+					out[j] = v
 				}
 			}
 		}

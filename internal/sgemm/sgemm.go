@@ -2,6 +2,22 @@ package sgemm
 
 import "sync"
 
+// PanelWidth is the number of columns of a packed panel of B (see
+// Source).
+const PanelWidth = nr
+
+// Source is a matrix B that is not stored as one, such as the im2col
+// matrix of an image, which a convolution would otherwise have to write
+// out before the product copies it into panels.
+type Source interface {
+	// PackB copies rows [p0, p0+depth) and columns [j0, j0+cols) of B
+	// into dst as panels of PanelWidth columns: within a panel, for each
+	// row, its PanelWidth values; columns past the range are zero. dst
+	// holds depth rows of whole panels. Several goroutines may call it at
+	// once.
+	PackB(dst []float32, p0, depth, j0, cols int)
+}
+
 const (
 	mr = 6   // rows of A per panel, of C per kernel call
 	nr = 16  // columns of B per panel, of C per kernel call
@@ -184,6 +200,7 @@ type operands struct {
 	c       []float32
 	ldc     int
 	packed  *PackedA // A packed beforehand (MulPacked), or nil
+	src     Source   // B as a Source (MulFrom, MulPackedFrom), or nil
 }
 
 // buffers holds one goroutine's packed panels and kernel output.
@@ -202,7 +219,11 @@ func (o *operands) run(buf *buffers, j0, j1 int) {
 		for pc := 0; pc < o.k; pc += depth {
 			kcur := min(depth, o.k-pc)
 			add := o.acc || pc > 0
-			o.packB(buf.b[:], pc, kcur, jc, ncur)
+			if o.src != nil {
+				o.src.PackB(buf.b[:], pc, kcur, jc, ncur)
+			} else {
+				o.packB(buf.b[:], pc, kcur, jc, ncur)
+			}
 			if panels := (ncur + nr - 1) / nr; useAVX512 && panels%2 == 1 {
 				// The AVX-512 kernels take B panels in pairs.
 				clear(buf.b[panels*nr*kcur : (panels+1)*nr*kcur])
@@ -311,6 +332,30 @@ func MulPacked(a *PackedA, tb bool, n int, b []float32, ldb int, acc bool, c []f
 	j := getJob()
 	defer putJob(j)
 	j.operands = operands{tb: tb, m: m, n: n, k: k, packed: a, b: b, ldb: ldb, acc: acc, c: c, ldc: ldc}
+	j.mul(threads)
+}
+
+// MulFrom is Mul with B (k×n) given by src.
+func MulFrom(ta bool, m, n, k int, a []float32, lda int, src Source, acc bool, c []float32, ldc int, threads int) {
+	if m == 0 || n == 0 || k == 0 {
+		Mul(ta, false, m, n, k, a, lda, nil, 0, acc, c, ldc, 1)
+		return
+	}
+	j := getJob()
+	defer putJob(j)
+	j.operands = operands{ta: ta, m: m, n: n, k: k, a: a, lda: lda, src: src, acc: acc, c: c, ldc: ldc}
+	j.mul(threads)
+}
+
+// MulPackedFrom is MulPacked with B (k×n) given by src.
+func MulPackedFrom(a *PackedA, src Source, n int, acc bool, c []float32, ldc int, threads int) {
+	if a.m == 0 || n == 0 || a.k == 0 {
+		Mul(false, false, a.m, n, a.k, nil, 0, nil, 0, acc, c, ldc, 1)
+		return
+	}
+	j := getJob()
+	defer putJob(j)
+	j.operands = operands{m: a.m, n: n, k: a.k, packed: a, src: src, acc: acc, c: c, ldc: ldc}
 	j.mul(threads)
 }
 

@@ -289,3 +289,42 @@ func TestReLUGrad(t *testing.T) {
 		}
 	}
 }
+
+// stored is a matrix B kept as a stored matrix, as a Source.
+type stored struct {
+	o operands
+}
+
+func (s *stored) PackB(dst []float32, p0, depth, j0, cols int) { s.o.packB(dst, p0, depth, j0, cols) }
+
+// TestMulFrom checks that products with B given as a Source equal, bit
+// for bit, those with B stored, for shapes around the panel sizes, with
+// every kernel this processor has.
+func TestMulFrom(t *testing.T) {
+	defer setKernels(useAsm, useAVX512)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, kernels := range kernelSets() {
+		setKernels(kernels.asm, kernels.avx512)
+		for _, s := range [][3]int{{1, 1, 1}, {7, 17, 3}, {13, 40, 27}, {30, 70, 300}, {64, 841, 288}, {32, 27, 841}} {
+			m, n, k := s[0], s[1], s[2]
+			for _, acc := range []bool{false, true} {
+				a, b := random(rng, m*k), random(rng, k*n)
+				c0 := random(rng, m*n)
+				want := slices.Clone(c0)
+				Mul(false, false, m, n, k, a, k, b, n, acc, want, n, 2)
+				src := &stored{operands{n: n, k: k, b: b, ldb: n}}
+				got := slices.Clone(c0)
+				MulFrom(false, m, n, k, a, k, src, acc, got, n, 2)
+				var pa PackedA
+				pa.Pack(false, m, k, a, k)
+				gotPacked := slices.Clone(c0)
+				MulPackedFrom(&pa, src, n, acc, gotPacked, n, 2)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) || math.Float32bits(gotPacked[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s %dx%dx%d acc=%v: entry %d is %g (A packed before: %g), want %g", kernels.name, m, n, k, acc, i, got[i], gotPacked[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
