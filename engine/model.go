@@ -242,7 +242,7 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	// hold about batch images, and at most 16: fewer leave a core idle
 	// part of the time (at 8 the two-core benchmark kept 1.6 cores busy,
 	// at 16 1.9: each run of a gorgonia graph hands work between
-	// threads), more only hold more memory (about 8 MB a graph at 16
+	// threads), more only hold more memory (about 20 MB a graph at 16
 	// images for the study's network).
 	sub := max(1, min((max(batch, 1)+workers-1)/workers, (count+workers-1)/workers, 16))
 	m.batchMu.Lock()

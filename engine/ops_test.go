@@ -342,8 +342,8 @@ func TestMax2x2IsGeneral(t *testing.T) {
 			x[i] = vals[rng.IntN(len(vals))]
 		}
 		oh, ow := h/2, w/2
-		fast := &poolOp{win: window{kh: 2, kw: 2, sh: 2, sw: 2}, max: true, arg: make([]int32, maps*oh*ow)}
-		slow := &poolOp{win: fast.win, max: true, arg: make([]int32, maps*oh*ow)}
+		fast := &poolOp{win: window{kh: 2, kw: 2, sh: 2, sw: 2}, max: true, keepArg: true, arg: make([]int32, maps*oh*ow)}
+		slow := &poolOp{win: fast.win, max: true, keepArg: true, arg: make([]int32, maps*oh*ow)}
 		yf, ys := make([]float32, maps*oh*ow), make([]float32, maps*oh*ow)
 		fast.max2x2(yf, x, 0, maps, h, w)
 		slow.poolWindows(ys, x, 0, maps, h, w)
@@ -351,6 +351,33 @@ func TestMax2x2IsGeneral(t *testing.T) {
 			if math.Float32bits(yf[i]) != math.Float32bits(ys[i]) || fast.arg[i] != slow.arg[i] {
 				t.Fatalf("%dx%d, output %d: %v from cell %d, want %v from cell %d", h, w, i, yf[i], fast.arg[i], ys[i], slow.arg[i])
 			}
+		}
+	}
+}
+
+// TestMaxPoolValuesOnly checks that max pooling without its argmax (a
+// prediction's) gives the same bits as with it, on maps with ties, signed
+// zeros and NaN.
+func TestMaxPoolValuesOnly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	special := []float32{0, float32(math.Copysign(0, -1)), 1, 1, float32(math.NaN()), -2}
+	h, w, maps := 6, 8, 5
+	x := make([]float32, maps*h*w)
+	for i := range x {
+		if rng.IntN(2) == 0 {
+			x[i] = special[rng.IntN(len(special))]
+		} else {
+			x[i] = rng.Float32()*2 - 1
+		}
+	}
+	op := &poolOp{max: true, keepArg: true, win: window{kh: 2, kw: 2, sh: 2, sw: 2}}
+	op.arg = make([]int32, maps*h*w/4)
+	want, got := make([]float32, maps*h*w/4), make([]float32, maps*h*w/4)
+	op.max2x2(want, x, 0, maps, h, w)
+	max2x2Values(got, x, 0, maps, h, w)
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("cell %d: %g without the argmax, %g with it", i, got[i], want[i])
 		}
 	}
 }

@@ -21,6 +21,9 @@ type poolOp struct {
 	win      window
 	max      bool
 	countPad bool
+	// keepArg: the backward pass needs each window's argmax (set when the
+	// op is differentiated; a prediction only needs the maxima).
+	keepArg bool
 
 	out *tensor.Dense
 	arg []int32   // max: per output cell, the input cell's index in its map
@@ -79,7 +82,7 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 	out := reuse(&op.out, tensor.Shape{s[0], s[1], oh, ow})
 	y := out.Float32s()
 	maps := s[0] * s[1]
-	if op.max {
+	if op.max && op.keepArg {
 		if len(op.arg) != len(y) {
 			op.arg = make([]int32, len(y))
 		}
@@ -121,7 +124,11 @@ func (op *poolOp) poolShare(i int) {
 // pool pools maps [m0, m1) of x into y.
 func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
 	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
-		op.max2x2(y, x, m0, m1, h, w)
+		if op.keepArg {
+			op.max2x2(y, x, m0, m1, h, w)
+		} else {
+			max2x2Values(y, x, m0, m1, h, w)
+		}
 		return
 	}
 	op.poolWindows(y, x, m0, m1, h, w)
@@ -145,7 +152,10 @@ func (op *poolOp) poolWindows(y, x []float32, m0, m1, h, w int) {
 							}
 						}
 					}
-					y[o], op.arg[o] = plane[best], int32(best)
+					y[o] = plane[best]
+					if op.keepArg {
+						op.arg[o] = int32(best)
+					}
 					continue
 				}
 				var sum float32
@@ -184,6 +194,35 @@ func (op *poolOp) max2x2(y, x []float32, m0, m1, h, w int) {
 	}
 }
 
+// max2x2Values is max2x2 without the argmax: the same values, for a
+// prediction, which has no backward pass.
+func max2x2Values(y, x []float32, m0, m1, h, w int) {
+	oh, ow := h/2, w/2
+	for m := m0; m < m1; m++ {
+		plane := x[m*h*w : (m+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			top := plane[2*oy*w : 2*oy*w+w]
+			bottom := plane[(2*oy+1)*w : (2*oy+1)*w+w]
+			o := (m*oh + oy) * ow
+			dst := y[o : o+ow]
+			for ox := range dst {
+				i := 2 * ox
+				dst[ox] = above(above(above(top[i], top[i+1]), bottom[i]), bottom[i+1])
+			}
+		}
+	}
+}
+
+// above returns c when c > v and v otherwise, as pick does.
+func above(v, c float32) float32 {
+	var mask uint32
+	if c > v {
+		mask = ^uint32(0)
+	}
+	vb, cb := math.Float32bits(v), math.Float32bits(c)
+	return math.Float32frombits(vb ^ (vb^cb)&mask)
+}
+
 // pick returns (j, c) when c > v and (best, v) otherwise, selecting by
 // masks instead of branching: which cell of a window holds its maximum
 // is a coin toss, and branches mispredicted that often took most of the
@@ -200,6 +239,7 @@ func pick(best int, v float32, j int, c float32) (int, float32) {
 func (op *poolOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *poolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	op.keepArg = op.max
 	dx, err := G.ApplyOp(&poolGradOp{opBase: newOpBase("%sGrad", op.name), fwd: op}, inputs[0], grad)
 	return G.Nodes{dx}, err
 }
