@@ -209,12 +209,31 @@ func (op *biasGradOp) Do(in ...G.Value) (G.Value, error) {
 	clear(db)
 	for b := 0; b < s[0]; b++ {
 		for ch := 0; ch < c; ch++ {
-			var sum float32
-			for _, v := range g[(b*c+ch)*n : (b*c+ch+1)*n] {
-				sum += v
-			}
-			db[ch] += sum
+			db[ch] += sum(g[(b*c+ch)*n : (b*c+ch+1)*n])
 		}
 	}
 	return out, nil
+}
+
+// sum returns the sum of x, added up in eight running sums: one running
+// sum waits for each addition before the next (it took 5% of a training
+// step), eight run side by side.
+func sum(x []float32) float32 {
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := (*[8]float32)(x[i:])
+		s[0] += v[0]
+		s[1] += v[1]
+		s[2] += v[2]
+		s[3] += v[3]
+		s[4] += v[4]
+		s[5] += v[5]
+		s[6] += v[6]
+		s[7] += v[7]
+	}
+	for ; i < len(x); i++ {
+		s[i&7] += x[i]
+	}
+	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 }

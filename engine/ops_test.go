@@ -381,3 +381,23 @@ func TestMaxPoolValuesOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSum checks the eight-way sum against float64 sums, for lengths
+// around its eight running sums.
+func TestSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, n := range []int{0, 1, 7, 8, 9, 17, 81, 3844} {
+		x := make([]float32, n)
+		var want float64
+		for i := range x {
+			x[i] = rng.Float32()*2 - 1
+			want += float64(x[i])
+		}
+		if got := sum(x); math.Abs(float64(got)-want) > 1e-6*float64(n+1) {
+			t.Fatalf("%d values: sum %g, want %g", n, got, want)
+		}
+	}
+	if got := sum([]float32{1, 2, 3}); got != 6 {
+		t.Fatalf("sum of 1, 2, 3 is %g", got)
+	}
+}

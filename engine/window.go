@@ -175,10 +175,7 @@ func (p window) col2im(x, col []float32, c, h, w int) {
 					}
 					dst := plane[iy*w : (iy+1)*w]
 					if p.sw == 1 {
-						d := dst[lo+x0 : hi+x0]
-						for j, v := range row[lo:hi] {
-							d[j] += v
-						}
+						sgemm.Add(dst[lo+x0:hi+x0], row[lo:hi])
 					} else {
 						for ox := lo; ox < hi; ox++ {
 							dst[ox*p.sw+x0] += row[ox]

@@ -25,6 +25,14 @@ func axpyGo(alpha float32, x, y []float32) {
 	}
 }
 
+// addGo adds x[i] to each y[i] (of the same length).
+func addGo(y, x []float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += v
+	}
+}
+
 // biasReLUGo sets each x[i] to max(x[i]+add, 0).
 func biasReLUGo(add float32, x []float32) {
 	for i, v := range x {

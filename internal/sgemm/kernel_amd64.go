@@ -24,6 +24,9 @@ func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
 func axpy8(n int, alpha float32, x, y *float32)
 
 //go:noescape
+func add8(n int, x, y *float32)
+
+//go:noescape
 func biasReLU8(n int, add float32, x *float32)
 
 //go:noescape
@@ -80,6 +83,20 @@ func axpy(alpha float32, x, y []float32) {
 		}
 	}
 	axpyGo(alpha, x[n:len(y)], y[n:])
+}
+
+// Add adds x[i] to each y[i] (x is at least as long as y), eight values at
+// a time.
+func Add(y, x []float32) {
+	n := 0
+	if useAsm {
+		n = len(y) &^ 7
+		if n > 0 {
+			_ = x[n-1]
+			add8(n, &x[0], &y[0])
+		}
+	}
+	addGo(y[n:], x[n:len(y)])
 }
 
 // BiasReLU sets each x[i] to max(x[i]+add, 0), as Go's max computes it:

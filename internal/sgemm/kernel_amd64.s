@@ -254,3 +254,26 @@ rgloop:
 rgdone:
 	VZEROUPPER
 	RET
+
+// func add8(n int, x, y *float32)
+//
+// y[i] += x[i] for i < n; n is a multiple of 8.
+TEXT ·add8(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	SHRQ $3, CX
+	JE   adddone
+
+addloop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     addloop
+
+adddone:
+	VZEROUPPER
+	RET

@@ -17,6 +17,9 @@ func kernelWideC(panels, depth int, a, b, c []float32, ldc int, add bool) {
 
 func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }
 
+// Add adds x[i] to each y[i].
+func Add(y, x []float32) { addGo(y, x[:len(y)]) }
+
 // BiasReLU sets each x[i] to max(x[i]+add, 0).
 func BiasReLU(add float32, x []float32) { biasReLUGo(add, x) }
 

@@ -328,3 +328,23 @@ func TestMulFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestAdd checks Add against Go's additions bit for bit, for lengths
+// around the eight values the assembly takes at a time, and that it
+// writes nothing past y.
+func TestAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{0, 1, 7, 8, 9, 29, 64, 1000} {
+		x, y := random(rng, n+2), random(rng, n+2)
+		want := slices.Clone(y)
+		for i := 0; i < n; i++ {
+			want[i] += x[i]
+		}
+		Add(y[:n], x)
+		for i := range want {
+			if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n %d: y[%d] = %v, want %v", n, i, y[i], want[i])
+			}
+		}
+	}
+}
