@@ -8,13 +8,25 @@
 // keep a 6×16 block of C in registers while it streams both panels from
 // the L1 cache. On amd64 with AVX2 and FMA the kernel is 40 lines of Go
 // assembly (kernel_amd64.s); elsewhere it is the Go loop in kernel.go,
-// which the tests also use to check the assembly.
+// which the tests also use to check the assembly. Where the processor
+// has AVX-512, kernels in kernel512_amd64.s take two A panels and two B
+// panels at once (a 12×32 block, 16 values a multiply-add): on processors
+// with full-width 512-bit units, such as the project's AMD Zen 5 machine,
+// that doubles the multiply-adds a cycle. Each entry of C is the same
+// chain of multiply-adds in either kernel, so the results are the same
+// bits (TestKernelsSameBits), and the engine's golden predictions do not
+// depend on the processor.
 //
-// Two element-wise passes of the engine's ops that the products leave
+// B can also be a Source, which packs its own panels: a convolution's
+// im2col matrix is packed straight from the image (package engine), so
+// it is never written out and read back.
+//
+// Three element-wise passes of the engine's ops that the products leave
 // behind also have AVX2 loops here, beside Go loops they are tested
-// against bit for bit: a convolution's bias and ReLU (BiasReLU) and a
-// ReLU's backward pass (ReLUGrad). As scalar Go loops they took about 8%
-// of a prediction's CPU time and 5% of a training step's.
+// against bit for bit: a convolution's bias and ReLU (BiasReLU), a
+// ReLU's backward pass (ReLUGrad), and the additions of col2im (Add).
+// As scalar Go loops the first two took about 8% of a prediction's CPU
+// time and 5% of a training step's, the last 7% of a training step's.
 //
 // Why not gonum's pure-Go BLAS: its Sgemm runs SSE axpy loops over rows of
 // C and reaches about a quarter of what this kernel does on the engine's
