@@ -93,52 +93,45 @@ type im2colMatrix struct {
 func (m *im2colMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
 	const nr = sgemm.PanelWidth
 	rows := m.rows[p0 : p0+depth]
-	// The rows' reach: a panel whose columns keep every row inside the
-	// image needs no test per entry.
-	ylo, yhi, xlo, xhi := rows[0].y, rows[0].y, rows[0].x, rows[0].x
-	for _, r := range rows {
-		ylo, yhi, xlo, xhi = min(ylo, r.y), max(yhi, r.y), min(xlo, r.x), max(xhi, r.x)
-	}
 	for jr := 0; jr < cols; jr += nr {
 		panel := dst[jr*depth : (jr+nr)*depth]
 		cs := m.cols[j0+jr : j0+min(jr+nr, cols)]
-		inside, contiguous := len(cs) == nr, true
+		// The columns' reach: a row that it keeps inside the image
+		// needs no test per entry.
+		whole, contiguous := len(cs) == nr, true
+		ylo, yhi, xlo, xhi := cs[0].y, cs[0].y, cs[0].x, cs[0].x
 		var offs [nr]int
 		for j, c := range cs {
 			offs[j] = c.off
-			inside = inside && c.y+ylo >= 0 && c.y+yhi < m.h && c.x+xlo >= 0 && c.x+xhi < m.w
+			ylo, yhi, xlo, xhi = min(ylo, c.y), max(yhi, c.y), min(xlo, c.x), max(xhi, c.x)
 			contiguous = contiguous && c.off == cs[0].off+j
 		}
-		switch {
-		case inside && contiguous:
-			// Sixteen neighbours in one row of the image (a
-			// convolution with stride 1, away from the ends of
-			// its output rows): copied as arrays of four, which
-			// the compiler moves in registers.
-			for p, r := range rows {
-				src := (*[nr]float32)(m.x[r.off+offs[0]:])
-				out := (*[nr]float32)(panel[p*nr:])
+		o := &offs
+		for p, r := range rows {
+			out := (*[nr]float32)(panel[p*nr:])
+			inside := whole && r.y+ylo >= 0 && r.y+yhi < m.h && r.x+xlo >= 0 && r.x+xhi < m.w
+			switch {
+			case inside && contiguous:
+				// Sixteen neighbours in one row of the image (a
+				// convolution with stride 1, away from the ends
+				// of its output rows): copied as arrays of four,
+				// which the compiler moves in registers.
+				src := (*[nr]float32)(m.x[r.off+o[0]:])
 				*(*[4]float32)(out[0:]) = *(*[4]float32)(src[0:])
 				*(*[4]float32)(out[4:]) = *(*[4]float32)(src[4:])
 				*(*[4]float32)(out[8:]) = *(*[4]float32)(src[8:])
 				*(*[4]float32)(out[12:]) = *(*[4]float32)(src[12:])
-			}
-		case inside:
-			// Written out: a loop over offs cost twice as much.
-			o := &offs
-			for p, r := range rows {
-				src := m.x[r.off:]
-				out := (*[nr]float32)(panel[p*nr:])
-				out[0], out[1], out[2], out[3] = src[o[0]], src[o[1]], src[o[2]], src[o[3]]
-				out[4], out[5], out[6], out[7] = src[o[4]], src[o[5]], src[o[6]], src[o[7]]
-				out[8], out[9], out[10], out[11] = src[o[8]], src[o[9]], src[o[10]], src[o[11]]
-				out[12], out[13], out[14], out[15] = src[o[12]], src[o[13]], src[o[14]], src[o[15]]
-			}
-		default:
-			// At the edges: each entry tested, zero outside the
-			// image and past the last column.
-			for p, r := range rows {
-				out := (*[nr]float32)(panel[p*nr:])
+			case inside:
+				// Written out: a loop over offs cost twice as much.
+				// (A column's offset alone may be negative.)
+				x, a := m.x, r.off
+				out[0], out[1], out[2], out[3] = x[a+o[0]], x[a+o[1]], x[a+o[2]], x[a+o[3]]
+				out[4], out[5], out[6], out[7] = x[a+o[4]], x[a+o[5]], x[a+o[6]], x[a+o[7]]
+				out[8], out[9], out[10], out[11] = x[a+o[8]], x[a+o[9]], x[a+o[10]], x[a+o[11]]
+				out[12], out[13], out[14], out[15] = x[a+o[12]], x[a+o[13]], x[a+o[14]], x[a+o[15]]
+			default:
+				// Touching the padding or past the last column:
+				// each entry tested, zero outside.
 				for j := range out {
 					var v float32
 					if j < len(cs) {

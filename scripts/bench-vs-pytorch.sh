@@ -21,15 +21,18 @@ export LANG=C.UTF-8 LANGUAGE=en
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $THREADS cores"
 echo "== PyTorch reference ($THREADS threads)"
 /usr/bin/python3 "$TORCH_SCRIPT" "$THREADS" | tee "$out/torch.txt"
+/usr/bin/python3 scripts/torch_padded_model.py "$THREADS" | tee -a "$out/torch.txt"
 
 echo "== engine, pure Go (the shipped build, and the one to train with)"
 go test -run '^$' -bench 'Predict$' -benchmem -benchtime 1x -count 30 ./engine | tee "$out/go.txt"
+go test -run '^$' -bench 'PredictPadded$' -benchmem -benchtime 1x -count 30 ./engine | tee -a "$out/go.txt"
 go test -run '^$' -bench 'TrainStep' -benchmem -benchtime 1x -count 8 ./training | tee -a "$out/go.txt"
 echo "== batch inference (eval), one core then $THREADS"
 go test -run '^$' -bench 'PredictBatch' -benchtime 4x -count 3 -cpu 1,"$THREADS" ./engine | tee "$out/batch.txt"
 
 echo "== PyTorch reference again"
 /usr/bin/python3 "$TORCH_SCRIPT" "$THREADS" | tee -a "$out/torch.txt"
+/usr/bin/python3 scripts/torch_padded_model.py "$THREADS" | tee -a "$out/torch.txt"
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # metric NAME FILE UNIT: the values of a benchmark's metric, one a line.
@@ -38,6 +41,8 @@ low() { sort -g | head -1; }
 high() { sort -g | tail -1; }
 torch_ms=$(sed -n 's/^infer bs=1: \([0-9.]*\) ms/\1/p' "$out/torch.txt" | low)
 torch_ips=$(sed -n 's/.*= \([0-9.]*\) img\/s/\1/p' "$out/torch.txt" | high)
+torch_pad=$(sed -n 's/^padded infer bs=1: \([0-9.]*\) ms/\1/p' "$out/torch.txt" | low)
+pad=$(metric '^BenchmarkPredictPadded(-[0-9]+)?$' "$out/go.txt" ns/op | low)
 p=$(metric '^BenchmarkPredict(-[0-9]+)?$' "$out/go.txt" ns/op | low)
 pc=$(metric '^BenchmarkPredict(-[0-9]+)?$' "$out/go.txt" cpu-ms/op | low)
 a=$(metric '^BenchmarkPredict(-[0-9]+)?$' "$out/go.txt" allocs/op | low)
@@ -51,9 +56,10 @@ cpu2=$(metric "^BenchmarkPredictBatch-$THREADS\$" "$out/batch.txt" cpu-ms/img | 
 
 echo
 echo "== summary (best of each; ratios against PyTorch's best in this run; issue 12's targets in brackets)"
-awk -v p="$p" -v pc="$pc" -v a="$a" -v s="$s" -v sc="$sc" -v tm="$torch_ms" -v ti="$torch_ips" \
+awk -v pad="$pad" -v tpad="$torch_pad" -v p="$p" -v pc="$pc" -v a="$a" -v s="$s" -v sc="$sc" -v tm="$torch_ms" -v ti="$torch_ips" \
 	-v one="$one" -v two="$two" -v c2="$c2" -v cpu1="$cpu1" -v cpu2="$cpu2" -v n="$THREADS" 'BEGIN {
 	printf "predict one image, all activations: %.2f ms (CPU %.2f ms), PyTorch %.2f ms: %.2fx its time [at most 1.0x]\n", p/1e6, pc, tm, (p/1e6)/tm
+	printf "  a network as imported (same padding, batch norm, global pooling): %.2f ms, PyTorch %.2f ms: %.2fx its time\n", pad/1e6, tpad, (pad/1e6)/tpad
 	printf "allocations per prediction: %d [under 100]\n", a
 	printf "train step, batch 64, Adam: %.1f img/s (CPU %.0f ms a step), PyTorch %.1f img/s: %.2fx its pace [at least 0.8x]\n", s, sc, ti, s/ti
 	printf "batch inference: %.1f img/s on one core, %.1f on %d: %.2fx [at least 1.7x]\n", one, two, n, two/one
