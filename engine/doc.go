@@ -11,7 +11,8 @@
 // files that hold no architecture are of that network. The model returns
 // the probabilities of the classes named in its metadata. Conv layers are
 // numbered from 1 in order (1..5 for the study); their activations are
-// taken after the ReLU that follows them, if one does.
+// taken after the batch norm and the ReLU that follow them, if they do
+// (what a block of conv, batch norm and ReLU hands on).
 // LayerGradient gives the gradient of one class's logit with respect to a
 // conv layer's activations, for Grad-CAM (package explain).
 //

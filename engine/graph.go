@@ -17,7 +17,7 @@ type network struct {
 	input  *G.Node   // (batch, channels, height, width)
 	params []*G.Node // in paramSpecs order
 	frozen []bool    // per param: no gradient (batch norm statistics)
-	convs  []*G.Node // conv layers in order, after their ReLU if one follows
+	convs  []*G.Node // conv layers in order, after the batch norm and ReLU that follow them, if any
 	logits *G.Node   // (batch, classes): the output before any softmax
 	// features is the input of the last dense layer (for the study, the
 	// 256 values after dense2's ReLU): the network's own description of an
@@ -68,13 +68,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		return G.NewTensor(g, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name),
 			G.WithValue(tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(data))))
 	}
-	// channelAffine returns x*a+b with a and b (1, C, 1, 1) broadcast over
-	// the batch and the maps.
-	channelAffine := func(x, a, b *G.Node) *G.Node {
-		x = must(G.BroadcastHadamardProd(x, a, nil, []byte{0, 2, 3}))
-		return must(G.BroadcastAdd(x, b, nil, []byte{0, 2, 3}))
-	}
-
 	x := n.input
 	if len(arch.Mean) > 0 {
 		c := in.Channels
@@ -83,7 +76,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = channelAffine(x, constant("input.scale", tensor.Shape{1, c, 1, 1}, scale), constant("input.shift", tensor.Shape{1, c, 1, 1}, shift))
+		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, false, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -122,18 +115,20 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		case BatchNorm:
 			// Inference form: y = (x-mean)/sqrt(var+eps)*scale + bias,
 			// computed as x*a + (bias - mean*a).
+			// After a convolution, one statistic per channel; after
+			// a dense layer (PyTorch's BatchNorm1d), one per unit.
+			inputGrad := p > 0 // a layer with weights comes before
 			scale, bias, mean, variance := next(), next(), next(), next()
-			c := s.in.c
 			eps := G.NewScalar(g, tensor.Float32, G.WithValue(float32(s.Epsilon)), G.WithName(s.Name+".eps"))
 			a := must(G.HadamardDiv(scale, must(G.Sqrt(must(G.Add(variance, eps))))))
 			b := must(G.Sub(bias, must(G.HadamardProd(mean, a))))
-			if s.in.flat {
-				// After a dense layer (PyTorch's BatchNorm1d): one
-				// statistic per unit.
-				x = must(G.BroadcastHadamardProd(x, must(G.Reshape(a, tensor.Shape{1, c})), nil, []byte{0}))
-				x = must(G.BroadcastAdd(x, must(G.Reshape(b, tensor.Shape{1, c})), nil, []byte{0}))
-			} else {
-				x = channelAffine(x, must(G.Reshape(a, tensor.Shape{1, c, 1, 1})), must(G.Reshape(b, tensor.Shape{1, c, 1, 1})))
+			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
+			x = must(channelAffine(s.Name, x, a, b, relu, inputGrad, true))
+			fused = relu
+			if i > 0 && steps[i-1].Kind == Conv2D {
+				// A conv layer's activations are taken after
+				// the batch norm (and ReLU) that follow it.
+				n.convs[len(n.convs)-1] = x
 			}
 		case Dropout:
 			if train && err == nil {
