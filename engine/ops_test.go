@@ -14,7 +14,8 @@ import (
 // kernels of other sizes, strides, "same" and asymmetric padding, 1x1
 // convolutions, layers without bias or ReLU, max and average pooling with
 // and without counted padding, global pooling, batch norm, and a pooling
-// before the first layer with weights, and a batch norm after a dense layer.
+// before the first layer with weights, and batch norms after a dense layer
+// and after convolutions, with and without a ReLU after them.
 func opArchs() map[string]Arch {
 	return map[string]Arch{
 		"small": smallArch(),
@@ -36,6 +37,7 @@ func opArchs() map[string]Arch {
 				{Kind: AvgPool, Kernel: []int{3}, Stride: []int{1}, Padding: PaddingSame},
 				{Kind: MaxPool, Kernel: []int{2}},
 				{Kind: Conv2D, Filters: 3, Kernel: []int{2}, Padding: PaddingExplicit, Pads: []int{0, 1, 1, 0}},
+				{Kind: BatchNorm}, // no ReLU to fuse
 				{Kind: MaxPool, Kernel: []int{2}, Padding: PaddingSame},
 				{Kind: Conv2D, Filters: 4, Kernel: []int{3}, Padding: PaddingSame},
 				{Kind: ReLU},
