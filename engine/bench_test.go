@@ -23,6 +23,11 @@ func BenchmarkPredict(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchPredict(b, m)
+}
+
+// benchPredict times m.Predict on one random 64x64 image.
+func benchPredict(b *testing.B, m *Model) {
 	x, _ := randomBatch(1, 4, 1)
 	if _, err := m.Predict(x); err != nil { // builds the graph
 		b.Fatal(err)
@@ -59,19 +64,7 @@ func BenchmarkPredictPadded(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, _ := randomBatch(1, 4, 1)
-	if _, err := m.Predict(x); err != nil { // builds the graph
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu := cputime.Seconds()
-	for i := 0; i < b.N; i++ {
-		if _, err := m.Predict(x); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, cpu, 1, "op")
+	benchPredict(b, m)
 }
 
 // BenchmarkPredictBatch measures evaluation's path: 256 images in batches
