@@ -98,13 +98,16 @@ func (m *im2colMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
 		cs := m.cols[j0+jr : j0+min(jr+nr, cols)]
 		// The columns' reach: a row that it keeps inside the image
 		// needs no test per entry.
-		whole, contiguous := len(cs) == nr, true
+		// oneRow: the columns are neighbours in one row of the image
+		// (an output row of a convolution with stride 1).
+		whole, contiguous, oneRow := len(cs) == nr, true, true
 		ylo, yhi, xlo, xhi := cs[0].y, cs[0].y, cs[0].x, cs[0].x
 		var offs [nr]int
 		for j, c := range cs {
 			offs[j] = c.off
 			ylo, yhi, xlo, xhi = min(ylo, c.y), max(yhi, c.y), min(xlo, c.x), max(xhi, c.x)
 			contiguous = contiguous && c.off == cs[0].off+j
+			oneRow = oneRow && c.y == cs[0].y && c.x == cs[0].x+j
 		}
 		o := &offs
 		for p, r := range rows {
@@ -129,6 +132,20 @@ func (m *im2colMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
 				out[4], out[5], out[6], out[7] = x[a+o[4]], x[a+o[5]], x[a+o[6]], x[a+o[7]]
 				out[8], out[9], out[10], out[11] = x[a+o[8]], x[a+o[9]], x[a+o[10]], x[a+o[11]]
 				out[12], out[13], out[14], out[15] = x[a+o[12]], x[a+o[13]], x[a+o[14]], x[a+o[15]]
+			case oneRow:
+				// Neighbours in one row, part of them in the
+				// padding or past the last column: the part
+				// inside copied, zeros around it.
+				clear(out[:])
+				y, x0 := r.y+cs[0].y, r.x+cs[0].x
+				if y < 0 || y >= m.h {
+					continue
+				}
+				lo, hi := max(0, -x0), min(len(cs), m.w-x0)
+				if lo < hi {
+					at := r.off + o[0]
+					copy(out[lo:hi], m.x[at+lo:at+hi])
+				}
 			default:
 				// Touching the padding or past the last column:
 				// each entry tested, zero outside.
