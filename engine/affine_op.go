@@ -7,6 +7,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // affineOp scales and shifts each channel of x (B, C, H, W), or each unit
@@ -75,20 +77,9 @@ func (op *affineOp) Do(in ...G.Value) (G.Value, error) {
 	c := s[1]
 	n := s.TotalSize() / (s[0] * c) // values per channel per image
 	for i := 0; i < s[0]*c; i++ {
-		ch := i % c
-		scale, shift := a[ch], b[ch]
-		src, dst := x[i*n:(i+1)*n], y[i*n:(i+1)*n]
-		// float32(v*scale) rounds the product before the sum, as
-		// gorgonia's two ops did (Go may otherwise fuse them).
-		if op.relu {
-			for j, v := range src {
-				dst[j] = max(float32(v*scale)+shift, 0)
-			}
-		} else {
-			for j, v := range src {
-				dst[j] = float32(v*scale) + shift
-			}
-		}
+		// The product is rounded before the sum, as gorgonia's two
+		// ops did.
+		sgemm.ScaleShift(y[i*n:(i+1)*n], x[i*n:(i+1)*n], a[i%c], b[i%c], op.relu)
 	}
 	return out, nil
 }

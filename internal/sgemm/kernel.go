@@ -33,6 +33,22 @@ func addGo(y, x []float32) {
 	}
 }
 
+// scaleShiftGo sets each y[i] to x[i]*scale + shift, the product rounded
+// before the sum (float32() keeps Go from fusing them), then to
+// max(y[i], 0) with relu.
+func scaleShiftGo(y, x []float32, scale, shift float32, relu bool) {
+	x = x[:len(y)]
+	if relu {
+		for i, v := range x {
+			y[i] = max(float32(v*scale)+shift, 0)
+		}
+		return
+	}
+	for i, v := range x {
+		y[i] = float32(v*scale) + shift
+	}
+}
+
 // biasReLUGo sets each x[i] to max(x[i]+add, 0).
 func biasReLUGo(add float32, x []float32) {
 	for i, v := range x {

@@ -27,6 +27,9 @@ func axpy8(n int, alpha float32, x, y *float32)
 func add8(n int, x, y *float32)
 
 //go:noescape
+func scaleShift8(n int, scale, shift float32, x, y *float32, relu bool)
+
+//go:noescape
 func biasReLU8(n int, add float32, x *float32)
 
 //go:noescape
@@ -97,6 +100,22 @@ func Add(y, x []float32) {
 		}
 	}
 	addGo(y[n:], x[n:len(y)])
+}
+
+// ScaleShift sets each y[i] to x[i]*scale + shift, the product rounded
+// before the sum, and then to max(y[i], 0), as Go's max computes it, when
+// relu is set: a batch norm's scale and shift per channel and its ReLU,
+// eight values at a time. x is at least as long as y.
+func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
+	n := 0
+	if useAsm {
+		n = len(y) &^ 7
+		if n > 0 {
+			_ = x[n-1]
+			scaleShift8(n, scale, shift, &x[0], &y[0], relu)
+		}
+	}
+	scaleShiftGo(y[n:], x[n:len(y)], scale, shift, relu)
 }
 
 // BiasReLU sets each x[i] to max(x[i]+add, 0), as Go's max computes it:

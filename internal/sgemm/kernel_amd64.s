@@ -277,3 +277,46 @@ addloop:
 adddone:
 	VZEROUPPER
 	RET
+
+// func scaleShift8(n int, scale, shift float32, x, y *float32, relu bool)
+//
+// y[i] = x[i]*scale + shift (the product rounded first), then max(y[i], 0)
+// as Go's max computes it with relu, for i < n; n is a multiple of 8.
+TEXT ·scaleShift8(SB), NOSPLIT, $0-33
+	MOVQ         n+0(FP), CX
+	VBROADCASTSS scale+8(FP), Y15
+	VBROADCASTSS shift+12(FP), Y14
+	MOVQ         x+16(FP), SI
+	MOVQ         y+24(FP), DI
+	MOVBLZX      relu+32(FP), R9
+	VXORPS       Y13, Y13, Y13
+	SHRQ         $3, CX
+	JE           ssdone
+	TESTQ        R9, R9
+	JNE          ssreluloop
+
+ssloop:
+	VMULPS  (SI), Y15, Y0
+	VADDPS  Y14, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     ssloop
+	JMP     ssdone
+
+ssreluloop:
+	VMULPS    (SI), Y15, Y0
+	VADDPS    Y14, Y0, Y0
+	VMAXPS    Y13, Y0, Y1     // Y1 = Y0 > 0 ? Y0 : +0
+	VCMPPS    $3, Y0, Y0, Y2  // Y2 = Y0 is NaN
+	VBLENDVPS Y2, Y0, Y1, Y1  // NaN stays NaN
+	VMOVUPS   Y1, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       ssreluloop
+
+ssdone:
+	VZEROUPPER
+	RET

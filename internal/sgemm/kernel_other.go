@@ -20,6 +20,12 @@ func axpy(alpha float32, x, y []float32) { axpyGo(alpha, x[:len(y)], y) }
 // Add adds x[i] to each y[i].
 func Add(y, x []float32) { addGo(y, x[:len(y)]) }
 
+// ScaleShift sets each y[i] to x[i]*scale + shift, then to max(y[i], 0)
+// with relu.
+func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
+	scaleShiftGo(y, x[:len(y)], scale, shift, relu)
+}
+
 // BiasReLU sets each x[i] to max(x[i]+add, 0).
 func BiasReLU(add float32, x []float32) { biasReLUGo(add, x) }
 

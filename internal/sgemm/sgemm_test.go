@@ -348,3 +348,39 @@ func TestAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleShift checks ScaleShift against its Go loop bit for bit (any
+// NaN for a NaN), with
+// and without the ReLU, for lengths around eight values and inputs that
+// include zeros of both signs, NaN and infinities.
+func TestScaleShift(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), 1, -1, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, relu := range []bool{false, true} {
+		for _, n := range []int{0, 1, 7, 8, 9, 33, 1000} {
+			x := make([]float32, n+1)
+			for i := range x {
+				if rng.IntN(3) == 0 {
+					x[i] = specials[rng.IntN(len(specials))]
+				} else {
+					x[i] = float32(rng.NormFloat64())
+				}
+			}
+			for _, coef := range [][2]float32{{1.7, -0.3}, {-2, 0}, {0, float32(math.Copysign(0, -1))}} {
+				got, want := make([]float32, n+2), make([]float32, n)
+				got[n], got[n+1] = 42, 42
+				ScaleShift(got[:n], x, coef[0], coef[1], relu)
+				scaleShiftGo(want, x[:n], coef[0], coef[1], relu)
+				for i := range want {
+					bothNaN := got[i] != got[i] && want[i] != want[i] // a NaN's sign may differ
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !bothNaN {
+						t.Fatalf("relu %v, n %d, %v: y[%d] = %v, want %v (x %v)", relu, n, coef, i, got[i], want[i], x[i])
+					}
+				}
+				if got[n] != 42 || got[n+1] != 42 {
+					t.Fatalf("relu %v, n %d: written past y", relu, n)
+				}
+			}
+		}
+	}
+}
