@@ -124,8 +124,8 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	fmt.Fprintln(stderr, data.Report.String())
-	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; BLAS: %s; recipe %s, %d epochs\n",
-		data.Train.Len(), data.Val.Len(), data.Test.Len(), engine.BLAS, *recipe, cfg.Epochs)
+	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; recipe %s, %d epochs\n",
+		data.Train.Len(), data.Val.Len(), data.Test.Len(), *recipe, cfg.Epochs)
 	fmt.Fprintln(stderr, batchNote(data.Train.Len(), cfg.Batch))
 	m, err := engine.NewModelArch(arch, data.Classes, cfg.Seed)
 	if err != nil {
