@@ -239,12 +239,13 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	count := len(inputs) / size
 	workers := max(1, min(runtime.GOMAXPROCS(0), count))
 	// Each graph runs sub images at a time, so that the workers together
-	// hold about batch images, and at most 16: fewer leave a core idle
-	// part of the time (at 8 the two-core benchmark kept 1.6 cores busy,
-	// at 16 1.9: each run of a gorgonia graph hands work between
-	// threads), more only hold more memory (about 20 MB a graph at 16
-	// images for the study's network).
-	sub := max(1, min((max(batch, 1)+workers-1)/workers, (count+workers-1)/workers, 16))
+	// hold about batch images, and at most 32. Fewer leave a core idle
+	// part of the time: each run of a gorgonia graph hands work between
+	// threads, and on a virtual machine each handoff can leave a core
+	// waiting (the two-core benchmark kept 1.6 cores busy at 8 images a
+	// run, 1.8 at 16, 1.9 at 32). More only hold more memory (about 45 MB
+	// a graph at 32 images for the study's network).
+	sub := max(1, min((max(batch, 1)+workers-1)/workers, (count+workers-1)/workers, 32))
 	m.batchMu.Lock()
 	defer m.batchMu.Unlock()
 	if len(m.batchNets) != workers || m.batchNets[0].batch != sub {
