@@ -18,9 +18,6 @@ func kernel12x32c(depth int, a, b, c *float32, ldc int, add bool)
 func kernel6x32c(depth int, a, b, c *float32, ldc int, add bool)
 
 //go:noescape
-func kernel6x16(depth int, a, b *float32, tile *[mr * nr]float32)
-
-//go:noescape
 func axpy8(n int, alpha float32, x, y *float32)
 
 //go:noescape
@@ -42,9 +39,7 @@ func kernel6x16c(depth int, a, b, c *float32, ldc int, add bool)
 // panel of depth values each (see kernelGo).
 func kernel(depth int, a, b []float32, tile *[mr * nr]float32) {
 	if useAsm {
-		_ = a[depth*mr-1]
-		_ = b[depth*nr-1]
-		kernel6x16(depth, &a[0], &b[0], tile)
+		kernelC(depth, a, b, tile[:], nr, false)
 		return
 	}
 	kernelGo(depth, a, b, tile)
