@@ -168,12 +168,8 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 		if r.bias != nil {
 			add = r.bias[ch]
 		}
-		if op.relu {
-			sgemm.BiasReLU(add, m)
-		} else if r.bias != nil {
-			for i := range m {
-				m[i] += add
-			}
+		if op.relu || r.bias != nil {
+			sgemm.ScaleShift(m, m, 1, add, op.relu)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // denseOp is a dense layer: x (B, I) times w (I, U), plus a bias b (U)
@@ -85,14 +87,10 @@ func (op *denseOp) Do(in ...G.Value) (G.Value, error) {
 	for b := 0; b < batch; b++ {
 		row := y[b*units : (b+1)*units]
 		if bias != nil {
-			for i, v := range bias {
-				row[i] += v
-			}
+			sgemm.Add(row, bias)
 		}
 		if op.relu {
-			for i, v := range row {
-				row[i] = relu(v)
-			}
+			sgemm.ScaleShift(row, row, 1, 0, true)
 		}
 	}
 	return out, nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
-	"math"
 	"runtime"
 	"sync/atomic"
 
@@ -161,17 +160,6 @@ func (op *reluGradOp) Do(in ...G.Value) (G.Value, error) {
 	// loop's time).
 	sgemm.ReLUGrad(out.Float32s(), dy, y)
 	return out, nil
-}
-
-// relu returns max(v, 0) as Go computes it (+0 for -0 and negative
-// values, NaN for NaN, v otherwise) without branching: a fused ReLU sends
-// about half its values each way, and a branch mispredicted that often
-// (or the compare-and-select sequence of max) cost most of its loop.
-func relu(v float32) float32 {
-	b := math.Float32bits(v)
-	pos := uint32(^int32(b) >> 31)                        // sign bit clear
-	nan := uint32(int32(0x7f800000-(b&0x7fffffff)) >> 31) // exponent all ones, mantissa not zero
-	return math.Float32frombits(b & (pos | nan))
 }
 
 // biasGradOp sums a gradient (B, C, ...) over everything but its second

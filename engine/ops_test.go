@@ -306,31 +306,6 @@ func closeTo(a, b []float32, tol float64) bool {
 	return true
 }
 
-// TestReluIsMax checks the branch-free relu against Go's max(v, 0) bit for
-// bit: zeros of both signs, infinities, NaNs of both signs, subnormals and
-// random values.
-func TestReluIsMax(t *testing.T) {
-	vals := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
-		math.MaxFloat32, -math.MaxFloat32, float32(math.Inf(1)), float32(math.Inf(-1)),
-		math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000), math.Float32frombits(0x7f800001), math.Float32frombits(0xff800001)}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 100000; i++ {
-		vals = append(vals, math.Float32frombits(rng.Uint32()))
-	}
-	for _, v := range vals {
-		got, want := relu(v), max(v, 0)
-		if want != want { // NaN: any NaN will do
-			if got == got {
-				t.Errorf("relu(%x) = %v, want NaN", math.Float32bits(v), got)
-			}
-			continue
-		}
-		if math.Float32bits(got) != math.Float32bits(want) {
-			t.Errorf("relu(%v) = %x, want %x", v, math.Float32bits(got), math.Float32bits(want))
-		}
-	}
-}
-
 // TestMax2x2IsGeneral checks the written-out 2x2 max pooling against the
 // general window loop: the same values bit for bit and the same cells
 // taken, with ties, zeros of both signs and NaNs among the inputs.

@@ -21,13 +21,14 @@
 // im2col matrix is packed straight from the image (package engine), so
 // it is never written out and read back.
 //
-// Four element-wise passes of the engine's ops that the products leave
+// Three element-wise passes of the engine's ops that the products leave
 // behind also have AVX2 loops here, beside Go loops they are tested
-// against bit for bit: a convolution's bias and ReLU (BiasReLU), a batch
-// norm's scale, shift and ReLU (ScaleShift), a ReLU's backward pass
-// (ReLUGrad), and the additions of col2im (Add).
-// As scalar Go loops the first two took about 8% of a prediction's CPU
-// time and 5% of a training step's, the last 7% of a training step's.
+// against bit for bit: a scale, shift and ReLU (ScaleShift: a
+// convolution's or dense layer's bias and ReLU, a batch norm), a ReLU's
+// backward pass (ReLUGrad), and the additions of col2im (Add). As scalar
+// Go loops the bias, ReLU and ReLU gradient took about 8% of a
+// prediction's CPU time and 5% of a training step's, col2im's additions
+// 7% of a training step's.
 //
 // Why not gonum's pure-Go BLAS: its Sgemm runs SSE axpy loops over rows of
 // C and reaches about a quarter of what this kernel does on the engine's

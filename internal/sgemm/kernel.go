@@ -49,13 +49,6 @@ func scaleShiftGo(y, x []float32, scale, shift float32, relu bool) {
 	}
 }
 
-// biasReLUGo sets each x[i] to max(x[i]+add, 0).
-func biasReLUGo(add float32, x []float32) {
-	for i, v := range x {
-		x[i] = max(v+add, 0)
-	}
-}
-
 // reluGradGo sets g[i] to dy[i] where the bits of y[i] are not all zero
 // (a ReLU's output is +0 or positive, or NaN), and to +0 elsewhere,
 // masking instead of branching: half the values go each way.

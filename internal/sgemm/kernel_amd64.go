@@ -27,9 +27,6 @@ func add8(n int, x, y *float32)
 func scaleShift8(n int, scale, shift float32, x, y *float32, relu bool)
 
 //go:noescape
-func biasReLU8(n int, add float32, x *float32)
-
-//go:noescape
 func reluGrad8(n int, y, dy, dst *float32)
 
 //go:noescape
@@ -99,8 +96,9 @@ func Add(y, x []float32) {
 
 // ScaleShift sets each y[i] to x[i]*scale + shift, the product rounded
 // before the sum, and then to max(y[i], 0), as Go's max computes it, when
-// relu is set: a batch norm's scale and shift per channel and its ReLU,
-// eight values at a time. x is at least as long as y.
+// relu is set, eight values at a time: a batch norm's scale and shift per
+// channel and its ReLU, and with scale 1 (exact) a bias and a ReLU. x is
+// at least as long as y, and may be y.
 func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
 	n := 0
 	if useAsm {
@@ -111,19 +109,6 @@ func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
 		}
 	}
 	scaleShiftGo(y[n:], x[n:len(y)], scale, shift, relu)
-}
-
-// BiasReLU sets each x[i] to max(x[i]+add, 0), as Go's max computes it:
-// a convolution's bias and ReLU, eight values at a time.
-func BiasReLU(add float32, x []float32) {
-	n := 0
-	if useAsm {
-		n = len(x) &^ 7
-		if n > 0 {
-			biasReLU8(n, add, &x[0])
-		}
-	}
-	biasReLUGo(add, x[n:])
 }
 
 // ReLUGrad sets g[i] to dy[i] where y[i] (a ReLU's output) is not +0 and

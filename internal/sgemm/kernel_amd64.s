@@ -136,32 +136,6 @@ axpydone:
 	VZEROUPPER
 	RET
 
-// func biasReLU8(n int, add float32, x *float32)
-//
-// x[i] = max(x[i]+add, 0) for i < n, as Go's max computes it (+0 for
-// negative values and -0, NaN for NaN); n is a multiple of 8.
-TEXT ·biasReLU8(SB), NOSPLIT, $0-24
-	MOVQ         n+0(FP), CX
-	VBROADCASTSS add+8(FP), Y15
-	MOVQ         x+16(FP), DI
-	VXORPS       Y14, Y14, Y14
-	SHRQ         $3, CX
-	JE           reludone
-
-reluloop:
-	VADDPS    (DI), Y15, Y0
-	VMAXPS    Y14, Y0, Y1     // Y1 = Y0 > 0 ? Y0 : +0
-	VCMPPS    $3, Y0, Y0, Y2  // Y2 = Y0 is NaN
-	VBLENDVPS Y2, Y0, Y1, Y1  // NaN stays NaN
-	VMOVUPS   Y1, (DI)
-	ADDQ      $32, DI
-	DECQ      CX
-	JNZ       reluloop
-
-reludone:
-	VZEROUPPER
-	RET
-
 // func reluGrad8(n int, y, dy, dst *float32)
 //
 // dst[i] = dy[i] where the bits of y[i] are not all zero, +0 elsewhere, for

@@ -26,8 +26,5 @@ func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
 	scaleShiftGo(y, x[:len(y)], scale, shift, relu)
 }
 
-// BiasReLU sets each x[i] to max(x[i]+add, 0).
-func BiasReLU(add float32, x []float32) { biasReLUGo(add, x) }
-
 // ReLUGrad sets g[i] to dy[i] where y[i] is not +0, to +0 elsewhere.
 func ReLUGrad(g, dy, y []float32) { reluGradGo(g, dy, y) }

@@ -211,9 +211,10 @@ func TestRun(t *testing.T) {
 	}
 }
 
-// TestBiasReLU checks BiasReLU against Go's max(v+add, 0) bit for bit (any
-// NaN for NaN), for lengths around the kernel's 8 values and special
-// values: zeros of both signs, infinities, NaNs, subnormals.
+// TestBiasReLU checks ScaleShift with scale 1, a bias and a ReLU (as a
+// convolution uses it), against Go's max(v+add, 0) bit for bit (any NaN for
+// NaN), for lengths around the kernel's 8 values and special values: zeros
+// of both signs, infinities, NaNs, subnormals.
 func TestBiasReLU(t *testing.T) {
 	specials := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
 		float32(math.Inf(1)), float32(math.Inf(-1)), math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000),
@@ -233,7 +234,7 @@ func TestBiasReLU(t *testing.T) {
 			for i, v := range x {
 				want[i] = max(v+add, 0)
 			}
-			BiasReLU(add, x)
+			ScaleShift(x, x, 1, add, true)
 			for i := range x {
 				g, w := x[i], want[i]
 				if w != w {
@@ -381,6 +382,33 @@ func TestScaleShift(t *testing.T) {
 					t.Fatalf("relu %v, n %d: written past y", relu, n)
 				}
 			}
+		}
+	}
+}
+
+// TestReluIsMax checks ScaleShift's ReLU with scale 1 and no shift (as a
+// dense layer uses it) against Go's max(v, 0) bit for bit: zeros of both
+// signs, infinities, NaNs of both signs, subnormals and random values.
+func TestReluIsMax(t *testing.T) {
+	vals := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		math.MaxFloat32, -math.MaxFloat32, float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000), math.Float32frombits(0x7f800001), math.Float32frombits(0xff800001)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 100000; i++ {
+		vals = append(vals, math.Float32frombits(rng.Uint32()))
+	}
+	out := make([]float32, len(vals))
+	ScaleShift(out, vals, 1, 0, true)
+	for i, v := range vals {
+		got, want := out[i], max(v, 0)
+		if want != want { // NaN: any NaN will do
+			if got == got {
+				t.Errorf("relu(%x) = %v, want NaN", math.Float32bits(v), got)
+			}
+			continue
+		}
+		if math.Float32bits(got) != math.Float32bits(want) {
+			t.Errorf("relu(%v) = %x, want %x", v, math.Float32bits(got), math.Float32bits(want))
 		}
 	}
 }
