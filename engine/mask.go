@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -48,7 +49,7 @@ func fillMask(mask []float32, rate float64, rng *rand.PCG) {
 		s = l.last
 	}
 	for i := n; i < len(mask); i++ {
-		s = s.mul(pcgMul).add(pcgInc)
+		s = s.step()
 		mask[i] = unit(s.output())
 	}
 	rng.Seed(s.hi, s.lo)
@@ -84,25 +85,22 @@ var (
 	pcgInc = u128{6364136223846793005, 1442695040888963407}
 )
 
+// step returns the state after s.
+func (s u128) step() u128 { return s.mul(pcgMul).add(pcgInc) }
+
 // pcgStateOf returns the state of p (math/rand/v2 gives it only through
 // its binary form: "pcg:", then the high and low halves big-endian).
 func pcgStateOf(p *rand.PCG) u128 {
 	var buf [20]byte
 	b, _ := p.AppendBinary(buf[:0])
-	be := func(b []byte) uint64 {
-		var v uint64
-		for _, c := range b {
-			v = v<<8 | uint64(c)
-		}
-		return v
-	}
-	return u128{be(b[4:12]), be(b[12:20])}
+	return u128{binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])}
 }
 
 // pcgLanes steps through PCG's sequence four values at a time: lane j
-// holds state 4g+j+1 (counting from start's) after g calls of next, and each lane takes four of PCG's
-// steps at once (state·mul⁴ + inc·(mul³+mul²+mul+1)), so the four
-// multiplications do not wait for each other.
+// holds state 4g+j+1 (counting from start's) after g calls of next, and
+// each lane takes four of PCG's steps at once (state·mul⁴ +
+// inc·(mul³+mul²+mul+1)), so the four multiplications do not wait for
+// each other.
 type pcgLanes struct {
 	s        [4]u128
 	mul, inc u128
@@ -112,7 +110,7 @@ type pcgLanes struct {
 // start places the lanes after state s.
 func (l *pcgLanes) start(s u128) {
 	for j := range l.s {
-		s = s.mul(pcgMul).add(pcgInc)
+		s = s.step()
 		l.s[j] = s
 	}
 	m2 := pcgMul.mul(pcgMul)
