@@ -274,7 +274,7 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 				if first >= count || errs[w] != nil {
 					return
 				}
-				errs[w] = m.predictRange(n, buf, inputs, first, min(first+sub, count), out)
+				errs[w] = m.predictChunk(n, buf, inputs, first, min(first+sub, count), out)
 			}
 		}()
 	}
@@ -287,22 +287,20 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	return out, nil
 }
 
-// predictRange runs images [first, last) of inputs through n, n.batch at
-// a time by way of buf (n.batch images), and writes their probabilities
-// into out.
-func (m *Model) predictRange(n *network, buf, inputs []float32, first, last int, out [][]float32) error {
+// predictChunk runs images [first, last) of inputs, at most n.batch,
+// through n by way of buf (n.batch images), and writes their
+// probabilities into out.
+func (m *Model) predictChunk(n *network, buf, inputs []float32, first, last int, out [][]float32) error {
 	size, classes := m.Input().Len(), len(m.Meta.Classes)
-	for start := first; start < last; start += n.batch {
-		k := min(n.batch, last-start)
-		clear(buf[k*size:])
-		copy(buf, inputs[start*size:(start+k)*size])
-		if err := n.run(buf, nil, nil); err != nil {
-			return fmt.Errorf("engine: forward pass: %w", err)
-		}
-		probs := values(n.probs)
-		for i := 0; i < k; i++ {
-			out[start+i] = append([]float32(nil), probs[i*classes:(i+1)*classes]...)
-		}
+	k := last - first
+	clear(buf[k*size:])
+	copy(buf, inputs[first*size:last*size])
+	if err := n.run(buf, nil, nil); err != nil {
+		return fmt.Errorf("engine: forward pass: %w", err)
+	}
+	probs := values(n.probs)
+	for i := 0; i < k; i++ {
+		out[first+i] = append([]float32(nil), probs[i*classes:(i+1)*classes]...)
 	}
 	return nil
 }
