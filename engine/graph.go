@@ -119,9 +119,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// a dense layer (PyTorch's BatchNorm1d), one per unit.
 			inputGrad := p > 0 // a layer with weights comes before
 			scale, bias, mean, variance := next(), next(), next(), next()
-			eps := G.NewScalar(g, tensor.Float32, G.WithValue(float32(s.Epsilon)), G.WithName(s.Name+".eps"))
-			a := must(G.HadamardDiv(scale, must(G.Sqrt(must(G.Add(variance, eps))))))
-			b := must(G.Sub(bias, must(G.HadamardProd(mean, a))))
+			a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
 			x = must(channelAffine(s.Name, x, a, b, relu, inputGrad, true))
 			fused = relu
@@ -163,24 +161,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	}
 	n.logits = x
 	if train {
-		n.labels = G.NewMatrix(g, tensor.Float32, G.WithShape(batch, classes), G.WithName("labels"))
-		logp := must(G.LogSoftMax(n.logits))
-		picked := must(G.HadamardProd(logp, n.labels))
-		sum := must(G.Sum(picked))
-		n.loss = must(G.Div(must(G.Neg(sum)), G.NewScalar(g, tensor.Float32, G.WithValue(float32(batch)), G.WithName("batch"))))
-		if err != nil {
-			return nil, fmt.Errorf("engine: loss: %w", err)
+		if err := n.addLoss(classes); err != nil {
+			return nil, err
 		}
-		var wrt G.Nodes
-		for i, p := range n.params {
-			if !n.frozen[i] {
-				wrt = append(wrt, p)
-			}
-		}
-		if _, err := G.Grad(n.loss, wrt...); err != nil {
-			return nil, fmt.Errorf("engine: gradients: %w", err)
-		}
-		n.vm = G.NewTapeMachine(g, G.BindDualValues(wrt...))
 	} else {
 		n.probs = must(softmaxNode(n.logits))
 		if err != nil {
@@ -189,6 +172,51 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		n.vm = G.NewTapeMachine(g)
 	}
 	return n, nil
+}
+
+// batchNormCoefficients returns the per-channel scale a and shift b of a
+// batch norm in its inference form, y = (x-mean)/sqrt(var+eps)*scale +
+// bias = x*a + (bias - mean*a), from the layer's tensors; must records the
+// first error of gorgonia's ops (see buildNetwork).
+func batchNormCoefficients(must func(*G.Node, error) *G.Node, s step, scale, bias, mean, variance *G.Node) (a, b *G.Node) {
+	eps := G.NewScalar(scale.Graph(), tensor.Float32, G.WithValue(float32(s.Epsilon)), G.WithName(s.Name+".eps"))
+	a = must(G.HadamardDiv(scale, must(G.Sqrt(must(G.Add(variance, eps))))))
+	b = must(G.Sub(bias, must(G.HadamardProd(mean, a))))
+	return a, b
+}
+
+// addLoss adds the training part of n's graph: the mean cross-entropy of
+// its logits against one-hot labels (a batch×classes input), the
+// gradients of every weight that is not frozen, and the machine that
+// computes them.
+func (n *network) addLoss(classes int) error {
+	var err error
+	must := func(x *G.Node, e error) *G.Node {
+		if err == nil && e != nil {
+			err = e
+		}
+		return x
+	}
+	g := n.g
+	n.labels = G.NewMatrix(g, tensor.Float32, G.WithShape(n.batch, classes), G.WithName("labels"))
+	logp := must(G.LogSoftMax(n.logits))
+	picked := must(G.HadamardProd(logp, n.labels))
+	sum := must(G.Sum(picked))
+	n.loss = must(G.Div(must(G.Neg(sum)), G.NewScalar(g, tensor.Float32, G.WithValue(float32(n.batch)), G.WithName("batch"))))
+	if err != nil {
+		return fmt.Errorf("engine: loss: %w", err)
+	}
+	var wrt G.Nodes
+	for i, p := range n.params {
+		if !n.frozen[i] {
+			wrt = append(wrt, p)
+		}
+	}
+	if _, err := G.Grad(n.loss, wrt...); err != nil {
+		return fmt.Errorf("engine: gradients: %w", err)
+	}
+	n.vm = G.NewTapeMachine(g, G.BindDualValues(wrt...))
+	return nil
 }
 
 // run binds the input (and, when training, labels and masks) and runs the

@@ -120,9 +120,7 @@ func buildGorgonia(arch Arch, steps []step, params []*tensor.Dense, classes, bat
 			// computed as x*a + (bias - mean*a).
 			scale, bias, mean, variance := next(), next(), next(), next()
 			c := s.in.c
-			eps := G.NewScalar(g, tensor.Float32, G.WithValue(float32(s.Epsilon)), G.WithName(s.Name+".eps"))
-			a := must(G.HadamardDiv(scale, must(G.Sqrt(must(G.Add(variance, eps))))))
-			b := must(G.Sub(bias, must(G.HadamardProd(mean, a))))
+			a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 			if s.in.flat {
 				// After a dense layer (PyTorch's BatchNorm1d): one
 				// statistic per unit.
@@ -165,24 +163,9 @@ func buildGorgonia(arch Arch, steps []step, params []*tensor.Dense, classes, bat
 	}
 	n.logits = x
 	if train {
-		n.labels = G.NewMatrix(g, tensor.Float32, G.WithShape(batch, classes), G.WithName("labels"))
-		logp := must(G.LogSoftMax(n.logits))
-		picked := must(G.HadamardProd(logp, n.labels))
-		sum := must(G.Sum(picked))
-		n.loss = must(G.Div(must(G.Neg(sum)), G.NewScalar(g, tensor.Float32, G.WithValue(float32(batch)), G.WithName("batch"))))
-		if err != nil {
-			return nil, fmt.Errorf("engine: loss: %w", err)
+		if err := n.addLoss(classes); err != nil {
+			return nil, err
 		}
-		var wrt G.Nodes
-		for i, p := range n.params {
-			if !n.frozen[i] {
-				wrt = append(wrt, p)
-			}
-		}
-		if _, err := G.Grad(n.loss, wrt...); err != nil {
-			return nil, fmt.Errorf("engine: gradients: %w", err)
-		}
-		n.vm = G.NewTapeMachine(g, G.BindDualValues(wrt...))
 	} else {
 		n.probs = must(G.SoftMax(n.logits))
 		if err != nil {
