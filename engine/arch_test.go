@@ -333,30 +333,14 @@ func TestArchGradients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := m.NewTrainingGraph(2)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := make([]float32, 2*80)
 	for i := range x {
 		x[i] = rng.Float32()
 	}
-	y := []int{0, 2}
-	loss := func() float64 {
-		l, _, err := tg.Forward(x, y, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	loss()
-	gs, err := tg.Gradients()
-	if err != nil {
-		t.Fatal(err)
-	}
+	loss, gs := trainingLoss(t, m, x, []int{0, 2})
 	for pi, p := range m.Params() {
-		g := append([]float32(nil), gs[pi]...)
+		g := gs[pi]
 		if p.Frozen {
 			for _, v := range g {
 				if v != 0 {
@@ -366,17 +350,7 @@ func TestArchGradients(t *testing.T) {
 			continue
 		}
 		for _, j := range []int{argmaxAbs(g), rng.IntN(len(p.Data))} {
-			const h = 1e-2
-			orig := p.Data[j]
-			p.Data[j] = orig + h
-			up := loss()
-			p.Data[j] = orig - h
-			down := loss()
-			p.Data[j] = orig
-			numeric := (up - down) / (2 * h)
-			if math.Abs(numeric-float64(g[j])) > 2e-3+0.05*math.Abs(numeric) {
-				t.Errorf("%s[%d]: gradient %.6g, finite difference %.6g", p.Name, j, g[j], numeric)
-			}
+			checkFiniteDifference(t, loss, p, j, g[j], 1e-2)
 		}
 	}
 }

@@ -171,48 +171,18 @@ func TestOpGradientsFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tg, err := m.NewTrainingGraph(2)
-			if err != nil {
-				t.Fatal(err)
-			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			x := make([]float32, 2*arch.Input.Len())
 			for i := range x {
 				x[i] = rng.Float32()
 			}
-			y := []int{0, 2}
-			loss := func() float64 {
-				l, _, err := tg.Forward(x, y, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return l
-			}
-			loss()
-			gs, err := tg.Gradients()
-			if err != nil {
-				t.Fatal(err)
-			}
-			gs = append([][]float32(nil), gs...)
-			for i := range gs {
-				gs[i] = append([]float32(nil), gs[i]...)
-			}
+			loss, gs := trainingLoss(t, m, x, []int{0, 2})
 			for pi, p := range m.Params() {
 				if p.Frozen {
 					continue
 				}
 				for _, j := range []int{argmaxAbs(gs[pi]), rng.IntN(len(p.Data)), rng.IntN(len(p.Data))} {
-					const h = 2e-3
-					orig := p.Data[j]
-					p.Data[j] = orig + h
-					up := loss()
-					p.Data[j] = orig - h
-					down := loss()
-					p.Data[j] = orig
-					numeric := (up - down) / (2 * h)
-					if math.Abs(numeric-float64(gs[pi][j])) > 2e-3+0.05*math.Abs(numeric) {
-						t.Errorf("%s[%d]: gradient %.6g, finite difference %.6g", p.Name, j, gs[pi][j], numeric)
-					}
+					checkFiniteDifference(t, loss, p, j, gs[pi][j], 2e-3)
 				}
 			}
 		})

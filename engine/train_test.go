@@ -27,12 +27,29 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := m.NewTrainingGraph(2)
+	x, y := randomBatch(2, 4, 11)
+	loss, analytic := trainingLoss(t, m, x, y)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for pi, p := range m.Params() {
+		// Probe the entries with the largest gradients (where float32
+		// differences are well above rounding noise) plus a random one.
+		probe := []int{argmaxAbs(analytic[pi]), rng.IntN(len(p.Data))}
+		for _, j := range probe {
+			checkFiniteDifference(t, loss, p, j, analytic[pi][j], 2e-3)
+		}
+	}
+}
+
+// trainingLoss returns the loss of a training graph of m for the batch x,
+// y (len(y) images) with dropout off, as a function that runs the graph
+// on m's current weights, and the gradients of a first run, copied.
+func trainingLoss(t *testing.T, m *Model, x []float32, y []int) (loss func() float64, grads [][]float32) {
+	t.Helper()
+	tg, err := m.NewTrainingGraph(len(y))
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := randomBatch(2, 4, 11)
-	loss := func() float64 {
+	loss = func() float64 {
 		l, _, err := tg.Forward(x, y, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -44,29 +61,27 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analytic := make([][]float32, len(gs))
-	for i, g := range gs {
-		analytic[i] = append([]float32(nil), g...)
+	for _, g := range gs {
+		grads = append(grads, append([]float32(nil), g...))
 	}
-	rng := rand.New(rand.NewPCG(5, 5))
-	for pi, p := range m.Params() {
-		// Probe the entries with the largest gradients (where float32
-		// differences are well above rounding noise) plus a random one.
-		probe := []int{argmaxAbs(analytic[pi]), rng.IntN(len(p.Data))}
-		for _, j := range probe {
-			const h = 2e-3
-			orig := p.Data[j]
-			p.Data[j] = orig + h
-			up := loss()
-			p.Data[j] = orig - h
-			down := loss()
-			p.Data[j] = orig
-			numeric := (up - down) / (2 * h)
-			got := float64(analytic[pi][j])
-			if math.Abs(numeric-got) > 2e-3+0.05*math.Abs(numeric) {
-				t.Errorf("%s[%d]: gradient %.6g, finite difference %.6g", p.Name, j, got, numeric)
-			}
-		}
+	return loss, grads
+}
+
+// checkFiniteDifference compares grad, the gradient of loss with respect
+// to entry j of p, with the central finite difference of step h (the
+// tolerance allows for float32 rounding and for steps across a ReLU's or
+// a max's kink).
+func checkFiniteDifference(t *testing.T, loss func() float64, p Param, j int, grad, h float32) {
+	t.Helper()
+	orig := p.Data[j]
+	p.Data[j] = orig + h
+	up := loss()
+	p.Data[j] = orig - h
+	down := loss()
+	p.Data[j] = orig
+	numeric := (up - down) / (2 * float64(h))
+	if math.Abs(numeric-float64(grad)) > 2e-3+0.05*math.Abs(numeric) {
+		t.Errorf("%s[%d]: gradient %.6g, finite difference %.6g", p.Name, j, grad, numeric)
 	}
 }
 
