@@ -18,13 +18,6 @@ func init() {
 	register("compare", "draw 2 to 4 images side by side: answers, Grad-CAMs and the same filters' maps on one scale", runCompare)
 }
 
-// Limits on the number of pictures of one comparison: a figure for a page
-// or a slide.
-const (
-	compareMin = 2
-	compareMax = 4
-)
-
 // compareOptions are the parsed options of the compare command.
 type compareOptions struct {
 	layers  []int // 1-based conv layers; empty: chosen for the model
@@ -54,8 +47,8 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	if len(files) < compareMin || len(files) > compareMax {
-		return usageError(stderr, "compare", "give %d to %d images, not %d", compareMin, compareMax, len(files))
+	if len(files) < plots.CompareMin || len(files) > plots.CompareMax {
+		return usageError(stderr, "compare", "give %d to %d images, not %d", plots.CompareMin, plots.CompareMax, len(files))
 	}
 	m, err := loadModel(*model)
 	if err != nil {
@@ -120,31 +113,17 @@ func compareParse(out, layers, filters string, count, tile, nargs int) (compareO
 		return opt, fmt.Errorf("--out must name a .png file, not %q", out)
 	}
 	if nargs == 0 {
-		return opt, fmt.Errorf("give %d to %d images", compareMin, compareMax)
+		return opt, fmt.Errorf("give %d to %d images", plots.CompareMin, plots.CompareMax)
 	}
 	var err error
-	if layers != "" {
-		if opt.layers, err = parseIntList(layers); err != nil {
-			return opt, fmt.Errorf("--layers: %v", err)
-		}
+	if opt.layers, err = parseLayers(layers); err != nil {
+		return opt, err
 	}
-	for _, l := range opt.layers {
-		if l < 1 {
-			return opt, fmt.Errorf("--layers: conv layers are numbered from 1, not %d", l)
-		}
+	if opt.filters, err = parseFilters(filters); err != nil {
+		return opt, err
 	}
-	if filters != "" {
-		if opt.filters, err = parseIntList(filters); err != nil {
-			return opt, fmt.Errorf("--filters: %v", err)
-		}
-		if len(opt.filters) > 8 {
-			return opt, fmt.Errorf("--filters: at most 8 filters fit a figure, got %d", len(opt.filters))
-		}
-		for _, f := range opt.filters {
-			if f < 1 {
-				return opt, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
-			}
-		}
+	if len(opt.filters) > 8 {
+		return opt, fmt.Errorf("--filters: at most 8 filters fit a figure, got %d", len(opt.filters))
 	}
 	if count < 1 || count > 8 {
 		return opt, fmt.Errorf("--count must be 1 to 8, not %d", count)

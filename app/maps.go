@@ -102,26 +102,11 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 	}
 	opt.out = out
 	var err error
-	if layers != "" {
-		if opt.layers, err = parseIntList(layers); err != nil {
-			return opt, fmt.Errorf("--layers: %v", err)
-		}
-		for _, l := range opt.layers {
-			if l < 1 {
-				return opt, fmt.Errorf("--layers: there is no conv layer %d; the layers are numbered from 1", l)
-			}
-		}
+	if opt.layers, err = parseLayers(layers); err != nil {
+		return opt, err
 	}
-	if filters != "" {
-		opt.filters, err = parseIntList(filters)
-		if err != nil {
-			return opt, fmt.Errorf("--filters: %v", err)
-		}
-		for _, f := range opt.filters {
-			if f < 1 {
-				return opt, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
-			}
-		}
+	if opt.filters, err = parseFilters(filters); err != nil {
+		return opt, err
 	}
 	switch normalize {
 	case "map":
@@ -147,6 +132,42 @@ func mapsParse(out, layers, filters, normalize, order string, scale, columns, na
 	}
 	opt.grid.Scale, opt.grid.Columns = scale, columns
 	return opt, nil
+}
+
+// parseLayers parses the --layers option: conv layers, numbered from 1;
+// none when s is empty.
+func parseLayers(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	layers, err := parseIntList(s)
+	if err != nil {
+		return nil, fmt.Errorf("--layers: %v", err)
+	}
+	for _, l := range layers {
+		if l < 1 {
+			return nil, fmt.Errorf("--layers: there is no conv layer %d; the layers are numbered from 1", l)
+		}
+	}
+	return layers, nil
+}
+
+// parseFilters parses the --filters option: filters numbered from 1; none
+// when s is empty.
+func parseFilters(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	filters, err := parseIntList(s)
+	if err != nil {
+		return nil, fmt.Errorf("--filters: %v", err)
+	}
+	for _, f := range filters {
+		if f < 1 {
+			return nil, fmt.Errorf("--filters: filter numbers start at 1, got %d", f)
+		}
+	}
+	return filters, nil
 }
 
 // parseIntList parses "1,3,4", "2-4" or a mix ("0-3,7") into numbers in

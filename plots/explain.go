@@ -193,6 +193,14 @@ func FilterPatches(w engine.Param, scale, cols int) (*image.NRGBA, error) {
 	return img, nil
 }
 
+// A comparison figure holds CompareMin to CompareMax pictures: a figure
+// for a page or a slide (the compare command and the Compare view keep to
+// it).
+const (
+	CompareMin = 2
+	CompareMax = 4
+)
+
 // CompareItem is one picture of a comparison figure.
 type CompareItem struct {
 	// Name and Answer are written beside the picture ("starry.jpg",

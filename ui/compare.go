@@ -22,12 +22,6 @@ import (
 	"github.com/artlens/artlens/plots"
 )
 
-// Pictures per comparison: a figure for a page or a slide.
-const (
-	compareMin = 2
-	compareMax = 4
-)
-
 // setLayers offers n conv layers, the first, middle and last ticked (1, 3
 // and 5 for the study's network), unless it offers n already.
 func (v *compareView) setLayers(n int) {
@@ -229,10 +223,10 @@ func (v *compareView) draw() {
 	case m == nil:
 		fail("No model is loaded: open one with File › Open model….")
 		return
-	case len(v.labels) < compareMin:
+	case len(v.labels) < plots.CompareMin:
 		fail("Open two to four pictures in Explore to compare them here.")
 		return
-	case len(picked) < compareMin || len(picked) > compareMax:
+	case len(picked) < plots.CompareMin || len(picked) > plots.CompareMax:
 		fail(fmt.Sprintf("Pick two to four pictures on the left (%d picked).", len(picked)))
 		return
 	case len(layers) == 0:
