@@ -392,18 +392,7 @@ func (o *operands) packA(dst []float32, i0, rows, p0, depth int) {
 			}
 			continue
 		}
-		for r := 0; r < mr; r++ {
-			if r >= h {
-				for p := 0; p < depth; p++ {
-					panel[p*mr+r] = 0
-				}
-				continue
-			}
-			at := (i0+ir+r)*o.lda + p0
-			for p, v := range o.a[at : at+depth] {
-				panel[p*mr+r] = v
-			}
-		}
+		interleave(panel, mr, h, o.a, (i0+ir)*o.lda+p0, o.lda, depth)
 	}
 }
 
@@ -454,17 +443,24 @@ func (o *operands) packB(dst []float32, p0, depth, j0, cols int) {
 			}
 			continue
 		}
-		for j := 0; j < nr; j++ {
-			if j >= w {
-				for p := 0; p < depth; p++ {
-					panel[p*nr+j] = 0
-				}
-				continue
+		interleave(panel, nr, w, o.b, (j0+jr)*o.ldb+p0, o.ldb, depth)
+	}
+}
+
+// interleave writes lanes stored rows of src, of depth values each, the
+// first at at and the others ld apart, into a panel of depth rows of width
+// values: stored row r becomes lane r of every panel row, and the lanes
+// from lanes to width are zero. It packs the partial panels.
+func interleave(panel []float32, width, lanes int, src []float32, at, ld, depth int) {
+	for r := 0; r < width; r++ {
+		if r >= lanes {
+			for p := 0; p < depth; p++ {
+				panel[p*width+r] = 0
 			}
-			at := (j0+jr+j)*o.ldb + p0
-			for p, v := range o.b[at : at+depth] {
-				panel[p*nr+j] = v
-			}
+			continue
+		}
+		for p, v := range src[at+r*ld : at+r*ld+depth] {
+			panel[p*width+r] = v
 		}
 	}
 }
