@@ -17,8 +17,8 @@ import (
 // (C*kh*kw × OH*OW), written straight into the output.
 type convOp struct {
 	opBase
+	layerInputs
 	win  window
-	bias bool // a third input, the bias
 	relu bool
 	// inputGrad: the gradient with respect to x is needed (false for the
 	// first layer with weights, whose input is the picture).
@@ -51,28 +51,11 @@ func (cc *convCells) of(win window, c, h, w int) *convCells {
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
 // none), its ReLU fused when relu is set.
 func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool) (*G.Node, error) {
-	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), win: windowOf(s), bias: b != nil, relu: relu, inputGrad: inputGrad}
+	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s), relu: relu, inputGrad: inputGrad}
 	if relu {
 		op.name += "+ReLU"
 	}
-	if b == nil {
-		return G.ApplyOp(op, x, w)
-	}
-	return G.ApplyOp(op, x, w, b)
-}
-
-func (op *convOp) Arity() int {
-	if op.bias {
-		return 3
-	}
-	return 2
-}
-
-func (op *convOp) Type() hm.Type {
-	if op.bias {
-		return fnType(4, 4, 1, 4)
-	}
-	return fnType(4, 4, 4)
+	return op.apply(op, x, w, b)
 }
 
 func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {

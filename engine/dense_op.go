@@ -16,7 +16,8 @@ import (
 // BLAS reads them transposed.
 type denseOp struct {
 	opBase
-	bias, relu bool
+	layerInputs
+	relu bool
 	// inputGrad: the gradient with respect to x is needed.
 	inputGrad bool
 
@@ -26,28 +27,11 @@ type denseOp struct {
 // dense returns the dense layer s on x (B, I) with weights w and bias b
 // (nil for none), its ReLU fused when relu is set.
 func dense(x, w, b *G.Node, s step, relu, inputGrad bool) (*G.Node, error) {
-	op := &denseOp{opBase: newOpBase("Dense(%s)", s.Name), bias: b != nil, relu: relu, inputGrad: inputGrad}
+	op := &denseOp{opBase: newOpBase("Dense(%s)", s.Name), layerInputs: layerInputs{dims: 2, bias: b != nil}, relu: relu, inputGrad: inputGrad}
 	if relu {
 		op.name += "+ReLU"
 	}
-	if b == nil {
-		return G.ApplyOp(op, x, w)
-	}
-	return G.ApplyOp(op, x, w, b)
-}
-
-func (op *denseOp) Arity() int {
-	if op.bias {
-		return 3
-	}
-	return 2
-}
-
-func (op *denseOp) Type() hm.Type {
-	if op.bias {
-		return fnType(2, 2, 1, 2)
-	}
-	return fnType(2, 2, 2)
+	return op.apply(op, x, w, b)
 }
 
 func (op *denseOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {

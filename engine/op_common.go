@@ -79,6 +79,37 @@ func (o *opBase) Hashcode() uint32 {
 	return h.Sum32()
 }
 
+// layerInputs are the inputs of a layer with weights (a convolution, a
+// dense layer): x and the weights, both of dims dimensions like the
+// output, and a bias of one dimension when bias is set.
+type layerInputs struct {
+	dims int
+	bias bool
+}
+
+func (l layerInputs) Arity() int {
+	if l.bias {
+		return 3
+	}
+	return 2
+}
+
+func (l layerInputs) Type() hm.Type {
+	if l.bias {
+		return fnType(l.dims, l.dims, 1, l.dims)
+	}
+	return fnType(l.dims, l.dims, l.dims)
+}
+
+// apply applies op, whose inputs l describes, to x, the weights w and the
+// bias b (nil for none).
+func (l layerInputs) apply(op G.Op, x, w, b *G.Node) (*G.Node, error) {
+	if b == nil {
+		return G.ApplyOp(op, x, w)
+	}
+	return G.ApplyOp(op, x, w, b)
+}
+
 // fnType is the type of an op taking float tensors of the given numbers of
 // dimensions, the last one being its output's.
 func fnType(dims ...int) hm.Type {
