@@ -71,16 +71,9 @@ func TopK(items []*Item, layout Layout, rf []Field, inW, inH, layer, filter, k i
 		}
 		seen[it.Hash] = true
 		v := it.Peaks[idx]
-		if h.Len() < k {
-			heap.Push(h, rankHit{v, i})
-		} else if worse(h.s[0], rankHit{v, i}) {
-			h.s[0] = rankHit{v, i}
-			heap.Fix(h, 0)
-		}
+		h.offer(rankHit{v, i}, k)
 	}
-	out := make([]rankHit, h.Len())
-	copy(out, h.s)
-	sort.Slice(out, func(a, b int) bool { return worse(out[b], out[a]) })
+	out := h.best()
 	shape := layout[layer-1]
 	hits := make([]Hit, len(out))
 	for i, r := range out {
@@ -122,6 +115,23 @@ func (h *hitHeap) Pop() any {
 	return x
 }
 
+// offer adds r to h when h holds fewer than k or r ranks above the worst.
+func (h *hitHeap) offer(r rankHit, k int) {
+	if h.Len() < k {
+		heap.Push(h, r)
+	} else if worse(h.s[0], r) {
+		h.s[0] = r
+		heap.Fix(h, 0)
+	}
+}
+
+// best returns what h holds, best first.
+func (h *hitHeap) best() []rankHit {
+	out := append([]rankHit(nil), h.s...)
+	sort.Slice(out, func(a, b int) bool { return worse(out[b], out[a]) })
+	return out
+}
+
 // Similar returns the k items whose features are closest to target's by
 // cosine similarity, most similar first; target itself and items of the
 // same content are left out. Items without features are skipped.
@@ -136,16 +146,9 @@ func Similar(items []*Item, target *Item, k int) []Hit {
 			continue
 		}
 		v := cosine(target.Features, it.Features, tn)
-		if h.Len() < k {
-			heap.Push(h, rankHit{v, i})
-		} else if worse(h.s[0], rankHit{v, i}) {
-			h.s[0] = rankHit{v, i}
-			heap.Fix(h, 0)
-		}
+		h.offer(rankHit{v, i}, k)
 	}
-	out := make([]rankHit, h.Len())
-	copy(out, h.s)
-	sort.Slice(out, func(a, b int) bool { return worse(out[b], out[a]) })
+	out := h.best()
 	hits := make([]Hit, len(out))
 	for i, r := range out {
 		hits[i] = Hit{Item: items[r.i], Score: r.v}
