@@ -2,7 +2,6 @@ package collection
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -13,36 +12,18 @@ import (
 	"testing"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/brightmodel"
 )
 
-// redModel returns a two-class model (dark, bright) set by hand: filter 1
-// of every conv layer passes the red channel on (a centre tap), and the
-// output layer calls a picture "bright" when its mean red is above 0.5
-// (logit 160*red - 80). On a uniform picture every conv layer's filter 1
-// equals the red value everywhere.
+// redModel returns the hand-set model of package brightmodel: "bright"
+// when a uniform picture's red is above 0.5, filter 1 of every conv layer
+// equal to the red value.
 func redModel(t testing.TB) *engine.Model {
 	t.Helper()
-	m, err := engine.NewModel([]string{"dark", "bright"}, 1)
+	m, err := brightmodel.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := map[string][]float32{}
-	for _, p := range m.Params() {
-		clear(p.Data)
-		ps[p.Name] = p.Data
-	}
-	for i := range engine.ConvFilters {
-		// Filter 1's first kernel is (in 1, 3x3): index 4 is the centre
-		// of channel 1 (red, then filter 1 of the layer before).
-		ps[fmt.Sprintf("conv%d.weight", i+1)][4] = 1
-	}
-	d1 := ps["dense1.weight"] // (2048, 512): flatten is channel-major
-	for k := range 16 {
-		d1[k*engine.DenseUnits[0]] = 1
-	}
-	ps["dense2.weight"][0] = 1
-	ps["dense3.weight"][0*2+1] = 10
-	ps["dense3.bias"][1] = -80
 	return m
 }
 

@@ -19,35 +19,19 @@ import (
 
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/brightmodel"
 	"github.com/artlens/artlens/plots"
 )
 
-// brightModel is a two-class model (dark, bright) set by hand: filter 1 of
-// every conv layer passes the red channel on, and the answer is "bright"
-// when a uniform picture's red is above 0.5 (logit 160*red - 80), so that
-// red values near 0.5 give answers of every certainty.
+// brightModel returns the hand-set model of package brightmodel: "bright"
+// when a uniform picture's red is above 0.5, filter 1 of every conv layer
+// equal to the red value.
 func brightModel(t testing.TB) *engine.Model {
 	t.Helper()
-	m, err := engine.NewModel([]string{"dark", "bright"}, 1)
+	m, err := brightmodel.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := map[string][]float32{}
-	for _, p := range m.Params() {
-		clear(p.Data)
-		ps[p.Name] = p.Data
-	}
-	for i := range engine.ConvFilters {
-		// Filter 1's first kernel is (in 1, 3x3): index 4 is the centre
-		// of channel 1 (red, then filter 1 of the layer before).
-		ps[fmt.Sprintf("conv%d.weight", i+1)][4] = 1
-	}
-	for k := range 16 {
-		ps["dense1.weight"][k*engine.DenseUnits[0]] = 1
-	}
-	ps["dense2.weight"][0] = 1
-	ps["dense3.weight"][1] = 10
-	ps["dense3.bias"][1] = -80
 	return m
 }
 
