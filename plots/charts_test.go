@@ -324,29 +324,7 @@ func TestGolden(t *testing.T) {
 		file string
 		img  image.Image
 	}{{"confusion_percent.png", confImg}, {"grid_conv3.png", grid}} {
-		t.Run(g.file, func(t *testing.T) {
-			path := filepath.Join("testdata", g.file)
-			if *update {
-				var buf bytes.Buffer
-				if err := png.Encode(&buf, g.img); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./plots -update to create it)", err)
-			}
-			defer f.Close()
-			want, err := png.Decode(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			compareImages(t, g.img, want)
-		})
+		t.Run(g.file, func(t *testing.T) { checkGolden(t, g.file, g.img) })
 	}
 }
 
@@ -400,4 +378,31 @@ func BenchmarkFeatureGridConv1(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// checkGolden compares img with testdata/file, or writes it there with
+// -update.
+func checkGolden(t *testing.T, file string, img image.Image) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./plots -update to create it)", err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareImages(t, img, want)
 }

@@ -1,12 +1,8 @@
 package plots
 
 import (
-	"bytes"
 	"image"
 	"image/color"
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
@@ -185,29 +181,7 @@ func TestGoldenExplain(t *testing.T) {
 		file string
 		img  image.Image
 	}{{"explain_gradcam.png", fig}, {"compare.png", cmp}} {
-		t.Run(g.file, func(t *testing.T) {
-			path := filepath.Join("testdata", g.file)
-			if *update {
-				var buf bytes.Buffer
-				if err := png.Encode(&buf, g.img); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./plots -update to create it)", err)
-			}
-			defer f.Close()
-			want, err := png.Decode(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			compareImages(t, g.img, want)
-		})
+		t.Run(g.file, func(t *testing.T) { checkGolden(t, g.file, g.img) })
 	}
 	if _, err := Comparison(items, CompareOptions{Layers: []int{2}, Filters: [][]int{{0}}}); err == nil {
 		t.Error("a layer the items lack gave no error")
