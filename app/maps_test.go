@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -252,20 +253,8 @@ func TestParseIntList(t *testing.T) {
 			t.Errorf("parseIntList(%q) error %v, want ok=%v", tc.in, err, tc.ok)
 			continue
 		}
-		if tc.ok && !equalInts(got, tc.want) {
+		if tc.ok && !slices.Equal(got, tc.want) {
 			t.Errorf("parseIntList(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

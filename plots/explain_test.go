@@ -3,6 +3,7 @@ package plots
 import (
 	"image"
 	"image/color"
+	"slices"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
@@ -19,7 +20,7 @@ func TestUpsample(t *testing.T) {
 	}
 	// Same size is the identity; a flat map stays flat.
 	m := []float32{1, 2, 3, 4, 5, 6}
-	if got := Upsample(m, 3, 2, 3, 2); !equalF(got, m) {
+	if got := Upsample(m, 3, 2, 3, 2); !slices.Equal(got, m) {
 		t.Errorf("same-size Upsample = %v", got)
 	}
 	for _, v := range Upsample([]float32{0.3, 0.3, 0.3, 0.3}, 2, 2, 7, 5) {
@@ -32,18 +33,6 @@ func TestUpsample(t *testing.T) {
 	if col[0] != 0 || col[3] != 1 || col[12] != 0 || col[15] != 1 {
 		t.Errorf("row-major order lost: %v", col)
 	}
-}
-
-func equalF(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestOverlay(t *testing.T) {
