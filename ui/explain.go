@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -229,7 +230,7 @@ func (v *explainView) fillClasses(m *engine.Model, p *engine.Prediction) {
 	opts = append(opts, m.Meta.Classes...)
 	keep := v.class.Selected
 	v.class.Options = opts
-	if keep == "" || !contains(m.Meta.Classes, keep) {
+	if keep == "" || !slices.Contains(m.Meta.Classes, keep) {
 		keep = answer
 	}
 	v.class.Selected = keep

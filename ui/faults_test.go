@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,7 +154,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 	// The model in use is in memory: it goes on working.
 	h.open(writeJPEG(t, t.TempDir(), "b.jpg", 80, 120, 2))
 	x := h.s.explore
-	if x.current == nil || x.current.name != "b.jpg" || !contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
+	if x.current == nil || x.current.name != "b.jpg" || !slices.Contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
 		t.Fatalf("after the model file was deleted: showing %v, answer %q", x.current, x.answer.Text)
 	}
 	answer := x.answer.Text

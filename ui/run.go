@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -68,7 +69,7 @@ var Views = []string{"explore", "explain", "compare", "collection", "history", "
 
 // Check reports the first invalid option, as a sentence.
 func (o Options) Check() error {
-	if o.View != "" && !contains(Views, o.View) {
+	if o.View != "" && !slices.Contains(Views, o.View) {
 		return fmt.Errorf("unknown view %q: use one of %s", o.View, strings.Join(Views, ", "))
 	}
 	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
@@ -81,15 +82,6 @@ func (o Options) Check() error {
 		return fmt.Errorf("zoom %g is out of range: use %g to %g", o.Scale, zoomSteps[0], zoomSteps[len(zoomSteps)-1])
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Run opens the ArtLens window and returns the process exit code when it

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +198,7 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if n := len(x.bars.Objects); n != 6 {
 		t.Errorf("%d objects in the bars, want 3 classes", n)
 	}
-	if !contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
+	if !slices.Contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
 		t.Errorf("explore view not refreshed: answer %q, %d layers", x.answer.Text, len(x.maps.shown))
 	}
 	if p := x.current.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
