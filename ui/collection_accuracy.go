@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+
+	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/plots"
+)
+
+// newConfusionPanel is the side panel's accuracy tab: the labelled
+// pictures' confusion matrix, whose cells list their pictures when clicked.
+func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
+	c.conf = newChart(c.s, 1.2)
+	c.confInfo = widget.NewLabel("")
+	c.confInfo.Wrapping = fyne.TextWrapWord
+	tap := newTapArea(c.conf, c.confusionTapped)
+	return container.NewBorder(c.confInfo, nil, nil, nil, tap)
+}
+
+// updateConfusion recomputes the evaluation of the labelled pictures and
+// redraws the chart (while analysing, at most every confusionPeriod).
+func (c *collectionView) updateConfusion(now bool) {
+	if !now && time.Since(c.confAt) < confusionPeriod {
+		return
+	}
+	c.confAt = time.Now()
+	if c.s.confusion != nil {
+		defer c.s.confusion.refreshNote()
+	}
+	labelled := collection.Labelled(c.items)
+	if labelled == 0 || len(c.classes) == 0 {
+		c.ev, c.cells = engine.Evaluation{}, nil
+		c.conf.setPlot(nil)
+		c.conf.Hide()
+		if len(c.items) == 0 {
+			c.confInfo.SetText("When the folders are named after classes (such as the data set's validation_set, " +
+				"or your own sorting), the accuracy and the confusion matrix of the collection show here.")
+		} else {
+			c.confInfo.SetText("No folder of this collection is named after a class (" + strings.Join(c.classes, ", ") +
+				"; engraving counts as drawings), so there is nothing to compare the answers with.")
+		}
+		return
+	}
+	ev, cells, err := collection.Evaluate(c.items, c.classes)
+	if err != nil {
+		c.confInfo.SetText(err.Error())
+		return
+	}
+	c.ev, c.cells = ev, cells
+	c.confInfo.SetText(fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
+		"columns the network's answer. Click a cell to list its pictures.",
+		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
+	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
+	c.conf.Show()
+}
+
+// storedCheck compares the answers on the test set, once all are in, with
+// the test results stored in the model file (the Confusion tab), in a
+// sentence that starts with a space; "" for another collection.
+func (c *collectionView) storedCheck() string {
+	if !c.testSet || c.model == nil || c.model.Meta.Test == nil || c.cells == nil {
+		return ""
+	}
+	if !c.complete {
+		return " When all are analysed, they are compared with the test results stored in the model file."
+	}
+	st := c.model.Meta.Test
+	diff := c.cellsDiffering()
+	if diff == 0 {
+		return " These, the loaded model's answers on the test set, agree with the test results stored in the model file (the Confusion tab)."
+	}
+	return fmt.Sprintf(" The test results stored in the model file (the Confusion tab) say %s of %s right (%.1f%%) and differ in %s: "+
+		"the loaded model or this copy of the data set is not the one they were measured with.",
+		thousands(storedRight(st)), thousands(st.Total), 100*st.Accuracy, countNoun(diff, "cell"))
+}
+
+// cellsDiffering counts the cells whose count differs between the
+// collection's confusion matrix and the stored test results (every cell
+// when their classes differ).
+func (c *collectionView) cellsDiffering() int {
+	st := c.model.Meta.Test
+	n := 0
+	for t := range c.classes {
+		for p := range c.classes {
+			if storedCount(st, c.classes[t], c.classes[p]) != len(c.cells[t][p]) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// storedCount is the count of the cell (true class truth, predicted pred)
+// in ev, -1 when ev has no such classes.
+func storedCount(ev *engine.Evaluation, truth, pred string) int {
+	t, p := indexOf(ev.Classes, truth), indexOf(ev.Classes, pred)
+	if t < 0 || p < 0 || t >= len(ev.Confusion) || p >= len(ev.Confusion[t]) {
+		return -1
+	}
+	return ev.Confusion[t][p]
+}
+
+// storedRight counts the right answers of ev.
+func storedRight(ev *engine.Evaluation) int {
+	n := 0
+	for i, row := range ev.Confusion {
+		if i < len(row) {
+			n += row[i]
+		}
+	}
+	return n
+}
+
+// confusionTapped lists the pictures of the cell under pos.
+func (c *collectionView) confusionTapped(pos fyne.Position) {
+	if c.cells == nil || c.conf.img.Image == nil {
+		return
+	}
+	img := c.conf.img
+	local := pos.Subtract(img.Position())
+	size := img.Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return
+	}
+	px := c.conf.drawn.px
+	p, err := plots.Confusion(c.ev, false, plots.Light)
+	if err != nil {
+		return
+	}
+	truth, pred, ok := plots.ConfusionCell(p, len(c.classes), px.X, px.Y, c.conf.drawn.dpi,
+		float64(local.X/size.Width)*float64(px.X), float64(local.Y/size.Height)*float64(px.Y))
+	if ok {
+		c.showCell(truth, pred)
+	}
+}
+
+// showCell filters the table to the pictures of true class truth predicted
+// as pred.
+func (c *collectionView) showCell(truth, pred int) {
+	c.wrongOnly.SetChecked(false)
+	c.below.SetText("")
+	c.search.SetText("")
+	c.truthSel.SetSelected(c.classes[truth])
+	c.predSel.SetSelected(c.classes[pred])
+	text := fmt.Sprintf("The table shows the %s true %s predicted as %s.",
+		countNoun(len(c.cells[truth][pred]), "picture"), c.classes[truth], c.classes[pred])
+	if c.testSet && c.model != nil && c.model.Meta.Test != nil {
+		switch n := storedCount(c.model.Meta.Test, c.classes[truth], c.classes[pred]); {
+		case c.running:
+			text = fmt.Sprintf("The table lists the test pictures of true %s predicted as %s as they are analysed (%s so far).",
+				c.classes[truth], c.classes[pred], thousands(len(c.cells[truth][pred])))
+		case !c.complete:
+			text += " The analysis was stopped: the pictures analysed before count, the others do not."
+		case n >= 0 && n != len(c.cells[truth][pred]):
+			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", thousands(n))
+		}
+	}
+	c.s.notice.show(noticeInfo, text)
+}
+
+// showTestCell shows the Collection view with the test set's pictures of
+// true class truth predicted as pred (class names): the test set is the
+// open collection.
+func (c *collectionView) showTestCell(truth, pred string) {
+	c.s.showView("collection")
+	show := "cell:" + truth + ":" + pred
+	if c.running {
+		c.then = show // the counts when all are in
+		if c.cells != nil {
+			if msg := c.apply(show); msg != "" {
+				c.s.notice.show(noticeWarning, msg)
+			}
+		}
+		return
+	}
+	if msg := c.apply(show); msg != "" {
+		c.s.notice.show(noticeWarning, msg)
+	}
+}
+
+// openTestSet opens dir, a validation_set folder, as the collection and
+// shows the pictures of true class truth predicted as pred once analysed.
+func (c *collectionView) openTestSet(dir, truth, pred string) {
+	c.s.showView("collection")
+	c.open([]string{dir})
+	c.then = "cell:" + truth + ":" + pred
+}
+
+// isOpenTestSet reports whether the collection is the test set (opened or
+// being analysed).
+func (c *collectionView) isOpenTestSet() bool { return c.testSet && len(c.roots) == 1 }
+
+// tapArea passes taps on its content to onTap, with the position in the
+// content's coordinates.
+type tapArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onTap   func(fyne.Position)
+}
+
+func newTapArea(content fyne.CanvasObject, onTap func(fyne.Position)) *tapArea {
+	t := &tapArea{content: content, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tapArea) Tapped(ev *fyne.PointEvent) { t.onTap(ev.Position) }
+
+func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(t.content)
+}

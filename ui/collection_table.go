@@ -1,0 +1,372 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/collection"
+)
+
+// Columns of the collection table.
+const (
+	colPicture = iota
+	colName
+	colFolder
+	colPredicted
+	colProbability
+	colSecond
+	colTrue
+	colRight
+	colCount
+)
+
+var columnTitles = [colCount]string{"Picture", "Name", "Folder", "Predicted", "Probability", "Second choice", "True class", "Right?"}
+
+// columnWidths are the table's column widths at zoom 1.
+var columnWidths = [colCount]float32{52, 150, 120, 90, 90, 110, 90, 64}
+
+// tableFilter says which pictures the table shows.
+type tableFilter struct {
+	predicted int // class index, -1 for any
+	truth     int // class index, -1 for any, -2 for none
+	wrongOnly bool
+	below     float32 // only probabilities below this (0: no limit)
+	search    string  // lower-case part of the file name ("" for all)
+}
+
+var noFilter = tableFilter{predicted: -1, truth: -1}
+
+// keep reports whether it passes the filter.
+func (f tableFilter) keep(it *collection.Item) bool {
+	switch {
+	case f.predicted >= 0 && it.Class != f.predicted:
+		return false
+	case f.truth >= 0 && it.Truth != f.truth, f.truth == -2 && it.Truth >= 0:
+		return false
+	case f.wrongOnly && !it.Wrong():
+		return false
+	case f.below > 0 && it.Probability() >= f.below:
+		return false
+	case f.search != "" && !strings.Contains(strings.ToLower(filepath.Base(it.Path)), f.search):
+		return false
+	}
+	return true
+}
+
+// sortItems sorts items by column col (descending with desc), ties by
+// path, so that the order is the same whatever order the items came in.
+func sortItems(items []*collection.Item, col int, desc bool, classes []string) {
+	name := func(i int) string { return className2(classes, i) }
+	// File names are lowered once, not at each of the n log n comparisons.
+	var lower map[*collection.Item]string
+	if col == colPicture || col == colName {
+		lower = make(map[*collection.Item]string, len(items))
+		for _, it := range items {
+			lower[it] = strings.ToLower(filepath.Base(it.Path))
+		}
+	}
+	cmp := func(a, b *collection.Item) int {
+		switch col {
+		case colPicture, colName:
+			return strings.Compare(lower[a], lower[b])
+		case colFolder:
+			return strings.Compare(a.Folder, b.Folder)
+		case colPredicted:
+			return strings.Compare(name(a.Class), name(b.Class))
+		case colProbability:
+			return cmpFloat(a.Probability(), b.Probability())
+		case colSecond:
+			return strings.Compare(name(a.Second), name(b.Second))
+		case colTrue:
+			return strings.Compare(trueName(classes, a), trueName(classes, b))
+		case colRight:
+			return rightRank(a) - rightRank(b)
+		}
+		return 0
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		c := cmp(items[i], items[j])
+		if desc {
+			c = -c
+		}
+		if c != 0 {
+			return c < 0
+		}
+		return items[i].Path < items[j].Path
+	})
+}
+
+func cmpFloat(a, b float32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// rightRank orders wrong before right before unlabelled.
+func rightRank(it *collection.Item) int {
+	switch {
+	case it.Wrong():
+		return 0
+	case it.Right():
+		return 1
+	}
+	return 2
+}
+
+func className2(classes []string, i int) string {
+	if i >= 0 && i < len(classes) {
+		return classes[i]
+	}
+	return fmt.Sprintf("class %d", i+1)
+}
+
+func trueName(classes []string, it *collection.Item) string {
+	if it.Truth < 0 {
+		return ""
+	}
+	return className2(classes, it.Truth)
+}
+
+func (c *collectionView) applyWidths() {
+	z := c.s.zoom
+	for i, w := range columnWidths {
+		c.table.SetColumnWidth(i, w*z)
+	}
+}
+
+func (c *collectionView) newCell() fyne.CanvasObject {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(40))
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewStack(img, label)
+}
+
+func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	objs := o.(*fyne.Container).Objects
+	img, label := objs[0].(*canvas.Image), objs[1].(*widget.Label)
+	if id.Row < 0 || id.Row >= len(c.shown) {
+		img.Hide()
+		label.SetText("")
+		return
+	}
+	it := c.shown[id.Row]
+	if id.Col == colPicture {
+		label.Hide()
+		img.Show()
+		if t := c.thumb(it); img.Image != t {
+			img.Image = t
+			img.Refresh()
+		}
+		return
+	}
+	img.Hide()
+	label.Show()
+	label.Importance = widget.MediumImportance
+	label.TextStyle = fyne.TextStyle{}
+	label.SetText(c.cellText(it, id.Col))
+	if id.Col == colRight && it.Wrong() {
+		label.Importance = widget.DangerImportance
+		label.TextStyle.Bold = true
+		label.Refresh()
+	}
+}
+
+// cellText is the text of column col for it.
+func (c *collectionView) cellText(it *collection.Item, col int) string {
+	switch col {
+	case colName:
+		return filepath.Base(it.Path)
+	case colFolder:
+		return it.Folder
+	case colPredicted:
+		return className2(c.classes, it.Class)
+	case colProbability:
+		return fmt.Sprintf("%.1f%%", 100*it.Probability())
+	case colSecond:
+		return fmt.Sprintf("%s %.0f%%", className2(c.classes, it.Second), 100*it.Probabilities[it.Second])
+	case colTrue:
+		return trueName(c.classes, it)
+	case colRight:
+		switch {
+		case it.Right():
+			return "right"
+		case it.Wrong():
+			return "wrong"
+		}
+	}
+	return ""
+}
+
+// thumb decodes it's thumbnail, keeping the last few hundred decoded.
+func (c *collectionView) thumb(it *collection.Item) image.Image {
+	if t, ok := c.thumbs[it]; ok {
+		return t
+	}
+	if len(c.thumbs) > 400 {
+		clear(c.thumbs)
+	}
+	t := it.Thumbnail()
+	c.thumbs[it] = t
+	return t
+}
+
+func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	text := columnTitles[id.Col]
+	if id.Col == c.sortCol || id.Col == colName && c.sortCol == colPicture {
+		if c.sortDesc {
+			text += " ▼"
+		} else {
+			text += " ▲"
+		}
+	}
+	b.SetText(text)
+	col := id.Col
+	b.OnTapped = func() { c.sortBy(col) }
+}
+
+// sortBy sorts the table by col, or reverses the order when it is sorted
+// by col already.
+func (c *collectionView) sortBy(col int) {
+	if col == colPicture {
+		col = colName
+	}
+	if col == c.sortCol {
+		c.sortDesc = !c.sortDesc
+	} else {
+		c.sortCol, c.sortDesc = col, false
+	}
+	c.refreshTable()
+}
+
+// cellSelected opens a picture in Explore when its picture or name was
+// clicked, and otherwise makes it the selected picture of the side panel.
+func (c *collectionView) cellSelected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(c.shown) {
+		return
+	}
+	it := c.shown[id.Row]
+	c.selectItem(it)
+	if id.Col == colPicture || id.Col == colName {
+		// Unselected, so that a second click on it opens it again.
+		c.table.Unselect(id)
+		c.openInExplore(it)
+	}
+}
+
+func (c *collectionView) openInExplore(it *collection.Item) {
+	c.s.showView("explore")
+	c.s.explore.open([]string{it.Path})
+}
+
+// filterChanged reads the filter widgets and shows what passes.
+func (c *collectionView) filterChanged() {
+	if c.table == nil || c.exportJSON == nil {
+		return // still being built
+	}
+	f := tableFilter{predicted: indexOf(c.classes, c.predSel.Selected), truth: indexOf(c.classes, c.truthSel.Selected),
+		wrongOnly: c.wrongOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text))}
+	if c.truthSel.Selected == noClass {
+		f.truth = -2
+	}
+	if v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(c.below.Text), "%"), 64); err == nil && v > 0 && v < 100 {
+		f.below = float32(v / 100)
+	}
+	c.filter = f
+	c.refreshTable()
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// refreshTable filters and sorts the items again and redraws the table.
+func (c *collectionView) refreshTable() {
+	c.shown = c.shown[:0]
+	for _, it := range c.items {
+		if c.filter.keep(it) {
+			c.shown = append(c.shown, it)
+		}
+	}
+	sortItems(c.shown, c.sortCol, c.sortDesc, c.classes)
+	const hint = ". Click a row for its similar pictures, its picture or name to open it in Explore, a column's title to sort."
+	switch {
+	case len(c.items) == 0:
+		c.count.SetText("")
+	case len(c.shown) == len(c.items):
+		c.count.SetText(pictures(len(c.items)) + hint)
+	default:
+		c.count.SetText(fmt.Sprintf("%s of %s shown", thousands(len(c.shown)), pictures(len(c.items))) + hint)
+	}
+	if len(c.items) == 0 {
+		c.empty.Show()
+	} else {
+		c.empty.Hide()
+	}
+	c.table.Refresh()
+	if len(c.shown) == 0 {
+		c.exportCSV.Disable()
+		c.exportJSON.Disable()
+	} else {
+		c.exportCSV.Enable()
+		c.exportJSON.Enable()
+	}
+}
+
+// export writes the table's pictures (as filtered and sorted) as CSV or
+// JSON.
+func (c *collectionView) export(w io.Writer, format string) error {
+	if format == "json" {
+		return collection.WriteJSON(w, c.shown, c.classes)
+	}
+	return collection.WriteCSV(w, c.shown, c.classes)
+}
+
+func (c *collectionView) exportDialog(format string) {
+	s := c.s
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.notice.show(noticeError, "The table could not be saved: "+err.Error())
+			return
+		}
+		if wc == nil {
+			return
+		}
+		s.lastDir = filepath.Dir(wc.URI().Path())
+		err = c.export(wc, format)
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.notice.show(noticeError, "The table could not be saved: "+err.Error())
+			return
+		}
+		s.notice.show(noticeInfo, fmt.Sprintf("Saved %s to %s.", countNoun(len(c.shown), "row"), wc.URI().Path()))
+	}, s.win)
+	d.SetFileName("collection." + format)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
+	s.showFileDialog(d)
+}
