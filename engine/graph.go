@@ -40,11 +40,15 @@ type network struct {
 // set, it adds dropout masks, one-hot labels, the loss and its gradients
 // with respect to every weight but batch norm statistics.
 //
+// With inputGrad set, every op passes a gradient down to the input, so
+// that the input can be differentiated (InputGradient); otherwise the
+// first layer with weights skips that work.
+//
 // Dropout is a multiplication by a mask input that the trainer fills from
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train bool) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, inputGrad bool) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -76,7 +80,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, false, false))
+		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, inputGrad, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -96,7 +100,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		}
 		switch s.Kind {
 		case Conv2D:
-			inputGrad := p > 0 // a layer with weights comes before
+			inputGrad := inputGrad || p > 0 // a layer with weights comes before
 			w, b := next(), (*G.Node)(nil)
 			if !s.NoBias {
 				b = next()
@@ -117,7 +121,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// computed as x*a + (bias - mean*a).
 			// After a convolution, one statistic per channel; after
 			// a dense layer (PyTorch's BatchNorm1d), one per unit.
-			inputGrad := p > 0 // a layer with weights comes before
+			inputGrad := inputGrad || p > 0 // a layer with weights comes before
 			scale, bias, mean, variance := next(), next(), next(), next()
 			a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
@@ -140,7 +144,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				x = must(flatten(x))
 			}
 		case Dense:
-			inputGrad := p > 0
+			inputGrad := inputGrad || p > 0
 			if i == lastDense {
 				n.features = x
 			}

@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"fmt"
+	"sync"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Target is what InputGradient differentiates with respect to the input:
+// a class's logit, or a filter's activation at a conv layer.
+type Target struct {
+	// Layer is the conv layer (1..len(ConvLayers())) of the filter Filter
+	// (0-based); 0 means the logit (before softmax) of class Class.
+	Layer, Filter, Class int
+	// Weights, for a filter, weigh the cells of its map (Height*Width
+	// values, row-major): the target is the sum of Weights times the map
+	// (a one-hot Weights picks one cell). nil means the mean of the map.
+	Weights []float32
+}
+
+// inputGradNet is a batch-1 graph whose every op passes its gradient down
+// to the input, with the target sum(selector * node): node is the logits
+// or one conv layer's activations.
+type inputGradNet struct {
+	net      *network
+	own      []*tensor.Dense // the graph's copy of the weights
+	selector *G.Node
+	grad     *G.Node // d target / d input
+	target   *G.Node
+	vm       G.VM
+}
+
+// inputGradCache keeps, for the last model asked, one graph per target
+// layer (0 for the logits), built on first use; its mutex serialises runs,
+// since a gorgonia graph is not reentrant.
+var inputGradCache struct {
+	mu   sync.Mutex
+	m    *Model
+	nets map[int]*inputGradNet
+}
+
+// newInputGradNet builds the graph of m for targets at layer (0: logits).
+// Like the gradient graph, it runs on its own copy of the weights.
+func newInputGradNet(m *Model, layer int) (*inputGradNet, error) {
+	own := make([]*tensor.Dense, len(m.weights))
+	for i, w := range m.weights {
+		own[i] = w.Clone().(*tensor.Dense)
+	}
+	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), 1, false, true)
+	if err != nil {
+		return nil, err
+	}
+	node := n.logits
+	if layer > 0 {
+		node = n.convs[layer-1]
+	}
+	g := &inputGradNet{net: n, own: own}
+	g.selector = G.NewTensor(n.g, tensor.Float32, node.Dims(), G.WithShape(node.Shape().Clone()...), G.WithName("selector"))
+	picked, err := G.HadamardProd(node, g.selector)
+	if err != nil {
+		return nil, fmt.Errorf("engine: input gradient target: %w", err)
+	}
+	if g.target, err = G.Sum(picked); err != nil {
+		return nil, fmt.Errorf("engine: input gradient target: %w", err)
+	}
+	one := n.g.AddNode(G.NewConstant(float32(1), G.WithName("one")))
+	grads, err := G.Backpropagate(G.Nodes{g.target}, G.Nodes{one}, G.Nodes{n.input})
+	if err != nil {
+		return nil, fmt.Errorf("engine: gradient of the input: %w", err)
+	}
+	g.grad = grads[0]
+	g.vm = G.NewTapeMachine(n.g)
+	return g, nil
+}
+
+// InputGradient runs one image (m.Input().Len() values in CHW order, as
+// Predict takes) and returns the value of the target t, its gradient with
+// respect to the image (same layout and length as input) and the class
+// probabilities. The returned slices are the caller's.
+//
+// The graph of a target layer is built on its first call for a model and
+// kept for the last model used; calls are serialised. Each call starts
+// from the model's current weights.
+func (m *Model) InputGradient(input []float32, t Target) (value float32, grad, probs []float32, err error) {
+	in := m.Input()
+	if len(input) != in.Len() {
+		return 0, nil, nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
+	}
+	convs := m.ConvLayers()
+	classes := len(m.Meta.Classes)
+	switch {
+	case t.Layer < 0 || t.Layer > len(convs):
+		return 0, nil, nil, fmt.Errorf("engine: there is no conv layer %d; the layers are 1 to %d", t.Layer, len(convs))
+	case t.Layer > 0 && (t.Filter < 0 || t.Filter >= convs[t.Layer-1]):
+		return 0, nil, nil, fmt.Errorf("engine: conv layer %d has filters 1 to %d, not %d", t.Layer, convs[t.Layer-1], t.Filter+1)
+	case t.Layer == 0 && (t.Class < 0 || t.Class >= classes):
+		return 0, nil, nil, fmt.Errorf("engine: class %d out of range 0..%d", t.Class, classes-1)
+	}
+	inputGradCache.mu.Lock()
+	defer inputGradCache.mu.Unlock()
+	if inputGradCache.m != m {
+		inputGradCache.m, inputGradCache.nets = m, map[int]*inputGradNet{}
+	}
+	g := inputGradCache.nets[t.Layer]
+	if g == nil {
+		if g, err = newInputGradNet(m, t.Layer); err != nil {
+			return 0, nil, nil, err
+		}
+		inputGradCache.nets[t.Layer] = g
+	}
+	m.mu.Lock() // the weights may be read while nothing else writes them
+	for i, w := range m.weights {
+		copy(g.own[i].Float32s(), w.Float32s())
+	}
+	m.mu.Unlock()
+
+	sel := make([]float32, g.selector.Shape().TotalSize())
+	if t.Layer == 0 {
+		sel[t.Class] = 1
+	} else {
+		s := g.selector.Shape()
+		cells := s[2] * s[3]
+		w := sel[t.Filter*cells : (t.Filter+1)*cells]
+		switch {
+		case t.Weights == nil:
+			for i := range w {
+				w[i] = 1 / float32(cells)
+			}
+		case len(t.Weights) != cells:
+			return 0, nil, nil, fmt.Errorf("engine: %d weights for a %dx%d map", len(t.Weights), s[3], s[2])
+		default:
+			copy(w, t.Weights)
+		}
+	}
+	n := g.net
+	if err := n.let(n.input, input); err != nil {
+		return 0, nil, nil, err
+	}
+	if err := n.let(g.selector, sel); err != nil {
+		return 0, nil, nil, err
+	}
+	g.vm.Reset()
+	if err := g.vm.RunAll(); err != nil {
+		return 0, nil, nil, fmt.Errorf("engine: input gradient pass: %w", err)
+	}
+	switch v := g.target.Value().Data().(type) {
+	case float32:
+		value = v
+	case []float32:
+		value = v[0]
+	}
+	grad = append([]float32(nil), values(g.grad)...)
+	probs = append([]float32(nil), values(n.probs)...)
+	return value, grad, probs, nil
+}
