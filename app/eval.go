@@ -41,7 +41,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	data, err := loadDataFor(m.Input(), *dataDir, *cache, m.Meta.Classes, true, stderr)
+	cfg := dataConfig(*dataDir, *cache, m.Meta.Classes)
+	cfg.TestOnly = true
+	data, err := loadDataFor(m.Input(), cfg, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -81,16 +83,14 @@ func dataConfig(dir, cache string, classes []string) dataset.Config {
 	return cfg
 }
 
-// loadDataFor prepares the data set for a model of input in: pictures at
-// its size, in grayscale for a one-channel model; with testOnly, only the
-// test split (see dataset.Config.TestOnly). The data set reads square
-// pictures only.
-func loadDataFor(in engine.Input, dir, cache string, classes []string, testOnly bool, stderr io.Writer) (*dataset.Data, error) {
+// loadDataFor prepares the data set of cfg (see dataConfig) for a model of
+// input in: pictures at its size, in grayscale for a one-channel model. The
+// data set reads square pictures only.
+func loadDataFor(in engine.Input, cfg dataset.Config, stderr io.Writer) (*dataset.Data, error) {
 	if in.Width != in.Height {
 		return nil, fmt.Errorf("the model takes %dx%d pictures; the data set is prepared at square sizes only", in.Width, in.Height)
 	}
-	cfg := dataConfig(dir, cache, classes)
-	cfg.Size, cfg.TestOnly = in.Width, testOnly
+	cfg.Size = in.Width
 	data, err := dataset.Load(cfg, loadProgress(stderr))
 	if err != nil {
 		return nil, err
@@ -115,12 +115,16 @@ func loadProgress(w io.Writer) func(done, total int) {
 // writeEvaluation prints the test metrics: accuracy with the count of
 // right answers, per-class precision and recall, and the confusion matrix
 // in counts and in percent of all test images (the study's Figure 3).
-func writeEvaluation(w io.Writer, ev engine.Evaluation) {
+func writeEvaluation(w io.Writer, ev engine.Evaluation) { writeEvaluationOf(w, "test", ev) }
+
+// writeEvaluationOf prints the metrics of ev as writeEvaluation does, for
+// the images named by what ("test" or "validation").
+func writeEvaluationOf(w io.Writer, what string, ev engine.Evaluation) {
 	right := 0
 	for i, row := range ev.Confusion {
 		right += row[i]
 	}
-	fmt.Fprintf(w, "Test accuracy: %.2f%% (%d of %d images right)\n\n", 100*ev.Accuracy, right, ev.Total)
+	fmt.Fprintf(w, "%s accuracy: %.2f%% (%d of %d images right)\n\n", strings.ToUpper(what[:1])+what[1:], 100*ev.Accuracy, right, ev.Total)
 	rows := [][]string{{"class", "precision", "recall"}}
 	for i, c := range ev.Classes {
 		rows = append(rows, []string{c, fmt.Sprintf("%.3f", ev.Precision[i]), fmt.Sprintf("%.3f", ev.Recall[i])})
@@ -137,7 +141,7 @@ func writeEvaluation(w io.Writer, ev engine.Evaluation) {
 		rows = append(rows, row)
 	}
 	writeTable(w, rows)
-	fmt.Fprintln(w, "\nConfusion matrix (percent of all test images):")
+	fmt.Fprintf(w, "\nConfusion matrix (percent of all %s images):\n", what)
 	rows = [][]string{header}
 	for i, percents := range ev.Percent() {
 		row := []string{ev.Classes[i]}

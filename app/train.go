@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register("train", "train the network on the Art Images data set and write a weights file", runTrain)
+	register("train", "train the network on the Art Images data set or a folder of class folders and write a weights file", runTrain)
 }
 
 // batchNote explains why an epoch's progress counts fewer images than the
@@ -60,7 +60,7 @@ func stopOnInterrupt() (stop <-chan struct{}, release func()) {
 
 func runTrain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("train", "--data DIR --out FILE [--arch FILE.json] [options]", stdout, stderr)
-	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/)")
+	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/), or a folder of class folders (one folder of pictures per class), from which the validation share is held out")
 	out := fs.String("out", "", "weights `file` to write (safetensors)")
 	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) or 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation)")
 	epochs := fs.Int("epochs", 0, "number of epochs (default: the recipe's, 30 or 40)")
@@ -68,7 +68,10 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")
 	checkpoints := fs.String("checkpoints", "", "`folder` for per-epoch checkpoints; rerunning the same command resumes from it (default: FILE.checkpoints)")
 	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network; its last dense layer may leave units at 0 for one per class")
-	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, for a data set laid out as one folder per class (default: the study's four classes)")
+	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, in the order of the network's outputs (default: the study's four classes for the Art Images download, every class folder of a folder of class folders)")
+	valShare := fs.Float64("val", 0, "`share` of each class's pictures held out for validation (default 0.1 of training_set for the Art Images download, 0.2 of a folder of class folders)")
+	batch := fs.Int("batch", 0, "pictures per optimizer step (default: the recipe's, 64)")
+	lr := fs.Float64("lr", 0, "Adam's learning `rate` (default: the recipe's, 0.001)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -94,6 +97,15 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	if *epochs > 0 {
 		cfg.Epochs = *epochs
 	}
+	if *batch < 0 || *lr < 0 || *valShare < 0 || *valShare >= 1 {
+		return usageError(stderr, "train", "--batch and --lr must be positive, --val between 0 and 1")
+	}
+	if *batch > 0 {
+		cfg.Batch = *batch
+	}
+	if *lr > 0 {
+		cfg.LearningRate = *lr
+	}
 	if *workers < 1 || cfg.Batch%*workers != 0 {
 		return usageError(stderr, "train", "--workers must divide the batch of %d", cfg.Batch)
 	}
@@ -103,7 +115,14 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		cfg.CheckpointDir = *out + ".checkpoints"
 	}
 
+	plain := dataset.Plain(*dataDir)
 	classes := dataset.DefaultClasses
+	if plain && *classList == "" {
+		var err error
+		if classes, err = dataset.ClassFolders(*dataDir); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	}
 	if *classList != "" {
 		classes = nil
 		for _, c := range strings.Split(*classList, ",") {
@@ -119,7 +138,12 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, "%v", err)
 		}
 	}
-	data, err := loadDataFor(arch.Input, *dataDir, *cache, classes, false, stderr)
+	dcfg := dataConfig(*dataDir, *cache, classes)
+	dcfg.ValFraction = *valShare
+	if plain && *valShare == 0 {
+		dcfg.ValFraction = 0.2 // the validation split is the only check of a folder without a test split
+	}
+	data, err := loadDataFor(arch.Input, dcfg, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -143,17 +167,25 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		}
 		return fail(stderr, "%v", err)
 	}
-	ev, err := training.Evaluate(m, data.Test)
-	if err != nil {
-		return fail(stderr, "%v", err)
+	if data.Test.Len() > 0 {
+		ev, err := training.Evaluate(m, data.Test)
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		m.Meta.Test = &ev
 	}
-	m.Meta.Test = &ev
 	m.Meta.Training["recipe"] = *recipe
 	m.Meta.Training["wall_time"] = time.Since(start).Round(time.Second).String()
 	if err := m.SaveFile(*out); err != nil {
 		return fail(stderr, "cannot write %s: %v", *out, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (kept epoch %d of %d)\n\n", *out, m.Meta.BestEpoch, cfg.Epochs)
-	writeEvaluation(stdout, ev)
+	switch {
+	case m.Meta.Test != nil:
+		writeEvaluation(stdout, *m.Meta.Test)
+	case m.Meta.Validation != nil:
+		fmt.Fprintln(stdout, "No test split (a folder of class folders): the validation pictures held out of training are the check.")
+		writeEvaluationOf(stdout, "validation", *m.Meta.Validation)
+	}
 	return 0
 }

@@ -52,7 +52,10 @@ const (
 type Config struct {
 	// Root is the folder holding training_set/ and validation_set/. If it
 	// holds neither but has a subfolder art-images/ that holds them, that
-	// subfolder is used.
+	// subfolder is used. Otherwise Root is a plain folder of class folders
+	// (torchvision's ImageFolder layout): all of its images are for
+	// training, Val is drawn from them as from training_set, and there is
+	// no Test split.
 	Root string
 
 	// Classes are the output classes, in order; nil means DefaultClasses.
@@ -142,8 +145,9 @@ type Data struct {
 	Size    int      // side of the square inputs
 
 	// Train is the training split; Val is the stratified ValFraction of
-	// training_set held out for early stopping; Test is validation_set,
-	// the study's test split. No image is in two splits.
+	// training_set (or of a plain folder's images) held out for early
+	// stopping; Test is validation_set, the study's test split, empty for
+	// a plain folder. No image is in two splits.
 	Train, Val, Test Split
 
 	// Fingerprint is the hex SHA-256 of the sorted (content hash, class)
@@ -328,12 +332,62 @@ func findRoot(root string, testOnly bool) (string, []splitFolder, error) {
 			return abs, []splitFolder{{"", true}}, nil
 		}
 	}
+	if !hasSplit(abs) {
+		// A plain folder of class folders (torchvision's ImageFolder):
+		// all of it is for training, Val drawn from it, no Test split.
+		classes, err := ClassFolders(abs)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(classes) == 0 {
+			return "", nil, fmt.Errorf("dataset: the data folder %s holds no class folders (one folder of pictures per class) and no %s folder", abs, TrainFolder)
+		}
+		return abs, []splitFolder{{"", false}}, nil
+	}
 	for _, split := range []string{TrainFolder, TestFolder} {
 		if !isDir(filepath.Join(abs, split)) {
 			return "", nil, fmt.Errorf("dataset: the data folder %s has no %s folder", abs, split)
 		}
 	}
 	return abs, []splitFolder{{TrainFolder, false}, {TestFolder, true}}, nil
+}
+
+// Plain reports whether dir is a plain folder of class folders (the layout
+// of torchvision's ImageFolder) rather than the Art Images download, whose
+// training_set and validation_set folders it then lacks (itself or in an
+// art-images subfolder).
+func Plain(dir string) bool {
+	isDir := func(p string) bool {
+		fi, err := os.Stat(p)
+		return err == nil && fi.IsDir()
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "art-images")} {
+		if isDir(filepath.Join(d, TrainFolder)) || isDir(filepath.Join(d, TestFolder)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ClassFolders returns the names of the folders in dir, sorted, hidden ones
+// left out: the classes of a plain folder of class folders, in the order a
+// model trained on it gets them.
+func ClassFolders(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("dataset: the data folder %s does not exist", dir)
+		}
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !hidden(e.Name()) && isDirEntry(dir, e.Name(), e) {
+			out = append(out, e.Name())
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // hidden reports whether a file or folder name is hidden (starts with a

@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -414,7 +415,8 @@ func TestLoadErrors(t *testing.T) {
 		{"no root", Config{}, "no data folder"},
 		{"missing", Config{Root: filepath.Join(tr.root, "nope")}, "does not exist"},
 		{"a file", Config{Root: notFile}, "is not a folder"},
-		{"no split folders", Config{Root: noSplits}, "has no training_set folder"},
+		{"plain, unknown class", Config{Root: noSplits}, `unknown class folder "photos"`},
+		{"plain, no class folders", Config{Root: t.TempDir()}, "holds no class folders"},
 		{"no test folder", Config{Root: onlyTrain}, "has no validation_set folder"},
 		{"unknown folder", Config{Root: unknown.root}, `unknown class folder "collage" in validation_set`},
 		{"unmapped class", Config{Root: tr.root, Classes: []string{"drawings", "iconography", "painting"}}, `"sculpture"`},
@@ -504,5 +506,80 @@ func TestTestDir(t *testing.T) {
 		if _, err := TestDir(dir); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("TestDir(%s): %v, want %q", dir, err, want)
 		}
+	}
+}
+
+// TestLoadPlainFolder reads a plain folder of class folders: every picture
+// is for training or validation (stratified, seeded), copies of one picture
+// stay on one side, files that are not pictures are reported, and there is
+// no test split.
+func TestLoadPlainFolder(t *testing.T) {
+	tr := tree{root: t.TempDir(), files: make(map[string][]byte)}
+	n := 0
+	for _, c := range []string{"apples", "pears", "plums"} {
+		for i := 0; i < 10; i++ {
+			n++
+			tr.write(t, fmt.Sprintf("%s/%02d.png", c, i), imageBytes(t, n, false))
+		}
+	}
+	// Copies: one within a class, one across classes (the first by path,
+	// in apples, decides), and a page that is no picture.
+	tr.write(t, "apples/copy.png", tr.files["apples/03.png"])
+	tr.write(t, "pears/zz.png", tr.files["apples/05.png"])
+	tr.write(t, "plums/page.jpg", []byte("<html></html>"))
+	classes, err := ClassFolders(tr.root)
+	if err != nil || !slices.Equal(classes, []string{"apples", "pears", "plums"}) {
+		t.Fatalf("ClassFolders = %v, %v", classes, err)
+	}
+	if !Plain(tr.root) {
+		t.Error("Plain says a folder of class folders is the Art Images layout")
+	}
+	if Plain(makeTree(t).root) {
+		t.Error("Plain says the Art Images layout is a plain folder")
+	}
+	d := load(t, Config{Root: tr.root, Classes: classes, Size: testSize, ValFraction: 0.3, Seed: 7, CacheDir: "-"})
+	if d.Test.Len() != 0 {
+		t.Errorf("plain folder has %d test images, want none", d.Test.Len())
+	}
+	if got, want := d.Train.Len()+d.Val.Len(), 30; got != want {
+		t.Errorf("%d distinct images in Train and Val, want %d", got, want)
+	}
+	// 30% of each class's 10 distinct pictures.
+	for _, c := range classes {
+		if got := d.Report.Counts[c]; got != [3]int{7, 3, 0} {
+			t.Errorf("class %s: counts %v, want [7 3 0]", c, got)
+		}
+	}
+	if d.Report.Duplicates != 2 || d.Report.Conflicts != 1 {
+		t.Errorf("duplicates %d, conflicts %d; want 2 and 1", d.Report.Duplicates, d.Report.Conflicts)
+	}
+	if len(d.Report.Skipped) != 1 || d.Report.Skipped[0].Path != "plums/page.jpg" {
+		t.Errorf("skipped %v, want plums/page.jpg", d.Report.Skipped)
+	}
+	// No content is on both sides.
+	seen := map[string]string{}
+	for _, s := range []struct {
+		name string
+		sp   Split
+	}{{"train", d.Train}, {"val", d.Val}} {
+		for i, p := range s.sp.Paths {
+			key := string(tr.files[p])
+			if other, ok := seen[key]; ok && other != s.name {
+				t.Errorf("%s is in %s and a copy of it in %s", p, s.name, other)
+			}
+			seen[key] = s.name
+			if !strings.HasPrefix(p, classes[s.sp.Y[i]]+"/") {
+				t.Errorf("%s labelled %s", p, classes[s.sp.Y[i]])
+			}
+		}
+	}
+	// The same seed draws the same split; another seed another one.
+	again := load(t, Config{Root: tr.root, Classes: classes, Size: testSize, ValFraction: 0.3, Seed: 7, CacheDir: "-"})
+	if !slices.Equal(again.Val.Paths, d.Val.Paths) || again.Fingerprint != d.Fingerprint {
+		t.Error("the same seed drew another validation split")
+	}
+	other := load(t, Config{Root: tr.root, Classes: classes, Size: testSize, ValFraction: 0.3, Seed: 8, CacheDir: "-"})
+	if slices.Equal(other.Val.Paths, d.Val.Paths) {
+		t.Error("another seed drew the same validation split")
 	}
 }

@@ -1,5 +1,6 @@
-// Package dataset reads the Art Images data set and prepares the arrays for
-// training and evaluating the ArtLens network.
+// Package dataset reads the Art Images data set, or any plain folder of
+// class folders (torchvision's ImageFolder layout), and prepares the arrays
+// for training and evaluating the ArtLens network.
 //
 // The download has traps, and Load handles each of them:
 //
@@ -8,9 +9,10 @@
 //     path);
 //   - an image that stands in both training_set and validation_set is kept
 //     in the test split only, so no test image reaches training;
-//   - the early-stopping (Val) split is drawn from training_set after
-//     de-duplication, stratified by class and seeded, so it is reproducible
-//     and shares no image with Train;
+//   - the early-stopping (Val) split is drawn from training_set (or from a
+//     plain folder's images) after de-duplication, stratified by class and
+//     seeded, so it is reproducible and shares no image with Train: copies
+//     of one picture always end on the same side;
 //   - files that are not images (HTML pages and empty files saved as .jpg)
 //     are skipped and listed in the Report with the reason;
 //   - folders are mapped to classes (engraving is merged into drawings by

@@ -23,6 +23,10 @@ type Metadata struct {
 	BestEpoch int `json:"best_epoch,omitempty"`
 	// Test is the evaluation on the held-out test set, if one was run.
 	Test *Evaluation `json:"test,omitempty"`
+	// Validation is the evaluation of the kept weights on the validation
+	// images held out of training (what a folder without a test split
+	// has to show).
+	Validation *Evaluation `json:"validation,omitempty"`
 	// DataFingerprint identifies the data the model was trained on.
 	DataFingerprint string `json:"data_fingerprint,omitempty"`
 	// Training describes the recipe (optimizer, epochs, augmentation...).

@@ -277,6 +277,14 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	default:
 		m.Meta.BestEpoch = cfg.Epochs
 	}
+	m.Meta.Validation = nil
+	if data.Val.Len() > 0 {
+		ev, err := Evaluate(m, data.Val)
+		if err != nil {
+			return err
+		}
+		m.Meta.Validation = &ev
+	}
 	return nil
 }
 

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// tinyArch is a small grayscale network that trains in a moment.
+const tinyArch = `{"input": {"channels": 1, "height": 16, "width": 16},
+  "layers": [{"kind": "conv2d", "filters": 4, "kernel": [3], "padding": "same"}, {"kind": "relu"},
+    {"kind": "avgpool", "kernel": [2]}, {"kind": "globalavgpool"}, {"kind": "flatten"},
+    {"kind": "dense"}, {"kind": "softmax"}]}`
+
+// TestTrainPlainFolder trains on a plain folder of class folders, as a new
+// user tries first (it used to answer "has no training_set folder"): the
+// validation share is held out of it, the classes are its folders, and the
+// validation results are printed and stored in the file.
+func TestTrainPlainFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network")
+	}
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab")
+	for c, class := range []string{"wide", "tall", "square"} {
+		sub := filepath.Join(lab, class)
+		os.MkdirAll(sub, 0o755)
+		for i := 0; i < 10; i++ {
+			w, h := 30+i, 18+i
+			switch c {
+			case 1:
+				w, h = h, w
+			case 2:
+				h = w
+			}
+			writeTestImage(t, sub, class+string(rune('A'+i))+".png", w, h)
+		}
+	}
+	arch := filepath.Join(dir, "arch.json")
+	os.WriteFile(arch, []byte(tinyArch), 0o644)
+	for _, test := range []struct {
+		name    string
+		args    []string
+		classes []string
+		val     int
+	}{
+		{"named classes", []string{"--classes", "wide,tall,square"}, []string{"wide", "tall", "square"}, 6},
+		{"every class folder", []string{"--val", "0.3"}, []string{"square", "tall", "wide"}, 9},
+	} {
+		out := filepath.Join(dir, test.name+".safetensors")
+		args := append([]string{"train", "--data", lab, "--out", out, "--arch", arch, "--epochs", "2",
+			"--batch", "8", "--recipe", "study", "--cache", "-"}, test.args...)
+		code, stdout, stderr := runArtlens(args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, %s%s", test.name, code, stdout, stderr)
+		}
+		if !strings.Contains(stdout, "Validation accuracy") || strings.Contains(stdout, "Test accuracy") {
+			t.Errorf("%s: output\n%s", test.name, stdout)
+		}
+		m, err := engine.LoadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(m.Meta.Classes, ",") != strings.Join(test.classes, ",") {
+			t.Errorf("%s: classes %v, want %v", test.name, m.Meta.Classes, test.classes)
+		}
+		if m.Meta.Test != nil || m.Meta.Validation == nil || m.Meta.Validation.Total != test.val || len(m.Meta.History) != 2 {
+			t.Errorf("%s: test %v, validation %+v, %d epochs; want no test, %d validation pictures, 2 epochs",
+				test.name, m.Meta.Test, m.Meta.Validation, len(m.Meta.History), test.val)
+		}
+	}
+	// A class named that has no folder, and an empty folder, say so in a line.
+	code, _, stderr := runArtlens("train", "--data", lab, "--out", filepath.Join(dir, "x.safetensors"), "--classes", "wide,round", "--cache", "-")
+	if code == 0 || !strings.Contains(stderr, `unknown class folder "square"`) {
+		t.Errorf("a class folder left out: exit %d, %s", code, stderr)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	code, _, stderr = runArtlens("train", "--data", empty, "--out", filepath.Join(dir, "x.safetensors"), "--cache", "-")
+	if code == 0 || !strings.Contains(stderr, "holds no class folders") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("an empty folder: exit %d, %q", code, stderr)
+	}
+}
