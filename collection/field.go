@@ -61,14 +61,19 @@ func (f Field) Region(y, x, w, h int) image.Rectangle {
 // order of its activations, worked out from its architecture (kernels,
 // strides and padding of its conv and pooling layers; "same" padding puts
 // the odd row or column at the bottom and right, as Keras does). It is nil
-// when they cannot be: a window that is not square, or a conv layer after
-// a global pooling.
+// when they cannot be: a window that is not square, a conv layer after
+// a global pooling, or a graph (layers that name their inputs).
 func ModelFields(m *engine.Model) []Field {
 	arch := m.Arch()
 	h, w := arch.Input.Height, arch.Input.Width
 	var steps []Step
 	global := false
 	for _, l := range arch.Layers {
+		if len(l.Inputs) > 0 || l.CeilMode {
+			// A graph's conv layers need not lie on one chain, and a
+			// pooling that rounds up changes the sizes: not worked out.
+			return nil
+		}
 		switch l.Kind {
 		case engine.Conv2D, engine.MaxPool, engine.AvgPool:
 			if global {

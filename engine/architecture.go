@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -33,19 +34,38 @@ const (
 // max pooling and a dropout follow.
 var poolAfter = [5]bool{true, false, true, false, true}
 
-// Layer kinds of an Arch. The set is fixed: it is what the small sequential
-// CNNs of a class use, and what package importer maps ONNX graphs onto.
+// Layer kinds of an Arch. The set is fixed: it is what the small CNNs of a
+// class use, and what package importer maps ONNX graphs (ResNet,
+// MobileNet, EfficientNet...) onto.
 const (
-	Conv2D           = "conv2d"
-	ReLU             = "relu"
-	MaxPool          = "maxpool"
-	AvgPool          = "avgpool"
-	GlobalAvgPool    = "globalavgpool"
-	BatchNorm        = "batchnorm"
-	Dropout          = "dropout"
-	Flatten          = "flatten"
-	Dense            = "dense"
-	Softmax          = "softmax"
+	Conv2D        = "conv2d"
+	ReLU          = "relu"
+	MaxPool       = "maxpool"
+	AvgPool       = "avgpool"
+	GlobalAvgPool = "globalavgpool"
+	BatchNorm     = "batchnorm"
+	Dropout       = "dropout"
+	Flatten       = "flatten"
+	Dense         = "dense"
+	Softmax       = "softmax"
+	// Add and Mul take two inputs of one shape, or maps (C, H, W) and
+	// one value per channel (C, 1, 1), which is spread over each map (a
+	// squeeze-excitation's scale); Concat joins maps of one size along
+	// their channels.
+	Add    = "add"
+	Mul    = "mul"
+	Concat = "concat"
+	// Clip bounds each value to [Min, Max] (ReLU6 is 0 and 6).
+	Clip = "clip"
+	// Sigmoid is 1/(1+exp(-x)); HardSigmoid is max(0, min(1, Alpha*x +
+	// Beta)); HardSwish is x*HardSigmoid(x) with Alpha 1/6 and Beta 1/2.
+	Sigmoid     = "sigmoid"
+	HardSigmoid = "hardsigmoid"
+	HardSwish   = "hardswish"
+	// Affine scales and shifts each channel (or unit) by its own weight
+	// and bias: a constant transform of the input, or a scale by a
+	// constant that an imported graph holds.
+	Affine           = "affine"
 	PaddingValid     = "valid"
 	PaddingSame      = "same"
 	PaddingExplicit  = "explicit"
@@ -74,7 +94,11 @@ type Arch struct {
 	Mean []float32 `json:"mean,omitempty"`
 	Std  []float32 `json:"std,omitempty"`
 	// Layers run in order. ReLU, Dropout and Softmax have no weights;
-	// a Softmax may only be last.
+	// a Softmax may only be last. A layer reads the output of the layer
+	// before it (the input picture for the first), or the layers that its
+	// Inputs name: a chain needs no names, a graph (a residual block, a
+	// branch) names what each join reads. The last layer gives the
+	// network's output, and every other layer's output must be read.
 	Layers []Layer `json:"layers"`
 }
 
@@ -84,11 +108,19 @@ type Layer struct {
 	// Name names the layer in the summary and its tensors ("conv1" gives
 	// "conv1.weight"); empty means a name from the kind and its count.
 	Name string `json:"name,omitempty"`
+	// Inputs names the layers whose outputs this one reads ("input" is the
+	// picture, after the normalisation); empty means the layer before.
+	// Add and Mul read two, Concat two or more, the others one.
+	Inputs []string `json:"inputs,omitempty"`
 	// Filters is a Conv2D's number of output channels.
 	Filters int `json:"filters,omitempty"`
 	// Kernel is the window (height, width) of a Conv2D or pooling; one
 	// value means a square window.
 	Kernel []int `json:"kernel,omitempty"`
+	// Groups splits a Conv2D's input and output channels into groups
+	// convolved apart (PyTorch's groups; as many as channels is a
+	// depthwise convolution); 0 means 1.
+	Groups int `json:"groups,omitempty"`
 	// Stride is (height, width); empty means 1 for a Conv2D and the
 	// kernel for a pooling, as in Keras and PyTorch.
 	Stride []int `json:"stride,omitempty"`
@@ -105,6 +137,16 @@ type Layer struct {
 	// included (PyTorch's default); otherwise by the cells inside the image
 	// (Keras' and ONNX's default).
 	CountPad bool `json:"count_include_pad,omitempty"`
+	// CeilMode rounds a pooling's output size up (PyTorch's ceil_mode): a
+	// last window that starts inside the map (or its top or left padding)
+	// but sticks out of it is kept.
+	CeilMode bool `json:"ceil_mode,omitempty"`
+	// Min and Max bound a Clip.
+	Min float64 `json:"min,omitempty"`
+	Max float64 `json:"max,omitempty"`
+	// Alpha and Beta are a HardSigmoid's slope (positive) and offset.
+	Alpha float64 `json:"alpha,omitempty"`
+	Beta  float64 `json:"beta,omitempty"`
 	// Units is a Dense's number of outputs; 0 on the last Dense means one
 	// per class.
 	Units int `json:"units,omitempty"`
@@ -144,6 +186,7 @@ func (a Arch) clone() Arch {
 	c.Layers = slices.Clone(a.Layers)
 	for i, l := range c.Layers {
 		c.Layers[i].Kernel, c.Layers[i].Stride, c.Layers[i].Pads = slices.Clone(l.Kernel), slices.Clone(l.Stride), slices.Clone(l.Pads)
+		c.Layers[i].Inputs = slices.Clone(l.Inputs)
 	}
 	return c
 }
@@ -182,17 +225,26 @@ func (s shape) size() int {
 }
 
 // step is a layer with everything resolved: its name, window, stride and
-// padding (top, left, bottom, right), its input and output, and its
+// padding (top, left, bottom, right), its inputs and output, and its
 // weight tensors.
 type step struct {
 	Layer
 	kh, kw, sh, sw int
 	pads           [4]int
-	in, out        shape
-	params         []paramSpec
-	// relu is set on a conv layer followed by a ReLU: its activation is
-	// taken after the ReLU.
-	relu bool
+	// in is the shape of the first input; ins are the steps read (-1 for
+	// the input picture), inShapes their shapes.
+	in       shape
+	ins      []int
+	inShapes []shape
+	out      shape
+	params   []paramSpec
+	// relu is set on a conv, dense or batch norm layer whose output only
+	// a ReLU reads, the next layer: the ReLU is done by the layer
+	// (fused), and a conv layer's activation is taken after it.
+	relu  bool
+	fused bool // a ReLU done by the layer it reads
+	// uses counts the layers that read this one's output.
+	uses int
 }
 
 // paramSpec names one weight tensor and gives its shape.
@@ -243,22 +295,21 @@ func (a Arch) plan(classes int) ([]step, error) {
 			lastDense = i
 		}
 	}
-	cur := shape{c: in.Channels, h: in.Height, w: in.Width}
+	picture := shape{c: in.Channels, h: in.Height, w: in.Width}
 	counts := map[string]int{}
-	names := map[string]bool{}
+	index := map[string]int{InputName: -1} // the step of each name
 	var steps []step
 	for i, l := range a.Layers {
-		s := step{Layer: l, in: cur}
+		s := step{Layer: l}
 		where := func() string {
 			if s.Name != "" {
 				return fmt.Sprintf("layer %d (%s)", i+1, s.Name)
 			}
 			return fmt.Sprintf("layer %d (%s)", i+1, l.Kind)
 		}
-		base, ok := map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", AvgPool: "pool",
-			GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax"}[l.Kind]
+		base, ok := kindBase[l.Kind]
 		if !ok {
-			return nil, fmt.Errorf("layer %d: unknown kind %q (known: conv2d, relu, maxpool, avgpool, globalavgpool, batchnorm, dropout, flatten, dense, softmax)", i+1, l.Kind)
+			return nil, fmt.Errorf("layer %d: unknown kind %q (known: %s)", i+1, l.Kind, strings.Join(Kinds, ", "))
 		}
 		counts[base]++
 		if s.Name == "" {
@@ -267,24 +318,78 @@ func (a Arch) plan(classes int) ([]step, error) {
 				s.Name = base
 			}
 		}
-		if names[s.Name] {
+		if _, used := index[s.Name]; used {
 			return nil, fmt.Errorf("%s: the name %q is used twice", where(), s.Name)
 		}
-		names[s.Name] = true
-		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool
-		if spatial && cur.flat {
-			return nil, fmt.Errorf("%s: a %s needs feature maps, but its input is flat (%d values)", where(), l.Kind, cur.c)
+		// The inputs: the layer before, or the layers named.
+		if len(l.Inputs) == 0 {
+			s.ins = []int{i - 1}
+		}
+		for _, name := range l.Inputs {
+			j, ok := index[name]
+			if !ok {
+				return nil, fmt.Errorf("%s: its input %q is not the name of a layer before it (or %q, the picture)", where(), name, InputName)
+			}
+			s.ins = append(s.ins, j)
+		}
+		want := 1
+		switch l.Kind {
+		case Add, Mul:
+			want = 2
+		case Concat:
+			want = max(2, len(s.ins))
+		}
+		if len(s.ins) != want {
+			return nil, fmt.Errorf("%s: a %s reads %d inputs, not %d", where(), l.Kind, want, len(s.ins))
+		}
+		for _, j := range s.ins {
+			sh := picture
+			if j >= 0 {
+				sh = steps[j].out
+				steps[j].uses++
+			}
+			s.inShapes = append(s.inShapes, sh)
+		}
+		cur := s.inShapes[0]
+		s.in = cur
+		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool || l.Kind == Concat
+		for _, sh := range s.inShapes {
+			if spatial && sh.flat {
+				return nil, fmt.Errorf("%s: a %s needs feature maps, but its input is flat (%d values)", where(), l.Kind, sh.c)
+			}
 		}
 		switch l.Kind {
 		case Conv2D, MaxPool, AvgPool:
 			if err := s.window(l.Kind == Conv2D); err != nil {
 				return nil, fmt.Errorf("%s: %w", where(), err)
 			}
-			oh := (cur.h+s.pads[0]+s.pads[2]-s.kh)/s.sh + 1
-			ow := (cur.w+s.pads[1]+s.pads[3]-s.kw)/s.sw + 1
 			if cur.h+s.pads[0]+s.pads[2] < s.kh || cur.w+s.pads[1]+s.pads[3] < s.kw {
 				return nil, fmt.Errorf("%s: a %dx%d window does not fit maps of %dx%d", where(), s.kw, s.kh, cur.w, cur.h)
 			}
+			if l.CeilMode {
+				if l.Kind == Conv2D {
+					return nil, fmt.Errorf("%s: ceil_mode is for poolings", where())
+				}
+				// PyTorch's rule: the output size rounded up, less a
+				// last window that would start in the bottom or right
+				// padding; the windows that stick out read padding,
+				// which poolings ignore.
+				extra := func(n, k, st, p0, p1 int) int {
+					o := (n+p0+p1-k+st-1)/st + 1
+					if (o-1)*st >= n+p0 {
+						o--
+					}
+					return max(0, (o-1)*st+k-(n+p0+p1))
+				}
+				eh, ew := extra(cur.h, s.kh, s.sh, s.pads[0], s.pads[2]), extra(cur.w, s.kw, s.sw, s.pads[1], s.pads[3])
+				if (eh > 0 || ew > 0) && l.Kind == AvgPool && l.CountPad {
+					return nil, fmt.Errorf("%s: an average pooling that rounds up and counts its padding is not supported", where())
+				}
+				s.pads[2] += eh
+				s.pads[3] += ew
+			}
+			oh := (cur.h+s.pads[0]+s.pads[2]-s.kh)/s.sh + 1
+			ow := (cur.w+s.pads[1]+s.pads[3]-s.kw)/s.sw + 1
 			if l.Kind == MaxPool && (s.pads[0] >= s.kh || s.pads[2] >= s.kh || s.pads[1] >= s.kw || s.pads[3] >= s.kw) {
 				return nil, fmt.Errorf("%s: padding %v is as large as the window", where(), s.pads)
 			}
@@ -293,13 +398,16 @@ func (a Arch) plan(classes int) ([]step, error) {
 				if l.Filters < 1 {
 					return nil, fmt.Errorf("%s: a conv layer needs filters", where())
 				}
+				g := max(l.Groups, 1)
+				if l.Groups < 0 || cur.c%g != 0 || l.Filters%g != 0 {
+					return nil, fmt.Errorf("%s: %d groups do not divide %d input channels and %d filters", where(), l.Groups, cur.c, l.Filters)
+				}
 				c = l.Filters
-				fanIn, fanOut := cur.c*s.kh*s.kw, c*s.kh*s.kw
-				s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{c, cur.c, s.kh, s.kw}, FanIn: fanIn, FanOut: fanOut})
+				fanIn, fanOut := cur.c/g*s.kh*s.kw, c/g*s.kh*s.kw
+				s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{c, cur.c / g, s.kh, s.kw}, FanIn: fanIn, FanOut: fanOut})
 				if !l.NoBias {
 					s.params = append(s.params, paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{c}})
 				}
-				s.relu = i+1 < len(a.Layers) && a.Layers[i+1].Kind == ReLU
 			}
 			cur = shape{c: c, h: oh, w: ow}
 		case GlobalAvgPool:
@@ -318,6 +426,9 @@ func (a Arch) plan(classes int) ([]step, error) {
 			}{{".weight", 1, false}, {".bias", 0, false}, {".mean", 0, true}, {".var", 1, true}} {
 				s.params = append(s.params, paramSpec{Name: s.Name + p.suffix, Shape: tensor.Shape{cur.c}, Init: p.init, Frozen: p.frozen})
 			}
+		case Affine:
+			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
+				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
 		case Dropout:
 			if l.Rate < 0 || l.Rate >= 1 {
 				return nil, fmt.Errorf("%s: dropout rate %v is outside [0, 1)", where(), l.Rate)
@@ -348,10 +459,50 @@ func (a Arch) plan(classes int) ([]step, error) {
 			if i != len(a.Layers)-1 {
 				return nil, fmt.Errorf("%s: a softmax may only be the last layer", where())
 			}
+		case Add, Mul:
+			x, y := s.inShapes[0], s.inShapes[1]
+			if y.size() > x.size() {
+				x, y = y, x
+			}
+			if x.flat != y.flat || x.c != y.c || (x != y && (y.h != 1 || y.w != 1)) {
+				return nil, fmt.Errorf("%s: it cannot combine %s and %s (one shape, or maps and one value per channel)", where(), s.inShapes[0], s.inShapes[1])
+			}
+			cur = x
+		case Concat:
+			c := 0
+			for _, sh := range s.inShapes {
+				if sh.h != cur.h || sh.w != cur.w {
+					return nil, fmt.Errorf("%s: it cannot join maps of %dx%d and %dx%d", where(), cur.w, cur.h, sh.w, sh.h)
+				}
+				c += sh.c
+			}
+			cur.c = c
+		case Clip:
+			if !(l.Min <= l.Max) {
+				return nil, fmt.Errorf("%s: min %v is above max %v", where(), l.Min, l.Max)
+			}
+		case HardSigmoid:
+			if !(l.Alpha > 0) || math.IsInf(l.Alpha, 0) || math.IsNaN(l.Beta) || math.IsInf(l.Beta, 0) {
+				return nil, fmt.Errorf("%s: alpha %v and beta %v are not a positive slope and an offset", where(), l.Alpha, l.Beta)
+			}
 		}
 		s.out = cur
+		index[s.Name] = i
 		steps = append(steps, s)
 	}
+	for i := range steps[:len(steps)-1] {
+		if steps[i].uses == 0 {
+			return nil, fmt.Errorf("layer %d (%s): no layer reads its output (only the last layer's is the network's output)", i+1, steps[i].Name)
+		}
+	}
+	// A conv, dense or batch norm layer does the ReLU that alone reads it.
+	for i := range steps[:len(steps)-1] {
+		s, next := &steps[i], &steps[i+1]
+		if (s.Kind == Conv2D || s.Kind == Dense || s.Kind == BatchNorm) && next.Kind == ReLU && next.ins[0] == i && s.uses == 1 {
+			s.relu, next.fused = true, true
+		}
+	}
+	cur := steps[len(steps)-1].out
 	if !cur.flat || cur.c != classes {
 		if cur.flat {
 			return nil, fmt.Errorf("the network gives %d outputs but there are %d classes", cur.c, classes)
@@ -364,6 +515,28 @@ func (a Arch) plan(classes int) ([]step, error) {
 		return nil, err
 	}
 	return steps, nil
+}
+
+// InputName names the input picture (after the normalisation) in a
+// layer's Inputs.
+const InputName = "input"
+
+// kindBase gives each kind the base of its layers' default names.
+var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", AvgPool: "pool",
+	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
+	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
+	HardSwish: "hardswish", Affine: "affine"}
+
+// Kinds lists the layer kinds, for messages and help.
+var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine}
+
+// String writes a shape as the layer table does: C×H×W or a length.
+func (s shape) String() string {
+	if s.flat {
+		return fmt.Sprintf("(%d)", s.c)
+	}
+	return fmt.Sprintf("(%d, %d, %d)", s.c, s.h, s.w)
 }
 
 // window resolves the kernel, stride and padding of a conv or pooling
@@ -458,15 +631,16 @@ type LayerInfo struct {
 // kerasType names each kind as Keras' summary does.
 var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxPooling2D", AvgPool: "AveragePooling2D",
 	GlobalAvgPool: "GlobalAveragePooling2D", BatchNorm: "BatchNormalization", Dropout: "Dropout", Flatten: "Flatten",
-	Dense: "Dense", Softmax: "Softmax"}
+	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
+	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a
 // softmax right after the last dense layer, are part of that layer's row.
 func (m *Model) Summary() []LayerInfo {
 	var rows []LayerInfo
-	for i, s := range m.steps {
-		if (s.Kind == ReLU || s.Kind == Softmax) && i > 0 && (m.steps[i-1].Kind == Conv2D || m.steps[i-1].Kind == Dense) {
+	for _, s := range m.steps {
+		if j := s.ins[0]; (s.Kind == ReLU || s.Kind == Softmax) && j >= 0 && (m.steps[j].Kind == Conv2D || m.steps[j].Kind == Dense) {
 			continue
 		}
 		out := []int{s.out.c}

@@ -14,18 +14,21 @@ import (
 // compute it) of x (B, C, H, W) with kernels w (F, C, kh, kw), plus a bias
 // b (F) when it has one, followed by a ReLU when relu is set. Each image is
 // one matrix product of the kernels (F × C*kh*kw) with its im2col matrix
-// (C*kh*kw × OH*OW), written straight into the output.
+// (C*kh*kw × OH*OW), written straight into the output. A grouped
+// convolution (groups > 1) is one such product per group, of its F/groups
+// kernels (F/groups × C/groups*kh*kw) and its C/groups input channels.
 type convOp struct {
 	opBase
 	layerInputs
-	win  window
-	relu bool
+	win    window
+	groups int
+	relu   bool
 	// inputGrad: the gradient with respect to x is needed (false for the
 	// first layer with weights, whose input is the picture).
 	inputGrad bool
 
 	out     *tensor.Dense
-	kernels sgemm.PackedA // w, packed for the products
+	kernels []sgemm.PackedA // w, packed for the products, per group
 	cells   convCells
 	srcs    []im2colMatrix // one per band of rows
 	run     convRun
@@ -51,7 +54,8 @@ func (cc *convCells) of(win window, c, h, w int) *convCells {
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
 // none), its ReLU fused when relu is set.
 func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool) (*G.Node, error) {
-	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s), relu: relu, inputGrad: inputGrad}
+	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
+		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad}
 	if relu {
 		op.name += "+ReLU"
 	}
@@ -67,7 +71,7 @@ func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(x) != 4 || len(w) != 4 || x[1] != w[1] || w[2] != op.win.kh || w[3] != op.win.kw {
+	if len(x) != 4 || len(w) != 4 || x[1] != w[1]*op.groups || w[0]%op.groups != 0 || w[2] != op.win.kh || w[3] != op.win.kw {
 		return nil, fmt.Errorf("%s: input %v and kernels %v do not fit", op.name, x, w)
 	}
 	oh, ow := op.win.out(x[2], x[3])
@@ -94,14 +98,20 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	oh, ow := op.win.out(h, wd)
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
 	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
-	k := c * op.win.kh * op.win.kw
-	op.kernels.Pack(false, f, k, w, k) // once for every image and band
+	cg, fg := c/op.groups, f/op.groups
+	k := cg * op.win.kh * op.win.kw
+	if len(op.kernels) != op.groups {
+		op.kernels = make([]sgemm.PackedA, op.groups)
+	}
+	for g := range op.kernels { // once for every image and band
+		op.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
+	}
 	threads := min(threadsFor(batch), oh)
 	if len(op.srcs) < threads {
 		op.srcs = make([]im2colMatrix, threads)
 	}
-	op.cells.of(op.win, c, h, wd)
-	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
+	op.cells.of(op.win, cg, h, wd)
+	if batch > 1 || threads == 1 || fg*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
 			op.forward(b, 0, oh, 0)
 		}
@@ -137,13 +147,17 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 	n, cols := r.oh*r.ow, (oy1-oy0)*r.ow
 	xb := r.x[b*r.c*r.h*r.wd : (b+1)*r.c*r.h*r.wd]
 	yb := r.y[b*r.f*n : (b+1)*r.f*n]
-	if op.win.direct() {
-		// A 1x1 convolution's im2col matrix is the image itself.
-		sgemm.MulPacked(&op.kernels, false, cols, xb[oy0*r.ow:], n, false, yb[oy0*r.ow:], n, 1)
-	} else {
-		m := &op.srcs[src]
-		*m = im2colMatrix{x: xb, h: r.h, w: r.wd, rows: op.cells.kernel, cols: op.cells.outputs[oy0*r.ow : oy1*r.ow]}
-		sgemm.MulPackedFrom(&op.kernels, m, cols, false, yb[oy0*r.ow:], n, 1)
+	cg, fg := r.c/op.groups, r.f/op.groups
+	for g := range op.kernels {
+		xg, yg := xb[g*cg*r.h*r.wd:(g+1)*cg*r.h*r.wd], yb[g*fg*n:]
+		if op.win.direct() {
+			// A 1x1 convolution's im2col matrix is the image itself.
+			sgemm.MulPacked(&op.kernels[g], false, cols, xg[oy0*r.ow:], n, false, yg[oy0*r.ow:], n, 1)
+		} else {
+			m := &op.srcs[src]
+			*m = im2colMatrix{x: xg, h: r.h, w: r.wd, rows: op.cells.kernel, cols: op.cells.outputs[oy0*r.ow : oy1*r.ow]}
+			sgemm.MulPackedFrom(&op.kernels[g], m, cols, false, yg[oy0*r.ow:], n, 1)
+		}
 	}
 	for ch := 0; ch < r.f; ch++ {
 		m := yb[ch*n+oy0*r.ow : ch*n+oy1*r.ow]
@@ -171,12 +185,12 @@ func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 	}
 	out := make(G.Nodes, len(inputs))
 	if op.inputGrad {
-		dx := &convInputGradOp{opBase: newOpBase("%sInputGrad", op.name), win: op.win, x: inputs[0].Shape().Clone()}
+		dx := &convInputGradOp{opBase: newOpBase("%sInputGrad", op.name), win: op.win, groups: op.groups, x: inputs[0].Shape().Clone()}
 		if out[0], err = G.ApplyOp(dx, inputs[1], g); err != nil {
 			return nil, err
 		}
 	}
-	dw := &convKernelGradOp{opBase: newOpBase("%sKernelGrad", op.name), win: op.win}
+	dw := &convKernelGradOp{opBase: newOpBase("%sKernelGrad", op.name), win: op.win, groups: op.groups}
 	if out[1], err = G.ApplyOp(dw, inputs[0], g); err != nil {
 		return nil, err
 	}
@@ -193,8 +207,9 @@ func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 // gradient, scattered back by col2im. Inputs: w, dy.
 type convInputGradOp struct {
 	opBase
-	win window
-	x   tensor.Shape
+	win    window
+	groups int
+	x      tensor.Shape
 
 	out     *tensor.Dense
 	kernels sgemm.PackedA // w transposed, packed for the products
@@ -219,21 +234,24 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 	batch, c, h, wd := op.x[0], op.x[1], op.x[2], op.x[3]
 	f := in[0].Shape()[0]
 	oh, ow := op.win.out(h, wd)
-	k, n := c*op.win.kh*op.win.kw, oh*ow
+	cg, fg := c/op.groups, f/op.groups
+	k, n := cg*op.win.kh*op.win.kw, oh*ow
 	out := reuse(&op.out, op.x)
 	dx := out.Float32s()
-	op.kernels.Pack(true, k, f, w, k) // the kernels transposed, once for every image
-	for b := 0; b < batch; b++ {
-		dxb := dx[b*c*h*wd : (b+1)*c*h*wd]
-		dyb := dy[b*f*n : (b+1)*f*n]
-		if op.win.direct() {
-			sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, dxb, n, threadsFor(batch))
-			continue
+	for g := 0; g < op.groups; g++ {
+		op.kernels.Pack(true, k, fg, w[g*fg*k:], k) // the group's kernels transposed, once for every image
+		for b := 0; b < batch; b++ {
+			dxb := dx[(b*c+g*cg)*h*wd : (b*c+(g+1)*cg)*h*wd]
+			dyb := dy[(b*f+g*fg)*n : (b*f+(g+1)*fg)*n]
+			if op.win.direct() {
+				sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, dxb, n, threadsFor(batch))
+				continue
+			}
+			op.col = grow(op.col, k*n)
+			sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, op.col, n, threadsFor(batch))
+			clear(dxb)
+			op.win.col2im(dxb, op.col, cg, h, wd)
 		}
-		op.col = grow(op.col, k*n)
-		sgemm.MulPacked(&op.kernels, false, n, dyb, n, false, op.col, n, threadsFor(batch))
-		clear(dxb)
-		op.win.col2im(dxb, op.col, c, h, wd)
 	}
 	return out, nil
 }
@@ -243,7 +261,8 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 // transposed im2col matrix. Inputs: x, dy.
 type convKernelGradOp struct {
 	opBase
-	win window
+	win    window
+	groups int
 
 	out   *tensor.Dense
 	cells convCells
@@ -261,7 +280,7 @@ func (op *convKernelGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tensor.Shape{dy[1], x[1], op.win.kh, op.win.kw}, nil
+	return tensor.Shape{dy[1], x[1] / op.groups, op.win.kh, op.win.kw}, nil
 }
 
 func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
@@ -275,20 +294,24 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	xs, ys := in[0].Shape(), in[1].Shape()
 	batch, c, h, wd, f := xs[0], xs[1], xs[2], xs[3], ys[1]
-	k, n := c*op.win.kh*op.win.kw, ys[2]*ys[3]
-	out := reuse(&op.out, tensor.Shape{f, c, op.win.kh, op.win.kw})
+	cg, fg := c/op.groups, f/op.groups
+	k, n := cg*op.win.kh*op.win.kw, ys[2]*ys[3]
+	out := reuse(&op.out, tensor.Shape{f, cg, op.win.kh, op.win.kw})
 	dw := out.Float32s()
-	cells := op.cells.of(op.win, c, h, wd)
-	for b := 0; b < batch; b++ {
-		xb := x[b*c*h*wd : (b+1)*c*h*wd]
-		dyb := dy[b*f*n : (b+1)*f*n]
-		if op.win.direct() {
-			gemm(false, true, f, k, n, dyb, xb, b > 0, dw, threadsFor(batch))
-			continue
+	cells := op.cells.of(op.win, cg, h, wd)
+	for g := 0; g < op.groups; g++ {
+		dwg := dw[g*fg*k : (g+1)*fg*k]
+		for b := 0; b < batch; b++ {
+			xb := x[(b*c+g*cg)*h*wd : (b*c+(g+1)*cg)*h*wd]
+			dyb := dy[(b*f+g*fg)*n : (b*f+(g+1)*fg)*n]
+			if op.win.direct() {
+				gemm(false, true, fg, k, n, dyb, xb, b > 0, dwg, threadsFor(batch))
+				continue
+			}
+			// The transposed im2col matrix: its rows are output cells.
+			op.src = im2colMatrix{x: xb, h: h, w: wd, rows: cells.outputs, cols: cells.kernel}
+			sgemm.MulFrom(false, fg, k, n, dyb, n, &op.src, b > 0, dwg, k, threadsFor(batch))
 		}
-		// The transposed im2col matrix: its rows are output cells.
-		op.src = im2colMatrix{x: xb, h: h, w: wd, rows: cells.outputs, cols: cells.kernel}
-		sgemm.MulFrom(false, f, k, n, dyb, n, &op.src, b > 0, dw, k, threadsFor(batch))
 	}
 	return out, nil
 }

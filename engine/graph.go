@@ -40,7 +40,7 @@ type network struct {
 // set, it adds dropout masks, one-hot labels, the loss and its gradients
 // with respect to every weight but batch norm statistics.
 //
-// With inputGrad set, every op passes a gradient down to the input, so
+// With toInput set, every op passes a gradient down to the input, so
 // that the input can be differentiated (InputGradient); otherwise the
 // first layer with weights skips that work.
 //
@@ -48,7 +48,7 @@ type network struct {
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, inputGrad bool) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, toInput bool) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -80,7 +80,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, inputGrad, false))
+		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, toInput, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -93,23 +93,36 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			lastDense = i
 		}
 	}
-	fused := false // the last layer took in the ReLU that follows it
+	outs := make([]*G.Node, len(steps))
+	// weighted: the step's output depends on weights, so the gradient
+	// with respect to it is needed (not for the picture's own path).
+	weighted := make([]bool, len(steps))
+	convOf := map[int]int{} // step -> index in n.convs
+	picture := x
 	for i, s := range steps {
-		if s.Kind != ReLU {
-			fused = false
+		ins := make([]*G.Node, len(s.ins))
+		inputGrad := false
+		for k, j := range s.ins {
+			if j < 0 {
+				ins[k] = picture
+				inputGrad = inputGrad || toInput
+				continue
+			}
+			ins[k] = outs[j]
+			inputGrad = inputGrad || weighted[j]
 		}
+		x := ins[0]
 		switch s.Kind {
 		case Conv2D:
-			inputGrad := inputGrad || p > 0 // a layer with weights comes before
 			w, b := next(), (*G.Node)(nil)
 			if !s.NoBias {
 				b = next()
 			}
 			x = must(conv2d(x, w, b, s, s.relu, inputGrad))
+			convOf[i] = len(n.convs)
 			n.convs = append(n.convs, x)
-			fused = s.relu
 		case ReLU:
-			if !fused {
+			if !s.fused {
 				x = must(G.Rectify(x))
 			}
 		case MaxPool:
@@ -121,17 +134,17 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// computed as x*a + (bias - mean*a).
 			// After a convolution, one statistic per channel; after
 			// a dense layer (PyTorch's BatchNorm1d), one per unit.
-			inputGrad := inputGrad || p > 0 // a layer with weights comes before
 			scale, bias, mean, variance := next(), next(), next(), next()
 			a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
-			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
-			x = must(channelAffine(s.Name, x, a, b, relu, inputGrad, true))
-			fused = relu
-			if i > 0 && steps[i-1].Kind == Conv2D {
+			x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
+			if c, ok := convOf[s.ins[0]]; ok && steps[s.ins[0]].uses == 1 {
 				// A conv layer's activations are taken after
 				// the batch norm (and ReLU) that follow it.
-				n.convs[len(n.convs)-1] = x
+				n.convs[c] = x
 			}
+		case Affine:
+			a, b := next(), next()
+			x = must(channelAffine(s.Name, x, a, b, false, inputGrad, true))
 		case Dropout:
 			if train && err == nil {
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))
@@ -144,7 +157,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				x = must(flatten(x))
 			}
 		case Dense:
-			inputGrad := inputGrad || p > 0
 			if i == lastDense {
 				n.features = x
 			}
@@ -152,18 +164,24 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			relu := i+1 < len(steps) && steps[i+1].Kind == ReLU
-			x = must(dense(x, w, b, s, relu, inputGrad))
-			fused = relu
+			x = must(dense(x, w, b, s, s.relu, inputGrad))
 		case Softmax:
 			// The last layer: logits are its input, probabilities are
 			// taken below for every model.
+		case Add, Mul:
+			x = must(eltwise(s.Name, s.Kind == Mul, ins[0], ins[1]))
+		case Concat:
+			x = must(concat(s.Name, ins))
+		case Clip, Sigmoid, HardSigmoid, HardSwish:
+			x = must(unary(s, x))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 		}
+		outs[i] = x
+		weighted[i] = inputGrad || len(s.params) > 0
 	}
-	n.logits = x
+	n.logits = outs[len(outs)-1]
 	if train {
 		if err := n.addLoss(classes); err != nil {
 			return nil, err
