@@ -43,7 +43,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := dataConfig(*dataDir, *cache, m.Meta.Classes)
 	cfg.TestOnly = true
-	data, err := loadDataFor(m.Input(), cfg, stderr)
+	data, err := training.LoadData(cfg, m.Input(), loadProgress(stderr))
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -81,24 +81,6 @@ func dataConfig(dir, cache string, classes []string) dataset.Config {
 		cfg.ClassMap = map[string]string{}
 	}
 	return cfg
-}
-
-// loadDataFor prepares the data set of cfg (see dataConfig) for a model of
-// input in: pictures at its size, in grayscale for a one-channel model. The
-// data set reads square pictures only.
-func loadDataFor(in engine.Input, cfg dataset.Config, stderr io.Writer) (*dataset.Data, error) {
-	if in.Width != in.Height {
-		return nil, fmt.Errorf("the model takes %dx%d pictures; the data set is prepared at square sizes only", in.Width, in.Height)
-	}
-	cfg.Size = in.Width
-	data, err := dataset.Load(cfg, loadProgress(stderr))
-	if err != nil {
-		return nil, err
-	}
-	if in.Channels == 1 {
-		data.ToGray()
-	}
-	return data, nil
 }
 
 // loadProgress reports data preparation on w as a progress bar.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/training"
 )
@@ -67,7 +67,9 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random `seed` for initialisation, shuffling, dropout and augmentation")
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")
 	checkpoints := fs.String("checkpoints", "", "`folder` for per-epoch checkpoints; rerunning the same command resumes from it (default: FILE.checkpoints)")
-	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network; its last dense layer may leave units at 0 for one per class")
+	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network (its last dense layer may leave units at 0 for one per class), or 'small' for a small fast network (three conv layers on 32x32 pictures)")
+	fineTune := fs.String("finetune", "", "weights `file` of a trained model whose layers are kept (frozen) and whose last layer is replaced by a new one for the classes, the only one trained")
+	augment := fs.Bool("augment", false, "random horizontal flips and shifts of up to 4 pixels (default: the recipe's, on for improved, off for study)")
 	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, in the order of the network's outputs (default: the study's four classes for the Art Images download, every class folder of a folder of class folders)")
 	valShare := fs.Float64("val", 0, "`share` of each class's pictures held out for validation (default 0.1 of training_set for the Art Images download, 0.2 of a folder of class folders)")
 	batch := fs.Int("batch", 0, "pictures per optimizer step (default: the recipe's, 64)")
@@ -103,6 +105,14 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	if *batch > 0 {
 		cfg.Batch = *batch
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "augment" {
+			cfg.Augment = *augment
+		}
+	})
+	if *fineTune != "" && *archFile != "" {
+		return usageError(stderr, "train", "--finetune keeps the model's own network: give --arch or --finetune, not both")
+	}
 	if *lr > 0 {
 		cfg.LearningRate = *lr
 	}
@@ -115,35 +125,34 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		cfg.CheckpointDir = *out + ".checkpoints"
 	}
 
-	plain := dataset.Plain(*dataDir)
-	classes := dataset.DefaultClasses
-	if plain && *classList == "" {
-		var err error
-		if classes, err = dataset.ClassFolders(*dataDir); err != nil {
-			return fail(stderr, "%v", err)
+	var classes []string
+	for _, c := range strings.Split(*classList, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			classes = append(classes, c)
 		}
 	}
-	if *classList != "" {
-		classes = nil
-		for _, c := range strings.Split(*classList, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				classes = append(classes, c)
-			}
-		}
+	dcfg, err := training.FolderConfig(*dataDir, classes, *valShare, *cache)
+	if err != nil {
+		return fail(stderr, "%v", err)
 	}
+	classes = dcfg.Classes
 	arch := engine.StudyArch()
-	if *archFile != "" {
-		var err error
+	var base *engine.Model
+	switch {
+	case *archFile == "small":
+		arch = training.SmallArch()
+	case *archFile != "":
 		if arch, err = engine.ReadArch(*archFile, len(classes)); err != nil {
 			return fail(stderr, "%v", err)
 		}
+	case *fineTune != "":
+		if base, err = loadModel(*fineTune); err != nil {
+			return fail(stderr, "%v", err)
+		}
+		arch = base.Arch()
+		cfg.FineTune = true
 	}
-	dcfg := dataConfig(*dataDir, *cache, classes)
-	dcfg.ValFraction = *valShare
-	if plain && *valShare == 0 {
-		dcfg.ValFraction = 0.2 // the validation split is the only check of a folder without a test split
-	}
-	data, err := loadDataFor(arch.Input, dcfg, stderr)
+	data, err := training.LoadData(dcfg, arch.Input, loadProgress(stderr))
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -151,7 +160,12 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; recipe %s, %d epochs\n",
 		data.Train.Len(), data.Val.Len(), data.Test.Len(), *recipe, cfg.Epochs)
 	fmt.Fprintln(stderr, batchNote(data.Train.Len(), cfg.Batch))
-	m, err := engine.NewModelArch(arch, data.Classes, cfg.Seed)
+	var m *engine.Model
+	if base != nil {
+		m, err = training.FineTuneModel(base, data.Classes, cfg.Seed)
+	} else {
+		m, err = engine.NewModelArch(arch, data.Classes, cfg.Seed)
+	}
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}

@@ -41,18 +41,28 @@ func TestTrainPlainFolder(t *testing.T) {
 	}
 	arch := filepath.Join(dir, "arch.json")
 	os.WriteFile(arch, []byte(tinyArch), 0o644)
+	lab2 := filepath.Join(dir, "lab2") // two of lab's classes
+	for _, c := range []string{"tall", "wide"} {
+		os.CopyFS(filepath.Join(lab2, c), os.DirFS(filepath.Join(lab, c)))
+	}
 	for _, test := range []struct {
 		name    string
+		data    string
 		args    []string
 		classes []string
 		val     int
 	}{
-		{"named classes", []string{"--classes", "wide,tall,square"}, []string{"wide", "tall", "square"}, 6},
-		{"every class folder", []string{"--val", "0.3"}, []string{"square", "tall", "wide"}, 9},
+		{"named classes", lab, []string{"--classes", "wide,tall,square"}, []string{"wide", "tall", "square"}, 6},
+		{"every class folder", lab, []string{"--val", "0.3", "--augment"}, []string{"square", "tall", "wide"}, 9},
+		// The first run's model, its last layer replaced and trained alone.
+		{"fine-tuned", lab2, []string{"--finetune", filepath.Join(dir, "named classes.safetensors")}, []string{"tall", "wide"}, 4},
 	} {
 		out := filepath.Join(dir, test.name+".safetensors")
-		args := append([]string{"train", "--data", lab, "--out", out, "--arch", arch, "--epochs", "2",
+		args := append([]string{"train", "--data", test.data, "--out", out, "--epochs", "2",
 			"--batch", "8", "--recipe", "study", "--cache", "-"}, test.args...)
+		if test.name != "fine-tuned" {
+			args = append(args, "--arch", arch)
+		}
 		code, stdout, stderr := runArtlens(args...)
 		if code != 0 {
 			t.Fatalf("%s: exit %d, %s%s", test.name, code, stdout, stderr)
@@ -66,6 +76,9 @@ func TestTrainPlainFolder(t *testing.T) {
 		}
 		if strings.Join(m.Meta.Classes, ",") != strings.Join(test.classes, ",") {
 			t.Errorf("%s: classes %v, want %v", test.name, m.Meta.Classes, test.classes)
+		}
+		if test.name == "fine-tuned" && m.Meta.Training["fine_tuning"] == "" {
+			t.Errorf("%s: the recipe says nothing of fine-tuning: %v", test.name, m.Meta.Training)
 		}
 		if m.Meta.Test != nil || m.Meta.Validation == nil || m.Meta.Validation.Total != test.val || len(m.Meta.History) != 2 {
 			t.Errorf("%s: test %v, validation %+v, %d epochs; want no test, %d validation pictures, 2 epochs",

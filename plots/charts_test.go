@@ -406,3 +406,22 @@ func checkGolden(t *testing.T, file string, img image.Image) {
 	}
 	compareImages(t, img, want)
 }
+
+// BatchLoss puts step i at (i+1)/steps epochs and refuses what it cannot draw.
+func TestBatchLoss(t *testing.T) {
+	p, err := BatchLoss([]float64{1.4, 1.2, 0.9, 0.8}, 2, Light)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Max != 2 || p.X.Min != 0.5 || p.Y.Min != 0 || p.Y.Max != 1.4 {
+		t.Errorf("axes x %v..%v, y %v..%v; want 0.5..2 and 0..1.4", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	if _, err := Image(p, 400, 300, 96); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range [][]float64{nil, {1, math.NaN()}} {
+		if _, err := BatchLoss(bad, 2, Light); err == nil {
+			t.Errorf("BatchLoss(%v) gives no error", bad)
+		}
+	}
+}

@@ -41,15 +41,21 @@ func (p *progress) step(epoch, done int, loss, acc float64) {
 		return
 	}
 	p.last = time.Now()
-	total := (epoch-p.firstEpoch)*p.perEpoch + done
-	rate := float64(total) / time.Since(p.start).Seconds()
-	left := float64((p.epochs-epoch)*p.perEpoch-done) / rate
+	rate, left := p.pace(epoch, done)
 	const width = 24
 	fill := width * done / p.perEpoch
 	fmt.Fprintf(p.w, "\repoch %d/%d [%s%s] %d/%d  %.0f img/s  left %s  loss %.3f  acc %.3f ",
 		epoch+1, p.epochs, strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, p.perEpoch,
-		rate, time.Duration(left*float64(time.Second)).Round(time.Second), loss, acc)
+		rate, left.Round(time.Second), loss, acc)
 	p.open = true
+}
+
+// pace returns the images per second of this run so far and the time
+// left to its end, done images into epoch (0-based).
+func (p *progress) pace(epoch, done int) (rate float64, left time.Duration) {
+	total := (epoch-p.firstEpoch)*p.perEpoch + done
+	rate = float64(total) / time.Since(p.start).Seconds()
+	return rate, time.Duration(float64((p.epochs-epoch)*p.perEpoch-done) / rate * float64(time.Second))
 }
 
 func (p *progress) epochDone(e engine.Epoch, best int) {

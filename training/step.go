@@ -15,6 +15,9 @@ type stepper struct {
 	opt     *adam
 	weights [][]float32 // the model's weights, updated in place
 	grads   [][]float32 // the batch's gradient
+	// frozen[i] keeps tensor i as it is (fine-tuning): its gradient stays
+	// zero, so Adam leaves it alone. nil: every tensor trains.
+	frozen []bool
 	// inputs[w] and labels[w] are worker w's share of the next batch, to
 	// be filled by the caller before step.
 	inputs [][]float32
@@ -75,6 +78,9 @@ func (st *stepper) step(lr float64, rngs []*rand.PCG) (loss float64, correct int
 			return 0, 0, err
 		}
 		for i, src := range gs {
+			if st.frozen != nil && st.frozen[i] {
+				continue
+			}
 			dst := st.grads[i]
 			if w == 0 {
 				for j := range dst {

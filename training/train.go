@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,8 +47,17 @@ type Config struct {
 	// Progress receives a progress line; nil for none.
 	Progress io.Writer
 	// Stop, when closed, ends the run after the current batch with a
-	// *StoppedError (Ctrl-C on the command line closes it).
+	// *StoppedError (Ctrl-C on the command line closes it; the Train view
+	// passes its context's Done channel).
 	Stop <-chan struct{}
+	// FineTune trains only the last layer's tensors (the new output layer
+	// of a model made by FineTuneModel); the others keep their values.
+	FineTune bool
+	// OnBatch, when set, is called on Train's goroutine after every
+	// optimizer step; OnEpoch after every epoch (see Report). The Train
+	// view draws from them; they must return quickly.
+	OnBatch func(BatchReport)
+	OnEpoch func(EpochReport)
 
 	// stopAfter, when positive, ends the run after that many epochs as an
 	// interruption would (tests of resuming use it).
@@ -87,6 +97,9 @@ func (c Config) describe() map[string]string {
 		"seed":          strconv.FormatUint(c.Seed, 10),
 		"init":          "glorot uniform, zero biases",
 		"averaging":     "none",
+	}
+	if c.FineTune {
+		d["fine_tuning"] = "last layer only, the others frozen"
 	}
 	if c.Average > 0 {
 		d["averaging"] = "exponential moving average of the weights, decay " + strconv.FormatFloat(c.Average, 'g', -1, 64)
@@ -178,6 +191,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.FineTune {
+		st.frozen = frozenBelowLast(params)
+	}
 	in := m.Input()
 	imgLen := in.Len()
 	sub := cfg.Batch / cfg.Workers
@@ -227,7 +243,14 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			}
 			lossSum += loss * float64(cfg.Batch)
 			correct += right
-			bar.step(e, (s+1)*cfg.Batch, lossSum/float64((s+1)*cfg.Batch), float64(correct)/float64((s+1)*cfg.Batch))
+			done := (s + 1) * cfg.Batch
+			bar.step(e, done, lossSum/float64(done), float64(correct)/float64(done))
+			if cfg.OnBatch != nil {
+				rate, left := bar.pace(e, done)
+				cfg.OnBatch(BatchReport{Epoch: e + 1, Step: s + 1, Steps: steps, Loss: loss,
+					RunningLoss: lossSum / float64(done), RunningAccuracy: float64(correct) / float64(done),
+					ImagesPerSecond: rate, Left: left})
+			}
 		}
 		seen := float64(steps * cfg.Batch)
 		// With averaging, the averaged weights are validated (and kept):
@@ -238,9 +261,13 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			live = flatten(weights)
 			copyWeights(weights, avg.weights)
 		}
-		valLoss, valAcc, err := lossAndAccuracy(m, data.Val)
+		valLoss, valAcc, valPred, err := lossAndAccuracy(m, data.Val)
 		if err != nil {
 			return err
+		}
+		var kept [][]float32
+		if cfg.OnEpoch != nil {
+			kept = cloneWeights(weights) // the validated weights (the average, with averaging)
 		}
 		ep := engine.Epoch{Epoch: e + 1, TrainLoss: lossSum / seen, TrainAccuracy: float64(correct) / seen,
 			ValLoss: valLoss, ValAccuracy: valAcc, LearningRate: lr, Seconds: time.Since(t0).Seconds()}
@@ -254,6 +281,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 			unflatten(live, weights)
 		}
 		bar.epochDone(ep, m.Meta.BestEpoch)
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(EpochReport{Epoch: ep, Best: m.Meta.BestEpoch, Epochs: cfg.Epochs, ValPredicted: valPred, Weights: kept})
+		}
 		if cfg.CheckpointDir != "" {
 			ck := &checkpoint{weights: weights, opt: opt, history: m.Meta.History, best: best,
 				bestAcc: bestAcc, bestLoss: bestLoss, bestEpoch: m.Meta.BestEpoch}
@@ -312,24 +342,26 @@ func (e *StoppedError) Error() string {
 var errInterrupted = errors.New("training: interrupted")
 
 // lossAndAccuracy returns the mean cross-entropy and the accuracy of m on s
-// (dropout off).
-func lossAndAccuracy(m *engine.Model, s dataset.Split) (float64, float64, error) {
+// (dropout off), and the class predicted for each image.
+func lossAndAccuracy(m *engine.Model, s dataset.Split) (float64, float64, []int, error) {
 	if s.Len() == 0 {
-		return 0, 0, nil
+		return 0, 0, nil, nil
 	}
 	probs, err := m.PredictBatch(s.X, 64)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	var loss float64
 	right := 0
+	pred := make([]int, len(probs))
 	for i, p := range probs {
 		loss -= math.Log(math.Max(float64(p[s.Y[i]]), 1e-12))
-		if engine.Argmax(p) == s.Y[i] {
+		pred[i] = engine.Argmax(p)
+		if pred[i] == s.Y[i] {
 			right++
 		}
 	}
-	return loss / float64(len(probs)), float64(right) / float64(len(probs)), nil
+	return loss / float64(len(probs)), float64(right) / float64(len(probs)), pred, nil
 }
 
 // Evaluate returns the metrics of m on s: accuracy, per-class precision and
@@ -344,6 +376,15 @@ func Evaluate(m *engine.Model, s dataset.Split) (engine.Evaluation, error) {
 		pred[i] = engine.Argmax(p)
 	}
 	return engine.NewEvaluation(m.Meta.Classes, s.Y, pred)
+}
+
+// cloneWeights returns a deep copy of ws.
+func cloneWeights(ws [][]float32) [][]float32 {
+	out := make([][]float32, len(ws))
+	for i, w := range ws {
+		out[i] = slices.Clone(w)
+	}
+	return out
 }
 
 func flatten(ws [][]float32) []float32 {
