@@ -296,7 +296,7 @@ func (a Arch) plan(classes int) ([]step, error) {
 		}
 	}
 	picture := shape{c: in.Channels, h: in.Height, w: in.Width}
-	counts := map[string]int{}
+	names := LayerNames(a.Layers)
 	index := map[string]int{InputName: -1} // the step of each name
 	var steps []step
 	for i, l := range a.Layers {
@@ -307,17 +307,10 @@ func (a Arch) plan(classes int) ([]step, error) {
 			}
 			return fmt.Sprintf("layer %d (%s)", i+1, l.Kind)
 		}
-		base, ok := kindBase[l.Kind]
-		if !ok {
+		if _, ok := kindBase[l.Kind]; !ok {
 			return nil, fmt.Errorf("layer %d: unknown kind %q (known: %s)", i+1, l.Kind, strings.Join(Kinds, ", "))
 		}
-		counts[base]++
-		if s.Name == "" {
-			s.Name = fmt.Sprintf("%s%d", base, counts[base])
-			if (base == "flatten" || base == "softmax") && counts[base] == 1 {
-				s.Name = base
-			}
-		}
+		s.Name = names[i]
 		if _, used := index[s.Name]; used {
 			return nil, fmt.Errorf("%s: the name %q is used twice", where(), s.Name)
 		}
@@ -515,6 +508,29 @@ func (a Arch) plan(classes int) ([]step, error) {
 		return nil, err
 	}
 	return steps, nil
+}
+
+// LayerNames returns the name of each layer: its Name, or one made of its
+// kind and its count among the layers of that kind ("conv3"; the first
+// flatten and softmax are "flatten" and "softmax").
+func LayerNames(layers []Layer) []string {
+	counts := map[string]int{}
+	names := make([]string, len(layers))
+	for i, l := range layers {
+		base, ok := kindBase[l.Kind]
+		if !ok {
+			base = l.Kind
+		}
+		counts[base]++
+		names[i] = l.Name
+		if names[i] == "" {
+			names[i] = fmt.Sprintf("%s%d", base, counts[base])
+			if (base == "flatten" || base == "softmax") && counts[base] == 1 {
+				names[i] = base
+			}
+		}
+	}
+	return names
 }
 
 // InputName names the input picture (after the normalisation) in a

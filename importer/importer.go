@@ -23,8 +23,9 @@ var ErrUnsupported = errors.New("unsupported model")
 var ErrNotONNX = errors.New("not an ONNX model")
 
 // Supported lists the ONNX ops that Import reads, for messages and help.
-const Supported = "Conv, Relu, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Gemm, MatMul+Add, " +
-	"Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
+const Supported = "Conv (grouped too), Relu, Clip, Sigmoid, HardSigmoid, HardSwish, MaxPool, AveragePool, GlobalAveragePool, " +
+	"ReduceMean (spatial), BatchNormalization, Gemm, MatMul+Add, Add and Mul (of branches, or by constants), Sub and Div by constants, " +
+	"Concat (channels), Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
 	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant"
 
 // Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
@@ -57,10 +58,11 @@ func ImportFile(path string, opt Options) (*engine.Model, error) {
 	return m, nil
 }
 
-// Import reads an ONNX model of a sequential CNN and returns it as an
-// ArtLens model with its weights. The graph must be one chain from one
-// input picture (N, C, H, W, or N, H, W, C followed by a Transpose) to one
-// output of class scores, made of the ops in Supported. Anything else is
+// Import reads an ONNX model of a CNN and returns it as an ArtLens model
+// with its weights. The graph must lead from one input picture (N, C, H,
+// W, or N, H, W, C followed by a Transpose) to one output of class scores,
+// made of the ops in Supported; branches may split and join (residual
+// connections, concatenations, squeeze-excitation). Anything else is
 // refused with an error wrapping ErrUnsupported that names the op and the
 // node.
 func Import(data []byte, opt Options) (m *engine.Model, err error) {
@@ -92,7 +94,7 @@ func Import(data []byte, opt Options) (m *engine.Model, err error) {
 	if opset < minOpset || opset > maxOpset {
 		return nil, fmt.Errorf("%w: the model uses ONNX opset %d; ArtLens reads opsets %d to %d (export with opset_version=17)", ErrUnsupported, opset, minOpset, maxOpset)
 	}
-	r := &reader{opset: opset, consts: map[string]constant{}}
+	r := &reader{opset: opset, consts: map[string]constant{}, vals: map[string]*value{}}
 	if err := r.read(g); err != nil {
 		return nil, err
 	}
@@ -117,13 +119,14 @@ const (
 	flat               // a vector per image
 )
 
-// reader walks the graph's single chain of nodes and collects layers.
-type reader struct {
-	opset  int64
-	consts map[string]constant // initializers, Constant nodes and folded shape values
-	// cur is the name of the running activation, c, h, w its shape when
-	// it holds maps, n its length when flat.
-	cur     string
+// value is what the reader knows of a tensor of activations: the layer
+// that makes it, and its layout and shape.
+type value struct {
+	// src is the layer that makes it (an index in reader.layers), -1 for
+	// the input picture.
+	src int
+	// lay is its layout, c, h, w its shape when it holds maps, n its
+	// length when flat.
 	lay     layout
 	c, h, w int
 	n       int
@@ -133,20 +136,28 @@ type reader struct {
 	hwcRows bool
 	mh, mw  int // height and width of those maps, to permute
 	// pad is a Pad node waiting to be merged into the next conv or pooling.
-	pad     *pending
-	layers  []engine.Layer
-	weights [][]float32
+	pad *pending
 	// biasFor is the index in weights where a MatMul's bias goes when an
-	// Add follows; -1 when the last layer is not a bias-less MatMul.
-	biasFor  int
-	last     *onnxpb.NodeProto   // the node that made cur
-	inputIsT bool                // the input is channels-last and awaits its Transpose
-	uses     map[string]int      // how many nodes read each value
-	in0      engine.Input        // the input picture
-	nodes    []*onnxpb.NodeProto // the graph's nodes in order
-	made     map[string]bool     // the activations made so far (and the input)
-	// shapeReaders counts the Shape nodes reading each value.
-	shapeReaders map[string]int
+	// Add follows; -1 when src is not a bias-less MatMul.
+	biasFor int
+	// inputIsT: the input is channels-last and awaits its Transpose.
+	inputIsT bool
+}
+
+// reader walks the graph's nodes and collects layers.
+type reader struct {
+	opset  int64
+	consts map[string]constant // initializers, Constant nodes and folded shape values
+	// value is the tensor that the node at hand reads (its first input of
+	// activations), turned into the one it makes.
+	value
+	vals    map[string]*value // the activations made so far (and the input)
+	layers  []engine.Layer
+	refs    [][]int // per layer, the layers it reads (-1: the picture)
+	weights [][]float32
+	uses    map[string]int      // how many nodes read each value
+	in0     engine.Input        // the input picture
+	nodes   []*onnxpb.NodeProto // the graph's nodes in order
 }
 
 // pending is a Pad node not yet merged.
@@ -191,35 +202,32 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	if err := r.input(inputs[0], g.GetNode()); err != nil {
 		return err
 	}
-	r.uses, r.shapeReaders = map[string]int{}, map[string]int{}
+	r.uses = map[string]int{}
 	for _, n := range g.GetNode() {
 		for _, in := range n.GetInput() {
 			r.uses[in]++
-			if n.GetOpType() == "Shape" {
-				r.shapeReaders[in]++
-			}
 		}
 	}
-	r.biasFor = -1
 	r.nodes = g.GetNode()
-	r.made = map[string]bool{r.cur: true}
 	for i, n := range g.GetNode() {
 		if err := r.node(n, i); err != nil {
 			return err
 		}
 	}
-	if out := g.GetOutput()[0].GetName(); out != r.cur {
-		return fmt.Errorf("%w: the graph's output %q is not the end of its chain of layers", ErrUnsupported, out)
+	out, ok := r.vals[g.GetOutput()[0].GetName()]
+	if !ok || out.src != len(r.layers)-1 {
+		return fmt.Errorf("%w: the graph's output %q is not the end of its chain of layers", ErrUnsupported, g.GetOutput()[0].GetName())
 	}
-	if r.pad != nil {
-		return fmt.Errorf("%w: Pad node %s is not followed by a convolution or a pooling", ErrUnsupported, nodeName(r.pad.node, 0))
+	if out.pad != nil {
+		return fmt.Errorf("%w: Pad node %s is not followed by a convolution or a pooling", ErrUnsupported, nodeName(out.pad.node, 0))
 	}
-	if r.inputIsT {
+	if out.inputIsT {
 		return fmt.Errorf("%w: the channels-last input is never transposed to channels-first", ErrUnsupported)
 	}
-	if r.lay != flat {
+	if out.lay != flat {
 		return fmt.Errorf("%w: the graph ends with feature maps, not one score per class", ErrUnsupported)
 	}
+	r.value = *out
 	return nil
 }
 
@@ -243,7 +251,7 @@ func (r *reader) input(in *onnxpb.ValueInfoProto, nodes []*onnxpb.NodeProto) err
 	if len(dims) != 4 {
 		return fmt.Errorf("%w: the input %q has shape %v; ArtLens gives pictures as (batch, channels, height, width)", ErrUnsupported, in.GetName(), dims)
 	}
-	r.cur, r.lay = in.GetName(), nchw
+	r.value = value{src: -1, lay: nchw, biasFor: -1}
 	r.c, r.h, r.w = dims[1], dims[2], dims[3]
 	// A channels-last picture (as tf2onnx converts Keras models) is
 	// transposed by the graph's first node.
@@ -261,6 +269,8 @@ func (r *reader) input(in *onnxpb.ValueInfoProto, nodes []*onnxpb.NodeProto) err
 		return fmt.Errorf("%w: the input %q has %d channels; ArtLens gives pictures of 1 (grayscale) or 3 (RGB) channels", ErrUnsupported, in.GetName(), r.c)
 	}
 	r.in0 = engine.Input{Channels: r.c, Height: r.h, Width: r.w}
+	v := r.value
+	r.vals[in.GetName()] = &v
 	return nil
 }
 
@@ -274,6 +284,22 @@ func (r *reader) model(opt Options) (*engine.Model, error) {
 	}
 	if len(classes) != r.n {
 		return nil, fmt.Errorf("the model gives %d scores but %d class names were given (%s)", r.n, len(classes), strings.Join(classes, ", "))
+	}
+	// A layer that reads the one before it names no inputs (a chain reads
+	// as before); the others name theirs.
+	names := engine.LayerNames(r.layers)
+	for i, refs := range r.refs {
+		if len(refs) == 1 && refs[0] == i-1 {
+			continue
+		}
+		r.layers[i].Inputs = nil
+		for _, j := range refs {
+			name := engine.InputName
+			if j >= 0 {
+				name = names[j]
+			}
+			r.layers[i].Inputs = append(r.layers[i].Inputs, name)
+		}
 	}
 	arch := engine.Arch{Input: r.in0, Mean: opt.Mean, Std: opt.Std, Layers: r.layers}
 	if err := arch.Validate(len(classes)); err != nil {

@@ -75,7 +75,8 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		r.consts[out] = c
 		return nil
 	}
-	if op == "Shape" && len(n.GetInput()) == 1 && n.GetInput()[0] == r.cur {
+	if v, ok := r.vals[firstInput(n)]; op == "Shape" && len(n.GetInput()) == 1 && ok {
+		r.value = *v
 		r.consts[out] = constant{dims: []int{len(r.shape())}, i: r.shape()}
 		return nil
 	}
@@ -99,36 +100,34 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		return nil
 	}
 
-	// Layers: one input from the chain, the others constants.
+	// Layers: inputs of activations made before, the others constants.
+	var vals []*value
 	for _, in := range data {
-		if !r.made[in] {
+		v, ok := r.vals[in]
+		if !ok {
 			return refuse("it reads %q, which no node before it makes and no initializer holds", in)
 		}
+		vals = append(vals, v)
 	}
-	if len(data) > 1 {
-		return refuse("it combines two branches of the network (a residual or parallel connection); ArtLens runs only sequential networks")
+	if len(data) > 1 && !joins[op] {
+		return refuse("it reads %d tensors of activations; ArtLens joins branches only with Add, Mul and Concat", len(data))
 	}
-	if data[0] != r.cur || n.GetInput()[0] != r.cur {
-		return refuse("it reads %q, which is not the output of the layer before it; ArtLens runs only sequential networks", data[0])
+	if n.GetInput()[0] != data[0] && !joins[op] {
+		return refuse("its first input %q is a constant, not the activations", n.GetInput()[0])
 	}
-	if r.uses[r.cur]-r.shapeUses(r.cur) > 1 {
-		if j := r.join(i); j >= 0 {
-			jn := r.nodes[j]
-			return fmt.Errorf("%w: %s node %s: it joins two branches of the network (a residual or parallel connection) that split at %q; ArtLens runs only sequential networks",
-				ErrUnsupported, jn.GetOpType(), nodeName(jn, j), r.cur)
-		}
-		return refuse("its input %q also feeds another node (a branch); ArtLens runs only sequential networks", r.cur)
-	}
+	r.value = *vals[0]
 	for _, extra := range n.GetOutput()[1:] {
 		if extra != "" && r.uses[extra] > 0 {
 			return refuse("its second output %q is used; ArtLens reads only the first", extra)
 		}
 	}
-	if r.inputIsT && op != "Transpose" {
-		return refuse("the input is channels-last, and this node reads it before it is transposed to channels-first")
-	}
-	if r.pad != nil && op != "Conv" && op != "MaxPool" && op != "AveragePool" {
-		return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
+	for _, v := range vals {
+		if v.inputIsT && op != "Transpose" {
+			return refuse("the input is channels-last, and this node reads it before it is transposed to channels-first")
+		}
+		if v.pad != nil && op != "Conv" && op != "MaxPool" && op != "AveragePool" {
+			return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
+		}
 	}
 	if r.lay == nhwc && !(op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Relu" || op == "Identity" || op == "Dropout") {
 		return refuse("it works on channels-last maps; ArtLens reads them only transposed back or flattened")
@@ -142,7 +141,8 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		}
 		return nil
 	}
-	keepBias := false
+	biasFor := r.biasFor
+	r.biasFor = -1
 	switch op {
 	case "Identity":
 	case "Relu":
@@ -284,20 +284,96 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 			return refuse("its weights have shape %v, want (%d, units)", b.dims, r.n)
 		}
 		r.dense(b.f, b.dims[1], nil)
-		keepBias = true
-	case "Add":
+		if r.uses[out] > 1 {
+			r.biasFor = -1 // read elsewhere too: no bias to take in
+		}
+	case "Add", "Mul", "Sub", "Div":
+		if len(vals) == 2 {
+			if op == "Sub" || op == "Div" {
+				return refuse("it subtracts or divides two tensors of activations; ArtLens joins branches with Add, Mul and Concat")
+			}
+			if err := r.join(n, op, vals, refuse); err != nil {
+				return err
+			}
+			break
+		}
 		var c constant
 		for _, in := range n.GetInput() {
-			if in != r.cur {
+			if in != data[0] {
 				c = r.consts[in]
 			}
 		}
-		last := len(r.layers) - 1
-		if r.biasFor < 0 || r.layers[last].Kind != engine.Dense || size(c.dims) != r.n || c.f == nil {
-			return refuse("it adds a constant that is not the bias of the MatMul right before it; ArtLens reads Add only as a dense layer's bias")
+		if c.f == nil {
+			return refuse("its constant is not of floats")
 		}
-		r.layers[last].NoBias = false
-		r.weights = append(r.weights, c.f)
+		last := len(r.layers) - 1
+		if op == "Add" && biasFor >= 0 && r.src == last && r.layers[last].Kind == engine.Dense && size(c.dims) == r.n {
+			r.layers[last].NoBias = false
+			r.weights = append(r.weights, c.f)
+			break
+		}
+		if n.GetInput()[0] != data[0] && (op == "Sub" || op == "Div") {
+			return refuse("it subtracts or divides by the activations; ArtLens reads a Sub or Div by a constant")
+		}
+		if err := r.affine(op, c, refuse); err != nil {
+			return err
+		}
+	case "Concat":
+		if len(vals) == 1 && len(n.GetInput()) == 1 {
+			break // one tensor: nothing joined
+		}
+		if len(vals) != len(n.GetInput()) {
+			return refuse("it joins activations with constants")
+		}
+		if err := r.join(n, op, vals, refuse); err != nil {
+			return err
+		}
+	case "Clip":
+		lo, hi := float32(-math.MaxFloat32), float32(math.MaxFloat32)
+		if r.opset < 11 {
+			lo, hi = attrFloat(n, "min", lo), attrFloat(n, "max", hi)
+		} else {
+			for k, bound := range []*float32{&lo, &hi} {
+				if len(n.GetInput()) > k+1 && n.GetInput()[k+1] != "" {
+					v := r.consts[n.GetInput()[k+1]].f
+					if len(v) != 1 {
+						return refuse("its bounds are not constant numbers")
+					}
+					*bound = v[0]
+				}
+			}
+		}
+		if lo == 0 && hi == math.MaxFloat32 {
+			r.add(engine.Layer{Kind: engine.ReLU})
+			break
+		}
+		r.add(engine.Layer{Kind: engine.Clip, Min: float64(lo), Max: float64(hi)})
+	case "Sigmoid":
+		r.add(engine.Layer{Kind: engine.Sigmoid})
+	case "HardSigmoid":
+		r.add(engine.Layer{Kind: engine.HardSigmoid, Alpha: float64(attrFloat(n, "alpha", 0.2)), Beta: float64(attrFloat(n, "beta", 0.5))})
+	case "HardSwish":
+		r.add(engine.Layer{Kind: engine.HardSwish})
+	case "ReduceMean":
+		if err := maps(); err != nil {
+			return err
+		}
+		axes := attrInts(n, "axes")
+		if len(n.GetInput()) > 1 && n.GetInput()[1] != "" {
+			axes, _ = r.consts[n.GetInput()[1]].ints() // opset 18
+		}
+		spatial := len(axes) == 2
+		for _, a := range axes {
+			spatial = spatial && (a == 2 || a == 3 || a == -1 || a == -2)
+		}
+		if !spatial || axes[0] == axes[1] || axes[0]-axes[1] == 4 || axes[1]-axes[0] == 4 {
+			return refuse("it averages over axes %v; ArtLens reads a mean over the height and width (a global average pooling)", axes)
+		}
+		r.add(engine.Layer{Kind: engine.GlobalAvgPool})
+		r.h, r.w = 1, 1
+		if attrInt(n, "keepdims", 1) == 0 {
+			r.flatten()
+		}
 	case "Softmax", "LogSoftmax":
 		// A final LogSoftmax (PyTorch's F.log_softmax, for NLLLoss) ranks
 		// the classes as a softmax does; ArtLens shows probabilities.
@@ -307,61 +383,140 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		}
 		r.add(engine.Layer{Kind: engine.Softmax})
 	default:
+		if notCNN[op] {
+			return refuse("op %s belongs to networks that are not convolutional classifiers (transformers, ConvNeXt, recurrent networks); ArtLens reads %s", op, Supported)
+		}
 		return refuse("unsupported op %s; ArtLens reads %s", op, Supported)
 	}
-	if !keepBias {
-		r.biasFor = -1
+	v := r.value
+	r.vals[out] = &v
+	return nil
+}
+
+// firstInput returns n's first input, or "".
+func firstInput(n *onnxpb.NodeProto) string {
+	if len(n.GetInput()) == 0 {
+		return ""
 	}
-	r.cur, r.last = out, n
-	r.made[out] = true
+	return n.GetInput()[0]
+}
+
+// joins are the ops that read several tensors of activations.
+var joins = map[string]bool{"Add": true, "Mul": true, "Concat": true}
+
+// notCNN are ops of networks ArtLens does not run, named as such.
+var notCNN = map[string]bool{"LayerNormalization": true, "Erf": true, "Gelu": true, "Attention": true, "MultiHeadAttention": true,
+	"LSTM": true, "GRU": true, "RNN": true, "Einsum": true, "Softplus": true}
+
+// join reads an Add or Mul of two tensors of activations, or a Concat of
+// several along their channels, as one layer that reads their layers.
+func (r *reader) join(n *onnxpb.NodeProto, op string, vals []*value, refuse func(string, ...any) error) error {
+	for _, v := range vals {
+		if v.lay == nhwc || (op == "Concat" && v.lay != nchw) {
+			return refuse("it joins channels-last maps or flat vectors; ArtLens joins feature maps, or adds or multiplies flat vectors of one length")
+		}
+	}
+	refs := make([]int, len(vals))
+	for k, v := range vals {
+		refs[k] = v.src
+	}
+	if op == "Concat" {
+		if axis := attrInt(n, "axis", 1); axis != 1 && axis != -3 {
+			return refuse("it joins along axis %d; ArtLens joins feature maps along their channels (axis 1)", axis)
+		}
+		c := 0
+		for _, v := range vals {
+			if v.h != vals[0].h || v.w != vals[0].w {
+				return refuse("it joins maps of %dx%d and %dx%d", vals[0].w, vals[0].h, v.w, v.h)
+			}
+			c += v.c
+		}
+		r.addFrom(engine.Layer{Kind: engine.Concat}, refs)
+		r.c = c
+		return nil
+	}
+	a, b := vals[0], vals[1]
+	if b.lay == nchw && b.c*b.h*b.w > a.c*a.h*a.w || b.lay == flat && b.n > a.n {
+		a, b = b, a
+	}
+	same := a.lay == b.lay && a.c == b.c && a.h == b.h && a.w == b.w && a.n == b.n
+	perChannel := a.lay == nchw && b.lay == nchw && a.c == b.c && b.h == 1 && b.w == 1
+	if !same && !perChannel {
+		return refuse("it combines tensors of shapes %s and %s; ArtLens combines tensors of one shape, or maps and one value per channel",
+			shapeText(vals[0].shapeOf()), shapeText(vals[1].shapeOf()))
+	}
+	kind := engine.Add
+	if op == "Mul" {
+		kind = engine.Mul
+	}
+	r.addFrom(engine.Layer{Kind: kind}, refs)
+	r.lay, r.c, r.h, r.w, r.n = a.lay, a.c, a.h, a.w, a.n
+	return nil
+}
+
+// affine reads an Add, Sub, Mul or Div of the activations by a constant
+// (one value, or one per channel or unit) as an affine layer.
+func (r *reader) affine(op string, c constant, refuse func(string, ...any) error) error {
+	ch := r.c
+	if r.lay == flat {
+		ch = r.n
+	}
+	// The constant's shape, without leading ones, must be () or (1), or
+	// one value per channel: (C, 1, 1) on maps, (C) on a flat vector.
+	dims := c.dims
+	for len(dims) > 0 && dims[0] == 1 && size(dims) == size(dims[1:]) && len(dims) > 1 {
+		dims = dims[1:]
+	}
+	perChannel := size(dims) == ch && ((r.lay == nchw && len(dims) == 3 && dims[1] == 1 && dims[2] == 1) || (r.lay == flat && len(dims) == 1))
+	if size(dims) != 1 && !perChannel {
+		return refuse("it takes a constant of shape %v; ArtLens reads one value, or one per channel", c.dims)
+	}
+	scale, shift := make([]float32, ch), make([]float32, ch)
+	for i := range scale {
+		v := c.f[0]
+		if perChannel {
+			v = c.f[i]
+		}
+		scale[i] = 1
+		switch op {
+		case "Add":
+			shift[i] = v
+		case "Sub":
+			shift[i] = -v
+		case "Mul":
+			scale[i] = v
+		case "Div":
+			scale[i] = 1 / v
+		}
+	}
+	if r.lay == flat && r.hwcRows {
+		scale, shift = r.chwOrder(scale, 1), r.chwOrder(shift, 1)
+	}
+	r.add(engine.Layer{Kind: engine.Affine}, scale, shift)
 	return nil
 }
 
 // minInputs is how many inputs each op must have.
 var minInputs = map[string]int{"Conv": 2, "Gemm": 2, "MatMul": 2, "Add": 2, "BatchNormalization": 5, "Reshape": 2}
 
-// shapeOps compute shapes, not activations.
-var shapeOps = map[string]bool{"Constant": true, "Shape": true, "Gather": true, "Unsqueeze": true, "Squeeze": true, "Slice": true, "Concat": true, "Cast": true}
-
-// join returns the index of the first node after from that reads two
-// activations (where branches meet), or -1.
-func (r *reader) join(from int) int {
-	made := map[string]bool{} // values that shape arithmetic makes
-	for _, n := range r.nodes {
-		if shapeOps[n.GetOpType()] {
-			for _, o := range n.GetOutput() {
-				made[o] = true
-			}
-		}
-	}
-	for j := from; j < len(r.nodes); j++ {
-		n := r.nodes[j]
-		if shapeOps[n.GetOpType()] {
-			continue
-		}
-		acts := 0
-		for _, in := range n.GetInput() {
-			if _, c := r.consts[in]; in != "" && !c && !made[in] {
-				acts++
-			}
-		}
-		if acts > 1 {
-			return j
-		}
-	}
-	return -1
-}
-
-// shapeUses counts the Shape nodes that read name: they read its shape,
-// not its values, so they do not make a branch.
-func (r *reader) shapeUses(name string) int {
-	return r.shapeReaders[name]
-}
-
-// add appends a layer and its weight tensors.
+// add appends a layer that reads the running activation, and its weight
+// tensors; the layer's output becomes the running activation.
 func (r *reader) add(l engine.Layer, weights ...[]float32) {
+	r.addFrom(l, []int{r.src}, weights...)
+}
+
+// addFrom appends a layer that reads the layers refs.
+func (r *reader) addFrom(l engine.Layer, refs []int, weights ...[]float32) {
 	r.layers = append(r.layers, l)
+	r.refs = append(r.refs, refs)
 	r.weights = append(r.weights, weights...)
+	r.src = len(r.layers) - 1
+}
+
+// shapeOf is shape for a value other than the running one.
+func (v value) shapeOf() []int64 {
+	r := reader{value: v}
+	return r.shape()
 }
 
 // shape returns the running activation's shape as ONNX sees it, with
@@ -413,6 +568,9 @@ func (r *reader) reshape(n *onnxpb.NodeProto, refuse func(string, ...any) error)
 		return batchOK && (k == total || (k == -1 && b != -1))
 	}
 	if !flatTo() {
+		if len(target) == 5 {
+			return refuse("it reshapes to %v, the start of a channel shuffle (ShuffleNet), which ArtLens does not run; it reads only a flatten to (batch, %d)", shapeText(target), total)
+		}
 		return refuse("it reshapes to %v; ArtLens reads only a flatten to (batch, %d)", shapeText(target), total)
 	}
 	r.flatten()
@@ -469,15 +627,13 @@ func (r *reader) window(n *onnxpb.NodeProto, kernel []int64, refuse func(string,
 
 // conv reads a Conv node.
 func (r *reader) conv(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
-	if g := attrInt(n, "group", 1); g != 1 {
-		return refuse("it is a grouped convolution (group=%d); ArtLens runs only full convolutions", g)
-	}
+	groups := int(attrInt(n, "group", 1))
 	w := r.consts[n.GetInput()[1]]
 	if len(w.dims) != 4 || w.f == nil {
 		return refuse("its weights have shape %v; ArtLens runs 2-D convolutions", w.dims)
 	}
-	if w.dims[1] != r.c {
-		return refuse("its weights take %d channels but its input has %d", w.dims[1], r.c)
+	if groups < 1 || w.dims[1]*groups != r.c || w.dims[0]%groups != 0 {
+		return refuse("its weights take %d channels in %d groups but its input has %d", w.dims[1], groups, r.c)
 	}
 	kernel := attrInts(n, "kernel_shape")
 	if kernel == nil {
@@ -500,6 +656,9 @@ func (r *reader) conv(n *onnxpb.NodeProto, refuse func(string, ...any) error) er
 		r.pad = nil
 	}
 	l := engine.Layer{Kind: engine.Conv2D, Filters: w.dims[0], Kernel: k[:], Stride: s[:]}
+	if groups > 1 {
+		l.Groups = groups
+	}
 	setPads(&l, pads)
 	ws := [][]float32{w.f}
 	if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
@@ -511,7 +670,7 @@ func (r *reader) conv(n *onnxpb.NodeProto, refuse func(string, ...any) error) er
 	} else {
 		l.NoBias = true
 	}
-	if err := r.out(k, s, pads, refuse); err != nil {
+	if err := r.out(k, s, pads, false, refuse); err != nil {
 		return err
 	}
 	r.c = w.dims[0]
@@ -527,13 +686,25 @@ func setPads(l *engine.Layer, pads [4]int) {
 	}
 }
 
-// out moves the running map size through a window.
-func (r *reader) out(k, s [2]int, pads [4]int, refuse func(string, ...any) error) error {
+// out moves the running map size through a window, its size rounded up
+// with ceil as PyTorch does (a last window that starts in the bottom or
+// right padding is dropped).
+func (r *reader) out(k, s [2]int, pads [4]int, ceil bool, refuse func(string, ...any) error) error {
 	h, w := r.h+pads[0]+pads[2], r.w+pads[1]+pads[3]
 	if h < k[0] || w < k[1] {
 		return refuse("its %dx%d window does not fit maps of %dx%d", k[0], k[1], r.h, r.w)
 	}
-	r.h, r.w = (h-k[0])/s[0]+1, (w-k[1])/s[1]+1
+	side := func(n, padded, k, s, p0 int) int {
+		if !ceil {
+			return (padded-k)/s + 1
+		}
+		o := (padded-k+s-1)/s + 1
+		if (o-1)*s >= n+p0 {
+			o--
+		}
+		return o
+	}
+	r.h, r.w = side(r.h, h, k[0], s[0], pads[0]), side(r.w, w, k[1], s[1], pads[1])
 	return nil
 }
 
@@ -567,17 +738,20 @@ func (r *reader) pool(n *onnxpb.NodeProto, refuse func(string, ...any) error) er
 			countPad = countPad || kind == engine.AvgPool
 		}
 	}
-	if attrInt(n, "ceil_mode", 0) != 0 {
-		h, w := r.h+pads[0]+pads[2], r.w+pads[1]+pads[3]
-		ceil := func(x, k, s int) int { return (x-k+s-1)/s + 1 }
-		if ceil(h, k[0], s[0]) != (h-k[0])/s[0]+1 || ceil(w, k[1], s[1]) != (w-k[1])/s[1]+1 {
-			return refuse("it rounds its output size up (ceil_mode=1), which adds a partial window; ArtLens runs ceil_mode=0")
-		}
+	ceil := attrInt(n, "ceil_mode", 0) != 0
+	h0, w0 := r.h, r.w
+	if err := r.out(k, s, pads, ceil, refuse); err != nil {
+		return err
 	}
 	l := engine.Layer{Kind: kind, Kernel: k[:], Stride: s[:], CountPad: countPad && pads != [4]int{}}
 	setPads(&l, pads)
-	if err := r.out(k, s, pads, refuse); err != nil {
-		return err
+	if ceil && (r.h != (h0+pads[0]+pads[2]-k[0])/s[0]+1 || r.w != (w0+pads[1]+pads[3]-k[1])/s[1]+1) {
+		// Only where rounding up adds a window: the file says the
+		// same either way otherwise.
+		if l.CountPad {
+			return refuse("it rounds its output size up (ceil_mode=1) and counts its padding; ArtLens runs that only without counting")
+		}
+		l.CeilMode = true
 	}
 	r.add(l)
 	return nil

@@ -15,10 +15,13 @@ Checked with torch 1.13 and onnx 1.12. The outputs depend on the seeds only.
 
 import json
 import os
+import sys
 
 import onnx
 import torch
 import torch.nn as nn
+import torchvision.models as tvm
+from torchvision.models import densenet, efficientnet, mobilenetv2, mobilenetv3, regnet, resnet, shufflenetv2, squeezenet
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
 
@@ -170,6 +173,46 @@ class TwoInputs(nn.Module):
         return self.fc(torch.flatten(x, 1)) + y
 
 
+class LayerNormHead(nn.Module):
+    """A convolution, then a layer norm and GELU before the classifier:
+    not a CNN classifier ArtLens runs (ConvNeXt and the transformers)."""
+
+    def __init__(self, gelu):
+        super().__init__()
+        self.gelu = gelu
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.norm = nn.LayerNorm(72)
+        self.fc = nn.Linear(72, 2)
+
+    def forward(self, x):
+        x = torch.flatten(self.conv(x), 1)
+        x = nn.functional.gelu(x) if self.gelu else self.norm(x)
+        return self.fc(x)
+
+
+def torchvision_models():
+    """torchvision's own architectures (its classes, random weights), made
+    small where the constructor allows it (width multipliers, growth rate,
+    RegNet's block parameters) so that the fixtures stay small; 5 classes.
+    ResNet and GoogLeNet have no width parameter: ResNet is the BasicBlock
+    network with one block per stage (ResNet-18 has two), GoogLeNet is
+    whole (22 MB, written once)."""
+    gnm = sys.modules["torchvision.models.googlenet"]
+    conf3, last3 = mobilenetv3._mobilenet_v3_conf("mobilenet_v3_small", width_mult=0.25)
+    confe, laste = efficientnet._efficientnet_conf("efficientnet_b0", width_mult=0.25, depth_mult=0.34)
+    blocks = regnet.BlockParams.from_init_params(depth=4, w_0=16, w_a=8.0, w_m=2.0, group_width=8, se_ratio=0.25)
+    return [
+        ("resnet", lambda: resnet.ResNet(resnet.BasicBlock, [1, 1, 1, 1], num_classes=5)),
+        ("mobilenet-v2", lambda: mobilenetv2.MobileNetV2(num_classes=5, width_mult=0.25)),
+        ("mobilenet-v3-small", lambda: mobilenetv3.MobileNetV3(conf3, last3, num_classes=5)),
+        ("efficientnet-b0", lambda: efficientnet.EfficientNet(confe, 0.2, last_channel=laste, num_classes=5)),
+        ("squeezenet1-1", lambda: squeezenet.squeezenet1_1(num_classes=5)),
+        ("densenet", lambda: densenet.DenseNet(growth_rate=8, block_config=(2, 2, 2), num_init_features=16, bn_size=2, num_classes=5)),
+        ("googlenet", lambda: gnm.GoogLeNet(num_classes=5, aux_logits=False, init_weights=True)),
+        ("regnet-y", lambda: regnet.RegNet(blocks, num_classes=5, stem_width=16)),
+    ]
+
+
 def randomise_batchnorm(model, gen):
     """Give batch norms statistics and affine weights that are not the identity."""
     for m in model.modules():
@@ -293,10 +336,33 @@ def main():
     x = torch.rand(1, 1, 14, 14, generator=gen)
     export("log-softmax-opset13", mnist, [x], 13, preserve=True)
 
-    export("refuse-residual", Residual(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
-    export("refuse-sigmoid", Sigmoid(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
-    export("refuse-grouped", Grouped(), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    # Refused before ArtLens ran graphs; they import now, beside
+    # PyTorch's outputs.
+    export("refuse-residual", Residual(), [torch.rand(1, 1, 8, 8)], 17)
+    export("refuse-sigmoid", Sigmoid(), [torch.rand(1, 1, 8, 8)], 17)
+    export("refuse-grouped", Grouped(), [torch.rand(1, 1, 8, 8)], 17)
     export("refuse-two-inputs", TwoInputs(), [torch.rand(1, 1, 8, 8), torch.rand(1, 2)], 17, reference=False)
+
+    if len(sys.argv) > 1 and sys.argv[1] == "--small":
+        return
+    # torchvision's networks: each at opset 13 with batch norms folded,
+    # and at opset 17 with them kept and a dynamic batch; the two large
+    # ones once (ResNet with batch norms kept, GoogLeNet folded).
+    tv = torch.Generator().manual_seed(12)
+    for name, make in torchvision_models():
+        torch.manual_seed(13)
+        model = make()
+        randomise_batchnorm(model, tv)
+        x = torch.rand(1, 3, 64, 64, generator=tv)
+        if name != "resnet":
+            export(f"{name}-opset13", model, [x], 13)
+        if name != "googlenet":
+            export(f"{name}-opset17-bn", model, [x], 17, dynamic=True, preserve=True)
+    torch.manual_seed(14)
+    shuffle = shufflenetv2.ShuffleNetV2([1, 1, 1], [8, 16, 32, 64, 128], num_classes=5)
+    export("refuse-shufflenet", shuffle, [torch.rand(1, 3, 64, 64)], 13, reference=False)
+    export("refuse-layernorm", LayerNormHead(False), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    export("refuse-gelu", LayerNormHead(True), [torch.rand(1, 1, 8, 8)], 17, reference=False)
 
 
 if __name__ == "__main__":
