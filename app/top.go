@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"path/filepath"
 	"strings"
@@ -18,12 +20,24 @@ func init() {
 	register("top", "draw the pictures of a folder that excite a filter most, the part each peak sees marked", runTop)
 }
 
+// topResult is one line of `top --json`: a picture, its filter's peak and
+// the input pixels (x0, y0, x1, y1) that the peak sees.
+type topResult struct {
+	Rank   int     `json:"rank"`
+	File   string  `json:"file"`
+	Peak   float32 `json:"peak"`
+	Region [4]int  `json:"region"`
+}
+
+func regionOf(r image.Rectangle) [4]int { return [4]int{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y} }
+
 func runTop(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("top", "--layer N --filter F [--k 9] --out FILE.png [--model FILE] FOLDER...", stdout, stderr)
+	fs := newFlags("top", "--layer N --filter F [--k 9] (--out FILE.png | --json) [--model FILE] FOLDER...", stdout, stderr)
 	layer := fs.Int("layer", 0, "conv `layer`, from 1; required")
 	filter := fs.Int("filter", 0, "`filter` of that layer, from 1; required")
 	k := fs.Int("k", 9, "how many pictures to show")
-	out := fs.String("out", "", "PNG `file` to write; required")
+	out := fs.String("out", "", "PNG `file` to write; required without --json")
+	asJSON := fs.Bool("json", false, "print one JSON object per picture: rank, file, peak and the input pixels the peak sees, instead of the lines of text")
 	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
 	noCache := fs.Bool("no-cache", false, "analyse every picture again instead of using the results kept from an earlier run")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -32,9 +46,9 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() == 0:
 		return usageError(stderr, "top", "give at least one folder or image")
-	case *out == "":
-		return usageError(stderr, "top", "give the figure's file with --out FILE.png")
-	case !strings.EqualFold(filepath.Ext(*out), ".png"):
+	case *out == "" && !*asJSON:
+		return usageError(stderr, "top", "give the figure's file with --out FILE.png, or --json")
+	case *out != "" && !strings.EqualFold(filepath.Ext(*out), ".png"):
 		return usageError(stderr, "top", "the figure is a PNG file: --out should end in .png, not %q", filepath.Ext(*out))
 	case *layer == 0 || *filter == 0:
 		return usageError(stderr, "top", "give the filter with --layer N --filter F (both from 1)")
@@ -64,23 +78,38 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 	}
 	w, h := collection.InputSide(m)
 	hits := collection.TopK(items, layout, collection.ModelFields(m), w, h, *layer, *filter, *k)
+	enc := json.NewEncoder(stdout)
 	tiles := make([]plots.Tile, 0, len(hits))
 	for i, hit := range hits {
+		if *asJSON {
+			if err := enc.Encode(topResult{Rank: i + 1, File: hit.Item.Path, Peak: hit.Score, Region: regionOf(hit.Region)}); err != nil {
+				return fail(stderr, "%v", err)
+			}
+		} else {
+			fmt.Fprintf(stdout, "%d. %s: peak %.4g at input pixels (%d,%d)-(%d,%d)\n", i+1, hit.Item.Path, hit.Score,
+				hit.Region.Min.X, hit.Region.Min.Y, hit.Region.Max.X, hit.Region.Max.Y)
+		}
+		if *out == "" {
+			continue
+		}
 		img, _, err := picture.Open(hit.Item.Path)
 		if err != nil {
 			return fail(stderr, "%v", err)
 		}
 		tiles = append(tiles, plots.Tile{Image: img, Region: hit.Region, InputW: w, InputH: h,
 			Caption: fmt.Sprintf("%d. %s  peak %.3g", i+1, filepath.Base(hit.Item.Path), hit.Score)})
-		fmt.Fprintf(stdout, "%d. %s: peak %.4g at input pixels (%d,%d)-(%d,%d)\n", i+1, hit.Item.Path, hit.Score,
-			hit.Region.Min.X, hit.Region.Min.Y, hit.Region.Max.X, hit.Region.Max.Y)
+	}
+	if *out == "" {
+		return 0
 	}
 	title := fmt.Sprintf("Conv layer %d, filter %d: the %d of %d pictures that excite it most", *layer, *filter, len(hits), len(items))
 	fig := plots.TileGrid(title, tiles, 256, 0, plots.Light)
 	if err := writePNG(*out, fig); err != nil {
 		return fail(stderr, "%v", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	if !*asJSON {
+		fmt.Fprintf(stdout, "wrote %s\n", *out)
+	}
 	return 0
 }
 
