@@ -163,3 +163,62 @@ func TestTrainArch(t *testing.T) {
 		t.Errorf("a bad architecture: exit %d, %s", code, stderr)
 	}
 }
+
+// TestImportClassesFile imports a torchvision network with its class
+// names from a file (one a line, a repeated name kept apart by its line)
+// and predicts: the text shows the five most probable of many classes,
+// JSON carries them all.
+func TestImportClassesFile(t *testing.T) {
+	dir := t.TempDir()
+	names := filepath.Join(dir, "classes.txt")
+	if err := os.WriteFile(names, []byte("tench\ngoldfish\ncrane\nshark\ncrane\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "regnet.safetensors")
+	code, stdout, stderr := runArtlens("import", "--classes-file", names, "--out", out,
+		filepath.Join("..", "importer", "testdata", "regnet-y-opset13.onnx"))
+	if code != 0 || !strings.Contains(stdout, "5 classes (tench, goldfish, crane, shark, crane (line 5))") {
+		t.Fatalf("import: exit %d: %s%s", code, stdout, stderr)
+	}
+	img := writeTestImage(t, dir, "a.png", 40, 30)
+	code, stdout, stderr = runArtlens("predict", "--model", out, "--json", img)
+	if code != 0 || !strings.Contains(stdout, `"crane (line 5)"`) || !strings.Contains(stdout, `"tench"`) {
+		t.Errorf("predict --json: exit %d, %s%s", code, stdout, stderr)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("a\n\nb\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--classes-file", bad}, "line 2 is empty"},
+		{[]string{"--classes-file", names, "--classes", "a,b"}, "not both"},
+		{[]string{"--classes-file", filepath.Join(dir, "none.txt")}, "cannot read the class names"},
+	} {
+		code, _, stderr := runArtlens(append(append([]string{"import", "--out", filepath.Join(dir, "x.safetensors")}, tc.args...),
+			filepath.Join("..", "importer", "testdata", "regnet-y-opset13.onnx"))...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestFormatProbabilitiesTopFive checks that a line shows every class of
+// a small model in order, and the five most probable of a large one.
+func TestFormatProbabilitiesTopFive(t *testing.T) {
+	classes := []string{"a", "b", "c"}
+	probs := map[string]float64{"a": 0.2, "b": 0.5, "c": 0.3}
+	if got := formatProbabilities(classes, probs); got != "a 20.0%  b 50.0%  c 30.0%" {
+		t.Errorf("three classes: %q", got)
+	}
+	classes, probs = nil, map[string]float64{}
+	for i := range 12 {
+		c := string(rune('a' + i))
+		classes = append(classes, c)
+		probs[c] = float64(i) / 66
+	}
+	want := "l 16.7%  k 15.2%  j 13.6%  i 12.1%  h 10.6%  (top 5 of 12 classes)"
+	if got := formatProbabilities(classes, probs); got != want {
+		t.Errorf("twelve classes: %q, want %q", got, want)
+	}
+}

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,10 +155,25 @@ func csvRecord(classes []string, res predictResult) []string {
 	return append(rec, "")
 }
 
+// formatProbabilities writes each class's probability in the classes'
+// order; with more than topShown classes (an ImageNet model's 1,000), only
+// the topShown most probable, most probable first (JSON and CSV carry all).
 func formatProbabilities(classes []string, probs map[string]float64) string {
-	parts := make([]string, len(classes))
-	for i, c := range classes {
+	shown := classes
+	if len(classes) > topShown {
+		shown = slices.Clone(classes)
+		slices.SortStableFunc(shown, func(a, b string) int { return cmp.Compare(probs[b], probs[a]) })
+		shown = shown[:topShown]
+	}
+	parts := make([]string, len(shown))
+	for i, c := range shown {
 		parts[i] = fmt.Sprintf("%s %.1f%%", c, 100*probs[c])
+	}
+	if len(shown) < len(classes) {
+		parts = append(parts, fmt.Sprintf("(top %d of %d classes)", len(shown), len(classes)))
 	}
 	return strings.Join(parts, "  ")
 }
+
+// topShown is how many classes a line of predict's text shows at most.
+const topShown = 5
