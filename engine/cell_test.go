@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestCellArithmetic checks, for every cell of every conv layer of the
+// test networks (convolutions with padding and strides, grouped, without
+// bias, after max and average pooling with padding, with batch norms
+// whose statistics are random, the input's normalisation) and of the
+// study's network, that the arithmetic Cell shows gives the engine's
+// value: products of window and kernel, their sum, the bias, the batch
+// norm, the ReLU.
+func TestCellArithmetic(t *testing.T) {
+	archs := opArchs()
+	archs["study"] = StudyArch()
+	archs["grouped"] = Arch{Input: Input{Channels: 3, Height: 9, Width: 9}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 4, Kernel: []int{3}, Padding: PaddingSame}, {Kind: ReLU},
+		{Kind: AvgPool, Kernel: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 1, 0, 0}, CountPad: true},
+		{Kind: Conv2D, Filters: 6, Kernel: []int{2}, Groups: 2, Stride: []int{2}, NoBias: true}, {Kind: BatchNorm}, {Kind: ReLU},
+		{Kind: Flatten}, {Kind: Dense}}}
+	for name, arch := range archs {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 11)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(5, 6))
+			for _, p := range m.Params() {
+				if strings.HasPrefix(p.Name, "bn") || strings.HasSuffix(p.Name, ".bias") {
+					for i := range p.Data {
+						p.Data[i] = float32(rng.NormFloat64() * 0.3)
+						if strings.HasSuffix(p.Name, ".var") || strings.HasPrefix(p.Name, "bn") && strings.HasSuffix(p.Name, ".weight") {
+							p.Data[i] = 0.5 + rng.Float32()
+						}
+					}
+				}
+			}
+			x := make([]float32, arch.Input.Len())
+			for i := range x {
+				x[i] = rng.Float32()
+			}
+			pred, err := m.Predict(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cells, zero, pooled := 0, 0, 0
+			for l, a := range pred.Activations {
+				for f := range a.Channels {
+					if name == "study" && f%17 != 0 {
+						continue // every 17th filter is plenty
+					}
+					for y := range a.Height {
+						for xx := range a.Width {
+							c, err := m.Cell(x, pred, l+1, f, y, xx)
+							if err != nil {
+								t.Fatal(err)
+							}
+							checkCell(t, c)
+							cells++
+							if c.Value == 0 {
+								zero++
+							}
+							for _, p := range c.Pooled {
+								if p != nil {
+									pooled++
+								}
+							}
+						}
+					}
+				}
+			}
+			if zero == cells || cells == 0 {
+				t.Errorf("%d cells, %d of them zero: the test sees nothing", cells, zero)
+			}
+			t.Logf("%d cells, %d zero, %d pooled window values", cells, zero, pooled)
+		})
+	}
+}
+
+// checkCell checks that c's arithmetic adds up to its value.
+func checkCell(t *testing.T, c *Cell) {
+	t.Helper()
+	n := c.Channels * c.KH * c.KW
+	if len(c.Window) != n || len(c.Kernel) != n || len(c.Products) != n || len(c.Padding) != n || len(c.Pooled) != n {
+		t.Fatalf("conv %d filter %d (%d,%d): %d values for a %dx%dx%d window", c.Layer, c.Filter, c.Y, c.X, len(c.Window), c.Channels, c.KH, c.KW)
+	}
+	var sum float64
+	for i := range n {
+		if c.Products[i] != c.Window[i]*c.Kernel[i] || c.Padding[i] && c.Window[i] != 0 {
+			t.Fatalf("conv %d filter %d (%d,%d): product %d", c.Layer, c.Filter, c.Y, c.X, i)
+		}
+		if p := c.Pooled[i]; p != nil && p.Result != c.Window[i] {
+			t.Fatalf("conv %d filter %d (%d,%d): pooled %v, window %v", c.Layer, c.Filter, c.Y, c.X, p.Result, c.Window[i])
+		}
+		sum += float64(c.Products[i])
+	}
+	z := sum + float64(c.Bias)
+	if c.HasBatchNorm {
+		z = z*float64(c.BNScale) + float64(c.BNShift)
+	}
+	if c.ReLU {
+		z = math.Max(z, 0)
+	}
+	if math.Abs(sum-float64(c.Sum)) > 1e-5*(1+math.Abs(sum)) || math.Abs(z-float64(c.Value)) > 1e-4*(1+math.Abs(z)) {
+		t.Errorf("conv %d filter %d (%d,%d): sum %g (shown %g), result %g, the engine's value %g", c.Layer, c.Filter, c.Y, c.X, sum, c.Sum, z, c.Value)
+	}
+}
+
+// TestCellKnownValues checks a cell worked by hand: a 2x2 kernel on a 3x3
+// picture, its bias, the ReLU, and a max pooling before the second layer.
+func TestCellKnownValues(t *testing.T) {
+	arch := Arch{Input: Input{Channels: 1, Height: 3, Width: 3}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 1, Kernel: []int{2}}, {Kind: ReLU},
+		{Kind: MaxPool, Kernel: []int{2}, Stride: []int{1}},
+		{Kind: Conv2D, Filters: 1, Kernel: []int{1}}, {Kind: Flatten}, {Kind: Dense}}}
+	// conv1: kernel [1 -1; 2 0], bias 0.5; conv2: 1x1 kernel 3, bias -1.
+	weights := [][]float32{{1, -1, 2, 0}, {0.5}, {3}, {-1}, {1, 1}, {0, 0}}
+	m, err := NewModelWeights(arch, []string{"a", "b"}, weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float32{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+	c, err := m.Cell(x, nil, 1, 0, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// window rows 1-2, columns 0-1: 0.4 0.5 / 0.7 0.8 -> 0.4 - 0.5 + 1.4 + 0 = 1.3, + 0.5 = 1.8
+	if !closeTo(c.Window, []float32{0.4, 0.5, 0.7, 0.8}, 1e-7) || !closeTo(c.Products, []float32{0.4, -0.5, 1.4, 0}, 1e-7) ||
+		math.Abs(float64(c.Sum)-1.3) > 1e-6 || c.Bias != 0.5 || !c.ReLU || math.Abs(float64(c.Value)-1.8) > 1e-6 || c.From != "the picture" {
+		t.Errorf("conv1 (1,0): %+v", c)
+	}
+	// conv1's map: (0,0) 0.1-0.2+0.8+0.5 = 1.2, (0,1) 0.2-0.3+1.0+0.5 = 1.4,
+	// (1,0) 1.8, (1,1) 0.5-0.6+1.6+0.5 = 2.0; pooled 2x2 with stride 1: one
+	// cell, 2.0, the last of the four; conv2: 3*2.0 - 1 = 5.
+	c, err = m.Cell(x, nil, 2, 0, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pooled[0]
+	if p == nil || !p.Max || p.Won != 3 || !closeTo(p.Values, []float32{1.2, 1.4, 1.8, 2.0}, 1e-6) ||
+		math.Abs(float64(c.Value)-5) > 1e-5 || c.From != "conv1, max-pooled 2x2 with stride 1x1" {
+		t.Errorf("conv2 (0,0): %+v, pool %+v", c, p)
+	}
+	if _, err := m.Cell(x, nil, 1, 0, 2, 0); err == nil {
+		t.Error("cell (2,0) of a 2x2 map: no error")
+	}
+}
