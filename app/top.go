@@ -69,7 +69,7 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		return fail(stderr, "no image files in %s", strings.Join(fs.Args(), ", "))
 	}
-	items, layout, code := analyseCollection(m, fs.Args(), files, !*noCache, "top", stderr)
+	items, layout, _, code := analyseCollection(m, fs.Args(), files, !*noCache, "top", stderr)
 	if code != 0 {
 		return code
 	}
@@ -115,9 +115,9 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 
 // analyseCollection runs m over files with a progress bar, using the
 // collection cache when useCache is set; failed files are reported on
-// stderr. It returns the analysed items and the model's layer layout, or a
-// non-zero exit code.
-func analyseCollection(m *engine.Model, roots []string, files []collection.File, useCache bool, label string, stderr io.Writer) ([]*collection.Item, collection.Layout, int) {
+// stderr. It returns the analysed items, the model's layer layout and the
+// cache (nil when not used), or a non-zero exit code.
+func analyseCollection(m *engine.Model, roots []string, files []collection.File, useCache bool, label string, stderr io.Writer) ([]*collection.Item, collection.Layout, *collection.Cache, int) {
 	opt := collection.Options{ClassMap: dataset.DefaultClassMap}
 	if useCache {
 		if dir, err := collection.DefaultCacheDir(); err == nil {
@@ -136,7 +136,7 @@ func analyseCollection(m *engine.Model, roots []string, files []collection.File,
 		items = append(items, r.Item)
 	})
 	if err != nil {
-		return nil, nil, fail(stderr, "%v", err)
+		return nil, nil, nil, fail(stderr, "%v", err)
 	}
 	if opt.Cache != nil {
 		if err := opt.Cache.Save(true); err != nil {
@@ -144,7 +144,7 @@ func analyseCollection(m *engine.Model, roots []string, files []collection.File,
 		}
 	}
 	if len(items) == 0 {
-		return nil, nil, fail(stderr, "none of the %d files could be analysed", len(files))
+		return nil, nil, nil, fail(stderr, "none of the %d files could be analysed", len(files))
 	}
-	return items, layout, 0
+	return items, layout, opt.Cache, 0
 }
