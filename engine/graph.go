@@ -30,6 +30,8 @@ type network struct {
 	rates  []float64 // dropout rate of each mask
 	labels *G.Node   // one-hot (batch, classes)
 	loss   *G.Node   // mean cross-entropy
+	// norms are the batch norms that normalise by batch statistics.
+	norms []batchNormStats
 
 	vm    G.VM
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
@@ -40,6 +42,11 @@ type network struct {
 // set, it adds dropout masks, one-hot labels, the loss and its gradients
 // with respect to every weight but batch norm statistics.
 //
+// With batchStats set (training only), batch norms normalise by the
+// statistics of the batch, as PyTorch's train mode does, and the network
+// keeps them for the running averages (norms); otherwise by their running
+// averages, which are then constants of the graph.
+//
 // With toInput set, every op passes a gradient down to the input, so
 // that the input can be differentiated (InputGradient); otherwise the
 // first layer with weights skips that work.
@@ -48,7 +55,7 @@ type network struct {
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, toInput bool) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -135,8 +142,14 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// After a convolution, one statistic per channel; after
 			// a dense layer (PyTorch's BatchNorm1d), one per unit.
 			scale, bias, mean, variance := next(), next(), next(), next()
-			a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
-			x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
+			if train && batchStats {
+				y, op, e := batchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
+				x = must(y, e)
+				n.norms = append(n.norms, batchNormStats{op: op, mean: p - 2, variance: p - 1})
+			} else {
+				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
+				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
+			}
 			if c, ok := convOf[s.ins[0]]; ok && steps[s.ins[0]].uses == 1 {
 				// A conv layer's activations are taken after
 				// the batch norm (and ReLU) that follow it.

@@ -307,7 +307,7 @@ func (m *Model) predictChunk(n *network, buf, inputs []float32, first, last int,
 
 // build builds the model's graph on the given weight tensors.
 func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network, error) {
-	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false)
+	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false, false)
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

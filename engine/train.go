@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -25,13 +26,29 @@ type TrainingGraph struct {
 	zeros  map[int][]float32 // the gradients of frozen tensors
 }
 
-// NewTrainingGraph builds the training graph of m for batches of batch images.
-func (m *Model) NewTrainingGraph(batch int) (*TrainingGraph, error) {
+// BatchNormMode says how the batch norms of a training graph normalise.
+type BatchNormMode int
+
+const (
+	// BatchStatistics normalises by the mean and variance of each batch,
+	// as PyTorch's train mode does: the way to train a network from
+	// scratch. Model.FoldBatchStatistics then updates the running
+	// averages that inference uses.
+	BatchStatistics BatchNormMode = iota
+	// RunningStatistics normalises by the running averages, which stay
+	// as they are (PyTorch's eval mode): fine-tuning the last layer of a
+	// trained network keeps its features as they were.
+	RunningStatistics
+)
+
+// NewTrainingGraph builds the training graph of m for batches of batch
+// images, its batch norms in the given mode.
+func (m *Model) NewTrainingGraph(batch int, bn BatchNormMode) (*TrainingGraph, error) {
 	own := make([]*tensor.Dense, len(m.weights))
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := m.build(own, batch, true)
+	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), batch, true, bn == BatchStatistics, false)
 	if err != nil {
 		return nil, err
 	}
@@ -107,3 +124,63 @@ func (t *TrainingGraph) Gradients() ([][]float32, error) {
 	}
 	return out, nil
 }
+
+// batchNormStats is a batch norm of a training graph that normalises by
+// batch statistics: its op, which keeps them, and the indices (in Params
+// order) of the layer's running mean and variance.
+type batchNormStats struct {
+	op             *batchNormOp
+	mean, variance int
+}
+
+// FoldBatchStatistics folds the batch statistics of the last Forward of
+// graphs (training graphs of m in BatchStatistics mode, of one batch size,
+// which together ran one batch) into m's running averages, as PyTorch's
+// train mode does: running = (1-momentum)·running + momentum·batch, with
+// BatchNormMomentum and the batch's unbiased variance. Each graph
+// normalised by its own share's statistics (as PyTorch's DataParallel
+// does); the running averages get those of the whole batch: the mean of
+// the shares' means, and the mean of their variances plus the variance of
+// their means.
+func (m *Model) FoldBatchStatistics(graphs []*TrainingGraph) error {
+	if len(graphs) == 0 {
+		return nil
+	}
+	first := graphs[0].net
+	for _, g := range graphs {
+		if g.m != m || len(g.net.norms) != len(first.norms) || g.net.batch != first.batch {
+			return errors.New("engine: the graphs are not training graphs of this model with one batch size and mode")
+		}
+	}
+	k := float64(len(graphs))
+	mom := BatchNormMomentum
+	for i, bn := range first.norms {
+		mean, variance := m.weights[bn.mean].Float32s(), m.weights[bn.variance].Float32s()
+		if len(bn.op.mean) != len(mean) {
+			return errors.New("engine: batch statistics asked for before a Forward")
+		}
+		// Values per channel in the whole batch, for the unbiased variance.
+		count := float64(len(graphs)*first.batch) * float64(bn.op.out.Shape().TotalSize()/(first.batch*len(mean)))
+		for ch := range mean {
+			var mu float64
+			for _, g := range graphs {
+				mu += g.net.norms[i].op.mean[ch]
+			}
+			mu /= k
+			var v float64
+			for _, g := range graphs {
+				o := g.net.norms[i].op
+				d := o.mean[ch] - mu
+				v += o.variance[ch] + d*d
+			}
+			v = v / k * count / (count - 1)
+			mean[ch] = float32((1-mom)*float64(mean[ch]) + mom*mu)
+			variance[ch] = float32((1-mom)*float64(variance[ch]) + mom*v)
+		}
+	}
+	return nil
+}
+
+// UsesBatchStatistics says whether the graph's batch norms normalise by
+// batch statistics (it has some, in BatchStatistics mode).
+func (t *TrainingGraph) UsesBatchStatistics() bool { return len(t.net.norms) > 0 }

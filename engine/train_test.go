@@ -41,11 +41,20 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 }
 
 // trainingLoss returns the loss of a training graph of m for the batch x,
-// y (len(y) images) with dropout off, as a function that runs the graph
-// on m's current weights, and the gradients of a first run, copied.
+// y (len(y) images) with dropout off and batch norms on their running
+// averages (the batch statistics of two images make a loss too steep for
+// finite differences: batchnorm_test.go checks them on larger batches), as
+// a function that runs the graph on m's current weights, and the gradients
+// of a first run, copied.
 func trainingLoss(t *testing.T, m *Model, x []float32, y []int) (loss func() float64, grads [][]float32) {
 	t.Helper()
-	tg, err := m.NewTrainingGraph(len(y))
+	return trainingLossMode(t, m, x, y, RunningStatistics)
+}
+
+// trainingLossMode is trainingLoss with the batch norms in the given mode.
+func trainingLossMode(t *testing.T, m *Model, x []float32, y []int, bn BatchNormMode) (loss func() float64, grads [][]float32) {
+	t.Helper()
+	tg, err := m.NewTrainingGraph(len(y), bn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,9 +109,9 @@ func argmaxAbs(v []float32) int {
 // data parallelism relies on it (and on gorgonia graphs being independent).
 func TestSplitBatchGradients(t *testing.T) {
 	m, _ := NewModel([]string{"a", "b", "c", "d"}, 4)
-	whole, _ := m.NewTrainingGraph(4)
-	h1, _ := m.NewTrainingGraph(2)
-	h2, _ := m.NewTrainingGraph(2)
+	whole, _ := m.NewTrainingGraph(4, BatchStatistics)
+	h1, _ := m.NewTrainingGraph(2, BatchStatistics)
+	h2, _ := m.NewTrainingGraph(2, BatchStatistics)
 	x, y := randomBatch(4, 4, 12)
 	if _, _, err := whole.Forward(x, y, nil); err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func trainGenerated(t *testing.T) *engine.Model {
 		t.Fatal(err)
 	}
 	const batch = 16
-	tg, err := m.NewTrainingGraph(batch)
+	tg, err := m.NewTrainingGraph(batch, engine.BatchStatistics)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	for i, p := range params {
 		sizes[i] = len(p.Data)
 	}
-	st, err := newStepper(m, 64, workers, newAdam(sizes))
+	st, err := newStepper(m, 64, workers, newAdam(sizes), engine.BatchStatistics)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -69,38 +69,50 @@ func TestReports(t *testing.T) {
 }
 
 // Fine-tuning keeps every layer of the base model but the last, which is
-// new (one unit per new class) and the only one trained.
+// new (one unit per new class) and the only one trained; the batch norms
+// of a base that has them keep their running averages.
 func TestFineTune(t *testing.T) {
 	data := tinyData()
-	base, _ := engine.NewModel([]string{"a", "b", "c", "d"}, 3)
-	m, err := FineTuneModel(base, data.Classes, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := make([][]float32, 0)
-	for _, p := range m.Params() {
-		before = append(before, slices.Clone(p.Data))
-	}
-	cfg := tinyConfig()
-	cfg.Epochs, cfg.FineTune = 1, true
-	if err := Train(m, data, cfg); err != nil {
-		t.Fatal(err)
-	}
-	params, old := m.Params(), base.Params()
-	for i, p := range params {
-		last := i >= len(params)-2
-		switch {
-		case last && slices.Equal(p.Data, before[i]):
-			t.Errorf("%s (the new output layer) did not train", p.Name)
-		case !last && !slices.Equal(p.Data, old[i].Data):
-			t.Errorf("%s changed: it is frozen", p.Name)
-		}
-	}
-	if got := params[len(params)-1].Shape; !slices.Equal(got, []int{2}) {
-		t.Errorf("output bias shape %v, want [2]", got)
-	}
-	if m.Meta.Training["fine_tuning"] == "" {
-		t.Error("the recipe does not say the model was fine-tuned")
+	for name, arch := range map[string]engine.Arch{"study": engine.StudyArch(), "residual": residualArch()} {
+		t.Run(name, func(t *testing.T) {
+			base, _ := engine.NewModelArch(arch, []string{"a", "b", "c", "d"}, 3)
+			for _, p := range base.Params() { // running averages away from their start
+				if p.Frozen {
+					for i := range p.Data {
+						p.Data[i] += 0.5
+					}
+				}
+			}
+			m, err := FineTuneModel(base, data.Classes, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := make([][]float32, 0)
+			for _, p := range m.Params() {
+				before = append(before, slices.Clone(p.Data))
+			}
+			cfg := tinyConfig()
+			cfg.Epochs, cfg.FineTune = 1, true
+			if err := Train(m, data, cfg); err != nil {
+				t.Fatal(err)
+			}
+			params, old := m.Params(), base.Params()
+			for i, p := range params {
+				last := i >= len(params)-2
+				switch {
+				case last && slices.Equal(p.Data, before[i]):
+					t.Errorf("%s (the new output layer) did not train", p.Name)
+				case !last && !slices.Equal(p.Data, old[i].Data):
+					t.Errorf("%s changed: it is frozen", p.Name)
+				}
+			}
+			if got := params[len(params)-1].Shape; !slices.Equal(got, []int{2}) {
+				t.Errorf("output bias shape %v, want [2]", got)
+			}
+			if m.Meta.Training["fine_tuning"] == "" {
+				t.Error("the recipe does not say the model was fine-tuned")
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 // training graphs side by side (gorgonia runs one graph on one core), takes
 // the mean of their gradients and applies Adam to the model's weights.
 type stepper struct {
+	m       *engine.Model
 	graphs  []*engine.TrainingGraph
 	opt     *adam
 	weights [][]float32 // the model's weights, updated in place
@@ -25,12 +26,12 @@ type stepper struct {
 }
 
 // newStepper prepares steps of batch images over workers graphs of m
-// (workers must divide batch).
-func newStepper(m *engine.Model, batch, workers int, opt *adam) (*stepper, error) {
-	st := &stepper{opt: opt}
+// (workers must divide batch), their batch norms in mode bn.
+func newStepper(m *engine.Model, batch, workers int, opt *adam, bn engine.BatchNormMode) (*stepper, error) {
+	st := &stepper{m: m, opt: opt}
 	sub := batch / workers
 	for w := 0; w < workers; w++ {
-		g, err := m.NewTrainingGraph(sub)
+		g, err := m.NewTrainingGraph(sub, bn)
 		if err != nil {
 			return nil, err
 		}
@@ -94,5 +95,10 @@ func (st *stepper) step(lr float64, rngs []*rand.PCG) (loss float64, correct int
 		}
 	}
 	st.opt.update(st.weights, st.grads, lr)
+	// The running averages of batch norms, which get no gradient (Adam
+	// leaves them as they are), take in this batch's statistics.
+	if err := st.m.FoldBatchStatistics(st.graphs); err != nil {
+		return 0, 0, err
+	}
 	return loss, correct, nil
 }

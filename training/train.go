@@ -145,6 +145,12 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		return fmt.Errorf("training: %d training images, fewer than one batch of %d", n, cfg.Batch)
 	}
 	m.Meta.Training = cfg.describe()
+	if slices.ContainsFunc(m.Arch().Layers, func(l engine.Layer) bool { return l.Kind == engine.BatchNorm }) {
+		m.Meta.Training["batch_norm"] = "batch statistics, running averages with momentum " + strconv.FormatFloat(engine.BatchNormMomentum, 'g', -1, 64)
+		if cfg.FineTune {
+			m.Meta.Training["batch_norm"] = "running averages kept (fine-tuning)"
+		}
+	}
 	m.Meta.DataFingerprint = data.Fingerprint
 	m.Meta.History = nil
 	m.Meta.BestEpoch = 0
@@ -187,7 +193,14 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		}
 	}
 
-	st, err := newStepper(m, cfg.Batch, cfg.Workers, opt)
+	// Fine-tuning keeps the features of the layers below as they were,
+	// so their batch norms keep their running averages (PyTorch's eval
+	// mode); a network trained whole normalises by batch statistics.
+	bn := engine.BatchStatistics
+	if cfg.FineTune {
+		bn = engine.RunningStatistics
+	}
+	st, err := newStepper(m, cfg.Batch, cfg.Workers, opt, bn)
 	if err != nil {
 		return err
 	}

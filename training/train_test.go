@@ -84,51 +84,82 @@ func TestTrainingLearns(t *testing.T) {
 	}
 }
 
+// residualArch is a small residual network with batch norms on the
+// stripes' 64x64 pictures: a strided stem, one residual block, global
+// pooling and the output layer.
+func residualArch() engine.Arch {
+	return engine.Arch{Input: engine.Input{Channels: 3, Height: engine.InputSize, Width: engine.InputSize}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Name: "stem", Filters: 8, Kernel: []int{3}, Stride: []int{4}, Padding: engine.PaddingSame, NoBias: true},
+		{Kind: engine.BatchNorm, Name: "stem.bn"}, {Kind: engine.ReLU, Name: "stem.relu"},
+		{Kind: engine.Conv2D, Name: "block.conv1", Filters: 8, Kernel: []int{3}, Padding: engine.PaddingSame, NoBias: true},
+		{Kind: engine.BatchNorm, Name: "block.bn1"}, {Kind: engine.ReLU},
+		{Kind: engine.Conv2D, Name: "block.conv2", Filters: 8, Kernel: []int{3}, Padding: engine.PaddingSame, NoBias: true},
+		{Kind: engine.BatchNorm, Name: "block.bn2"},
+		{Kind: engine.Add, Name: "block.add", Inputs: []string{"block.bn2", "stem.relu"}}, {Kind: engine.ReLU},
+		{Kind: engine.GlobalAvgPool}, {Kind: engine.Flatten}, {Kind: engine.Dense}, {Kind: engine.Softmax},
+	}}
+}
+
 // TestResumeIsExact interrupts a run after one epoch and resumes it from
-// its checkpoint: the result must equal an uninterrupted run bit for bit.
+// its checkpoint: the result must equal an uninterrupted run bit for bit,
+// for the study's network and for a residual network whose batch norms
+// train on batch statistics (their running averages included).
 func TestResumeIsExact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a network for a few seconds")
 	}
 	data := tinyData()
-	cfg := tinyConfig()
-	cfg.Epochs = 2
+	for name, arch := range map[string]engine.Arch{"study": engine.StudyArch(), "residual": residualArch()} {
+		t.Run(name, func(t *testing.T) {
+			cfg := tinyConfig()
+			cfg.Epochs = 2
+			newModel := func(seed uint64) *engine.Model {
+				m, err := engine.NewModelArch(arch, data.Classes, seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
 
-	whole, _ := engine.NewModel(data.Classes, 7)
-	c1 := cfg
-	c1.CheckpointDir = t.TempDir()
-	if err := Train(whole, data, c1); err != nil {
-		t.Fatal(err)
-	}
+			whole := newModel(7)
+			c1 := cfg
+			c1.CheckpointDir = t.TempDir()
+			if err := Train(whole, data, c1); err != nil {
+				t.Fatal(err)
+			}
 
-	dir := t.TempDir()
-	first, _ := engine.NewModel(data.Classes, 7)
-	c2 := cfg
-	c2.CheckpointDir, c2.stopAfter = dir, 1
-	if err := Train(first, data, c2); !errors.Is(err, errInterrupted) {
-		t.Fatalf("interrupted run: %v", err)
-	}
-	resumed, _ := engine.NewModel(data.Classes, 99) // other init: the checkpoint must replace it
-	c3 := cfg
-	c3.CheckpointDir = dir
-	if err := Train(resumed, data, c3); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range whole.Params() {
-		if !slices.Equal(p.Data, resumed.Params()[i].Data) {
-			t.Fatalf("%s differs between the whole and the resumed run", p.Name)
-		}
-	}
-	if len(resumed.Meta.History) != 2 || resumed.Meta.History[1] != whole.Meta.History[1] && resumed.Meta.History[1].TrainLoss != whole.Meta.History[1].TrainLoss {
-		t.Errorf("history after resume %+v, want %+v", resumed.Meta.History, whole.Meta.History)
-	}
+			dir := t.TempDir()
+			first := newModel(7)
+			c2 := cfg
+			c2.CheckpointDir, c2.stopAfter = dir, 1
+			if err := Train(first, data, c2); !errors.Is(err, errInterrupted) {
+				t.Fatalf("interrupted run: %v", err)
+			}
+			resumed := newModel(99) // other init: the checkpoint must replace it
+			c3 := cfg
+			c3.CheckpointDir = dir
+			if err := Train(resumed, data, c3); err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range whole.Params() {
+				if !slices.Equal(p.Data, resumed.Params()[i].Data) {
+					t.Fatalf("%s differs between the whole and the resumed run", p.Name)
+				}
+				if p.Frozen && slices.Equal(p.Data, newModel(7).Params()[i].Data) {
+					t.Errorf("%s, a running average, did not move in training", p.Name)
+				}
+			}
+			if len(resumed.Meta.History) != 2 || resumed.Meta.History[1] != whole.Meta.History[1] && resumed.Meta.History[1].TrainLoss != whole.Meta.History[1].TrainLoss {
+				t.Errorf("history after resume %+v, want %+v", resumed.Meta.History, whole.Meta.History)
+			}
 
-	// A checkpoint of another recipe is refused rather than continued.
-	other := cfg
-	other.CheckpointDir, other.Augment = dir, false
-	m, _ := engine.NewModel(data.Classes, 7)
-	if err := Train(m, data, other); err == nil {
-		t.Error("a checkpoint of another recipe was resumed")
+			// A checkpoint of another recipe is refused rather than continued.
+			other := cfg
+			other.CheckpointDir, other.Augment = dir, false
+			if err := Train(newModel(7), data, other); err == nil {
+				t.Error("a checkpoint of another recipe was resumed")
+			}
+		})
 	}
 }
 
@@ -248,7 +279,8 @@ func TestAverage(t *testing.T) {
 
 // TestTrainingOtherArch trains a small grayscale network with batch norm,
 // average and global pooling on 16x16 stripes: it learns them, and the
-// batch norm statistics, which are not trained, stay as they were.
+// batch norm's running averages, which get no gradient, follow the
+// batches' statistics.
 func TestTrainingOtherArch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a network for a few seconds")
@@ -304,8 +336,11 @@ func TestTrainingOtherArch(t *testing.T) {
 		t.Errorf("test accuracy %.2f, want >= 0.9 (history %+v)", ev.Accuracy, m.Meta.History)
 	}
 	for _, p := range m.Params() {
-		if p.Name == "bn1.mean" && slices.ContainsFunc(p.Data, func(v float32) bool { return v != 0 }) {
-			t.Errorf("bn1.mean was trained: %v", p.Data)
+		if p.Name == "bn1.mean" && !slices.ContainsFunc(p.Data, func(v float32) bool { return v != 0 }) {
+			t.Errorf("bn1.mean did not follow the batches: %v", p.Data)
 		}
+	}
+	if m.Meta.Training["batch_norm"] != "batch statistics, running averages with momentum 0.1" {
+		t.Errorf("recipe's batch_norm %q", m.Meta.Training["batch_norm"])
 	}
 }
