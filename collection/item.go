@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/jpeg"
 	"math"
+	"slices"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
@@ -119,9 +120,10 @@ func layoutOf(p *engine.Prediction) Layout {
 }
 
 // newRecord keeps the small part of a prediction, with the picture's
-// thumbnail.
-func newRecord(p *engine.Prediction, img image.Image) (*Record, error) {
-	r := &Record{Probabilities: p.Probabilities, Features: p.Features}
+// thumbnail. It copies what it keeps: p's slices may be the graph's own
+// (engine.Model.PredictEach).
+func newRecord(p *engine.Prediction, thumb []byte) *Record {
+	r := &Record{Probabilities: slices.Clone(p.Probabilities), Features: slices.Clone(p.Features), Thumb: thumb}
 	n := 0
 	for _, a := range p.Activations {
 		n += a.Channels
@@ -141,12 +143,17 @@ func newRecord(p *engine.Prediction, img image.Image) (*Record, error) {
 			r.PeakAt = append(r.PeakAt, uint32(at))
 		}
 	}
+	return r
+}
+
+// thumbnail is img as a JPEG of at most ThumbSide pixels on a side, in a
+// slice of its own size (not a buffer's larger one).
+func thumbnail(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, picture.Thumbnail(img, ThumbSide), &jpeg.Options{Quality: 85}); err != nil {
 		return nil, err
 	}
-	r.Thumb = buf.Bytes()
-	return r, nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // top2 returns the indices of the largest and second largest values.

@@ -236,7 +236,71 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 	if len(inputs)%size != 0 {
 		return nil, errors.New("engine: inputs are not a whole number of images")
 	}
+	out := make([][]float32, len(inputs)/size)
+	err := m.runBatch(inputs, batch, func(n *network, first, k int) {
+		classes := len(m.Meta.Classes)
+		probs := values(n.probs)
+		for i := 0; i < k; i++ {
+			out[first+i] = append([]float32(nil), probs[i*classes:(i+1)*classes]...)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PredictEach runs images as PredictBatch does (the same graphs, shared
+// among the cores) and calls each(i, p) with image i's whole prediction:
+// what Predict gives, activations included. Nothing is copied: p's slices
+// are the graph's own and are rewritten by its next run, so each copies
+// what it keeps (a collection keeps a few kilobytes of an image's
+// megabyte of activations). each is called from several goroutines at
+// once, once per image.
+func (m *Model) PredictEach(inputs []float32, batch int, each func(i int, p *Prediction)) error {
+	size := m.Input().Len()
+	if len(inputs)%size != 0 {
+		return errors.New("engine: inputs are not a whole number of images")
+	}
+	return m.runBatch(inputs, batch, func(n *network, first, k int) {
+		classes := len(m.Meta.Classes)
+		probs, logits := values(n.probs), values(n.logits)
+		var feats []float32
+		if n.features != nil {
+			feats = values(n.features)
+		}
+		convs := make([][]float32, len(n.convs))
+		for j, c := range n.convs {
+			convs[j] = values(c)
+		}
+		for i := 0; i < k; i++ {
+			p := &Prediction{Probabilities: probs[i*classes : (i+1)*classes : (i+1)*classes],
+				Logits: logits[i*classes : (i+1)*classes : (i+1)*classes], Activations: make([]Activation, len(n.convs))}
+			if feats != nil {
+				f := len(feats) / n.batch
+				p.Features = feats[i*f : (i+1)*f : (i+1)*f]
+			}
+			p.Class = Argmax(p.Probabilities)
+			for j, c := range n.convs {
+				s := c.Value().Shape()
+				l := s[1] * s[2] * s[3]
+				p.Activations[j] = Activation{Layer: j + 1, Channels: s[1], Height: s[2], Width: s[3], Data: convs[j][i*l : (i+1)*l : (i+1)*l]}
+			}
+			each(first+i, p)
+		}
+	})
+}
+
+// runBatch runs the images of inputs through GOMAXPROCS graphs of up to
+// 32 images each, run side by side, and calls read(n, first, k) after
+// graph n has run images [first, first+k) (from several goroutines at
+// once; n's values are valid until read returns).
+func (m *Model) runBatch(inputs []float32, batch int, read func(n *network, first, k int)) error {
+	size := m.Input().Len()
 	count := len(inputs) / size
+	if count == 0 {
+		return nil
+	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), count))
 	// Each graph runs sub images at a time, so that the workers together
 	// hold about batch images, and at most 32. Fewer leave a core idle
@@ -253,12 +317,11 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 		for range workers {
 			n, err := m.build(m.weights, sub, false)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			m.batchNets = append(m.batchNets, n)
 		}
 	}
-	out := make([][]float32, count)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	// The workers take the next sub images as they finish, so one that
@@ -274,33 +337,23 @@ func (m *Model) PredictBatch(inputs []float32, batch int) ([][]float32, error) {
 				if first >= count || errs[w] != nil {
 					return
 				}
-				errs[w] = m.predictChunk(n, buf, inputs, first, min(first+sub, count), out)
+				last := min(first+sub, count)
+				k := last - first
+				clear(buf[k*size:])
+				copy(buf, inputs[first*size:last*size])
+				if err := n.run(buf, nil, nil); err != nil {
+					errs[w] = fmt.Errorf("engine: forward pass: %w", err)
+					return
+				}
+				read(n, first, k)
 			}
 		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
-	}
-	return out, nil
-}
-
-// predictChunk runs images [first, last) of inputs, at most n.batch,
-// through n by way of buf (n.batch images), and writes their
-// probabilities into out.
-func (m *Model) predictChunk(n *network, buf, inputs []float32, first, last int, out [][]float32) error {
-	size, classes := m.Input().Len(), len(m.Meta.Classes)
-	k := last - first
-	clear(buf[k*size:])
-	copy(buf, inputs[first*size:last*size])
-	if err := n.run(buf, nil, nil); err != nil {
-		return fmt.Errorf("engine: forward pass: %w", err)
-	}
-	probs := values(n.probs)
-	for i := 0; i < k; i++ {
-		out[first+i] = append([]float32(nil), probs[i*classes:(i+1)*classes]...)
 	}
 	return nil
 }

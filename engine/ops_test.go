@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -259,6 +260,64 @@ func TestPredictBatchSameAsPredict(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPredictEachSameAsPredict checks that PredictEach, whatever its batch
+// and number of cores, gives each image exactly once what Predict does:
+// probabilities, logits, features and every conv layer's activations
+// (within float32 rounding).
+func TestPredictEachSameAsPredict(t *testing.T) {
+	m, err := NewModelArch(smallArch(), []string{"a", "b", "c"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const count = 7
+	size := m.Input().Len()
+	rng := rand.New(rand.NewPCG(9, 9))
+	x := make([]float32, count*size)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	want := make([]*Prediction, count)
+	for i := range want {
+		if want[i], err = m.Predict(x[i*size : (i+1)*size]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		for _, batch := range []int{1, 3, 64} {
+			var mu sync.Mutex
+			seen := make([]int, count)
+			err := m.PredictEach(x, batch, func(i int, p *Prediction) {
+				mu.Lock()
+				defer mu.Unlock()
+				seen[i]++
+				w := want[i]
+				ok := closeTo(p.Probabilities, w.Probabilities, 1e-6) && closeTo(p.Logits, w.Logits, 1e-5) &&
+					closeTo(p.Features, w.Features, 1e-5) && p.Class == w.Class && len(p.Activations) == len(w.Activations)
+				for j := 0; ok && j < len(w.Activations); j++ {
+					a, b := p.Activations[j], w.Activations[j]
+					ok = a.Layer == b.Layer && a.Channels == b.Channels && a.Height == b.Height && a.Width == b.Width && closeTo(a.Data, b.Data, 1e-5)
+				}
+				if !ok {
+					t.Errorf("GOMAXPROCS %d, batch %d, image %d: PredictEach differs from Predict", procs, batch, i)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, n := range seen {
+				if n != 1 {
+					t.Errorf("GOMAXPROCS %d, batch %d: image %d seen %d times", procs, batch, i, n)
+				}
+			}
+		}
+	}
+	if err := m.PredictEach(x[:size+1], 4, func(int, *Prediction) {}); err == nil {
+		t.Error("PredictEach took a partial image")
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -73,6 +74,9 @@ type collectionView struct {
 	// then is what to show once the analysis is done (see
 	// Options.Show), "" for nothing.
 	then string
+	// addCost is how long the UI goroutine took to show the last batch of
+	// results (nanoseconds), which spaces the next ones.
+	addCost atomic.Int64
 
 	sortCol  int
 	sortDesc bool
@@ -289,19 +293,28 @@ func (c *collectionView) analyse() {
 		if dir, err := collection.DefaultCacheDir(); err == nil {
 			opt.Cache = collection.OpenCache(dir, collection.Fingerprint(m), roots)
 		}
+		// Results gather here and go to the UI goroutine at most every
+		// flushPeriod (longer when showing them takes long), and never
+		// while the previous hand-over still waits to run: however slow
+		// the window is to draw (a loaded machine, software OpenGL), it is
+		// at most one update behind, and its queue does not grow with the
+		// collection.
 		var mu sync.Mutex
 		var batch []*collection.Item
 		var failed []string
 		var last collection.Progress
-		lastFlush := time.Now()
+		var lastFlush time.Time
+		posted := false
 		flush := func() {
-			mu.Lock()
-			b, f, p := batch, failed, last
-			batch, failed = nil, nil
-			mu.Unlock()
 			s.do(func() {
+				mu.Lock()
+				b, f, p := batch, failed, last
+				batch, failed, posted = nil, nil, false
+				mu.Unlock()
 				if gen == c.gen {
+					t0 := time.Now()
 					c.add(b, f, p)
+					c.addCost.Store(int64(time.Since(t0)))
 				}
 			})
 		}
@@ -313,19 +326,23 @@ func (c *collectionView) analyse() {
 				batch = append(batch, r.Item)
 			}
 			last = r.Progress
-			due := time.Since(lastFlush) >= flushPeriod
+			// The UI goroutine spends at most about a fifth of its time
+			// on the results.
+			period := max(flushPeriod, 4*time.Duration(c.addCost.Load()))
+			due := !posted && time.Since(lastFlush) >= period
+			if due {
+				posted, lastFlush = true, time.Now()
+			}
 			mu.Unlock()
 			if due {
-				lastFlush = time.Now()
 				flush()
 			}
 		})
 		flush()
+		var saveErr error
 		if opt.Cache != nil {
 			// A stopped analysis keeps what it did but prunes nothing.
-			if serr := opt.Cache.Save(err == nil); serr != nil {
-				failed = append(failed, serr.Error())
-			}
+			saveErr = opt.Cache.Save(err == nil)
 		}
 		s.do(func() {
 			if gen != c.gen {
@@ -339,6 +356,10 @@ func (c *collectionView) analyse() {
 				c.failed = append(c.failed, relativeTo(roots, line))
 			}
 			c.finish(gen, files, last.Cached, err)
+			if saveErr != nil {
+				// Not silent: the next opening would analyse everything again.
+				s.notice.show(noticeWarning, saveErr.Error()+"; the pictures will be analysed again next time.")
+			}
 		})
 	}()
 }
