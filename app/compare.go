@@ -35,7 +35,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	count := fs.Int("count", 3, "`number` of filters per layer chosen when --filters is not given")
 	class := fs.String("class", "", "explain this class, by `name`, in every Grad-CAM (default: each picture's predicted class)")
 	tile := fs.Int("tile", 200, "side of each picture and map in `pixels`")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

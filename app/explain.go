@@ -59,7 +59,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	stride := fs.Int("stride", 0, "occlusion: step between patch positions in `pixels` of the network's input (default: an eighth of its shorter side, 8 for the study's)")
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -36,7 +36,7 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 	clusters := fs.Int("clusters", 0, "number of clusters (default: from the number of pictures, 2 to 20)")
 	asJSON := fs.Bool("json", false, "print one JSON object per picture: file, x and y (from 0 to 1, y down), predicted class, cluster and its name")
 	out := fs.String("out", "", "PNG `file` to write; required")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	noCache := fs.Bool("no-cache", false, "analyse every picture and lay them out again instead of using the results kept from an earlier run")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

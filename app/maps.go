@@ -38,7 +38,7 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 	order := fs.String("order", "index", "filter `order`: index, or activation (most active first, by mean activation)")
 	scale := fs.Int("scale", 0, "enlarge each map `n` times, nearest neighbour (default: about 128 pixels, 256 with --filters)")
 	columns := fs.Int("columns", 0, "`number` of maps per row (default: chosen from the number of maps)")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -31,7 +31,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
 	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

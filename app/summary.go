@@ -15,7 +15,7 @@ func init() {
 
 func runSummary(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("summary", "[--model FILE] [--arch]", stdout, stderr)
-	model := fs.String("model", "", "weights `file` (or .onnx model) to describe (default: the shipped model)")
+	model := fs.String("model", "", "weights `file` (or .onnx model), or the name of a shipped model, to describe (default: the study's)")
 	asArch := fs.Bool("arch", false, "print the architecture as JSON, the form 'artlens train --arch' reads")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

@@ -38,7 +38,7 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 	k := fs.Int("k", 9, "how many pictures to show")
 	out := fs.String("out", "", "PNG `file` to write; required without --json")
 	asJSON := fs.Bool("json", false, "print one JSON object per picture: rank, file, peak and the input pixels the peak sees, instead of the lines of text")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	noCache := fs.Bool("no-cache", false, "analyse every picture again instead of using the results kept from an earlier run")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code

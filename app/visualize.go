@@ -40,7 +40,7 @@ func runVisualize(args []string, stdout, stderr io.Writer) int {
 	centre := fs.Bool("centre", false, "maximise the centre of the filter's map (one instance of its pattern) instead of the map's mean (a texture of it)")
 	steps := fs.Int("steps", 256, "`steps` of gradient ascent")
 	scale := fs.Int("scale", 4, "enlarge each picture `n` times, nearest neighbour")
-	model := fs.String("model", "", "weights `file` to use (default: the shipped model)")
+	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,7 +38,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.theme, "theme", "", "colour theme: dark or light (default: the desktop's)")
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "start full screen (F11 toggles)")
 	fs.Float64Var(&o.zoom, "zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
-	fs.StringVar(&o.model, "model", "", "weights `file` to open (default: the shipped model)")
+	fs.StringVar(&o.model, "model", "", "weights `file` to open, or the name of a shipped model ('artlens models'; default: the study's)")
 	fs.DurationVar(&o.screenshotWait, "screenshot-wait", 30*time.Second, "with --screenshot, the longest wait for the pictures to be analysed (a large collection needs minutes)")
 	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
@@ -75,7 +74,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, "%v", err)
 		}
-		opts.Model, opts.ModelName = m, filepath.Base(o.model)
+		opts.Model, opts.ModelName = m, modelName(o.model)
 	}
 	if err := displayAvailable(); err != nil {
 		return fail(stderr, "%v; the commands work without one (see 'artlens --help')", err)

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/weights"
 )
 
 // hookOpen makes openPicture call before(path) first, for the rest of the
@@ -371,7 +372,7 @@ func TestBusyWindowUnderChanges(t *testing.T) {
 		x.step(1)
 		h.s.showView(Views[i%len(Views)])
 	}
-	h.s.useShippedModel()
+	h.s.useShippedModel(weights.Shipped[0].Name)
 	h.s.openModel(other)
 	h.settle()
 	if len(x.entries) != n+1 {

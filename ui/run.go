@@ -35,8 +35,8 @@ type Options struct {
 	Model *engine.Model
 	// LoadModel loads the model to start with when Model is nil.
 	LoadModel func() (*engine.Model, error)
-	// ModelName names the starting model in the window ("shipped model"
-	// when empty).
+	// ModelName names the starting model in the window (the default
+	// shipped model's name, "study", when empty).
 	ModelName string
 	// Screenshot, when set, makes the app capture its window to this PNG
 	// file once the window has settled (the images opened and their maps
@@ -179,7 +179,7 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 		s.model, s.modelErr = load()
 	}
 	if s.modelName == "" {
-		s.modelName = "shipped model"
+		s.modelName = weights.Shipped[0].Name
 	}
 	w.SetIcon(assets.IconResource())
 	buildWindow(s)

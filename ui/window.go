@@ -161,14 +161,15 @@ func (s *shell) modelFailed(path string, err error) {
 	s.showError("Could not open the model", msg+"\n\n"+current)
 }
 
-// useShippedModel switches back to the model built into ArtLens.
-func (s *shell) useShippedModel() {
-	m, err := weights.Model()
+// useShippedModel switches to the model built into ArtLens under name
+// (see weights.Shipped).
+func (s *shell) useShippedModel(name string) {
+	m, err := weights.Load(name)
 	if err != nil {
 		s.showError("Could not load the shipped model", err.Error())
 		return
 	}
-	s.setModel(m, "shipped model")
+	s.setModel(m, name)
 }
 
 // dialogSize is the size of file dialogs: most of the window.
@@ -444,8 +445,11 @@ func newMenus(s *shell) *menus {
 		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
 		fyne.NewMenuItemSeparator(),
 		item("Open model…", s.openModelDialog, scOpenModel),
-		fyne.NewMenuItem("Use the shipped model", s.useShippedModel),
 	)
+	// One item per shipped model, which switches to it.
+	for _, e := range weights.Shipped {
+		file.Items = append(file.Items, fyne.NewMenuItem("Use the shipped model: "+e.Name, func() { s.useShippedModel(e.Name) }))
+	}
 	views := []*fyne.MenuItem{}
 	for i, v := range Views {
 		name := v
