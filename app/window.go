@@ -14,6 +14,8 @@ import (
 // by windowFlags.
 type windowOptions struct {
 	screenshot, view, theme, model, show, data string
+	trainArch, trainSave                       string
+	trainEpochs                                int
 	fullscreen                                 bool
 	zoom                                       float64
 	screenshotWait                             time.Duration
@@ -41,6 +43,9 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.model, "model", "", "weights `file` to open, or the name of a shipped model ('artlens models'; default: the study's)")
 	fs.DurationVar(&o.screenshotWait, "screenshot-wait", 30*time.Second, "with --screenshot, the longest wait for the pictures to be analysed (a large collection needs minutes)")
 	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
+	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, study or an architecture `file` (JSON)")
+	fs.IntVar(&o.trainEpochs, "epochs", 0, "with --view train FOLDER: the number of epochs (default 10)")
+	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	return fs
 }
@@ -65,6 +70,21 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		DataDir:    o.data,
 
 		ScreenshotTimeout: o.screenshotWait,
+		TrainArch:         o.trainArch,
+		TrainEpochs:       o.trainEpochs,
+		TrainSave:         o.trainSave,
+	}
+	if o.view == "train" {
+		if len(opts.Images) != 1 {
+			return usageError(stderr, "", "--view train takes one folder of class folders")
+		}
+		waitSet := false
+		fs.Visit(func(f *flag.Flag) { waitSet = waitSet || f.Name == "screenshot-wait" })
+		if !waitSet {
+			opts.ScreenshotTimeout = 4 * time.Hour // the screenshot waits for training to finish
+		}
+	} else if o.trainArch != "" || o.trainEpochs != 0 || o.trainSave != "" {
+		return usageError(stderr, "", "--arch, --epochs and --save go with --view train FOLDER")
 	}
 	if err := opts.Check(); err != nil {
 		return usageError(stderr, "", "%v", err)

@@ -583,3 +583,21 @@ func TestLoadPlainFolder(t *testing.T) {
 		t.Error("another seed drew the same validation split")
 	}
 }
+
+func TestWarnings(t *testing.T) {
+	r := Report{Counts: map[string][3]int{"a": {40, 10, 0}, "b": {10, 2, 0}, "c": {30, 8, 0}}, Conflicts: 2,
+		Skipped: []Skipped{{"a/x.txt", "not a picture"}, {"b/y.html", "not a picture"}, {"c/z", "not a picture"}, {"c/zz", "not a picture"}}}
+	got := r.Warnings()
+	want := []string{
+		"Class b has 12 pictures: too few to learn from (aim for 40 or more).",
+		"The classes are unbalanced: a has 50 pictures, b 12; the network will lean towards the larger.",
+		"2 pictures are copies filed under more than one class (each is kept once, in the first class by name).",
+		"4 files are not pictures or cannot be read, and are left out (a/x.txt, b/y.html, c/z, …).",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", got, want)
+	}
+	if w := (Report{Counts: map[string][3]int{"a": {30, 5, 0}, "b": {25, 5, 0}}}).Warnings(); w != nil {
+		t.Errorf("a sound data set gets warnings %q", w)
+	}
+}

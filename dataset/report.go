@@ -56,3 +56,55 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "%-*s  %6d  %6d  %6d\n", width, "total", total[0], total[1], total[2])
 	return b.String()
 }
+
+// Thresholds of Report.Warnings.
+const (
+	TinyClass  = 20 // a class with fewer distinct pictures is tiny
+	Unbalanced = 3  // the largest class this many times the smallest is unbalanced
+)
+
+// Warnings returns what a teacher should know before training on the data
+// r describes, one sentence each: classes that are tiny or much smaller
+// than others, pictures filed under two classes, and files that are not
+// pictures. None: nil.
+func (r Report) Warnings() []string {
+	var out []string
+	classes := make([]string, 0, len(r.Counts))
+	for c := range r.Counts {
+		classes = append(classes, c)
+	}
+	slices.Sort(classes)
+	lo, hi := -1, 0
+	var loName, hiName string
+	for _, c := range classes {
+		n := r.Counts[c]
+		total := n[0] + n[1] + n[2]
+		if total < TinyClass {
+			out = append(out, fmt.Sprintf("Class %s has %d pictures: too few to learn from (aim for %d or more).", c, total, TinyClass*2))
+		}
+		if lo < 0 || total < lo {
+			lo, loName = total, c
+		}
+		if total > hi {
+			hi, hiName = total, c
+		}
+	}
+	if lo >= 0 && hi >= Unbalanced*max(lo, 1) && len(classes) > 1 {
+		out = append(out, fmt.Sprintf("The classes are unbalanced: %s has %d pictures, %s %d; the network will lean towards the larger.", hiName, hi, loName, lo))
+	}
+	if r.Conflicts > 0 {
+		out = append(out, fmt.Sprintf("%d pictures are copies filed under more than one class (each is kept once, in the first class by name).", r.Conflicts))
+	}
+	if len(r.Skipped) > 0 {
+		names := make([]string, 0, 3)
+		for _, s := range r.Skipped[:min(3, len(r.Skipped))] {
+			names = append(names, s.Path)
+		}
+		more := ""
+		if len(r.Skipped) > 3 {
+			more = ", …"
+		}
+		out = append(out, fmt.Sprintf("%d files are not pictures or cannot be read, and are left out (%s%s).", len(r.Skipped), strings.Join(names, ", "), more))
+	}
+	return out
+}

@@ -62,10 +62,18 @@ type Options struct {
 	// validation_set), whose test pictures a click on the Confusion tab's
 	// cells lists; "" for the one chosen last time (in the preferences).
 	DataDir string
+	// With View "train", Images[0] is a folder of class folders that the
+	// Train view opens and starts training on: TrainArch is the network
+	// ("small", "study" or an architecture file; "" the view's default),
+	// TrainEpochs the epochs (0 the view's default), and TrainSave, when
+	// set, the weights file written once training has finished.
+	TrainArch   string
+	TrainEpochs int
+	TrainSave   string
 }
 
 // Views lists the names Options.View accepts, in tab order.
-var Views = []string{"explore", "explain", "compare", "collection", "history", "confusion", "model"}
+var Views = []string{"explore", "explain", "compare", "collection", "history", "confusion", "model", "train"}
 
 // Check reports the first invalid option, as a sentence.
 func (o Options) Check() error {
@@ -106,7 +114,7 @@ func Run(opts Options) int {
 			s.screenshotWhenSettled(opts.Screenshot, opts.ScreenshotTimeout)
 		}
 	})
-	w.SetOnClosed(s.exitSoon)
+	s.onClose = append(s.onClose, s.exitSoon)
 	w.ShowAndRun()
 	return int(s.exitCode.Load())
 }
@@ -147,6 +155,7 @@ type shell struct {
 	onStyle  []func()       // called after the zoom or theme changed
 	onSelect []func(*entry) // called when Explore shows a picture
 	onOpened []func()       // called when Explore's list of pictures changed
+	onClose  []func()       // called when the window closes
 
 	notice  *noticeBar
 	header  *header
@@ -157,6 +166,7 @@ type shell struct {
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
 	confusion  *confusionView
+	train      *trainView
 	menu       *menus
 	lastDir    string // folder of the last file dialog
 }
@@ -183,6 +193,11 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 	}
 	w.SetIcon(assets.IconResource())
 	buildWindow(s)
+	w.SetOnClosed(func() {
+		for _, f := range s.onClose {
+			f()
+		}
+	})
 	return s
 }
 
@@ -194,7 +209,9 @@ func (s *shell) start() {
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
 	if len(s.opts.Images) > 0 {
-		if s.opts.View == "collection" {
+		if s.opts.View == "train" {
+			s.train.begin(s.opts.Images[0], s.opts.TrainArch, s.opts.TrainEpochs)
+		} else if s.opts.View == "collection" {
 			s.collection.open(s.opts.Images)
 		} else {
 			s.explore.open(s.opts.Images)

@@ -57,6 +57,7 @@ func buildWindow(s *shell) {
 	s.compare = newCompareView(s)
 	s.collection = newCollectionView(s)
 	s.confusion = newConfusionView(s)
+	s.train = newTrainView(s)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Explore", theme.SearchIcon(), s.explore.content),
 		container.NewTabItemWithIcon("Explain", theme.QuestionIcon(), s.explain.content),
@@ -65,6 +66,7 @@ func buildWindow(s *shell) {
 		container.NewTabItemWithIcon("History", theme.HistoryIcon(), newHistoryView(s)),
 		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), s.confusion.content),
 		container.NewTabItemWithIcon("Model", theme.InfoIcon(), newModelView(s)),
+		container.NewTabItemWithIcon("Train", theme.MediaPlayIcon(), s.train.content),
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
@@ -498,6 +500,7 @@ var (
 		&desktop.CustomShortcut{KeyName: fyne.Key5, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key6, Modifier: mod},
 		&desktop.CustomShortcut{KeyName: fyne.Key7, Modifier: mod},
+		&desktop.CustomShortcut{KeyName: fyne.Key8, Modifier: mod},
 	}
 )
 

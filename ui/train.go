@@ -1,0 +1,793 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+
+	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/training"
+)
+
+// The networks the Train view offers.
+const (
+	netStudy    = "The study's network (64×64 pictures, 5 conv layers)"
+	netSmall    = "Small and fast (32×32 pictures, 3 conv layers)"
+	netFile     = "An architecture file…"
+	netFineTune = "Fine-tune the loaded model (a new last layer)"
+)
+
+// batchRedraw is the least time between two redraws of the per-batch
+// chart and the status line, so that drawing never slows training.
+const batchRedraw = 400 * time.Millisecond
+
+// trainView is the Train tab: a folder of class folders, a network and its
+// settings, and the network learning live. The training itself is
+// training.Train, the command's; the view only draws what it reports.
+type trainView struct {
+	s       *shell
+	content fyne.CanvasObject
+
+	dir                     string
+	folder, counts, warning *widget.Label
+	network                 *widget.RadioGroup
+	archPath                string
+	archLabel               *widget.Label
+	epochs, lr              *widget.Entry
+	batch, valShare         *widget.Select
+	augment                 *widget.Check
+
+	startB, stopB, resumeB, saveB, exploreB *widget.Button
+	status                                  *widget.Label
+
+	loss, acc, batches, confusion *chart
+	slider                        *widget.Slider
+	epochLabel                    *widget.Label
+	pictures                      *widget.Select
+	filters, maps, cam            *canvas.Image
+	cell                          *widget.Label
+
+	cacheDir string // the data cache ("" the user's, "-" none: tests)
+	// epochHook, when set (tests), is called on the training goroutine
+	// after each epoch with the run's cancel function, as a press of Stop
+	// at that moment would.
+	epochHook func(epoch int, cancel context.CancelFunc)
+	run      *trainRun
+	shown    int // the epoch the slider shows (1-based; 0 none)
+	drawGen  int
+}
+
+// trainRun is one training run: its settings, its data, and what it has
+// reported so far. Fields are used on the UI goroutine only.
+type trainRun struct {
+	cfg      training.Config
+	dataCfg  dataset.Config
+	arch     engine.Arch // set once the model is built
+	classes  []string
+	base     *engine.Model // the model fine-tuned, or nil
+	data     *dataset.Data
+	ckDir    string
+	cancel   context.CancelFunc
+	running  bool
+	finished bool
+	failed   bool // it ended with an error: nothing to resume
+	final    *engine.Model // the trained model once Train returned
+	recipe   map[string]string
+
+	epochs    []training.EpochReport
+	losses    []float64 // every step's loss
+	steps     int       // steps per epoch
+	lastDraw  time.Time
+	closed    *atomic.Bool // the window closed: the run's folder is removed
+	startedAt time.Time
+}
+
+func newTrainView(s *shell) *trainView {
+	v := &trainView{s: s}
+	v.folder = widget.NewLabel("No folder opened: a folder holding one folder of pictures per class.")
+	v.folder.Wrapping = fyne.TextWrapWord
+	v.counts = widget.NewLabel("")
+	v.counts.Wrapping = fyne.TextWrapWord
+	v.warning = widget.NewLabel("")
+	v.warning.Wrapping = fyne.TextWrapWord
+	v.warning.Importance = widget.WarningImportance
+	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.pickFolder(v.openFolder) })
+
+	v.archLabel = widget.NewLabel("")
+	v.archLabel.Wrapping = fyne.TextWrapWord
+	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netFile, netFineTune}, func(choice string) {
+		if choice == netFile && v.archPath == "" {
+			s.pickFile([]string{".json"}, func(err error) { v.status.SetText("Could not open the architecture file: " + err.Error()) },
+				func(path string) { v.archPath = path; v.archLabel.SetText("Architecture: " + baseName(path)) })
+		}
+		if v.dir != "" {
+			v.scan()
+		}
+	})
+	v.network.Selected = netSmall
+
+	v.epochs = widget.NewEntry()
+	v.epochs.SetText("10")
+	v.lr = widget.NewEntry()
+	v.lr.SetText("0.001")
+	v.batch = widget.NewSelect([]string{"8", "16", "32", "64", "128"}, nil)
+	v.batch.Selected = "32"
+	v.valShare = widget.NewSelect([]string{"10%", "20%", "30%"}, func(string) {
+		if v.dir != "" {
+			v.scan()
+		}
+	})
+	v.valShare.Selected = "20%"
+	v.augment = widget.NewCheck("flips and small shifts", nil)
+	v.augment.Checked = true
+	hint := func(text string) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.LowImportance
+		l.SizeName = theme.SizeNameCaptionText
+		return l
+	}
+	settings := widget.NewForm(
+		widget.NewFormItem("Epochs", container.NewVBox(v.epochs, hint("passes over the training pictures"))),
+		widget.NewFormItem("Learning rate", container.NewVBox(v.lr, hint("size of each step (Adam); too large and the loss jumps"))),
+		widget.NewFormItem("Batch size", container.NewVBox(v.batch, hint("pictures per step; smaller steps are noisier"))),
+		widget.NewFormItem("Augmentation", container.NewVBox(v.augment, hint("shows each picture a little changed, against learning by heart"))),
+		widget.NewFormItem("Validation", container.NewVBox(v.valShare, hint("share of each class held out to check the network"))),
+	)
+
+	v.startB = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), v.start)
+	v.startB.Importance = widget.HighImportance
+	v.stopB = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), v.stop)
+	v.resumeB = widget.NewButtonWithIcon("Resume", theme.MediaReplayIcon(), v.resume)
+	v.saveB = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.saveDialog)
+	v.exploreB = widget.NewButtonWithIcon("Open in Explore", theme.SearchIcon(), v.openInExplore)
+	v.status = widget.NewLabel("Open a folder of class folders, choose a network, and press Start.")
+	v.status.Truncation = fyne.TextTruncateEllipsis
+
+	left := container.NewVBox(
+		widget.NewLabelWithStyle("Pictures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		open, v.folder, v.counts, v.warning,
+		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.network, v.archLabel,
+		widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		settings,
+	)
+	leftScroll := container.NewVScroll(left)
+	leftScroll.SetMinSize(fyne.NewSize(330*s.zoom, 0))
+
+	v.loss, v.acc, v.batches, v.confusion = newChart(s, 0), newChart(s, 0), newChart(s, 0), newChart(s, 0)
+	v.slider = widget.NewSlider(1, 1)
+	v.slider.Step = 1
+	v.slider.OnChanged = func(f float64) { v.showEpoch(int(f)) }
+	v.epochLabel = widget.NewLabel("")
+	v.pictures = widget.NewSelect(nil, func(string) { v.drawEpoch() })
+	img := func() *canvas.Image {
+		c := canvas.NewImageFromImage(nil)
+		c.FillMode = canvas.ImageFillContain
+		c.ScaleMode = canvas.ImageScalePixels
+		c.SetMinSize(fyne.NewSize(150*s.zoom, 150*s.zoom))
+		return c
+	}
+	v.filters, v.maps, v.cam = img(), img(), img()
+	v.cell = widget.NewLabel("Click a cell of the confusion matrix to list its pictures.")
+	v.cell.Wrapping = fyne.TextWrapWord
+	caption := func(text string, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewBorder(widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), nil, nil, nil, o)
+	}
+	curves := container.NewGridWithColumns(3, v.batches, v.loss, v.acc)
+	inside := container.NewGridWithColumns(2, caption("Layer 1's filters", v.filters),
+		caption("Layer 1's feature maps", v.maps), caption("Grad-CAM (last conv layer)", v.cam))
+	epochBar := container.NewBorder(nil, nil, v.epochLabel, container.NewHBox(widget.NewLabel("Picture:"), v.pictures), v.slider)
+	conf := container.NewBorder(nil, v.cell, nil, nil, newTapArea(v.confusion, v.tapped))
+	lower := container.NewHSplit(conf, inside)
+	lower.Offset = 0.55
+	split := container.NewVSplit(curves, container.NewBorder(epochBar, nil, nil, nil, lower))
+	split.Offset = 0.42
+	toolbar := container.NewBorder(nil, nil, container.NewHBox(v.startB, v.stopB, v.resumeB, v.saveB, v.exploreB), nil, v.status)
+	right := container.NewBorder(toolbar, nil, nil, nil, split)
+	v.content = container.NewBorder(nil, nil, leftScroll, nil, right)
+	s.onStyle = append(s.onStyle, v.loss.invalidate, v.acc.invalidate, v.batches.invalidate, v.confusion.invalidate)
+	s.onClose = append(s.onClose, v.closed)
+	v.buttons()
+	return v
+}
+
+// openFolder makes dir the data and counts its classes.
+func (v *trainView) openFolder(dir string) {
+	v.dir = dir
+	v.folder.SetText("Folder: " + dir)
+	v.scan()
+}
+
+// settings returns the data configuration and the network the controls
+// describe, or why they cannot be used.
+func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, error) {
+	var arch engine.Arch
+	var base *engine.Model
+	switch v.network.Selected {
+	case netStudy:
+		arch = engine.StudyArch()
+	case netSmall:
+		arch = training.SmallArch()
+	case netFile:
+		if v.archPath == "" {
+			return dataset.Config{}, arch, nil, errors.New("choose an architecture file (JSON, as 'artlens summary --arch' prints)")
+		}
+	case netFineTune:
+		if v.s.model == nil {
+			return dataset.Config{}, arch, nil, errors.New("no model is loaded to fine-tune")
+		}
+		base = v.s.model
+		arch = base.Arch()
+	default:
+		return dataset.Config{}, arch, nil, errors.New("choose a network")
+	}
+	share, _ := strconv.Atoi(strings.TrimSuffix(v.valShare.Selected, "%"))
+	cfg, err := training.FolderConfig(v.dir, nil, float64(share)/100, v.cacheDir)
+	if err != nil {
+		return cfg, arch, nil, err
+	}
+	if v.network.Selected == netFile {
+		if arch, err = engine.ReadArch(v.archPath, len(cfg.Classes)); err != nil {
+			return cfg, arch, nil, err
+		}
+	}
+	return cfg, arch, base, nil
+}
+
+// scan reads the folder in the background for the chosen network and shows
+// the count per class and the warnings.
+func (v *trainView) scan() {
+	cfg, arch, _, err := v.settings()
+	if err != nil {
+		v.counts.SetText("")
+		v.warning.SetText(err.Error())
+		return
+	}
+	v.counts.SetText("Reading the pictures…")
+	v.warning.SetText("")
+	v.s.busy.Add(1)
+	go func() {
+		data, err := training.LoadData(cfg, arch.Input, nil)
+		v.s.do(func() {
+			defer v.s.busy.Add(-1)
+			if err != nil {
+				v.counts.SetText("")
+				v.warning.SetText(oneLine(err))
+				return
+			}
+			v.showCounts(data)
+		})
+	}()
+}
+
+// oneLine is err's message without the package prefix.
+func oneLine(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"dataset: ", "training: ", "engine: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+}
+
+func (v *trainView) showCounts(data *dataset.Data) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d classes:", len(data.Classes))
+	for _, c := range data.Classes {
+		n := data.Report.Counts[c]
+		fmt.Fprintf(&b, "\n  %s: %d pictures (%d for training, %d held out)", c, n[0]+n[1]+n[2], n[0], n[1])
+	}
+	v.counts.SetText(b.String())
+	w := data.Report.Warnings()
+	if len(data.Classes) < 2 {
+		w = append([]string{"A network needs at least two classes to tell apart: add a folder per class."}, w...)
+	}
+	v.warning.SetText(strings.Join(w, "\n"))
+}
+
+// buttons enables what the state allows.
+func (v *trainView) buttons() {
+	r := v.run
+	running := r != nil && r.running
+	set := func(b *widget.Button, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	set(v.startB, !running)
+	set(v.stopB, running)
+	set(v.resumeB, r != nil && !running && !r.finished && !r.failed)
+	set(v.saveB, r != nil && len(r.epochs) > 0)
+	set(v.exploreB, r != nil && len(r.epochs) > 0)
+}
+
+// trainConfig is the recipe the controls set: the study's (Adam, constant
+// rate, last epoch) with their epochs, rate, batch and augmentation, as
+// 'artlens train --recipe study --epochs N --lr R --batch B [--augment]'
+// makes it.
+func (v *trainView) trainConfig() (training.Config, error) {
+	cfg := training.StudyRecipe()
+	epochs, err := strconv.Atoi(strings.TrimSpace(v.epochs.Text))
+	if err != nil || epochs < 1 || epochs > 1000 {
+		return cfg, fmt.Errorf("epochs: %q is not a whole number from 1 to 1000", v.epochs.Text)
+	}
+	lr, err := strconv.ParseFloat(strings.TrimSpace(v.lr.Text), 64)
+	if err != nil || !(lr > 0 && lr < 1) {
+		return cfg, fmt.Errorf("learning rate: %q is not a number between 0 and 1", v.lr.Text)
+	}
+	batch, _ := strconv.Atoi(v.batch.Selected)
+	cfg.Epochs, cfg.LearningRate, cfg.Batch, cfg.Augment = epochs, lr, batch, v.augment.Checked
+	cfg.Workers = min(runtime.NumCPU(), 2)
+	cfg.FineTune = v.network.Selected == netFineTune
+	return cfg, nil
+}
+
+// start begins a new run with the controls' settings.
+func (v *trainView) start() {
+	if v.dir == "" {
+		v.status.SetText("Open a folder of class folders first.")
+		return
+	}
+	cfg, err := v.trainConfig()
+	if err != nil {
+		v.status.SetText(err.Error())
+		return
+	}
+	dcfg, arch, base, err := v.settings()
+	if err != nil {
+		v.status.SetText(oneLine(err))
+		return
+	}
+	ck, err := os.MkdirTemp("", "artlens-train-")
+	if err != nil {
+		v.status.SetText("No folder for the checkpoints: " + err.Error())
+		return
+	}
+	if old := v.run; old != nil && !old.running {
+		os.RemoveAll(old.ckDir)
+	}
+	cfg.CheckpointDir = ck
+	v.run = &trainRun{cfg: cfg, dataCfg: dcfg, arch: arch, base: base, ckDir: ck, closed: new(atomic.Bool), startedAt: time.Now()}
+	v.shown = 0
+	v.loss.setPlot(nil)
+	v.acc.setPlot(nil)
+	v.batches.setPlot(nil)
+	v.confusion.setPlot(nil)
+	v.filters.Image, v.maps.Image, v.cam.Image = nil, nil, nil
+	v.slider.Max, v.slider.Value = 1, 1
+	v.slider.Refresh()
+	v.epochLabel.SetText("")
+	v.goOn()
+}
+
+// resume goes on with a stopped run from its last checkpoint.
+func (v *trainView) resume() {
+	if r := v.run; r != nil && !r.running && !r.finished {
+		// The stopped epoch starts again: its steps are dropped.
+		r.losses = r.losses[:min(len(r.losses), len(r.epochs)*r.steps)]
+		v.goOn()
+	}
+}
+
+// stop ends the run after the current batch; its finished epochs stay.
+func (v *trainView) stop() {
+	if r := v.run; r != nil && r.running {
+		r.cancel()
+		v.status.SetText("Stopping after this batch…")
+	}
+}
+
+// closed stops a run when the window closes and removes its checkpoints.
+func (v *trainView) closed() {
+	if r := v.run; r != nil {
+		r.closed.Store(true)
+		if r.running {
+			r.cancel()
+		} else {
+			os.RemoveAll(r.ckDir)
+		}
+	}
+}
+
+// goOn runs training.Train in the background: from the start, or from the
+// run's checkpoint when it has one (as the command resumes).
+func (v *trainView) goOn() {
+	r := v.run
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.running = cancel, true
+	cfg := r.cfg
+	cfg.Stop = ctx.Done()
+	cfg.OnBatch = func(b training.BatchReport) {
+		v.s.do(func() { v.batchDone(r, b) })
+	}
+	v.status.SetText("Reading the pictures…")
+	v.buttons()
+	v.s.busy.Add(1)
+	go func() {
+		m, data, err := prepareRun(r, v.s.do, v.status)
+		if err == nil {
+			hook := v.epochHook
+			cfg.OnEpoch = func(e training.EpochReport) {
+				recipe := maps.Clone(m.Meta.Training) // set by Train before its first step
+				v.s.do(func() { r.recipe = recipe; v.epochDone(r, e) })
+				if hook != nil {
+					hook(e.Epoch.Epoch, cancel)
+				}
+			}
+			arch := m.Arch()
+			v.s.do(func() {
+				r.data, r.classes, r.arch = data, data.Classes, arch
+				v.picturesOf(data)
+				v.showCounts(data)
+			})
+			err = training.Train(m, data, cfg)
+		}
+		if r.closed.Load() {
+			os.RemoveAll(r.ckDir)
+		}
+		v.s.do(func() {
+			defer v.s.busy.Add(-1)
+			cancel()
+			v.runEnded(r, m, err)
+		})
+	}()
+}
+
+// prepareRun loads the run's data and builds its model (off the UI
+// goroutine), saying how far it got on status through do.
+func prepareRun(r *trainRun, do func(func()), status *widget.Label) (*engine.Model, *dataset.Data, error) {
+	var last time.Time
+	data, err := training.LoadData(r.dataCfg, r.arch.Input, func(done, total int) {
+		if time.Since(last) > batchRedraw || done == total {
+			last = time.Now()
+			do(func() { status.SetText(fmt.Sprintf("Reading the pictures: %d of %d", done, total)) })
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.base != nil {
+		m, err := training.FineTuneModel(r.base, data.Classes, r.cfg.Seed)
+		return m, data, err
+	}
+	m, err := engine.NewModelArch(r.arch, data.Classes, r.cfg.Seed)
+	return m, data, err
+}
+
+// picturesOf offers the validation pictures for the feature maps and
+// Grad-CAM.
+func (v *trainView) picturesOf(data *dataset.Data) {
+	names := slices.Clone(data.Val.Paths)
+	keep := v.pictures.Selected
+	v.pictures.SetOptions(names)
+	if slices.Contains(names, keep) {
+		v.pictures.Selected = keep
+	} else if len(names) > 0 {
+		v.pictures.Selected = names[0]
+	}
+	v.pictures.Refresh()
+}
+
+func (v *trainView) batchDone(r *trainRun, b training.BatchReport) {
+	if r != v.run {
+		return
+	}
+	r.steps = b.Steps
+	r.losses = append(r.losses, b.Loss)
+	if time.Since(r.lastDraw) < batchRedraw && b.Step < b.Steps {
+		return
+	}
+	r.lastDraw = time.Now()
+	v.status.SetText(fmt.Sprintf("Epoch %d of %d, batch %d of %d: loss %.3f, accuracy %.0f%% · %.0f pictures/s · %s left",
+		b.Epoch, r.cfg.Epochs, b.Step, b.Steps, b.RunningLoss, 100*b.RunningAccuracy, b.ImagesPerSecond, formatDuration(b.Left.Seconds())))
+	losses, steps := slices.Clone(r.losses), r.steps
+	v.batches.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.BatchLoss(losses, steps, th) })
+}
+
+func (v *trainView) epochDone(r *trainRun, e training.EpochReport) {
+	if r != v.run {
+		return
+	}
+	r.epochs = append(r.epochs[:e.Epoch.Epoch-1], e)
+	h := r.history()
+	v.loss.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", 0, th) })
+	v.acc.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", 0, th) })
+	v.slider.Max = float64(max(2, len(r.epochs)))
+	v.slider.SetValue(float64(len(r.epochs))) // follows training
+	v.showEpoch(len(r.epochs))
+	v.buttons()
+}
+
+func (r *trainRun) history() []engine.Epoch {
+	h := make([]engine.Epoch, len(r.epochs))
+	for i, e := range r.epochs {
+		h[i] = e.Epoch
+	}
+	return h
+}
+
+// runEnded shows how the run ended: finished, stopped (its epochs kept)
+// or failed; with Options.TrainSave the finished model is written there.
+func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
+	r.running = false
+	var stopped *training.StoppedError
+	switch {
+	case err == nil:
+		r.finished, r.final = true, m
+		v.status.SetText(fmt.Sprintf("Finished %s in %s. Slide through the epochs, save the model or open it in Explore.",
+			countNoun(r.cfg.Epochs, "epoch"), formatDuration(time.Since(r.startedAt).Seconds())))
+		if path := v.s.opts.TrainSave; path != "" && r == v.run {
+			if err := m.SaveFile(path); err != nil {
+				v.status.SetText("Could not save the model: " + err.Error())
+				v.s.exitCode.Store(1)
+			}
+		}
+	case errors.As(err, &stopped):
+		v.status.SetText(fmt.Sprintf("Stopped during epoch %d; %s kept. Resume goes on from epoch %d exactly.",
+			stopped.Epoch, countNoun(len(r.epochs), "epoch"), len(r.epochs)+1))
+	default:
+		r.failed = true
+		v.status.SetText("Training failed: " + oneLine(err))
+		if v.s.opts.TrainSave != "" {
+			v.s.exitCode.Store(1)
+		}
+	}
+	v.buttons()
+}
+
+// showEpoch shows epoch k (1-based) of the run: its confusion matrix, and
+// the filters, feature maps and Grad-CAM of its weights.
+func (v *trainView) showEpoch(k int) {
+	r := v.run
+	if r == nil || k < 1 || k > len(r.epochs) {
+		return
+	}
+	v.shown = k
+	e := r.epochs[k-1].Epoch
+	v.epochLabel.SetText(fmt.Sprintf("Epoch %d of %d: validation accuracy %.1f%%", k, len(r.epochs), 100*e.ValAccuracy))
+	ev, err := r.evaluation(k)
+	if err == nil {
+		v.confusion.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
+	}
+	v.drawEpoch()
+}
+
+// evaluation is the validation evaluation of epoch k.
+func (r *trainRun) evaluation(k int) (engine.Evaluation, error) {
+	if r.data == nil {
+		return engine.Evaluation{}, errors.New("no data")
+	}
+	return engine.NewEvaluation(r.classes, r.data.Val.Y, r.epochs[k-1].ValPredicted)
+}
+
+// epochModel is the model of epoch k, with the history up to it and its
+// validation results: what Save writes and Explore opens.
+func (r *trainRun) epochModel(k int) (*engine.Model, error) {
+	weights := make([][]float32, len(r.epochs[k-1].Weights))
+	for i, w := range r.epochs[k-1].Weights {
+		weights[i] = slices.Clone(w)
+	}
+	m, err := engine.NewModelWeights(r.arch, r.classes, weights)
+	if err != nil {
+		return nil, err
+	}
+	m.Meta.History = r.history()[:k]
+	m.Meta.BestEpoch = k
+	m.Meta.DataFingerprint = r.data.Fingerprint
+	m.Meta.Training = maps.Clone(r.recipe)
+	if ev, err := r.evaluation(k); err == nil {
+		m.Meta.Validation = &ev
+	}
+	return m, nil
+}
+
+// drawEpoch draws the shown epoch's filters, and the chosen picture's
+// feature maps and Grad-CAM, in the background.
+func (v *trainView) drawEpoch() {
+	r := v.run
+	if r == nil || v.shown < 1 || r.data == nil {
+		return
+	}
+	m, err := r.epochModel(v.shown)
+	if err != nil {
+		return
+	}
+	idx := slices.Index(r.data.Val.Paths, v.pictures.Selected)
+	var input []float32
+	if idx >= 0 {
+		input = r.data.Val.Image(idx)
+	}
+	v.drawGen++
+	gen := v.drawGen
+	v.s.busy.Add(1)
+	go func() {
+		filters, maps, cam := epochImages(m, input)
+		v.s.do(func() {
+			defer v.s.busy.Add(-1)
+			if gen != v.drawGen {
+				return
+			}
+			for _, p := range []struct {
+				c   *canvas.Image
+				img image.Image
+			}{{v.filters, filters}, {v.maps, maps}, {v.cam, cam}} {
+				p.c.Image = p.img
+				p.c.Refresh()
+			}
+		})
+	}()
+}
+
+// epochImages draws m's first-layer filters, and the layer-1 feature maps
+// and Grad-CAM (last conv layer, predicted class) of input (nil for none).
+func epochImages(m *engine.Model, input []float32) (filters, maps, cam image.Image) {
+	if ps := m.Params(); len(ps) > 0 {
+		if img, err := plots.FilterPatches(ps[0], 8, 4); err == nil {
+			filters = img
+		}
+	}
+	if input == nil {
+		return filters, nil, nil
+	}
+	p, err := m.Predict(input)
+	if err != nil || len(p.Activations) == 0 {
+		return filters, nil, nil
+	}
+	if img, err := plots.FeatureGrid(p.Activations[0], plots.GridOptions{Title: " ", Scale: 2}); err == nil {
+		maps = img
+	}
+	in := m.Input()
+	if mp, err := explain.GradCAM(m, input, len(p.Activations), p.Class); err == nil {
+		base := picture.FromInputShape(input, in.Channels, in.Width, in.Height)
+		if img, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5); err == nil {
+			cam = img
+		}
+	}
+	return filters, maps, cam
+}
+
+// tapped lists the pictures of the confusion cell under pos.
+func (v *trainView) tapped(pos fyne.Position) {
+	r, c := v.run, v.confusion
+	if r == nil || v.shown < 1 || c.img.Image == nil {
+		return
+	}
+	ev, err := r.evaluation(v.shown)
+	if err != nil {
+		return
+	}
+	local := pos.Subtract(c.img.Position())
+	size := c.img.Size()
+	p, err := plots.Confusion(ev, false, plots.Light)
+	if err != nil || size.Width <= 0 || size.Height <= 0 {
+		return
+	}
+	px := c.drawn.px
+	truth, pred, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.drawn.dpi,
+		float64(local.X/size.Width)*float64(px.X), float64(local.Y/size.Height)*float64(px.Y))
+	if ok {
+		v.showCell(truth, pred)
+	}
+}
+
+// showCell lists the validation pictures of class truth that the shown
+// epoch took for pred.
+func (v *trainView) showCell(truth, pred int) {
+	r := v.run
+	var names []string
+	for i, p := range r.epochs[v.shown-1].ValPredicted {
+		if r.data.Val.Y[i] == truth && p == pred {
+			names = append(names, r.data.Val.Paths[i])
+		}
+	}
+	what := fmt.Sprintf("%s taken for %s", r.classes[truth], r.classes[pred])
+	if truth == pred {
+		what = r.classes[truth] + " recognised"
+	}
+	text := fmt.Sprintf("Epoch %d, %s: %s", v.shown, what, countNoun(len(names), "picture"))
+	if len(names) > 0 {
+		text += ": " + strings.Join(names, ", ")
+	}
+	v.cell.SetText(text)
+}
+
+// openInExplore makes the shown epoch's model the app's model.
+func (v *trainView) openInExplore() {
+	r := v.run
+	if r == nil || v.shown < 1 {
+		return
+	}
+	m, err := r.epochModel(v.shown)
+	if err != nil {
+		v.status.SetText(oneLine(err))
+		return
+	}
+	v.s.setModel(m, fmt.Sprintf("trained on %s, epoch %d", filepath.Base(v.dir), v.shown))
+	v.s.showView("explore")
+}
+
+// saveDialog asks where to write the shown epoch's model.
+func (v *trainView) saveDialog() {
+	if v.run == nil || v.shown < 1 {
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			if err != nil {
+				v.status.SetText("Could not save: " + err.Error())
+			}
+			return
+		}
+		path := wc.URI().Path()
+		wc.Close()
+		v.save(path)
+	}, v.s.win)
+	d.SetFileName(filepath.Base(v.dir) + "-epoch" + strconv.Itoa(v.shown) + modelExtension)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{modelExtension}))
+	v.s.showFileDialog(d)
+}
+
+// save writes the shown epoch's model to path (atomically), with its
+// history and validation results.
+func (v *trainView) save(path string) {
+	m, err := v.run.epochModel(v.shown)
+	if err == nil {
+		err = m.SaveFile(path)
+	}
+	if err != nil {
+		v.status.SetText("Could not save the model: " + err.Error())
+		return
+	}
+	v.s.notice.show(noticeInfo, fmt.Sprintf("Saved epoch %d's model as %s.", v.shown, path))
+}
+
+// begin opens dir and starts training at once (artlens --view train):
+// arch is "small", "study", an architecture file or "" for the default,
+// epochs 0 for the default.
+func (v *trainView) begin(dir, arch string, epochs int) {
+	switch arch {
+	case "":
+	case "small":
+		v.network.SetSelected(netSmall)
+	case "study":
+		v.network.SetSelected(netStudy)
+	default:
+		v.archPath = arch
+		v.archLabel.SetText("Architecture: " + baseName(arch))
+		v.network.SetSelected(netFile)
+	}
+	if epochs > 0 {
+		v.epochs.SetText(strconv.Itoa(epochs))
+	}
+	v.dir = dir
+	v.folder.SetText("Folder: " + dir)
+	v.start()
+	if v.run == nil && v.s.opts.TrainSave != "" {
+		v.s.exitCode.Store(1) // nothing will be saved
+	}
+}

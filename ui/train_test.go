@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/training"
+)
+
+// classFolders writes n small pictures into a folder per class and returns
+// the folder holding them.
+func classFolders(t *testing.T, classes []string, n int) string {
+	t.Helper()
+	root := t.TempDir()
+	for c, name := range classes {
+		dir := filepath.Join(root, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			writePNG(t, dir, fmt.Sprintf("%s%02d.png", name, i), 40+i, 36+c, 3*c)
+		}
+	}
+	return root
+}
+
+// trainHarness opens the Train view on dir with the small network and
+// batches of 8, with no data cache.
+func trainHarness(t *testing.T, dir string, epochs int) (*harness, *trainView) {
+	t.Helper()
+	h := newHarness(t, Options{View: "train"})
+	v := h.s.train
+	v.cacheDir = "-"
+	v.network.SetSelected(netSmall)
+	v.batch.SetSelected("8")
+	v.epochs.SetText(fmt.Sprint(epochs))
+	if dir != "" {
+		v.openFolder(dir)
+		h.settle()
+	}
+	return h, v
+}
+
+// The view's training is the command's: stopped after epoch 2 and resumed,
+// it ends on the same weights, bit for bit, as training.Train run as
+// 'artlens train --recipe study --arch small --epochs 4 --batch 8 --lr
+// 0.001 --augment' runs it on the same folder; the slider goes back
+// through the epochs, Save writes any epoch, and Open in Explore opens it.
+func TestTrainViewMatchesCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network twice")
+	}
+	classes := []string{"dark", "light", "mid"}
+	dir := classFolders(t, classes, 12)
+	h, v := trainHarness(t, dir, 4)
+	if !strings.Contains(v.counts.Text, "light: 12 pictures") || v.warning.Text == "" {
+		t.Errorf("counts %q, warning %q (the classes are tiny)", v.counts.Text, v.warning.Text)
+	}
+	v.epochHook = func(epoch int, cancel context.CancelFunc) {
+		if epoch == 2 {
+			cancel() // as a press of Stop right after epoch 2
+		}
+	}
+	v.start()
+	r := v.run
+	h.waitFor("the stop", func() bool { return !r.running })
+	h.settle()
+	if len(r.epochs) != 2 || !strings.Contains(v.status.Text, "Stopped during epoch 3; 2 epochs kept") || v.resumeB.Disabled() {
+		t.Fatalf("after the stop: %d epochs, status %q, resume disabled %v", len(r.epochs), v.status.Text, v.resumeB.Disabled())
+	}
+	v.epochHook = nil
+	v.resume()
+	h.waitFor("the end of training", func() bool { return !r.running })
+	h.settle()
+	if !r.finished || len(r.epochs) != 4 || r.final == nil {
+		t.Fatalf("after resuming: finished %v, %d epochs; status %q", r.finished, len(r.epochs), v.status.Text)
+	}
+
+	// The command's run.
+	cfg := training.StudyRecipe()
+	cfg.Epochs, cfg.Batch, cfg.LearningRate, cfg.Augment, cfg.Workers = 4, 8, 0.001, true, min(runtime.NumCPU(), 2)
+	dcfg, err := training.FolderConfig(dir, nil, 0, "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := training.LoadData(dcfg, training.SmallArch().Input, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := engine.NewModelArch(training.SmallArch(), data.Classes, cfg.Seed)
+	if err := training.Train(m, data, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m.Params() {
+		if !slices.Equal(p.Data, r.final.Params()[i].Data) {
+			t.Fatalf("%s: the view's weights differ from the command's", p.Name)
+		}
+		if !slices.Equal(p.Data, r.epochs[3].Weights[i]) {
+			t.Fatalf("%s: the last epoch kept by the view is not the trained model", p.Name)
+		}
+	}
+	if !slices.Equal(m.Meta.History[3:], []engine.Epoch{r.epochs[3].Epoch}) && m.Meta.History[3].ValLoss != r.epochs[3].Epoch.ValLoss {
+		t.Errorf("history differs: %+v vs %+v", m.Meta.History[3], r.epochs[3].Epoch)
+	}
+
+	// The slider goes back to epoch 1; its confusion cells list pictures.
+	v.slider.SetValue(1)
+	h.settle()
+	if v.shown != 1 || !strings.HasPrefix(v.epochLabel.Text, "Epoch 1 of 4") || v.filters.Image == nil || v.maps.Image == nil || v.cam.Image == nil {
+		t.Errorf("slider at 1: shown %d, label %q, images %v %v %v", v.shown, v.epochLabel.Text, v.filters.Image != nil, v.maps.Image != nil, v.cam.Image != nil)
+	}
+	v.showCell(0, 0)
+	if !strings.HasPrefix(v.cell.Text, "Epoch 1, dark recognised") {
+		t.Errorf("cell text %q", v.cell.Text)
+	}
+	out := filepath.Join(t.TempDir(), "epoch1.safetensors")
+	v.save(out)
+	saved, err := engine.LoadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Meta.History) != 1 || saved.Meta.Validation == nil || saved.Meta.Validation.Total != 6 || saved.Meta.Training["epochs"] != "4" {
+		t.Errorf("saved epoch 1: history %d, validation %+v, recipe %v", len(saved.Meta.History), saved.Meta.Validation, saved.Meta.Training)
+	}
+	for i, p := range saved.Params() {
+		if !slices.Equal(p.Data, r.epochs[0].Weights[i]) {
+			t.Fatalf("%s: the saved file is not epoch 1's", p.Name)
+		}
+	}
+	v.openInExplore()
+	h.settle()
+	if h.s.model == nil || len(h.s.model.Meta.History) != 1 || !strings.HasSuffix(h.s.modelName, "epoch 1") || h.s.tabs.SelectedIndex() != 0 {
+		t.Errorf("Open in Explore: model %q, tab %d", h.s.modelName, h.s.tabs.SelectedIndex())
+	}
+}
+
+// Closing the window while training stops the run and removes its
+// checkpoints.
+func TestTrainViewCloseWhileTraining(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b"}, 10)
+	// A window of its own: the harness's temporary one is closed again at
+	// the end of the test, which the test driver does not survive.
+	test.NewTempApp(t)
+	q := &queue{}
+	w := test.NewWindow(nil)
+	s := newShell(fyne.CurrentApp(), w, Options{Model: testModel(t), View: "train"}, q.post)
+	h := &harness{t: t, s: s, w: w, q: q}
+	v := s.train
+	v.cacheDir = "-"
+	v.network.SetSelected(netSmall)
+	v.batch.SetSelected("8")
+	v.epochs.SetText("500")
+	v.openFolder(dir)
+	h.settle()
+	v.start()
+	r := v.run
+	h.waitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
+	h.w.Close()
+	h.waitFor("the run to end", func() bool { return !r.running })
+	if _, err := os.Stat(r.ckDir); !os.IsNotExist(err) {
+		t.Errorf("the checkpoints in %s are left behind (%v)", r.ckDir, err)
+	}
+	if len(r.epochs) >= 500 {
+		t.Error("training went on to the end")
+	}
+}
+
+// Bad folders: each says what is wrong in a line, and nothing trains.
+func TestTrainViewBadFolders(t *testing.T) {
+	empty := t.TempDir()
+	one := classFolders(t, []string{"only"}, 5)
+	junk := classFolders(t, []string{"a", "b"}, 25)
+	writeFile(t, filepath.Join(junk, "a"), "notes.jpg", []byte("<html>not a picture</html>"))
+	writeFile(t, filepath.Join(junk, "b"), "empty.png", nil)
+	for _, tc := range []struct {
+		name, dir, warning, status string
+	}{
+		{"empty", empty, "holds no class folders", "holds no class folders"},
+		{"one class", one, "at least two classes", "at least 2 classes"},
+		{"unreadable files", junk, "2 files are not pictures", ""},
+	} {
+		h, v := trainHarness(t, tc.dir, 1)
+		if !strings.Contains(v.warning.Text, tc.warning) {
+			t.Errorf("%s: warning %q, want %q", tc.name, v.warning.Text, tc.warning)
+		}
+		if tc.status == "" {
+			continue
+		}
+		v.start()
+		h.waitFor("the run to end", func() bool { return v.run == nil || !v.run.running })
+		h.settle()
+		if !strings.Contains(v.status.Text, tc.status) || (v.run != nil && len(v.run.epochs) > 0) {
+			t.Errorf("%s: status %q, want %q", tc.name, v.status.Text, tc.status)
+		}
+	}
+	h, v := trainHarness(t, "", 1)
+	v.start()
+	if v.run != nil || !strings.Contains(v.status.Text, "Open a folder") {
+		t.Errorf("no folder: status %q", v.status.Text)
+	}
+	v.openFolder(junk)
+	h.settle()
+	v.epochs.SetText("ten")
+	v.start()
+	if v.run != nil || !strings.Contains(v.status.Text, `epochs: "ten" is not a whole number`) {
+		t.Errorf("bad epochs: status %q", v.status.Text)
+	}
+}
+
+// A class folder that vanishes while training does not stop it: the
+// pictures were read before the first step.
+func TestTrainViewFolderVanishes(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b", "c"}, 10)
+	h, v := trainHarness(t, dir, 3)
+	v.epochHook = func(epoch int, _ context.CancelFunc) {
+		if epoch == 1 {
+			os.RemoveAll(filepath.Join(dir, "c"))
+		}
+	}
+	v.start()
+	r := v.run
+	h.waitFor("the end of training", func() bool { return !r.running })
+	h.settle()
+	if !r.finished || len(r.epochs) != 3 || !strings.HasPrefix(v.status.Text, "Finished 3 epochs") {
+		t.Errorf("finished %v, %d epochs, status %q", r.finished, len(r.epochs), v.status.Text)
+	}
+}
+
+// The Stop button stops a run after its current batch and keeps its
+// finished epochs; Start begins a new run.
+func TestTrainViewStopButton(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b"}, 10)
+	h, v := trainHarness(t, dir, 500)
+	v.start()
+	r := v.run
+	if !v.startB.Disabled() || v.stopB.Disabled() {
+		t.Error("while training, Start is enabled or Stop disabled")
+	}
+	h.waitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
+	v.stopB.OnTapped()
+	h.waitFor("the stop", func() bool { return !r.running })
+	h.settle()
+	if r.finished || len(r.epochs) == 0 || !strings.HasPrefix(v.status.Text, "Stopped during epoch") || v.saveB.Disabled() || v.resumeB.Disabled() {
+		t.Errorf("after Stop: %d epochs, status %q", len(r.epochs), v.status.Text)
+	}
+	v.closed()
+}
