@@ -13,7 +13,7 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, explain, compare, collection, history, confusion, model (see 'artlens --help')`},
+		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, explain, compare, collection, history, confusion, model, train (see 'artlens --help')`},
 		{[]string{"--theme", "blue"}, 2, `unknown theme "blue"`},
 		{[]string{"--zoom", "9"}, 2, "zoom 9 is out of range"},
 		{[]string{"--zoom", "big"}, 2, `artlens: option --zoom wants a number, not "big" (see 'artlens --help')`},
