@@ -75,9 +75,9 @@ type trainView struct {
 	// after each epoch with the run's cancel function, as a press of Stop
 	// at that moment would.
 	epochHook func(epoch int, cancel context.CancelFunc)
-	run      *trainRun
-	shown    int // the epoch the slider shows (1-based; 0 none)
-	drawGen  int
+	run       *trainRun
+	shown     int // the epoch the slider shows (1-based; 0 none)
+	drawGen   int
 }
 
 // trainRun is one training run: its settings, its data, and what it has
@@ -93,7 +93,7 @@ type trainRun struct {
 	cancel   context.CancelFunc
 	running  bool
 	finished bool
-	failed   bool // it ended with an error: nothing to resume
+	failed   bool          // it ended with an error: nothing to resume
 	final    *engine.Model // the trained model once Train returned
 	recipe   map[string]string
 
