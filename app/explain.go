@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/artlens/artlens/engine"
@@ -25,7 +26,8 @@ func init() {
 // explainOptions are the parsed options of the explain command.
 type explainOptions struct {
 	method    string
-	layer     int // from 1 (0: the last conv layer); 0 for occlusion
+	layer     int    // from 1 (0: Grad-CAM's default place); 0 for occlusion
+	layerName string // a place named rather than numbered
 	className string
 	occlusion explain.OcclusionOptions
 	opacity   float64
@@ -35,9 +37,11 @@ type explainOptions struct {
 
 // explainResult is one line of `explain --json`.
 type explainResult struct {
-	File          string             `json:"file"`
-	Method        string             `json:"method,omitempty"`
-	Layer         int                `json:"layer,omitempty"`
+	File          string `json:"file"`
+	Method        string `json:"method,omitempty"`
+	Layer         int    `json:"layer,omitempty"`
+	LayerName     string `json:"layer_name,omitempty"` // in a graph network: the place's name
+	placeLabel    string
 	Patch         int                `json:"patch,omitempty"`
 	Stride        int                `json:"stride,omitempty"`
 	Class         string             `json:"class,omitempty"`
@@ -49,9 +53,9 @@ type explainResult struct {
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N|NAME] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
 	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) or occlusion (how much hiding each place lowers the class's probability)")
-	layer := fs.Int("layer", 0, "conv `layer` that Grad-CAM explains, from 1 (default: the last, 5 for the study's network)")
+	layer := fs.String("layer", "", "`layer` that Grad-CAM explains: a conv layer's number from 1, or a layer's name (a graph's block, \"layer4.1\"); default: the last conv layer (5 for the study's network), or in a graph the maps that enter the global pooling")
 	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
 	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
 	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the map's rows before enlarging), or error")
@@ -133,17 +137,22 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 // explainParse checks the explain command's options; an error is a one-line
 // reason for exit code 2. layerSet and occlusionSet say whether --layer and
 // --patch or --stride were given.
-func explainParse(method string, layer int, layerSet bool, class string, patch, stride int, occlusionSet bool, opacity float64, out string, asJSON bool, nargs int) (explainOptions, error) {
+func explainParse(method string, layerText string, layerSet bool, class string, patch, stride int, occlusionSet bool, opacity float64, out string, asJSON bool, nargs int) (explainOptions, error) {
 	opt := explainOptions{method: method, className: strings.TrimSpace(class), opacity: opacity, out: out, json: asJSON}
 	switch method {
 	case explain.MethodGradCAM:
 		if occlusionSet {
 			return opt, errors.New("--patch and --stride belong to --method occlusion")
 		}
+		layer, err := strconv.Atoi(strings.TrimSpace(layerText))
+		if err != nil && layerSet {
+			opt.layerName = strings.TrimSpace(layerText) // checked against the model by explainForModel
+			break
+		}
 		if layer < 0 || layerSet && layer == 0 {
 			return opt, fmt.Errorf("--layer: conv layers are numbered from 1, not %d", layer)
 		}
-		opt.layer = layer // 0: the last; checked against the model by explainForModel
+		opt.layer = layer // 0: the default; checked against the model by explainForModel
 	case explain.MethodOcclusion:
 		if layerSet {
 			return opt, errors.New("--layer belongs to --method gradcam: occlusion explains the whole network")
@@ -174,10 +183,17 @@ func explainParse(method string, layer int, layerSet bool, class string, patch, 
 // (0 becomes the last conv layer) and the patch and stride, which must fit
 // the model's input.
 func explainForModel(opt *explainOptions, m *engine.Model) error {
-	convs := len(m.ConvLayers())
+	convs := len(m.Places())
 	if opt.method == explain.MethodGradCAM {
+		if opt.layerName != "" {
+			l, err := m.PlaceNumber(opt.layerName)
+			if err != nil {
+				return fmt.Errorf("--layer: %v", err)
+			}
+			opt.layer = l
+		}
 		if opt.layer == 0 {
-			opt.layer = convs
+			opt.layer = m.CAMPlace()
 		}
 		if opt.layer > convs {
 			return fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", opt.layer, convs)
@@ -228,6 +244,12 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		return res
 	}
 	res.Layer = mp.Layer
+	if opt.method == explain.MethodGradCAM {
+		res.placeLabel = placeLabel(m, mp.Layer)
+		if len(m.Places()) > len(m.ConvLayers()) {
+			res.LayerName = m.Places()[mp.Layer-1].Name
+		}
+	}
 	if opt.method == explain.MethodOcclusion {
 		res.Patch, res.Stride = opt.occlusion.Patch, opt.occlusion.Stride
 	}
@@ -262,7 +284,7 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 	loText, hiText := "0", "1"
 	class := m.Meta.Classes[mp.Class]
 	caption := "where the evidence for " + class + " lies (brighter: more)"
-	method := fmt.Sprintf("Grad-CAM, conv layer %d", mp.Layer)
+	method := "Grad-CAM, " + placeLabel(m, mp.Layer)
 	if mp.Method == explain.MethodOcclusion {
 		// Drops below 0 (hiding made the class more likely) show as 0.
 		hi = max(mp.Max(), 1e-6)
@@ -282,11 +304,20 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 	return plots.ExplainFigure(ov, title, loText, hiText, caption), nil
 }
 
+// placeLabel names place layer of m for people: "conv layer 5" in a
+// chain, "layer4.0 (layer 16)" in a graph, whose places have names.
+func placeLabel(m *engine.Model, layer int) string {
+	if len(m.Places()) == len(m.ConvLayers()) || layer < 1 || layer > len(m.Places()) {
+		return fmt.Sprintf("conv layer %d", layer)
+	}
+	return fmt.Sprintf("%s (layer %d)", m.Places()[layer-1].Name, layer)
+}
+
 // explainLine is the one-line summary of a result for the terminal.
 func explainLine(res explainResult) string {
 	var b strings.Builder
 	if res.Method == explain.MethodGradCAM {
-		fmt.Fprintf(&b, "Grad-CAM of %s at conv layer %d", res.Class, res.Layer)
+		fmt.Fprintf(&b, "Grad-CAM of %s at %s", res.Class, res.placeLabel)
 	} else {
 		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
 	}

@@ -222,3 +222,39 @@ func TestFormatProbabilitiesTopFive(t *testing.T) {
 		t.Errorf("twelve classes: %q, want %q", got, want)
 	}
 }
+
+// TestImportedGraphPlaces imports torchvision's ResNet (one block a stage)
+// and uses its places by name: summary lists them with Grad-CAM's
+// default, explain and maps take names, top takes a block.
+func TestImportedGraphPlaces(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "resnet.safetensors")
+	code, _, stderr := runArtlens("import", "--out", out, filepath.Join("..", "importer", "testdata", "resnet-opset17-bn.onnx"))
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runArtlens("summary", "--model", out)
+	for _, want := range []string{"a graph CNN of 12 conv layers and 4 other places", "13 layer1.0 (16x16x64)", "Grad-CAM's default place: 16 layer4.0",
+		"layer1.0 (Add)", "layer1.0.bn2, maxpool"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q: exit %d, %s%s", want, code, stdout, stderr)
+		}
+	}
+	img := writeTestImage(t, dir, "a.png", 40, 30)
+	code, stdout, stderr = runArtlens("explain", "--model", out, "--json", img)
+	if code != 0 || !strings.Contains(stdout, `"layer":16,"layer_name":"layer4.0"`) {
+		t.Errorf("explain: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runArtlens("explain", "--model", out, "--layer", "layer2.0", "--out", dir, img)
+	if code != 0 || !strings.Contains(stdout, "at layer2.0 (layer 14)") {
+		t.Errorf("explain --layer layer2.0: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runArtlens("maps", "--model", out, "--layers", "layer1.0,5", "--out", filepath.Join(dir, "maps"), img)
+	if code != 0 || !strings.Contains(stdout, "wrote 2 figures") {
+		t.Errorf("maps --layers layer1.0,5: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runArtlens("explain", "--model", out, "--layer", "layer9", "--json", img)
+	if code != 2 || !strings.Contains(stderr, `no layer "layer9"; the layers are conv1`) {
+		t.Errorf("explain --layer layer9: exit %d, %s", code, stderr)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
@@ -32,7 +33,7 @@ type mapsOptions struct {
 func runMaps(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("maps", "IMAGE|FOLDER... --out DIR [--layers 1,3,4] [--filters 1,6,8] [--normalize map|layer] [--order index|activation] [--model FILE]", stdout, stderr)
 	out := fs.String("out", "", "`folder` to write the figures to (created if missing); required")
-	layers := fs.String("layers", "", "conv `layers` to draw, numbered from 1 (the study's model has 5): a list such as 1,3,4 or a range such as 2-4 (default: all)")
+	layers := fs.String("layers", "", "conv `layers` to draw, numbered from 1 (the study's model has 5): a list such as 1,3,4 or a range such as 2-4, or layers' names (a graph's blocks: layer3.1,layer4.1) (default: all)")
 	filters := fs.String("filters", "", "draw only these `filters` (numbered from 1 as in the app, e.g. 1,6,8 or 1-8), each enlarged (default: all)")
 	normalize := fs.String("normalize", "map", "colour `scale`: map (each map from its own min to max) or layer (one scale for the layer)")
 	order := fs.String("order", "index", "filter `order`: index, or activation (most active first, by mean activation)")
@@ -41,6 +42,22 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "", modelUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if strings.ContainsFunc(*layers, unicode.IsLetter) {
+		// Names: the model says which numbers they are.
+		m, err := loadModel(*model)
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		var nums []string
+		for _, name := range strings.Split(*layers, ",") {
+			l, err := m.PlaceNumber(name)
+			if err != nil {
+				return usageError(stderr, "maps", "--layers: %q is not a number, nor the name of a layer (%v)", name, err)
+			}
+			nums = append(nums, strconv.Itoa(l))
+		}
+		*layers = strings.Join(nums, ",")
 	}
 	opt, err := mapsParse(*out, *layers, *filters, *normalize, *order, *scale, *columns, fs.NArg())
 	if err != nil {
@@ -51,7 +68,7 @@ func runMaps(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	if err := mapsForModel(&opt, m.ConvLayers()); err != nil {
+	if err := mapsForModel(&opt, m.PlaceChannels()); err != nil {
 		return usageError(stderr, "maps", "%v", err)
 	}
 	files, err := imageInputs(fs.Args(), false, stderr)

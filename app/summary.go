@@ -40,9 +40,28 @@ func runSummary(args []string, stdout, stderr io.Writer) int {
 	if m.Meta.Arch != nil {
 		what = fmt.Sprintf("a sequential CNN of %d conv layers", len(m.ConvLayers()))
 	}
-	fmt.Fprintf(stdout, "Model: %s; input %dx%dx%d; %d classes: %s\n", what, in.Width, in.Height, in.Channels, len(m.Meta.Classes), strings.Join(m.Meta.Classes, ", "))
+	places := m.Places()
+	if extra := len(places) - len(m.ConvLayers()); extra > 0 {
+		what = fmt.Sprintf("a graph CNN of %d conv layers and %d other places", len(m.ConvLayers()), extra)
+	}
+	classes := strings.Join(m.Meta.Classes, ", ")
+	if len(m.Meta.Classes) > 10 {
+		classes = strings.Join(m.Meta.Classes[:5], ", ") + ", ..."
+	}
+	fmt.Fprintf(stdout, "Model: %s; input %dx%dx%d; %d classes: %s\n", what, in.Width, in.Height, in.Channels, len(m.Meta.Classes), classes)
 	if m.Meta.Arch != nil {
 		fmt.Fprintf(stdout, "Preprocessing: %s\n", m.Meta.Preprocessing)
+	}
+	if len(places) > len(m.ConvLayers()) {
+		// A graph's places beyond its conv layers: blocks, and the maps
+		// that Grad-CAM explains by default.
+		var names []string
+		for _, p := range places[len(m.ConvLayers()):] {
+			names = append(names, fmt.Sprintf("%d %s (%dx%dx%d)", p.Layer, p.Name, p.Width, p.Height, p.Channels))
+		}
+		fmt.Fprintf(stdout, "Places after the conv layers (--layer N or NAME): %s\n", strings.Join(names, ", "))
+		cam := places[m.CAMPlace()-1]
+		fmt.Fprintf(stdout, "Grad-CAM's default place: %d %s\n", cam.Layer, cam.Name)
 	}
 	fmt.Fprintln(stdout)
 	if err := engine.WriteSummary(stdout, m.Summary()); err != nil {

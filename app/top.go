@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/artlens/artlens/collection"
@@ -32,8 +33,8 @@ type topResult struct {
 func regionOf(r image.Rectangle) [4]int { return [4]int{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y} }
 
 func runTop(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("top", "--layer N --filter F [--k 9] (--out FILE.png | --json) [--model FILE] FOLDER...", stdout, stderr)
-	layer := fs.Int("layer", 0, "conv `layer`, from 1; required")
+	fs := newFlags("top", "--layer N|NAME --filter F [--k 9] (--out FILE.png | --json) [--model FILE] FOLDER...", stdout, stderr)
+	layerText := fs.String("layer", "", "conv `layer`, from 1, or a layer's name (a graph's block, \"layer3.1\"); required")
 	filter := fs.Int("filter", 0, "`filter` of that layer, from 1; required")
 	k := fs.Int("k", 9, "how many pictures to show")
 	out := fs.String("out", "", "PNG `file` to write; required without --json")
@@ -50,7 +51,7 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "top", "give the figure's file with --out FILE.png, or --json")
 	case *out != "" && !strings.EqualFold(filepath.Ext(*out), ".png"):
 		return usageError(stderr, "top", "the figure is a PNG file: --out should end in .png, not %q", filepath.Ext(*out))
-	case *layer == 0 || *filter == 0:
+	case *layerText == "" || *layerText == "0" || *filter == 0:
 		return usageError(stderr, "top", "give the filter with --layer N --filter F (both from 1)")
 	case *k < 1 || *k > 100:
 		return usageError(stderr, "top", "--k wants 1 to 100 pictures, not %d", *k)
@@ -59,6 +60,13 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	l, err := strconv.Atoi(strings.TrimSpace(*layerText))
+	if err != nil {
+		if l, err = m.PlaceNumber(*layerText); err != nil {
+			return usageError(stderr, "top", "--layer: %v", err)
+		}
+	}
+	layer := &l
 	files, skipped, err := collection.Scan(fs.Args())
 	if err != nil {
 		return fail(stderr, "%v", err)

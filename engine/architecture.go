@@ -642,6 +642,9 @@ type LayerInfo struct {
 	// the study's table (a flat layer has one dimension).
 	OutputShape []int
 	Params      int
+	// Inputs names the layers it reads ("input" for the picture), in a
+	// graph network only (a chain's layers read the row above).
+	Inputs []string
 }
 
 // kerasType names each kind as Keras' summary does.
@@ -653,11 +656,26 @@ var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxP
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a
 // softmax right after the last dense layer, are part of that layer's row.
+//
+// A graph network's table has a row for every layer, with the layers it
+// reads.
 func (m *Model) Summary() []LayerInfo {
 	var rows []LayerInfo
+	graph := isGraph(m.steps)
 	for _, s := range m.steps {
-		if j := s.ins[0]; (s.Kind == ReLU || s.Kind == Softmax) && j >= 0 && (m.steps[j].Kind == Conv2D || m.steps[j].Kind == Dense) {
+		if j := s.ins[0]; !graph && (s.Kind == ReLU || s.Kind == Softmax) && j >= 0 && (m.steps[j].Kind == Conv2D || m.steps[j].Kind == Dense) {
 			continue
+		}
+		var inputs []string
+		for _, j := range s.ins {
+			if !graph {
+				break
+			}
+			if j < 0 {
+				inputs = append(inputs, InputName)
+			} else {
+				inputs = append(inputs, m.steps[j].Name)
+			}
 		}
 		out := []int{s.out.c}
 		if !s.out.flat {
@@ -667,7 +685,7 @@ func (m *Model) Summary() []LayerInfo {
 		for _, p := range s.params {
 			n += p.Shape.TotalSize()
 		}
-		rows = append(rows, LayerInfo{Name: s.Name, Type: kerasType[s.Kind], OutputShape: out, Params: n})
+		rows = append(rows, LayerInfo{Name: s.Name, Type: kerasType[s.Kind], OutputShape: out, Params: n, Inputs: inputs})
 	}
 	return rows
 }
@@ -685,13 +703,22 @@ func TotalParams(layers []LayerInfo) int {
 // like the study's Figure 1.
 func WriteSummary(w io.Writer, layers []LayerInfo) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "Layer (type)\tOutput shape\tParams")
+	graph := slices.ContainsFunc(layers, func(l LayerInfo) bool { return len(l.Inputs) > 0 })
+	if graph {
+		fmt.Fprintln(tw, "Layer (type)\tOutput shape\tParams\tInputs")
+	} else {
+		fmt.Fprintln(tw, "Layer (type)\tOutput shape\tParams")
+	}
 	for _, l := range layers {
 		dims := make([]string, len(l.OutputShape))
 		for i, d := range l.OutputShape {
 			dims[i] = fmt.Sprint(d)
 		}
-		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s\n", l.Name, l.Type, strings.Join(dims, ", "), thousands(l.Params))
+		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s", l.Name, l.Type, strings.Join(dims, ", "), thousands(l.Params))
+		if graph {
+			fmt.Fprintf(tw, "\t%s", strings.Join(l.Inputs, ", "))
+		}
+		fmt.Fprintln(tw)
 	}
 	fmt.Fprintf(tw, "Total params: %s\n", thousands(TotalParams(layers)))
 	return tw.Flush()

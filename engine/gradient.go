@@ -56,7 +56,7 @@ func newGradNet(m *Model) (*gradNet, error) {
 	// G.Grad accepts only input nodes as what to differentiate with
 	// respect to; Backpropagate, which it calls, takes any node.
 	one := n.g.AddNode(G.NewConstant(float32(1), G.WithName("one")))
-	if g.grads, err = G.Backpropagate(G.Nodes{target}, G.Nodes{one}, G.Nodes(n.convs)); err != nil {
+	if g.grads, err = G.Backpropagate(G.Nodes{target}, G.Nodes{one}, G.Nodes(n.places)); err != nil {
 		return nil, fmt.Errorf("engine: gradients of the conv layers: %w", err)
 	}
 	g.vm = G.NewTapeMachine(n.g)
@@ -78,7 +78,7 @@ func (m *Model) LayerGradient(input []float32, layer, class int) (act Activation
 	if len(input) != in.Len() {
 		return act, nil, nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
 	}
-	if convs := len(m.ConvLayers()); layer < 1 || layer > convs {
+	if convs := len(m.places); layer < 1 || layer > convs {
 		return act, nil, nil, fmt.Errorf("engine: there is no conv layer %d; the layers are 1 to %d", layer, convs)
 	}
 	classes := len(m.Meta.Classes)
@@ -115,7 +115,7 @@ func (m *Model) LayerGradient(input []float32, layer, class int) (act Activation
 	if err := g.vm.RunAll(); err != nil {
 		return act, nil, nil, fmt.Errorf("engine: gradient pass: %w", err)
 	}
-	c := n.convs[layer-1]
+	c := n.places[layer-1]
 	s := c.Shape()
 	act = Activation{Layer: layer, Channels: s[1], Height: s[2], Width: s[3], Data: append([]float32(nil), values(c)...)}
 	grad = append([]float32(nil), values(g.grads[layer-1])...)

@@ -17,7 +17,7 @@ type network struct {
 	input  *G.Node   // (batch, channels, height, width)
 	params []*G.Node // in paramSpecs order
 	frozen []bool    // per param: no gradient (batch norm statistics)
-	convs  []*G.Node // conv layers in order, after the batch norm and ReLU that follow them, if any
+	places []*G.Node // the places' maps in order (placesOf): conv layers after the batch norm and activation that follow them, then blocks
 	logits *G.Node   // (batch, classes): the output before any softmax
 	// features is the input of the last dense layer (for the study, the
 	// 256 values after dense2's ReLU): the network's own description of an
@@ -104,7 +104,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	// weighted: the step's output depends on weights, so the gradient
 	// with respect to it is needed (not for the picture's own path).
 	weighted := make([]bool, len(steps))
-	convOf := map[int]int{} // step -> index in n.convs
 	picture := x
 	for i, s := range steps {
 		ins := make([]*G.Node, len(s.ins))
@@ -126,8 +125,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				b = next()
 			}
 			x = must(conv2d(x, w, b, s, s.relu, inputGrad))
-			convOf[i] = len(n.convs)
-			n.convs = append(n.convs, x)
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))
@@ -149,11 +146,6 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			} else {
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
-			}
-			if c, ok := convOf[s.ins[0]]; ok && steps[s.ins[0]].uses == 1 {
-				// A conv layer's activations are taken after
-				// the batch norm (and ReLU) that follow it.
-				n.convs[c] = x
 			}
 		case Affine:
 			a, b := next(), next()
@@ -195,6 +187,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		weighted[i] = inputGrad || len(s.params) > 0
 	}
 	n.logits = outs[len(outs)-1]
+	for _, p := range placesOf(steps) {
+		n.places = append(n.places, outs[p.step])
+	}
 	if train {
 		if err := n.addLoss(classes); err != nil {
 			return nil, err

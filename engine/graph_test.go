@@ -286,3 +286,57 @@ func TestGraphRoundTrip(t *testing.T) {
 		t.Fatalf("read back %+v", a)
 	}
 }
+
+// TestGraphPlaces checks a graph network's places: its conv layers first
+// (so --layer 5 is the fifth conv), then its joins and the maps that enter
+// the global pooling, Grad-CAM's default; and that a chain's places are
+// its conv layers.
+func TestGraphPlaces(t *testing.T) {
+	m, err := NewModelArch(graphArch(), []string{"a", "b", "c"}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range m.Places() {
+		names = append(names, p.Name)
+	}
+	want := []string{"stem", "block.conv", "grouped", "depthwise", "se.fc1", "se.fc2", "block", "join", "hardsigmoid1"}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("places %v, want %v", names, want)
+	}
+	if got := m.CAMPlace(); got != 9 {
+		t.Errorf("Grad-CAM's place %d, want 9 (the global pooling's input)", got)
+	}
+	if p := m.Places()[7]; p.Conv || p.Channels != 16 || p.Height != 3 {
+		t.Errorf("the concat's place %+v", p)
+	}
+	if l, err := m.PlaceNumber("block"); err != nil || l != 7 {
+		t.Errorf("PlaceNumber(block) = %d, %v", l, err)
+	}
+	if _, err := m.PlaceNumber("nowhere"); err == nil || !strings.Contains(err.Error(), `no layer "nowhere"; the layers are stem, block.conv`) {
+		t.Errorf("PlaceNumber(nowhere): %v", err)
+	}
+	x := make([]float32, m.Input().Len())
+	p, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Activations) != 9 || p.Activations[6].Channels != 4 || p.Activations[6].Layer != 7 {
+		t.Fatalf("%d activations", len(p.Activations))
+	}
+	for _, v := range p.Activations[6].Data {
+		if v < 0 {
+			t.Fatal("the block's maps are not taken after the ReLU that follows it")
+		}
+	}
+	if _, grad, _, err := m.LayerGradient(x, 9, 0); err != nil || len(grad) != 16*3*3 {
+		t.Fatalf("gradient at the pooling's input: %d values, %v", len(grad), err)
+	}
+	study, err := NewModel([]string{"a", "b"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(study.Places()); n != 5 || study.CAMPlace() != 5 {
+		t.Errorf("the study's network has %d places, Grad-CAM at %d", n, study.CAMPlace())
+	}
+}

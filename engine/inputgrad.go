@@ -54,7 +54,7 @@ func newInputGradNet(m *Model, layer int) (*inputGradNet, error) {
 	}
 	node := n.logits
 	if layer > 0 {
-		node = n.convs[layer-1]
+		node = n.places[layer-1]
 	}
 	g := &inputGradNet{net: n, own: own}
 	g.selector = G.NewTensor(n.g, tensor.Float32, node.Dims(), G.WithShape(node.Shape().Clone()...), G.WithName("selector"))
@@ -88,7 +88,7 @@ func (m *Model) InputGradient(input []float32, t Target) (value float32, grad, p
 	if len(input) != in.Len() {
 		return 0, nil, nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
 	}
-	convs := m.ConvLayers()
+	convs := m.PlaceChannels()
 	classes := len(m.Meta.Classes)
 	switch {
 	case t.Layer < 0 || t.Layer > len(convs):

@@ -23,6 +23,7 @@ type Model struct {
 
 	arch    Arch
 	steps   []step          // arch resolved for the model's classes
+	places  []placeSpec     // the places of steps
 	weights []*tensor.Dense // in paramSpecs order
 
 	mu    sync.Mutex
@@ -118,7 +119,7 @@ func newModel(arch Arch, classes []string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	m := &Model{arch: arch, steps: steps, Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
+	m := &Model{arch: arch, steps: steps, places: placesOf(steps), Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
 	if arch.Input.Height == arch.Input.Width {
 		m.Meta.InputSize = arch.Input.Width
 	}
@@ -153,6 +154,17 @@ func (m *Model) ConvLayers() []int {
 		if s.Kind == Conv2D {
 			out = append(out, s.Filters)
 		}
+	}
+	return out
+}
+
+// PlaceChannels returns the number of channels of each place (Places),
+// in order: the conv layers' filters (ConvLayers) first. Place i+1 has
+// PlaceChannels()[i] maps, as Activation.Layer numbers them.
+func (m *Model) PlaceChannels() []int {
+	out := make([]int, len(m.places))
+	for i, p := range m.places {
+		out[i] = p.Channels
 	}
 	return out
 }
@@ -210,12 +222,12 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 		return nil, fmt.Errorf("engine: forward pass: %w", err)
 	}
 	p := &Prediction{Probabilities: append([]float32(nil), values(n.probs)...), Logits: append([]float32(nil), values(n.logits)...),
-		Activations: make([]Activation, len(n.convs))}
+		Activations: make([]Activation, len(n.places))}
 	if n.features != nil {
 		p.Features = append([]float32(nil), values(n.features)...)
 	}
 	p.Class = Argmax(p.Probabilities)
-	for i, c := range n.convs {
+	for i, c := range n.places {
 		s := c.Value().Shape()
 		p.Activations[i] = Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3], Data: append([]float32(nil), values(c)...)}
 	}

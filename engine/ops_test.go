@@ -122,8 +122,8 @@ func TestOpsMatchGorgonia(t *testing.T) {
 				}
 				near(t, "logits", values(ours.logits), values(ref.logits))
 				near(t, "probabilities", values(ours.probs), values(ref.probs))
-				for i := range ours.convs {
-					near(t, "conv activation", values(ours.convs[i]), values(ref.convs[i]))
+				for i := range ours.places {
+					near(t, "conv activation", values(ours.places[i]), values(ref.places[i]))
 				}
 			}
 
@@ -212,7 +212,7 @@ func TestActivationGradients(t *testing.T) {
 					t.Fatal(err)
 				}
 				one := n.g.AddNode(G.NewConstant(float32(1)))
-				last := n.convs[len(n.convs)-1]
+				last := n.places[len(n.places)-1]
 				gs, err := G.Backpropagate(G.Nodes{target}, G.Nodes{one}, G.Nodes{last})
 				if err != nil {
 					t.Fatal(err)

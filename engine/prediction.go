@@ -20,9 +20,11 @@ type Prediction struct {
 	Activations []Activation
 }
 
-// Activation is the output of one conv layer for one image.
+// Activation is the output of one place (a conv layer, or a graph's block)
+// for one image.
 type Activation struct {
-	// Layer is the conv layer's number, 1..len(Model.ConvLayers()).
+	// Layer is the place's number, 1..len(Model.Places()): the conv
+	// layers' numbers first, 1..len(Model.ConvLayers()).
 	Layer int
 	// Channels is the number of filters; Height and Width the size of each map.
 	Channels, Height, Width int

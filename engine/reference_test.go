@@ -89,14 +89,14 @@ func buildGorgonia(arch Arch, steps []step, params []*tensor.Dense, classes, bat
 				x = must(G.BroadcastAdd(x, b4, nil, []byte{0, 2, 3}))
 			}
 			if !s.relu {
-				n.convs = append(n.convs, x)
+				n.places = append(n.places, x)
 			}
 		case ReLU:
 			x = must(G.Rectify(x))
 			if i > 0 && steps[i-1].Kind == Conv2D {
-				n.convs = append(n.convs, x)
+				n.places = append(n.places, x)
 			} else if i > 1 && steps[i-1].Kind == BatchNorm && steps[i-2].Kind == Conv2D {
-				n.convs[len(n.convs)-1] = x
+				n.places[len(n.places)-1] = x
 			}
 		case MaxPool:
 			if s.pads[0] == s.pads[2] && s.pads[1] == s.pads[3] {
@@ -130,7 +130,7 @@ func buildGorgonia(arch Arch, steps []step, params []*tensor.Dense, classes, bat
 				x = channelAffine(x, must(G.Reshape(a, tensor.Shape{1, c, 1, 1})), must(G.Reshape(b, tensor.Shape{1, c, 1, 1})))
 			}
 			if i > 0 && steps[i-1].Kind == Conv2D {
-				n.convs[len(n.convs)-1] = x
+				n.places[len(n.places)-1] = x
 			}
 		case Dropout:
 			if train && err == nil {

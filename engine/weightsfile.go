@@ -76,7 +76,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
 	specs := paramSpecs(steps)
-	m := &Model{Meta: meta, arch: arch, steps: steps}
+	m := &Model{Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
 	last := ""
 	if len(specs) > 0 {
 		last = strings.TrimSuffix(specs[len(specs)-1].Name, ".bias")

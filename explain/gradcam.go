@@ -95,13 +95,15 @@ func CAM(act engine.Activation, grad []float32) ([]float32, error) {
 
 // GradCAM explains input (m.Input().Len() values in CHW order, as
 // picture.ToInputShape returns it) for class at conv layer layer (1 to
-// len(m.ConvLayers())). layer 0 means the last conv layer; class -1 means
-// the class the network predicts. It costs one
+// len(m.ConvLayers()), or any place of m.Places()). layer 0 means
+// m.CAMPlace() (the last conv layer of a chain, the maps that enter a
+// graph's global pooling); class -1 means the class the network predicts.
+// It costs one
 // forward and backward pass (two when the predicted class has to be found
 // first and is not class 0).
 func GradCAM(m *engine.Model, input []float32, layer, class int) (Map, error) {
 	if layer == 0 {
-		layer = len(m.ConvLayers())
+		layer = m.CAMPlace()
 	}
 	c := class
 	if c < 0 {

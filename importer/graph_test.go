@@ -3,6 +3,7 @@ package importer
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
@@ -91,5 +92,30 @@ func TestImportTorchvision(t *testing.T) {
 				t.Fatalf("%d gradients for %d activations", len(grad), len(act.Data))
 			}
 		})
+	}
+}
+
+// TestImportPlaceNames checks that an imported ResNet's layers carry the
+// names of its modules, that its blocks are places after its conv
+// layers, and that Grad-CAM's default place is layer4's output, as
+// pytorch-grad-cam's documentation chooses.
+func TestImportPlaceNames(t *testing.T) {
+	m, err := ImportFile(filepath.Join("testdata", "resnet-opset17-bn.onnx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := m.Places()
+	var names []string
+	for _, p := range places[12:] {
+		names = append(names, p.Name)
+	}
+	if !slices.Equal(names, []string{"layer1.0", "layer2.0", "layer3.0", "layer4.0"}) || places[0].Name != "conv1" || places[11].Name != "layer4.0.downsample.0" {
+		t.Errorf("places %v", places)
+	}
+	if cam := m.CAMPlace(); cam != 16 || places[15].Channels != 512 || places[15].Height != 2 {
+		t.Errorf("Grad-CAM's place %d (%+v)", cam, places[cam-1])
+	}
+	if !slices.Contains(m.Summary()[9].Inputs, "maxpool") {
+		t.Errorf("layer1.0's inputs %v", m.Summary()[9])
 	}
 }

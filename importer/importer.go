@@ -153,7 +153,9 @@ type reader struct {
 	value
 	vals    map[string]*value // the activations made so far (and the input)
 	layers  []engine.Layer
-	refs    [][]int // per layer, the layers it reads (-1: the picture)
+	refs    [][]int           // per layer, the layers it reads (-1: the picture)
+	from    []string          // per layer, the name of the node it comes from
+	at      *onnxpb.NodeProto // the node being read
 	weights [][]float32
 	uses    map[string]int      // how many nodes read each value
 	in0     engine.Input        // the input picture
@@ -210,6 +212,7 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	}
 	r.nodes = g.GetNode()
 	for i, n := range g.GetNode() {
+		r.at = n
 		if err := r.node(n, i); err != nil {
 			return err
 		}
@@ -274,6 +277,56 @@ func (r *reader) input(in *onnxpb.ValueInfoProto, nodes []*onnxpb.NodeProto) err
 	return nil
 }
 
+// moduleNames names each layer after the module path in the name of the
+// node it comes from, as PyTorch writes them: "/layer1/layer1.0/conv1/Conv"
+// is layer1.0.conv1, "/layer1/layer1.0/Add" layer1.0 (a block's output).
+// When a module makes several layers (a SiLU's Sigmoid and Mul), its name
+// goes to the last, its output, and the others add their kind; a layer
+// without a path (an unnamed node, "/Flatten") takes its default name.
+// Names are made unique with a count.
+func moduleNames(from []string, layers []engine.Layer) []string {
+	names := make([]string, len(layers))
+	last := map[string]int{}
+	for i, f := range from {
+		segs := strings.Split(f, "/")
+		if len(segs) < 3 || segs[0] != "" {
+			continue // no scope: "Identity_3", "/Flatten"
+		}
+		q, prev := "", ""
+		for _, seg := range segs[1 : len(segs)-1] {
+			switch {
+			case prev != "" && strings.HasPrefix(seg, prev+"."):
+				q += seg[len(prev):]
+			case q == "":
+				q = seg
+			default:
+				q += "." + seg
+			}
+			prev = seg
+		}
+		names[i] = q
+		last[q] = i
+	}
+	for i, n := range names {
+		if n != "" && last[n] != i {
+			names[i] = n + "." + layers[i].Kind
+		}
+	}
+	auto := engine.LayerNames(layers)
+	used := map[string]bool{engine.InputName: true}
+	for i := range names {
+		if names[i] == "" {
+			names[i] = auto[i]
+		}
+		base := names[i]
+		for k := 2; used[names[i]]; k++ {
+			names[i] = fmt.Sprintf("%s_%d", base, k)
+		}
+		used[names[i]] = true
+	}
+	return names
+}
+
 // model returns the collected layers and weights as an engine model.
 func (r *reader) model(opt Options) (*engine.Model, error) {
 	classes := opt.Classes
@@ -286,7 +339,17 @@ func (r *reader) model(opt Options) (*engine.Model, error) {
 		return nil, fmt.Errorf("the model gives %d scores but %d class names were given (%s)", r.n, len(classes), strings.Join(classes, ", "))
 	}
 	// A layer that reads the one before it names no inputs (a chain reads
-	// as before); the others name theirs.
+	// as before); the others name theirs. A graph's layers take the names
+	// of the modules the file says they come from ("layer3.1.conv1").
+	graph := false
+	for i, refs := range r.refs {
+		graph = graph || len(refs) != 1 || refs[0] != i-1
+	}
+	if graph {
+		for i, name := range moduleNames(r.from, r.layers) {
+			r.layers[i].Name = name
+		}
+	}
 	names := engine.LayerNames(r.layers)
 	for i, refs := range r.refs {
 		if len(refs) == 1 && refs[0] == i-1 {

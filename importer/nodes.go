@@ -509,6 +509,7 @@ func (r *reader) add(l engine.Layer, weights ...[]float32) {
 func (r *reader) addFrom(l engine.Layer, refs []int, weights ...[]float32) {
 	r.layers = append(r.layers, l)
 	r.refs = append(r.refs, refs)
+	r.from = append(r.from, r.at.GetName())
 	r.weights = append(r.weights, weights...)
 	r.src = len(r.layers) - 1
 }
