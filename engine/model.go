@@ -281,19 +281,19 @@ func (m *Model) PredictEach(inputs []float32, batch int, each func(i int, p *Pre
 		if n.features != nil {
 			feats = values(n.features)
 		}
-		convs := make([][]float32, len(n.convs))
-		for j, c := range n.convs {
+		convs := make([][]float32, len(n.places))
+		for j, c := range n.places {
 			convs[j] = values(c)
 		}
 		for i := 0; i < k; i++ {
 			p := &Prediction{Probabilities: probs[i*classes : (i+1)*classes : (i+1)*classes],
-				Logits: logits[i*classes : (i+1)*classes : (i+1)*classes], Activations: make([]Activation, len(n.convs))}
+				Logits: logits[i*classes : (i+1)*classes : (i+1)*classes], Activations: make([]Activation, len(n.places))}
 			if feats != nil {
 				f := len(feats) / n.batch
 				p.Features = feats[i*f : (i+1)*f : (i+1)*f]
 			}
 			p.Class = Argmax(p.Probabilities)
-			for j, c := range n.convs {
+			for j, c := range n.places {
 				s := c.Value().Shape()
 				l := s[1] * s[2] * s[3]
 				p.Activations[j] = Activation{Layer: j + 1, Channels: s[1], Height: s[2], Width: s[3], Data: convs[j][i*l : (i+1)*l : (i+1)*l]}
