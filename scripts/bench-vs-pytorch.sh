@@ -30,6 +30,11 @@ go test -run '^$' -bench 'TrainStep' -benchmem -benchtime 1x -count 8 ./training
 echo "== batch inference (eval), one core then $THREADS"
 go test -run '^$' -bench 'PredictBatch' -benchtime 4x -count 3 -cpu 1,"$THREADS" ./engine | tee "$out/batch.txt"
 
+echo "== graph networks at 224x224, 1,000 classes: ResNet-18 and MobileNetV2, one picture, on one core and on $THREADS"
+/usr/bin/python3 scripts/torch_graph_models.py 1 10
+/usr/bin/python3 scripts/torch_graph_models.py "$THREADS" 10
+go test -run '^$' -bench 'PredictResNet18|PredictMobileNetV2' -benchtime 3x -count 2 -cpu 1,"$THREADS" ./engine | grep '^Benchmark'
+
 echo "== PyTorch reference again"
 /usr/bin/python3 "$TORCH_SCRIPT" "$THREADS" | tee -a "$out/torch.txt"
 /usr/bin/python3 scripts/torch_padded_model.py "$THREADS" | tee -a "$out/torch.txt"

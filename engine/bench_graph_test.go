@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// resNet18Arch is torchvision's ResNet-18 (batch norms kept, as PyTorch's
+// eval mode runs them) for side×side pictures and classes outputs.
+func resNet18Arch(side int) Arch {
+	a := Arch{Input: Input{Channels: 3, Height: side, Width: side}}
+	add := func(l Layer) string { a.Layers = append(a.Layers, l); return l.Name }
+	conv := func(name string, f, k, s, p int, in ...string) string {
+		add(Layer{Kind: Conv2D, Name: name, Inputs: in, Filters: f, Kernel: []int{k}, Stride: []int{s}, Padding: PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
+		return add(Layer{Kind: BatchNorm, Name: name + ".bn"})
+	}
+	conv("conv1", 64, 7, 2, 3)
+	add(Layer{Kind: ReLU, Name: "relu"})
+	x := add(Layer{Kind: MaxPool, Name: "maxpool", Kernel: []int{3}, Stride: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 1, 1, 1}})
+	in := 64
+	for stage, f := range []int{64, 128, 256, 512} {
+		for block := range 2 {
+			name := fmt.Sprintf("layer%d.%d", stage+1, block)
+			s := 1
+			if stage > 0 && block == 0 {
+				s = 2
+			}
+			conv(name+".conv1", f, 3, s, 1, x)
+			add(Layer{Kind: ReLU, Name: name + ".relu"})
+			y := conv(name+".conv2", f, 3, 1, 1)
+			skip := x
+			if s != 1 || in != f {
+				skip = conv(name+".downsample", f, 1, s, 0, x)
+			}
+			add(Layer{Kind: Add, Name: name, Inputs: []string{y, skip}})
+			x = add(Layer{Kind: ReLU, Name: name + ".relu_1"})
+			in = f
+		}
+	}
+	add(Layer{Kind: GlobalAvgPool, Name: "avgpool"})
+	add(Layer{Kind: Flatten})
+	add(Layer{Kind: Dense, Name: "fc"})
+	return a
+}
+
+// mobileNetV2Arch is torchvision's MobileNetV2 (width 1) for side×side
+// pictures.
+func mobileNetV2Arch(side int) Arch {
+	a := Arch{Input: Input{Channels: 3, Height: side, Width: side}}
+	add := func(l Layer) string { a.Layers = append(a.Layers, l); return l.Name }
+	cba := func(name string, f, k, s, groups int, act bool, in ...string) string {
+		p := (k - 1) / 2
+		add(Layer{Kind: Conv2D, Name: name, Inputs: in, Filters: f, Groups: groups, Kernel: []int{k}, Stride: []int{s}, Padding: PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
+		out := add(Layer{Kind: BatchNorm, Name: name + ".bn"})
+		if act {
+			out = add(Layer{Kind: Clip, Name: name + ".relu6", Max: 6})
+		}
+		return out
+	}
+	x := cba("features.0", 32, 3, 2, 1, true)
+	in, i := 32, 1
+	for _, st := range [][4]int{{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}} {
+		t, c, n, s := st[0], st[1], st[2], st[3]
+		for k := range n {
+			name := fmt.Sprintf("features.%d", i)
+			stride := s
+			if k > 0 {
+				stride = 1
+			}
+			hidden := in * t
+			y := x
+			if t != 1 {
+				y = cba(name+".expand", hidden, 1, 1, 1, true, y)
+			}
+			y = cba(name+".dw", hidden, 3, stride, hidden, true, y)
+			y = cba(name+".project", c, 1, 1, 1, false, y)
+			if stride == 1 && in == c {
+				y = add(Layer{Kind: Add, Name: name, Inputs: []string{y, x}})
+			}
+			x, in = y, c
+			i++
+		}
+	}
+	cba("features.18", 1280, 1, 1, 1, true, x)
+	add(Layer{Kind: GlobalAvgPool})
+	add(Layer{Kind: Flatten})
+	add(Layer{Kind: Dense, Name: "classifier"})
+	return a
+}
+
+// benchGraph times one 224x224 picture through arch with 1,000 classes,
+// every place's maps copied out (as the app keeps them): compare with
+// scripts/torch_graph_models.py.
+func benchGraph(b *testing.B, arch Arch) {
+	m, err := NewModelArch(arch, classNames(1000), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float32, arch.Input.Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	if _, err := m.Predict(x); err != nil { // builds the graph
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := m.Predict(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPredictResNet18 is ResNet-18 at 224x224, 1,000 classes.
+func BenchmarkPredictResNet18(b *testing.B) { benchGraph(b, resNet18Arch(224)) }
+
+// BenchmarkPredictMobileNetV2 is MobileNetV2 at 224x224, 1,000 classes.
+func BenchmarkPredictMobileNetV2(b *testing.B) { benchGraph(b, mobileNetV2Arch(224)) }
+
+// TestTorchvisionArchs checks the Go descriptions of ResNet-18 and
+// MobileNetV2 against torchvision's parameter counts (11,689,512 and
+// 3,504,872, batch norm statistics included as PyTorch counts them not).
+func TestTorchvisionArchs(t *testing.T) {
+	for _, c := range []struct {
+		arch Arch
+		want int
+	}{{resNet18Arch(224), 11689512}, {mobileNetV2Arch(224), 3504872}} {
+		m, err := NewModelArch(c.arch, classNames(1000), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range m.Params() {
+			if !p.Frozen {
+				n += len(p.Data)
+			}
+		}
+		if n != c.want {
+			t.Errorf("%d trainable parameters, torchvision's has %d", n, c.want)
+		}
+	}
+}

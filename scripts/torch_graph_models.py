@@ -1,0 +1,29 @@
+#!/usr/bin/python3
+"""Times torchvision's ResNet-18 and MobileNetV2 (random weights, eval
+mode, 1,000 classes) on one 224x224 picture, as engine's
+BenchmarkPredictResNet18 and BenchmarkPredictMobileNetV2 do: the best of
+ROUNDS single predictions.
+
+    /usr/bin/python3 scripts/torch_graph_models.py [THREADS] [ROUNDS]
+"""
+
+import sys
+import time
+
+import torch
+import torchvision
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+torch.set_num_threads(threads)
+x = torch.rand(1, 3, 224, 224)
+for name in ["resnet18", "mobilenet_v2"]:
+    model = getattr(torchvision.models, name)(num_classes=1000).eval()
+    best = float("inf")
+    with torch.no_grad():
+        model(x)
+        for _ in range(rounds):
+            t = time.perf_counter()
+            model(x)
+            best = min(best, time.perf_counter() - t)
+    print(f"{name} 224 bs=1: {best * 1e3:.1f} ms ({threads} threads)")
