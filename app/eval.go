@@ -19,25 +19,36 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "--data DIR [--json] [--model FILE [--save]]", stdout, stderr)
+	fs := newFlags("eval", "--data DIR [--json] [--model FILE|NAME [--save] | --model A --model B]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` holding validation_set/ (the Art Images download), or a labelled folder whose subfolders are named after the classes")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
-	model := fs.String("model", "", "weights `file` to evaluate (default: the shipped model)")
+	var models modelFlags
+	fs.Var(&models, "model", "weights `file`, or the name of a shipped model, to evaluate (default: the study's); twice, two models compared with McNemar's test")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if msg := models.tooMany(); msg != "" {
+		return usageError(stderr, "eval", "%s", msg)
+	}
 	if *dataDir == "" {
 		return usageError(stderr, "eval", "eval needs --data DIR, the folder holding validation_set/ (or class folders)")
 	}
-	if *save && (*model == "" || strings.EqualFold(filepath.Ext(*model), ".onnx")) {
-		return usageError(stderr, "eval", "--save writes into the --model weights file: give one (import an ONNX model first)")
+	model := models.one()
+	if *save && len(models) == 2 {
+		return usageError(stderr, "eval", "--save writes into one --model file: give one model")
+	}
+	if *save && (model == "" || strings.EqualFold(filepath.Ext(model), ".onnx") || isShipped(model)) {
+		return usageError(stderr, "eval", "--save writes into the --model weights file: give one (import an ONNX model first; a shipped model cannot be changed)")
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
 	}
-	m, err := loadModel(*model)
+	if len(models) == 2 {
+		return evalPair(models, *dataDir, *cache, *asJSON, stdout, stderr)
+	}
+	m, err := loadModel(model)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -56,8 +67,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if *save {
 		m.Meta.Test = &ev
-		if err := m.SaveFile(*model); err != nil {
-			return fail(stderr, "cannot write %s: %v", *model, err)
+		if err := m.SaveFile(model); err != nil {
+			return fail(stderr, "cannot write %s: %v", model, err)
 		}
 	}
 	if *asJSON {

@@ -52,3 +52,39 @@ func modelName(path string) string {
 
 // modelUsage is the help of the commands' --model flag.
 const modelUsage = "weights `file` to use, or the name of a shipped model ('artlens models'; default: the study's)"
+
+// modelFlags is a --model flag that may be given twice, to set two models
+// side by side (predict, eval).
+type modelFlags []string
+
+func (m *modelFlags) String() string { return strings.Join(*m, ", ") }
+
+func (m *modelFlags) Set(v string) error {
+	*m = append(*m, v) // more than two: see tooMany
+	return nil
+}
+
+// tooMany is the usage error of more than two models, "" when there are
+// not.
+func (m modelFlags) tooMany() string {
+	if len(m) > 2 {
+		return fmt.Sprintf("--model is given %d times: at most two models side by side", len(m))
+	}
+	return ""
+}
+
+// one returns the single model given ("" for the default).
+func (m modelFlags) one() string {
+	if len(m) == 0 {
+		return ""
+	}
+	return m[0]
+}
+
+// isShipped says whether --model's path names a shipped model (no file
+// of that name exists).
+func isShipped(path string) bool {
+	_, err := os.Stat(path)
+	_, ok := weights.Find(path)
+	return ok && errors.Is(err, fs.ErrNotExist)
+}

@@ -27,13 +27,17 @@ type predictResult struct {
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("predict", "[--json|--csv] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	fs := newFlags("predict", "[--json|--csv] [--recursive] [--model FILE|NAME [--model FILE|NAME]] IMAGE|FOLDER...", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
 	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
-	model := fs.String("model", "", modelUsage)
+	var models modelFlags
+	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if msg := models.tooMany(); msg != "" {
+		return usageError(stderr, "predict", "%s", msg)
 	}
 	if fs.NArg() == 0 {
 		return usageError(stderr, "predict", "give at least one image or folder")
@@ -45,7 +49,10 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	m, err := loadModel(*model)
+	if len(models) == 2 {
+		return predictPair(models, files, *asJSON, *asCSV, stdout, stderr)
+	}
+	m, err := loadModel(models.one())
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
