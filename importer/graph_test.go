@@ -1,12 +1,15 @@
 package importer
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 )
 
 // TestImportTorchvision imports torchvision's own networks (written by
@@ -118,4 +121,57 @@ func TestImportPlaceNames(t *testing.T) {
 	if !slices.Contains(m.Summary()[9].Inputs, "maxpool") {
 		t.Errorf("layer1.0's inputs %v", m.Summary()[9])
 	}
+}
+
+// TestGradCAMMatchesPyTorch checks Grad-CAM on the imported ResNet at
+// layer4 (Grad-CAM's default place) against PyTorch autograd's
+// (scripts/make-onnx-fixtures.py --gradcam): the activation, the gradient
+// of the predicted class's score with respect to it, and the map.
+func TestGradCAMMatchesPyTorch(t *testing.T) {
+	m, err := ImportFile(filepath.Join("testdata", "resnet-opset17-bn.onnx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := readReference(t, "resnet-opset17-bn")
+	data, err := os.ReadFile(filepath.Join("testdata", "resnet-opset17-bn-gradcam.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Class                     int
+		Activation, Gradient, CAM []float32
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	layer := m.CAMPlace()
+	act, grad, _, err := m.LayerGradient(ref.Input, layer, want.Class)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close := func(what string, got, want []float32, tol float64) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d values, PyTorch %d", what, len(got), len(want))
+		}
+		worst := 0.0
+		for i := range got {
+			worst = max(worst, math.Abs(float64(got[i]-want[i])))
+		}
+		t.Logf("%s: largest difference from PyTorch %.2g", what, worst)
+		if worst > tol {
+			t.Errorf("%s differs from PyTorch's by %.3g", what, worst)
+		}
+	}
+	close("activation", act.Data, want.Activation, 1e-4)
+	close("gradient", grad, want.Gradient, 1e-5)
+	cam, err := explain.CAM(act, grad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := slices.Max(want.CAM) // ArtLens' map is divided by its maximum
+	for i := range want.CAM {
+		want.CAM[i] /= top
+	}
+	close("map", cam, want.CAM, 1e-4)
 }

@@ -304,7 +304,42 @@ def slice_batch(name):
     print(f"{name}: the batch is sliced out of the shape")
 
 
+def resnet_gradcam():
+    """Write PyTorch autograd's Grad-CAM ingredients for the ResNet fixture
+    at layer4 (its last block's output, after the ReLU): the activation
+    and the gradient of the predicted class's score with respect to it,
+    for the fixture's input. The model and input are remade from the same
+    seeds as in main (ResNet comes first there)."""
+    tv = torch.Generator().manual_seed(12)
+    torch.manual_seed(13)
+    model = torchvision_models()[0][1]()
+    randomise_batchnorm(model, tv)
+    x = torch.rand(1, 3, 64, 64, generator=tv)
+    model.eval()
+    kept = {}
+    model.layer4.register_forward_hook(lambda m, i, o: kept.update(act=o))
+    out = model(x)
+    kept["act"].retain_grad()
+    cls = int(out.argmax())
+    out[0, cls].backward()
+    with open(os.path.join(OUT, "resnet-opset17-bn.json")) as f:
+        ref = json.load(f)
+    assert max(abs(a - b) for a, b in zip(out.flatten().tolist(), ref["output"])) < 1e-6, "not the fixture's model"
+    act, grad = kept["act"], kept["act"].grad
+    weights = grad.mean(dim=(2, 3), keepdim=True)
+    cam = torch.relu((weights * act).sum(dim=1))[0]
+    g = {"class": cls, "layer": "layer4", "activation": [round(v, 7) for v in act.flatten().tolist()],
+         "gradient": [round(v, 9) for v in grad.flatten().tolist()], "cam": [round(v, 7) for v in cam.flatten().tolist()]}
+    with open(os.path.join(OUT, "resnet-opset17-bn-gradcam.json"), "w") as f:
+        json.dump(g, f)
+        f.write("\n")
+    print(f"resnet-opset17-bn-gradcam: class {cls}, cam {cam.shape}")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--gradcam":
+        resnet_gradcam()
+        return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(10)
     gen = torch.Generator().manual_seed(11)
@@ -363,6 +398,7 @@ def main():
     export("refuse-shufflenet", shuffle, [torch.rand(1, 3, 64, 64)], 13, reference=False)
     export("refuse-layernorm", LayerNormHead(False), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     export("refuse-gelu", LayerNormHead(True), [torch.rand(1, 1, 8, 8)], 17, reference=False)
+    resnet_gradcam()
 
 
 if __name__ == "__main__":
