@@ -6,10 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/importer/internal/onnxpb"
 )
 
 // TestImportTorchvision imports torchvision's own networks (written by
@@ -174,4 +178,58 @@ func TestGradCAMMatchesPyTorch(t *testing.T) {
 		want.CAM[i] /= top
 	}
 	close("map", cam, want.CAM, 1e-4)
+}
+
+// TestImportOpset18ReduceMean rewrites an exported MobileNetV2 as
+// PyTorch's newer exporter writes it (opset 18: its global pooling a
+// ReduceMean over height and width, the axes an input) and checks that
+// it still matches PyTorch's output; over other axes it is refused.
+func TestImportOpset18ReduceMean(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "mobilenet-v2-opset13.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := readReference(t, "mobilenet-v2-opset13")
+	for _, c := range []struct {
+		axes []int64
+		want string // "" for a match with PyTorch
+	}{{[]int64{2, 3}, ""}, {[]int64{-1, -2}, ""}, {[]int64{1, 2}, "averages over axes [1 2]"}} {
+		var m onnxpb.ModelProto
+		if err := proto.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		m.OpsetImport[0].Version = proto.Int64(18)
+		g := m.GetGraph()
+		for _, n := range g.GetNode() {
+			if n.GetOpType() == "GlobalAveragePool" {
+				n.OpType = proto.String("ReduceMean")
+				n.Input = append(n.Input, "mean_axes")
+			}
+		}
+		g.Initializer = append(g.Initializer, &onnxpb.TensorProto{Name: proto.String("mean_axes"), Dims: []int64{2},
+			DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), Int64Data: c.axes})
+		edited, err := proto.Marshal(&m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, err := Import(edited, Options{})
+		if c.want != "" {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("axes %v: error %v, want one saying %q", c.axes, err, c.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := model.Predict(ref.Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.Logits {
+			if math.Abs(float64(p.Logits[i]-ref.Output[i])) > 1e-4 {
+				t.Fatalf("axes %v: logits %v, PyTorch %v", c.axes, p.Logits, ref.Output)
+			}
+		}
+	}
 }
