@@ -45,6 +45,7 @@ func TestImportTorchvision(t *testing.T) {
 		{"refuse-residual", 2},
 		{"refuse-sigmoid", 1},
 		{"refuse-grouped", 2},
+		{"transform-input-opset13", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -231,5 +232,27 @@ func TestImportOpset18ReduceMean(t *testing.T) {
 				t.Fatalf("axes %v: logits %v, PyTorch %v", c.axes, p.Logits, ref.Output)
 			}
 		}
+	}
+}
+
+// TestImportFoldsTransformInput checks that GoogLeNet's transform_input
+// (torchvision's own code: each channel gathered, scaled, shifted and
+// concatenated again) folds into the input's normalisation: with
+// ImageNet's mean and std given, it turns them into (x-0.5)/0.5, which is
+// what the transform is for.
+func TestImportFoldsTransformInput(t *testing.T) {
+	m, err := ImportFile(filepath.Join("testdata", "transform-input-opset13.onnx"),
+		Options{Mean: []float32{0.485, 0.456, 0.406}, Std: []float32{0.229, 0.224, 0.225}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Arch()
+	for k := range 3 {
+		if math.Abs(float64(a.Mean[k]-0.5)) > 1e-6 || math.Abs(float64(a.Std[k]-0.5)) > 1e-6 {
+			t.Fatalf("mean %v, std %v, want 0.5 each", a.Mean, a.Std)
+		}
+	}
+	if len(a.Layers) != 5 {
+		t.Errorf("%d layers: the transform is not folded away", len(a.Layers))
 	}
 }

@@ -142,6 +142,18 @@ type value struct {
 	biasFor int
 	// inputIsT: the input is channels-last and awaits its Transpose.
 	inputIsT bool
+	// pic, when set, says that the tensor is a transform of the input
+	// picture's channels, not yet run: its channel k is channel pic[k].ch
+	// times pic[k].a plus pic[k].b (GoogLeNet's transform_input); with
+	// squeezed, its one channel's axis is gone (a Gather's output).
+	pic      []chanAffine
+	squeezed bool
+}
+
+// chanAffine is one channel of a transformed picture (value.pic).
+type chanAffine struct {
+	ch   int
+	a, b float32
 }
 
 // reader walks the graph's nodes and collects layers.
@@ -160,6 +172,10 @@ type reader struct {
 	uses    map[string]int      // how many nodes read each value
 	in0     engine.Input        // the input picture
 	nodes   []*onnxpb.NodeProto // the graph's nodes in order
+	// inputAffine is the transform of the picture's channels that the
+	// graph runs first, folded into the input's normalisation.
+	inputAffine []chanAffine
+	inputName   string // the graph's input picture
 }
 
 // pending is a Pad node not yet merged.
@@ -274,6 +290,7 @@ func (r *reader) input(in *onnxpb.ValueInfoProto, nodes []*onnxpb.NodeProto) err
 	r.in0 = engine.Input{Channels: r.c, Height: r.h, Width: r.w}
 	v := r.value
 	r.vals[in.GetName()] = &v
+	r.inputName = in.GetName()
 	return nil
 }
 
@@ -365,6 +382,23 @@ func (r *reader) model(opt Options) (*engine.Model, error) {
 		}
 	}
 	arch := engine.Arch{Input: r.in0, Mean: opt.Mean, Std: opt.Std, Layers: r.layers}
+	if r.inputAffine != nil {
+		// The network's first step scales and shifts each channel of the
+		// (normalised) picture: ((x-m)/s)·a + b = (x - (m - b·s/a)) / (s/a).
+		c := r.in0.Channels
+		mean, std := make([]float32, c), make([]float32, c)
+		for k, t := range r.inputAffine {
+			m, s := float32(0), float32(1)
+			if opt.Mean != nil {
+				m, s = opt.Mean[k], opt.Std[k]
+			}
+			if len(opt.Mean) != 0 && len(opt.Mean) != c {
+				break // the engine says what is wrong
+			}
+			mean[k], std[k] = m-t.b*s/t.a, s/t.a
+		}
+		arch.Mean, arch.Std = mean, std
+	}
 	if err := arch.Validate(len(classes)); err != nil {
 		return nil, err
 	}

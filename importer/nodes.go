@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/artlens/artlens/engine"
@@ -116,6 +117,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		return refuse("its first input %q is a constant, not the activations", n.GetInput()[0])
 	}
 	r.value = *vals[0]
+	if done, err := r.picture(n, op, out, vals, refuse); done || err != nil {
+		return err
+	}
 	for _, extra := range n.GetOutput()[1:] {
 		if extra != "" && r.uses[extra] > 0 {
 			return refuse("its second output %q is used; ArtLens reads only the first", extra)
@@ -391,6 +395,113 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	v := r.value
 	r.vals[out] = &v
 	return nil
+}
+
+// picture follows a transform of the input picture's channels (value.pic:
+// Gather of one channel, Unsqueeze, Mul, Add, Sub or Div by one number,
+// Concat), as GoogLeNet's transform_input writes it. It reports done when
+// n was such a step. A node that reads a whole transform of the picture's
+// channels in order folds it into the input's normalisation (the
+// picture's value then stands for it); any other use is refused.
+func (r *reader) picture(n *onnxpb.NodeProto, op, out string, vals []*value, refuse func(string, ...any) error) (bool, error) {
+	keep := func(v value) (bool, error) {
+		r.vals[out] = &v
+		return true, nil
+	}
+	if op == "Gather" && len(vals) == 1 && r.src == -1 && r.pic == nil && !r.inputIsT && r.lay == nchw && r.inputAffine == nil {
+		idx, ok := r.consts[n.GetInput()[1]].ints()
+		if !ok || len(idx) != 1 || len(r.consts[n.GetInput()[1]].dims) != 0 || attrInt(n, "axis", 0) != 1 {
+			return true, refuse("it gathers from the picture other than one channel")
+		}
+		k := int(idx[0])
+		if k < 0 {
+			k += r.c
+		}
+		if k < 0 || k >= r.c {
+			return true, refuse("channel %d out of range", idx[0])
+		}
+		v := r.value
+		v.pic, v.squeezed, v.c = []chanAffine{{ch: k, a: 1}}, true, 1
+		return keep(v)
+	}
+	isPic := false
+	for _, v := range vals {
+		isPic = isPic || v.pic != nil
+	}
+	if !isPic {
+		return false, nil
+	}
+	v := r.value
+	switch {
+	case op == "Unsqueeze" && r.squeezed:
+		axes := attrInts(n, "axes")
+		if len(n.GetInput()) > 1 {
+			axes, _ = r.consts[n.GetInput()[1]].ints()
+		}
+		if len(axes) != 1 || axes[0] != 1 {
+			return true, refuse("it unsqueezes a channel of the picture along axes %v", axes)
+		}
+		v.squeezed = false
+		return keep(v)
+	case (op == "Mul" || op == "Add" || op == "Sub" || op == "Div") && len(vals) == 1 && !r.squeezed:
+		var c constant
+		for k, in := range n.GetInput() {
+			if _, ok := r.consts[in]; ok && (k == 1 || op == "Mul" || op == "Add") {
+				c = r.consts[in]
+			}
+		}
+		if c.f == nil || len(c.f) != 1 {
+			return true, refuse("it transforms the picture's channels by other than one number")
+		}
+		v.pic = slices.Clone(v.pic)
+		for k := range v.pic {
+			switch op {
+			case "Mul":
+				v.pic[k].a, v.pic[k].b = v.pic[k].a*c.f[0], v.pic[k].b*c.f[0]
+			case "Div":
+				v.pic[k].a, v.pic[k].b = v.pic[k].a/c.f[0], v.pic[k].b/c.f[0]
+			case "Add":
+				v.pic[k].b += c.f[0]
+			case "Sub":
+				v.pic[k].b -= c.f[0]
+			}
+		}
+		return keep(v)
+	case op == "Concat" && len(vals) == len(n.GetInput()):
+		if axis := attrInt(n, "axis", 1); axis != 1 && axis != -3 {
+			return true, refuse("it joins channels of the picture along axis %d", axis)
+		}
+		v.pic = nil
+		for _, w := range vals {
+			if w.pic == nil || w.squeezed {
+				return true, refuse("it joins a transform of the picture's channels with other activations")
+			}
+			v.pic = append(v.pic, w.pic...)
+		}
+		v.c = len(v.pic)
+		return keep(v)
+	}
+	// Another node reads the transform: fold it, if it is whole.
+	for _, w := range vals {
+		if w.pic == nil {
+			continue
+		}
+		whole := !w.squeezed && len(w.pic) == r.in0.Channels
+		for k, t := range w.pic {
+			whole = whole && t.ch == k && t.a > 0
+		}
+		if !whole || (r.inputAffine != nil && !slices.Equal(r.inputAffine, w.pic)) {
+			return true, refuse("it reads a transform of the picture's channels that ArtLens cannot fold into the input's normalisation")
+		}
+		r.inputAffine = w.pic
+	}
+	for k, w := range vals {
+		if w.pic != nil {
+			vals[k] = r.vals[r.inputName]
+		}
+	}
+	r.value = *vals[0]
+	return false, nil
 }
 
 // firstInput returns n's first input, or "".

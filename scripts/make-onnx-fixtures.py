@@ -190,6 +190,28 @@ class LayerNormHead(nn.Module):
         return self.fc(x)
 
 
+class Transformed(nn.Module):
+    """GoogLeNet's transform_input (torchvision's own _transform_input:
+    each channel gathered, scaled and shifted, the three concatenated),
+    then a small CNN."""
+
+    def __init__(self):
+        super().__init__()
+        self.transform_input = True
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        gnm = sys.modules["torchvision.models.googlenet"]
+        x = gnm.GoogLeNet._transform_input(self, x)
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(torch.relu(self.conv(x)), 1), 1))
+
+
+def transformed():
+    torch.manual_seed(15)
+    export("transform-input-opset13", Transformed(), [torch.rand(1, 3, 12, 12)], 13)
+
+
 def torchvision_models():
     """torchvision's own architectures (its classes, random weights), made
     small where the constructor allows it (width multipliers, growth rate,
@@ -340,6 +362,9 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--gradcam":
         resnet_gradcam()
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--transform":
+        transformed()
+        return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(10)
     gen = torch.Generator().manual_seed(11)
@@ -399,6 +424,7 @@ def main():
     export("refuse-layernorm", LayerNormHead(False), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     export("refuse-gelu", LayerNormHead(True), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     resnet_gradcam()
+    transformed()
 
 
 if __name__ == "__main__":
