@@ -13,12 +13,12 @@ import (
 // windowOptions are the window's command-line options, bound to a flag set
 // by windowFlags.
 type windowOptions struct {
-	screenshot, view, theme, model, show, data string
-	trainArch, trainSave                       string
-	trainEpochs                                int
-	fullscreen                                 bool
-	zoom                                       float64
-	screenshotWait                             time.Duration
+	screenshot, view, theme, model, show, data, second string
+	trainArch, trainSave                               string
+	trainEpochs                                        int
+	fullscreen                                         bool
+	zoom                                               float64
+	screenshotWait                                     time.Duration
 }
 
 // windowFlags returns the flag set of the window's options, parsed into o;
@@ -41,6 +41,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.BoolVar(&o.fullscreen, "fullscreen", false, "start full screen (F11 toggles)")
 	fs.Float64Var(&o.zoom, "zoom", 1, "size of text and feature maps, from 0.75 to 2.5 (Ctrl+= and Ctrl+- change it)")
 	fs.StringVar(&o.model, "model", "", "weights `file` to open, or the name of a shipped model ('artlens models'; default: the study's)")
+	fs.StringVar(&o.second, "second", "", "weights `file`, or the name of a shipped model, whose answer the Explore view shows beside the model's (File menu: Second opinion)")
 	fs.DurationVar(&o.screenshotWait, "screenshot-wait", 30*time.Second, "with --screenshot, the longest wait for the pictures to be analysed (a large collection needs minutes)")
 	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
 	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, study or an architecture `file` (JSON)")
@@ -95,6 +96,13 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, "%v", err)
 		}
 		opts.Model, opts.ModelName = m, modelName(o.model)
+	}
+	if o.second != "" {
+		m, err := loadModel(o.second)
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		opts.Second, opts.SecondName = m, modelName(o.second)
 	}
 	if err := displayAvailable(); err != nil {
 		return fail(stderr, "%v; the commands work without one (see 'artlens --help')", err)

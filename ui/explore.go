@@ -66,6 +66,8 @@ type exploreView struct {
 	seenBox *sizedBox
 	ansBox  *sizedBox
 	maps    *featureMaps
+	// opinion is a second model's answer beside the first (second.go).
+	opinion *secondOpinion
 }
 
 type activity struct {
@@ -145,7 +147,11 @@ func (x *exploreView) newDetail() {
 	x.ansBox = newSizedBox(container.NewVBox(caption, x.answer, x.sure, x.bars))
 
 	x.maps = newFeatureMaps(x)
-	top := container.New(&flowLayout{onResize: x.relayout}, x.picBox, x.seenBox, x.ansBox)
+	x.opinion = newSecondOpinion(x)
+	if s := x.s.opts; s.Second != nil {
+		x.opinion.set(s.Second, s.SecondName)
+	}
+	top := container.New(&flowLayout{onResize: x.relayout}, x.picBox, x.seenBox, x.ansBox, x.opinion.box)
 	body := container.NewVBox(x.title, top, widget.NewSeparator(), x.maps.content)
 	x.scroll = container.NewVScroll(container.NewPadded(body))
 	x.applySizes()
@@ -177,6 +183,7 @@ func (x *exploreView) applySizes() {
 	x.picBox.width = side
 	x.seenBox.width = 200 * z
 	x.ansBox.width = 330 * z
+	x.opinion.box.width = 180 * z
 	x.maps.orderBox.width = 210 * z
 }
 

@@ -35,6 +35,10 @@ type Options struct {
 	Model *engine.Model
 	// LoadModel loads the model to start with when Model is nil.
 	LoadModel func() (*engine.Model, error)
+	// Second, when set, is the Explore view's second opinion at start,
+	// named SecondName.
+	Second     *engine.Model
+	SecondName string
 	// ModelName names the starting model in the window (the default
 	// shipped model's name, "study", when empty).
 	ModelName string

@@ -452,6 +452,7 @@ func newMenus(s *shell) *menus {
 	for _, e := range weights.Shipped {
 		file.Items = append(file.Items, fyne.NewMenuItem("Use the shipped model: "+e.Name, func() { s.useShippedModel(e.Name) }))
 	}
+	file.Items = append(append(file.Items, fyne.NewMenuItemSeparator()), secondMenuItems(s)...)
 	views := []*fyne.MenuItem{}
 	for i, v := range Views {
 		name := v

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/weights"
+)
+
+// secondOpinion is the Explore view's second model: its answer on the
+// shown picture, beside the current model's, and whether the two agree.
+// The File menu chooses the model (a shipped one or a file) or none.
+type secondOpinion struct {
+	x     *exploreView
+	model *engine.Model // nil: no second model
+	name  string
+
+	box                            *sizedBox
+	caption, answer, sure, verdict *widget.Label
+	// preds holds the second model's answers by entry, for model.
+	preds map[*entry]*engine.Prediction
+	gen   int // counts shown pictures and model changes, for late answers
+}
+
+func newSecondOpinion(x *exploreView) *secondOpinion {
+	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}}
+	o.caption = widget.NewLabel("")
+	o.caption.TextStyle.Italic = true
+	o.caption.Wrapping = fyne.TextWrapWord
+	o.answer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	o.answer.SizeName = theme.SizeNameHeadingText
+	o.sure = widget.NewLabel("")
+	o.verdict = widget.NewLabel("")
+	o.verdict.TextStyle.Bold = true
+	o.verdict.Wrapping = fyne.TextWrapWord
+	o.sure.Wrapping = fyne.TextWrapWord
+	o.box = newSizedBox(container.NewVBox(o.caption, o.answer, o.sure, o.verdict))
+	o.box.Hide()
+	x.s.onSelect = append(x.s.onSelect, o.show)
+	x.s.onModel = append(x.s.onModel, func() { o.refresh() })
+	return o
+}
+
+// set makes m (named name) the second model; nil removes it.
+func (o *secondOpinion) set(m *engine.Model, name string) {
+	o.model, o.name = m, name
+	clear(o.preds)
+	o.gen++
+	o.refresh()
+}
+
+// refresh shows the second answer for the picture shown, if any.
+func (o *secondOpinion) refresh() {
+	if o.model == nil {
+		o.box.Hide()
+		return
+	}
+	o.box.Show()
+	o.caption.SetText("Second opinion: " + o.name)
+	if e := o.x.current; e != nil {
+		o.show(e)
+	}
+}
+
+// show writes the second model's answer on e, running it off the UI
+// goroutine the first time.
+func (o *secondOpinion) show(e *entry) {
+	m := o.model
+	if m == nil {
+		return
+	}
+	o.gen++
+	if p := o.preds[e]; p != nil {
+		o.write(e, p)
+		return
+	}
+	o.answer.SetText("…")
+	o.sure.SetText("")
+	o.verdict.SetText("")
+	gen, s := o.gen, o.x.s
+	s.busy.Add(1)
+	go func() {
+		var p *engine.Prediction
+		input, _, err := inputFor(e, m.Input())
+		if err == nil {
+			p, err = m.Predict(input)
+		}
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if o.model != m {
+				return
+			}
+			if err != nil {
+				if gen == o.gen {
+					o.answer.SetText("—")
+					o.sure.SetText(fmt.Sprintf("Could not analyse the picture: %v", err))
+				}
+				return
+			}
+			o.preds[e] = &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
+			if gen == o.gen {
+				o.write(e, o.preds[e])
+			}
+		})
+	}()
+}
+
+// write fills the box with p, the second model's answer on e, and says
+// whether the current model's answer is the same class.
+func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
+	name := className(o.model, p.Class)
+	o.answer.SetText(name)
+	o.sure.SetText(fmt.Sprintf("%.1f%% probability", 100*p.Probabilities[p.Class]))
+	first := e.answer(o.x.s.model)
+	switch {
+	case first == nil:
+		o.verdict.SetText("")
+	case className(o.x.s.model, first.Class) == name:
+		o.verdict.SetText("The two models agree.")
+	default:
+		o.verdict.SetText("The two models disagree.")
+	}
+}
+
+// secondMenuItems are the File menu's items for the second opinion: each
+// shipped model, a model file, none.
+func secondMenuItems(s *shell) []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	for _, e := range weights.Shipped {
+		items = append(items, fyne.NewMenuItem("Second opinion: "+e.Name, func() {
+			m, err := e.Load()
+			if err != nil {
+				s.showError("Could not load the shipped model", err.Error())
+				return
+			}
+			s.explore.opinion.set(m, e.Name)
+		}))
+	}
+	items = append(items,
+		fyne.NewMenuItem("Second opinion from a model file…", func() {
+			s.pickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openSecond)
+		}),
+		fyne.NewMenuItem("No second opinion", func() { s.explore.opinion.set(nil, "") }))
+	return items
+}
+
+// openSecond loads a model file in the background as the second opinion.
+func (s *shell) openSecond(path string) {
+	s.busy.Add(1)
+	go func() {
+		m, err := loadModelFile(path)
+		s.do(func() {
+			defer s.busy.Add(-1)
+			if err != nil {
+				s.showError("Could not open the model", err.Error())
+				return
+			}
+			s.explore.opinion.set(m, filepath.Base(path))
+		})
+	}()
+}
