@@ -149,6 +149,8 @@ func analyseCollection(m *engine.Model, roots []string, files []collection.File,
 	if opt.Cache != nil {
 		if err := opt.Cache.Save(true); err != nil {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
+		} else if _, _, err := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path()); err != nil {
+			fmt.Fprintf(stderr, "artlens: the collection cache could not be pruned: %v\n", err)
 		}
 	}
 	if len(items) == 0 {

@@ -130,7 +130,8 @@ func newCollectionView(s *shell) *collectionView {
 	c.cancelBtn = widget.NewButtonWithIcon("Stop", theme.CancelIcon(), c.stop)
 	c.progressBox = container.NewBorder(nil, nil, nil, c.cancelBtn, c.progress)
 	c.progressBox.Hide()
-	top := container.NewBorder(nil, nil, open, nil, c.status)
+	clearCache := widget.NewButtonWithIcon("Clear cache…", theme.DeleteIcon(), c.clearCacheDialog)
+	top := container.NewBorder(nil, nil, open, clearCache, c.status)
 
 	c.predSel = widget.NewSelect(nil, func(string) { c.filterChanged() })
 	c.truthSel = widget.NewSelect(nil, func(string) { c.filterChanged() })
@@ -343,6 +344,13 @@ func (c *collectionView) analyse() {
 		if opt.Cache != nil {
 			// A stopped analysis keeps what it did but prunes nothing.
 			saveErr = opt.Cache.Save(err == nil)
+			if saveErr == nil {
+				// Caches of models and folders not used for long go, and
+				// the least recently used beyond the limit.
+				if _, _, perr := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path()); perr != nil {
+					saveErr = fmt.Errorf("the collection cache could not be pruned: %w", perr)
+				}
+			}
 		}
 		s.do(func() {
 			if gen != c.gen {
@@ -357,8 +365,8 @@ func (c *collectionView) analyse() {
 			}
 			c.finish(gen, files, last.Cached, err)
 			if saveErr != nil {
-				// Not silent: the next opening would analyse everything again.
-				s.notice.show(noticeWarning, saveErr.Error()+"; the pictures will be analysed again next time.")
+				// Not silent: unsaved, the next opening analyses everything again.
+				s.notice.show(noticeWarning, sentence(saveErr.Error()))
 			}
 		})
 	}()
