@@ -125,7 +125,8 @@ func newExplainView(s *shell) *explainView {
 	// The map and the probes side by side when the window is wide enough.
 	v.mapBox = newSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status))
 	v.probeBox = newSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
-	row := container.New(&flowLayout{onResize: v.relayout}, v.mapBox, v.probeBox)
+	// A second model's Grad-CAM (second.go) beside the first, when set.
+	row := container.New(&flowLayout{onResize: v.relayout}, v.mapBox, s.explore.opinion.camBox, v.probeBox)
 	body := container.NewVBox(v.title, controls, row, widget.NewSeparator(),
 		filterTitle, v.filterHint, container.NewHBox(v.filters))
 	v.body = container.NewVScroll(container.NewPadded(body))
@@ -149,6 +150,8 @@ func (v *explainView) applySizes() {
 	v.classBox.width, v.opacityBox.width = 220*z, 160*z
 	v.mapBox.width, v.probeBox.width = 560*z, 3*(150*z+theme.Padding())
 	v.overlay.SetMinSize(fyne.NewSquareSize(480 * z))
+	v.s.explore.opinion.camBox.width = 400 * z
+	v.s.explore.opinion.camImage.SetMinSize(fyne.NewSquareSize(360 * z))
 	v.legend.SetMinSize(fyne.NewSize(300*z, 18*z))
 	v.filters.SetMinSize(fyne.NewSize(8*40*z, 4*40*z))
 	for _, o := range v.probes.Objects {

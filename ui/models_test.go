@@ -93,6 +93,17 @@ func TestSecondOpinion(t *testing.T) {
 			o.answer.Text != want.second || o.verdict.Text != want.verdict || !strings.HasSuffix(o.sure.Text, "% probability") {
 			t.Errorf("%s: first %q, second %q %q %q %q", h.s.explore.entries[i].name, h.s.explore.answer.Text, o.caption.Text, o.answer.Text, o.sure.Text, o.verdict.Text)
 		}
+		// The Explain view's second Grad-CAM: the second model's, for
+		// its answer, over the picture as given (40 x 30).
+		if !o.camBox.Visible() || o.camImage.Image == nil || o.camImage.Image.Bounds().Dx() != 40 || o.camImage.Image.Bounds().Dy() != 30 ||
+			!strings.HasPrefix(o.camCaption.Text, "Second opinion, low.safetensors: why "+want.second+" (") || !strings.Contains(o.camCaption.Text, "at conv layer 5, its default place") {
+			t.Errorf("second Grad-CAM: %v %q", o.camImage.Image != nil, o.camCaption.Text)
+		}
+	}
+	h.s.showView("explain")
+	h.settle()
+	if h.s.explain.result == nil || !o.camBox.Visible() {
+		t.Error("the Explain view does not show both Grad-CAMs")
 	}
 	file := h.s.menu.main.Items[0]
 	item := func(label string) *fyne.MenuItem {
@@ -111,7 +122,7 @@ func TestSecondOpinion(t *testing.T) {
 	}
 	item("No second opinion").Action()
 	h.settle()
-	if o.box.Visible() {
+	if o.box.Visible() || o.camBox.Visible() {
 		t.Error("the second opinion is still shown")
 	}
 }

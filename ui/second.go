@@ -2,14 +2,19 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -23,13 +28,27 @@ type secondOpinion struct {
 
 	box                            *sizedBox
 	caption, answer, sure, verdict *widget.Label
-	// preds holds the second model's answers by entry, for model.
+	// preds holds the second model's answers by entry, for model, and
+	// cams its Grad-CAMs at its default place, for the Explain view.
 	preds map[*entry]*engine.Prediction
-	gen   int // counts shown pictures and model changes, for late answers
+	cams  map[*entry]secondCAM
+	// camBox is the second Grad-CAM in the Explain view, beside the
+	// first.
+	camBox     *sizedBox
+	camImage   *canvas.Image
+	camCaption *widget.Label
+	gen        int // counts shown pictures and model changes, for late answers
 }
 
 func newSecondOpinion(x *exploreView) *secondOpinion {
-	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}}
+	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}, cams: map[*entry]secondCAM{}}
+	o.camImage = canvas.NewImageFromImage(nil)
+	o.camImage.FillMode = canvas.ImageFillContain
+	o.camCaption = widget.NewLabel("")
+	o.camCaption.Wrapping = fyne.TextWrapWord
+	o.camCaption.TextStyle.Italic = true
+	o.camBox = newSizedBox(container.NewVBox(o.camImage, o.camCaption))
+	o.camBox.Hide()
 	o.caption = widget.NewLabel("")
 	o.caption.TextStyle.Italic = true
 	o.caption.Wrapping = fyne.TextWrapWord
@@ -51,6 +70,7 @@ func newSecondOpinion(x *exploreView) *secondOpinion {
 func (o *secondOpinion) set(m *engine.Model, name string) {
 	o.model, o.name = m, name
 	clear(o.preds)
+	clear(o.cams)
 	o.gen++
 	o.refresh()
 }
@@ -59,9 +79,11 @@ func (o *secondOpinion) set(m *engine.Model, name string) {
 func (o *secondOpinion) refresh() {
 	if o.model == nil {
 		o.box.Hide()
+		o.camBox.Hide()
 		return
 	}
 	o.box.Show()
+	o.camBox.Show()
 	o.caption.SetText("Second opinion: " + o.name)
 	if e := o.x.current; e != nil {
 		o.show(e)
@@ -83,13 +105,21 @@ func (o *secondOpinion) show(e *entry) {
 	o.answer.SetText("…")
 	o.sure.SetText("")
 	o.verdict.SetText("")
+	o.camImage.Image = nil
+	o.camImage.Refresh()
+	o.camCaption.SetText("Computing the second model's Grad-CAM…")
 	gen, s := o.gen, o.x.s
+	preview := e.preview
 	s.busy.Add(1)
 	go func() {
 		var p *engine.Prediction
+		var cam secondCAM
 		input, _, err := inputFor(e, m.Input())
 		if err == nil {
 			p, err = m.Predict(input)
+		}
+		if err == nil {
+			cam = gradCAMOf(m, e, input, preview, p.Class)
 		}
 		s.do(func() {
 			defer s.busy.Add(-1)
@@ -104,6 +134,7 @@ func (o *secondOpinion) show(e *entry) {
 				return
 			}
 			o.preds[e] = &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
+			o.cams[e] = cam
 			if gen == o.gen {
 				o.write(e, o.preds[e])
 			}
@@ -126,6 +157,42 @@ func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 	default:
 		o.verdict.SetText("The two models disagree.")
 	}
+	cam := o.cams[e]
+	o.camImage.Image = cam.overlay
+	o.camImage.Refresh()
+	if cam.err != nil {
+		o.camCaption.SetText("The second model's Grad-CAM could not be computed: " + cam.err.Error())
+		return
+	}
+	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%.1f%%)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
+		o.name, name, 100*p.Probabilities[p.Class], cam.place))
+}
+
+// secondCAM is the second model's Grad-CAM of a picture for its answer,
+// over the picture.
+type secondCAM struct {
+	overlay image.Image
+	place   string
+	err     error
+}
+
+// gradCAMOf computes m's Grad-CAM of e (input at m's size) for class at
+// m's default place, over preview (read again when nil). It runs off the
+// UI goroutine.
+func gradCAMOf(m *engine.Model, e *entry, input []float32, preview image.Image, class int) secondCAM {
+	mp, err := explain.GradCAM(m, input, 0, class)
+	if err != nil {
+		return secondCAM{err: err}
+	}
+	base := preview
+	if base == nil {
+		if base, err = loadPreview(e); err != nil {
+			in := m.Input()
+			base = picture.FromInputShape(input, in.Channels, in.Width, in.Height)
+		}
+	}
+	overlay, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5)
+	return secondCAM{overlay: overlay, place: fmt.Sprintf("conv layer %d", mp.Layer), err: err}
 }
 
 // secondMenuItems are the File menu's items for the second opinion: each
