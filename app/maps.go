@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
 )
@@ -337,28 +338,10 @@ func writePNG(path string, img image.Image) error {
 	return writeOutput(path, buf.Bytes())
 }
 
-// writeOutput writes data to the file at path through a temporary file in
-// the same folder, so that a failed write leaves no half-written figure.
+// writeOutput writes data to the file at path atomically, so that a failed
+// or killed write leaves the old file or none, never a half-written figure.
 func writeOutput(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // reason is err's message without the file name that package picture puts

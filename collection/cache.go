@@ -6,10 +6,13 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // cacheVersion changes whenever the cache file's content changes meaning.
@@ -181,23 +184,10 @@ func (c *Cache) Save(prune bool) error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".tmp-*")
+	err := atomicfile.Write(c.path, 0o644, func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(cacheFile{Version: cacheVersion, Fingerprint: c.fingerprint, Records: c.records, Stamps: c.stamps})
+	})
 	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(tmp)
-	err = gob.NewEncoder(w).Encode(cacheFile{Version: cacheVersion, Fingerprint: c.fingerprint, Records: c.records, Stamps: c.stamps})
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("the collection cache could not be saved: %w", err)
 	}
 	c.dirty = false

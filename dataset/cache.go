@@ -17,6 +17,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // The cache file holds, in this order: cacheMagic; the length of the JSON
@@ -104,16 +106,11 @@ func writeCache(path, key string, d *Data) (err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".dataset-*.tmp")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
+	defer f.Abort() // unless committed
 	crc := crc32.New(castagnoli)
 	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
 	bw.WriteString(cacheMagic)
@@ -138,10 +135,7 @@ func writeCache(path, key string, d *Data) (err error) {
 	if err := binary.Write(f, binary.LittleEndian, crc.Sum32()); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return f.Commit()
 }
 
 // errBadCache is returned by readCache for a missing, stale or damaged

@@ -15,6 +15,8 @@ import (
 
 	"github.com/nlpodyssey/safetensors"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // metadataKey is the safetensors header entry that holds Metadata as JSON.
@@ -227,26 +229,8 @@ func (m *Model) SaveFile(path string) error {
 }
 
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".artlens-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(path, data, 0o644)
 }

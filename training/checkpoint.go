@@ -4,11 +4,13 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // checkpointFile is the name of the checkpoint inside Config.CheckpointDir.
@@ -48,23 +50,13 @@ func (c *checkpoint) save(dir string, m *engine.Model, recipe map[string]string,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".checkpoint-*")
-	if err != nil {
-		return err
-	}
 	d := checkpointData{Recipe: recipe, Fingerprint: fingerprint, Weights: c.weights, M: c.opt.m, V: c.opt.v,
 		Step: c.opt.step, History: c.history, Best: c.best, BestAcc: c.bestAcc, BestLoss: c.bestLoss, BestEpoch: c.bestEpoch,
 		Average: c.average}
-	if err := gob.NewEncoder(f).Encode(&d); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), filepath.Join(dir, checkpointFile)); err != nil {
+	err := atomicfile.Write(filepath.Join(dir, checkpointFile), 0o644, func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(&d)
+	})
+	if err != nil {
 		return err
 	}
 	// The model as it stands, readable by the app and the eval command.

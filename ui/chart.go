@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/png"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
+	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/plots"
 )
 
@@ -227,13 +227,7 @@ func (s *shell) saveChartTo(wc fyne.URIWriteCloser, err error, build func(th plo
 	s.lastDir = parentPath(wc.URI())
 	s.busy.Add(1)
 	go func() {
-		err := writeChart(wc, build, w, h)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil && wc.URI().Scheme() == "file" {
-			os.Remove(wc.URI().Path())
-		}
+		err := fynefile.Finish(wc, writeChart(wc, build, w, h))
 		s.do(func() {
 			defer s.busy.Add(-1)
 			if err != nil {

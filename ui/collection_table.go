@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/internal/fynefile"
 )
 
 // Columns of the collection table.
@@ -356,10 +357,7 @@ func (c *collectionView) exportDialog(format string) {
 			return
 		}
 		s.lastDir = filepath.Dir(wc.URI().Path())
-		err = c.export(wc, format)
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
+		err = fynefile.Finish(wc, c.export(wc, format))
 		if err != nil {
 			s.notice.show(noticeError, "The table could not be saved: "+err.Error())
 			return

@@ -18,6 +18,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
 )
@@ -339,9 +340,7 @@ func (v *compareView) saveDialog() {
 			return
 		}
 		_, werr := w.Write(buf.Bytes())
-		if cerr := w.Close(); werr == nil {
-			werr = cerr
-		}
+		werr = fynefile.Finish(w, werr)
 		if werr != nil {
 			v.s.showError("Could not save the figure", werr.Error())
 			return

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/atomicfile"
+	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -179,6 +182,7 @@ type shell struct {
 // function to the UI goroutine. The model is loaded here (it takes well
 // under a second); images are opened by start.
 func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
+	fynefile.Install() // the save dialogs' files are written atomically
 	s := &shell{app: a, win: w, opts: opts, do: do, zoom: opts.Scale, themeName: opts.Theme}
 	if s.zoom == 0 {
 		s.zoom = 1
@@ -319,15 +323,7 @@ func (s *shell) capture(path string) error {
 			return err
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 // blank reports whether img is missing or fully transparent.

@@ -16,8 +16,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"os"
+
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // rgba is a straight (not premultiplied) colour with channels in [0, 1].
@@ -227,14 +230,8 @@ func main() {
 	out := flag.String("o", "icon.png", "output PNG file")
 	n := flag.Int("size", 512, "width and height in pixels")
 	flag.Parse()
-	f, err := os.Create(*out)
-	if err == nil {
-		enc := png.Encoder{CompressionLevel: png.BestCompression}
-		err = enc.Encode(f, render(*n))
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	err := atomicfile.Write(*out, 0o644, func(w io.Writer) error { return enc.Encode(w, render(*n)) })
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkicon:", err)
 		os.Exit(1)
