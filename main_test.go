@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +81,40 @@ func TestNoDisplayOneLine(t *testing.T) {
 			!strings.HasPrefix(stderr, "artlens: no display found") || !strings.Contains(stderr, "the commands work without one") {
 			t.Errorf("DISPLAY=%q: exit %d, stdout %q, stderr %q", display, code, stdout, stderr)
 		}
+	}
+}
+
+// When GLFW cannot initialise although the display check passed (seen
+// under Xvfb: "X11: Failed to open display", then a panic with a 30-line
+// stack), one line says so and the exit code is 1. The "X server" here
+// accepts the connection, as the check wants, and then closes it, so
+// Xlib's handshake fails.
+func TestWindowThatCannotOpenOneLine(t *testing.T) {
+	var ln net.Listener
+	var display string
+	for n := 1000; n < 1100 && ln == nil; n++ {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 6000+n))
+		if err == nil {
+			ln, display = l, fmt.Sprintf("127.0.0.1:%d", n)
+		}
+	}
+	if ln == nil {
+		t.Skip("no free port for a fake X server")
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	code, stdout, stderr := runMain(t, "", "DISPLAY="+display, "WAYLAND_DISPLAY=")
+	if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+		!strings.HasPrefix(stderr, "artlens: the window could not open: ") || !strings.Contains(stderr, display) {
+		t.Errorf("DISPLAY=%s, not an X server: exit %d, stdout %q, stderr %q", display, code, stdout, stderr)
 	}
 }
 

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/theme"
+	"github.com/go-gl/glfw/v3.3/glfw"
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
@@ -100,13 +103,31 @@ func (o Options) Check() error {
 }
 
 // Run opens the ArtLens window and returns the process exit code when it
-// closes: 0, 1 when a requested screenshot could not be written, 2 for
-// invalid options.
-func Run(opts Options) int {
+// closes: 0, 1 when a requested screenshot could not be written or the
+// window could not open (said in one line on stderr), 2 for invalid
+// options. It must be called on the main goroutine.
+func Run(opts Options) (code int) {
 	if err := opts.Check(); err != nil {
 		fmt.Fprintln(os.Stderr, "artlens:", err)
 		return 2
 	}
+	if err := initGLFW(); err != nil {
+		fmt.Fprintln(os.Stderr, "artlens: the window could not open:", err)
+		return 1
+	}
+	var started atomic.Bool
+	defer func() {
+		// A failure of the windowing system before the window showed
+		// (GLFW panics on errors it calls programmer errors) is one line,
+		// not a stack trace; a panic later is a bug and stays one.
+		if r := recover(); r != nil {
+			if started.Load() {
+				panic(r)
+			}
+			fmt.Fprintln(os.Stderr, "artlens: the window could not open:", r)
+			code = 1
+		}
+	}()
 	a := fyneapp.NewWithID("io.github.artlens.artlens") // as FyneApp.toml
 	a.SetIcon(assets.IconResource())
 	w := a.NewWindow("ArtLens")
@@ -116,6 +137,7 @@ func Run(opts Options) int {
 		s.toggleFullScreen()
 	}
 	a.Lifecycle().SetOnStarted(func() {
+		started.Store(true)
 		s.start()
 		if opts.Screenshot != "" {
 			s.screenshotWhenSettled(opts.Screenshot, opts.ScreenshotTimeout)
@@ -124,6 +146,37 @@ func Run(opts Options) int {
 	s.onClose = append(s.onClose, s.exitSoon)
 	w.ShowAndRun()
 	return int(s.exitCode.Load())
+}
+
+// initGLFW initialises GLFW before Fyne does, to tell whether it can. Fyne
+// logs a failed initialisation and goes on, and GLFW then panics with
+// NotInitialized and a long stack trace; go-gl's Init itself returns nil
+// on an X11 error (it logs it), so the error is taken from the log and the
+// failure seen from a call that needs GLFW. (Fyne's own Init later does
+// nothing: GLFW is initialised once.)
+func initGLFW() (err error) {
+	var logged strings.Builder
+	out, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	log.SetFlags(0)
+	defer func() {
+		log.SetOutput(out)
+		log.SetFlags(flags)
+		if r := recover(); r != nil {
+			msg := strings.TrimSpace(logged.String())
+			if msg == "" {
+				msg = fmt.Sprint(r)
+			}
+			err = errors.New(strings.TrimPrefix(msg, "PlatformError: "))
+		} else if logged.Len() > 0 {
+			log.Print(logged.String()) // warnings of a GLFW that works
+		}
+	}()
+	if err := glfw.Init(); err != nil {
+		return err
+	}
+	glfw.GetTime() // panics with NotInitialized if Init failed
+	return nil
 }
 
 // exitSoon ends the process a few seconds after the window closed, should
