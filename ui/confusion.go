@@ -152,7 +152,7 @@ func (v *confusionView) cellClicked(truth, pred string) {
 func (v *confusionView) testDir() (string, error) {
 	dir := v.s.opts.DataDir
 	if dir == "" {
-		dir = v.s.app.Preferences().String(prefDataDir)
+		dir = v.s.prefs.String(prefDataDir)
 	}
 	if dir == "" {
 		return "", nil
@@ -185,7 +185,9 @@ func (v *confusionView) useFolder(dir string) {
 		v.ask.Show()
 		return
 	}
-	v.s.app.Preferences().SetString(prefDataDir, test)
+	if err := v.s.prefs.SetString(prefDataDir, test); err != nil {
+		v.s.notice.show(noticeError, "The data set's folder could not be remembered: "+err.Error())
+	}
 	v.ask.Hide()
 	if p := v.pending; p != nil {
 		v.pending = nil

@@ -153,11 +153,11 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	h.w.Canvas().Overlays().Remove(h.topDialog())
 
 	v.useFolder(filepath.Join(root, "nowhere"))
-	if !v.ask.Visible() || !hasText(v.ask, "That folder cannot be used") || h.s.app.Preferences().String(prefDataDir) != "" {
+	if !v.ask.Visible() || !hasText(v.ask, "That folder cannot be used") || h.s.prefs.String(prefDataDir) != "" {
 		t.Errorf("a missing folder was taken: %q", texts(v.ask))
 	}
 	v.useFolder(root) // the folder above art-images will do
-	if got := h.s.app.Preferences().String(prefDataDir); got != valset {
+	if got := h.s.prefs.String(prefDataDir); got != valset {
 		t.Errorf("remembered %q, want %q", got, valset)
 	}
 	waitForTestSet(h)
@@ -195,7 +195,7 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	// Another window of the app (same preferences): the remembered folder
 	// is used at the first click.
 	h2 := newHarness(t, Options{Model: storedModel(t, nil), View: "confusion"})
-	h2.s.app.Preferences().SetString(prefDataDir, valset)
+	h2.s.prefs.SetString(prefDataDir, valset)
 	tapCell(t, h2, 1, 0)
 	c2 := waitForTestSet(h2)
 	if h2.s.confusion.ask.Visible() || sortedShown(c2) != "cave.png" {
@@ -235,7 +235,7 @@ func TestConfusionCellDisagrees(t *testing.T) {
 func TestConfusionCellFolderGone(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	h := newHarness(t, Options{Model: storedModel(t, nil), View: "confusion"})
-	h.s.app.Preferences().SetString(prefDataDir, filepath.Join(t.TempDir(), "gone", "validation_set"))
+	h.s.prefs.SetString(prefDataDir, filepath.Join(t.TempDir(), "gone", "validation_set"))
 	tapCell(t, h, 1, 1)
 	v := h.s.confusion
 	if !v.ask.Visible() || !hasText(v.ask, "The data set's folder remembered from last time cannot be used") ||

@@ -10,6 +10,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/internal/fynefile"
+	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -80,6 +82,9 @@ type Options struct {
 	TrainArch   string
 	TrainEpochs int
 	TrainSave   string
+	// Preferences is the file of what the app remembers (package prefs);
+	// "" keeps it in memory only, as tests do. Run uses prefs.DefaultPath.
+	Preferences string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -128,11 +133,23 @@ func Run(opts Options) (code int) {
 			code = 1
 		}
 	}()
-	a := fyneapp.NewWithID("io.github.artlens.artlens") // as FyneApp.toml
+	if opts.Preferences == "" {
+		opts.Preferences, _ = prefs.DefaultPath()
+	}
+	// Fyne reads its own preferences file (now only its file dialogs'
+	// last folder) in NewWithID and, when an interrupted write left it
+	// damaged, logs "Preferences load error" and resets it: it is moved
+	// aside first, and said so.
+	fyneNotice := ""
+	if aside, err := prefs.CheckJSON(fynePreferencesFile(appID)); aside != "" && err == nil {
+		fyneNotice = "Fyne's preferences file (the file dialogs' last folder) was damaged; it was moved to " + aside + "."
+	}
+	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.IconResource())
 	w := a.NewWindow("ArtLens")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := newShell(a, w, opts, fyne.Do)
+	s.prefsNotice = strings.TrimSpace(s.prefsNotice + " " + fyneNotice)
 	if opts.FullScreen {
 		s.toggleFullScreen()
 	}
@@ -146,6 +163,29 @@ func Run(opts Options) (code int) {
 	s.onClose = append(s.onClose, s.exitSoon)
 	w.ShowAndRun()
 	return int(s.exitCode.Load())
+}
+
+// appID is the app's unique ID, as in FyneApp.toml.
+const appID = "io.github.artlens.artlens"
+
+// fynePreferencesFile returns where Fyne 2.7 keeps the preferences of the
+// app with this ID (its internal/app rootConfigDir, plus the ID).
+func fynePreferencesFile(id string) string {
+	home, _ := os.UserHomeDir()
+	var root string
+	switch runtime.GOOS {
+	case "darwin":
+		root = filepath.Join(home, "Library", "Preferences", "fyne")
+	case "windows":
+		root = filepath.Join(home, "AppData", "Roaming", "fyne")
+	default:
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return ""
+		}
+		root = filepath.Join(dir, "fyne")
+	}
+	return filepath.Join(root, id, "preferences.json")
 }
 
 // initGLFW initialises GLFW before Fyne does, to tell whether it can. Fyne
@@ -229,6 +269,9 @@ type shell struct {
 	train      *trainView
 	menu       *menus
 	lastDir    string // folder of the last file dialog
+
+	prefs       *prefs.Store // what the app remembers between runs
+	prefsNotice string       // why what it remembered is gone, shown at start
 }
 
 // newShell builds the window's content for app a and window w; do posts a
@@ -236,7 +279,18 @@ type shell struct {
 // under a second); images are opened by start.
 func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 	fynefile.Install() // the save dialogs' files are written atomically
-	s := &shell{app: a, win: w, opts: opts, do: do, zoom: opts.Scale, themeName: opts.Theme}
+	s := &shell{app: a, win: w, opts: opts, do: do, zoom: opts.Scale, themeName: opts.Theme, prefs: prefs.Memory()}
+	if opts.Preferences != "" {
+		var isNew bool
+		s.prefs, isNew, s.prefsNotice = prefs.Open(opts.Preferences)
+		if isNew {
+			// Earlier versions kept the data set's folder in Fyne's
+			// preferences: it moves over once.
+			if dir := a.Preferences().String(prefDataDir); dir != "" && s.prefs.SetString(prefDataDir, dir) == nil {
+				a.Preferences().RemoveValue(prefDataDir)
+			}
+		}
+	}
 	if s.zoom == 0 {
 		s.zoom = 1
 	}
@@ -265,6 +319,9 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 // start opens the images of the options and reports a model that failed to
 // load; it runs once the window is up.
 func (s *shell) start() {
+	if s.prefsNotice != "" {
+		s.showError("Preferences", s.prefsNotice)
+	}
 	if s.modelErr != nil {
 		s.showError("Could not load the model",
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
