@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +62,20 @@ func TestPreferencesMigratedFromFyne(t *testing.T) {
 	}
 	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "/data/validation_set") {
 		t.Errorf("ArtLens's preferences file holds %q (%v)", data, err)
+	}
+}
+
+// Fyne's report of a failed reload of its own preferences is dropped; the
+// rest of the log passes.
+func TestFyneLogFilter(t *testing.T) {
+	var out strings.Builder
+	l := log.New(&fyneLogFilter{w: &out}, "", 0)
+	l.Println("Fyne error: ", "Preferences load error:")
+	l.Println("  Cause:", io.EOF)
+	l.Printf("  At: %s:%d", "/x/app/preferences.go", 103)
+	l.Println("Fyne error: ", "window creation error")
+	l.Println("  Cause:", "no GLX")
+	if got, want := out.String(), "Fyne error:  window creation error\n  Cause: no GLX\n"; got != want {
+		t.Errorf("log %q, want %q", got, want)
 	}
 }
