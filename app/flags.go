@@ -6,6 +6,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/artlens/artlens/internal/shard"
 )
 
 // flagSet is a subcommand's flag set: its help goes to stdout (so that
@@ -66,7 +68,7 @@ func parseFlags(fs *flagSet, args []string) (code int, ok bool) {
 var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
 	missingValue  = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
-	badValue      = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*): `)
+	badValue      = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*): (.*)$`)
 )
 
 // flagError rewords an error of package flag as a sentence about the
@@ -83,7 +85,9 @@ func flagError(fs *flag.FlagSet, err error) string {
 		value, name := m[1], m[2]
 		want := "another value"
 		if f := fs.Lookup(name); f != nil {
-			if g, ok := f.Value.(flag.Getter); ok {
+			if _, ok := f.Value.(*shard.Shard); ok {
+				want = m[3] // the Set error says what it wants
+			} else if g, ok := f.Value.(flag.Getter); ok {
 				switch g.Get().(type) {
 				case bool:
 					want = "true or false"

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/internal/shard"
 	"github.com/artlens/artlens/picture"
 )
 
@@ -27,12 +28,14 @@ type predictResult struct {
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("predict", "[--json|--csv] [--recursive] [--model FILE|NAME [--model FILE|NAME]] IMAGE|FOLDER...", stdout, stderr)
+	fs := newFlags("predict", "[--json|--csv] [--recursive] [--shard I/N] [--model FILE|NAME [--model FILE|NAME]] IMAGE|FOLDER...", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
 	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	var models modelFlags
 	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
+	var sh shard.Shard
+	fs.Var(&sh, "shard", "do only part `I/N` of the images (a stable split by path, for batch runners; see the README)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -49,6 +52,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	files = slices.DeleteFunc(files, func(f string) bool { return !sh.Has(shard.Rel(fs.Args(), f)) })
 	if len(models) == 2 {
 		return predictPair(models, files, *asJSON, *asCSV, stdout, stderr)
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/artlens/artlens/internal/atomicfile"
@@ -36,6 +37,7 @@ type Cache struct {
 	stamps  map[string]stamp
 	used    map[[32]byte]bool
 	dirty   bool
+	merged  []string // shard files taken in, removed once saved
 }
 
 // stamp is what was known of a file when it was hashed.
@@ -67,30 +69,75 @@ func DefaultCacheDir() (string, error) {
 // (see Fingerprint) for the collection of paths. A missing, damaged or
 // outdated cache file gives an empty cache, not an error: the pictures are
 // simply analysed again. The folder is created when the cache is saved.
+//
+// The caches that the shards of the same collection saved beside it (see
+// OpenShardCache) join it; their files are removed once it is saved.
 func OpenCache(dir, fingerprint string, paths []string) *Cache {
+	c := newCache(dir, fingerprint, paths, "")
+	c.load(c.path)
+	base := strings.TrimSuffix(filepath.Base(c.path), ".gob") + ".shard-"
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, base) && strings.HasSuffix(name, ".gob") {
+			if p := filepath.Join(dir, name); c.load(p) {
+				c.merged = append(c.merged, p)
+				c.dirty = true
+			}
+		}
+	}
+	return c
+}
+
+// OpenShardCache opens the cache of part i of n of the collection of paths
+// (artlens analyse --shard I/N): a file of its own beside the whole
+// collection's, so that shards running at once in one cache folder do not
+// overwrite each other, which the next OpenCache of the whole collection
+// takes in.
+func OpenShardCache(dir, fingerprint string, paths []string, i, n int) *Cache {
+	c := newCache(dir, fingerprint, paths, fmt.Sprintf(".shard-%d-of-%d", i, n))
+	c.load(c.path)
+	return c
+}
+
+func newCache(dir, fingerprint string, paths []string, suffix string) *Cache {
 	key := sha256.New()
 	for _, p := range paths {
 		fmt.Fprintln(key, absOr(p))
 	}
-	name := fmt.Sprintf("%s-%s.gob", shortHash(fingerprint), hex.EncodeToString(key.Sum(nil))[:16])
-	c := &Cache{path: filepath.Join(dir, name), fingerprint: fingerprint,
+	name := fmt.Sprintf("%s-%s%s.gob", shortHash(fingerprint), hex.EncodeToString(key.Sum(nil))[:16], suffix)
+	return &Cache{path: filepath.Join(dir, name), fingerprint: fingerprint,
 		records: map[[32]byte]*Record{}, stamps: map[string]stamp{}, used: map[[32]byte]bool{}}
-	f, err := os.Open(c.path)
+}
+
+// load adds the records and stamps of the cache file at path that c lacks,
+// and reports whether the file was a cache of c's model.
+func (c *Cache) load(path string) bool {
+	f, err := os.Open(path)
 	if err != nil {
-		return c
+		return false
 	}
 	defer f.Close()
 	var cf cacheFile
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&cf); err != nil || cf.Version != cacheVersion || cf.Fingerprint != fingerprint {
-		return c
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&cf); err != nil || cf.Version != cacheVersion || cf.Fingerprint != c.fingerprint {
+		return false
 	}
-	if cf.Records != nil {
-		c.records = cf.Records
+	if len(c.records) == 0 && cf.Records != nil {
+		c.records, cf.Records = cf.Records, nil
 	}
-	if cf.Stamps != nil {
-		c.stamps = cf.Stamps
+	if len(c.stamps) == 0 && cf.Stamps != nil {
+		c.stamps, cf.Stamps = cf.Stamps, nil
 	}
-	return c
+	for h, r := range cf.Records {
+		if _, ok := c.records[h]; !ok {
+			c.records[h] = r
+		}
+	}
+	for p, s := range cf.Stamps {
+		if _, ok := c.stamps[p]; !ok {
+			c.stamps[p] = s
+		}
+	}
+	return true
 }
 
 func shortHash(s string) string {
@@ -190,6 +237,9 @@ func (c *Cache) Save(prune bool) error {
 	if err != nil {
 		return fmt.Errorf("the collection cache could not be saved: %w", err)
 	}
-	c.dirty = false
+	for _, p := range c.merged {
+		os.Remove(p)
+	}
+	c.dirty, c.merged = false, nil
 	return nil
 }

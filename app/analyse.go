@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/internal/shard"
+)
+
+func init() {
+	register("analyse", "analyse a collection (a folder tree) into the cache the window opens, or a part of it with --shard, and print its table", runAnalyse)
+}
+
+func runAnalyse(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("analyse", "[--csv|--json] [--shard I/N] [--no-cache] [--model FILE] FOLDER...", stdout, stderr)
+	asCSV := fs.Bool("csv", false, "print the table as CSV: a header, then one line per picture (the columns of the window's CSV export)")
+	asJSON := fs.Bool("json", false, "print one JSON object per picture (the fields of the window's JSON export)")
+	var sh shard.Shard
+	fs.Var(&sh, "shard", "analyse only part `I/N` of the pictures (a stable split by path, for batch runners); the parts' caches merge when the whole collection is opened")
+	model := fs.String("model", "", modelUsage)
+	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() == 0:
+		return usageError(stderr, "analyse", "give at least one folder or image")
+	case *asCSV && *asJSON:
+		return usageError(stderr, "analyse", "choose one of --csv and --json")
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	all, skipped, err := collection.Scan(fs.Args())
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "artlens: skipping %s\n", s)
+	}
+	if len(all) == 0 {
+		return fail(stderr, "no image files in %s", strings.Join(fs.Args(), ", "))
+	}
+	files := all[:0:0]
+	for _, f := range all {
+		if sh.Has(shard.Rel(fs.Args(), f.Path)) {
+			files = append(files, f)
+		}
+	}
+	part := ""
+	if !sh.Whole() {
+		part = fmt.Sprintf(" (part %s: %d of %d)", sh, len(files), len(all))
+	}
+	// As analyseCollection, but with the part's own cache, and counting
+	// what came from the cache.
+	opt := collection.Options{ClassMap: dataset.DefaultClassMap}
+	if dir, err := collection.DefaultCacheDir(); err == nil && !*noCache {
+		if sh.Whole() {
+			opt.Cache = collection.OpenCache(dir, collection.Fingerprint(m), fs.Args())
+		} else {
+			opt.Cache = collection.OpenShardCache(dir, collection.Fingerprint(m), fs.Args(), sh.I, sh.N)
+		}
+	}
+	bar := newProgressBar(stderr, "analyse", len(files))
+	var items []*collection.Item
+	var last collection.Progress
+	failed := 0
+	_, err = collection.Analyse(context.Background(), m, files, opt, func(r collection.Result) {
+		bar.update(r.Progress.Done)
+		last = r.Progress
+		if r.Err != nil {
+			failed++
+			bar.interrupt()
+			fmt.Fprintf(stderr, "artlens: %v\n", r.Err)
+			return
+		}
+		items = append(items, r.Item)
+	})
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if opt.Cache != nil {
+		if err := opt.Cache.Save(true); err != nil {
+			fmt.Fprintf(stderr, "artlens: %v\n", err)
+		}
+	}
+	// In path order, so that a table does not depend on the core count.
+	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
+	classes := m.Meta.Classes
+	switch {
+	case *asCSV:
+		w := csv.NewWriter(stdout)
+		w.Write(collection.CSVHeader(classes))
+		for _, it := range items {
+			w.Write(collection.CSVRecord(collection.Row(it, classes), classes))
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		for _, it := range items {
+			if err := enc.Encode(collection.Row(it, classes)); err != nil {
+				return fail(stderr, "%v", err)
+			}
+		}
+	default:
+		fmt.Fprintf(stdout, "analysed %d pictures%s, %d of them from the cache\n", len(items), part, last.Cached)
+		if opt.Cache != nil {
+			fmt.Fprintf(stdout, "kept in %s\n", opt.Cache.Path())
+		}
+	}
+	if opt.Cache != nil && (*asCSV || *asJSON) {
+		fmt.Fprintf(stderr, "artlens: %d pictures%s, %d from the cache, kept in %s\n", len(items), part, last.Cached, opt.Cache.Path())
+	}
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
