@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 // fileVersion changes whenever a map file's content changes meaning.
@@ -62,29 +64,16 @@ func Load(path string) (*Map, error) {
 	return m, nil
 }
 
-// Save writes m to path atomically (a temporary file beside it, then a
-// rename), creating the folder if needed.
+// Save writes m to path atomically (package atomicfile), creating the
+// folder if needed.
 func (m *Map) Save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("the map could not be saved: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-map-*")
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(mapFile{Version: fileVersion, Map: *m})
+	})
 	if err != nil {
-		return fmt.Errorf("the map could not be saved: %w", err)
-	}
-	w := bufio.NewWriter(tmp)
-	err = gob.NewEncoder(w).Encode(mapFile{Version: fileVersion, Map: *m})
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("the map could not be saved: %w", err)
 	}
 	return nil

@@ -27,6 +27,7 @@ import (
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/training"
@@ -744,7 +745,7 @@ func (v *trainView) saveDialog() {
 			return
 		}
 		path := wc.URI().Path()
-		wc.Close()
+		fynefile.Release(wc) // SaveFile writes it, atomically
 		v.save(path)
 	}, v.s.win)
 	d.SetFileName(filepath.Base(v.dir) + "-epoch" + strconv.Itoa(v.shown) + modelExtension)

@@ -89,3 +89,14 @@ func Finish(wc fyne.URIWriteCloser, err error) error {
 	}
 	return err
 }
+
+// Release gives up wc without writing, for a caller that writes the file at
+// wc's URI itself (atomically): the atomic Writer leaves the file as it
+// was; another writer (which already truncated it) is closed.
+func Release(wc fyne.URIWriteCloser) {
+	if w, ok := wc.(*Writer); ok {
+		w.Abort()
+		return
+	}
+	wc.Close()
+}

@@ -55,6 +55,16 @@ func TestSaveDialogWriterIsAtomic(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("the folder holds %d entries, want the file alone", len(entries))
 	}
+	// Released, the writer leaves the file as it was, for a caller that
+	// writes it itself.
+	wc, err = storage.Writer(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fynefile.Release(wc)
+	if got, _ := os.ReadFile(path); string(got) != "new" {
+		t.Fatalf("after Release the file holds %q", got)
+	}
 	// The rest of the repository still works (the dialogs list folders).
 	if ok, err := storage.CanList(storage.NewFileURI(filepath.Dir(path))); !ok || err != nil {
 		t.Fatalf("CanList on a folder: %v, %v", ok, err)
