@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -89,6 +90,8 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	}
 	if opt.Cache != nil {
 		if err := opt.Cache.Save(true); err != nil {
+			fmt.Fprintf(stderr, "artlens: %v\n", err)
+		} else if _, _, err := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path()); err != nil {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
 		}
 	}

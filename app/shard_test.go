@@ -118,7 +118,7 @@ func TestAnalyseShardsMergeIntoOneCollection(t *testing.T) {
 	if header != wantHeader || !slices.Equal(got, want) {
 		t.Errorf("%d shards: %d rows, not the %d of one run", n, len(got), len(want))
 	}
-	shardFiles, _ := filepath.Glob(filepath.Join(cacheDir, "*.shard-*-of-4.gob"))
+	shardFiles, _ := filepath.Glob(filepath.Join(cacheDir, "*-shard-*-of-4.gob"))
 	if len(shardFiles) != n {
 		t.Fatalf("%d shard caches in %s, want %d", len(shardFiles), cacheDir, n)
 	}

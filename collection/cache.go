@@ -75,7 +75,7 @@ func DefaultCacheDir() (string, error) {
 func OpenCache(dir, fingerprint string, paths []string) *Cache {
 	c := newCache(dir, fingerprint, paths, "")
 	c.load(c.path)
-	base := strings.TrimSuffix(filepath.Base(c.path), ".gob") + ".shard-"
+	base := strings.TrimSuffix(filepath.Base(c.path), ".gob") + "-shard-"
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if name := e.Name(); strings.HasPrefix(name, base) && strings.HasSuffix(name, ".gob") {
@@ -90,11 +90,11 @@ func OpenCache(dir, fingerprint string, paths []string) *Cache {
 
 // OpenShardCache opens the cache of part i of n of the collection of paths
 // (artlens analyse --shard I/N): a file of its own beside the whole
-// collection's, so that shards running at once in one cache folder do not
+// collection's (pruned with it, see PruneCaches), so that shards running at once in one cache folder do not
 // overwrite each other, which the next OpenCache of the whole collection
 // takes in.
 func OpenShardCache(dir, fingerprint string, paths []string, i, n int) *Cache {
-	c := newCache(dir, fingerprint, paths, fmt.Sprintf(".shard-%d-of-%d", i, n))
+	c := newCache(dir, fingerprint, paths, fmt.Sprintf("-shard-%d-of-%d", i, n))
 	c.load(c.path)
 	return c
 }

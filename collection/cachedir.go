@@ -52,9 +52,10 @@ func cacheGroups(dir string) (map[string]*cacheGroup, []string, error) {
 			continue // removed meanwhile
 		}
 		name := e.Name()
-		if strings.HasPrefix(name, ".tmp-") {
-			// Left by a save that was interrupted an hour ago or more
-			// (a save in progress is younger).
+		if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
+			// Left by a save (".NAME.tmp-…", package atomicfile) that
+			// was interrupted an hour ago or more (a save in progress is
+			// younger).
 			if time.Since(info.ModTime()) > time.Hour {
 				temps = append(temps, filepath.Join(dir, name))
 			}
