@@ -52,7 +52,7 @@ func pruneFixture(t *testing.T) string {
 	cacheFiles(t, dir, 24*time.Hour, map[string]int{cacheC + ".gob": 500})
 	cacheFiles(t, dir, 200*24*time.Hour, map[string]int{cacheD + ".gob": 2000, "notes.txt": 5000})
 	cacheFiles(t, dir, 2*time.Hour, map[string]int{".tmp-123": 7000, "." + cacheA + ".gob.tmp-789": 7000}) // interrupted saves
-	cacheFiles(t, dir, time.Minute, map[string]int{".tmp-456": 7000}) // a save under way
+	cacheFiles(t, dir, time.Minute, map[string]int{".tmp-456": 7000})                                      // a save under way
 	return dir
 }
 
