@@ -201,21 +201,31 @@ func (v *explainView) optionsChanged() {
 	}
 }
 
-// fillLayers offers the conv layers of m; the last one is chosen at first
-// and whenever the chosen one is not in m.
+// fillLayers offers the places of m (a chain's conv layers; a graph's
+// conv layers and blocks, by name); Grad-CAM's default place (the last
+// conv layer of a chain) is chosen at first and whenever the chosen one
+// is not in m.
 func (v *explainView) fillLayers(m *engine.Model) {
-	n := len(m.ConvLayers())
-	if len(v.layer.Options) == n {
+	places := m.Places()
+	n := len(places)
+	graph := n > len(m.ConvLayers())
+	if len(v.layer.Options) == n && !graph {
 		return
 	}
 	opts := make([]string, n)
-	for i := range opts {
+	for i, p := range places {
 		opts[i] = fmt.Sprintf("conv layer %d", i+1)
+		if graph {
+			opts[i] = fmt.Sprintf("%d %s (%d × %d × %d)", i+1, p.Name, p.Width, p.Height, p.Channels)
+		}
 	}
 	keep := v.layer.SelectedIndex()
+	if slices.Equal(opts, v.layer.Options) {
+		return
+	}
 	v.layer.Options = opts
-	if keep < 0 || keep >= n {
-		keep = n - 1
+	if keep < 0 || keep >= n || graph {
+		keep = m.CAMPlace() - 1
 	}
 	if n > 0 {
 		v.layer.Selected = opts[keep]
@@ -461,8 +471,12 @@ func (v *explainView) show(r request, res response) {
 		v.caption.SetText(fmt.Sprintf("Bright where hiding a %d-pixel patch (of the network's %d × %d input) lowers the probability of %s most; the largest drop is %.1f points. Colours from 0 to that drop.",
 			explain.OcclusionOptions{}.For(in).Patch, in.Width, in.Height, class, 100*res.mp.Max()))
 	} else {
-		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as conv layer %d sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
-			class, res.mp.Layer, res.mp.Width, res.mp.Height, m.ConvLayers()[res.mp.Layer-1], class))
+		where := fmt.Sprintf("conv layer %d", res.mp.Layer)
+		if places := m.Places(); len(places) > len(m.ConvLayers()) {
+			where = fmt.Sprintf("%s (layer %d)", places[res.mp.Layer-1].Name, res.mp.Layer)
+		}
+		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as %s sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
+			class, where, res.mp.Width, res.mp.Height, m.PlaceChannels()[res.mp.Layer-1], class))
 	}
 	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
 	v.relayout()
