@@ -43,7 +43,7 @@ const (
 
 // batchRedraw is the least time between two redraws of the per-batch
 // chart and the status line, so that drawing never slows training.
-const batchRedraw = 400 * time.Millisecond
+const batchRedraw = time.Second
 
 // trainView is the Train tab: a folder of class folders, a network and its
 // settings, and the network learning live. The training itself is

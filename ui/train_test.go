@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/artlens/artlens/engine"
@@ -254,4 +255,16 @@ func TestTrainViewStopButton(t *testing.T) {
 		t.Errorf("after Stop: %d epochs, status %q", len(r.epochs), v.status.Text)
 	}
 	v.closed()
+}
+
+// A folder dropped onto the Train view is the folder to train on.
+func TestTrainViewDrop(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b"}, 5)
+	h, v := trainHarness(t, "", 1)
+	h.s.showView("train")
+	h.s.dropped([]fyne.URI{storage.NewFileURI(dir)})
+	h.settle()
+	if v.dir != dir || !strings.Contains(v.counts.Text, "a: 5 pictures") {
+		t.Errorf("after the drop: folder %q, counts %q", v.dir, v.counts.Text)
+	}
 }

@@ -98,7 +98,8 @@ func (s *shell) showView(name string) {
 
 // dropped opens what was dropped onto the window: weights files as the
 // model, everything else (images, folders) in the Explore view, or as the
-// collection when the Collection view is showing.
+// collection when the Collection view is showing, or as the folder to
+// train on when the Train view is.
 func (s *shell) dropped(uris []fyne.URI) {
 	var images []string
 	var model string
@@ -117,6 +118,10 @@ func (s *shell) dropped(uris []fyne.URI) {
 		s.openModel(model)
 	}
 	if len(images) == 0 {
+		return
+	}
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.content {
+		s.train.openFolder(images[0]) // dropped onto the Train view: the pictures to train on
 		return
 	}
 	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {
