@@ -76,8 +76,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		TrainSave:         o.trainSave,
 	}
 	if o.view == "train" {
-		if len(opts.Images) != 1 {
-			return usageError(stderr, "", "--view train takes one folder of class folders")
+		if len(opts.Images) > 1 {
+			return usageError(stderr, "", "--view train takes one folder of class folders, not %d", len(opts.Images))
 		}
 		waitSet := false
 		fs.Visit(func(f *flag.Flag) { waitSet = waitSet || f.Name == "screenshot-wait" })

@@ -19,6 +19,8 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		{[]string{"--zoom", "big"}, 2, `artlens: option --zoom wants a number, not "big" (see 'artlens --help')`},
 		{[]string{"--model", "/nonexistent/model.safetensors", "a.jpg"}, 1, "cannot read the weights file"},
 		{[]string{"--bogus"}, 2, "artlens: unknown option --bogus (see 'artlens --help')\n"},
+		{[]string{"--view", "train", "a", "b"}, 2, "--view train takes one folder of class folders, not 2"},
+		{[]string{"--epochs", "5", "a"}, 2, "--arch, --epochs and --save go with --view train FOLDER"},
 	} {
 		var out, errb bytes.Buffer
 		code := runWindow(c.args, &out, &errb)
