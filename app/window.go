@@ -13,12 +13,12 @@ import (
 // windowOptions are the window's command-line options, bound to a flag set
 // by windowFlags.
 type windowOptions struct {
-	screenshot, view, theme, model, show, data, second string
-	trainArch, trainSave                               string
-	trainEpochs                                        int
-	fullscreen                                         bool
-	zoom                                               float64
-	screenshotWait                                     time.Duration
+	screenshot, view, theme, model, show, data, second, open string
+	trainArch, trainSave                                     string
+	trainEpochs                                              int
+	fullscreen                                               bool
+	zoom                                                     float64
+	screenshotWait                                           time.Duration
 }
 
 // windowFlags returns the flag set of the window's options, parsed into o;
@@ -48,6 +48,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.IntVar(&o.trainEpochs, "epochs", 0, "with --view train FOLDER: the number of epochs (default 10)")
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
+	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
 	return fs
 }
 
@@ -69,6 +70,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		FullScreen: o.fullscreen,
 		Show:       o.show,
 		DataDir:    o.data,
+		Open:       o.open,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,

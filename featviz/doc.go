@@ -3,7 +3,8 @@
 // al. 2009; Olah, Mordvintsev and Schubert, "Feature Visualization",
 // Distill 2017).
 //
-// It starts from faint noise and follows the gradient of a filter's
+// It starts from smooth noise (white noise where that leaves the filter
+// dead) and follows the gradient of a filter's
 // activation (the mean of its feature map, or its centre cell) or of a
 // class's logit with respect to the picture (engine.Model.InputGradient).
 // What makes the result legible, scaled from the published 224-pixel

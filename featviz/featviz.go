@@ -156,12 +156,14 @@ func Visualize(ctx context.Context, m *engine.Model, goal Goal, opt Options, pro
 		for i := range z {
 			z[i] = rng.NormFloat64()
 		}
-		if redraws%2 == 1 {
-			// Every other draw is smooth and stronger: deep filters
-			// answer shapes, which white noise lacks.
+		if redraws%2 == 0 {
+			// The first draw, and every other one, is smooth: deep
+			// filters answer shapes, and pixel noise would stay in the
+			// picture. White noise, the others, lights up filters of
+			// fine detail that smooth noise leaves dead.
 			for k := range c {
 				ch := z[k*n : (k+1)*n]
-				pre.filter(ch)
+				pre.filter(ch) // twice: amplitudes fall as 1/f²
 				pre.filter(ch)
 				rms := 0.0
 				for _, v := range ch {
@@ -169,7 +171,7 @@ func Visualize(ctx context.Context, m *engine.Model, goal Goal, opt Options, pro
 				}
 				rms = math.Sqrt(rms / float64(n))
 				for i := range ch {
-					ch[i] *= 2 / rms
+					ch[i] /= rms
 				}
 			}
 		}

@@ -62,6 +62,8 @@ type featureMaps struct {
 	// dialog is the enlarged map on screen, if any (kept for tests).
 	dialog *dialog.CustomDialog
 	info   *widget.Label
+	look   *lookFor   // the last "What it looks for" opened from it
+	value  *valueView // the last value view opened from it
 }
 
 // mapOptions is what the maps are drawn with.
@@ -313,9 +315,15 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 		s.showView("collection")
 		s.collection.showFilter(a.Layer, ch+1)
 	})
-	side := container.NewVBox(f.info, container.NewHBox(legend), note, widget.NewSeparator(),
-		container.NewHBox(input), inputCap, excite)
-	content := container.NewHBox(big, side)
+	// What it looks for, and how a value is computed (lookfor.go,
+	// valueview.go).
+	look := widget.NewButtonWithIcon("What it looks for", theme.VisibilityIcon(), func() { f.look = s.showLookForFilter(a.Layer, ch) })
+	picker := newMapPicker(big, a.Width, a.Height, func(y, x int) { f.value = s.showValue(e, a.Layer, ch, y, x, lo, hi) })
+	clickNote := widget.NewLabel("Click a cell: how its value is computed.")
+	clickNote.TextStyle.Italic = true
+	side := container.NewVBox(f.info, container.NewHBox(legend), note, clickNote, widget.NewSeparator(),
+		container.NewHBox(input), inputCap, excite, look)
+	content := container.NewHBox(picker, side)
 	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.win)
 	f.dialog.Show()
 }

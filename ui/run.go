@@ -85,6 +85,9 @@ type Options struct {
 	// Preferences is the file of what the app remembers (package prefs);
 	// "" keeps it in memory only, as tests do. Run uses prefs.DefaultPath.
 	Preferences string
+	// Open is a dialog of Explore to open on the first picture once it is
+	// analysed (see LookShows): for screenshots and demonstrations.
+	Open string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -99,6 +102,9 @@ func (o Options) Check() error {
 		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
 	}
 	if err := checkShow(o.Show); err != nil {
+		return err
+	}
+	if err := checkOpen(o.Open); err != nil {
 		return err
 	}
 	if o.Scale != 0 && (o.Scale < zoomSteps[0] || o.Scale > zoomSteps[len(zoomSteps)-1]) {
@@ -360,6 +366,9 @@ func (s *shell) start() {
 	if s.modelErr != nil {
 		s.showError("Could not load the model",
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
+	}
+	if s.opts.Open != "" {
+		s.openWhenReady(s.opts.Open)
 	}
 	if len(s.opts.Images) > 0 {
 		if s.opts.View == "train" {

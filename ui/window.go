@@ -470,6 +470,7 @@ func newMenus(s *shell) *menus {
 		item("Larger", func() { s.zoomBy(1) }, scLarger),
 		item("Smaller", func() { s.zoomBy(-1) }, scSmaller),
 		item("Normal size", func() { s.zoomBy(0) }, scNormal),
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("What the network takes for each class", func() { s.showLookForClasses() }),
 		fyne.NewMenuItemSeparator(), m.light, m.dark,
 		fyne.NewMenuItemSeparator(), m.full)
 	help := fyne.NewMenu("Help",

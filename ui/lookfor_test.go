@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/artlens/artlens/featviz"
+)
+
+// button returns the button labelled text in o, or fails.
+func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q in %q", text, texts(o))
+	}
+	return found
+}
+
+// From an enlarged map, "What it looks for" draws the filter's picture
+// off the UI goroutine, then the whole layer's page; the classes' page
+// draws one picture a class; closing a page stops its drawing.
+func TestLookFor(t *testing.T) {
+	lookForOptions = featviz.Options{Steps: 4}
+	defer func() { lookForOptions = featviz.Options{} }()
+	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
+	h := newHarness(t, Options{Images: []string{path}})
+	f := h.s.explore.maps
+	test.Tap(mapTiles(f)[1]) // layer 1, filter 2
+	test.Tap(button(t, h.topDialog(), "What it looks for"))
+	h.settle()
+	v := f.look
+	if v == nil || !v.done || len(v.results) != 1 || v.results[0].Goal != (featviz.Goal{Layer: 1, Filter: 1}) {
+		t.Fatalf("after the button: %+v", v)
+	}
+	if !hasText(h.topDialog(), "peaks at") || !hasText(h.topDialog(), "Drawn: 1 picture.") {
+		t.Errorf("dialog: %q", texts(h.topDialog()))
+	}
+	test.Tap(button(t, h.topDialog(), "Every filter of layer 1"))
+	h.settle()
+	page := v.page
+	if page == nil || len(page.results) != 32 || page.results[31].Goal.Filter != 31 || page.bar.Value != 1 {
+		t.Fatalf("layer page: %d pictures", len(page.results))
+	}
+	// The filter drawn first came from the cache: the same picture.
+	if page.results[1] != v.results[0] {
+		t.Error("filter 2 drawn again instead of taken from the cache")
+	}
+
+	classes := h.s.showLookForClasses()
+	h.settle()
+	if len(classes.results) != 4 || classes.results[2].Goal.Class != 2 || !hasText(h.topDialog(), "painting: ") {
+		t.Errorf("classes: %d pictures, %q", len(classes.results), texts(h.topDialog()))
+	}
+
+	lookForOptions = featviz.Options{Steps: 100000}
+	slow := h.s.showLookForLayer(2)
+	slow.dlg.Hide() // closing stops the drawing
+	h.settle()
+	if !slow.done || len(slow.results) != 0 || slow.status.Text != "Stopped: 0 of 64 drawn." {
+		t.Errorf("closed page: done %v, %d pictures, %q", slow.done, len(slow.results), slow.status.Text)
+	}
+}
+
+// A click on a cell of an enlarged map opens how its value is computed;
+// the arrow keys step to the neighbouring cells and stop at the edges; a
+// cell of layer 2 shows the pooling of layer 1 that its window reads.
+func TestValueView(t *testing.T) {
+	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
+	h := newHarness(t, Options{Images: []string{path}})
+	f := h.s.explore.maps
+	f.checks[0].SetChecked(false) // layer 2 alone
+	f.checks[1].SetChecked(true)
+	f.checks[2].SetChecked(false)
+	h.settle()
+	test.Tap(mapTiles(f)[4]) // layer 2, filter 5
+	var picker *mapPicker
+	walk(h.topDialog(), func(o fyne.CanvasObject) {
+		if p, ok := o.(*mapPicker); ok {
+			picker = p
+		}
+	})
+	if picker == nil {
+		t.Fatal("no clickable map in the dialog")
+	}
+	// The map is 29x29 cells, drawn square and centred: a tap at the
+	// centre of cell (row 3, column 7).
+	size := picker.Size()
+	side := min(size.Width, size.Height) / 29
+	x0, y0 := (size.Width-29*side)/2, (size.Height-29*side)/2
+	picker.Tapped(&fyne.PointEvent{Position: fyne.NewPos(x0+7.5*side, y0+3.5*side)})
+	v := f.value
+	if v == nil || v.y != 3 || v.x != 7 || v.layer != 2 || v.filter != 4 {
+		t.Fatalf("after the tap: %+v", v)
+	}
+	act := h.s.explore.current.pred.Activations[1]
+	check := func(y, x int) {
+		t.Helper()
+		c := v.cell
+		if v.y != y || v.x != x || c.Y != y || c.X != x || c.Value != act.Map(4)[y*act.Width+x] {
+			t.Errorf("cell (%d,%d), shown (%d,%d), value %v, want (%d,%d) %v", v.y, v.x, c.Y, c.X, c.Value, y, x, act.Map(4)[y*act.Width+x])
+		}
+		if c.Pooled[0] == nil || len(c.Pooled[0].Values) != 4 {
+			t.Errorf("cell (%d,%d): no 2x2 pooling shown", y, x)
+		}
+		if !hasText(v.body, "largest of the cells below") || !hasText(v.result, "Sum of the 288 products") {
+			t.Errorf("cell (%d,%d): %q %q", y, x, texts(v.body), texts(v.result))
+		}
+	}
+	check(3, 7)
+	key := h.w.Canvas().OnTypedKey()
+	key(&fyne.KeyEvent{Name: fyne.KeyRight})
+	check(3, 8)
+	key(&fyne.KeyEvent{Name: fyne.KeyDown})
+	key(&fyne.KeyEvent{Name: fyne.KeyDown})
+	check(5, 8)
+	for range 10 {
+		key(&fyne.KeyEvent{Name: fyne.KeyUp})
+	}
+	check(0, 8)
+	key(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	check(0, 7)
+	// Closing gives the arrow keys back to the window.
+	v.dlg.Hide()
+	h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if v.x != 7 {
+		t.Error("the arrow keys still move the closed view's cell")
+	}
+}
