@@ -102,7 +102,7 @@ func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side floa
 	v := &lookFor{s: s, m: s.model, bar: widget.NewProgressBar(), status: widget.NewLabel(""), side: side * s.zoom}
 	about := widget.NewLabel(intro)
 	about.Wrapping = fyne.TextWrapWord
-	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+16, v.side+60))
+	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+64*s.zoom, v.side+60*s.zoom)) // room for the caption
 	if len(goals) == 1 {
 		v.tiles = container.NewVBox()
 	}
@@ -186,6 +186,10 @@ func (v *lookFor) add(r *featviz.Result, single bool) {
 		caption = fmt.Sprintf("%s: %.1f %%", v.m.Meta.Classes[r.Goal.Class], 100*r.Probability)
 	} else {
 		caption = fmt.Sprintf("Filter %d: peak %s", r.Goal.Filter+1, formatValue(r.Peak))
+		if r.Peak == 0 {
+			// No noise drawn lit it: most likely a dead filter.
+			caption = fmt.Sprintf("Filter %d: never fired", r.Goal.Filter+1)
+		}
 	}
 	label := widget.NewLabel(caption)
 	label.Alignment = fyne.TextAlignCenter

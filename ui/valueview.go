@@ -132,7 +132,9 @@ func (v *valueView) show() {
 			sums[ch] += float64(p)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(math.Abs(sums[b]), math.Abs(sums[a])) })
+	if c.Channels > shownChannels { // else all, in their order (red, green, blue)
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(math.Abs(sums[b]), math.Abs(sums[a])) })
+	}
 	shown := order[:min(shownChannels, len(order))]
 	lo, hi := v.sourceRange(c)
 	for k, ch := range shown {

@@ -47,6 +47,12 @@ shot explore-dark --view explore --theme dark "$img"
 shot history-dark --view history --theme dark
 shot explain --view explain --theme light "$starry"
 shot compare --view compare --theme light "$starry" "$valset/painting/0006.jpg" "$valset/drawings/3429_mainfoto_05.jpg"
+# What a filter looks for, and how one value is computed (drawn in the
+# window; the pages take minutes).
+shot lookfor-filter --view explore --theme dark --screenshot-wait 120s --open lookfor:3:49 "$valset/painting/0009.jpg"
+shot lookfor-classes --view explore --theme dark --screenshot-wait 300s --open lookfor:classes "$valset/painting/0009.jpg"
+shot lookfor-layer --view explore --theme dark --screenshot-wait 600s --open lookfor:1 "$valset/painting/0009.jpg"
+shot value-conv2 --view explore --theme dark --open value:2:5:10:12 "$valset/painting/0009.jpg"
 
 # The README's worked example: why drawings, why painting, and occlusion.
 tmp=$(mktemp -d)
