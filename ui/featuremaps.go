@@ -321,6 +321,11 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	picker := newMapPicker(big, a.Width, a.Height, func(y, x int) { f.value = s.showValue(e, a.Layer, ch, y, x, lo, hi) })
 	clickNote := widget.NewLabel("Click a cell: how its value is computed.")
 	clickNote.TextStyle.Italic = true
+	if a.Layer > len(s.model.ConvLayers()) { // a graph's block: no filter of its own
+		look.Disable()
+		picker.pick = nil
+		clickNote.Hide()
+	}
 	side := container.NewVBox(f.info, container.NewHBox(legend), note, clickNote, widget.NewSeparator(),
 		container.NewHBox(input), inputCap, excite, look)
 	content := container.NewHBox(picker, side)
