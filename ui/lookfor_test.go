@@ -5,25 +5,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/featviz"
 )
-
-// button returns the button labelled text in o, or fails.
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
-	t.Helper()
-	var found *widget.Button
-	walk(o, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-		}
-	})
-	if found == nil {
-		t.Fatalf("no button %q in %q", text, texts(o))
-	}
-	return found
-}
 
 // From an enlarged map, "What it looks for" draws the filter's picture
 // off the UI goroutine, then the whole layer's page; the classes' page
