@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -159,6 +160,14 @@ func Run(opts Options) (code int) {
 		fyneNotice = "Fyne's preferences file (the file dialogs' last folder) was damaged; it was moved to " + aside + "."
 	}
 	log.SetOutput(&fyneLogFilter{w: log.Writer()})
+	if os.Getenv("GOGC") == "" {
+		// The window keeps an open collection's pictures (a few KB each)
+		// while their analysis makes about a megabyte of short-lived
+		// garbage per picture: collecting when the heap has grown by half
+		// rather than doubled kept the whole data set's analysis at
+		// 500 MB resident instead of 700, at no measurable cost in time.
+		debug.SetGCPercent(50)
+	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.IconResource())
 	w := a.NewWindow("ArtLens")
