@@ -167,11 +167,12 @@ func csvRecord(classes []string, res predictResult) []string {
 }
 
 // formatProbabilities writes each class's probability in the classes'
-// order; with more than topShown classes (an ImageNet model's 1,000), only
-// the topShown most probable, most probable first (JSON and CSV carry all).
+// order; with more than twice topShown classes (an ImageNet model's
+// 1,000), only the topShown most probable, most probable first (JSON and
+// CSV carry all).
 func formatProbabilities(classes []string, probs map[string]float64) string {
 	shown := classes
-	if len(classes) > topShown {
+	if len(classes) > 2*topShown {
 		shown = slices.Clone(classes)
 		slices.SortStableFunc(shown, func(a, b string) int { return cmp.Compare(probs[b], probs[a]) })
 		shown = shown[:topShown]
@@ -186,5 +187,6 @@ func formatProbabilities(classes []string, probs map[string]float64) string {
 	return strings.Join(parts, "  ")
 }
 
-// topShown is how many classes a line of predict's text shows at most.
+// topShown is how many classes a line of predict's text shows for a model
+// of more than twice as many.
 const topShown = 5
