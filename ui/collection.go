@@ -1,6 +1,7 @@
 // The Collection view: this file holds the view, its analysis and what the
 // sub-views share; each sub-view has its own file (collection_table.go,
-// collection_accuracy.go, collection_filter.go, collection_similar.go).
+// collection_accuracy.go, collection_filter.go, collection_similar.go,
+// collection_map.go).
 
 package ui
 
@@ -119,6 +120,11 @@ type collectionView struct {
 	simInfo    *widget.Label
 	simGen     int
 	openSelBtn *widget.Button
+
+	// atlas is the Map tab; cache the collection's cache, beside which
+	// the map is kept.
+	atlas *collectionMap
+	cache *collection.Cache
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -182,9 +188,19 @@ func newCollectionView(s *shell) *collectionView {
 		container.NewTabItem("Accuracy", c.newConfusionPanel()),
 		container.NewTabItem("Filter", c.newFilterPanel()),
 		container.NewTabItem("Similar", c.newSimilarPanel()),
+		container.NewTabItem("Map", c.newMapPanel()),
 	)
 	split := container.NewHSplit(c.tableBox, c.side)
 	split.Offset = 0.62
+	c.side.OnSelected = func(t *container.TabItem) {
+		// The map wants room: the table narrows while it shows.
+		if t.Text == "Map" {
+			split.SetOffset(0.36)
+		} else if split.Offset < 0.5 {
+			split.SetOffset(0.62)
+		}
+		c.atlas.update()
+	}
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)
 	c.setClasses(s.modelClasses())
 	c.refreshAll()
@@ -252,7 +268,9 @@ func (c *collectionView) analyse() {
 	m := s.model
 	c.gen++
 	gen := c.gen
-	c.items, c.shown, c.failed, c.selected, c.layout = nil, nil, nil, nil, nil
+	c.items, c.shown, c.failed, c.selected, c.layout, c.cache = nil, nil, nil, nil, nil, nil
+	c.filter.picked = nil
+	c.atlas.reset()
 	c.distinct = collection.Distinct{}
 	c.complete = false
 	clear(c.thumbs)
@@ -356,7 +374,7 @@ func (c *collectionView) analyse() {
 			if gen != c.gen {
 				return
 			}
-			c.layout = layout
+			c.layout, c.cache = layout, opt.Cache
 			if layout != nil {
 				c.setLayerChoices(len(layout))
 			}
@@ -449,6 +467,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
+	c.atlas.update()
 	if show := c.then; show != "" && err == nil {
 		c.then = "" // once
 		if msg := c.apply(show); msg != "" {
@@ -458,13 +477,13 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 }
 
 // CollectionShows describes the values of Options.Show.
-const CollectionShows = "wrong (the wrong answers), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
+const CollectionShows = "wrong (the wrong answers), map (the map of the collection), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
 
 	"filter:LAYER:FILTER (the pictures that excite a filter) or similar:NAME (the pictures like the file NAME)"
 
 // checkShow reports whether show is a valid Options.Show.
 func checkShow(show string) error {
-	if show == "" || show == "wrong" {
+	if show == "" || show == "wrong" || show == "map" {
 		return nil
 	}
 	parts := strings.Split(show, ":")
@@ -494,6 +513,8 @@ func (c *collectionView) apply(show string) string {
 	switch parts[0] {
 	case "wrong":
 		c.wrongOnly.SetChecked(true)
+	case "map":
+		c.side.SelectIndex(3)
 	case "cell":
 		t, p := indexOf(c.classes, parts[1]), indexOf(c.classes, parts[2])
 		if t < 0 || p < 0 || c.cells == nil {

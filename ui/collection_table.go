@@ -45,6 +45,9 @@ type tableFilter struct {
 	wrongOnly bool
 	below     float32 // only probabilities below this (0: no limit)
 	search    string  // lower-case part of the file name ("" for all)
+	// picked, when not nil, are the only pictures shown: those drawn
+	// around on the map.
+	picked map[*collection.Item]bool
 }
 
 var noFilter = tableFilter{predicted: -1, truth: -1}
@@ -61,6 +64,8 @@ func (f tableFilter) keep(it *collection.Item) bool {
 	case f.below > 0 && it.Probability() >= f.below:
 		return false
 	case f.search != "" && !strings.Contains(strings.ToLower(filepath.Base(it.Path)), f.search):
+		return false
+	case f.picked != nil && !f.picked[it]:
 		return false
 	}
 	return true
@@ -284,7 +289,7 @@ func (c *collectionView) filterChanged() {
 		return // still being built
 	}
 	f := tableFilter{predicted: indexOf(c.classes, c.predSel.Selected), truth: indexOf(c.classes, c.truthSel.Selected),
-		wrongOnly: c.wrongOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text))}
+		wrongOnly: c.wrongOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text)), picked: c.filter.picked}
 	if c.truthSel.Selected == noClass {
 		f.truth = -2
 	}
