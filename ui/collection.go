@@ -125,6 +125,7 @@ type collectionView struct {
 	// the map is kept.
 	atlas *collectionMap
 	cache *collection.Cache
+	split *container.Split
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -192,13 +193,11 @@ func newCollectionView(s *shell) *collectionView {
 	)
 	split := container.NewHSplit(c.tableBox, c.side)
 	split.Offset = 0.62
+	c.split = split
 	c.side.OnSelected = func(t *container.TabItem) {
-		// The map wants room: the table narrows while it shows.
-		if t.Text == "Map" {
-			split.SetOffset(0.36)
-		} else if split.Offset < 0.5 {
-			split.SetOffset(0.62)
-		}
+		// The map wants the room: the table steps aside while it shows
+		// (a lasso or the Table button brings it back).
+		c.showTable(t.Text != "Map")
 		c.atlas.update()
 	}
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)

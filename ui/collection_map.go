@@ -106,6 +106,7 @@ func (c *collectionView) newMapPanel() fyne.CanvasObject {
 	p.allBtn = widget.NewButton("All pictures in the table", func() { c.pick(nil) })
 	p.allBtn.Disable()
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { p.view.fit() })
+	table := widget.NewButtonWithIcon("Table", theme.ListIcon(), func() { c.showTable(!c.tableBox.Visible()) })
 	p.clusters = widget.NewList(func() int {
 		if p.m == nil {
 			return 0
@@ -120,13 +121,15 @@ func (c *collectionView) newMapPanel() fyne.CanvasObject {
 	}
 	bar := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Layout:"), p.layoutSel, widget.NewLabel("Colour:"), p.colourSel),
-		container.NewHBox(widget.NewLabel("Drag to"), p.dragSel, fit, p.allBtn),
+		container.NewHBox(widget.NewLabel("Drag to"), p.dragSel, fit, table, p.allBtn),
 		p.legend, p.progressBox, p.status)
-	// The list asks for one row's height; a spacer gives it three.
+	// The clusters beside the map, which keeps the height.
 	spacer := canvas.NewRectangle(color.Transparent)
-	spacer.SetMinSize(fyne.NewSize(0, 120))
-	list := container.NewStack(spacer, p.clusters)
-	return container.NewBorder(bar, container.NewBorder(widget.NewLabel("Clusters (click to go there; the names can be edited):"), nil, nil, nil, list), nil, nil, p.view)
+	spacer.SetMinSize(fyne.NewSize(260, 0))
+	title := widget.NewLabel("Clusters: click to go there; edit a name to rename it.")
+	title.Wrapping = fyne.TextWrapWord
+	list := container.NewBorder(title, nil, nil, nil, container.NewStack(spacer, p.clusters))
+	return container.NewBorder(bar, nil, nil, list, p.view)
 }
 
 // method returns the layout method chosen and whether a grid is drawn.
@@ -450,9 +453,24 @@ func (c *collectionView) pick(items []*collection.Item) {
 			c.filter.picked[it] = true
 		}
 		c.atlas.allBtn.Enable()
+		c.showTable(true)
 		c.s.notice.show(noticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items))))
 	}
 	c.refreshTable()
+}
+
+// showTable shows the table beside the side panel, or hides it so that
+// the side panel (the map) has the whole width.
+func (c *collectionView) showTable(on bool) {
+	if on == c.tableBox.Visible() {
+		return
+	}
+	if on {
+		c.tableBox.Show()
+	} else {
+		c.tableBox.Hide()
+	}
+	c.split.Refresh()
 }
 
 // mapCanvas draws the map: only the pictures in view, into one raster,
