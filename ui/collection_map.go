@@ -103,7 +103,7 @@ func (c *collectionView) newMapPanel() fyne.CanvasObject {
 	stop := widget.NewButtonWithIcon("Stop", theme.CancelIcon(), p.stop)
 	p.progressBox = container.NewBorder(nil, nil, nil, stop, p.progress)
 	p.progressBox.Hide()
-	p.allBtn = widget.NewButton("All pictures in the table", func() { c.pick(nil) })
+	p.allBtn = widget.NewButton("All in table", func() { c.pick(nil) })
 	p.allBtn.Disable()
 	fit := widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { p.view.fit() })
 	table := widget.NewButtonWithIcon("Table", theme.ListIcon(), func() { c.showTable(!c.tableBox.Visible()) })
@@ -121,7 +121,7 @@ func (c *collectionView) newMapPanel() fyne.CanvasObject {
 	}
 	bar := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Layout:"), p.layoutSel, widget.NewLabel("Colour:"), p.colourSel),
-		container.NewHBox(widget.NewLabel("Drag to"), p.dragSel, fit, table, p.allBtn),
+		container.NewHBox(widget.NewLabel("Drag:"), p.dragSel, fit, table, p.allBtn),
 		p.legend, p.progressBox, p.status)
 	// The clusters beside the map, which keeps the height.
 	spacer := canvas.NewRectangle(color.Transparent)
@@ -129,7 +129,9 @@ func (c *collectionView) newMapPanel() fyne.CanvasObject {
 	title := widget.NewLabel("Clusters: click to go there; edit a name to rename it.")
 	title.Wrapping = fyne.TextWrapWord
 	list := container.NewBorder(title, nil, nil, nil, container.NewStack(spacer, p.clusters))
-	return container.NewBorder(bar, nil, nil, list, p.view)
+	// Scrolled sideways rather than widening the side panel for the
+	// other tabs.
+	return container.NewBorder(container.NewHScroll(bar), nil, nil, list, p.view)
 }
 
 // method returns the layout method chosen and whether a grid is drawn.
