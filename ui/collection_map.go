@@ -486,6 +486,7 @@ type mapCanvas struct {
 	centre atlas.Point
 	scale  float64
 	lasso  []atlas.Point
+	box    pointsBox
 	buf    *image.RGBA
 	raster *canvas.Raster
 	labels *fyne.Container
@@ -530,6 +531,28 @@ func (v *mapCanvas) bounds() (centre atlas.Point, w, h float64) {
 	if len(pts) == 0 {
 		return atlas.Point{X: 0.5, Y: 0.5}, 1, 1
 	}
+	// Every point's place in the fitted view needs the box: kept for the
+	// points it was made for, so that a frame, a hit test or a label is
+	// not a pass over all the points for each point.
+	if b := &v.box; b.n == len(pts) && b.first == &pts[0] {
+		return b.centre, b.w, b.h
+	}
+	centre, w, h = boxOf(pts)
+	v.box = pointsBox{first: &pts[0], n: len(pts), centre: centre, w: w, h: h}
+	return centre, w, h
+}
+
+// pointsBox is the box around a set of points, and which set it is.
+type pointsBox struct {
+	first  *atlas.Point
+	n      int
+	centre atlas.Point
+	w, h   float64
+}
+
+// boxOf returns the centre and the width and height (at least 0.05) of
+// the box around pts (not empty).
+func boxOf(pts []atlas.Point) (centre atlas.Point, w, h float64) {
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, p := range pts {
 		x0, x1 = min(x0, p.X), max(x1, p.X)

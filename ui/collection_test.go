@@ -38,7 +38,7 @@ func brightModel(t testing.TB) *engine.Model {
 // curatedFolder writes a collection sorted into dark/ and bright/ folders,
 // with mistakes: bright pictures under dark/ and a dark one under bright/,
 // and an unlabelled folder. Red values near 128 give unsure answers.
-func curatedFolder(t *testing.T) (root string, reds map[string]uint8) {
+func curatedFolder(t testing.TB) (root string, reds map[string]uint8) {
 	root = t.TempDir()
 	reds = map[string]uint8{
 		"dark/night.png": 20, "dark/dusk.png": 60, "dark/grey.png": 125, "dark/lamp.png": 135, "dark/sun.png": 240,
@@ -64,7 +64,7 @@ func curatedFolder(t *testing.T) (root string, reds map[string]uint8) {
 
 // openCollection opens root in the collection view of a new harness and
 // waits until it is analysed.
-func openCollection(t *testing.T, root string) (*harness, *collectionView) {
+func openCollection(t testing.TB, root string) (*harness, *collectionView) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	h := newHarness(t, Options{Model: brightModel(t), ModelName: "bright model", View: "collection", Images: []string{root}})
 	c := h.s.collection
