@@ -40,15 +40,9 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	all, skipped, err := collection.Scan(fs.Args())
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(stderr, "artlens: skipping %s\n", s)
-	}
-	if len(all) == 0 {
-		return fail(stderr, "no image files in %s", strings.Join(fs.Args(), ", "))
+	all, code := scanCollection(fs.Args(), stderr)
+	if code != 0 {
+		return code
 	}
 	files := all[:0:0]
 	for _, f := range all {

@@ -63,15 +63,9 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	files, skipped, err := collection.Scan(fs.Args())
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(stderr, "artlens: skipping %s\n", s)
-	}
-	if len(files) == 0 {
-		return fail(stderr, "no image files in %s", strings.Join(fs.Args(), ", "))
+	files, code := scanCollection(fs.Args(), stderr)
+	if code != 0 {
+		return code
 	}
 	items, _, cache, code := analyseCollection(m, fs.Args(), files, !*noCache, "map", stderr)
 	if code != 0 {

@@ -67,15 +67,9 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	layer := &l
-	files, skipped, err := collection.Scan(fs.Args())
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(stderr, "artlens: skipping %s\n", s)
-	}
-	if len(files) == 0 {
-		return fail(stderr, "no image files in %s", strings.Join(fs.Args(), ", "))
+	files, code := scanCollection(fs.Args(), stderr)
+	if code != 0 {
+		return code
 	}
 	items, layout, _, code := analyseCollection(m, fs.Args(), files, !*noCache, "top", stderr)
 	if code != 0 {
@@ -119,6 +113,23 @@ func runTop(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "wrote %s\n", *out)
 	}
 	return 0
+}
+
+// scanCollection lists the image files under roots, saying on stderr
+// which were skipped; the exit code is not 0 when there is none or the
+// roots cannot be read.
+func scanCollection(roots []string, stderr io.Writer) ([]collection.File, int) {
+	files, skipped, err := collection.Scan(roots)
+	if err != nil {
+		return nil, fail(stderr, "%v", err)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "artlens: skipping %s\n", s)
+	}
+	if len(files) == 0 {
+		return nil, fail(stderr, "no image files in %s", strings.Join(roots, ", "))
+	}
+	return files, 0
 }
 
 // analyseCollection runs m over files with a progress bar, using the
