@@ -69,7 +69,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	checkpoints := fs.String("checkpoints", "", "`folder` for per-epoch checkpoints; rerunning the same command resumes from it (default: FILE.checkpoints)")
 	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network (its last dense layer may leave units at 0 for one per class), or 'small' for a small fast network (three conv layers on 32x32 pictures), 'study' for the study's (the default)")
 	fineTune := fs.String("finetune", "", "weights `file` of a trained model whose layers are kept (frozen) and whose last layer is replaced by a new one for the classes, the only one trained")
-	augment := fs.Bool("augment", false, "random horizontal flips and shifts of up to 4 pixels (default: the recipe's, on for improved, off for study)")
+	augment := fs.Bool("augment", false, "random horizontal flips and shifts of up to 4 pixels, a sixteenth of the side above 64 (default: the recipe's, on for improved, off for study)")
 	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, in the order of the network's outputs (default: the study's four classes for the Art Images download, every class folder of a folder of class folders)")
 	valShare := fs.Float64("val", 0, "`share` of each class's pictures held out for validation (default 0.1 of training_set for the Art Images download, 0.2 of a folder of class folders)")
 	batch := fs.Int("batch", 0, "pictures per optimizer step (default: the recipe's, 64)")

@@ -26,7 +26,8 @@ type Config struct {
 	// Cosine decays the learning rate along a half cosine to
 	// LearningRate/50 at the last epoch.
 	Cosine bool
-	// Augment turns on random horizontal flips and shifts of up to 4 pixels.
+	// Augment turns on random horizontal flips and shifts of up to 4 pixels
+	// (a sixteenth of the side for pictures larger than 64).
 	Augment bool
 	// KeepBest keeps the weights of the epoch with the best validation
 	// accuracy instead of the last epoch's.
@@ -92,7 +93,7 @@ func (c Config) describe() map[string]string {
 		"batch":         strconv.Itoa(c.Batch),
 		"learning_rate": strconv.FormatFloat(c.LearningRate, 'g', -1, 64),
 		"schedule":      map[bool]string{true: "cosine to lr/50", false: "constant"}[c.Cosine],
-		"augmentation":  map[bool]string{true: "horizontal flip, shift up to 4 px", false: "none"}[c.Augment],
+		"augmentation":  map[bool]string{true: "horizontal flip, shift up to 4 px (side/16 above 64)", false: "none"}[c.Augment],
 		"selection":     map[bool]string{true: "best validation accuracy", false: "last epoch"}[c.KeepBest],
 		"seed":          strconv.FormatUint(c.Seed, 10),
 		"init":          "glorot uniform, zero biases",

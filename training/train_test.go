@@ -344,3 +344,11 @@ func TestTrainingOtherArch(t *testing.T) {
 		t.Errorf("recipe's batch_norm %q", m.Meta.Training["batch_norm"])
 	}
 }
+
+func TestMaxShift(t *testing.T) {
+	for _, c := range []struct{ side, want int }{{8, 4}, {32, 4}, {64, 4}, {96, 6}, {128, 8}} {
+		if got := maxShift(c.side); got != c.want {
+			t.Errorf("maxShift(%d) = %d, want %d", c.side, got, c.want)
+		}
+	}
+}
