@@ -43,7 +43,7 @@ func TestShippedModels(t *testing.T) {
 	if def.ParamCount() != study.ParamCount() || !slices.Equal(def.Params()[0].Data, study.Params()[0].Data) {
 		t.Error("Model() is not the study's model")
 	}
-	if _, err := Load("resnet"); err == nil || !strings.Contains(err.Error(), "shipped: study") {
+	if _, err := Load("nonesuch"); err == nil || !strings.Contains(err.Error(), "shipped: study") {
 		t.Errorf("unknown name: %v", err)
 	}
 	if !slices.Equal(Names()[:1], []string{"study"}) {

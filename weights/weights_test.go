@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 )
 
@@ -60,51 +59,57 @@ func goldenImages() map[string]image.Image {
 	}
 }
 
-// TestGoldenPredictions checks that the shipped weights give fixed
-// probabilities on generated pictures (regenerate with -update after
-// retraining), so a change to the engine, the preprocessing or the weights
-// that alters predictions cannot pass unnoticed.
+// TestGoldenPredictions checks that each shipped model gives fixed
+// probabilities on generated pictures, testdata/golden-NAME.json
+// (regenerate with -update after retraining), so a change to the engine,
+// the preprocessing or the weights that alters predictions cannot pass
+// unnoticed.
 func TestGoldenPredictions(t *testing.T) {
-	m, err := Model()
-	if err != nil {
-		t.Fatalf("the shipped model does not load: %v", err)
-	}
-	got := map[string][]float32{}
-	for name, img := range goldenImages() {
-		p, err := m.Predict(picture.ToInput(img, engine.InputSize))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got[name] = p.Probabilities
-	}
-	path := filepath.Join("testdata", "golden.json")
-	if *update {
-		data, _ := json.MarshalIndent(got, "", "  ")
-		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s: %v", path, got)
-		return
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want map[string][]float32
-	if err := json.Unmarshal(data, &want); err != nil {
-		t.Fatal(err)
-	}
-	if len(want) != len(got) {
-		t.Fatalf("golden file has %d images, test has %d", len(want), len(got))
-	}
-	for name, w := range want {
-		g := got[name]
-		for i := range w {
-			if math.Abs(float64(g[i]-w[i])) > 1e-4 {
-				t.Errorf("%s: probabilities %v, golden %v", name, g, w)
-				break
+	for _, e := range Shipped {
+		t.Run(e.Name, func(t *testing.T) {
+			m, err := e.Load()
+			if err != nil {
+				t.Fatalf("the shipped model does not load: %v", err)
 			}
-		}
+			in := m.Input()
+			got := map[string][]float32{}
+			for name, img := range goldenImages() {
+				p, err := m.Predict(picture.ToInputShape(img, in.Channels, in.Width, in.Height))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[name] = p.Probabilities
+			}
+			path := filepath.Join("testdata", "golden-"+e.Name+".json")
+			if *update {
+				data, _ := json.MarshalIndent(got, "", "  ")
+				if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("wrote %s: %v", path, got)
+				return
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want map[string][]float32
+			if err := json.Unmarshal(data, &want); err != nil {
+				t.Fatal(err)
+			}
+			if len(want) != len(got) {
+				t.Fatalf("golden file has %d images, test has %d", len(want), len(got))
+			}
+			for name, w := range want {
+				g := got[name]
+				for i := range w {
+					if math.Abs(float64(g[i]-w[i])) > 1e-4 {
+						t.Errorf("%s: probabilities %v, golden %v", name, g, w)
+						break
+					}
+				}
+			}
+		})
 	}
 }
 
