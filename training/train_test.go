@@ -352,3 +352,33 @@ func TestMaxShift(t *testing.T) {
 		}
 	}
 }
+
+// TestResNetArch checks the companion's shape: torchvision's ResNet-18 at
+// half width with four classes has 2,799,908 trainable parameters
+// (counted by hand: conv1 4,704; the stages 36,864, 131,072, 524,288 and
+// 2,097,152 of conv weights; fc 1,028; batch norm's 2,400 channels'
+// scales and shifts), and the engine counts the running means and
+// variances too: 2,804,708. 8 skip connections; a 128x128 picture in.
+func TestResNetArch(t *testing.T) {
+	a := ResNetArch(128)
+	m, err := engine.NewModelArch(a, []string{"a", "b", "c", "d"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.ParamCount(); got != 2804708 {
+		t.Errorf("%d parameters, want 2,804,708", got)
+	}
+	adds := 0
+	for _, l := range a.Layers {
+		if l.Kind == engine.Add {
+			adds++
+		}
+	}
+	if adds != 8 {
+		t.Errorf("%d skip connections, want 8", adds)
+	}
+	p, err := m.Predict(make([]float32, a.Input.Len()))
+	if err != nil || len(p.Probabilities) != 4 {
+		t.Fatalf("predict: %v, %v", p, err)
+	}
+}
