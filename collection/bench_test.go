@@ -3,6 +3,7 @@ package collection
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/color"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -276,4 +278,75 @@ func writeJPEG(b testing.TB, path string, w, h int, seed uint64) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// cachePictures is the size of BenchmarkCacheSave's cache.
+const cachePictures = 10000
+
+// BenchmarkCacheSave saves and loads a cache of cachePictures records of
+// the shipped model's size (copies of the records of a few analysed
+// pictures under other hashes, so that the file is as large as a real
+// one) and reports, per picture:
+//
+//   - B/picture-save: the memory that saving allocates beside the cache
+//     (with the collector off, so all of it is there at the end: the most
+//     saving adds to the process). Written as one gob message it would be
+//     the encoded cache, and more while the buffer grows; in chunks it is
+//     a chunk's, shared among all the pictures. .ci/run checks it;
+//   - B/picture-load: what loading allocates, the records kept included;
+//   - B/picture-file: the cache file's size.
+func BenchmarkCacheSave(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 8 {
+		writeJPEG(b, filepath.Join(dir, fmt.Sprintf("p%d.jpg", i)), 360, 280, uint64(i))
+	}
+	files, _, err := Scan([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var analysed []*Record
+	if _, err := Analyse(context.Background(), shipped(b), files, Options{}, func(r Result) {
+		if r.Err != nil {
+			b.Fatal(r.Err)
+		}
+		analysed = append(analysed, r.Item.Record)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	c := OpenCache(filepath.Join(dir, "cache"), "fp", []string{"/museum"})
+	for i := range cachePictures {
+		h := sha256.Sum256(fmt.Append(nil, i))
+		c.records[h] = analysed[i%len(analysed)]
+		c.stamps[fmt.Sprintf("/museum/folder %d/picture %d.jpg", i/100, i)] = stamp{Size: int64(i), ModTime: int64(i), Hash: h}
+	}
+	allocated := func(f func()) float64 {
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc-before.TotalAlloc) / cachePictures
+	}
+	var save, load float64
+	for b.Loop() {
+		c.dirty = true
+		save = allocated(func() {
+			if err := c.Save(false); err != nil {
+				b.Fatal(err)
+			}
+		})
+		load = allocated(func() {
+			if n := OpenCache(filepath.Join(dir, "cache"), "fp", []string{"/museum"}).Len(); n != cachePictures {
+				b.Fatalf("%d records loaded, want %d", n, cachePictures)
+			}
+		})
+	}
+	info, err := os.Stat(c.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(save, "B/picture-save")
+	b.ReportMetric(load, "B/picture-load")
+	b.ReportMetric(float64(info.Size())/cachePictures, "B/picture-file")
 }

@@ -17,7 +17,18 @@ import (
 )
 
 // cacheVersion changes whenever the cache file's content changes meaning.
-const cacheVersion = 1
+// Version 1 was one gob message holding everything (cacheFile's maps),
+// which gob builds whole in memory on writing and reads whole on reading:
+// a second copy of the cache, 420 MB for 100,000 pictures. Version 2 is a
+// header followed by chunks of at most cacheChunk records (cacheFile with
+// counts, then cacheChunks). Version 1 files are still read; the next save
+// writes version 2.
+const cacheVersion = 2
+
+// cacheChunk is the number of records or stamps per gob message of a
+// version 2 cache file: about 2 MB of records, so that saving and loading
+// hold that much beside the cache rather than a second copy of it.
+const cacheChunk = 512
 
 // Cache keeps analysed pictures on disk, so that reopening a collection
 // does not run the network again. Records are keyed by the SHA-256 of the
@@ -47,12 +58,26 @@ type stamp struct {
 	Hash    [32]byte
 }
 
-// cacheFile is the gob-encoded content of a cache file.
+// cacheFile is the first gob message of a cache file. In version 1 it
+// holds the maps and is the whole file; in version 2 the maps are empty
+// and NRecords records and NStamps stamps follow in cacheChunks (a version
+// 1 file decodes with the counts zero, a version 2 one with the maps nil).
 type cacheFile struct {
 	Version     int
 	Fingerprint string
 	Records     map[[32]byte]*Record
 	Stamps      map[string]stamp
+
+	NRecords, NStamps int
+}
+
+// cacheChunks is one gob message after a version 2 cache file's header:
+// records with their content hashes, or stamps with their paths.
+type cacheChunks struct {
+	Hashes  [][32]byte
+	Records []*Record
+	Paths   []string
+	Stamps  []stamp
 }
 
 // DefaultCacheDir returns the folder of collection caches in the user's
@@ -110,34 +135,85 @@ func newCache(dir, fingerprint string, paths []string, suffix string) *Cache {
 }
 
 // load adds the records and stamps of the cache file at path that c lacks,
-// and reports whether the file was a cache of c's model.
+// and reports whether the file was a cache of c's model. A file that is
+// damaged or cut short adds nothing.
 func (c *Cache) load(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
+	records, stamps, ok := readCache(path, c.fingerprint)
+	if !ok {
 		return false
 	}
-	defer f.Close()
-	var cf cacheFile
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&cf); err != nil || cf.Version != cacheVersion || cf.Fingerprint != c.fingerprint {
-		return false
+	if len(c.records) == 0 {
+		c.records, records = records, nil
 	}
-	if len(c.records) == 0 && cf.Records != nil {
-		c.records, cf.Records = cf.Records, nil
+	if len(c.stamps) == 0 {
+		c.stamps, stamps = stamps, nil
 	}
-	if len(c.stamps) == 0 && cf.Stamps != nil {
-		c.stamps, cf.Stamps = cf.Stamps, nil
-	}
-	for h, r := range cf.Records {
+	for h, r := range records {
 		if _, ok := c.records[h]; !ok {
 			c.records[h] = r
 		}
 	}
-	for p, s := range cf.Stamps {
+	for p, s := range stamps {
 		if _, ok := c.stamps[p]; !ok {
 			c.stamps[p] = s
 		}
 	}
 	return true
+}
+
+// readCache reads the cache file at path of the model with the given
+// fingerprint, chunk by chunk (see cacheVersion).
+func readCache(path, fingerprint string) (map[[32]byte]*Record, map[string]stamp, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, false
+	}
+	defer f.Close()
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16))
+	var cf cacheFile
+	if err := dec.Decode(&cf); err != nil || cf.Fingerprint != fingerprint {
+		return nil, nil, false
+	}
+	switch cf.Version {
+	case 1:
+		if cf.Records == nil {
+			cf.Records = map[[32]byte]*Record{}
+		}
+		if cf.Stamps == nil {
+			cf.Stamps = map[string]stamp{}
+		}
+		return cf.Records, cf.Stamps, true
+	case cacheVersion:
+	default:
+		return nil, nil, false
+	}
+	if cf.NRecords < 0 || cf.NStamps < 0 {
+		return nil, nil, false
+	}
+	// The counts come from the file: capped, so that a damaged header
+	// cannot ask for a huge map.
+	records := make(map[[32]byte]*Record, min(cf.NRecords, 1<<20))
+	stamps := make(map[string]stamp, min(cf.NStamps, 1<<20))
+	for len(records) < cf.NRecords || len(stamps) < cf.NStamps {
+		var ch cacheChunks
+		if err := dec.Decode(&ch); err != nil || len(ch.Hashes) != len(ch.Records) || len(ch.Paths) != len(ch.Stamps) ||
+			len(ch.Records)+len(ch.Stamps) == 0 {
+			return nil, nil, false
+		}
+		for i, h := range ch.Hashes {
+			if ch.Records[i] == nil {
+				return nil, nil, false
+			}
+			records[h] = ch.Records[i]
+		}
+		for i, p := range ch.Paths {
+			stamps[p] = ch.Stamps[i]
+		}
+	}
+	if len(records) != cf.NRecords || len(stamps) != cf.NStamps {
+		return nil, nil, false
+	}
+	return records, stamps, true
 }
 
 func shortHash(s string) string {
@@ -231,9 +307,7 @@ func (c *Cache) Save(prune bool) error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return err
 	}
-	err := atomicfile.Write(c.path, 0o644, func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(cacheFile{Version: cacheVersion, Fingerprint: c.fingerprint, Records: c.records, Stamps: c.stamps})
-	})
+	err := atomicfile.Write(c.path, 0o644, c.write)
 	if err != nil {
 		return fmt.Errorf("the collection cache could not be saved: %w", err)
 	}
@@ -242,4 +316,46 @@ func (c *Cache) Save(prune bool) error {
 	}
 	c.dirty, c.merged = false, nil
 	return nil
+}
+
+// write writes the cache file's content (version cacheVersion) to w, a
+// chunk at a time: gob builds each message whole in memory before writing
+// it, so one message of everything would hold a second copy of the cache.
+// c.mu is held.
+func (c *Cache) write(w io.Writer) error {
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(cacheFile{Version: cacheVersion, Fingerprint: c.fingerprint, NRecords: len(c.records), NStamps: len(c.stamps)}); err != nil {
+		return err
+	}
+	var ch cacheChunks
+	flush := func() error {
+		if len(ch.Hashes)+len(ch.Paths) == 0 {
+			return nil
+		}
+		err := enc.Encode(&ch)
+		clear(ch.Records) // let the records go with the cache, not with this buffer
+		ch.Hashes, ch.Records, ch.Paths, ch.Stamps = ch.Hashes[:0], ch.Records[:0], ch.Paths[:0], ch.Stamps[:0]
+		return err
+	}
+	for h, r := range c.records {
+		ch.Hashes, ch.Records = append(ch.Hashes, h), append(ch.Records, r)
+		if len(ch.Hashes) == cacheChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for p, s := range c.stamps {
+		ch.Paths, ch.Stamps = append(ch.Paths, p), append(ch.Stamps, s)
+		// Stamps are small (a path and 48 bytes): more to a message.
+		if len(ch.Paths) == 16*cacheChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }

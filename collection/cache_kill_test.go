@@ -2,7 +2,6 @@ package collection
 
 import (
 	"bytes"
-	"encoding/gob"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,23 +37,17 @@ func TestCacheSaveKilled(t *testing.T) {
 			}
 		},
 		func(dir string) {
-			path := open(dir).Path()
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
+			records, _, ok := readCache(open(dir).Path(), "fingerprint")
+			if !ok {
+				t.Fatal("after a kill the cache file does not read")
 			}
-			defer f.Close()
-			var cf cacheFile
-			if err := gob.NewDecoder(f).Decode(&cf); err != nil {
-				t.Fatalf("after a kill the cache file does not decode: %v", err)
-			}
-			for h, r := range cf.Records {
+			for h, r := range records {
 				i := int(h[0]) | int(h[1])<<8
 				if want := bytes.Repeat([]byte{byte(i)}, 256<<10); r.Probabilities[0] != float32(i) || !bytes.Equal(r.Thumb, want) {
 					t.Fatalf("record %d is damaged", i)
 				}
 			}
-			most = max(most, len(cf.Records))
+			most = max(most, len(records))
 			entries, _ := filepath.Glob(filepath.Join(dir, "*.gob"))
 			if len(entries) != 1 {
 				t.Fatalf("%d cache files, want 1", len(entries))
