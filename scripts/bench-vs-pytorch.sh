@@ -35,6 +35,11 @@ echo "== graph networks at 224x224, 1,000 classes: ResNet-18 and MobileNetV2, on
 /usr/bin/python3 scripts/torch_graph_models.py "$THREADS" 10
 go test -run '^$' -bench 'PredictResNet18|PredictMobileNetV2' -benchtime 3x -count 2 -cpu 1,"$THREADS" ./engine | grep '^Benchmark'
 
+echo "== the companion network (half-width ResNet-18, 128x128, batch 64): a training step"
+/usr/bin/python3 scripts/torch_resnet_train.py "$THREADS"
+go test -run '^$' -bench 'TrainStepResNet' -benchmem -benchtime 1x -count 5 ./training | grep '^Benchmark'
+/usr/bin/python3 scripts/torch_resnet_train.py "$THREADS"
+
 echo "== PyTorch reference again"
 /usr/bin/python3 "$TORCH_SCRIPT" "$THREADS" | tee -a "$out/torch.txt"
 /usr/bin/python3 scripts/torch_padded_model.py "$THREADS" | tee -a "$out/torch.txt"

@@ -19,6 +19,22 @@ func BenchmarkTrainStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchStep(b, m)
+}
+
+// BenchmarkTrainStepResNet is BenchmarkTrainStep for the companion
+// network (ResNetArch at 128x128, batch norm on batch statistics):
+// compare with scripts/torch_resnet_train.py, the same network in PyTorch.
+func BenchmarkTrainStepResNet(b *testing.B) {
+	m, err := engine.NewModelArch(ResNetArch(128), []string{"drawings", "iconography", "painting", "sculpture"}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchStep(b, m)
+}
+
+// benchStep times optimizer steps of m on a batch of 64 random pictures.
+func benchStep(b *testing.B, m *engine.Model) {
 	workers := min(runtime.NumCPU(), 2)
 	params := m.Params()
 	sizes := make([]int, len(params))
