@@ -269,6 +269,42 @@ func (a Arch) Validate(classes int) error {
 // plan resolves every layer of a for classes outputs and checks that the
 // layers fit together.
 func (a Arch) plan(classes int) ([]step, error) {
+	steps, err := a.resolve(classes)
+	if err != nil {
+		return nil, err
+	}
+	for i := range steps[:len(steps)-1] {
+		if steps[i].uses == 0 {
+			return nil, fmt.Errorf("layer %d (%s): no layer reads its output (only the last layer's is the network's output)", i+1, steps[i].Name)
+		}
+	}
+	// A conv, dense or batch norm layer does the ReLU that alone reads it.
+	for i := range steps[:len(steps)-1] {
+		s, next := &steps[i], &steps[i+1]
+		if (s.Kind == Conv2D || s.Kind == Dense || s.Kind == BatchNorm) && next.Kind == ReLU && next.ins[0] == i && s.uses == 1 {
+			s.relu, next.fused = true, true
+		}
+	}
+	cur := steps[len(steps)-1].out
+	if !cur.flat || cur.c != classes {
+		if cur.flat {
+			return nil, fmt.Errorf("the network gives %d outputs but there are %d classes", cur.c, classes)
+		}
+		return nil, fmt.Errorf("the network ends with feature maps (%dx%dx%d), not one output per class: end with flatten and dense", cur.c, cur.h, cur.w)
+	}
+	// Checked here, so that every way a model comes in (a weights file,
+	// an ONNX import, an --arch file for training) is refused alike.
+	if err := checkLayerSizes(steps); err != nil {
+		return nil, err
+	}
+	return steps, nil
+}
+
+// resolve resolves every layer of a for classes outputs (names, inputs,
+// windows, padding, shapes, weight tensors) and checks that each fits
+// what it reads; plan adds the checks of a whole network. A prefix of a
+// network's layers resolves alone (Model.ConvPrefix).
+func (a Arch) resolve(classes int) ([]step, error) {
 	in := a.Input
 	if in.Channels != 1 && in.Channels != 3 {
 		return nil, fmt.Errorf("the input has %d channels; ArtLens reads pictures as 1 (grayscale) or 3 (RGB)", in.Channels)
@@ -482,30 +518,6 @@ func (a Arch) plan(classes int) ([]step, error) {
 		s.out = cur
 		index[s.Name] = i
 		steps = append(steps, s)
-	}
-	for i := range steps[:len(steps)-1] {
-		if steps[i].uses == 0 {
-			return nil, fmt.Errorf("layer %d (%s): no layer reads its output (only the last layer's is the network's output)", i+1, steps[i].Name)
-		}
-	}
-	// A conv, dense or batch norm layer does the ReLU that alone reads it.
-	for i := range steps[:len(steps)-1] {
-		s, next := &steps[i], &steps[i+1]
-		if (s.Kind == Conv2D || s.Kind == Dense || s.Kind == BatchNorm) && next.Kind == ReLU && next.ins[0] == i && s.uses == 1 {
-			s.relu, next.fused = true, true
-		}
-	}
-	cur := steps[len(steps)-1].out
-	if !cur.flat || cur.c != classes {
-		if cur.flat {
-			return nil, fmt.Errorf("the network gives %d outputs but there are %d classes", cur.c, classes)
-		}
-		return nil, fmt.Errorf("the network ends with feature maps (%dx%dx%d), not one output per class: end with flatten and dense", cur.c, cur.h, cur.w)
-	}
-	// Checked here, so that every way a model comes in (a weights file,
-	// an ONNX import, an --arch file for training) is refused alike.
-	if err := checkLayerSizes(steps); err != nil {
-		return nil, err
 	}
 	return steps, nil
 }

@@ -24,6 +24,9 @@ type network struct {
 	// image, used for similarity. nil when the model has no dense layer.
 	features *G.Node
 	probs    *G.Node // softmax of logits (inference graphs)
+	// maps is the output of a graph of the layers up to a place
+	// (ConvPrefix), which has no logits, probabilities or machine.
+	maps *G.Node
 
 	// Training graphs only.
 	masks  []*G.Node // dropout masks (see newDropoutMask)
@@ -186,10 +189,16 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		outs[i] = x
 		weighted[i] = inputGrad || len(s.params) > 0
 	}
-	n.logits = outs[len(outs)-1]
 	for _, p := range placesOf(steps) {
 		n.places = append(n.places, outs[p.step])
 	}
+	if !steps[len(steps)-1].out.flat {
+		// The layers up to a place (ConvPrefix): their maps are the
+		// output, and the caller adds what it computes from them.
+		n.maps = outs[len(outs)-1]
+		return n, nil
+	}
+	n.logits = outs[len(outs)-1]
 	if train {
 		if err := n.addLoss(classes); err != nil {
 			return nil, err
