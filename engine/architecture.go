@@ -65,7 +65,15 @@ const (
 	// Affine scales and shifts each channel (or unit) by its own weight
 	// and bias: a constant transform of the input, or a scale by a
 	// constant that an imported graph holds.
-	Affine           = "affine"
+	Affine = "affine"
+	// ChannelShuffle permutes the channels of maps as ShuffleNet's
+	// channel shuffle does: the C channels, seen as Groups rows of C/Groups,
+	// are read column by column (output channel j·Groups + i is input
+	// channel i·C/Groups + j).
+	ChannelShuffle = "channelshuffle"
+	// Slice takes the channels [Start, End) of maps (ShuffleNet's split of
+	// a block's input in two halves).
+	Slice            = "slice"
 	PaddingValid     = "valid"
 	PaddingSame      = "same"
 	PaddingExplicit  = "explicit"
@@ -119,7 +127,8 @@ type Layer struct {
 	Kernel []int `json:"kernel,omitempty"`
 	// Groups splits a Conv2D's input and output channels into groups
 	// convolved apart (PyTorch's groups; as many as channels is a
-	// depthwise convolution); 0 means 1.
+	// depthwise convolution); 0 means 1. A ChannelShuffle's groups (at
+	// least 1) must divide its channels.
 	Groups int `json:"groups,omitempty"`
 	// Stride is (height, width); empty means 1 for a Conv2D and the
 	// kernel for a pooling, as in Keras and PyTorch.
@@ -152,6 +161,9 @@ type Layer struct {
 	Units int `json:"units,omitempty"`
 	// Rate is a Dropout's share of units dropped while training.
 	Rate float64 `json:"rate,omitempty"`
+	// Start and End are the channels [Start, End) that a Slice takes.
+	Start int `json:"start,omitempty"`
+	End   int `json:"end,omitempty"`
 	// Epsilon is a BatchNorm's variance epsilon (0 means 1e-5, PyTorch's).
 	// A BatchNorm normalises each channel of feature maps, or each unit of
 	// a flat vector (after a dense layer).
@@ -381,7 +393,8 @@ func (a Arch) resolve(classes int) ([]step, error) {
 		}
 		cur := s.inShapes[0]
 		s.in = cur
-		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool || l.Kind == Concat
+		spatial := l.Kind == Conv2D || l.Kind == MaxPool || l.Kind == AvgPool || l.Kind == GlobalAvgPool || l.Kind == Concat ||
+			l.Kind == ChannelShuffle || l.Kind == Slice
 		for _, sh := range s.inShapes {
 			if spatial && sh.flat {
 				return nil, fmt.Errorf("%s: a %s needs feature maps, but its input is flat (%d values)", where(), l.Kind, sh.c)
@@ -506,6 +519,15 @@ func (a Arch) resolve(classes int) ([]step, error) {
 				c += sh.c
 			}
 			cur.c = c
+		case ChannelShuffle:
+			if l.Groups < 1 || cur.c%l.Groups != 0 {
+				return nil, fmt.Errorf("%s: %d groups do not divide %d channels", where(), l.Groups, cur.c)
+			}
+		case Slice:
+			if l.Start < 0 || l.End <= l.Start || l.End > cur.c {
+				return nil, fmt.Errorf("%s: channels [%d, %d) are not a range of its input's %d", where(), l.Start, l.End, cur.c)
+			}
+			cur.c = l.End - l.Start
 		case Clip:
 			if !(l.Min <= l.Max) {
 				return nil, fmt.Errorf("%s: min %v is above max %v", where(), l.Min, l.Max)
@@ -553,11 +575,11 @@ const InputName = "input"
 var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", AvgPool: "pool",
 	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
 	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
-	HardSwish: "hardswish", Affine: "affine"}
+	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice"}
 
 // Kinds lists the layer kinds, for messages and help.
 var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
-	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine}
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice}
 
 // String writes a shape as the layer table does: C×H×W or a length.
 func (s shape) String() string {
@@ -663,7 +685,8 @@ type LayerInfo struct {
 var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxPooling2D", AvgPool: "AveragePooling2D",
 	GlobalAvgPool: "GlobalAveragePooling2D", BatchNorm: "BatchNormalization", Dropout: "Dropout", Flatten: "Flatten",
 	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
-	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine"}
+	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine",
+	ChannelShuffle: "ChannelShuffle", Slice: "Slice"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a

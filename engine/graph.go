@@ -180,6 +180,10 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			x = must(eltwise(s.Name, s.Kind == Mul, ins[0], ins[1]))
 		case Concat:
 			x = must(concat(s.Name, ins))
+		case ChannelShuffle:
+			x = must(shuffle(s.Name, s.Groups, x))
+		case Slice:
+			x = must(slice(s, x))
 		case Clip, Sigmoid, HardSigmoid, HardSwish:
 			x = must(unary(s, x))
 		}

@@ -11,7 +11,8 @@ import (
 )
 
 // The ops of graph networks: the joins of branches (eltwiseOp for Add and
-// Mul, concatOp) and the activations besides ReLU (unaryOp). Like the
+// Mul, concatOp), ShuffleNet's channel shuffle and slice (shuffleOp,
+// channelsOp) and the activations besides ReLU (unaryOp). Like the
 // layers' ops they keep their output buffers from run to run and
 // differentiate into more such ops.
 
@@ -256,8 +257,8 @@ func (op *concatOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 	return out, nil
 }
 
-// channelsOp takes channels [from, to) of maps (B, C, H, W): the gradient
-// of one input of a Concat.
+// channelsOp takes channels [from, to) of maps (B, C, H, W): a Slice
+// layer, and the gradient of one input of a Concat.
 type channelsOp struct {
 	opBase
 	from, to int
@@ -289,9 +290,116 @@ func (op *channelsOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-func (op *channelsOp) DiffWRT(int) []bool { return []bool{false} }
-func (op *channelsOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+func (op *channelsOp) DiffWRT(int) []bool { return []bool{true} }
+
+// SymDiff: the gradient of a Slice layer is its output's gradient put
+// back at channels [from, to) of zeros.
+func (op *channelsOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&unsliceOp{opBase: newOpBase("%sGrad", op.name), from: op.from, c: inputs[0].Shape()[1]}, grad)
+	return G.Nodes{dx}, err
+}
+
+// slice returns channels [s.Start, s.End) of x.
+func slice(s step, x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(&channelsOp{opBase: newOpBase("Slice(%s)", s.Name), from: s.Start, to: s.End}, x)
+}
+
+// unsliceOp puts maps (B, K, H, W) at channels [from, from+K) of maps of
+// c channels that are zeros elsewhere: the gradient of a Slice.
+type unsliceOp struct {
+	opBase
+	from, c int
+	out     *tensor.Dense
+}
+
+func (op *unsliceOp) Arity() int    { return 1 }
+func (op *unsliceOp) Type() hm.Type { return fnType(4, 4) }
+func (op *unsliceOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{s[0], op.c, s[2], s[3]}, nil
+}
+
+func (op *unsliceOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := reuse(&op.out, tensor.Shape{s[0], op.c, s[2], s[3]})
+	y := out.Float32s()
+	clear(y) // the buffer is kept from the run before
+	plane := s[2] * s[3]
+	k := s[1] * plane
+	for b := 0; b < s[0]; b++ {
+		copy(y[(b*op.c+op.from)*plane:], x[b*k:(b+1)*k])
+	}
+	return out, nil
+}
+
+func (op *unsliceOp) DiffWRT(int) []bool { return []bool{false} }
+func (op *unsliceOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("engine: no second derivatives")
+}
+
+// shuffleOp permutes the channels of maps (B, C, H, W) as ShuffleNet's
+// channel shuffle: seen as groups rows of C/groups channels, they are
+// read column by column, so output channel j·groups + i is input channel
+// i·C/groups + j.
+type shuffleOp struct {
+	opBase
+	groups int
+	out    *tensor.Dense
+}
+
+// shuffle returns x with its channels shuffled in groups.
+func shuffle(name string, groups int, x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(&shuffleOp{opBase: newOpBase("ChannelShuffle(%s)", name), groups: groups}, x)
+}
+
+func (op *shuffleOp) Arity() int    { return 1 }
+func (op *shuffleOp) Type() hm.Type { return fnType(4, 4) }
+func (op *shuffleOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	if len(s) != 4 || s[1]%op.groups != 0 {
+		return nil, fmt.Errorf("%s: %d groups do not divide the channels of %v", op.name, op.groups, s)
+	}
+	return s.Clone(), nil
+}
+
+func (op *shuffleOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	out := reuse(&op.out, s)
+	y := out.Float32s()
+	c, plane := s[1], s[2]*s[3]
+	g, m := op.groups, s[1]/op.groups
+	for b := 0; b < s[0]; b++ {
+		at := b * c * plane
+		for i := 0; i < g; i++ {
+			for j := 0; j < m; j++ {
+				copy(y[at+(j*g+i)*plane:at+(j*g+i+1)*plane], x[at+(i*m+j)*plane:])
+			}
+		}
+	}
+	return out, nil
+}
+
+func (op *shuffleOp) DiffWRT(int) []bool { return []bool{true} }
+
+// SymDiff: the inverse permutation, a shuffle in C/groups groups.
+func (op *shuffleOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	c := inputs[0].Shape()[1]
+	dx, err := G.ApplyOp(&shuffleOp{opBase: newOpBase("%sGrad", op.name), groups: c / op.groups}, grad)
+	return G.Nodes{dx}, err
 }
 
 // unaryOp is an activation applied value by value: Clip, Sigmoid,

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"gorgonia.org/tensor"
 )
 
 // TestGraphLayersKnownValues checks the layers of graph networks (joins,
@@ -75,6 +77,12 @@ func TestGraphLayersKnownValues(t *testing.T) {
 		{"ceil mode that changes nothing: 2x2 stride 2 on 4x4",
 			[]Layer{{Kind: MaxPool, Kernel: []int{2}, CeilMode: true}, {Kind: Flatten}},
 			nil, []float32{6, 8, 14, 16}},
+		{"channel shuffle in 3 groups: channels kx (k = 1..6), as 3 rows of 2 read by columns, are x, 3x, 5x, 2x, 4x, 6x",
+			[]Layer{{Kind: Conv2D, Filters: 6, Kernel: []int{1}, NoBias: true}, {Kind: ChannelShuffle, Groups: 3}, {Kind: GlobalAvgPool}, {Kind: Flatten}},
+			[][]float32{{1, 2, 3, 4, 5, 6}}, []float32{8.5, 25.5, 42.5, 17, 34, 51}},
+		{"slice of channels [1, 3) of x, 2x, 3x, 4x",
+			[]Layer{{Kind: Conv2D, Filters: 4, Kernel: []int{1}, NoBias: true}, {Kind: Slice, Start: 1, End: 3}, {Kind: GlobalAvgPool}, {Kind: Flatten}},
+			[][]float32{{1, 2, 3, 4}}, []float32{17, 25.5}},
 		{"affine 2x + 1",
 			[]Layer{{Kind: Affine}, {Kind: Flatten}},
 			[][]float32{{2}, {1}}, ramp16(func(v float64) float64 { return 2*v + 1 })},
@@ -115,6 +123,11 @@ func TestGraphArchRefused(t *testing.T) {
 		{"clip upside down", []Layer{{Kind: Clip, Min: 6}, {Kind: Flatten}}, "min 6 is above max 0"},
 		{"hardsigmoid without slope", []Layer{{Kind: HardSigmoid}, {Kind: Flatten}}, "not a positive slope"},
 		{"name input", []Layer{{Kind: Flatten, Name: InputName}}, "used twice"},
+		{"shuffle groups", []Layer{{Kind: ChannelShuffle, Groups: 2}, {Kind: Flatten}}, "2 groups do not divide 3 channels"},
+		{"shuffle without groups", []Layer{{Kind: ChannelShuffle}, {Kind: Flatten}}, "0 groups do not divide 3 channels"},
+		{"slice past the channels", []Layer{{Kind: Slice, Start: 1, End: 4}, {Kind: Flatten}}, "channels [1, 4) are not a range of its input's 3"},
+		{"empty slice", []Layer{{Kind: Slice, Start: 2, End: 2}, {Kind: Flatten}}, "channels [2, 2) are not a range"},
+		{"slice of a vector", []Layer{{Kind: Flatten}, {Kind: Slice, End: 1}, {Kind: Dense}}, "needs feature maps"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -338,5 +351,100 @@ func TestGraphPlaces(t *testing.T) {
 	}
 	if n := len(study.Places()); n != 5 || study.CAMPlace() != 5 {
 		t.Errorf("the study's network has %d places, Grad-CAM at %d", n, study.CAMPlace())
+	}
+}
+
+// shuffleArch is ShuffleNet's block in small: the stem's maps split into
+// two halves, one kept and one through a branch, joined and shuffled;
+// then a convolution and a shuffle in three groups.
+func shuffleArch() Arch {
+	return Arch{Input: Input{Channels: 3, Height: 6, Width: 6},
+		Layers: []Layer{
+			{Kind: Conv2D, Name: "stem", Filters: 4, Kernel: []int{3}, Padding: PaddingSame},
+			{Kind: ReLU, Name: "stem.relu"},
+			{Kind: Slice, Name: "half1", End: 2},
+			{Kind: Slice, Name: "half2", Inputs: []string{"stem.relu"}, Start: 2, End: 4},
+			{Kind: Conv2D, Name: "branch", Filters: 2, Kernel: []int{3}, Padding: PaddingSame},
+			{Kind: ReLU, Name: "branch.relu"},
+			{Kind: Concat, Name: "block.concat", Inputs: []string{"half1", "branch.relu"}},
+			{Kind: ChannelShuffle, Name: "block", Groups: 2},
+			{Kind: Conv2D, Name: "mix", Filters: 6, Kernel: []int{1}},
+			{Kind: ChannelShuffle, Name: "shuffle3", Groups: 3},
+			{Kind: GlobalAvgPool},
+			{Kind: Flatten},
+			{Kind: Dense},
+		}}
+}
+
+// TestShuffleGradients checks the backward pass through channel shuffles
+// and slices against finite differences of the loss, and that the block's
+// place is the shuffle after its concat, under the block's name.
+func TestShuffleGradients(t *testing.T) {
+	m, err := NewModelArch(shuffleArch(), []string{"a", "b", "c"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	for _, p := range m.Params() {
+		for i := range p.Data {
+			if len(p.Shape) == 1 {
+				p.Data[i] += 0.3 * (rng.Float32() - 0.3)
+			}
+		}
+	}
+	x := make([]float32, 2*m.Input().Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	loss, gs := trainingLoss(t, m, x, []int{1, 2})
+	for pi, p := range m.Params() {
+		for _, j := range []int{argmaxAbs(gs[pi]), rng.IntN(len(p.Data))} {
+			checkFiniteDifference(t, loss, p, j, gs[pi][j], 2e-3)
+		}
+	}
+	var names []string
+	for _, p := range m.Places() {
+		names = append(names, p.Name)
+	}
+	if want := []string{"stem", "branch", "mix", "block", "shuffle3"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("places %v, want %v", names, want)
+	}
+}
+
+// TestShuffleOpsByHand runs the shuffle and slice ops and their gradient
+// ops on one value per channel: a shuffle's gradient (a shuffle in
+// C/groups groups) undoes it, and a slice's puts the values back among
+// zeros.
+func TestShuffleOpsByHand(t *testing.T) {
+	x := tensor.New(tensor.WithShape(1, 6, 1, 1), tensor.WithBacking([]float32{0, 1, 2, 3, 4, 5}))
+	fwd := &shuffleOp{opBase: newOpBase("s"), groups: 2}
+	y, err := fwd.Do(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 rows (0 1 2) (3 4 5) read by columns.
+	if got := y.Data().([]float32); !reflect.DeepEqual(got, []float32{0, 3, 1, 4, 2, 5}) {
+		t.Fatalf("shuffle %v", got)
+	}
+	back, err := (&shuffleOp{opBase: newOpBase("g"), groups: 3}).Do(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Data().([]float32); !reflect.DeepEqual(got, []float32{0, 1, 2, 3, 4, 5}) {
+		t.Fatalf("the gradient's permutation gives %v, not the input back", got)
+	}
+	dy := tensor.New(tensor.WithShape(2, 2, 1, 1), tensor.WithBacking([]float32{7, 8, 9, 10}))
+	un := &unsliceOp{opBase: newOpBase("u"), from: 1, c: 4}
+	for run := range 2 {
+		dx, err := un.Do(dy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := dx.Data().([]float32); !reflect.DeepEqual(got, []float32{0, 7, 8, 0, 0, 9, 10, 0}) {
+			t.Fatalf("run %d: a slice's gradient %v", run, got)
+		}
+		for i := range un.out.Float32s() { // the kept buffer must be cleared before the next run
+			un.out.Float32s()[i] = 99
+		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 // Place is a point of the network whose feature maps ArtLens shows and
 // explains: a conv layer (after the batch norm and activation that alone
 // follow it) or, in a graph network, a block's output (an Add or Concat,
-// after the activation that alone follows it) and the maps that enter the
+// after the activation or channel shuffle that alone follows it) and the maps that enter the
 // global pooling (Grad-CAM's default).
 type Place struct {
 	// Layer numbers the place from 1: the conv layers first, in order (so
@@ -86,6 +86,12 @@ func placesOf(steps []step) []placeSpec {
 	}
 	for i, s := range steps {
 		if s.Kind == Add || s.Kind == Concat {
+			// A channel shuffle that alone reads a concat (ShuffleNet's
+			// block) gives the block's output: the same maps in the
+			// order the next block reads, under the block's name.
+			if len(readers[i]) == 1 && steps[readers[i][0]].Kind == ChannelShuffle {
+				i = readers[i][0]
+			}
 			add(i, after(i))
 		}
 	}

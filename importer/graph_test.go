@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,6 +43,8 @@ func TestImportTorchvision(t *testing.T) {
 		{"googlenet-opset13", 57},
 		{"regnet-y-opset13", 23},
 		{"regnet-y-opset17-bn", 23},
+		{"shufflenet-v2-x0-5-opset13", 56},
+		{"shufflenet-v2-x0-5-opset17-bn", 56},
 		{"refuse-residual", 2},
 		{"refuse-sigmoid", 1},
 		{"refuse-grouped", 2},
@@ -254,5 +257,117 @@ func TestImportFoldsTransformInput(t *testing.T) {
 	}
 	if len(a.Layers) != 5 {
 		t.Errorf("%d layers: the transform is not folded away", len(a.Layers))
+	}
+}
+
+// TestImportShuffleNet checks the imported ShuffleNet's places (each
+// block's output is its channel shuffle, under the block's name), that
+// torch.chunk's halves rewritten as one Split (as other exporters write
+// them) still match PyTorch, and that a channel shuffle written otherwise
+// is refused with the node named.
+func TestImportShuffleNet(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "shufflenet-v2-x0-5-opset13.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := readReference(t, "shufflenet-v2-x0-5-opset13")
+	m, err := Import(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := m.Places()
+	if p := places[56]; p.Name != "stage2.0" || p.Channels != 48 || p.Height != 8 {
+		t.Errorf("the first block's place %+v", p)
+	}
+	if p := places[len(places)-1]; p.Name != "stage4.3" || m.CAMPlace() != 56 {
+		t.Errorf("last place %+v, Grad-CAM's %d (conv5's maps, the pooling's input)", p, m.CAMPlace())
+	}
+	edit := func(f func(g *onnxpb.GraphProto)) []byte {
+		var mp onnxpb.ModelProto
+		if err := proto.Unmarshal(data, &mp); err != nil {
+			t.Fatal(err)
+		}
+		f(mp.GetGraph())
+		out, err := proto.Marshal(&mp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// Every pair of Slices of one tensor becomes one Split with sizes.
+	split := edit(func(g *onnxpb.GraphProto) {
+		var nodes []*onnxpb.NodeProto
+		first := map[string]*onnxpb.NodeProto{}
+		for _, n := range g.GetNode() {
+			if n.GetOpType() != "Slice" || strings.Contains(n.GetInput()[0], "Shape") {
+				nodes = append(nodes, n)
+				continue
+			}
+			in := n.GetInput()[0]
+			if a, ok := first[in]; ok {
+				a.OpType = proto.String("Split")
+				a.Output = append(a.Output, n.GetOutput()[0])
+				continue
+			}
+			first[in] = n
+			sizes := "split_" + n.GetName()
+			half := int64(24) // of stage2's 48 channels
+			switch {
+			case strings.Contains(n.GetName(), "stage3"):
+				half = 48
+			case strings.Contains(n.GetName(), "stage4"):
+				half = 96
+			}
+			n.Input = []string{in, sizes}
+			n.Attribute = []*onnxpb.AttributeProto{{Name: proto.String("axis"), Type: onnxpb.AttributeProto_INT.Enum(), I: proto.Int64(1)}}
+			nodes = append(nodes, n)
+			g.Initializer = append(g.Initializer, &onnxpb.TensorProto{Name: proto.String(sizes), Dims: []int64{2},
+				DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), Int64Data: []int64{half, half}})
+		}
+		if len(first) != 13 {
+			t.Fatalf("%d tensors sliced in two, want 13 (ShuffleNet's stride-1 blocks)", len(first))
+		}
+		g.Node = nodes
+	})
+	sm, err := Import(split, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sm.Predict(ref.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Logits {
+		if math.Abs(float64(p.Logits[i]-ref.Output[i])) > 1e-4 {
+			t.Fatalf("with Split: logits %v, PyTorch %v", p.Logits, ref.Output)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		edit func(g *onnxpb.GraphProto)
+		want string
+	}{
+		{"another transpose", func(g *onnxpb.GraphProto) {
+			for _, n := range g.GetNode() {
+				if n.GetOpType() == "Transpose" {
+					n.GetAttribute()[0].Ints = []int64{0, 1, 2, 4, 3}
+					return
+				}
+			}
+		}, `Transpose node "/stage2/stage2.0/Transpose": it permutes the axes by [0 1 2 4 3]`},
+		{"the 5-D view read by a ReLU", func(g *onnxpb.GraphProto) {
+			for _, n := range g.GetNode() {
+				if n.GetOpType() == "Transpose" {
+					n.OpType = proto.String("Relu")
+					n.Attribute = nil
+					return
+				}
+			}
+		}, `Relu node "/stage2/stage2.0/Transpose": it reads the 5-D view of a channel shuffle`},
+	} {
+		_, err := Import(edit(c.edit), Options{})
+		if err == nil || !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.name, err, c.want)
+		}
 	}
 }

@@ -25,8 +25,8 @@ var ErrNotONNX = errors.New("not an ONNX model")
 // Supported lists the ONNX ops that Import reads, for messages and help.
 const Supported = "Conv (grouped too), Relu, Clip, Sigmoid, HardSigmoid, HardSwish, MaxPool, AveragePool, GlobalAveragePool, " +
 	"ReduceMean (spatial), BatchNormalization, Gemm, MatMul+Add, Add and Mul (of branches, or by constants), Sub and Div by constants, " +
-	"Concat (channels), Flatten, Reshape, Transpose (channels-last), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
-	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant"
+	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
+	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div"
 
 // Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
 // and 17); 9, 10 and 18 differ from them, for the ops read here, only in
@@ -135,6 +135,12 @@ type value struct {
 	// permuted to ArtLens' channel-first order.
 	hwcRows bool
 	mh, mw  int // height and width of those maps, to permute
+	// shuffle, when set, says that the maps are viewed in 5-D as shuffle
+	// groups of channels (the first Reshape of a channel shuffle); with
+	// shuffled, that view is transposed (0, 2, 1, 3, 4), and the Reshape
+	// back to maps makes the ChannelShuffle layer.
+	shuffle  int
+	shuffled bool
 	// pad is a Pad node waiting to be merged into the next conv or pooling.
 	pad *pending
 	// biasFor is the index in weights where a MatMul's bias goes when an

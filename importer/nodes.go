@@ -77,6 +77,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 		return nil
 	}
 	if v, ok := r.vals[firstInput(n)]; op == "Shape" && len(n.GetInput()) == 1 && ok {
+		if v.shuffle != 0 {
+			return refuse("it reads the shape of the 5-D view of a channel shuffle, which ArtLens does not keep")
+		}
 		r.value = *v
 		r.consts[out] = constant{dims: []int{len(r.shape())}, i: r.shape()}
 		return nil
@@ -120,6 +123,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	if done, err := r.picture(n, op, out, vals, refuse); done || err != nil {
 		return err
 	}
+	if op == "Split" {
+		return r.split(n, refuse)
+	}
 	for _, extra := range n.GetOutput()[1:] {
 		if extra != "" && r.uses[extra] > 0 {
 			return refuse("its second output %q is used; ArtLens reads only the first", extra)
@@ -128,6 +134,9 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	for _, v := range vals {
 		if v.inputIsT && op != "Transpose" {
 			return refuse("the input is channels-last, and this node reads it before it is transposed to channels-first")
+		}
+		if v.shuffle != 0 && !(op == "Transpose" && !v.shuffled) && !(op == "Reshape" && v.shuffled) {
+			return refuse("it reads the 5-D view of a channel shuffle; ArtLens runs a channel shuffle written as Reshape to (batch, groups, channels/groups, height, width), Transpose(0, 2, 1, 3, 4) and Reshape back")
 		}
 		if v.pad != nil && op != "Conv" && op != "MaxPool" && op != "AveragePool" {
 			return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
@@ -272,8 +281,14 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 			r.lay = nhwc
 		case r.lay == nhwc && is(0, 3, 1, 2):
 			r.lay = nchw
+		case r.shuffle != 0 && !r.shuffled && slices.Equal(p, []int64{0, 2, 1, 3, 4}):
+			r.shuffled = true
 		default:
 			return refuse("it permutes the axes by %v; ArtLens reads only the transposes between channels-first and channels-last maps", p)
+		}
+	case "Slice":
+		if err := r.slice(n, refuse); err != nil {
+			return err
 		}
 	case "Gemm":
 		if err := r.gemm(n, refuse); err != nil {
@@ -679,13 +694,157 @@ func (r *reader) reshape(n *onnxpb.NodeProto, refuse func(string, ...any) error)
 		batchOK := b == batchMark || b == 1 || (b == 0 && !allowZero) || (b == -1 && k == total)
 		return batchOK && (k == total || (k == -1 && b != -1))
 	}
-	if !flatTo() {
-		if len(target) == 5 {
-			return refuse("it reshapes to %v, the start of a channel shuffle (ShuffleNet), which ArtLens does not run; it reads only a flatten to (batch, %d)", shapeText(target), total)
+	batchOK := func(b int64) bool { return b == batchMark || b == 1 || (b == 0 && !allowZero) }
+	// A channel shuffle (ShuffleNet): maps viewed as (batch, groups,
+	// channels/groups, height, width), transposed, and viewed back.
+	hw := func(t []int64) bool {
+		return (t[len(t)-2] == int64(r.h) || (t[len(t)-2] == 0 && !allowZero)) && (t[len(t)-1] == int64(r.w) || (t[len(t)-1] == 0 && !allowZero))
+	}
+	if r.shuffled {
+		if len(target) != 4 || !batchOK(target[0]) || (target[1] != int64(r.c) && target[1] != -1) || !hw(target) {
+			return refuse("it reshapes the transposed view of a channel shuffle to %v; ArtLens reads it only back to (batch, %d, %d, %d)", shapeText(target), r.c, r.h, r.w)
 		}
-		return refuse("it reshapes to %v; ArtLens reads only a flatten to (batch, %d)", shapeText(target), total)
+		r.add(engine.Layer{Kind: engine.ChannelShuffle, Groups: r.shuffle})
+		r.shuffle, r.shuffled = 0, false
+		return nil
+	}
+	if len(target) == 5 && r.lay == nchw && batchOK(target[0]) && hw(target) && target[1] > 0 &&
+		(target[1]*target[2] == int64(r.c) || (target[2] == -1 && int64(r.c)%target[1] == 0)) {
+		r.shuffle = int(target[1])
+		return nil
+	}
+	if !flatTo() {
+		return refuse("it reshapes to %v; ArtLens reads only a flatten to (batch, %d) and a channel shuffle's views", shapeText(target), total)
 	}
 	r.flatten()
+	return nil
+}
+
+// slice reads a Slice of maps along their channels as a Slice layer.
+func (r *reader) slice(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	if r.lay != nchw {
+		return refuse("it slices a flat vector or channels-last maps; ArtLens slices feature maps along their channels")
+	}
+	var starts, ends, axes, steps []int64
+	if r.opset < 10 {
+		starts, ends, axes = attrInts(n, "starts"), attrInts(n, "ends"), attrInts(n, "axes")
+	} else {
+		in := n.GetInput()
+		get := func(k int) ([]int64, bool) {
+			if len(in) <= k || in[k] == "" {
+				return nil, true
+			}
+			c, ok := r.consts[in[k]]
+			if !ok {
+				return nil, false
+			}
+			return c.ints()
+		}
+		var ok [4]bool
+		starts, ok[0] = get(1)
+		ends, ok[1] = get(2)
+		axes, ok[2] = get(3)
+		steps, ok[3] = get(4)
+		if ok != [4]bool{true, true, true, true} {
+			return refuse("its starts, ends, axes or steps are not constant integers")
+		}
+	}
+	if axes == nil && len(starts) <= 4 {
+		axes = []int64{0, 1, 2, 3}[:len(starts)]
+	}
+	if len(starts) != len(axes) || len(ends) != len(axes) || (steps != nil && len(steps) != len(axes)) {
+		return refuse("its starts %v, ends %v and axes %v do not match", starts, ends, axes)
+	}
+	dims := [4]int64{batchMark, int64(r.c), int64(r.h), int64(r.w)}
+	from, to := int64(0), int64(r.c)
+	for k, a := range axes {
+		if a < 0 {
+			a += 4
+		}
+		if a < 0 || a > 3 {
+			return refuse("it slices axis %d of maps", axes[k])
+		}
+		if steps != nil && steps[k] != 1 {
+			return refuse("it slices with step %d; ArtLens takes a range of channels", steps[k])
+		}
+		clampAt := func(v int64) int64 {
+			if v < 0 {
+				v += dims[a]
+			}
+			return min(max(v, 0), dims[a])
+		}
+		if a != 1 {
+			if a > 1 && (clampAt(starts[k]) != 0 || clampAt(ends[k]) != dims[a]) || a == 0 && (starts[k] != 0 || ends[k] < 1) {
+				return refuse("it crops axis %d of maps; ArtLens slices feature maps along their channels only", a)
+			}
+			continue
+		}
+		from, to = clampAt(starts[k]), clampAt(ends[k])
+	}
+	if from == 0 && to == int64(r.c) {
+		return nil // all channels: nothing taken away
+	}
+	if to <= from {
+		return refuse("it takes no channels ([%d, %d) of %d)", from, to, r.c)
+	}
+	r.add(engine.Layer{Kind: engine.Slice, Start: int(from), End: int(to)})
+	r.c = int(to - from)
+	return nil
+}
+
+// split reads a Split of maps along their channels as one Slice layer for
+// each output that is used.
+func (r *reader) split(n *onnxpb.NodeProto, refuse func(string, ...any) error) error {
+	if r.lay != nchw {
+		return refuse("it splits a flat vector or channels-last maps; ArtLens splits feature maps along their channels")
+	}
+	if axis := attrInt(n, "axis", 0); axis != 1 && axis != -3 {
+		return refuse("it splits along axis %d; ArtLens splits feature maps along their channels (axis 1)", axis)
+	}
+	outs := n.GetOutput()
+	sizes := attrInts(n, "split")
+	if len(n.GetInput()) > 1 && n.GetInput()[1] != "" {
+		var ok bool
+		if sizes, ok = r.consts[n.GetInput()[1]].ints(); !ok {
+			return refuse("its sizes are not constant integers")
+		}
+	}
+	if sizes == nil {
+		// Equal parts (opset 18's num_outputs: the last may be smaller).
+		k := int64(len(outs))
+		part := (int64(r.c) + k - 1) / k
+		for at := int64(0); at < int64(r.c); at += part {
+			sizes = append(sizes, min(part, int64(r.c)-at))
+		}
+	}
+	total := int64(0)
+	for _, s := range sizes {
+		if s < 0 {
+			return refuse("it splits into a negative number of channels %v", sizes)
+		}
+		total += s
+	}
+	if len(sizes) != len(outs) || total != int64(r.c) {
+		return refuse("it splits %d channels into %v for %d outputs", r.c, sizes, len(outs))
+	}
+	in := r.value
+	from := 0
+	for k, out := range outs {
+		to := from + int(sizes[k])
+		if out != "" && r.uses[out] > 0 {
+			if to == from {
+				return refuse("its output %q has no channels", out)
+			}
+			r.value = in
+			if from != 0 || to != in.c {
+				r.add(engine.Layer{Kind: engine.Slice, Start: from, End: to})
+				r.c = to - from
+			}
+			v := r.value
+			r.vals[out] = &v
+		}
+		from = to
+	}
 	return nil
 }
 
@@ -1068,6 +1227,39 @@ func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
 		a, b := clampIdx(starts[0]), clampIdx(ends[0])
 		b = max(a, b)
 		return constant{dims: []int{int(b - a)}, i: append([]int64(nil), data[a:b]...)}, nil
+	case "Add", "Sub", "Mul", "Div":
+		// The shape arithmetic of torch.chunk and of a channel shuffle
+		// (channels // groups): integers, one value or one each. A
+		// value made from the batch stays the batch.
+		a, ok := in(0).ints()
+		b, ok2 := in(1).ints()
+		if !ok || !ok2 || len(a) == 0 || len(b) == 0 || (len(a) != len(b) && len(a) != 1 && len(b) != 1) {
+			return constant{}, fmt.Errorf("%s of constants that are not integers of one shape", n.GetOpType())
+		}
+		out := constant{dims: in(0).dims}
+		if len(a) < len(b) {
+			out.dims = in(1).dims
+		}
+		for k := range max(len(a), len(b)) {
+			x, y := a[min(k, len(a)-1)], b[min(k, len(b)-1)]
+			var v int64
+			switch {
+			case x == batchMark || y == batchMark:
+				v = batchMark
+			case n.GetOpType() == "Add":
+				v = x + y
+			case n.GetOpType() == "Sub":
+				v = x - y
+			case n.GetOpType() == "Mul":
+				v = x * y
+			case y == 0:
+				return constant{}, fmt.Errorf("a division by zero")
+			default:
+				v = x / y
+			}
+			out.i = append(out.i, v)
+		}
+		return out, nil
 	case "Concat":
 		out := constant{dims: []int{0}}
 		for k := range n.GetInput() {

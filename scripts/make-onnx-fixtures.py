@@ -212,6 +212,20 @@ def transformed():
     export("transform-input-opset13", Transformed(), [torch.rand(1, 3, 12, 12)], 13)
 
 
+def shufflenet():
+    """torchvision's shufflenet_v2_x0_5 (its own builder, random weights,
+    5 classes, 64x64 pictures): channel shuffles (Reshape to 5-D,
+    Transpose, Reshape) and torch.chunk's halves (Slice), at opset 13 with
+    batch norms folded and at opset 17 with them kept and a dynamic batch."""
+    torch.manual_seed(16)
+    gen = torch.Generator().manual_seed(17)
+    model = shufflenetv2.shufflenet_v2_x0_5(num_classes=5)
+    randomise_batchnorm(model, gen)
+    x = torch.rand(1, 3, 64, 64, generator=gen)
+    export("shufflenet-v2-x0-5-opset13", model, [x], 13)
+    export("shufflenet-v2-x0-5-opset17-bn", model, [x], 17, dynamic=True, preserve=True)
+
+
 def torchvision_models():
     """torchvision's own architectures (its classes, random weights), made
     small where the constructor allows it (width multipliers, growth rate,
@@ -365,6 +379,9 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--transform":
         transformed()
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--shufflenet":
+        shufflenet()
+        return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(10)
     gen = torch.Generator().manual_seed(11)
@@ -418,9 +435,7 @@ def main():
             export(f"{name}-opset13", model, [x], 13)
         if name != "googlenet":
             export(f"{name}-opset17-bn", model, [x], 17, dynamic=True, preserve=True)
-    torch.manual_seed(14)
-    shuffle = shufflenetv2.ShuffleNetV2([1, 1, 1], [8, 16, 32, 64, 128], num_classes=5)
-    export("refuse-shufflenet", shuffle, [torch.rand(1, 3, 64, 64)], 13, reference=False)
+    shufflenet()
     export("refuse-layernorm", LayerNormHead(False), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     export("refuse-gelu", LayerNormHead(True), [torch.rand(1, 1, 8, 8)], 17, reference=False)
     resnet_gradcam()
