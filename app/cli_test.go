@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,5 +199,36 @@ func TestSummaryText(t *testing.T) {
 func TestBatchNote(t *testing.T) {
 	if got, want := batchNote(5699, 64), "each epoch: 89 batches of 64 = 5696 images; the 3 left over differ from epoch to epoch (shuffled)"; got != want {
 		t.Errorf("batchNote = %q, want %q", got, want)
+	}
+}
+
+// TestSummaryGraph draws the ResNet fixture's graph as SVG and PNG, and
+// refuses another extension without writing anything.
+func TestSummaryGraph(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join("..", "importer", "testdata", "resnet-opset17-bn.onnx")
+	svg := filepath.Join(dir, "graph.svg")
+	code, stdout, stderr := runArtlens("summary", "--model", model, "--graph", svg)
+	data, err := os.ReadFile(svg)
+	if code != 0 || err != nil || !strings.Contains(stdout, "wrote "+svg) || !strings.Contains(string(data), "<svg") ||
+		!strings.Contains(string(data), ">layer4.0<") {
+		t.Errorf("--graph svg: exit %d, %v, %s%s", code, err, stdout, stderr)
+	}
+	pngPath := filepath.Join(dir, "graph.png")
+	code, _, stderr = runArtlens("summary", "--model", model, "--graph", pngPath, "--fold")
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatalf("--graph png: exit %d, %v, %s", code, err, stderr)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Errorf("--graph png: %v", err)
+	}
+	code, _, stderr = runArtlens("summary", "--graph", filepath.Join(dir, "graph.jpg"))
+	if code != 2 || !strings.Contains(stderr, "must end in .svg or .png") {
+		t.Errorf("--graph graph.jpg: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "graph.jpg")); err == nil {
+		t.Error("graph.jpg written")
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/graphdraw"
+	"github.com/artlens/artlens/internal/atomicfile"
 )
 
 func init() {
@@ -14,18 +17,40 @@ func init() {
 }
 
 func runSummary(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("summary", "[--model FILE] [--arch]", stdout, stderr)
+	fs := newFlags("summary", "[--model FILE] [--arch] [--graph FILE.svg|FILE.png [--fold]]", stdout, stderr)
 	model := fs.String("model", "", "weights `file` (or .onnx model), or the name of a shipped model, to describe (default: the study's)")
 	asArch := fs.Bool("arch", false, "print the architecture as JSON, the form 'artlens train --arch' reads")
+	graph := fs.String("graph", "", "also draw the network's graph (its blocks and skip connections) into `file`, SVG or PNG by its extension")
+	fold := fs.Bool("fold", false, "with --graph, draw each block as one row")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "summary", "summary takes no arguments, got %q", fs.Arg(0))
 	}
+	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(*graph), "."))
+	if *graph != "" && format != "svg" && format != "png" {
+		return usageError(stderr, "summary", "--graph %q: the file must end in .svg or .png", *graph)
+	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	if *graph != "" {
+		d := graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{Fold: *fold})
+		var data []byte
+		if format == "svg" {
+			data, err = graphdraw.SVG(d)
+		} else {
+			data, err = graphdraw.PNG(d, 2)
+		}
+		if err == nil {
+			err = atomicfile.WriteFile(*graph, data, 0o644)
+		}
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		defer fmt.Fprintf(stdout, "\nwrote %s (%d rows, %d edges)\n", *graph, len(d.Boxes)-1, len(d.Edges))
 	}
 	if *asArch {
 		enc := json.NewEncoder(stdout)
