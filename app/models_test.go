@@ -11,13 +11,15 @@ import (
 )
 
 // TestModels lists the shipped models as text and JSON: the study's is
-// there, the default, with its input, parameters and test accuracy.
+// there, the default, with its input, parameters and test accuracy, and
+// the companion after it.
 func TestModels(t *testing.T) {
 	code, stdout, stderr := runArtlens("models")
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"Name", "Test accuracy", "study (default)", "64x64x3", "1459204", "87.12 % of 753"} {
+	for _, want := range []string{"Name", "Test accuracy", "study (default)", "64x64x3", "1459204", "87.12 % of 753",
+		"resnet", "128x128x3", "2804708", "90.97 % of 753"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("no %q in\n%s", want, stdout)
 		}
@@ -34,6 +36,9 @@ func TestModels(t *testing.T) {
 		list[0].Input[0] != 3 || list[0].Input[1] != 64 || list[0].TestAccuracy == nil || *list[0].TestAccuracy < 0.87 || list[0].TestTotal != 753 {
 		t.Errorf("JSON %+v", list)
 	}
+	if len(list) < 2 || list[1].Name != "resnet" || list[1].Default || list[1].Input[1] != 128 || list[1].TestAccuracy == nil || *list[1].TestAccuracy < 0.90 {
+		t.Errorf("the companion in JSON: %+v", list)
+	}
 	if code, _, stderr := runArtlens("models", "extra"); code != 2 || !strings.Contains(stderr, "takes no arguments") {
 		t.Errorf("an argument: exit %d, %q", code, stderr)
 	}
@@ -48,7 +53,7 @@ func TestModelByName(t *testing.T) {
 		t.Fatalf("--model study: exit %d, %q %q", code, stdout, stderr)
 	}
 	code, _, stderr = runArtlens("summary", "--model", "nosuch")
-	if code != 1 || stderr != "artlens: nosuch: no such file, and no shipped model of that name (shipped: study)\n" {
+	if code != 1 || stderr != "artlens: nosuch: no such file, and no shipped model of that name (shipped: study, resnet)\n" {
 		t.Errorf("unknown name: exit %d, %q", code, stderr)
 	}
 	// A file named like a shipped model is the file.

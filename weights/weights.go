@@ -1,8 +1,9 @@
 // Package weights holds the trained models that ArtLens ships, embedded in
 // the binary so that the app works without any file beside it.
 //
-// model.safetensors, the study's network and the default, is produced by
-// `artlens train` (see README.md, "Training the shipped model"); its
+// model.safetensors, the study's network and the default, and
+// resnet.safetensors, the companion, are produced by `artlens train` (see
+// README.md, "Training the shipped model" and "The companion"); their
 // metadata carries the training history and the test metrics shown in the
 // app. Every .safetensors file of this folder is embedded; Shipped says
 // which of them are offered, under which names.
@@ -31,6 +32,7 @@ type Entry struct {
 // is its .safetensors file in this folder and one line here.
 var Shipped = []Entry{
 	{Name: "study", File: "model.safetensors", About: "the seed study's CNN (five conv layers, 64x64 pictures)"},
+	{Name: "resnet", File: "resnet.safetensors", About: "a half-width ResNet-18 trained by ArtLens (batch norm, skip connections, 128x128 pictures)"},
 }
 
 // Default is the default model's file (safetensors).
