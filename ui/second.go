@@ -192,7 +192,18 @@ func gradCAMOf(m *engine.Model, e *entry, input []float32, preview image.Image, 
 		}
 	}
 	overlay, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5)
-	return secondCAM{overlay: overlay, place: fmt.Sprintf("conv layer %d", mp.Layer), err: err}
+	return secondCAM{overlay: overlay, place: placeLabel(m, mp.Layer), err: err}
+}
+
+// placeLabel names m's place number layer (1-based) as the views do: "conv
+// layer 5" in a chain, by the name the graph gives it ("layer4.1") in a
+// graph.
+func placeLabel(m *engine.Model, layer int) string {
+	places := m.Places()
+	if len(places) > len(m.ConvLayers()) && layer >= 1 && layer <= len(places) {
+		return places[layer-1].Name
+	}
+	return fmt.Sprintf("conv layer %d", layer)
 }
 
 // secondMenuItems are the File menu's items for the second opinion: each
