@@ -2,16 +2,22 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/graphdraw"
+	"github.com/artlens/artlens/internal/fynefile"
 )
 
 // newModelView describes the model: its layers (the study's Figure 1),
@@ -63,8 +69,110 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
 	sideBox := newSizedBox(container.NewVBox(side...))
 	sideBox.width = 480 * s.zoom
-	flow := container.New(&flowLayout{}, layerCard, sideBox)
+	// A graph's drawing says more than its long table and comes first; a
+	// chain's table is the study's Figure 1.
+	cards := []fyne.CanvasObject{layerCard, sideBox, graphCard(s, m)}
+	if len(m.Places()) > len(m.ConvLayers()) {
+		cards = []fyne.CanvasObject{cards[2], sideBox, layerCard}
+	}
+	flow := container.New(&flowLayout{}, cards...)
 	return []fyne.CanvasObject{title, flow}
+}
+
+// graphScale is the size of the graph's drawing in the window, in Fyne
+// units per point of the drawing at zoom 1.
+const graphScale = 1.15
+
+// graphCard shows the drawing of the model's graph (package graphdraw),
+// scrollable, with its blocks folded or not, and exports it as SVG or PNG.
+// The drawing is rasterized off the UI goroutine.
+func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
+	g := graphdraw.FromModel(m)
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillStretch
+	img.ScaleMode = canvas.ImageScaleSmooth
+	scroll := container.NewScroll(img)
+	// As wide as the drawing (a chain's is one narrow column), at most 440.
+	wide := float32(graphdraw.Lay(g, graphdraw.Options{}).W) * graphScale
+	scroll.SetMinSize(fyne.NewSize(min(wide+12, 440)*s.zoom, 540*s.zoom))
+	var fold bool
+	var drawn graphdraw.Drawing
+	skips := 0
+	for _, e := range graphdraw.Lay(g, graphdraw.Options{}).Edges {
+		if e.Kind != graphdraw.Straight {
+			skips++
+		}
+	}
+	redraw := func() {
+		zoom, px := s.zoom, s.pixelScale()
+		opt := graphdraw.Options{Fold: fold}
+		s.busy.Add(1)
+		go func() {
+			d := graphdraw.Lay(g, opt)
+			pic := graphdraw.Image(d, float64(graphScale*zoom*px))
+			s.do(func() {
+				defer s.busy.Add(-1)
+				drawn = d
+				img.Image = pic
+				img.SetMinSize(fyne.NewSize(float32(d.W)*graphScale*zoom, float32(d.H)*graphScale*zoom))
+				img.Refresh()
+				scroll.Refresh()
+			})
+		}()
+	}
+	foldCheck := widget.NewCheck("Fold blocks", func(on bool) {
+		fold = on
+		redraw()
+	})
+	if len(graphdraw.Blocks(g)) == 0 {
+		foldCheck.Disable()
+	}
+	export := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() {
+		if drawn.W > 0 {
+			saveGraph(s, drawn)
+		}
+	})
+	redraw()
+	sub := fmt.Sprintf("%d layers in the order they run; side branches beside the main path", len(g.Nodes))
+	if skips > 0 {
+		sub = fmt.Sprintf("%d layers, %d blocks, %d edges that jump (skip connections and side branches)", len(g.Nodes), len(graphdraw.Blocks(g)), skips)
+	}
+	return widget.NewCard("Graph", sub, container.NewBorder(container.NewHBox(foldCheck, layout.NewSpacer(), export), nil, nil, nil, scroll))
+}
+
+// saveGraph asks for a file name and writes the drawing there, SVG or PNG
+// by its extension, in the background; the notice bar says where it went
+// or why it could not be saved.
+func saveGraph(s *shell, d graphdraw.Drawing) {
+	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.notice.show(noticeError, "Could not save the graph: "+saveError(pathOf(err), err)+".")
+			return
+		}
+		if wc == nil {
+			return
+		}
+		s.lastDir = parentPath(wc.URI())
+		s.busy.Add(1)
+		go func() {
+			err := writeGraph(wc, d)
+			s.do(func() {
+				defer s.busy.Add(-1)
+				if err != nil {
+					s.notice.show(noticeError, "Could not save the graph: "+saveError(wc.URI().Path(), err)+".")
+					return
+				}
+				s.notice.show(noticeInfo, "Saved the graph as "+wc.URI().Path()+".")
+			})
+		}()
+	}, s.win)
+	name := strings.TrimSuffix(s.modelName, filepath.Ext(s.modelName))
+	if name == "" {
+		name = "model"
+	}
+	dlg.SetFileName(strings.ReplaceAll(name, " ", "-") + "-graph.svg")
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".svg", ".png"}))
+	s.showFileDialog(dlg)
 }
 
 // testCard shows accuracy and per-class precision and recall on the test
@@ -181,4 +289,23 @@ func testImages(e engine.Evaluation) []int {
 // percentText writes a fraction in [0,1] as a percentage with one decimal.
 func percentText(v float64) string {
 	return fmt.Sprintf("%.1f%%", 100*v)
+}
+
+// writeGraph writes d into wc, SVG or PNG by the extension of its name,
+// and commits the file (or drops it on an error).
+func writeGraph(wc fyne.URIWriteCloser, d graphdraw.Drawing) error {
+	var data []byte
+	var err error
+	switch strings.ToLower(wc.URI().Extension()) {
+	case ".svg":
+		data, err = graphdraw.SVG(d)
+	case ".png":
+		data, err = graphdraw.PNG(d, 2)
+	default:
+		err = fmt.Errorf("the name must end in .svg or .png")
+	}
+	if err == nil {
+		_, err = wc.Write(data)
+	}
+	return fynefile.Finish(wc, err)
 }

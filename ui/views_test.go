@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/graphdraw"
 )
 
 // charts returns the charts in the tree of o.
@@ -439,5 +441,54 @@ func TestIdleWindowPostsNothing(t *testing.T) {
 		if ran > 0 {
 			t.Errorf("%s: work posted in %d of 30 idle intervals", view, ran)
 		}
+	}
+}
+
+// TestModelViewGraph opens an imported ResNet: the Model view shows its
+// drawing first, folds its blocks and exports it as SVG.
+func TestModelViewGraph(t *testing.T) {
+	h := newHarness(t, Options{View: "model"})
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "resnet-opset17-bn.onnx"))
+	h.settle()
+	tab := h.s.tabs.Selected()
+	if !hasText(tab.Content, "4 blocks, 7 edges that jump") {
+		t.Error("the graph's card is not shown")
+	}
+	var img *canvas.Image
+	var fold *widget.Check
+	walk(tab.Content, func(o fyne.CanvasObject) {
+		if i, ok := o.(*canvas.Image); ok && i.Image != nil && i.MinSize().Height > 1000 {
+			img = i
+		}
+		if c, ok := o.(*widget.Check); ok && c.Text == "Fold blocks" {
+			fold = c
+		}
+	})
+	if img == nil || fold == nil {
+		t.Fatalf("drawing %v, fold check %v", img, fold)
+	}
+	tall := img.MinSize().Height
+	fold.SetChecked(true)
+	h.settle()
+	if img.MinSize().Height >= tall/2 {
+		t.Errorf("folded, the drawing is %v high, unfolded %v", img.MinSize().Height, tall)
+	}
+	path := filepath.Join(t.TempDir(), "graph.svg")
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(h.s.model), graphdraw.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), ">layer4.0<") {
+		t.Errorf("the exported SVG: %v, %.200s", err, data)
+	}
+	wc, err = storage.Writer(storage.NewFileURI(filepath.Join(t.TempDir(), "graph.gif")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(h.s.model), graphdraw.Options{})); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
+		t.Errorf("graph.gif: %v", err)
 	}
 }
