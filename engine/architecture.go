@@ -250,7 +250,7 @@ type step struct {
 	inShapes []shape
 	out      shape
 	params   []paramSpec
-	// relu is set on a conv, dense or batch norm layer whose output only
+	// relu is set on a conv, dense, batch norm, Add or Mul layer whose output only
 	// a ReLU reads, the next layer: the ReLU is done by the layer
 	// (fused), and a conv layer's activation is taken after it.
 	relu  bool
@@ -290,10 +290,11 @@ func (a Arch) plan(classes int) ([]step, error) {
 			return nil, fmt.Errorf("layer %d (%s): no layer reads its output (only the last layer's is the network's output)", i+1, steps[i].Name)
 		}
 	}
-	// A conv, dense or batch norm layer does the ReLU that alone reads it.
+	// A conv, dense or batch norm layer, or a join of branches (a
+	// ResNet's Add), does the ReLU that alone reads it.
 	for i := range steps[:len(steps)-1] {
 		s, next := &steps[i], &steps[i+1]
-		if (s.Kind == Conv2D || s.Kind == Dense || s.Kind == BatchNorm) && next.Kind == ReLU && next.ins[0] == i && s.uses == 1 {
+		if (s.Kind == Conv2D || s.Kind == Dense || s.Kind == BatchNorm || s.Kind == Add || s.Kind == Mul) && next.Kind == ReLU && next.ins[0] == i && s.uses == 1 {
 			s.relu, next.fused = true, true
 		}
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/artlens/artlens/internal/cputime"
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // resNet18Arch is torchvision's ResNet-18 (batch norms kept, as PyTorch's
@@ -119,6 +122,57 @@ func BenchmarkPredictResNet18(b *testing.B) { benchGraph(b, resNet18Arch(224)) }
 
 // BenchmarkPredictMobileNetV2 is MobileNetV2 at 224x224, 1,000 classes.
 func BenchmarkPredictMobileNetV2(b *testing.B) { benchGraph(b, mobileNetV2Arch(224)) }
+
+// BenchmarkPredictResNet18Budget is what CI holds ResNet-18's prediction
+// to (.ci/run), in figures that move little with the machine and its
+// load: the CPU time of one prediction (every place's maps copied out)
+// over the CPU time of one matrix product of as many multiply-adds (1.85
+// G, on one core: the arithmetic at the kernels' own pace), as x-gemm;
+// and its allocations. Packing the kernels on every run, or running batch
+// norms apart from their convolutions, shows in x-gemm.
+func BenchmarkPredictResNet18Budget(b *testing.B) {
+	arch := resNet18Arch(224)
+	m, err := NewModelArch(arch, classNames(1000), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float32, arch.Input.Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	if _, err := m.Predict(x); err != nil { // builds the graph
+		b.Fatal(err)
+	}
+	// layer3's 3x3 convolutions as one product: 256 x 3136 x 2304.
+	const gm, gn, gk = 256, 3136, 2304
+	ga, gb, gc := make([]float32, gm*gk), make([]float32, gk*gn), make([]float32, gm*gn)
+	for i := range ga {
+		ga[i] = rng.Float32()
+	}
+	for i := range gb {
+		gb[i] = rng.Float32()
+	}
+	sgemm.Mul(false, false, gm, gn, gk, ga, gk, gb, gn, false, gc, gn, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var predict, product float64
+	for i := 0; i < b.N; i++ {
+		c := cputime.Seconds()
+		if _, err := m.Predict(x); err != nil {
+			b.Fatal(err)
+		}
+		predict += cputime.Seconds() - c
+		b.StopTimer()
+		c = cputime.Seconds()
+		sgemm.Mul(false, false, gm, gn, gk, ga, gk, gb, gn, false, gc, gn, 1)
+		product += cputime.Seconds() - c
+		b.StartTimer()
+	}
+	b.ReportMetric(predict*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(product*1e3/float64(b.N), "gemm-cpu-ms")
+	b.ReportMetric(predict/product, "x-gemm")
+}
 
 // TestTorchvisionArchs checks the Go descriptions of ResNet-18 and
 // MobileNetV2 against torchvision's parameter counts (11,689,512 and

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"sync/atomic"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -26,9 +29,22 @@ type convOp struct {
 	// inputGrad: the gradient with respect to x is needed (false for the
 	// first layer with weights, whose input is the picture).
 	inputGrad bool
+	// fold: the batch norm that alone reads the convolution is folded
+	// into its kernels and bias (inference graphs; see foldedConv2d),
+	// with this epsilon. Its scale, bias, mean and variance follow the
+	// layer's inputs.
+	fold bool
+	eps  float32
+	// consts, in inference graphs, counts the changes of the model's
+	// weights: the kernels packed when it read packedAt are kept until it
+	// moves. Training graphs (nil) pack them on every run.
+	consts   *atomic.Uint64
+	packedAt uint64
+	packed   bool
 
 	out     *tensor.Dense
 	kernels []sgemm.PackedA // w, packed for the products, per group
+	shift   []float32       // the bias with a batch norm folded in
 	cells   convCells
 	srcs    []im2colMatrix // one per band of rows
 	run     convRun
@@ -52,14 +68,52 @@ func (cc *convCells) of(win window, c, h, w int) *convCells {
 }
 
 // conv2d returns the conv layer s on x with kernels w and bias b (nil for
-// none), its ReLU fused when relu is set.
-func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool) (*G.Node, error) {
+// none), its ReLU fused when relu is set; consts as buildNetwork takes it.
+func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool, consts *atomic.Uint64) (*G.Node, error) {
 	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
-		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad}
+		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad, consts: consts}
 	if relu {
 		op.name += "+ReLU"
 	}
 	return op.apply(op, x, w, b)
+}
+
+// foldedConv2d returns the conv layer s on x with kernels w and bias b
+// (nil for none) followed by the batch norm bn (its scale, bias, mean and
+// variance in norm) folded into them: kernels w·a and bias (b-mean)·a +
+// bias per filter, a = scale/sqrt(variance+eps), as the batch norm's
+// inference form computes its output from the convolution's. Its ReLU
+// (bn's) is fused when relu is set. The kernels are folded and packed
+// when consts moves, not on every run. It is not differentiated.
+func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, relu bool, consts *atomic.Uint64) (*G.Node, error) {
+	op := &convOp{opBase: newOpBase("Conv2D(%s)+%s", s.Name, bn.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
+		groups: max(s.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), consts: consts}
+	if relu {
+		op.name += "+ReLU"
+	}
+	in := G.Nodes{x, w}
+	if b != nil {
+		in = append(in, b)
+	}
+	return G.ApplyOp(op, append(in, norm[:]...)...)
+}
+
+func (op *convOp) Arity() int {
+	if op.fold {
+		return op.layerInputs.Arity() + 4
+	}
+	return op.layerInputs.Arity()
+}
+
+func (op *convOp) Type() hm.Type {
+	if !op.fold {
+		return op.layerInputs.Type()
+	}
+	dims := []int{4, 4}
+	if op.bias {
+		dims = append(dims, 1)
+	}
+	return fnType(append(dims, 1, 1, 1, 1, 4)...)
 }
 
 func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -97,15 +151,32 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	batch, c, h, wd, f := xs[0], xs[1], xs[2], xs[3], ws[0]
 	oh, ow := op.win.out(h, wd)
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
-	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
 	cg, fg := c/op.groups, f/op.groups
 	k := cg * op.win.kh * op.win.kw
-	if len(op.kernels) != op.groups {
-		op.kernels = make([]sgemm.PackedA, op.groups)
+	if op.consts == nil || !op.packed || op.packedAt != op.consts.Load() {
+		// Once for every image and band, and in an inference graph
+		// once for as long as the weights stay as they are (packing
+		// ResNet-18's kernels took a quarter of a prediction).
+		if op.consts != nil {
+			op.packedAt = op.consts.Load()
+		}
+		if op.fold {
+			if w, err = op.foldNorm(in[len(in)-4:], w, bias, f, k); err != nil {
+				return nil, err
+			}
+		}
+		if len(op.kernels) != op.groups {
+			op.kernels = make([]sgemm.PackedA, op.groups)
+		}
+		for g := range op.kernels {
+			op.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
+		}
+		op.packed = true
 	}
-	for g := range op.kernels { // once for every image and band
-		op.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
+	if op.fold {
+		bias = op.shift
 	}
+	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
 	threads := min(threadsFor(batch), oh)
 	if len(op.srcs) < threads {
 		op.srcs = make([]im2colMatrix, threads)
@@ -125,6 +196,39 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	sgemm.Run(threads, op.band)
 	return out, nil
+}
+
+// foldNorm returns the kernels w (f filters of k values) scaled by the
+// folded batch norm's a per filter, a = scale/sqrt(variance+eps) computed
+// in float32 as batchNormCoefficients does, and sets op.shift to the
+// folded bias: the batch norm's bias - mean·a, plus bias·a when the
+// convolution has one.
+func (op *convOp) foldNorm(norm []G.Value, w, bias []float32, f, k int) ([]float32, error) {
+	var v [4][]float32
+	for i := range v {
+		var err error
+		if v[i], err = f32s(op.name, norm[i]); err != nil {
+			return nil, err
+		}
+		if len(v[i]) != f {
+			return nil, fmt.Errorf("%s: %d batch norm values for %d filters", op.name, len(v[i]), f)
+		}
+	}
+	scale, shift, mean, variance := v[0], v[1], v[2], v[3]
+	folded := make([]float32, f*k)
+	op.shift = grow(op.shift, f)
+	for i := range f {
+		a := scale[i] / float32(math.Sqrt(float64(variance[i]+op.eps)))
+		b := shift[i] - mean[i]*a
+		if bias != nil {
+			b += bias[i] * a
+		}
+		op.shift[i] = b
+		for j, x := range w[i*k : (i+1)*k] {
+			folded[i*k+j] = x * a
+		}
+	}
+	return folded, nil
 }
 
 // convRun is what a run of a convOp works on.
@@ -172,10 +276,16 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 }
 
 func (op *convOp) DiffWRT(inputs int) []bool {
+	if op.fold {
+		return make([]bool, inputs)
+	}
 	return []bool{op.inputGrad, true, true}[:inputs]
 }
 
 func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if op.fold {
+		return nil, errors.New("engine: a convolution with its batch norm folded in is not differentiated")
+	}
 	g := grad
 	var err error
 	if op.relu {

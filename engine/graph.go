@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -54,11 +55,18 @@ type network struct {
 // that the input can be differentiated (InputGradient); otherwise the
 // first layer with weights skips that work.
 //
+// With consts set (inference graphs that nothing differentiates: Predict's
+// and PredictBatch's), the weights are constants for as long as *consts
+// stays as it is: each conv layer keeps its kernels packed, and folds
+// into them the batch norm that alone reads it (its output is then the
+// batch norm's, the activation its place shows, and the convolution's own
+// output is not kept).
+//
 // Dropout is a multiplication by a mask input that the trainer fills from
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, consts *atomic.Uint64) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -108,6 +116,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	// with respect to it is needed (not for the picture's own path).
 	weighted := make([]bool, len(steps))
 	picture := x
+	folded := make([]bool, len(steps)) // batch norms folded into the conv layer before
 	for i, s := range steps {
 		ins := make([]*G.Node, len(s.ins))
 		inputGrad := false
@@ -127,7 +136,13 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			x = must(conv2d(x, w, b, s, s.relu, inputGrad))
+			if bn := i + 1; consts != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
+				norm := [4]*G.Node{next(), next(), next(), next()}
+				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], steps[bn].relu, consts))
+				folded[bn] = true
+				break
+			}
+			x = must(conv2d(x, w, b, s, s.relu, inputGrad, consts))
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))
@@ -141,6 +156,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// computed as x*a + (bias - mean*a).
 			// After a convolution, one statistic per channel; after
 			// a dense layer (PyTorch's BatchNorm1d), one per unit.
+			if folded[i] {
+				break // done by the conv layer it reads
+			}
 			scale, bias, mean, variance := next(), next(), next(), next()
 			if train && batchStats {
 				y, op, e := batchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
@@ -177,7 +195,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			// The last layer: logits are its input, probabilities are
 			// taken below for every model.
 		case Add, Mul:
-			x = must(eltwise(s.Name, s.Kind == Mul, ins[0], ins[1]))
+			x = must(eltwise(s.Name, s.Kind == Mul, s.relu, ins[0], ins[1]))
 		case Concat:
 			x = must(concat(s.Name, ins))
 		case ChannelShuffle:

@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // The ops of graph networks: the joins of branches (eltwiseOp for Add and
@@ -18,16 +20,19 @@ import (
 
 // eltwiseOp adds or multiplies a and b value by value. b has a's shape,
 // or a's leading dimensions and ones after them (B, C, 1, 1 against B, C,
-// H, W): each of its values then meets a whole map of a.
+// H, W): each of its values then meets a whole map of a. With relu set a
+// ReLU follows (a ResNet block's output).
 type eltwiseOp struct {
 	opBase
 	mul  bool
+	relu bool
 	dims int
 	out  *tensor.Dense
 }
 
-// eltwise returns x+y (or x*y with mul), the larger of the two first.
-func eltwise(name string, mul bool, x, y *G.Node) (*G.Node, error) {
+// eltwise returns x+y (or x*y with mul), the larger of the two first, its
+// ReLU fused when relu is set.
+func eltwise(name string, mul, relu bool, x, y *G.Node) (*G.Node, error) {
 	if y.Shape().TotalSize() > x.Shape().TotalSize() {
 		x, y = y, x
 	}
@@ -35,7 +40,10 @@ func eltwise(name string, mul bool, x, y *G.Node) (*G.Node, error) {
 	if mul {
 		kind = "Mul"
 	}
-	return G.ApplyOp(&eltwiseOp{opBase: newOpBase("%s(%s)", kind, name), mul: mul, dims: x.Dims()}, x, y)
+	if relu {
+		kind += "+ReLU"
+	}
+	return G.ApplyOp(&eltwiseOp{opBase: newOpBase("%s(%s)", kind, name), mul: mul, relu: relu, dims: x.Dims()}, x, y)
 }
 
 func (op *eltwiseOp) Arity() int    { return 2 }
@@ -114,6 +122,9 @@ func (op *eltwiseOp) Do(in ...G.Value) (G.Value, error) {
 			}
 		}
 	}
+	if op.relu {
+		sgemm.ScaleShift(y, y, 1, 0, true)
+	}
 	return out, nil
 }
 
@@ -123,8 +134,13 @@ func (op *eltwiseOp) DiffWRT(int) []bool { return []bool{true, true} }
 // spread over); for a product, da = dy·b and db = dy·a (summed likewise).
 func (op *eltwiseOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	a, b := inputs[0], inputs[1]
-	da, db := grad, grad
 	var err error
+	if op.relu {
+		if grad, err = G.ApplyOp(newReluGrad(op.dims), output, grad); err != nil {
+			return nil, err
+		}
+	}
+	da, db := grad, grad
 	if op.mul {
 		if da, err = G.ApplyOp(&eltwiseOp{opBase: newOpBase("%sGradA", op.name), mul: true, dims: op.dims}, grad, b); err != nil {
 			return nil, err

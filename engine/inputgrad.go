@@ -48,7 +48,7 @@ func newInputGradNet(m *Model, layer int) (*inputGradNet, error) {
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), 1, false, false, true)
+	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), 1, false, false, true, nil)
 	if err != nil {
 		return nil, err
 	}

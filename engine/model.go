@@ -16,7 +16,8 @@ import (
 // Model is a network (an Arch) with its weights and metadata.
 //
 // Predict may be called from several goroutines; calls are serialised.
-// Training (package training) changes the weights through Params.
+// Training (package training) changes the weights through Params, and
+// says so with WeightsChanged.
 type Model struct {
 	// Meta describes the model; Meta.Classes fixes the number of outputs.
 	Meta Metadata
@@ -25,6 +26,10 @@ type Model struct {
 	steps   []step          // arch resolved for the model's classes
 	places  []placeSpec     // the places of steps
 	weights []*tensor.Dense // in paramSpecs order
+	// version moves whenever the weights may have changed: the
+	// inference graphs keep their conv layers' kernels packed (and batch
+	// norms folded into them) until it does.
+	version atomic.Uint64
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
@@ -182,7 +187,12 @@ type Param struct {
 
 // Params returns the model's weight tensors in the order of its layers
 // (for the study: conv1.weight, conv1.bias, ..., dense3.bias).
+//
+// Whoever writes through Data calls WeightsChanged before the next
+// prediction (Params itself counts as a change, for writes made before
+// it is called again).
 func (m *Model) Params() []Param {
+	m.version.Add(1)
 	specs := paramSpecs(m.steps)
 	out := make([]Param, len(specs))
 	for i, s := range specs {
@@ -190,6 +200,11 @@ func (m *Model) Params() []Param {
 	}
 	return out
 }
+
+// WeightsChanged tells m that its weights were written through the slices
+// Params returned: predictions made after it see the new weights (the
+// graphs that predict keep their kernels prepared until then).
+func (m *Model) WeightsChanged() { m.version.Add(1) }
 
 // ParamCount returns the number of weights and biases.
 func (m *Model) ParamCount() int {
@@ -211,7 +226,7 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.infer == nil {
-		n, err := m.build(m.weights, 1, false)
+		n, err := m.buildInference(1)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +342,7 @@ func (m *Model) runBatch(inputs []float32, batch int, read func(n *network, firs
 	if len(m.batchNets) != workers || m.batchNets[0].batch != sub {
 		m.batchNets = nil
 		for range workers {
-			n, err := m.build(m.weights, sub, false)
+			n, err := m.buildInference(sub)
 			if err != nil {
 				return err
 			}
@@ -372,7 +387,14 @@ func (m *Model) runBatch(inputs []float32, batch int, read func(n *network, firs
 
 // build builds the model's graph on the given weight tensors.
 func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network, error) {
-	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false, false)
+	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false, false, nil)
+}
+
+// buildInference builds a graph that predicts with the model's weights,
+// batch images a run: its kernels packed until m.version moves, batch
+// norms folded into the conv layers they follow.
+func (m *Model) buildInference(batch int) (*network, error) {
+	return buildNetwork(m.arch, m.steps, m.weights, len(m.Meta.Classes), batch, false, false, false, &m.version)
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

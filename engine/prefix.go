@@ -99,7 +99,7 @@ func (m *Model) ConvPrefix(place, height, width int) (*ConvPrefix, error) {
 			return nil, fmt.Errorf("engine: %s is %v at %dx%d, %v at the model's size", s.Name, s.Shape, width, height, m.weights[i].Shape())
 		}
 	}
-	n, err := buildNetwork(a, steps, m.weights[:len(specs)], len(m.Meta.Classes), 1, false, false, true)
+	n, err := buildNetwork(a, steps, m.weights[:len(specs)], len(m.Meta.Classes), 1, false, false, true, nil)
 	if err != nil {
 		return nil, err
 	}

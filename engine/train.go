@@ -48,7 +48,7 @@ func (m *Model) NewTrainingGraph(batch int, bn BatchNormMode) (*TrainingGraph, e
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), batch, true, bn == BatchStatistics, false)
+	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), batch, true, bn == BatchStatistics, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +143,7 @@ type batchNormStats struct {
 // the shares' means, and the mean of their variances plus the variance of
 // their means.
 func (m *Model) FoldBatchStatistics(graphs []*TrainingGraph) error {
+	m.WeightsChanged() // called after every step: the step's new weights too
 	if len(graphs) == 0 {
 		return nil
 	}

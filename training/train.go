@@ -177,6 +177,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		}
 		if ck != nil {
 			copyWeights(weights, ck.weights)
+			m.WeightsChanged()
 			opt = ck.opt
 			if avg != nil {
 				if ck.average == nil {
@@ -274,6 +275,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		if avg != nil {
 			live = flatten(weights)
 			copyWeights(weights, avg.weights)
+			m.WeightsChanged()
 		}
 		valLoss, valAcc, valPred, err := lossAndAccuracy(m, data.Val)
 		if err != nil {
@@ -293,6 +295,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		}
 		if avg != nil {
 			unflatten(live, weights)
+			m.WeightsChanged()
 		}
 		bar.epochDone(ep, m.Meta.BestEpoch)
 		if cfg.OnEpoch != nil {
@@ -315,8 +318,10 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	switch {
 	case cfg.KeepBest && best != nil:
 		unflatten(best, weights)
+		m.WeightsChanged()
 	case avg != nil:
 		copyWeights(weights, avg.weights)
+		m.WeightsChanged()
 		m.Meta.BestEpoch = cfg.Epochs
 	default:
 		m.Meta.BestEpoch = cfg.Epochs

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Times ResNet-18 and MobileNetV2 (224x224, 1,000 classes, one picture with
+# every place's maps kept) in the engine (BenchmarkPredictResNet18,
+# BenchmarkPredictMobileNetV2) and in PyTorch (scripts/torch_graph_models.py,
+# THREADS threads), interleaved ROUNDS times so that both see the same
+# load, and prints each round's ratio and their median. Each side's figure
+# in a round is its best of 10 single predictions. Neither side is niced.
+#   scripts/bench-graph-vs-pytorch.sh [ROUNDS] [THREADS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+THREADS=${2:-2}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export LANG=C.UTF-8 LANGUAGE=en
+go test -c -o "$out/engine.test" ./engine
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; engine on GOMAXPROCS=$THREADS, PyTorch on $THREADS threads"
+for r in $(seq "$ROUNDS"); do
+	/usr/bin/python3 scripts/torch_graph_models.py "$THREADS" 10 >"$out/torch.txt"
+	(cd engine && GOMAXPROCS=$THREADS "$out/engine.test" -test.run '^$' -test.bench 'PredictResNet18$|PredictMobileNetV2$' \
+		-test.benchtime 1x -test.count 10) >"$out/go.txt"
+	for net in resnet18:ResNet18 mobilenet_v2:MobileNetV2; do
+		t=$(sed -n "s/^${net%%:*} 224 bs=1: \([0-9.]*\) ms.*/\1/p" "$out/torch.txt")
+		g=$(awk -v b="^BenchmarkPredict${net##*:}(-[0-9]+)?\$" '$1 ~ b {print $3/1e6}' "$out/go.txt" | sort -g | head -1)
+		echo "$r ${net##*:} $g $t" | tee -a "$out/rounds.txt" |
+			awk '{printf "round %d %-12s engine %7.1f ms  PyTorch %7.1f ms  %.2fx its time\n", $1, $2, $3, $4, $3/$4}'
+	done
+done
+echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for net in ResNet18 MobileNetV2; do
+	awk -v n="$net" '$2 == n {print $3/$4, $3, $4}' "$out/rounds.txt" | sort -g |
+		awk -v n="$net" '{r[NR]=$1; g[NR]=$2; t[NR]=$3} END {m=int((NR+1)/2);
+			printf "%-12s median ratio %.2fx PyTorch'"'"'s time (that round: engine %.1f ms, PyTorch %.1f ms; rounds %.2f to %.2f)\n", n, r[m], g[m], t[m], r[1], r[NR]}'
+done
