@@ -363,7 +363,7 @@ func TestMax2x2IsGeneral(t *testing.T) {
 
 // TestMaxPoolValuesOnly checks that max pooling without its argmax (a
 // prediction's) gives the same bits as with it, on maps with ties, signed
-// zeros and NaN.
+// zeros and NaN, for 2x2 windows and others.
 func TestMaxPoolValuesOnly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	special := []float32{0, float32(math.Copysign(0, -1)), 1, 1, float32(math.NaN()), -2}
@@ -384,6 +384,21 @@ func TestMaxPoolValuesOnly(t *testing.T) {
 	for i := range want {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 			t.Fatalf("cell %d: %g without the argmax, %g with it", i, got[i], want[i])
+		}
+	}
+	// Other windows: ResNet's 3x3 with stride 2 and padding, and an
+	// asymmetric one.
+	for _, win := range []window{{kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}}, {kh: 2, kw: 3, sh: 1, sw: 2, pads: [4]int{0, 1, 1, 0}}} {
+		op := &poolOp{max: true, keepArg: true, win: win}
+		oh, ow := win.out(h, w)
+		op.arg = make([]int32, maps*oh*ow)
+		want, got := make([]float32, maps*oh*ow), make([]float32, maps*oh*ow)
+		op.poolWindows(want, x, 0, maps, h, w)
+		op.maxWindowValues(got, x, 0, maps, h, w)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("window %+v, cell %d: %g without the argmax, %g with it", win, i, got[i], want[i])
+			}
 		}
 	}
 }

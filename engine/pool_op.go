@@ -131,7 +131,35 @@ func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
 		}
 		return
 	}
+	if op.max && !op.keepArg {
+		op.maxWindowValues(y, x, m0, m1, h, w)
+		return
+	}
 	op.poolWindows(y, x, m0, m1, h, w)
+}
+
+// maxWindowValues is poolWindows' max pooling without the argmax, for a
+// prediction: the same values (above picks as poolWindows' comparison
+// does), without a branch per cell (ResNet-18's 3x3 pooling with stride 2
+// of its 112x112 maps took 7 % of a prediction).
+func (op *poolOp) maxWindowValues(y, x []float32, m0, m1, h, w int) {
+	oh, ow := op.win.out(h, w)
+	for m := m0; m < m1; m++ {
+		plane := x[m*h*w : (m+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			dst := y[(m*oh+oy)*ow : (m*oh+oy+1)*ow]
+			for ox := range dst {
+				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				v := plane[y0*w+x0]
+				for iy := y0; iy < y1; iy++ {
+					for _, c := range plane[iy*w+x0 : iy*w+x1] {
+						v = above(v, c)
+					}
+				}
+				dst[ox] = v
+			}
+		}
+	}
 }
 
 // poolWindows pools maps [m0, m1) of x into y, window by window.

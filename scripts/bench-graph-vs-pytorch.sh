@@ -18,10 +18,10 @@ echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; engine on GOM
 for r in $(seq "$ROUNDS"); do
 	/usr/bin/python3 scripts/torch_graph_models.py "$THREADS" 10 >"$out/torch.txt"
 	(cd engine && GOMAXPROCS=$THREADS "$out/engine.test" -test.run '^$' -test.bench 'PredictResNet18$|PredictMobileNetV2$' \
-		-test.benchtime 1x -test.count 10) >"$out/go.txt"
+		-test.benchtime 10x) >"$out/go.txt"
 	for net in resnet18:ResNet18 mobilenet_v2:MobileNetV2; do
 		t=$(sed -n "s/^${net%%:*} 224 bs=1: \([0-9.]*\) ms.*/\1/p" "$out/torch.txt")
-		g=$(awk -v b="^BenchmarkPredict${net##*:}(-[0-9]+)?\$" '$1 ~ b {print $3/1e6}' "$out/go.txt" | sort -g | head -1)
+		g=$(awk -v b="^BenchmarkPredict${net##*:}(-[0-9]+)?\$" '$1 ~ b {for (i = 3; i < NF; i++) if ($(i+1) == "best-ms") print $i}' "$out/go.txt")
 		echo "$r ${net##*:} $g $t" | tee -a "$out/rounds.txt" |
 			awk '{printf "round %d %-12s engine %7.1f ms  PyTorch %7.1f ms  %.2fx its time\n", $1, $2, $3, $4, $3/$4}'
 	done
