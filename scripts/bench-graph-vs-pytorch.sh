@@ -2,9 +2,12 @@
 # Times ResNet-18 and MobileNetV2 (224x224, 1,000 classes, one picture with
 # every place's maps kept) in the engine (BenchmarkPredictResNet18,
 # BenchmarkPredictMobileNetV2) and in PyTorch (scripts/torch_graph_models.py,
-# THREADS threads), interleaved ROUNDS times so that both see the same
-# load, and prints each round's ratio and their median. Each side's figure
-# in a round is its best of 10 single predictions. Neither side is niced.
+# THREADS threads; the engine on GOMAXPROCS=THREADS), interleaved ROUNDS
+# times so that both see the same load, and prints each round's ratios and
+# their medians. Each side's figure in a round is its best of 10 single
+# predictions, in wall time and in CPU time (which moves less with the
+# load; with THREADS=1 it is each side's arithmetic alone). Neither side
+# is niced.
 #   scripts/bench-graph-vs-pytorch.sh [ROUNDS] [THREADS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +23,19 @@ for r in $(seq "$ROUNDS"); do
 	(cd engine && GOMAXPROCS=$THREADS "$out/engine.test" -test.run '^$' -test.bench 'PredictResNet18$|PredictMobileNetV2$' \
 		-test.benchtime 10x) >"$out/go.txt"
 	for net in resnet18:ResNet18 mobilenet_v2:MobileNetV2; do
-		t=$(sed -n "s/^${net%%:*} 224 bs=1: \([0-9.]*\) ms.*/\1/p" "$out/torch.txt")
-		g=$(awk -v b="^BenchmarkPredict${net##*:}(-[0-9]+)?\$" '$1 ~ b {for (i = 3; i < NF; i++) if ($(i+1) == "best-ms") print $i}' "$out/go.txt")
+		t=$(sed -n "s/^${net%%:*} 224 bs=1: \([0-9.]*\) ms.*CPU \([0-9.]*\) ms.*/\1 \2/p" "$out/torch.txt")
+		g=$(awk -v b="^BenchmarkPredict${net##*:}(-[0-9]+)?\$" '$1 ~ b {for (i = 3; i < NF; i++) {
+			if ($(i+1) == "best-ms") w = $i; if ($(i+1) == "best-cpu-ms") c = $i }; print w, c}' "$out/go.txt")
 		echo "$r ${net##*:} $g $t" | tee -a "$out/rounds.txt" |
-			awk '{printf "round %d %-12s engine %7.1f ms  PyTorch %7.1f ms  %.2fx its time\n", $1, $2, $3, $4, $3/$4}'
+			awk '{printf "round %d %-12s engine %7.1f ms (CPU %7.1f)  PyTorch %7.1f ms (CPU %7.1f)  %.2fx its time, %.2fx its CPU time\n",
+				$1, $2, $3, $4, $5, $6, $3/$5, $4/$6}'
 	done
 done
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for net in ResNet18 MobileNetV2; do
-	awk -v n="$net" '$2 == n {print $3/$4, $3, $4}' "$out/rounds.txt" | sort -g |
-		awk -v n="$net" '{r[NR]=$1; g[NR]=$2; t[NR]=$3} END {m=int((NR+1)/2);
-			printf "%-12s median ratio %.2fx PyTorch'"'"'s time (that round: engine %.1f ms, PyTorch %.1f ms; rounds %.2f to %.2f)\n", n, r[m], g[m], t[m], r[1], r[NR]}'
+	for col in 3:5:time 4:6:CPU; do
+		IFS=: read -r g t what <<<"$col"
+		awk -v n="$net" -v g="$g" -v t="$t" '$2 == n {print $g/$t}' "$out/rounds.txt" | sort -g |
+			awk -v n="$net" -v w="$what" '{r[NR]=$1} END {printf "%-12s median %.2fx PyTorch'"'"'s %s (rounds %.2f to %.2f)\n", n, r[int((NR+1)/2)], w, r[1], r[NR]}'
+	done
 done

@@ -2,7 +2,9 @@
 """Times torchvision's ResNet-18 and MobileNetV2 (random weights, eval
 mode, 1,000 classes) on one 224x224 picture, as engine's
 BenchmarkPredictResNet18 and BenchmarkPredictMobileNetV2 do: the best of
-ROUNDS single predictions.
+ROUNDS single predictions, in wall time and in the process's CPU time
+(which moves less with the machine's load; with one thread it is the
+arithmetic's own cost, with more it also counts threads waiting).
 
     /usr/bin/python3 scripts/torch_graph_models.py [THREADS] [ROUNDS]
 """
@@ -19,11 +21,12 @@ torch.set_num_threads(threads)
 x = torch.rand(1, 3, 224, 224)
 for name in ["resnet18", "mobilenet_v2"]:
     model = getattr(torchvision.models, name)(num_classes=1000).eval()
-    best = float("inf")
+    best = cpu = float("inf")
     with torch.no_grad():
         model(x)
         for _ in range(rounds):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             model(x)
             best = min(best, time.perf_counter() - t)
-    print(f"{name} 224 bs=1: {best * 1e3:.1f} ms ({threads} threads)")
+            cpu = min(cpu, time.process_time() - c)
+    print(f"{name} 224 bs=1: {best * 1e3:.1f} ms ({threads} threads), CPU {cpu * 1e3:.1f} ms")
