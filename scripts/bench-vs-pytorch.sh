@@ -33,7 +33,7 @@ go test -run '^$' -bench 'PredictBatch' -benchtime 4x -count 3 -cpu 1,"$THREADS"
 echo "== graph networks at 224x224, 1,000 classes: ResNet-18 and MobileNetV2, one picture, on one core and on $THREADS"
 /usr/bin/python3 scripts/torch_graph_models.py 1 10
 /usr/bin/python3 scripts/torch_graph_models.py "$THREADS" 10
-go test -run '^$' -bench 'PredictResNet18|PredictMobileNetV2' -benchtime 3x -count 2 -cpu 1,"$THREADS" ./engine | grep '^Benchmark'
+go test -run '^$' -bench 'PredictResNet18$|PredictMobileNetV2$' -benchtime 3x -count 2 -cpu 1,"$THREADS" ./engine | grep '^Benchmark'
 
 echo "== the companion network (half-width ResNet-18, 128x128, batch 64): a training step"
 /usr/bin/python3 scripts/torch_resnet_train.py "$THREADS"
