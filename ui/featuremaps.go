@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/graphdraw"
 	"github.com/artlens/artlens/plots"
 )
 
@@ -50,8 +52,9 @@ func defaultLayers(n int) []bool {
 type featureMaps struct {
 	x        *exploreView
 	content  fyne.CanvasObject
-	layers   []bool          // by conv layer, from 0: shown
-	checks   []*widget.Check // one per conv layer of the model
+	layers   []bool          // by place (a chain's conv layer), from 0: shown
+	checks   []*widget.Check // one per conv layer of a chain model
+	picker   *placePicker    // a graph model's places
 	layerBox *fyne.Container // "Layers:" and the checks
 	norm     *widget.RadioGroup
 	order    *widget.Select
@@ -156,15 +159,39 @@ func newFeatureMaps(x *exploreView) *featureMaps {
 
 // setLayers offers one check per conv layer of m (the study's five when
 // m is nil), with the default ones ticked; a model with as many layers
-// keeps the choice.
+// keeps the choice. A graph model has more places than a row of checks
+// can hold: a button opens its picker (placePicker) instead.
 func (f *featureMaps) setLayers(m *engine.Model) {
 	n := len(engine.ConvFilters)
+	var places []engine.Place
 	if m != nil {
 		n = len(m.ConvLayers())
+		if p := m.Places(); len(p) > n {
+			places = p
+		}
+	}
+	if places != nil {
+		if f.picker != nil && slices.Equal(f.picker.places, places) {
+			return
+		}
+		f.checks = nil
+		f.layers = make([]bool, len(places))
+		f.layers[0] = true
+		f.layers[m.CAMPlace()-1] = true
+		if conv := len(m.ConvLayers()); conv < len(places)-1 {
+			f.layers[conv+(len(places)-conv)/2-1] = true // a block in the middle
+		}
+		f.picker = newPlacePicker(f, m, places)
+		f.layerBox.RemoveAll()
+		f.layerBox.Add(widget.NewLabel("Places:"))
+		f.layerBox.Add(f.picker.button)
+		f.layerBox.Refresh()
+		return
 	}
 	if n == len(f.checks) && f.checks != nil {
 		return
 	}
+	f.picker = nil
 	f.layers = defaultLayers(n)
 	f.checks = make([]*widget.Check, n)
 	f.layerBox.RemoveAll()
@@ -178,6 +205,142 @@ func (f *featureMaps) setLayers(m *engine.Model) {
 		f.layerBox.Add(f.checks[i])
 	}
 	f.layerBox.Refresh()
+}
+
+// placePicker chooses a graph model's places: a button that says which are
+// shown opens a list of them grouped by block (the names the file
+// carries: layer1.0, features.3), each with its number and shape, and a
+// search field that keeps the places whose name holds what is typed.
+type placePicker struct {
+	f      *featureMaps
+	places []engine.Place
+	button *widget.Button
+	// groups are the blocks in the order of the graph, each with its
+	// places (indices into places) in that order; "" gathers the places
+	// outside any block.
+	groups []placeGroup
+	search *widget.Entry
+	list   *fyne.Container
+	checks []*widget.Check // by place
+}
+
+type placeGroup struct {
+	name   string
+	places []int
+}
+
+func newPlacePicker(f *featureMaps, m *engine.Model, places []engine.Place) *placePicker {
+	p := &placePicker{f: f, places: places}
+	g := graphdraw.FromModel(m)
+	order := map[string]int{}
+	for i, n := range g.Nodes {
+		order[n.Name] = i
+	}
+	blockOf := map[string]string{}
+	for _, b := range graphdraw.Blocks(g) {
+		for _, i := range b.Members {
+			blockOf[g.Nodes[i].Name] = b.Name
+		}
+	}
+	idx := make([]int, len(places))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return order[places[a].Name] - order[places[b].Name] })
+	at := map[string]int{}
+	for _, i := range idx {
+		name := blockOf[places[i].Name]
+		k, ok := at[name]
+		// Places outside blocks keep their place in the graph's order:
+		// the stem before the first block, the head after the last.
+		if !ok || name == "" && k != len(p.groups)-1 {
+			k = len(p.groups)
+			at[name] = k
+			p.groups = append(p.groups, placeGroup{name: name})
+		}
+		p.groups[k].places = append(p.groups[k].places, i)
+	}
+	p.checks = make([]*widget.Check, len(places))
+	for i, pl := range places {
+		p.checks[i] = widget.NewCheck(pickerLabel(pl), func(on bool) {
+			f.layers[i] = on
+			p.updateButton()
+			f.redraw()
+		})
+		p.checks[i].Checked = f.layers[i]
+	}
+	p.search = widget.NewEntry()
+	p.search.SetPlaceHolder("Search places by name (layer3, conv2, downsample…)")
+	p.search.OnChanged = func(string) { p.filter() }
+	p.list = container.NewVBox()
+	p.filter()
+	p.button = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), p.open)
+	p.button.IconPlacement = widget.ButtonIconTrailingText
+	p.updateButton()
+	return p
+}
+
+// pickerLabel is a place's line in the picker: its number, name and shape.
+func pickerLabel(p engine.Place) string {
+	return fmt.Sprintf("%d  %s  ·  %d × %d × %d", p.Layer, p.Name, p.Height, p.Width, p.Channels)
+}
+
+// updateButton says on the button which places are shown.
+func (p *placePicker) updateButton() {
+	var names []string
+	for i, on := range p.f.layers {
+		if on {
+			names = append(names, p.places[i].Name)
+		}
+	}
+	text := "none shown; choose…"
+	switch {
+	case len(names) > 3:
+		text = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more…", len(names)-3)
+	case len(names) > 0:
+		text = strings.Join(names, ", ") + "…"
+	}
+	p.button.SetText(text)
+}
+
+// filter lists the places whose name holds the search text, under the
+// names of their blocks.
+func (p *placePicker) filter() {
+	q := strings.ToLower(strings.TrimSpace(p.search.Text))
+	var objs []fyne.CanvasObject
+	for _, g := range p.groups {
+		var rows []fyne.CanvasObject
+		for _, i := range g.places {
+			if q == "" || strings.Contains(strings.ToLower(p.places[i].Name), q) || strings.Contains(strings.ToLower(g.name), q) {
+				rows = append(rows, p.checks[i])
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		head := "outside blocks"
+		if g.name != "" {
+			head = "block " + g.name
+		}
+		objs = append(objs, widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		objs = append(objs, rows...)
+	}
+	if len(objs) == 0 {
+		objs = append(objs, widget.NewLabel("No place's name holds “"+p.search.Text+"”."))
+	}
+	p.list.Objects = objs
+	p.list.Refresh()
+}
+
+// open shows the picker in a dialog.
+func (p *placePicker) open() {
+	s := p.f.x.s
+	scroll := container.NewVScroll(p.list)
+	scroll.SetMinSize(fyne.NewSize(420*s.zoom, 480*s.zoom))
+	content := container.NewBorder(p.search, nil, nil, nil, scroll)
+	d := dialog.NewCustom("Places whose maps are shown", "Close", content, s.win)
+	d.Show()
+	s.win.Canvas().Focus(p.search)
 }
 
 func (f *featureMaps) options() mapOptions {
@@ -251,8 +414,11 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 	}
 	for _, l := range views {
 		a := l.act
-		title := widget.NewLabelWithStyle(fmt.Sprintf("Layer %d: %d filters, maps of %d × %d", a.Layer, a.Channels, a.Width, a.Height),
-			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		text := fmt.Sprintf("Layer %d: %d filters, maps of %d × %d", a.Layer, a.Channels, a.Width, a.Height)
+		if f.picker != nil && a.Layer <= len(f.picker.places) {
+			text = fmt.Sprintf("%s (place %d): %d maps of %d × %d", f.picker.places[a.Layer-1].Name, a.Layer, a.Channels, a.Width, a.Height)
+		}
+		title := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		legend := canvas.NewImageFromImage(l.legend)
 		legend.SetMinSize(fyne.NewSize(240*z, 20*z))
 		note := "colours: each map from its own lowest (0) to highest (1) value"

@@ -208,7 +208,8 @@ func (v *lookFor) add(r *featviz.Result, single bool) {
 
 // LookShows describes the values of Options.Open.
 const LookShows = "lookfor:LAYER:FILTER (what a filter looks for), lookfor:LAYER (every filter of a layer), " +
-	"lookfor:classes (what the network takes for each class) or value:LAYER:FILTER:ROW:COLUMN (how a value of a map is computed; all from 1)"
+	"lookfor:classes (what the network takes for each class), value:LAYER:FILTER:ROW:COLUMN (how a value of a map is computed; all from 1) " +
+	"or places[:TEXT] (a graph model's place picker, searching for TEXT)"
 
 // parseOpen splits an Options.Open value into its kind and numbers.
 func parseOpen(open string) (kind string, nums []int, err error) {
@@ -217,6 +218,9 @@ func parseOpen(open string) (kind string, nums []int, err error) {
 	want := map[string][]int{"lookfor": {1, 2}, "value": {4}}[kind]
 	if len(parts) == 2 && kind == "lookfor" && parts[1] == "classes" {
 		return "classes", nil, nil
+	}
+	if kind == "places" {
+		return kind, nil, nil
 	}
 	for _, p := range parts[1:] {
 		n, e := strconv.Atoi(p)
@@ -271,6 +275,14 @@ func (s *shell) openWhenReady(open string) {
 
 // openNow opens the dialog of kind (see parseOpen) for the picture e.
 func (s *shell) openNow(kind string, nums []int, e *entry) {
+	if kind == "places" {
+		if p := s.explore.maps.picker; p != nil {
+			_, text, _ := strings.Cut(s.opts.Open, ":")
+			p.open()
+			p.search.SetText(text)
+		}
+		return
+	}
 	convs := s.model.ConvLayers()
 	if kind != "classes" && nums[0] > len(convs) || len(nums) > 1 && nums[1] > convs[nums[0]-1] {
 		s.showError("Cannot open it", fmt.Sprintf("the model has no filter %v", nums))
