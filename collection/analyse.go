@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,13 @@ type Options struct {
 	// ClassMap maps folder names to class names for the true class (see
 	// TrueClass), such as dataset.DefaultClassMap.
 	ClassMap map[string]string
+	// Other, when not nil, is a second model run on every picture beside
+	// the first, from the same decoded picture (at its own input size):
+	// each Item.Other holds its answer. OtherCache, when not nil (see
+	// OpenAnswerCache), gives its answers on pictures it saw before and
+	// keeps the new ones.
+	Other      *engine.Model
+	OtherCache *Cache
 }
 
 // Result is the outcome of one file.
@@ -111,8 +119,16 @@ func Analyse(ctx context.Context, m *engine.Model, files []File, opt Options, em
 	if err != nil {
 		return nil, err
 	}
-	if opt.Cache != nil {
-		opt.Cache.startRun()
+	var other *engine.Model
+	if opt.Other != nil {
+		if other, err = Clone(opt.Other); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range []*Cache{opt.Cache, opt.OtherCache} {
+		if c != nil {
+			c.startRun()
+		}
 	}
 	batch := batchPerCore * runtime.GOMAXPROCS(0)
 	jobs := make(chan File)
@@ -149,7 +165,7 @@ func Analyse(ctx context.Context, m *engine.Model, files []File, opt Options, em
 	}()
 	go func() {
 		defer close(results)
-		predictAll(ctx, net, m, decoded, batch, opt, results)
+		predictAll(ctx, net, other, m, decoded, batch, opt, results)
 	}()
 	start := time.Now()
 	var first, last time.Time
@@ -182,46 +198,76 @@ func Analyse(ctx context.Context, m *engine.Model, files []File, opt Options, em
 	return layout, nil
 }
 
-// pending is a decoded picture waiting for the network.
+// pending is a decoded picture waiting for the network: for the first
+// model (input) or the other (otherInput), or both.
 type pending struct {
 	file  File
 	hash  [32]byte
-	input []float32 // the network's input
+	input []float32 // the first model's input, nil when rec is known
 	thumb []byte
+	rec   *Record // the first model's record, when the cache had it
+	// otherInput is Options.Other's input, nil when other is known or
+	// there is no other model.
+	otherInput []float32
+	other      *Record
 }
 
-// predictAll runs net (a copy of m) over the pictures of decoded, batch
-// at a time, and sends their results; a batch is run when it is full or
-// when no more pictures come. After ctx is cancelled the pictures waiting
-// are dropped.
-func predictAll(ctx context.Context, net, m *engine.Model, decoded <-chan pending, batch int, opt Options, results chan<- Result) {
-	size := inputLen(net)
-	inputs := make([]float32, 0, batch*size)
+// predictAll runs net (a copy of m) and other (a copy of Options.Other,
+// or nil) over the pictures of decoded, batch at a time, and sends their
+// results; a batch is run when it is full or when no more pictures come.
+// After ctx is cancelled the pictures waiting are dropped.
+func predictAll(ctx context.Context, net, other, m *engine.Model, decoded <-chan pending, batch int, opt Options, results chan<- Result) {
+	inputs := make([]float32, 0, batch*inputLen(net))
+	var otherInputs []float32
+	if other != nil {
+		otherInputs = make([]float32, 0, batch*inputLen(other))
+	}
 	waiting := make([]pending, 0, batch)
+	var first, second []int // indices in waiting of the pictures each model runs
 	run := func() {
+		defer func() {
+			clear(waiting) // drop the inputs and records now, not when overwritten
+			waiting, inputs, otherInputs, first, second = waiting[:0], inputs[:0], otherInputs[:0], first[:0], second[:0]
+		}()
 		if len(waiting) == 0 || ctx.Err() != nil {
-			waiting, inputs = waiting[:0], inputs[:0]
 			return
 		}
-		for _, p := range waiting {
-			inputs = append(inputs, p.input...)
+		for i, p := range waiting {
+			if p.input != nil {
+				inputs = append(inputs, p.input...)
+				first = append(first, i)
+			}
+			if p.otherInput != nil {
+				otherInputs = append(otherInputs, p.otherInput...)
+				second = append(second, i)
+			}
 		}
 		err := net.PredictEach(inputs, batch, func(i int, pred *engine.Prediction) {
-			w := waiting[i]
-			rec := newRecord(pred, w.thumb)
+			w := &waiting[first[i]]
+			w.rec = newRecord(pred, w.thumb)
 			if opt.Cache != nil {
-				opt.Cache.put(w.hash, rec)
-			}
-			if ctx.Err() == nil { // once stopped, kept in the cache but not shown
-				results <- itemResult(m, w.file, w.hash, rec, false, opt)
+				opt.Cache.put(w.hash, w.rec)
 			}
 		})
-		if err != nil {
-			for _, w := range waiting {
+		if err == nil && len(second) > 0 {
+			// Only the probabilities: a second model's features and
+			// peaks would double the memory of a collection.
+			err = other.PredictEach(otherInputs, batch, func(i int, pred *engine.Prediction) {
+				w := &waiting[second[i]]
+				w.other = &Record{Probabilities: slices.Clone(pred.Probabilities)}
+				if opt.OtherCache != nil {
+					opt.OtherCache.put(w.hash, w.other)
+				}
+			})
+		}
+		for _, w := range waiting {
+			switch {
+			case err != nil:
 				results <- Result{File: w.file, Err: fmt.Errorf("%s: the network could not analyse it: %w", filepath.Base(w.file.Path), err)}
+			case ctx.Err() == nil: // once stopped, kept in the cache but not shown
+				results <- itemResult(m, w.file, w.hash, w.rec, w.other, false, opt)
 			}
 		}
-		waiting, inputs = waiting[:0], inputs[:0]
 	}
 	for p := range decoded {
 		waiting = append(waiting, p)
@@ -233,8 +279,8 @@ func predictAll(ctx context.Context, net, m *engine.Model, decoded <-chan pendin
 }
 
 // prepareFile reads and hashes one file: it returns the result of a file
-// the cache knows or that failed, or else the decoded picture for the
-// network.
+// the caches know or that failed, or else the decoded picture for the
+// network (for the models whose answers the caches lack).
 func prepareFile(m *engine.Model, f File, opt Options) (Result, *pending) {
 	r := Result{File: f}
 	name := filepath.Base(f.Path)
@@ -250,40 +296,60 @@ func prepareFile(m *engine.Model, f File, opt Options) (Result, *pending) {
 		return fail(fmt.Errorf("the file is too large: %d MiB; files over %d MiB are refused", info.Size()>>20, picture.MaxFileSize>>20))
 	}
 	var hash [32]byte
-	var rec *Record
-	if opt.Cache != nil {
-		if h, known := opt.Cache.hashOf(f.Path, info); known {
-			hash, rec = h, opt.Cache.record(h)
+	var rec, other *Record
+	// known says whether everything the result needs is at hand.
+	known := func() bool { return rec != nil && (opt.Other == nil || other != nil) }
+	lookup := func(h [32]byte) {
+		hash, rec = h, opt.Cache.record(h)
+		if opt.OtherCache != nil {
+			other = opt.OtherCache.record(h)
 		}
 	}
-	if rec == nil {
+	if opt.Cache != nil {
+		if h, ok := opt.Cache.hashOf(f.Path, info); ok {
+			lookup(h)
+		}
+	}
+	if !known() {
 		data, err := os.ReadFile(f.Path)
 		if err != nil {
 			return fail(errors.Unwrap(err))
 		}
-		hash = sha256.Sum256(data)
-		if opt.Cache != nil {
-			opt.Cache.notePath(f.Path, info, hash)
-			rec = opt.Cache.record(hash)
-		}
+		// With the first model's record known, the file's hash is too:
+		// only the other model's answer is missing.
 		if rec == nil {
+			hash = sha256.Sum256(data)
+			if opt.Cache != nil {
+				opt.Cache.notePath(f.Path, info, hash)
+				lookup(hash)
+			} else if opt.OtherCache != nil {
+				other = opt.OtherCache.record(hash)
+			}
+		}
+		if !known() {
 			img, _, err := picture.Decode(data)
 			if err != nil {
 				return fail(err)
 			}
-			thumb, err := thumbnail(img)
-			if err != nil {
-				return fail(err)
+			p := &pending{file: f, hash: hash, rec: rec, other: other}
+			if rec == nil {
+				if p.thumb, err = thumbnail(img); err != nil {
+					return fail(err)
+				}
+				p.input = modelInput(m, img)
 			}
-			return r, &pending{file: f, hash: hash, input: modelInput(m, img), thumb: thumb}
+			if opt.Other != nil && other == nil {
+				p.otherInput = modelInput(opt.Other, img)
+			}
+			return r, p
 		}
 	}
-	return itemResult(m, f, hash, rec, true, opt), nil
+	return itemResult(m, f, hash, rec, other, true, opt), nil
 }
 
 // itemResult is the result of file f whose content (hash) the network
-// made rec of.
-func itemResult(m *engine.Model, f File, hash [32]byte, rec *Record, cached bool, opt Options) Result {
+// made rec of, and Options.Other other (nil without it).
+func itemResult(m *engine.Model, f File, hash [32]byte, rec, other *Record, cached bool, opt Options) Result {
 	if opt.Cache != nil {
 		opt.Cache.use(hash)
 	}
@@ -292,6 +358,12 @@ func itemResult(m *engine.Model, f File, hash [32]byte, rec *Record, cached bool
 	it.Truth = -1
 	if m != nil {
 		it.Truth = TrueClass(f, m.Meta.Classes, opt.ClassMap)
+	}
+	if opt.Other != nil && other != nil {
+		if opt.OtherCache != nil {
+			opt.OtherCache.use(hash)
+		}
+		it.Other = newAnswer(it, m, opt.Other, f, other.Probabilities, opt.ClassMap)
 	}
 	return Result{File: f, Item: it, Cached: cached}
 }

@@ -209,3 +209,31 @@ func (d *Distinct) Add(it *Item) {
 		d.Items[i] = it
 	}
 }
+
+// EvaluateOther returns the accuracy and confusion matrix of the second
+// model's answers (Item.Other) on the items that have a true class among
+// its classes.
+func EvaluateOther(items []*Item, classes []string) (engine.Evaluation, error) {
+	var truth, pred []int
+	for _, it := range items {
+		a := it.Other
+		if a == nil || a.Truth < 0 || a.Truth >= len(classes) || a.Class >= len(classes) {
+			continue
+		}
+		truth = append(truth, a.Truth)
+		pred = append(pred, a.Class)
+	}
+	return engine.NewEvaluation(classes, truth, pred)
+}
+
+// Disagreements counts the items on which the two models answer
+// different classes.
+func Disagreements(items []*Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Other != nil && it.Other.Disagree {
+			n++
+		}
+	}
+	return n
+}

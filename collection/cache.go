@@ -359,3 +359,15 @@ func (c *Cache) write(w io.Writer) error {
 	}
 	return flush()
 }
+
+// OpenAnswerCache opens the cache in dir of the answers of a second model
+// (Options.OtherCache) with the given fingerprint on the collection of
+// paths: only each picture's probabilities. It is a file of its own
+// ("-answers" after the name of the model's own cache of the collection,
+// and pruned with it), so that these short records never stand for the
+// full ones the model keeps when it is the first.
+func OpenAnswerCache(dir, fingerprint string, paths []string) *Cache {
+	c := newCache(dir, fingerprint, paths, "-answers")
+	c.load(c.path)
+	return c
+}

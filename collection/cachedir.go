@@ -83,14 +83,22 @@ func cacheGroups(dir string) (map[string]*cacheGroup, []string, error) {
 // caches not used for CacheMaxAge, then the least recently used ones until
 // the others hold at most limit bytes together, and what interrupted saves
 // left. A cache goes with the files kept beside it (a map of its
-// collection). keep, the path of the cache just used (or ""), is marked as
-// used now and never removed, whatever its size. Files of other names are
+// collection). keep, the paths of the caches just used (a first model's
+// and a second model's answers; "" for none), are marked as used now and
+// never removed, whatever their size. Files of other names are
 // left alone. It returns the number of caches removed and the bytes freed.
-func PruneCaches(dir string, limit int64, keep string) (removed int, freed int64, err error) {
-	if keep != "" {
+func PruneCaches(dir string, limit int64, keep ...string) (removed int, freed int64, err error) {
+	keepKeys := map[string]bool{}
+	for _, k := range keep {
+		if k == "" {
+			continue
+		}
 		now := time.Now()
-		if err := os.Chtimes(keep, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.Chtimes(k, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return 0, 0, err
+		}
+		if m := cacheName.FindStringSubmatch(filepath.Base(k)); m != nil && filepath.Dir(k) == filepath.Clean(dir) {
+			keepKeys[m[1]] = true
 		}
 	}
 	groups, temps, err := cacheGroups(dir)
@@ -99,10 +107,6 @@ func PruneCaches(dir string, limit int64, keep string) (removed int, freed int64
 	}
 	for _, t := range temps {
 		os.Remove(t)
-	}
-	keepKey := ""
-	if m := cacheName.FindStringSubmatch(filepath.Base(keep)); m != nil && filepath.Dir(keep) == filepath.Clean(dir) {
-		keepKey = m[1]
 	}
 	keys := make([]string, 0, len(groups))
 	var total int64
@@ -114,7 +118,7 @@ func PruneCaches(dir string, limit int64, keep string) (removed int, freed int64
 	sort.Slice(keys, func(i, j int) bool { return groups[keys[i]].used.Before(groups[keys[j]].used) })
 	for _, k := range keys {
 		g := groups[k]
-		if k == keepKey || (total <= limit && time.Since(g.used) <= CacheMaxAge) {
+		if keepKeys[k] || (total <= limit && time.Since(g.used) <= CacheMaxAge) {
 			continue
 		}
 		for _, f := range g.files {

@@ -355,7 +355,7 @@ func TestExport(t *testing.T) {
 	m := redModel(t)
 	items, _, _ := analyseAll(t, m, Options{}, root)
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, items, m.Meta.Classes); err != nil {
+	if err := (Export{Classes: m.Meta.Classes}).WriteCSV(&buf, items); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -379,7 +379,7 @@ func TestExport(t *testing.T) {
 		}
 	}
 	buf.Reset()
-	if err := WriteJSON(&buf, items, m.Meta.Classes); err != nil {
+	if err := (Export{Classes: m.Meta.Classes}).WriteJSON(&buf, items); err != nil {
 		t.Fatal(err)
 	}
 	var back []ExportRow

@@ -34,6 +34,9 @@ type Item struct {
 	// Hash is the SHA-256 of the file's content.
 	Hash [32]byte
 	*Record
+	// Other is the answer of the second model (Options.Other), nil
+	// without one.
+	Other *Answer
 }
 
 // Record is what the network made of one picture content; it does not
@@ -191,4 +194,37 @@ func Fingerprint(m *engine.Model) string {
 		h.Write(buf)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Answer is a second model's answer on a picture (Options.Other): a few
+// bytes, not its features, so that a second model adds little to a
+// collection's memory.
+type Answer struct {
+	// Class is the index of the most probable class among the other
+	// model's classes, and Probability its probability.
+	Class       int
+	Probability float32
+	// Truth is the index among the other model's classes of the class
+	// the picture's folders name, or -1.
+	Truth int
+	// Disagree says the two models answer different classes, compared by
+	// name (two models may order their classes differently).
+	Disagree bool
+}
+
+// Right reports whether the picture has a true class and the other model
+// found it.
+func (a *Answer) Right() bool { return a.Truth >= 0 && a.Truth == a.Class }
+
+// Wrong reports whether the picture has a true class and the other model
+// missed it.
+func (a *Answer) Wrong() bool { return a.Truth >= 0 && a.Truth != a.Class }
+
+// newAnswer is other's answer on it (of file f) from its probabilities;
+// m is the first model (nil: every answer disagrees).
+func newAnswer(it *Item, m, other *engine.Model, f File, probs []float32, classMap map[string]string) *Answer {
+	a := &Answer{Class: engine.Argmax(probs), Truth: TrueClass(f, other.Meta.Classes, classMap)}
+	a.Probability = probs[a.Class]
+	a.Disagree = m == nil || className(m.Meta.Classes, it.Class) != className(other.Meta.Classes, a.Class)
+	return a
 }
