@@ -12,6 +12,7 @@ import (
 
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/shard"
 )
 
@@ -20,26 +21,43 @@ func init() {
 }
 
 func runAnalyse(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("analyse", "[--csv|--json] [--shard I/N] [--no-cache] [--model FILE] FOLDER...", stdout, stderr)
+	fs := newFlags("analyse", "[--csv|--json] [--shard I/N] [--no-cache] [--model FILE|NAME [--model FILE|NAME]] FOLDER...", stdout, stderr)
 	asCSV := fs.Bool("csv", false, "print the table as CSV: a header, then one line per picture (the columns of the window's CSV export)")
 	asJSON := fs.Bool("json", false, "print one JSON object per picture (the fields of the window's JSON export)")
 	var sh shard.Shard
 	fs.Var(&sh, "shard", "analyse only part `I/N` of the pictures (a stable split by path, for batch runners); the parts' caches merge when the whole collection is opened")
-	model := fs.String("model", "", modelUsage)
+	var models modelFlags
+	fs.Var(&models, "model", modelUsage+"; twice, the second model's answer too (its own cache of answers) and a disagree column")
 	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	switch {
+	case models.tooMany() != "":
+		return usageError(stderr, "analyse", "%s", models.tooMany())
 	case fs.NArg() == 0:
 		return usageError(stderr, "analyse", "give at least one folder or image")
 	case *asCSV && *asJSON:
 		return usageError(stderr, "analyse", "choose one of --csv and --json")
 	}
-	m, err := loadModel(*model)
-	if err != nil {
+	// As analyseCollection, but with the part's own cache, and counting
+	// what came from the cache.
+	opt := collection.Options{ClassMap: dataset.DefaultClassMap}
+	var m *engine.Model
+	var err error
+	export := collection.Export{}
+	if len(models) == 2 {
+		pair, err := loadPair(models)
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		m = pair[0].m
+		export = collection.Export{Model: pair[0].name, Other: pair[1].name, OtherClasses: pair[1].m.Meta.Classes}
+		opt.Other = pair[1].m
+	} else if m, err = loadModel(models.one()); err != nil {
 		return fail(stderr, "%v", err)
 	}
+	export.Classes = m.Meta.Classes
 	all, code := scanCollection(fs.Args(), stderr)
 	if code != 0 {
 		return code
@@ -54,14 +72,16 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	if !sh.Whole() {
 		part = fmt.Sprintf(" (part %s: %d of %d)", sh, len(files), len(all))
 	}
-	// As analyseCollection, but with the part's own cache, and counting
-	// what came from the cache.
-	opt := collection.Options{ClassMap: dataset.DefaultClassMap}
 	if dir, err := collection.DefaultCacheDir(); err == nil && !*noCache {
 		if sh.Whole() {
 			opt.Cache = collection.OpenCache(dir, collection.Fingerprint(m), fs.Args())
 		} else {
 			opt.Cache = collection.OpenShardCache(dir, collection.Fingerprint(m), fs.Args(), sh.I, sh.N)
+		}
+		if opt.Other != nil {
+			// The answers of one part: what the whole collection's
+			// cache of answers lacks is analysed again when it is opened.
+			opt.OtherCache = collection.OpenAnswerCache(dir, collection.Fingerprint(opt.Other), fs.Args())
 		}
 	}
 	bar := newProgressBar(stderr, "analyse", len(files))
@@ -82,22 +102,28 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	if opt.OtherCache != nil {
+		// Pruned only with the whole collection: a part's answers join
+		// the others'.
+		if err := opt.OtherCache.Save(sh.Whole()); err != nil {
+			fmt.Fprintf(stderr, "artlens: %v\n", err)
+		}
+	}
 	if opt.Cache != nil {
 		if err := opt.Cache.Save(true); err != nil {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
-		} else if _, _, err := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path()); err != nil {
+		} else if _, _, err := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path(), otherCachePath(opt)); err != nil {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
 		}
 	}
 	// In path order, so that a table does not depend on the core count.
 	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
-	classes := m.Meta.Classes
 	switch {
 	case *asCSV:
 		w := csv.NewWriter(stdout)
-		w.Write(collection.CSVHeader(classes))
+		w.Write(export.Header())
 		for _, it := range items {
-			w.Write(collection.CSVRecord(collection.Row(it, classes), classes))
+			w.Write(export.Record(export.Row(it)))
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -106,12 +132,15 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	case *asJSON:
 		enc := json.NewEncoder(stdout)
 		for _, it := range items {
-			if err := enc.Encode(collection.Row(it, classes)); err != nil {
+			if err := enc.Encode(export.Row(it)); err != nil {
 				return fail(stderr, "%v", err)
 			}
 		}
 	default:
 		fmt.Fprintf(stdout, "analysed %d pictures%s, %d of them from the cache\n", len(items), part, last.Cached)
+		if opt.Other != nil {
+			fmt.Fprintf(stdout, "%s and %s disagree on %d of them\n", export.Model, export.Other, collection.Disagreements(items))
+		}
 		if opt.Cache != nil {
 			fmt.Fprintf(stdout, "kept in %s\n", opt.Cache.Path())
 		}
@@ -123,4 +152,13 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// otherCachePath is the path of the second model's cache of answers, ""
+// without one.
+func otherCachePath(opt collection.Options) string {
+	if opt.OtherCache == nil {
+		return ""
+	}
+	return opt.OtherCache.Path()
 }

@@ -164,3 +164,76 @@ func TestEvalTwoModels(t *testing.T) {
 		t.Errorf("other classes: exit %d, %q", code, stderr)
 	}
 }
+
+// TestAnalyseTwoModels analyses a labelled folder with two models: the
+// CSV and JSON mark the picture whose red lies between the two
+// thresholds, and the second model's answers are kept in their own cache.
+func TestAnalyseTwoModels(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	half, low := brightPair(t)
+	root := t.TempDir()
+	for _, d := range []string{"dark", "bright"} {
+		os.MkdirAll(filepath.Join(root, d), 0o755)
+	}
+	writeRed(t, filepath.Join(root, "dark"), "night.png", 25, 20)
+	between := writeRed(t, filepath.Join(root, "dark"), "between.png", 115, 21) // 0.45
+	writeRed(t, filepath.Join(root, "bright"), "day.png", 230, 22)
+
+	code, stdout, stderr := runArtlens("analyse", "--csv", "--model", half, "--model", low, root)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Join(rows[0], ",")
+	if len(rows) != 4 || !strings.HasSuffix(head, ",p_dark,p_bright,model,other_model,other_predicted,other_probability,other_right,disagree") {
+		t.Fatalf("CSV %q", rows)
+	}
+	for _, r := range rows[1:] {
+		n := len(r)
+		want := []string{"half.safetensors", "low.safetensors", r[2], r[n-3], r[7], "false"}
+		if r[0] == between {
+			want = []string{"half.safetensors", "low.safetensors", "bright", r[n-3], "false", "true"}
+			if r[2] != "dark" || r[7] != "true" {
+				t.Errorf("%s: first model %s, right %s", r[0], r[2], r[7])
+			}
+		}
+		if got := []string{r[n-6], r[n-5], r[n-4], r[n-3], r[n-2], r[n-1]}; strings.Join(got, ",") != strings.Join(want, ",") || r[n-3] == "" {
+			t.Errorf("%s: %v, want %v", r[0], got, want)
+		}
+	}
+
+	code, stdout, _ = runArtlens("analyse", "--model", half, "--model", low, root)
+	if code != 0 || !strings.Contains(stdout, "analysed 3 pictures, 3 of them from the cache\nhalf.safetensors and low.safetensors disagree on 1 of them\n") {
+		t.Errorf("exit %d, text %q", code, stdout)
+	}
+	_, stdout, _ = runArtlens("analyse", "--json", "--no-cache", "--model", half, "--model", low, root)
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	disagree := 0
+	for dec.More() {
+		var r struct {
+			Path       string `json:"path"`
+			OtherModel string `json:"other_model"`
+			Disagree   *bool  `json:"disagree"`
+		}
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Disagree == nil || r.OtherModel != "low.safetensors" {
+			t.Errorf("JSON %+v", r)
+		} else if *r.Disagree {
+			disagree++
+			if r.Path != between {
+				t.Errorf("%s disagrees", r.Path)
+			}
+		}
+	}
+	if disagree != 1 {
+		t.Errorf("%d disagreements in JSON", disagree)
+	}
+	if code, _, stderr := runArtlens("analyse", "--model", half, "--model", low, "--model", half, root); code != 2 || !strings.Contains(stderr, "at most two models") {
+		t.Errorf("three models: exit %d, %q", code, stderr)
+	}
+}
