@@ -128,6 +128,23 @@ type collectionView struct {
 	atlas *collectionMap
 	cache *collection.Cache
 	split *container.Split
+
+	// other is the second model the items were analysed with (the
+	// second opinion, collection_pair.go), nil for none; modelName and
+	// otherName tell the two apart.
+	other                *engine.Model
+	otherClasses         []string
+	modelName, otherName string
+	// disagreeOnly keeps the pictures where the two models disagree;
+	// confOther is the second model's confusion matrix; pair the Two
+	// models tab.
+	disagreeOnly  *widget.Check
+	confOther     *chart
+	confOtherInfo *widget.Label
+	evOther       engine.Evaluation
+	confOtherBox  fyne.CanvasObject
+	confGrid      *fyne.Container
+	pair          pairView
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -145,6 +162,8 @@ func newCollectionView(s *shell) *collectionView {
 	c.predSel = widget.NewSelect(nil, func(string) { c.filterChanged() })
 	c.truthSel = widget.NewSelect(nil, func(string) { c.filterChanged() })
 	c.wrongOnly = widget.NewCheck("wrong only", func(bool) { c.filterChanged() })
+	c.disagreeOnly = widget.NewCheck("models disagree", func(bool) { c.filterChanged() })
+	c.disagreeOnly.Hide()
 	c.below = widget.NewEntry()
 	c.below.SetPlaceHolder("100")
 	c.below.OnChanged = func(string) { c.filterChanged() }
@@ -161,13 +180,13 @@ func newCollectionView(s *shell) *collectionView {
 	// on a width it learns only after the first layout, which left a gap
 	// above the table.
 	filters := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Predicted:"), c.predSel, widget.NewLabel("True:"), c.truthSel, c.wrongOnly),
+		container.NewHBox(widget.NewLabel("Predicted:"), c.predSel, widget.NewLabel("True:"), c.truthSel, c.wrongOnly, c.disagreeOnly),
 		container.NewHBox(widget.NewLabel("Probability below"), belowBox, widget.NewLabel("%"),
 			widget.NewLabel("Search:"), newSizedBoxW(c.search, 160), widget.NewLabel("Export:"), c.exportCSV, c.exportJSON),
 	)
 
 	c.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(c.shown), colCount },
+		func() (int, int) { return len(c.shown), c.columns() },
 		c.newCell, c.updateCell)
 	c.table.ShowHeaderColumn = false
 	c.table.CreateHeader = func() fyne.CanvasObject {
@@ -203,6 +222,8 @@ func newCollectionView(s *shell) *collectionView {
 		c.atlas.update()
 	}
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)
+	c.newPairPanel()
+	c.setOther()
 	c.setClasses(s.modelClasses())
 	c.refreshAll()
 	s.onModel = append(s.onModel, c.modelChanged)
@@ -276,6 +297,8 @@ func (c *collectionView) analyse() {
 	c.complete = false
 	clear(c.thumbs)
 	c.model = m
+	c.setOther()
+	other := c.other
 	c.setClasses(s.modelClasses())
 	c.refreshAll()
 	c.clearTop()
@@ -312,9 +335,12 @@ func (c *collectionView) analyse() {
 			})
 			return
 		}
-		opt := collection.Options{ClassMap: dataset.DefaultClassMap}
+		opt := collection.Options{ClassMap: dataset.DefaultClassMap, Other: other}
 		if dir, err := collection.DefaultCacheDir(); err == nil {
 			opt.Cache = collection.OpenCache(dir, collection.Fingerprint(m), roots)
+			if other != nil {
+				opt.OtherCache = collection.OpenAnswerCache(dir, collection.Fingerprint(other), roots)
+			}
 		}
 		phases.mark("cache read")
 		// Results gather here and go to the UI goroutine at most every
@@ -368,10 +394,17 @@ func (c *collectionView) analyse() {
 		if opt.Cache != nil {
 			// A stopped analysis keeps what it did but prunes nothing.
 			saveErr = opt.Cache.Save(err == nil)
+			keep := []string{opt.Cache.Path()}
+			if opt.OtherCache != nil {
+				if oerr := opt.OtherCache.Save(err == nil); saveErr == nil {
+					saveErr = oerr
+				}
+				keep = append(keep, opt.OtherCache.Path())
+			}
 			if saveErr == nil {
 				// Caches of models and folders not used for long go, and
 				// the least recently used beyond the limit.
-				if _, _, perr := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path()); perr != nil {
+				if _, _, perr := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, keep...); perr != nil {
 					saveErr = fmt.Errorf("the collection cache could not be pruned: %w", perr)
 				}
 			}
@@ -447,6 +480,9 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		if l := collection.Labelled(c.items); l > 0 {
 			text += fmt.Sprintf(" · %s in class folders", thousands(l))
 		}
+		if c.other != nil {
+			text += fmt.Sprintf(" · %s and %s disagree on %s", c.modelName, c.otherName, pictures(collection.Disagreements(c.items)))
+		}
 		if c.testSet {
 			text += " · the data set's test set"
 			if d := c.distinct.Dropped; d > 0 {
@@ -486,13 +522,14 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 }
 
 // CollectionShows describes the values of Options.Show.
-const CollectionShows = "wrong (the wrong answers), map (the map of the collection), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
+const CollectionShows = "wrong (the wrong answers), disagree (where the model and the --second model disagree, the first of them side by side), " +
+	"map (the map of the collection), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
 
 	"filter:LAYER:FILTER (the pictures that excite a filter) or similar:NAME (the pictures like the file NAME)"
 
 // checkShow reports whether show is a valid Options.Show.
 func checkShow(show string) error {
-	if show == "" || show == "wrong" || show == "map" {
+	if show == "" || show == "wrong" || show == "disagree" || show == "map" {
 		return nil
 	}
 	parts := strings.Split(show, ":")
@@ -522,6 +559,14 @@ func (c *collectionView) apply(show string) string {
 	switch parts[0] {
 	case "wrong":
 		c.wrongOnly.SetChecked(true)
+	case "disagree":
+		if c.other == nil {
+			return "There is no second model to disagree with: choose one with File › Second opinion (or --second)."
+		}
+		c.disagreeOnly.SetChecked(true)
+		if len(c.shown) > 0 {
+			c.table.Select(widget.TableCellID{Row: 0, Col: colPredicted})
+		}
 	case "map":
 		c.side.SelectIndex(3)
 	case "cell":
@@ -597,6 +642,8 @@ func (c *collectionView) modelChanged() {
 }
 
 func (c *collectionView) styleChanged() {
+	c.pairSized()
+	c.confOther.invalidate()
 	c.applyWidths()
 	c.table.Refresh()
 	c.conf.invalidate()

@@ -22,7 +22,16 @@ func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
 	c.confInfo = widget.NewLabel("")
 	c.confInfo.Wrapping = fyne.TextWrapWord
 	tap := newTapArea(c.conf, c.confusionTapped)
-	return container.NewBorder(c.confInfo, nil, nil, nil, tap)
+	// The second model's matrix below the first, when there is one
+	// (updateOtherConfusion sets the grid's rows: a hidden cell would
+	// still take its share).
+	c.confOther = newChart(c.s, 1.2)
+	c.confOtherInfo = widget.NewLabel("")
+	c.confOtherInfo.Wrapping = fyne.TextWrapWord
+	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
+	c.confOtherBox.Hide()
+	c.confGrid = container.NewGridWithRows(1, tap, c.confOtherBox)
+	return container.NewBorder(c.confInfo, nil, nil, nil, c.confGrid)
 }
 
 // updateConfusion recomputes the evaluation of the labelled pictures and
@@ -35,6 +44,7 @@ func (c *collectionView) updateConfusion(now bool) {
 	if c.s.confusion != nil {
 		defer c.s.confusion.refreshNote()
 	}
+	defer c.updateOtherConfusion()
 	labelled := collection.Labelled(c.items)
 	if labelled == 0 || len(c.classes) == 0 {
 		c.ev, c.cells = engine.Evaluation{}, nil
@@ -55,7 +65,11 @@ func (c *collectionView) updateConfusion(now bool) {
 		return
 	}
 	c.ev, c.cells = ev, cells
-	c.confInfo.SetText(fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
+	who := ""
+	if c.other != nil {
+		who = c.modelName + ": "
+	}
+	c.confInfo.SetText(who + fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
 		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
 	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })

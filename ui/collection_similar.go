@@ -30,10 +30,17 @@ func (c *collectionView) newSimilarPanel() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(c.simInfo, container.NewHBox(c.openSelBtn)), nil, nil, nil, container.NewScroll(c.simImg))
 }
 
-// selectItem makes it the selected picture and shows its most similar ones.
+// selectItem makes it the selected picture and shows its most similar
+// ones; with two models, a picture they disagree on (or any, while the
+// Two models tab shows) is shown side by side instead.
 func (c *collectionView) selectItem(it *collection.Item) {
 	c.selected = it
 	c.updateSimilar()
+	if it.Other != nil && (it.Other.Disagree || c.side.Selected() == c.pair.tab) {
+		c.showPair(it)
+		c.side.Select(c.pair.tab)
+		return
+	}
 	c.side.SelectIndex(2)
 }
 

@@ -30,21 +30,46 @@ const (
 	colSecond
 	colTrue
 	colRight
+	// With a second model (collection_pair.go): its answer and whether
+	// the two agree.
+	colOther
+	colAgree
 	colCount
 )
 
-var columnTitles = [colCount]string{"Picture", "Name", "Folder", "Predicted", "Probability", "Second choice", "True class", "Right?"}
+var columnTitles = [colCount]string{"Picture", "Name", "Folder", "Predicted", "Probability", "Second choice", "True class", "Right?", "Second model", "Agree?"}
 
 // columnWidths are the table's column widths at zoom 1.
-var columnWidths = [colCount]float32{52, 150, 120, 90, 90, 110, 90, 64}
+var columnWidths = [colCount]float32{52, 150, 120, 90, 90, 110, 90, 64, 160, 88}
+
+// The columns shown, in order: with a second model, its answer and
+// Agree? come beside the first model's answer.
+var (
+	oneModelColumns = []int{colPicture, colName, colFolder, colPredicted, colProbability, colSecond, colTrue, colRight}
+	pairColumns     = []int{colPicture, colName, colFolder, colPredicted, colProbability, colOther, colAgree, colSecond, colTrue, colRight}
+)
+
+// shownColumns returns the columns shown, in order: the table's column i
+// is shownColumns()[i].
+func (c *collectionView) shownColumns() []int {
+	if c.other == nil {
+		return oneModelColumns
+	}
+	return pairColumns
+}
+
+// columns is the number of columns shown.
+func (c *collectionView) columns() int { return len(c.shownColumns()) }
 
 // tableFilter says which pictures the table shows.
 type tableFilter struct {
 	predicted int // class index, -1 for any
 	truth     int // class index, -1 for any, -2 for none
 	wrongOnly bool
-	below     float32 // only probabilities below this (0: no limit)
-	search    string  // lower-case part of the file name ("" for all)
+	// disagree keeps the pictures where two models answer differently.
+	disagree bool
+	below    float32 // only probabilities below this (0: no limit)
+	search   string  // lower-case part of the file name ("" for all)
 	// picked, when not nil, are the only pictures shown: those drawn
 	// around on the map.
 	picked map[*collection.Item]bool
@@ -61,6 +86,8 @@ func (f tableFilter) keep(it *collection.Item) bool {
 		return false
 	case f.wrongOnly && !it.Wrong():
 		return false
+	case f.disagree && (it.Other == nil || !it.Other.Disagree):
+		return false
 	case f.below > 0 && it.Probability() >= f.below:
 		return false
 	case f.search != "" && !strings.Contains(strings.ToLower(filepath.Base(it.Path)), f.search):
@@ -73,7 +100,7 @@ func (f tableFilter) keep(it *collection.Item) bool {
 
 // sortItems sorts items by column col (descending with desc), ties by
 // path, so that the order is the same whatever order the items came in.
-func sortItems(items []*collection.Item, col int, desc bool, classes []string) {
+func sortItems(items []*collection.Item, col int, desc bool, classes, otherClasses []string) {
 	name := func(i int) string { return className2(classes, i) }
 	// File names are lowered once, not at each of the n log n comparisons.
 	var lower map[*collection.Item]string
@@ -99,6 +126,13 @@ func sortItems(items []*collection.Item, col int, desc bool, classes []string) {
 			return strings.Compare(trueName(classes, a), trueName(classes, b))
 		case colRight:
 			return rightRank(a) - rightRank(b)
+		case colOther:
+			if c := strings.Compare(otherName(otherClasses, a), otherName(otherClasses, b)); c != 0 {
+				return c
+			}
+			return cmpFloat(otherProbability(a), otherProbability(b))
+		case colAgree:
+			return agreeRank(a) - agreeRank(b)
 		}
 		return 0
 	}
@@ -135,6 +169,32 @@ func rightRank(it *collection.Item) int {
 	return 2
 }
 
+// agreeRank orders disagreements first.
+func agreeRank(it *collection.Item) int {
+	switch {
+	case it.Other == nil:
+		return 2
+	case it.Other.Disagree:
+		return 0
+	}
+	return 1
+}
+
+// otherName is the second model's answer on it, "" without one.
+func otherName(classes []string, it *collection.Item) string {
+	if it.Other == nil {
+		return ""
+	}
+	return className2(classes, it.Other.Class)
+}
+
+func otherProbability(it *collection.Item) float32 {
+	if it.Other == nil {
+		return 0
+	}
+	return it.Other.Probability
+}
+
 func className2(classes []string, i int) string {
 	if i >= 0 && i < len(classes) {
 		return classes[i]
@@ -151,8 +211,8 @@ func trueName(classes []string, it *collection.Item) string {
 
 func (c *collectionView) applyWidths() {
 	z := c.s.zoom
-	for i, w := range columnWidths {
-		c.table.SetColumnWidth(i, w*z)
+	for i, col := range c.shownColumns() {
+		c.table.SetColumnWidth(i, columnWidths[col]*z)
 	}
 }
 
@@ -174,7 +234,8 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 		return
 	}
 	it := c.shown[id.Row]
-	if id.Col == colPicture {
+	col := c.shownColumns()[id.Col]
+	if col == colPicture {
 		label.Hide()
 		img.Show()
 		if t := c.thumb(it); img.Image != t {
@@ -187,8 +248,8 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	label.Show()
 	label.Importance = widget.MediumImportance
 	label.TextStyle = fyne.TextStyle{}
-	label.SetText(c.cellText(it, id.Col))
-	if id.Col == colRight && it.Wrong() {
+	label.SetText(c.cellText(it, col))
+	if col == colRight && it.Wrong() || col == colAgree && it.Other != nil && it.Other.Disagree {
 		label.Importance = widget.DangerImportance
 		label.TextStyle.Bold = true
 		label.Refresh()
@@ -217,6 +278,18 @@ func (c *collectionView) cellText(it *collection.Item, col int) string {
 		case it.Wrong():
 			return "wrong"
 		}
+	case colOther:
+		if a := it.Other; a != nil {
+			return fmt.Sprintf("%s %.1f%%", className2(c.otherClasses, a.Class), 100*a.Probability)
+		}
+	case colAgree:
+		switch {
+		case it.Other == nil:
+		case it.Other.Disagree:
+			return "disagree"
+		default:
+			return "agree"
+		}
 	}
 	return ""
 }
@@ -236,8 +309,16 @@ func (c *collectionView) thumb(it *collection.Item) image.Image {
 
 func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
-	text := columnTitles[id.Col]
-	if id.Col == c.sortCol || id.Col == colName && c.sortCol == colPicture {
+	col := c.shownColumns()[id.Col]
+	text := columnTitles[col]
+	switch {
+	case c.other == nil:
+	case col == colPredicted:
+		text = c.modelName
+	case col == colOther:
+		text = c.otherName
+	}
+	if col == c.sortCol || col == colName && c.sortCol == colPicture {
 		if c.sortDesc {
 			text += " ▼"
 		} else {
@@ -245,7 +326,6 @@ func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject
 		}
 	}
 	b.SetText(text)
-	col := id.Col
 	b.OnTapped = func() { c.sortBy(col) }
 }
 
@@ -271,7 +351,7 @@ func (c *collectionView) cellSelected(id widget.TableCellID) {
 	}
 	it := c.shown[id.Row]
 	c.selectItem(it)
-	if id.Col == colPicture || id.Col == colName {
+	if col := c.shownColumns()[id.Col]; col == colPicture || col == colName {
 		// Unselected, so that a second click on it opens it again.
 		c.table.Unselect(id)
 		c.openInExplore(it)
@@ -289,7 +369,7 @@ func (c *collectionView) filterChanged() {
 		return // still being built
 	}
 	f := tableFilter{predicted: indexOf(c.classes, c.predSel.Selected), truth: indexOf(c.classes, c.truthSel.Selected),
-		wrongOnly: c.wrongOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text)), picked: c.filter.picked}
+		wrongOnly: c.wrongOnly.Checked, disagree: c.disagreeOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text)), picked: c.filter.picked}
 	if c.truthSel.Selected == noClass {
 		f.truth = -2
 	}
@@ -317,7 +397,7 @@ func (c *collectionView) refreshTable() {
 			c.shown = append(c.shown, it)
 		}
 	}
-	sortItems(c.shown, c.sortCol, c.sortDesc, c.classes)
+	sortItems(c.shown, c.sortCol, c.sortDesc, c.classes, c.otherClasses)
 	const hint = ". Click a row for its similar pictures, its picture or name to open it in Explore, a column's title to sort."
 	switch {
 	case len(c.items) == 0:
@@ -346,9 +426,9 @@ func (c *collectionView) refreshTable() {
 // JSON.
 func (c *collectionView) export(w io.Writer, format string) error {
 	if format == "json" {
-		return collection.WriteJSON(w, c.shown, c.classes)
+		return c.exportSpec().WriteJSON(w, c.shown)
 	}
-	return collection.WriteCSV(w, c.shown, c.classes)
+	return c.exportSpec().WriteCSV(w, c.shown)
 }
 
 func (c *collectionView) exportDialog(format string) {

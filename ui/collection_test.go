@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -81,11 +82,11 @@ func shownNames(c *collectionView) []string {
 	return out
 }
 
-// cellText renders a table cell through the table's own template and
-// update function.
+// cellText renders a table cell of column col (such as colPredicted)
+// through the table's own template and update function.
 func cellText(c *collectionView, row, col int) string {
 	o := c.newCell()
-	c.updateCell(widget.TableCellID{Row: row, Col: col}, o)
+	c.updateCell(widget.TableCellID{Row: row, Col: slices.Index(c.shownColumns(), col)}, o)
 	return o.(*fyne.Container).Objects[1].(*widget.Label).Text
 }
 

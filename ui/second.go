@@ -20,7 +20,8 @@ import (
 
 // secondOpinion is the Explore view's second model: its answer on the
 // shown picture, beside the current model's, and whether the two agree.
-// The File menu chooses the model (a shipped one or a file) or none.
+// The File menu chooses the model (a shipped one or a file) or none; the
+// Collection view runs it too (collection_pair.go).
 type secondOpinion struct {
 	x     *exploreView
 	model *engine.Model // nil: no second model
@@ -73,6 +74,9 @@ func (o *secondOpinion) set(m *engine.Model, name string) {
 	clear(o.cams)
 	o.gen++
 	o.refresh()
+	if c := o.x.s.collection; c != nil {
+		c.secondChanged()
+	}
 }
 
 // refresh shows the second answer for the picture shown, if any.
@@ -119,7 +123,11 @@ func (o *secondOpinion) show(e *entry) {
 			p, err = m.Predict(input)
 		}
 		if err == nil {
-			cam = gradCAMOf(m, e, input, preview, p.Class)
+			base := preview
+			if base == nil {
+				base, _ = loadPreview(e) // unreadable now: the network's input will do
+			}
+			cam = gradCAMOf(m, input, base, p.Class)
 		}
 		s.do(func() {
 			defer s.busy.Add(-1)
@@ -176,20 +184,18 @@ type secondCAM struct {
 	err     error
 }
 
-// gradCAMOf computes m's Grad-CAM of e (input at m's size) for class at
-// m's default place, over preview (read again when nil). It runs off the
-// UI goroutine.
-func gradCAMOf(m *engine.Model, e *entry, input []float32, preview image.Image, class int) secondCAM {
+// gradCAMOf computes m's Grad-CAM of a picture (input at m's size) for
+// class at m's default place, over base, the picture (the network's input
+// when nil). It runs off the UI goroutine; the Collection view's two
+// models side by side draw with it too.
+func gradCAMOf(m *engine.Model, input []float32, base image.Image, class int) secondCAM {
 	mp, err := explain.GradCAM(m, input, 0, class)
 	if err != nil {
 		return secondCAM{err: err}
 	}
-	base := preview
 	if base == nil {
-		if base, err = loadPreview(e); err != nil {
-			in := m.Input()
-			base = picture.FromInputShape(input, in.Channels, in.Width, in.Height)
-		}
+		in := m.Input()
+		base = picture.FromInputShape(input, in.Channels, in.Width, in.Height)
 	}
 	overlay, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5)
 	return secondCAM{overlay: overlay, place: placeLabel(m, mp.Layer), err: err}
