@@ -15,8 +15,6 @@
 #   docs/screenshots/make.sh
 #
 # MODEL=file.safetensors uses that weights file instead of the shipped model.
-# SECOND=file.safetensors also makes collection-two-models.png with it as
-# the second model.
 # ONNX_SHOT=1 also makes imported-model.png and imported-model-view.png: the
 # untrained grayscale CNN of gray48-model.py, exported by PyTorch and
 # imported (needs python3-torch).
@@ -82,11 +80,9 @@ if [ -d "$data" ]; then
 	shot collection-cell --view collection --theme light --show cell:sculpture:drawings "$data/validation_set"
 	shot collection-filter --view collection --theme light --show filter:4:12 "$data"
 	shot collection-similar --view collection --theme light --show similar:0332.jpg "$data/validation_set"
-	# Two models: SECOND=FILE (the README's bn-small.safetensors) as the
-	# second model, the test set filtered to where the two disagree.
-	if [ -n "${SECOND:-}" ]; then
-		shot collection-two-models --view collection --theme light --screenshot-wait 400s --second "$SECOND" --show disagree "$data/validation_set"
-	fi
+	# Two models, the companion as the second: the test set filtered to
+	# where the two disagree.
+	shot collection-two-models --view collection --theme light --screenshot-wait 400s --second resnet --show disagree "$data/validation_set"
 fi
 # The Train view: the small network learning the data set's four classes
 # from 100 pictures each (the first 100 distinct JPEG files of each class
