@@ -68,7 +68,7 @@ type Options struct {
 	// FullScreen starts the window full screen.
 	FullScreen bool
 	// Show is what the Collection view shows once the collection is
-	// analysed (see CollectionShows): "wrong", "cell:TRUE:PREDICTED",
+	// analysed (see CollectionShows): "wrong", "disagree", "cell:TRUE:PREDICTED",
 	// "filter:LAYER:FILTER" or "similar:FILE NAME"; "" for the table alone.
 	Show string
 	// DataDir is the folder of the Art Images data set (or its
