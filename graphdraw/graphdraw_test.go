@@ -36,6 +36,20 @@ func residualArch() engine.Arch {
 	}}
 }
 
+// resNet18 is the graph of torchvision's ResNet-18 (1,000 classes).
+func resNet18(t testing.TB) Graph {
+	t.Helper()
+	arch, err := engine.ReadArch(filepath.Join("testdata", "resnet18.json"), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := make([]string, 1000)
+	for i := range classes {
+		classes[i] = "c"
+	}
+	return FromModel(model(t, arch, classes))
+}
+
 func model(t testing.TB, arch engine.Arch, classes []string) *engine.Model {
 	t.Helper()
 	m, err := engine.NewModelArch(arch, classes, 1)
@@ -140,15 +154,7 @@ func TestResidual(t *testing.T) {
 // that is not the straight one, 5 identity skips and 3 downsampling
 // branches.
 func TestResNet18(t *testing.T) {
-	arch, err := engine.ReadArch(filepath.Join("testdata", "resnet18.json"), 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	classes := make([]string, 1000)
-	for i := range classes {
-		classes[i] = "c"
-	}
-	g := FromModel(model(t, arch, classes))
+	g := resNet18(t)
 	d := Lay(g, Options{})
 	checkEdges(t, g, d)
 	adds, skips, branches := 0, 0, 0
@@ -290,11 +296,7 @@ func differing(a, b image.Image) int {
 }
 
 func BenchmarkLayResNet18(b *testing.B) {
-	arch, err := engine.ReadArch(filepath.Join("testdata", "resnet18.json"), 5)
-	if err != nil {
-		b.Fatal(err)
-	}
-	g := FromModel(model(b, arch, []string{"a", "b", "c", "d", "e"}))
+	g := resNet18(b)
 	for b.Loop() {
 		if _, err := PNG(Lay(g, Options{}), 1); err != nil {
 			b.Fatal(err)
