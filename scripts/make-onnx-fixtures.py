@@ -9,6 +9,7 @@ needing Python. Refusal cases (ops ArtLens does not run) have no JSON.
 Run from the repository root with Debian's python3-torch and python3-onnx:
 
     /usr/bin/python3 scripts/make-onnx-fixtures.py
+    /usr/bin/python3 scripts/make-onnx-fixtures.py --resnet18 /tmp/resnet18.onnx   # for the benchmarks
 
 Checked with torch 1.13 and onnx 1.12. The outputs depend on the seeds only.
 """
@@ -226,6 +227,21 @@ def shufflenet():
     export("shufflenet-v2-x0-5-opset17-bn", model, [x], 17, dynamic=True, preserve=True)
 
 
+def resnet18(path):
+    """Write torchvision's whole ResNet-18 (random weights, batch-norm
+    statistics randomised, 1,000 classes, 224x224 pictures, opset 17) to
+    path, outside the repository (45 MB): the network of the speed and
+    memory figures (scripts/bench-vs-pytorch.sh, the README)."""
+    torch.manual_seed(18)
+    gen = torch.Generator().manual_seed(19)
+    model = tvm.resnet18(num_classes=1000)
+    randomise_batchnorm(model, gen)
+    model.eval()
+    torch.onnx.export(model, (torch.rand(1, 3, 224, 224, generator=gen),), path, opset_version=17,
+                      input_names=["input"], output_names=["output"])
+    print(f"{path}: {os.path.getsize(path)} bytes")
+
+
 def torchvision_models():
     """torchvision's own architectures (its classes, random weights), made
     small where the constructor allows it (width multipliers, growth rate,
@@ -381,6 +397,9 @@ def main():
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--shufflenet":
         shufflenet()
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--resnet18":
+        resnet18(sys.argv[2])
         return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(10)
