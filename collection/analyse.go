@@ -84,10 +84,24 @@ func (p Progress) Left() time.Duration {
 	return time.Duration(float64(p.Total-p.Done) / r * float64(time.Second))
 }
 
-// batchPerCore is the number of pictures that each core's graph runs at
-// once: fewer leave cores idle between runs, more hold more memory
-// (about 22 MB a graph at 16 for the study's network).
-const batchPerCore = 16
+// batchPerCore returns the number of pictures that each core's graph runs
+// at once for m: fewer leave cores idle between runs, more hold more
+// memory. A graph keeps every layer's output for each of its pictures,
+// in proportion to the values of m's places' maps (249,344 for the
+// study's network: about 22 MB a graph at 16 pictures; 3.2 million for
+// ResNet-18 at 224x224, whose graphs at 16 pictures held 1.4 GB between
+// them), so a graph gets batchValues of those, and 1 to 16 pictures.
+func batchPerCore(m *engine.Model) int {
+	n := 0
+	for _, p := range m.Places() {
+		n += p.Channels * p.Height * p.Width
+	}
+	return max(1, min(16, batchValues/max(n, 1)))
+}
+
+// batchValues is the place values that one graph of Analyse runs at once
+// (see batchPerCore): 16 pictures of the study's network, 2 of ResNet-18.
+const batchValues = 1 << 23
 
 // Analyse runs model m over files and passes each file's result to emit,
 // one call at a time, in the order they finish. It returns when all files
@@ -98,7 +112,7 @@ const batchPerCore = 16
 // The work is a pipeline: Options.Workers goroutines read, hash and
 // decode files (and make each thumbnail, so that the decoded picture is
 // dropped at once); pictures not in the cache go to the network in
-// batches of batchPerCore per core, which engine.Model.PredictEach
+// batches of batchPerCore(m) per core, which engine.Model.PredictEach
 // shares among the cores as evaluation does. Neither stage multiplies
 // the other: the network does not run one copy per worker, and each
 // picture's megabyte of activations is read in place, never copied.
@@ -130,7 +144,7 @@ func Analyse(ctx context.Context, m *engine.Model, files []File, opt Options, em
 			c.startRun()
 		}
 	}
-	batch := batchPerCore * runtime.GOMAXPROCS(0)
+	batch := batchPerCore(net) * runtime.GOMAXPROCS(0)
 	jobs := make(chan File)
 	results := make(chan Result, workers)
 	decoded := make(chan pending, batch)

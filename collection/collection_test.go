@@ -422,3 +422,30 @@ func TestDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchPerCore checks that Analyse's graphs run 16 pictures of the
+// study's network at once and fewer of a network with larger maps: 2 of
+// one whose first conv layer alone has 64 maps of 224x224 (3.2 million
+// values, as many as ResNet-18's places at that size), 1 of one with
+// twice those.
+func TestBatchPerCore(t *testing.T) {
+	study, err := engine.NewModel([]string{"a", "b"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := batchPerCore(study); n != 16 {
+		t.Errorf("the study's network: %d pictures a graph, want 16", n)
+	}
+	for _, c := range []struct{ filters, want int }{{64, 2}, {128, 1}} {
+		a := engine.Arch{Input: engine.Input{Channels: 3, Height: 224, Width: 224}, Layers: []engine.Layer{
+			{Kind: engine.Conv2D, Filters: c.filters, Kernel: []int{3}, Padding: engine.PaddingSame},
+			{Kind: engine.GlobalAvgPool}, {Kind: engine.Flatten}, {Kind: engine.Dense}}}
+		m, err := engine.NewModelArch(a, []string{"a", "b"}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := batchPerCore(m); n != c.want {
+			t.Errorf("%d maps of 224x224: %d pictures a graph, want %d", c.filters, n, c.want)
+		}
+	}
+}
