@@ -102,10 +102,14 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 }
 
 // predictPerCore is how many pictures each core's graph runs at once in
-// predictFiles: enough that a run's arithmetic keeps a core busy, few
-// enough that the graphs of a large network (ResNet-18 at 224x224) hold
-// a few hundred megabytes at most.
-const predictPerCore = 2
+// predictFiles: one, so that a picture's probabilities are the same
+// whatever pictures come with it (a dense layer sums one picture in
+// another order than several: a shard of a folder would print other last
+// digits than the whole), and each graph of a large network (ResNet-18
+// at 224x224) holds one picture's maps. A picture of ResNet-18 is enough
+// arithmetic to keep a core busy; the study's small network loses a
+// little to each run's handoffs between threads.
+const predictPerCore = 1
 
 // predictFiles classifies files and calls each with their results in the
 // files' order, until each returns false. The pictures are decoded on

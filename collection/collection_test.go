@@ -449,3 +449,23 @@ func TestBatchPerCore(t *testing.T) {
 		}
 	}
 }
+
+// TestModelLayoutIsPredictions checks that the layout read from the
+// architecture is the shapes of a prediction's maps.
+func TestModelLayoutIsPredictions(t *testing.T) {
+	m, err := engine.NewModel([]string{"a", "b"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ModelLayout(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Predict(make([]float32, m.Input().Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := layoutOf(p); !slices.Equal(l, want) {
+		t.Errorf("layout %v, a prediction's maps %v", l, want)
+	}
+}
