@@ -51,11 +51,13 @@ func TestTrainPlainFolder(t *testing.T) {
 		args    []string
 		classes []string
 		val     int
+		size    int // the input side the model takes
 	}{
-		{"named classes", lab, []string{"--classes", "wide,tall,square"}, []string{"wide", "tall", "square"}, 6},
-		{"every class folder", lab, []string{"--val", "0.3", "--augment"}, []string{"square", "tall", "wide"}, 9},
+		{"named classes", lab, []string{"--classes", "wide,tall,square"}, []string{"wide", "tall", "square"}, 6, 16},
+		{"every class folder", lab, []string{"--val", "0.3", "--augment"}, []string{"square", "tall", "wide"}, 9, 16},
+		{"resized", lab, []string{"--size", "24"}, []string{"square", "tall", "wide"}, 6, 24},
 		// The first run's model, its last layer replaced and trained alone.
-		{"fine-tuned", lab2, []string{"--finetune", filepath.Join(dir, "named classes.safetensors")}, []string{"tall", "wide"}, 4},
+		{"fine-tuned", lab2, []string{"--finetune", filepath.Join(dir, "named classes.safetensors")}, []string{"tall", "wide"}, 4, 16},
 	} {
 		out := filepath.Join(dir, test.name+".safetensors")
 		args := append([]string{"train", "--data", test.data, "--out", out, "--epochs", "2",
@@ -77,6 +79,9 @@ func TestTrainPlainFolder(t *testing.T) {
 		if strings.Join(m.Meta.Classes, ",") != strings.Join(test.classes, ",") {
 			t.Errorf("%s: classes %v, want %v", test.name, m.Meta.Classes, test.classes)
 		}
+		if in := m.Input(); in.Width != test.size || in.Height != test.size {
+			t.Errorf("%s: the model takes %dx%d pictures, want %d", test.name, in.Width, in.Height, test.size)
+		}
 		if test.name == "fine-tuned" && m.Meta.Training["fine_tuning"] == "" {
 			t.Errorf("%s: the recipe says nothing of fine-tuning: %v", test.name, m.Meta.Training)
 		}
@@ -89,6 +94,17 @@ func TestTrainPlainFolder(t *testing.T) {
 	code, _, stderr := runArtlens("train", "--data", lab, "--out", filepath.Join(dir, "x.safetensors"), "--classes", "wide,round", "--cache", "-")
 	if code == 0 || !strings.Contains(stderr, `unknown class folder "square"`) {
 		t.Errorf("a class folder left out: exit %d, %s", code, stderr)
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"--size 8", "the input size 8 is not from 16 to 512"},
+		{"--size 32 --arch study", "cannot take 32x32 pictures"},
+		{"--size 32 --finetune x.safetensors", "give --size or --finetune"},
+	} {
+		args := append([]string{"train", "--data", lab, "--out", filepath.Join(dir, "x.safetensors"), "--cache", "-"}, strings.Fields(tc.args)...)
+		code, _, stderr := runArtlens(args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") > 2 {
+			t.Errorf("%s: exit %d, %q, want %q", tc.args, code, stderr, tc.want)
+		}
 	}
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)

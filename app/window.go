@@ -15,7 +15,7 @@ import (
 type windowOptions struct {
 	screenshot, view, theme, model, show, data, second, open string
 	trainArch, trainSave                                     string
-	trainEpochs                                              int
+	trainEpochs, trainSize                                   int
 	fullscreen                                               bool
 	zoom                                                     float64
 	screenshotWait                                           time.Duration
@@ -46,6 +46,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
 	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, study or an architecture `file` (JSON)")
 	fs.IntVar(&o.trainEpochs, "epochs", 0, "with --view train FOLDER: the number of epochs (default 10)")
+	fs.IntVar(&o.trainSize, "size", 0, "with --view train FOLDER: the input size, one of 32, 48, 64, 96, 128 (default: the network's own)")
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
@@ -75,6 +76,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,
 		TrainEpochs:       o.trainEpochs,
+		TrainSize:         o.trainSize,
 		TrainSave:         o.trainSave,
 	}
 	if o.view == "train" {
@@ -86,8 +88,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		if !waitSet {
 			opts.ScreenshotTimeout = 4 * time.Hour // the screenshot waits for training to finish
 		}
-	} else if o.trainArch != "" || o.trainEpochs != 0 || o.trainSave != "" {
-		return usageError(stderr, "", "--arch, --epochs and --save go with --view train FOLDER")
+	} else if o.trainArch != "" || o.trainEpochs != 0 || o.trainSize != 0 || o.trainSave != "" {
+		return usageError(stderr, "", "--arch, --epochs, --size and --save go with --view train FOLDER")
 	}
 	if err := opts.Check(); err != nil {
 		return usageError(stderr, "", "%v", err)

@@ -3,6 +3,7 @@ package training
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
@@ -26,6 +27,37 @@ func SmallArch() engine.Arch {
 		engine.Layer{Kind: engine.Dropout, Rate: 0.3},
 		engine.Layer{Kind: engine.Dense}, engine.Layer{Kind: engine.Softmax})
 	return a
+}
+
+// Sizes are the input sizes the Train view offers (artlens train --size
+// takes any from MinSize to MaxSize): the side of the square every picture
+// is shrunk to. A larger side sees finer detail but costs about the square
+// of the side in time and memory.
+var Sizes = []int{32, 48, 64, 96, 128}
+
+// The smallest and largest input side Resize accepts.
+const (
+	MinSize = 16
+	MaxSize = 512
+)
+
+// Resize returns arch taking size x size pictures (its layers unchanged:
+// the dense layer after the last pooling grows with the maps), or why it
+// cannot: size out of range, or a network whose windows no longer fit (the
+// study's, with unpadded convolutions, needs 48 or more). size 0 keeps
+// arch's own size.
+func Resize(arch engine.Arch, size int) (engine.Arch, error) {
+	if size == 0 || (arch.Input.Width == size && arch.Input.Height == size) {
+		return arch, nil
+	}
+	if size < MinSize || size > MaxSize {
+		return arch, fmt.Errorf("training: the input size %d is not from %d to %d", size, MinSize, MaxSize)
+	}
+	arch.Input.Width, arch.Input.Height = size, size
+	if err := arch.Validate(2); err != nil {
+		return arch, fmt.Errorf("training: the network cannot take %dx%d pictures (%v): choose a larger size", size, size, strings.TrimPrefix(err.Error(), "engine: "))
+	}
+	return arch, nil
 }
 
 // FineTuneModel returns a model for classes that keeps base's layers and

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/artlens/artlens/dataset"
@@ -195,5 +196,46 @@ func TestFolderConfig(t *testing.T) {
 	}
 	if _, err := FolderConfig(filepath.Join(plain, "nope"), nil, 0, "-"); err == nil {
 		t.Error("a missing folder gives no error")
+	}
+}
+
+// Resize changes the input side only: the small network at 48 has the
+// parameters counted by hand (the dense layer reads 64 maps of 6x6); the
+// study's network cannot take 32x32 pictures, and sizes out of range are
+// refused.
+func TestResize(t *testing.T) {
+	a, err := Resize(SmallArch(), 48)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := engine.NewModelArch(a, []string{"a", "b"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := (3*3*3*16 + 16) + (3*3*16*32 + 32) + (3*3*32*64 + 64)
+	dense := (64*6*6*64 + 64) + (64*2 + 2)
+	if in := m.Input(); in.Width != 48 || in.Height != 48 || in.Channels != 3 || m.ParamCount() != conv+dense {
+		t.Errorf("small at 48: input %+v, %d parameters, want %d", in, m.ParamCount(), conv+dense)
+	}
+	if same, err := Resize(SmallArch(), 0); err != nil || same.Input != SmallArch().Input {
+		t.Errorf("size 0: %+v, %v", same.Input, err)
+	}
+	for _, tc := range []struct {
+		arch engine.Arch
+		size int
+		want string
+	}{
+		{engine.StudyArch(), 32, "cannot take 32x32 pictures"},
+		{SmallArch(), 8, "not from 16 to 512"},
+		{SmallArch(), 1024, "not from 16 to 512"},
+	} {
+		if _, err := Resize(tc.arch, tc.size); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("size %d: %v, want %q", tc.size, err, tc.want)
+		}
+	}
+	for _, s := range Sizes[1:] {
+		if _, err := Resize(engine.StudyArch(), s); err != nil {
+			t.Errorf("the study's network at %d: %v", s, err)
+		}
 	}
 }

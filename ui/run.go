@@ -30,6 +30,7 @@ import (
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
+	"github.com/artlens/artlens/training"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -78,10 +79,13 @@ type Options struct {
 	// With View "train", Images[0] is a folder of class folders that the
 	// Train view opens and starts training on: TrainArch is the network
 	// ("small", "study" or an architecture file; "" the view's default),
-	// TrainEpochs the epochs (0 the view's default), and TrainSave, when
-	// set, the weights file written once training has finished.
+	// TrainEpochs the epochs (0 the view's default), TrainSize the input
+	// size (0 the network's own, else one of training.Sizes), and
+	// TrainSave, when set, the weights file written once training has
+	// finished.
 	TrainArch   string
 	TrainEpochs int
+	TrainSize   int
 	TrainSave   string
 	// Preferences is the file of what the app remembers (package prefs);
 	// "" keeps it in memory only, as tests do. Run uses prefs.DefaultPath.
@@ -107,6 +111,9 @@ func (o Options) Check() error {
 	}
 	if err := checkOpen(o.Open); err != nil {
 		return err
+	}
+	if o.TrainSize != 0 && !slices.Contains(training.Sizes, o.TrainSize) {
+		return fmt.Errorf("input size %d is not offered: use one of %v", o.TrainSize, training.Sizes)
 	}
 	if o.Scale != 0 && (o.Scale < zoomSteps[0] || o.Scale > zoomSteps[len(zoomSteps)-1]) {
 		return fmt.Errorf("zoom %g is out of range: use %g to %g", o.Scale, zoomSteps[0], zoomSteps[len(zoomSteps)-1])
@@ -381,7 +388,7 @@ func (s *shell) start() {
 	}
 	if len(s.opts.Images) > 0 {
 		if s.opts.View == "train" {
-			s.train.begin(s.opts.Images[0], s.opts.TrainArch, s.opts.TrainEpochs)
+			s.train.begin(s.opts.Images[0], s.opts.TrainArch, s.opts.TrainEpochs, s.opts.TrainSize)
 		} else if s.opts.View == "collection" {
 			s.collection.open(s.opts.Images)
 		} else {

@@ -41,6 +41,19 @@ const (
 	netFineTune = "Fine-tune the loaded model (a new last layer)"
 )
 
+// sizeOwn is the input size choice that keeps the network's own.
+const sizeOwn = "the network's own"
+
+// sizeChoices are the input sizes offered: the network's own, or one of
+// training.Sizes ("64 × 64").
+func sizeChoices() []string {
+	out := []string{sizeOwn}
+	for _, n := range training.Sizes {
+		out = append(out, fmt.Sprintf("%d × %d", n, n))
+	}
+	return out
+}
+
 // batchRedraw is the least time between two redraws of the per-batch
 // chart and the status line, so that drawing never slows training.
 const batchRedraw = time.Second
@@ -57,6 +70,7 @@ type trainView struct {
 	network                 *widget.RadioGroup
 	archPath                string
 	archLabel               *widget.Label
+	size                    *widget.Select
 	epochs, lr              *widget.Entry
 	batch, valShare         *widget.Select
 	augment                 *widget.Check
@@ -79,6 +93,7 @@ type trainView struct {
 	run       *trainRun
 	shown     int // the epoch the slider shows (1-based; 0 none)
 	drawGen   int
+	scanGen   int // the latest scan: an older one's counts are stale
 }
 
 // trainRun is one training run: its settings, its data, and what it has
@@ -129,6 +144,12 @@ func newTrainView(s *shell) *trainView {
 		}
 	})
 	v.network.Selected = netSmall
+	v.size = widget.NewSelect(sizeChoices(), func(string) {
+		if v.dir != "" {
+			v.scan()
+		}
+	})
+	v.size.Selected = sizeOwn
 
 	v.epochs = widget.NewEntry()
 	v.epochs.SetText("10")
@@ -173,6 +194,8 @@ func newTrainView(s *shell) *trainView {
 		open, v.folder, v.counts, v.warning,
 		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.network, v.archLabel,
+		container.NewBorder(nil, nil, widget.NewLabel("Input size"), nil, v.size),
+		hint("side in pixels the pictures are shrunk to: larger sees finer detail but is slower (twice the side, about four times the time); the study's network needs 48 or more, fine-tuning keeps the model's"),
 		widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		settings,
 	)
@@ -246,6 +269,10 @@ func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, erro
 	default:
 		return dataset.Config{}, arch, nil, errors.New("choose a network")
 	}
+	size := 0
+	if v.size.Selected != sizeOwn && v.network.Selected != netFineTune {
+		size, _ = strconv.Atoi(strings.Fields(v.size.Selected)[0])
+	}
 	share, _ := strconv.Atoi(strings.TrimSuffix(v.valShare.Selected, "%"))
 	cfg, err := training.FolderConfig(v.dir, nil, float64(share)/100, v.cacheDir)
 	if err != nil {
@@ -256,12 +283,17 @@ func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, erro
 			return cfg, arch, nil, err
 		}
 	}
+	if arch, err = training.Resize(arch, size); err != nil {
+		return cfg, arch, nil, err
+	}
 	return cfg, arch, base, nil
 }
 
 // scan reads the folder in the background for the chosen network and shows
 // the count per class and the warnings.
 func (v *trainView) scan() {
+	v.scanGen++
+	gen := v.scanGen
 	cfg, arch, _, err := v.settings()
 	if err != nil {
 		v.counts.SetText("")
@@ -275,6 +307,9 @@ func (v *trainView) scan() {
 		data, err := training.LoadData(cfg, arch.Input, nil)
 		v.s.do(func() {
 			defer v.s.busy.Add(-1)
+			if gen != v.scanGen {
+				return // the settings changed meanwhile
+			}
 			if err != nil {
 				v.counts.SetText("")
 				v.warning.SetText(oneLine(err))
@@ -769,8 +804,9 @@ func (v *trainView) save(path string) {
 
 // begin opens dir and starts training at once (artlens --view train):
 // arch is "small", "study", an architecture file or "" for the default,
-// epochs 0 for the default.
-func (v *trainView) begin(dir, arch string, epochs int) {
+// epochs 0 for the default, size 0 for the network's own (else one of
+// training.Sizes).
+func (v *trainView) begin(dir, arch string, epochs, size int) {
 	switch arch {
 	case "":
 	case "small":
@@ -784,6 +820,9 @@ func (v *trainView) begin(dir, arch string, epochs int) {
 	}
 	if epochs > 0 {
 		v.epochs.SetText(strconv.Itoa(epochs))
+	}
+	if size > 0 {
+		v.size.SetSelected(fmt.Sprintf("%d × %d", size, size))
 	}
 	v.dir = dir
 	v.folder.SetText("Folder: " + dir)

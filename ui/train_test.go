@@ -268,3 +268,51 @@ func TestTrainViewDrop(t *testing.T) {
 		t.Errorf("after the drop: folder %q, counts %q", v.dir, v.counts.Text)
 	}
 }
+
+// The input size setting reaches the network and the data, as 'artlens
+// train --size 48' passes it: the same weights after an epoch; a size the
+// network cannot take is said in the warning line, and nothing trains.
+func TestTrainViewInputSize(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b"}, 10)
+	h, v := trainHarness(t, dir, 1)
+	v.size.SetSelected("48 × 48")
+	h.settle()
+	v.start()
+	r := v.run
+	h.waitFor("the end of training", func() bool { return !r.running })
+	h.settle()
+	if !r.finished || r.final.Input().Width != 48 || r.final.Input().Height != 48 {
+		t.Fatalf("finished %v, status %q", r.finished, v.status.Text)
+	}
+	cfg := training.StudyRecipe()
+	cfg.Epochs, cfg.Batch, cfg.LearningRate, cfg.Augment, cfg.Workers = 1, 8, 0.001, true, min(runtime.NumCPU(), 2)
+	dcfg, _ := training.FolderConfig(dir, nil, 0, "-")
+	arch, err := training.Resize(training.SmallArch(), 48)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := training.LoadData(dcfg, arch.Input, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := engine.NewModelArch(arch, data.Classes, cfg.Seed)
+	if err := training.Train(m, data, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m.Params() {
+		if !slices.Equal(p.Data, r.final.Params()[i].Data) {
+			t.Fatalf("%s: the view's weights differ from the command's at 48", p.Name)
+		}
+	}
+
+	v.network.SetSelected(netStudy)
+	v.size.SetSelected("32 × 32")
+	h.settle()
+	if !strings.Contains(v.warning.Text, "cannot take 32x32 pictures") {
+		t.Errorf("the study's network at 32: warning %q", v.warning.Text)
+	}
+	v.start()
+	if v.run != r || !strings.Contains(v.status.Text, "cannot take 32x32 pictures") {
+		t.Errorf("the study's network at 32 started: status %q", v.status.Text)
+	}
+}
