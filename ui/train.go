@@ -67,6 +67,7 @@ type trainView struct {
 
 	dir                     string
 	folder, counts, warning *widget.Label
+	classes                 *classEditor // classes made in the window
 	network                 *widget.RadioGroup
 	archPath                string
 	archLabel               *widget.Label
@@ -131,6 +132,8 @@ func newTrainView(s *shell) *trainView {
 	v.warning.Wrapping = fyne.TextWrapWord
 	v.warning.Importance = widget.WarningImportance
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.pickFolder(v.openFolder) })
+	v.classes = newClassEditor(v)
+	newSet := widget.NewButtonWithIcon("New classes…", theme.FolderNewIcon(), v.classes.newSetDialog)
 
 	v.archLabel = widget.NewLabel("")
 	v.archLabel.Wrapping = fyne.TextWrapWord
@@ -186,12 +189,12 @@ func newTrainView(s *shell) *trainView {
 	v.resumeB = widget.NewButtonWithIcon("Resume", theme.MediaReplayIcon(), v.resume)
 	v.saveB = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), v.saveDialog)
 	v.exploreB = widget.NewButtonWithIcon("Open in Explore", theme.SearchIcon(), v.openInExplore)
-	v.status = widget.NewLabel("Open a folder of class folders, choose a network, and press Start.")
+	v.status = widget.NewLabel("Open a folder of class folders or make new classes, choose a network, and press Start.")
 	v.status.Truncation = fyne.TextTruncateEllipsis
 
 	left := container.NewVBox(
 		widget.NewLabelWithStyle("Pictures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		open, v.folder, v.counts, v.warning,
+		container.NewGridWithColumns(2, open, newSet), v.folder, v.classes.content, v.counts, v.warning,
 		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.network, v.archLabel,
 		container.NewBorder(nil, nil, widget.NewLabel("Input size"), nil, v.size),
@@ -243,6 +246,7 @@ func newTrainView(s *shell) *trainView {
 func (v *trainView) openFolder(dir string) {
 	v.dir = dir
 	v.folder.SetText("Folder: " + dir)
+	v.classes.open(dir)
 	v.scan()
 }
 
@@ -826,6 +830,7 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 	}
 	v.dir = dir
 	v.folder.SetText("Folder: " + dir)
+	v.classes.open(dir)
 	v.start()
 	if v.run == nil && v.s.opts.TrainSave != "" {
 		v.s.exitCode.Store(1) // nothing will be saved

@@ -82,7 +82,7 @@ func buildWindow(s *shell) {
 	s.menu = newMenus(s)
 	s.win.SetMainMenu(s.menu.main)
 	addShortcuts(s)
-	s.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.dropped(uris) })
+	s.win.SetOnDropped(s.droppedAt)
 	s.onModel = append(s.onModel, s.header.refresh)
 	s.onStyle = append(s.onStyle, s.header.refresh, s.menu.refresh)
 }
@@ -94,6 +94,23 @@ func (s *shell) showView(name string) {
 			s.tabs.SelectIndex(i)
 		}
 	}
+}
+
+// droppedAt takes what was dropped at pos: pictures onto a class made in
+// the Train view (see classEditor.drop), else as dropped says.
+func (s *shell) droppedAt(pos fyne.Position, uris []fyne.URI) {
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.content {
+		var paths []string
+		for _, u := range uris {
+			if u != nil && u.Scheme() == "file" && !isModelFile(u.Path()) {
+				paths = append(paths, u.Path())
+			}
+		}
+		if len(paths) == len(uris) && s.train.classes.drop(pos, paths) {
+			return
+		}
+	}
+	s.dropped(uris)
 }
 
 // dropped opens what was dropped onto the window: weights files as the
