@@ -16,6 +16,7 @@ type windowOptions struct {
 	screenshot, view, theme, model, show, data, second, open string
 	trainArch, trainSave                                     string
 	trainEpochs, trainSize                                   int
+	trainClasses                                             []string
 	fullscreen                                               bool
 	zoom                                                     float64
 	screenshotWait                                           time.Duration
@@ -47,6 +48,10 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, study or an architecture `file` (JSON)")
 	fs.IntVar(&o.trainEpochs, "epochs", 0, "with --view train FOLDER: the number of epochs (default 10)")
 	fs.IntVar(&o.trainSize, "size", 0, "with --view train FOLDER: the input size, one of 32, 48, 64, 96, 128 (default: the network's own)")
+	fs.Func("class", "with --view train FOLDER: make FOLDER a set of classes in the window, with class `NAME=PATH` holding copies of the pictures of PATH (a file or folder), as dropping PATH onto the class does; repeat for each class", func(c string) error {
+		o.trainClasses = append(o.trainClasses, c)
+		return nil
+	})
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
@@ -77,6 +82,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		TrainArch:         o.trainArch,
 		TrainEpochs:       o.trainEpochs,
 		TrainSize:         o.trainSize,
+		TrainClasses:      o.trainClasses,
 		TrainSave:         o.trainSave,
 	}
 	if o.view == "train" {
@@ -88,8 +94,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		if !waitSet {
 			opts.ScreenshotTimeout = 4 * time.Hour // the screenshot waits for training to finish
 		}
-	} else if o.trainArch != "" || o.trainEpochs != 0 || o.trainSize != 0 || o.trainSave != "" {
-		return usageError(stderr, "", "--arch, --epochs, --size and --save go with --view train FOLDER")
+	} else if o.trainArch != "" || o.trainEpochs != 0 || o.trainSize != 0 || o.trainSave != "" || len(o.trainClasses) > 0 {
+		return usageError(stderr, "", "--arch, --epochs, --size, --class and --save go with --view train FOLDER")
 	}
 	if err := opts.Check(); err != nil {
 		return usageError(stderr, "", "%v", err)

@@ -21,7 +21,8 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		{[]string{"--bogus"}, 2, "artlens: unknown option --bogus (see 'artlens --help')\n"},
 		{[]string{"--view", "train", "a", "b"}, 2, "--view train takes one folder of class folders, not 2"},
 		{[]string{"--view", "train", "--size", "50", "a"}, 2, "input size 50 is not offered: use one of [32 48 64 96 128]"},
-		{[]string{"--epochs", "5", "a"}, 2, "--arch, --epochs, --size and --save go with --view train FOLDER"},
+		{[]string{"--view", "train", "--class", "x", "a"}, 2, `--class "x": give NAME=PATH`},
+		{[]string{"--epochs", "5", "a"}, 2, "--arch, --epochs, --size, --class and --save go with --view train FOLDER"},
 	} {
 		var out, errb bytes.Buffer
 		code := runWindow(c.args, &out, &errb)

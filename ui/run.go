@@ -86,7 +86,11 @@ type Options struct {
 	TrainArch   string
 	TrainEpochs int
 	TrainSize   int
-	TrainSave   string
+	// TrainClasses, "NAME=PATH" each, make Images[0] a new set of classes
+	// in the window first (see classEditor): class NAME with the pictures
+	// of PATH (a file or folder) copied in, as a drop onto it does.
+	TrainClasses []string
+	TrainSave    string
 	// Preferences is the file of what the app remembers (package prefs);
 	// "" keeps it in memory only, as tests do. Run uses prefs.DefaultPath.
 	Preferences string
@@ -111,6 +115,11 @@ func (o Options) Check() error {
 	}
 	if err := checkOpen(o.Open); err != nil {
 		return err
+	}
+	for _, c := range o.TrainClasses {
+		if name, path, ok := strings.Cut(c, "="); !ok || name == "" || path == "" {
+			return fmt.Errorf("--class %q: give NAME=PATH", c)
+		}
 	}
 	if o.TrainSize != 0 && !slices.Contains(training.Sizes, o.TrainSize) {
 		return fmt.Errorf("input size %d is not offered: use one of %v", o.TrainSize, training.Sizes)

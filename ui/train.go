@@ -828,11 +828,18 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 	if size > 0 {
 		v.size.SetSelected(fmt.Sprintf("%d × %d", size, size))
 	}
-	v.dir = dir
-	v.folder.SetText("Folder: " + dir)
-	v.classes.open(dir)
-	v.start()
-	if v.run == nil && v.s.opts.TrainSave != "" {
-		v.s.exitCode.Store(1) // nothing will be saved
+	run := func() {
+		v.dir = dir
+		v.folder.SetText("Folder: " + dir)
+		v.classes.open(dir)
+		v.start()
+		if v.run == nil && v.s.opts.TrainSave != "" {
+			v.s.exitCode.Store(1) // nothing will be saved
+		}
 	}
+	if len(v.s.opts.TrainClasses) > 0 {
+		v.classes.make(dir, v.s.opts.TrainClasses, run)
+		return
+	}
+	run()
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -359,4 +360,46 @@ func (e *classEditor) remove(name string) {
 	}
 	e.say(false, fmt.Sprintf("Class %s removed, with its copies; the original pictures are untouched.", name))
 	e.changed()
+}
+
+// make creates the set dir with the classes specs ("NAME=PATH" each: the
+// pictures of PATH copied into class NAME), as the window's New classes…,
+// Add class and a drop do, in the background, then calls then on the UI
+// goroutine, unless it failed (said in the status line).
+func (e *classEditor) make(dir string, specs []string, then func()) {
+	e.v.status.SetText("Making the classes in " + dir + "…")
+	e.v.s.busy.Add(1)
+	go func() {
+		var said []string
+		copied := 0
+		set, err := classset.Create(dir)
+		for _, spec := range specs {
+			if err != nil {
+				break
+			}
+			name, path, _ := strings.Cut(spec, "=")
+			if fi, serr := os.Stat(filepath.Join(dir, name)); serr != nil || !fi.IsDir() {
+				err = set.Add(name)
+			}
+			var a classset.Added
+			if err == nil {
+				a, err = set.AddPictures(name, []string{path})
+			}
+			copied += a.Copied
+			if len(a.NotPictures)+len(a.Failed)+a.Already > 0 {
+				said = append(said, addedText(name, a))
+			}
+		}
+		e.v.s.do(func() {
+			defer e.v.s.busy.Add(-1)
+			if err != nil {
+				e.v.status.SetText(sentence(err.Error()))
+				e.v.s.exitCode.Store(1)
+				return
+			}
+			then()
+			e.say(len(said) > 0, strings.Join(append([]string{fmt.Sprintf("%d classes made, %s copied into their folders.",
+				len(specs), countNoun(copied, "picture"))}, said...), " "))
+		})
+	}()
 }
