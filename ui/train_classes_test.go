@@ -136,3 +136,24 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	}
 	v.closed()
 }
+
+// --view train --class NAME=PATH FOLDER makes FOLDER a set of classes with
+// the editor's code, then trains on it; a bad set is said, and nothing
+// trains.
+func TestTrainViewClassOption(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src := classFolders(t, []string{"a", "b"}, 20)
+	set := filepath.Join(t.TempDir(), "made")
+	h := newHarness(t, Options{View: "train", Images: []string{set}, TrainArch: "small", TrainEpochs: 1,
+		TrainClasses: []string{"a=" + filepath.Join(src, "a"), "b=" + filepath.Join(src, "b")}})
+	v := h.s.train
+	h.waitFor("the end of training", func() bool { return v.run != nil && !v.run.running })
+	h.settle()
+	if !v.run.finished || !classset.IsSet(set) || len(v.classes.classes) != 2 || !strings.HasPrefix(v.classes.message.Text, "2 classes made, 40 pictures copied") {
+		t.Errorf("finished %v, classes %v, message %q, status %q", v.run.finished, v.classes.classes, v.classes.message.Text, v.status.Text)
+	}
+	h = newHarness(t, Options{View: "train", Images: []string{src}, TrainClasses: []string{"c=" + filepath.Join(src, "a")}})
+	if v := h.s.train; v.run != nil || !strings.Contains(v.status.Text, "is not empty") || h.s.exitCode.Load() != 1 {
+		t.Errorf("a full folder: status %q", v.status.Text)
+	}
+}
