@@ -157,3 +157,24 @@ func TestTrainViewClassOption(t *testing.T) {
 		t.Errorf("a full folder: status %q", v.status.Text)
 	}
 }
+
+// New classes… suggests a folder in the user's Pictures, and Create makes
+// and opens it.
+func TestTrainViewNewClassesDialog(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.Mkdir(filepath.Join(home, "Pictures"), 0o755)
+	h, v := trainHarness(t, "", 1)
+	h.s.showView("train")
+	v.classes.newSetDialog()
+	want := filepath.Join(home, "Pictures", classset.DefaultName)
+	d := h.topDialog()
+	if d == nil || !hasText(d, want) {
+		t.Fatalf("the dialog does not suggest %s: %q", want, texts(d))
+	}
+	button(t, d, "Create").OnTapped()
+	h.settle()
+	if v.dir != want || !classset.IsSet(want) || !v.classes.content.Visible() {
+		t.Errorf("after Create: folder %q, editor shown %v", v.dir, v.classes.content.Visible())
+	}
+}
