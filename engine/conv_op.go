@@ -160,16 +160,16 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 		if op.consts != nil {
 			op.packedAt = op.consts.Load()
 		}
-		if op.fold {
-			if w, err = op.foldNorm(in[len(in)-4:], w, bias, f, k); err != nil {
-				return nil, err
-			}
-		}
 		if len(op.kernels) != op.groups {
 			op.kernels = make([]sgemm.PackedA, op.groups)
 		}
 		for g := range op.kernels {
 			op.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
+		}
+		if op.fold {
+			if err := op.foldNorm(in[len(in)-4:], bias, f, fg); err != nil {
+				return nil, err
+			}
 		}
 		op.packed = true
 	}
@@ -198,37 +198,37 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// foldNorm returns the kernels w (f filters of k values) scaled by the
+// foldNorm scales the packed kernels (f filters, fg a group) by the
 // folded batch norm's a per filter, a = scale/sqrt(variance+eps) computed
 // in float32 as batchNormCoefficients does, and sets op.shift to the
 // folded bias: the batch norm's bias - mean·a, plus bias·a when the
 // convolution has one.
-func (op *convOp) foldNorm(norm []G.Value, w, bias []float32, f, k int) ([]float32, error) {
+func (op *convOp) foldNorm(norm []G.Value, bias []float32, f, fg int) error {
 	var v [4][]float32
 	for i := range v {
 		var err error
 		if v[i], err = f32s(op.name, norm[i]); err != nil {
-			return nil, err
+			return err
 		}
 		if len(v[i]) != f {
-			return nil, fmt.Errorf("%s: %d batch norm values for %d filters", op.name, len(v[i]), f)
+			return fmt.Errorf("%s: %d batch norm values for %d filters", op.name, len(v[i]), f)
 		}
 	}
 	scale, shift, mean, variance := v[0], v[1], v[2], v[3]
-	folded := make([]float32, f*k)
+	a := make([]float32, f)
 	op.shift = grow(op.shift, f)
 	for i := range f {
-		a := scale[i] / float32(math.Sqrt(float64(variance[i]+op.eps)))
-		b := shift[i] - mean[i]*a
+		a[i] = scale[i] / float32(math.Sqrt(float64(variance[i]+op.eps)))
+		b := shift[i] - mean[i]*a[i]
 		if bias != nil {
-			b += bias[i] * a
+			b += bias[i] * a[i]
 		}
 		op.shift[i] = b
-		for j, x := range w[i*k : (i+1)*k] {
-			folded[i*k+j] = x * a
-		}
 	}
-	return folded, nil
+	for g := range op.kernels {
+		op.kernels[g].ScaleRows(a[g*fg : (g+1)*fg])
+	}
+	return nil
 }
 
 // convRun is what a run of a convOp works on.

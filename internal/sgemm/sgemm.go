@@ -315,6 +315,25 @@ func (p *PackedA) Pack(ta bool, m, k int, a []float32, lda int) {
 	}
 }
 
+// ScaleRows multiplies row i of the packed matrix by s[i] (len(s) is its
+// number of rows), in place: a batch norm folded into a convolution's
+// kernels without a scaled copy of them.
+func (p *PackedA) ScaleRows(s []float32) {
+	depth := blockDepth(p.k)
+	for pc := 0; pc < p.k; pc += depth {
+		kcur := min(depth, p.k-pc)
+		blk := p.data[pc*p.rows : (pc+kcur)*p.rows]
+		for r0 := 0; r0 < p.m; r0 += mr {
+			panel := blk[r0*kcur : (r0+mr)*kcur]
+			for q := 0; q < kcur; q++ {
+				for r := 0; r < mr && r0+r < p.m; r++ {
+					panel[q*mr+r] *= s[r0+r]
+				}
+			}
+		}
+	}
+}
+
 // block returns the packed rows from ic of the depth block that starts
 // at pc, as packA lays them out.
 func (p *PackedA) block(pc, ic int) []float32 {

@@ -412,3 +412,38 @@ func TestReluIsMax(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleRows checks that scaling the rows of a packed A gives the
+// product of A with its rows scaled, for rows past whole panels and a
+// depth cut into blocks.
+func TestScaleRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, c := range [][3]int{{13, 300, 37}, {6, 5, 16}, {2, 700, 3}} {
+		m, k, n := c[0], c[1], c[2]
+		a, b, s := make([]float32, m*k), make([]float32, k*n), make([]float32, m)
+		for i := range a {
+			a[i] = rng.Float32()*2 - 1
+		}
+		for i := range b {
+			b[i] = rng.Float32()*2 - 1
+		}
+		for i := range s {
+			s[i] = rng.Float32()*3 - 1
+		}
+		scaled := make([]float32, m*k)
+		for i := range scaled {
+			scaled[i] = a[i] * s[i/k]
+		}
+		var p PackedA
+		p.Pack(false, m, k, a, k)
+		p.ScaleRows(s)
+		got, want := make([]float32, m*n), make([]float32, m*n)
+		MulPacked(&p, false, n, b, n, false, got, n, 1)
+		Mul(false, false, m, n, k, scaled, k, b, n, false, want, n, 1)
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%dx%dx%d: c[%d] = %g, want %g", m, k, n, i, got[i], want[i])
+			}
+		}
+	}
+}
