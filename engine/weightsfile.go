@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nlpodyssey/safetensors"
@@ -78,7 +79,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
 	specs := paramSpecs(steps)
-	m := &Model{Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
+	m := &Model{version: new(atomic.Uint64), Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
 	last := ""
 	if len(specs) > 0 {
 		last = strings.TrimSuffix(specs[len(specs)-1].Name, ".bias")
