@@ -182,7 +182,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 		op.srcs = make([]im2colMatrix, threads)
 	}
 	op.cells.of(op.win, cg, h, wd)
-	if batch > 1 || threads == 1 || fg*k*oh*ow < 1<<20 {
+	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
 			op.forward(b, 0, oh, 0)
 		}

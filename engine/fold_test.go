@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -112,5 +113,47 @@ func TestFoldedInferenceMatchesUnfolded(t *testing.T) {
 			}
 			check("after Params")
 		})
+	}
+}
+
+// TestGroupedConvBands checks that a depthwise convolution large enough
+// to be split into bands of rows over the cores (one picture) gives the
+// same bits as on one core.
+func TestGroupedConvBands(t *testing.T) {
+	arch := Arch{Input: Input{Channels: 3, Height: 64, Width: 64}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 32, Kernel: []int{3}, Padding: PaddingSame},
+		{Kind: ReLU},
+		{Kind: Conv2D, Filters: 32, Groups: 32, Kernel: []int{3}, Padding: PaddingSame, NoBias: true},
+		{Kind: BatchNorm},
+		{Kind: GlobalAvgPool},
+		{Kind: Flatten},
+		{Kind: Dense},
+	}}
+	m, err := NewModelArch(arch, classNames(3), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	x := make([]float32, arch.Input.Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	run := func(procs int) *Prediction {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m.WeightsChanged()
+		m.infer = nil
+		p, err := m.Predict(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	one, two := run(1), run(2)
+	for i := range one.Activations {
+		for j, v := range one.Activations[i].Data {
+			if math.Float32bits(two.Activations[i].Data[j]) != math.Float32bits(v) {
+				t.Fatalf("place %d, value %d: %g on two cores, %g on one", i+1, j, two.Activations[i].Data[j], v)
+			}
+		}
 	}
 }
