@@ -46,8 +46,15 @@ func TestVisualize(t *testing.T) {
 	if *r.Peak < best {
 		t.Errorf("the visualization peaks at %.3f, a picture of top at %.3f", *r.Peak, best)
 	}
-	if size := decodePNG(t, filepath.Join(out, "conv2_filter3.png")); size.X != 256 || size.Y != 256 {
-		t.Errorf("picture %v, want 256x256 (64 pixels enlarged 4 times)", size)
+	if size := decodePNG(t, filepath.Join(out, "conv2_filter3.png")); size.X != 512 || size.Y != 512 {
+		t.Errorf("picture %v, want 512x512 (the 128-pixel canvas enlarged 4 times)", size)
+	}
+	code, _, stderr = runArtlens("visualize", "--layer", "2", "--filter", "3", "--steps", "2", "--size", "96", "--scale", "1", "--out", out)
+	if code != 0 {
+		t.Fatalf("--size 96: exit %d: %s", code, stderr)
+	}
+	if size := decodePNG(t, filepath.Join(out, "conv2_filter3.png")); size.X != 96 || size.Y != 96 {
+		t.Errorf("--size 96: picture %v", size)
 	}
 
 	code, stdout, stderr = runArtlens("visualize", "--class", "Painting", "--json")
@@ -77,6 +84,10 @@ func TestVisualizeBadArguments(t *testing.T) {
 		{[]string{"--layer", "1", "--filter", "33", "--json"}, "filters 1 to 32"},
 		{[]string{"--class", "cubism", "--json"}, `no class "cubism"`},
 		{[]string{"--class", "painting", "--json", "picture.png"}, "takes no files"},
+		{[]string{"--class", "painting", "--size", "128", "--json"}, "--size is for a filter's mean"},
+		{[]string{"--layer", "1", "--centre", "--size", "128", "--json"}, "--size is for a filter's mean"},
+		{[]string{"--layer", "1", "--size", "32", "--json"}, "--size wants 64"},
+		{[]string{"--layer", "1", "--size", "5000", "--json"}, "to 1024, not 5000"},
 	} {
 		if tc.want != "--out DIR" {
 			tc.args = append([]string{"--out", out}, tc.args...)

@@ -38,6 +38,8 @@ type Model struct {
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
+	// prefixes are ConvPrefix's graphs by place, height and width.
+	prefixes map[[3]int]*ConvPrefix
 
 	// PredictBatch's graphs, one per core, kept for the next call with
 	// the same batch size; batchMu serialises their use.

@@ -69,7 +69,33 @@ func (m *Model) sizeBound(i int) string {
 // a larger picture hold, in their top-left corner, the maps of the
 // picture's top-left corner at the model's size; with padding, the cells
 // whose windows stay inside that corner.
+//
+// The model keeps the prefixes it built (the last few places and sizes),
+// so that a page of a layer's filters builds its graph once.
 func (m *Model) ConvPrefix(place, height, width int) (*ConvPrefix, error) {
+	key := [3]int{place, height, width}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p := m.prefixes[key]; p != nil {
+		return p, nil
+	}
+	p, err := m.newConvPrefix(place, height, width)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.prefixes) >= maxPrefixes || m.prefixes == nil {
+		m.prefixes = map[[3]int]*ConvPrefix{}
+	}
+	m.prefixes[key] = p
+	return p, nil
+}
+
+// maxPrefixes is the most prefixes a model keeps: each holds its maps and
+// their gradients (megabytes for the study's layers at 128 pixels).
+const maxPrefixes = 8
+
+// newConvPrefix builds what ConvPrefix returns.
+func (m *Model) newConvPrefix(place, height, width int) (*ConvPrefix, error) {
 	if place < 1 || place > len(m.places) {
 		return nil, fmt.Errorf("engine: there is no layer %d; the layers are 1 to %d", place, len(m.places))
 	}
@@ -107,7 +133,9 @@ func (m *Model) ConvPrefix(place, height, width int) (*ConvPrefix, error) {
 	p := &ConvPrefix{m: m, in: a.Input, net: n, place: m.places[place-1].Place}
 	p.place.Channels, p.place.Height, p.place.Width = o.c, o.h, o.w
 	p.selector = G.NewTensor(n.g, tensor.Float32, 4, G.WithShape(n.maps.Shape().Clone()...), G.WithName("selector"))
-	picked, err := G.HadamardProd(n.maps, p.selector)
+	// The selector first: gorgonia may write a product over its first
+	// operand once nothing else reads it, and the maps are read after.
+	picked, err := G.HadamardProd(p.selector, n.maps)
 	if err != nil {
 		return nil, fmt.Errorf("engine: prefix target: %w", err)
 	}
@@ -120,7 +148,10 @@ func (m *Model) ConvPrefix(place, height, width int) (*ConvPrefix, error) {
 		return nil, fmt.Errorf("engine: gradient of the input: %w", err)
 	}
 	p.grad = grads[0]
-	p.vm = G.NewTapeMachine(n.g)
+	// Only what the picture's gradient needs: the ops' derivatives
+	// also put the kernels' gradients in the graph, which would double
+	// the work.
+	p.vm = G.NewTapeMachine(n.g.ExactSubgraphRoots(p.target, p.grad))
 	return p, nil
 }
 

@@ -19,6 +19,17 @@
 //     pixels (4 on 64), scaled by up to ±5 % and turned by up to ±5°, so
 //     the result must work wherever it lies, not by accident of a pixel.
 //
+// A filter's mean is drawn on a canvas larger than the input (128 pixels
+// by default, twice the study's input; Options.Size), as Lucid draws a
+// channel on a canvas of its own size: the conv layers read a picture of
+// any size (engine.Model.ConvPrefix runs them alone), so the filter's map
+// covers the whole canvas and the picture holds several instances of its
+// pattern (the study's conv 5 sees 30-pixel windows: two across its
+// 64-pixel input, four across 128). A
+// class's logit needs the dense layers, a map's centre is one instance,
+// and a place reached through a global pooling needs the input's size:
+// those are drawn at the input's size.
+//
 // Cache keeps results per model fingerprint, goal and options, so that the
 // window computes a filter once. Visualize is cancellable through its
 // context and reports its progress.

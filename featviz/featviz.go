@@ -48,12 +48,28 @@ type Options struct {
 	Scale, Rotate float64
 	// Seed draws the starting noise and the transformations.
 	Seed uint64
+	// Size is the side of the square canvas a filter's mean is drawn on
+	// (the larger of 128 and the input's side); negative means the
+	// input's own size. Its map is the layer's map of the whole canvas,
+	// computed by the conv layers alone (engine.Model.ConvPrefix), so the
+	// picture is a texture of several instances of what the filter looks
+	// for rather than the few that fit the input. A class's logit needs
+	// the dense layers, a centre is one instance, and a layer reached
+	// through a global pooling (a squeeze-excitation's) needs the input's
+	// size: those are drawn at the input's size.
+	Size int
 }
 
+// MinCanvas is the smallest side of the canvas a filter's mean is drawn on
+// by default: Lucid's for channels.
+const MinCanvas = 128
+
 // DefaultOptions returns the settings used when Options are zero, for a
-// model whose input side is side pixels.
+// model whose input side is side pixels. The jitter is a sixteenth of the
+// input, not of the canvas: it is set by the size of the patterns the
+// network sees, which a larger canvas does not change.
 func DefaultOptions(side int) Options {
-	return Options{Steps: 256, Rate: 0.05, Jitter: max(1, side/16), Scale: 0.05, Rotate: 5, Seed: 1}
+	return Options{Steps: 256, Rate: 0.05, Jitter: max(1, side/16), Scale: 0.05, Rotate: 5, Seed: 1, Size: max(MinCanvas, side)}
 }
 
 // withDefaults fills o's zero fields from DefaultOptions.
@@ -77,6 +93,9 @@ func (o Options) withDefaults(side int) Options {
 	if o.Seed == 0 {
 		o.Seed = d.Seed
 	}
+	if o.Size == 0 {
+		o.Size = d.Size
+	}
 	o.Jitter, o.Scale, o.Rotate = max(o.Jitter, 0), max(o.Scale, 0), max(o.Rotate, 0)
 	return o
 }
@@ -84,19 +103,21 @@ func (o Options) withDefaults(side int) Options {
 // Result is one visualization.
 type Result struct {
 	Goal Goal
-	// Input is the picture as the network takes it (CHW, in [0,1]), Image
-	// the same picture at the input's size.
+	// Input is the picture (CHW, in [0,1]) and Image the same picture: at
+	// the input's size, or the canvas's (Options.Size) for a filter's mean.
 	Input []float32
 	Image *image.NRGBA
 	// Peak is, for a filter, the highest value of its feature map on the
 	// picture (what `artlens top` ranks pictures by); PeakAt its cell
-	// (row-major index in the map).
-	Peak   float32
-	PeakAt int
+	// (row-major index in the map, MapWidth cells a row).
+	Peak     float32
+	PeakAt   int
+	MapWidth int
 	// Probability is the probability of the goal's class (for a filter,
 	// of the class the network gives the picture, Class below).
 	Probability float32
-	// Class is the class the network gives the picture.
+	// Class is the class the network gives the picture (a canvas resized
+	// to the input, as any picture opened is).
 	Class int
 	// Value is the goal's value at the end (the map's mean or centre, or
 	// the logit).
@@ -136,18 +157,13 @@ func Visualize(ctx context.Context, m *engine.Model, goal Goal, opt Options, pro
 		return nil, fmt.Errorf("there is no class %d; the classes are 1 to %d", goal.Class+1, len(m.Meta.Classes))
 	}
 	opt = opt.withDefaults(min(in.Height, in.Width))
-	target := engine.Target{Layer: goal.Layer, Filter: goal.Filter, Class: goal.Class}
-	if goal.Centre {
-		h, w, err := mapSize(m, goal.Layer)
-		if err != nil {
-			return nil, err
-		}
-		target.Weights = make([]float32, h*w)
-		target.Weights[h/2*w+w/2] = 1
+	o, err := newObjective(m, goal, opt)
+	if err != nil {
+		return nil, err
 	}
 
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
-	c, h, w := in.Channels, in.Height, in.Width
+	c, h, w := in.Channels, o.h, o.w
 	n := h * w
 	z := make([]float64, c*n) // the sigmoid's argument, decorrelated
 	pre := newPreconditioner(h, w)
@@ -188,14 +204,14 @@ func Visualize(ctx context.Context, m *engine.Model, goal Goal, opt Options, pro
 		render(x, z, c, n)
 		tr := randomWarp(rng, opt, h, w)
 		tr.apply(shown, x, c)
-		_, g, _, err := m.InputGradient(shown, target)
+		_, g, err := o.gradient(shown, o.weights)
 		if err != nil {
 			return nil, err
 		}
 		if goal.Centre && !slices.ContainsFunc(g, func(v float32) bool { return v != 0 }) {
 			// The centre is below its ReLU's zero: lift the whole map
 			// until it is not.
-			if _, g, _, err = m.InputGradient(shown, engine.Target{Layer: goal.Layer, Filter: goal.Filter}); err != nil {
+			if _, g, err = o.gradient(shown, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -237,42 +253,106 @@ func Visualize(ctx context.Context, m *engine.Model, goal Goal, opt Options, pro
 		}
 	}
 	render(x, z, c, n)
-	return measure(m, goal, target, x)
+	return o.measure(x)
 }
 
-// measure runs the finished picture x through m and fills a Result.
-func measure(m *engine.Model, goal Goal, target engine.Target, x []float32) (*Result, error) {
-	p, err := m.Predict(x)
-	if err != nil {
-		return nil, err
-	}
-	v, _, _, err := m.InputGradient(x, target)
-	if err != nil {
-		return nil, err
-	}
-	r := &Result{Goal: goal, Input: x, Image: picture.FromInputShape(x, m.Input().Channels, m.Input().Width, m.Input().Height), Class: p.Class, Value: v, Probability: p.Probabilities[p.Class]}
+// objective is what the ascent follows: a filter's map computed by the
+// conv layers alone (on a canvas of any size) or by the whole network, or
+// a class's logit.
+type objective struct {
+	m    *engine.Model
+	goal Goal
+	// h, w is the size of the picture drawn.
+	h, w int
+	// prefix computes a filter's map when the conv layers alone lead to
+	// it; nil for a class or a place after a global pooling.
+	prefix *engine.ConvPrefix
+	// weights weigh the map's cells (the centre's one-hot); nil is the
+	// mean.
+	weights []float32
+}
+
+// newObjective returns the objective of goal, on a canvas of opt.Size for
+// a filter's mean that the conv layers alone compute.
+func newObjective(m *engine.Model, goal Goal, opt Options) (*objective, error) {
+	in := m.Input()
+	o := &objective{m: m, goal: goal, h: in.Height, w: in.Width}
 	if goal.Layer == 0 {
-		r.Probability = p.Probabilities[goal.Class]
-	} else {
-		mp := p.Activations[goal.Layer-1].Map(goal.Filter)
-		r.PeakAt = argmax(mp)
-		r.Peak = mp[r.PeakAt]
+		return o, nil
 	}
+	mh, mw := 0, 0
+	if m.ConvOnly(goal.Layer) {
+		if !goal.Centre && opt.Size > 0 {
+			o.h, o.w = opt.Size, opt.Size
+		}
+		var err error
+		if o.prefix, err = m.ConvPrefix(goal.Layer, o.h, o.w); err != nil {
+			return nil, err
+		}
+		mh, mw = o.prefix.Place().Height, o.prefix.Place().Width
+	} else {
+		p, err := m.Predict(make([]float32, in.Len()))
+		if err != nil {
+			return nil, err
+		}
+		a := p.Activations[goal.Layer-1]
+		mh, mw = a.Height, a.Width
+	}
+	if goal.Centre {
+		o.weights = make([]float32, mh*mw)
+		o.weights[mh/2*mw+mw/2] = 1
+	}
+	return o, nil
+}
+
+// gradient returns the objective's value on picture x and its gradient
+// with respect to x, the map's cells weighed by weights (nil: the mean).
+func (o *objective) gradient(x, weights []float32) (float32, []float32, error) {
+	if o.prefix != nil {
+		_, v, g, err := o.prefix.Run(x, o.goal.Filter, weights)
+		return v, g, err
+	}
+	v, g, _, err := o.m.InputGradient(x, engine.Target{Layer: o.goal.Layer, Filter: o.goal.Filter, Class: o.goal.Class, Weights: weights})
+	return v, g, err
+}
+
+// measure runs the finished picture x and fills a Result.
+func (o *objective) measure(x []float32) (*Result, error) {
+	m, in := o.m, o.m.Input()
+	r := &Result{Goal: o.goal, Input: x, Image: picture.FromInputShape(x, in.Channels, o.w, o.h)}
+	seen := x
+	if o.h != in.Height || o.w != in.Width {
+		seen = picture.ToInputShape(r.Image, in.Channels, in.Width, in.Height)
+	}
+	p, err := m.Predict(seen)
+	if err != nil {
+		return nil, err
+	}
+	r.Class, r.Probability = p.Class, p.Probabilities[p.Class]
+	var a engine.Activation
+	switch {
+	case o.goal.Layer == 0:
+		r.Probability = p.Probabilities[o.goal.Class]
+		r.Value = p.Logits[o.goal.Class]
+		return r, nil
+	case o.prefix != nil:
+		if a, r.Value, _, err = o.prefix.Run(x, o.goal.Filter, o.weights); err != nil {
+			return nil, err
+		}
+	default:
+		a = p.Activations[o.goal.Layer-1]
+		if r.Value, _, err = o.gradient(x, o.weights); err != nil {
+			return nil, err
+		}
+	}
+	mp := a.Map(o.goal.Filter)
+	r.PeakAt, r.MapWidth = argmax(mp), a.Width
+	r.Peak = mp[r.PeakAt]
 	return r, nil
 }
 
 func argmax(v []float32) int {
 	return slices.Index(v, slices.Max(v))
-}
-
-// mapSize returns the height and width of conv layer layer's maps.
-func mapSize(m *engine.Model, layer int) (h, w int, err error) {
-	p, err := m.Predict(make([]float32, m.Input().Len()))
-	if err != nil {
-		return 0, 0, err
-	}
-	a := p.Activations[layer-1]
-	return a.Height, a.Width, nil
 }
 
 // render writes the picture of z into x: the sigmoid of the decorrelated

@@ -109,7 +109,9 @@ var handSetKernel = []float32{
 // TestConv1FollowsItsKernel visualizes a hand-set conv-1 filter and checks
 // that the picture's window under the filter's peak correlates with the
 // known optimum, the kernel's signs (Pearson's r >= 0.9), and that the
-// peak reaches 80 % of the optimum's.
+// peak reaches 80 % of the optimum's: for the centre of its map at the
+// input's size, and for its mean on the 128-pixel canvas, where the
+// filter's map is computed by the conv layer alone.
 func TestConv1FollowsItsKernel(t *testing.T) {
 	arch := engine.Arch{Input: engine.Input{Channels: 3, Height: 24, Width: 24}, Layers: []engine.Layer{
 		{Kind: engine.Conv2D, Filters: 2, Kernel: []int{3}}, {Kind: engine.ReLU},
@@ -121,36 +123,43 @@ func TestConv1FollowsItsKernel(t *testing.T) {
 	p := m.Params()
 	copy(p[0].Data, handSetKernel) // filter 0 of conv1.weight (F, C, 3, 3)
 	clear(p[1].Data)               // no bias
-	// Without the random transformations: under them the goal is the
-	// response averaged over shifted windows, whose optimum is a blur of
-	// the one known here.
-	r, err := Visualize(context.Background(), m, Goal{Layer: 1, Filter: 0, Centre: true}, Options{Jitter: -1, Scale: -1, Rotate: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const side, out = 24, 22
-	py, px := r.PeakAt/out, r.PeakAt%out
-	var window []float32
-	for c := range 3 {
-		for dy := range 3 {
-			for dx := range 3 {
-				window = append(window, r.Input[(c*side+py+dy)*side+px+dx])
+	for _, c := range []struct {
+		goal Goal
+		side int // of the picture drawn
+	}{{Goal{Layer: 1, Filter: 0, Centre: true}, 24}, {Goal{Layer: 1, Filter: 0}, MinCanvas}} {
+		// Without the random transformations: under them the goal is the
+		// response averaged over shifted windows, whose optimum is a blur
+		// of the one known here.
+		r, err := Visualize(context.Background(), m, c.goal, Options{Jitter: -1, Scale: -1, Rotate: -1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := r.Image.Bounds(); b.Dx() != c.side || b.Dy() != c.side || r.MapWidth != c.side-2 {
+			t.Fatalf("%s: a %dx%d picture, maps %d wide; want %d and %d", c.goal, b.Dx(), b.Dy(), r.MapWidth, c.side, c.side-2)
+		}
+		py, px := r.PeakAt/r.MapWidth, r.PeakAt%r.MapWidth
+		var window []float32
+		for ch := range 3 {
+			for dy := range 3 {
+				for dx := range 3 {
+					window = append(window, r.Input[(ch*c.side+py+dy)*c.side+px+dx])
+				}
 			}
 		}
-	}
-	optimum, best := make([]float32, len(handSetKernel)), 0.0
-	for i, w := range handSetKernel {
-		if w > 0 {
-			optimum[i], best = 1, best+float64(w)
+		optimum, best := make([]float32, len(handSetKernel)), 0.0
+		for i, w := range handSetKernel {
+			if w > 0 {
+				optimum[i], best = 1, best+float64(w)
+			}
 		}
-	}
-	rr := pearson(window, optimum)
-	t.Logf("r = %.3f, peak %.3f (the optimum's %.3f)", rr, r.Peak, best)
-	if rr < 0.9 {
-		t.Errorf("the window under the peak %v correlates with the optimum at %.3f", window, rr)
-	}
-	if float64(r.Peak) < 0.8*best {
-		t.Errorf("the peak %.3f is below 80 %% of the optimum's %.3f", r.Peak, best)
+		rr := pearson(window, optimum)
+		t.Logf("%s on %d px: r = %.3f, peak %.3f (the optimum's %.3f)", c.goal, c.side, rr, r.Peak, best)
+		if rr < 0.9 {
+			t.Errorf("%s: the window under the peak %v correlates with the optimum at %.3f", c.goal, window, rr)
+		}
+		if float64(r.Peak) < 0.8*best {
+			t.Errorf("%s: the peak %.3f is below 80 %% of the optimum's %.3f", c.goal, r.Peak, best)
+		}
 	}
 }
 
@@ -207,16 +216,66 @@ func TestCancelAndProgress(t *testing.T) {
 	}
 }
 
+// TestCanvasSize checks which goals are drawn on the canvas: a filter's
+// mean on Options.Size (128 by default), a centre, a class and a negative
+// Size at the input's size, and the class given a canvas is the one given
+// the canvas resized to the input.
+func TestCanvasSize(t *testing.T) {
+	m, err := engine.NewModelArch(engine.Arch{Input: engine.Input{Channels: 3, Height: 12, Width: 16}, Layers: []engine.Layer{
+		{Kind: engine.Conv2D, Filters: 2, Kernel: []int{3}}, {Kind: engine.ReLU}, {Kind: engine.Flatten}, {Kind: engine.Dense}}}, []string{"a", "b"}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		goal Goal
+		size int
+		w, h int
+	}{
+		{Goal{Layer: 1, Filter: 1}, 0, 128, 128},
+		{Goal{Layer: 1, Filter: 1}, 40, 40, 40},
+		{Goal{Layer: 1, Filter: 1}, -1, 16, 12},
+		{Goal{Layer: 1, Filter: 1, Centre: true}, 40, 16, 12},
+		{Goal{Class: 1}, 40, 16, 12},
+	} {
+		r, err := Visualize(context.Background(), m, c.goal, Options{Steps: 3, Size: c.size}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := r.Image.Bounds(); b.Dx() != c.w || b.Dy() != c.h || len(r.Input) != 3*c.w*c.h {
+			t.Errorf("%s, size %d: a %dx%d picture (%d values), want %dx%d", c.goal, c.size, b.Dx(), b.Dy(), len(r.Input), c.w, c.h)
+		}
+		seen := r.Input
+		if c.w != 16 {
+			seen = picture.ToInputShape(r.Image, 3, 16, 12)
+		}
+		p, err := m.Predict(seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Class != r.Class || p.Probabilities[p.Class] != r.Probability && c.goal.Layer > 0 {
+			t.Errorf("%s, size %d: class %d (%.4f), the picture resized gives %d (%.4f)", c.goal, c.size, r.Class, r.Probability, p.Class, p.Probabilities[p.Class])
+		}
+	}
+}
+
 // BenchmarkVisualizeFilter times one filter's visualization (256 steps) on
-// the shipped model: conv 3, filter 1.
+// the shipped model, conv 3, filter 1: on the input's 64 pixels, and on
+// the default 128-pixel canvas (four times the pixels).
 func BenchmarkVisualizeFilter(b *testing.B) {
 	m, err := weights.Model()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		if _, err := Visualize(context.Background(), m, Goal{Layer: 3, Filter: 0}, Options{}, nil); err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range []struct {
+		name string
+		size int
+	}{{"input64", -1}, {"canvas128", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Visualize(context.Background(), m, Goal{Layer: 3, Filter: 0}, Options{Size: c.size}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -50,8 +50,9 @@ func (s *shell) showLookForFilter(layer, filter int) *lookFor {
 	v := s.showLookFor(fmt.Sprintf("What filter %d of layer %d looks for", filter+1, layer),
 		"The picture the network itself would draw for this filter: starting from noise, it is changed step by step "+
 			"to raise the filter's mean response, shifted, turned and scaled a little at each step so that only what works "+
-			"wherever it lies stays. Its peak is the highest value of the filter's map on it.",
-		[]featviz.Goal{{Layer: layer, Filter: filter}}, 320)
+			"wherever it lies stays. It is drawn larger than the pictures the network takes, as its conv layers read a picture "+
+			"of any size, so it holds several instances of the pattern. Its peak is the highest value of the filter's map on it.",
+		[]featviz.Goal{{Layer: layer, Filter: filter}}, 320, 0)
 	if v == nil {
 		return nil
 	}
@@ -75,7 +76,7 @@ func (s *shell) showLookForLayer(layer int) *lookFor {
 	}
 	return s.showLookFor(fmt.Sprintf("What the %d filters of layer %d look for", n, layer),
 		"Each picture is what the network would draw to raise one filter's response most; they come one after the other.",
-		goals, 112)
+		goals, 112, -1)
 }
 
 // showLookForClasses shows what the network takes for each class.
@@ -90,12 +91,17 @@ func (s *shell) showLookForClasses() *lookFor {
 	return s.showLookFor("What the network takes for each class",
 		"The picture the network would draw to be as sure as it can of each class, from noise: not a painting or a "+
 			"sculpture, but what in a picture makes it answer so.",
-		goals, 224)
+		goals, 224, 0)
 }
 
 // showLookFor opens the dialog for goals with tiles of side points (before
-// zoom) and starts drawing them.
-func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side float32) *lookFor {
+// zoom) and starts drawing them on canvases of size (featviz.Options.Size).
+// A single filter is drawn on the default canvas (128 pixels for the
+// study's network, twice its input), which its 320 points show at 2.5
+// pixels a pixel; a layer's page at the input's size: its tiles of 112
+// points would show a larger canvas below its pixels, and a whole layer
+// on it takes four times as long.
+func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side float32, size int) *lookFor {
 	if s.model == nil {
 		return nil
 	}
@@ -122,6 +128,9 @@ func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side floa
 	v.cancel = cancel
 	s.busy.Add(1)
 	m, opt := v.m, lookForOptions
+	if opt.Size == 0 {
+		opt.Size = size
+	}
 	go func() {
 		defer s.do(func() { s.busy.Add(-1) })
 		for i, g := range goals {

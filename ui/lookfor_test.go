@@ -34,10 +34,19 @@ func TestLookFor(t *testing.T) {
 	if page == nil || len(page.results) != 32 || page.results[31].Goal.Filter != 31 || page.bar.Value != 1 {
 		t.Fatalf("layer page: %d pictures", len(page.results))
 	}
-	// The filter drawn first came from the cache: the same picture.
-	if page.results[1] != v.results[0] {
+	// The filter alone is drawn on the 128-pixel canvas, the page at the
+	// input's 64 pixels.
+	if a, b := v.results[0].Image.Bounds().Dx(), page.results[1].Image.Bounds().Dx(); a != 128 || b != 64 {
+		t.Errorf("filter 2 drawn on %d pixels alone, %d on the page; want 128 and 64", a, b)
+	}
+	// Asked for again, the filter comes from the cache: the same picture.
+	page.dlg.Hide()
+	again := h.s.showLookForFilter(1, 1)
+	h.settle()
+	if len(again.results) != 1 || again.results[0] != v.results[0] {
 		t.Error("filter 2 drawn again instead of taken from the cache")
 	}
+	again.dlg.Hide()
 
 	classes := h.s.showLookForClasses()
 	h.settle()
