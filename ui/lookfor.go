@@ -47,11 +47,18 @@ type lookFor struct {
 // showLookForFilter shows what filter (0-based) of conv layer layer looks
 // for, with a way to the whole layer.
 func (s *shell) showLookForFilter(layer, filter int) *lookFor {
+	if s.model == nil {
+		return nil
+	}
+	canvas := ""
+	in := s.model.Input()
+	if side := featviz.DefaultOptions(min(in.Height, in.Width)).Size; s.model.ConvOnly(layer) && side > max(in.Height, in.Width) {
+		canvas = fmt.Sprintf(" It is %d pixels wide, more than the network's %d: its conv layers read any size.", side, in.Width)
+	}
 	v := s.showLookFor(fmt.Sprintf("What filter %d of layer %d looks for", filter+1, layer),
 		"The picture the network itself would draw for this filter: starting from noise, it is changed step by step "+
 			"to raise the filter's mean response, shifted, turned and scaled a little at each step so that only what works "+
-			"wherever it lies stays. It is drawn larger than the pictures the network takes, as its conv layers read a picture "+
-			"of any size, so it holds several instances of the pattern. Its peak is the highest value of the filter's map on it.",
+			"wherever it lies stays."+canvas+" Its peak is the highest value of the filter's map on it.",
 		[]featviz.Goal{{Layer: layer, Filter: filter}}, 320, 0)
 	if v == nil {
 		return nil
@@ -120,7 +127,7 @@ func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side floa
 	if len(goals) > 1 {
 		v.dlg.Resize(s.dialogSize())
 	} else {
-		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+420*s.zoom))
+		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+440*s.zoom))
 	}
 	v.dlg.Show()
 
