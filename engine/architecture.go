@@ -170,6 +170,51 @@ type Layer struct {
 	Epsilon float64 `json:"epsilon,omitempty"`
 }
 
+// ResNet18Arch returns torchvision's ResNet-18 for side×side RGB pictures
+// with widths filters in its four stages (64, 128, 256, 512 in
+// torchvision; the output layer has one unit per class): a 7x7 stride-2
+// conv and 3x3 max pooling, then two residual blocks a stage, each two 3x3
+// convs with a skip connection around them (a 1x1 conv where the shape
+// changes), a batch norm after every conv, global pooling and the output
+// layer, under torchvision's layer names (layer3.1.conv2, ...).
+func ResNet18Arch(side int, widths [4]int) Arch {
+	a := Arch{Input: Input{Channels: 3, Height: side, Width: side}}
+	add := func(l Layer) string { a.Layers = append(a.Layers, l); return l.Name }
+	conv := func(name string, f, k, s, p int, in ...string) string {
+		add(Layer{Kind: Conv2D, Name: name, Inputs: in, Filters: f, Kernel: []int{k, k}, Stride: []int{s, s},
+			Padding: PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
+		return add(Layer{Kind: BatchNorm, Name: name + ".bn"})
+	}
+	conv("conv1", widths[0], 7, 2, 3)
+	add(Layer{Kind: ReLU, Name: "relu"})
+	x := add(Layer{Kind: MaxPool, Name: "maxpool", Kernel: []int{3, 3}, Stride: []int{2, 2},
+		Padding: PaddingExplicit, Pads: []int{1, 1, 1, 1}})
+	in := widths[0]
+	for stage, f := range widths {
+		for block := range 2 {
+			name := fmt.Sprintf("layer%d.%d", stage+1, block)
+			s := 1
+			if stage > 0 && block == 0 {
+				s = 2
+			}
+			conv(name+".conv1", f, 3, s, 1, x)
+			add(Layer{Kind: ReLU, Name: name + ".relu"})
+			y := conv(name+".conv2", f, 3, 1, 1)
+			skip := x
+			if s != 1 || in != f {
+				skip = conv(name+".downsample", f, 1, s, 0, x)
+			}
+			add(Layer{Kind: Add, Name: name, Inputs: []string{y, skip}})
+			x = add(Layer{Kind: ReLU, Name: name + ".relu_1"})
+			in = f
+		}
+	}
+	add(Layer{Kind: GlobalAvgPool, Name: "avgpool"})
+	add(Layer{Kind: Flatten})
+	add(Layer{Kind: Dense, Name: "fc"})
+	return a
+}
+
 // StudyArch returns the seed study's network: five 3x3 conv layers with
 // ReLU (32, 64, 64, 128, 128 filters), 2x2 max pooling and dropout 0.25
 // after conv layers 1, 3 and 5, then dense layers of 512 (ReLU, dropout

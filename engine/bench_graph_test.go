@@ -12,42 +12,8 @@ import (
 )
 
 // resNet18Arch is torchvision's ResNet-18 (batch norms kept, as PyTorch's
-// eval mode runs them) for side×side pictures and classes outputs.
-func resNet18Arch(side int) Arch {
-	a := Arch{Input: Input{Channels: 3, Height: side, Width: side}}
-	add := func(l Layer) string { a.Layers = append(a.Layers, l); return l.Name }
-	conv := func(name string, f, k, s, p int, in ...string) string {
-		add(Layer{Kind: Conv2D, Name: name, Inputs: in, Filters: f, Kernel: []int{k}, Stride: []int{s}, Padding: PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
-		return add(Layer{Kind: BatchNorm, Name: name + ".bn"})
-	}
-	conv("conv1", 64, 7, 2, 3)
-	add(Layer{Kind: ReLU, Name: "relu"})
-	x := add(Layer{Kind: MaxPool, Name: "maxpool", Kernel: []int{3}, Stride: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 1, 1, 1}})
-	in := 64
-	for stage, f := range []int{64, 128, 256, 512} {
-		for block := range 2 {
-			name := fmt.Sprintf("layer%d.%d", stage+1, block)
-			s := 1
-			if stage > 0 && block == 0 {
-				s = 2
-			}
-			conv(name+".conv1", f, 3, s, 1, x)
-			add(Layer{Kind: ReLU, Name: name + ".relu"})
-			y := conv(name+".conv2", f, 3, 1, 1)
-			skip := x
-			if s != 1 || in != f {
-				skip = conv(name+".downsample", f, 1, s, 0, x)
-			}
-			add(Layer{Kind: Add, Name: name, Inputs: []string{y, skip}})
-			x = add(Layer{Kind: ReLU, Name: name + ".relu_1"})
-			in = f
-		}
-	}
-	add(Layer{Kind: GlobalAvgPool, Name: "avgpool"})
-	add(Layer{Kind: Flatten})
-	add(Layer{Kind: Dense, Name: "fc"})
-	return a
-}
+// eval mode runs them) for side×side pictures.
+func resNet18Arch(side int) Arch { return ResNet18Arch(side, [4]int{64, 128, 256, 512}) }
 
 // mobileNetV2Arch is torchvision's MobileNetV2 (width 1) for side×side
 // pictures.
@@ -94,11 +60,9 @@ func mobileNetV2Arch(side int) Arch {
 	return a
 }
 
-// benchGraph times one 224x224 picture through arch with 1,000 classes,
-// every place's maps copied out (as the app keeps them): compare with
-// scripts/torch_graph_models.py (scripts/bench-graph-vs-pytorch.sh runs
-// both), whose figure is its best of ROUNDS predictions, as best-ms is.
-func benchGraph(b *testing.B, arch Arch) {
+// benchModel returns arch's model with 1,000 classes, its graph built,
+// and a random picture for it.
+func benchModel(b *testing.B, arch Arch) (*Model, []float32) {
 	m, err := NewModelArch(arch, classNames(1000), 1)
 	if err != nil {
 		b.Fatal(err)
@@ -111,6 +75,15 @@ func benchGraph(b *testing.B, arch Arch) {
 	if _, err := m.Predict(x); err != nil { // builds the graph
 		b.Fatal(err)
 	}
+	return m, x
+}
+
+// benchGraph times one 224x224 picture through arch with 1,000 classes,
+// every place's maps copied out (as the app keeps them): compare with
+// scripts/torch_graph_models.py (scripts/bench-graph-vs-pytorch.sh runs
+// both), whose figure is its best of ROUNDS predictions, as best-ms is.
+func benchGraph(b *testing.B, arch Arch) {
+	m, x := benchModel(b, arch)
 	b.ReportAllocs()
 	b.ResetTimer()
 	best, cpu := math.Inf(1), math.Inf(1)
@@ -142,19 +115,8 @@ func BenchmarkPredictMobileNetV2(b *testing.B) { benchGraph(b, mobileNetV2Arch(2
 // and its allocations. Packing the kernels on every run, or running batch
 // norms apart from their convolutions, shows in x-gemm.
 func BenchmarkPredictResNet18Budget(b *testing.B) {
-	arch := resNet18Arch(224)
-	m, err := NewModelArch(arch, classNames(1000), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	x := make([]float32, arch.Input.Len())
-	for i := range x {
-		x[i] = rng.Float32()
-	}
-	if _, err := m.Predict(x); err != nil { // builds the graph
-		b.Fatal(err)
-	}
+	m, x := benchModel(b, resNet18Arch(224))
+	rng := rand.New(rand.NewPCG(2, 2))
 	// layer3's 3x3 convolutions as one product: 256 x 3136 x 2304.
 	const gm, gn, gk = 256, 3136, 2304
 	ga, gb, gc := make([]float32, gm*gk), make([]float32, gk*gn), make([]float32, gm*gn)

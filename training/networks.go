@@ -147,40 +147,5 @@ func LoadData(cfg dataset.Config, in engine.Input, progress func(done, total int
 // torchvision's (layer3.1.conv2, ...), so a class can compare it with the
 // ResNet-18 they know.
 func ResNetArch(side int) engine.Arch {
-	a := engine.Arch{Input: engine.Input{Channels: 3, Height: side, Width: side}}
-	add := func(l engine.Layer) string { a.Layers = append(a.Layers, l); return l.Name }
-	conv := func(name string, f, k, s, p int, in ...string) string {
-		add(engine.Layer{Kind: engine.Conv2D, Name: name, Inputs: in, Filters: f, Kernel: []int{k, k}, Stride: []int{s, s},
-			Padding: engine.PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
-		return add(engine.Layer{Kind: engine.BatchNorm, Name: name + ".bn"})
-	}
-	widths := []int{32, 64, 128, 256}
-	conv("conv1", widths[0], 7, 2, 3)
-	add(engine.Layer{Kind: engine.ReLU, Name: "relu"})
-	x := add(engine.Layer{Kind: engine.MaxPool, Name: "maxpool", Kernel: []int{3, 3}, Stride: []int{2, 2},
-		Padding: engine.PaddingExplicit, Pads: []int{1, 1, 1, 1}})
-	in := widths[0]
-	for stage, f := range widths {
-		for block := range 2 {
-			name := fmt.Sprintf("layer%d.%d", stage+1, block)
-			s := 1
-			if stage > 0 && block == 0 {
-				s = 2
-			}
-			conv(name+".conv1", f, 3, s, 1, x)
-			add(engine.Layer{Kind: engine.ReLU, Name: name + ".relu"})
-			y := conv(name+".conv2", f, 3, 1, 1)
-			skip := x
-			if s != 1 || in != f {
-				skip = conv(name+".downsample", f, 1, s, 0, x)
-			}
-			add(engine.Layer{Kind: engine.Add, Name: name, Inputs: []string{y, skip}})
-			x = add(engine.Layer{Kind: engine.ReLU, Name: name + ".relu_1"})
-			in = f
-		}
-	}
-	add(engine.Layer{Kind: engine.GlobalAvgPool, Name: "avgpool"})
-	add(engine.Layer{Kind: engine.Flatten})
-	add(engine.Layer{Kind: engine.Dense, Name: "fc"})
-	return a
+	return engine.ResNet18Arch(side, [4]int{32, 64, 128, 256})
 }
