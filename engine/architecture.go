@@ -795,18 +795,19 @@ func WriteSummary(w io.Writer, layers []LayerInfo) error {
 		for i, d := range l.OutputShape {
 			dims[i] = fmt.Sprint(d)
 		}
-		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s", l.Name, l.Type, strings.Join(dims, ", "), thousands(l.Params))
+		fmt.Fprintf(tw, "%s (%s)\t(None, %s)\t%s", l.Name, l.Type, strings.Join(dims, ", "), Thousands(l.Params))
 		if graph {
 			fmt.Fprintf(tw, "\t%s", strings.Join(l.Inputs, ", "))
 		}
 		fmt.Fprintln(tw)
 	}
-	fmt.Fprintf(tw, "Total params: %s\n", thousands(TotalParams(layers)))
+	fmt.Fprintf(tw, "Total params: %s\n", Thousands(TotalParams(layers)))
 	return tw.Flush()
 }
 
-// thousands formats n with comma separators (1459204 -> "1,459,204").
-func thousands(n int) string {
+// Thousands formats n, a count (n >= 0), with comma separators (1459204 ->
+// "1,459,204"), as the study's Figure 1 writes parameter counts.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, r := range s {

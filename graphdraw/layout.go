@@ -129,7 +129,7 @@ func Lay(g Graph, opt Options) Drawing {
 		}
 		detail := n.Kind + " · " + ShapeText(n.Shape)
 		if n.Params > 0 {
-			detail += " · " + thousands(n.Params) + " params"
+			detail += " · " + engine.Thousands(n.Params) + " params"
 		}
 		unitOf[i] = len(d.Boxes)
 		byName[n.Name] = len(d.Boxes)
@@ -352,17 +352,4 @@ func Lay(g Graph, opt Options) Drawing {
 		}
 	}
 	return d
-}
-
-// thousands writes n with comma separators.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -217,8 +217,17 @@ func saveChart(s *shell, build func(th plots.Theme) (*plot.Plot, error), fileNam
 // background; the notice bar says where it went or why it could not be
 // saved, and a partly written file is removed.
 func (s *shell) saveChartTo(wc fyne.URIWriteCloser, err error, build func(th plots.Theme) (*plot.Plot, error), w, h int) {
+	s.saveInBackground("chart", wc, err, func() error { return fynefile.Finish(wc, writeChart(wc, build, w, h)) })
+}
+
+// saveInBackground handles the answer of a save dialog for what (a
+// "chart", a "graph"): err when the dialog could not create the file, wc
+// nil when it was cancelled; otherwise write (which writes wc and
+// finishes it) runs off the UI goroutine and the notice bar says where
+// the file went or why it could not be saved.
+func (s *shell) saveInBackground(what string, wc fyne.URIWriteCloser, err error, write func() error) {
 	if err != nil {
-		s.notice.show(noticeError, "Could not save the chart: "+saveError(pathOf(err), err)+".")
+		s.notice.show(noticeError, "Could not save the "+what+": "+saveError(pathOf(err), err)+".")
 		return
 	}
 	if wc == nil {
@@ -227,14 +236,14 @@ func (s *shell) saveChartTo(wc fyne.URIWriteCloser, err error, build func(th plo
 	s.lastDir = parentPath(wc.URI())
 	s.busy.Add(1)
 	go func() {
-		err := fynefile.Finish(wc, writeChart(wc, build, w, h))
+		err := write()
 		s.do(func() {
 			defer s.busy.Add(-1)
 			if err != nil {
-				s.notice.show(noticeError, "Could not save the chart: "+saveError(wc.URI().Path(), err)+".")
+				s.notice.show(noticeError, "Could not save the "+what+": "+saveError(wc.URI().Path(), err)+".")
 				return
 			}
-			s.notice.show(noticeInfo, "Saved the chart as "+wc.URI().Path()+".")
+			s.notice.show(noticeInfo, "Saved the "+what+" as "+wc.URI().Path()+".")
 		})
 	}()
 }

@@ -265,7 +265,7 @@ func pictures(n int) string {
 	if n == 1 {
 		return "1 picture"
 	}
-	return thousands(n) + " pictures"
+	return engine.Thousands(n) + " pictures"
 }
 
 // openDialog asks for a folder and opens it as the collection.
@@ -423,7 +423,7 @@ func (c *collectionView) analyse() {
 			}
 			c.finish(gen, files, last.Cached, err)
 			phases.mark("shown")
-			phases.report(fmt.Sprintf("collection of %s (%s from the cache)", pictures(len(c.items)), thousands(last.Cached)))
+			phases.report(fmt.Sprintf("collection of %s (%s from the cache)", pictures(len(c.items)), engine.Thousands(last.Cached)))
 			if saveErr != nil {
 				// Not silent: unsaved, the next opening analyses everything again.
 				s.notice.show(noticeWarning, sentence(saveErr.Error()))
@@ -445,12 +445,12 @@ func (c *collectionView) add(items []*collection.Item, failed []string, p collec
 	c.failed = append(c.failed, failed...)
 	if p.Total > 0 {
 		c.progress.SetValue(float64(p.Done) / float64(p.Total))
-		text := fmt.Sprintf("Analysing %s: %s of %s pictures", quoteNames(c.roots), thousands(p.Done), thousands(p.Total))
+		text := fmt.Sprintf("Analysing %s: %s of %s pictures", quoteNames(c.roots), engine.Thousands(p.Done), engine.Thousands(p.Total))
 		if r := p.Rate(); r > 0 {
 			text += fmt.Sprintf(" · %.0f per second · about %s left", r, shortDuration(p.Left()))
 		}
 		if p.Cached > 0 {
-			text += fmt.Sprintf(" · %s from the cache", thousands(p.Cached))
+			text += fmt.Sprintf(" · %s from the cache", engine.Thousands(p.Cached))
 		}
 		c.status.SetText(text)
 	}
@@ -468,17 +468,17 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	switch {
 	case err == context.Canceled:
 		c.status.SetText(fmt.Sprintf("Stopped: %s of %s analysed. Open the folder again to go on (what was done is kept).",
-			thousands(n), countNoun(len(files), "picture")))
+			engine.Thousands(n), countNoun(len(files), "picture")))
 	case err != nil:
 		c.status.SetText("")
 		c.s.notice.show(noticeError, "The collection could not be analysed: "+err.Error())
 	default:
 		text := fmt.Sprintf("%s in %s", pictures(n), quoteNames(c.roots))
 		if cached > 0 {
-			text += fmt.Sprintf(" (%s from the cache)", thousands(cached))
+			text += fmt.Sprintf(" (%s from the cache)", engine.Thousands(cached))
 		}
 		if l := collection.Labelled(c.items); l > 0 {
-			text += fmt.Sprintf(" · %s in class folders", thousands(l))
+			text += fmt.Sprintf(" · %s in class folders", engine.Thousands(l))
 		}
 		if c.other != nil {
 			text += fmt.Sprintf(" · %s and %s disagree on %s", c.modelName, c.otherName, pictures(collection.Disagreements(c.items)))
@@ -486,7 +486,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		if c.testSet {
 			text += " · the data set's test set"
 			if d := c.distinct.Dropped; d > 0 {
-				copies := fmt.Sprintf("%s copies", thousands(d))
+				copies := fmt.Sprintf("%s copies", engine.Thousands(d))
 				if d == 1 {
 					copies = "1 copy"
 				}

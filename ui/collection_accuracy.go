@@ -71,7 +71,7 @@ func (c *collectionView) updateConfusion(now bool) {
 	}
 	c.confInfo.SetText(who + fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
-		thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
+		engine.Thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), engine.Thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
 	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
 	c.conf.Show()
 }
@@ -93,7 +93,7 @@ func (c *collectionView) storedCheck() string {
 	}
 	return fmt.Sprintf(" The test results stored in the model file (the Confusion tab) say %s of %s right (%.1f%%) and differ in %s: "+
 		"the loaded model or this copy of the data set is not the one they were measured with.",
-		thousands(storedRight(st)), thousands(st.Total), 100*st.Accuracy, countNoun(diff, "cell"))
+		engine.Thousands(storedRight(st)), engine.Thousands(st.Total), 100*st.Accuracy, countNoun(diff, "cell"))
 }
 
 // cellsDiffering counts the cells whose count differs between the
@@ -170,11 +170,11 @@ func (c *collectionView) showCell(truth, pred int) {
 		switch n := storedCount(c.model.Meta.Test, c.classes[truth], c.classes[pred]); {
 		case c.running:
 			text = fmt.Sprintf("The table lists the test pictures of true %s predicted as %s as they are analysed (%s so far).",
-				c.classes[truth], c.classes[pred], thousands(len(c.cells[truth][pred])))
+				c.classes[truth], c.classes[pred], engine.Thousands(len(c.cells[truth][pred])))
 		case !c.complete:
 			text += " The analysis was stopped: the pictures analysed before count, the others do not."
 		case n >= 0 && n != len(c.cells[truth][pred]):
-			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", thousands(n))
+			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", engine.Thousands(n))
 		}
 	}
 	c.s.notice.show(noticeInfo, text)

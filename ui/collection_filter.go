@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
 )
 
@@ -75,7 +76,7 @@ func (c *collectionView) showTop(layer, filter int) {
 	w, h := collection.InputSide(m)
 	fields := collection.ModelFields(m)
 	hits := collection.TopK(c.items, c.layout, fields, w, h, layer, filter, topK)
-	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), thousands(len(c.items)))
+	text := fmt.Sprintf("Layer %d, filter %d: the %d of %s pictures whose map peaks highest", layer, filter, len(hits), engine.Thousands(len(c.items)))
 	if fields != nil {
 		f := fields[layer-1]
 		text += fmt.Sprintf("; marked, the part of the picture the peak sees (%d×%d of the network's %d×%d pixels).", f.Size, f.Size, w, h)

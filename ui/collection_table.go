@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/fynefile"
 )
 
@@ -405,7 +406,7 @@ func (c *collectionView) refreshTable() {
 	case len(c.shown) == len(c.items):
 		c.count.SetText(pictures(len(c.items)) + hint)
 	default:
-		c.count.SetText(fmt.Sprintf("%s of %s shown", thousands(len(c.shown)), pictures(len(c.items))) + hint)
+		c.count.SetText(fmt.Sprintf("%s of %s shown", engine.Thousands(len(c.shown)), pictures(len(c.items))) + hint)
 	}
 	if len(c.items) == 0 {
 		c.empty.Show()

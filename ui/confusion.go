@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/artlens/artlens/dataset"
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
 )
 
@@ -210,11 +211,11 @@ func (v *confusionView) refreshNote() {
 		v.note.SetText("A click on a cell lists its pictures from " + where + " in the Collection view, as far as they are analysed with the loaded model.")
 	case col.cellsDiffering() == 0:
 		v.note.SetText(fmt.Sprintf("A click on a cell lists its pictures from %s in the Collection view: the loaded model's answers on these %s test pictures agree with this matrix.",
-			where, thousands(col.ev.Total)))
+			where, engine.Thousands(col.ev.Total)))
 	default:
 		v.note.SetText(fmt.Sprintf("The loaded model's answers on the %s test pictures in %s (%.1f%% right) differ from this matrix in %s: "+
 			"the loaded model or this copy of the data set is not the one it was measured with. A click on a cell lists the pictures the loaded model puts there.",
-			thousands(col.ev.Total), where, 100*col.ev.Accuracy, countNoun(col.cellsDiffering(), "cell")))
+			engine.Thousands(col.ev.Total), where, 100*col.ev.Accuracy, countNoun(col.cellsDiffering(), "cell")))
 	}
 	v.note.Show()
 }

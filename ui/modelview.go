@@ -64,7 +64,7 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 		}
 	}
 	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s %s; the input is one %d × %d %s picture",
-		thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
+		engine.Thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
 
 	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
 	sideBox := newSizedBox(container.NewVBox(side...))
@@ -145,26 +145,7 @@ func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
 // or why it could not be saved.
 func saveGraph(s *shell, d graphdraw.Drawing) {
 	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.notice.show(noticeError, "Could not save the graph: "+saveError(pathOf(err), err)+".")
-			return
-		}
-		if wc == nil {
-			return
-		}
-		s.lastDir = parentPath(wc.URI())
-		s.busy.Add(1)
-		go func() {
-			err := writeGraph(wc, d)
-			s.do(func() {
-				defer s.busy.Add(-1)
-				if err != nil {
-					s.notice.show(noticeError, "Could not save the graph: "+saveError(wc.URI().Path(), err)+".")
-					return
-				}
-				s.notice.show(noticeInfo, "Saved the graph as "+wc.URI().Path()+".")
-			})
-		}()
+		s.saveInBackground("graph", wc, err, func() error { return writeGraph(wc, d) })
 	}, s.win)
 	name := strings.TrimSuffix(s.modelName, filepath.Ext(s.modelName))
 	if name == "" {
@@ -195,7 +176,7 @@ func testCard(meta engine.Metadata) fyne.CanvasObject {
 		grid.Add(widget.NewLabel(valueAt(t.Recall, i)))
 		n := ""
 		if i < len(counts) {
-			n = thousands(counts[i])
+			n = engine.Thousands(counts[i])
 		}
 		grid.Add(widget.NewLabel(n))
 	}
@@ -204,7 +185,7 @@ func testCard(meta engine.Metadata) fyne.CanvasObject {
 	help.Wrapping = fyne.TextWrapWord
 	help.TextStyle.Italic = true
 	return widget.NewCard("Test results", fmt.Sprintf("Accuracy %s on %s test images the network never saw in training",
-		percentText(t.Accuracy), thousands(t.Total)), container.NewVBox(grid, help))
+		percentText(t.Accuracy), engine.Thousands(t.Total)), container.NewVBox(grid, help))
 }
 
 func valueAt(v []float64, i int) string {
@@ -259,20 +240,6 @@ func trainingCard(meta engine.Metadata) fyne.CanvasObject {
 	text := widget.NewLabel(strings.Join(lines, "\n"))
 	text.Wrapping = fyne.TextWrapWord
 	return widget.NewCard("Training", "", text)
-}
-
-// thousands writes n with comma separators (1459204 -> "1,459,204"), as the
-// study's Figure 1.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && r != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // testImages is the number of test images of each true class.
