@@ -178,12 +178,21 @@ func graphArch() Arch {
 // TestGraphGradients checks the backward pass of a graph network (every
 // new layer kind) against finite differences of the loss.
 func TestGraphGradients(t *testing.T) {
-	m, err := NewModelArch(graphArch(), []string{"a", "b", "c"}, 5)
+	checkGraphGradients(t, graphArch(), rand.New(rand.NewPCG(1, 2)), []int{0, 2})
+}
+
+// checkGraphGradients checks the gradients of arch's training loss (three
+// classes, a batch of two random pictures labelled labels) against finite
+// differences, for each trained tensor's largest gradient and one drawn at
+// random, after moving the one-dimensional tensors (biases, affine layers,
+// statistics) away from their start. It returns the model.
+func checkGraphGradients(t *testing.T, arch Arch, rng *rand.Rand, labels []int) *Model {
+	t.Helper()
+	m, err := NewModelArch(arch, []string{"a", "b", "c"}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, p := range m.Params() { // biases, affine layers and statistics away from their start
+	for _, p := range m.Params() {
 		for i := range p.Data {
 			if len(p.Shape) == 1 {
 				p.Data[i] += 0.3 * (rng.Float32() - 0.3)
@@ -194,7 +203,7 @@ func TestGraphGradients(t *testing.T) {
 	for i := range x {
 		x[i] = rng.Float32()
 	}
-	loss, gs := trainingLoss(t, m, x, []int{0, 2})
+	loss, gs := trainingLoss(t, m, x, labels)
 	for pi, p := range m.Params() {
 		if p.Frozen {
 			continue
@@ -203,6 +212,7 @@ func TestGraphGradients(t *testing.T) {
 			checkFiniteDifference(t, loss, p, j, gs[pi][j], 2e-3)
 		}
 	}
+	return m
 }
 
 // TestGraphPredictions checks that a graph network's batch predictions
@@ -380,28 +390,7 @@ func shuffleArch() Arch {
 // and slices against finite differences of the loss, and that the block's
 // place is the shuffle after its concat, under the block's name.
 func TestShuffleGradients(t *testing.T) {
-	m, err := NewModelArch(shuffleArch(), []string{"a", "b", "c"}, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(4, 5))
-	for _, p := range m.Params() {
-		for i := range p.Data {
-			if len(p.Shape) == 1 {
-				p.Data[i] += 0.3 * (rng.Float32() - 0.3)
-			}
-		}
-	}
-	x := make([]float32, 2*m.Input().Len())
-	for i := range x {
-		x[i] = rng.Float32()
-	}
-	loss, gs := trainingLoss(t, m, x, []int{1, 2})
-	for pi, p := range m.Params() {
-		for _, j := range []int{argmaxAbs(gs[pi]), rng.IntN(len(p.Data))} {
-			checkFiniteDifference(t, loss, p, j, gs[pi][j], 2e-3)
-		}
-	}
+	m := checkGraphGradients(t, shuffleArch(), rand.New(rand.NewPCG(4, 5)), []int{1, 2})
 	var names []string
 	for _, p := range m.Places() {
 		names = append(names, p.Name)
