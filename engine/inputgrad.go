@@ -57,22 +57,33 @@ func newInputGradNet(m *Model, layer int) (*inputGradNet, error) {
 		node = n.places[layer-1]
 	}
 	g := &inputGradNet{net: n, own: own}
-	g.selector = G.NewTensor(n.g, tensor.Float32, node.Dims(), G.WithShape(node.Shape().Clone()...), G.WithName("selector"))
-	picked, err := G.HadamardProd(node, g.selector)
-	if err != nil {
-		return nil, fmt.Errorf("engine: input gradient target: %w", err)
+	if g.selector, g.target, g.grad, err = selectedGradient(n, node); err != nil {
+		return nil, err
 	}
-	if g.target, err = G.Sum(picked); err != nil {
-		return nil, fmt.Errorf("engine: input gradient target: %w", err)
-	}
-	one := n.g.AddNode(G.NewConstant(float32(1), G.WithName("one")))
-	grads, err := G.Backpropagate(G.Nodes{g.target}, G.Nodes{one}, G.Nodes{n.input})
-	if err != nil {
-		return nil, fmt.Errorf("engine: gradient of the input: %w", err)
-	}
-	g.grad = grads[0]
 	g.vm = G.NewTapeMachine(n.g)
 	return g, nil
+}
+
+// selectedGradient adds to n's graph a target, the sum of node's values
+// each weighted by a selector (a tensor of node's shape, set before each
+// run), and the target's gradient with respect to n's input.
+func selectedGradient(n *network, node *G.Node) (selector, target, grad *G.Node, err error) {
+	selector = G.NewTensor(n.g, tensor.Float32, node.Dims(), G.WithShape(node.Shape().Clone()...), G.WithName("selector"))
+	// The selector first: gorgonia may write a product over its first
+	// operand once nothing else reads it, and node is read after.
+	picked, err := G.HadamardProd(selector, node)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("engine: input gradient target: %w", err)
+	}
+	if target, err = G.Sum(picked); err != nil {
+		return nil, nil, nil, fmt.Errorf("engine: input gradient target: %w", err)
+	}
+	one := n.g.AddNode(G.NewConstant(float32(1), G.WithName("one")))
+	grads, err := G.Backpropagate(G.Nodes{target}, G.Nodes{one}, G.Nodes{n.input})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("engine: gradient of the input: %w", err)
+	}
+	return selector, target, grads[0], nil
 }
 
 // InputGradient runs one image (m.Input().Len() values in CHW order, as

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // ConvPrefix is the part of a model that leads to one place, built for
@@ -132,22 +131,9 @@ func (m *Model) newConvPrefix(place, height, width int) (*ConvPrefix, error) {
 	o := steps[last].out
 	p := &ConvPrefix{m: m, in: a.Input, net: n, place: m.places[place-1].Place}
 	p.place.Channels, p.place.Height, p.place.Width = o.c, o.h, o.w
-	p.selector = G.NewTensor(n.g, tensor.Float32, 4, G.WithShape(n.maps.Shape().Clone()...), G.WithName("selector"))
-	// The selector first: gorgonia may write a product over its first
-	// operand once nothing else reads it, and the maps are read after.
-	picked, err := G.HadamardProd(p.selector, n.maps)
-	if err != nil {
-		return nil, fmt.Errorf("engine: prefix target: %w", err)
+	if p.selector, p.target, p.grad, err = selectedGradient(n, n.maps); err != nil {
+		return nil, err
 	}
-	if p.target, err = G.Sum(picked); err != nil {
-		return nil, fmt.Errorf("engine: prefix target: %w", err)
-	}
-	one := n.g.AddNode(G.NewConstant(float32(1), G.WithName("one")))
-	grads, err := G.Backpropagate(G.Nodes{p.target}, G.Nodes{one}, G.Nodes{n.input})
-	if err != nil {
-		return nil, fmt.Errorf("engine: gradient of the input: %w", err)
-	}
-	p.grad = grads[0]
 	// Only what the picture's gradient needs: the ops' derivatives
 	// also put the kernels' gradients in the graph, which would double
 	// the work.
