@@ -24,6 +24,11 @@ type TrainingGraph struct {
 	masks  [][]float32
 	onehot []float32
 	zeros  map[int][]float32 // the gradients of frozen tensors
+
+	// Smoothing, in [0, 1), is the label smoothing of the loss: the target
+	// of each image is 1-Smoothing+Smoothing/K for its class and
+	// Smoothing/K for each of the K-1 others, instead of one and zeros.
+	Smoothing float32
 }
 
 // BatchNormMode says how the batch norms of a training graph normalise.
@@ -65,18 +70,25 @@ func (t *TrainingGraph) Batch() int { return t.net.batch }
 // Forward runs one batch (batch images concatenated in CHW order, their
 // class indices in labels) and computes the gradients. Dropout masks are
 // drawn from rng; with rng nil dropout is off (for checking gradients). It
-// returns the mean cross-entropy and how many images were classified right.
+// returns the mean cross-entropy (against the smoothed targets, with
+// Smoothing) and how many images were classified right.
 func (t *TrainingGraph) Forward(input []float32, labels []int, rng *rand.PCG) (loss float64, correct int, err error) {
 	classes := len(t.m.Meta.Classes)
 	if len(labels) != t.net.batch {
 		return 0, 0, fmt.Errorf("engine: %d labels for a batch of %d", len(labels), t.net.batch)
 	}
-	clear(t.onehot)
+	if t.Smoothing < 0 || t.Smoothing >= 1 {
+		return 0, 0, fmt.Errorf("engine: label smoothing %v is outside [0, 1)", t.Smoothing)
+	}
+	off := t.Smoothing / float32(classes)
+	for i := range t.onehot {
+		t.onehot[i] = off
+	}
 	for i, l := range labels {
 		if l < 0 || l >= classes {
 			return 0, 0, fmt.Errorf("engine: label %d out of range", l)
 		}
-		t.onehot[i*classes+l] = 1
+		t.onehot[i*classes+l] = 1 - t.Smoothing + off
 	}
 	for i, mask := range t.masks {
 		fillMask(mask, t.net.rates[i], rng)

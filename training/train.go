@@ -29,6 +29,13 @@ type Config struct {
 	// Augment turns on random horizontal flips and shifts of up to 4 pixels
 	// (a sixteenth of the side for pictures larger than 64).
 	Augment bool
+	// Crop, when positive and with Augment, replaces the shifts by random
+	// crops covering at least this share of the picture's area, scaled
+	// back to the input size (see cropAugment).
+	Crop float64
+	// LabelSmoothing, in [0, 1), spreads that share of each image's target
+	// evenly over all classes (engine.TrainingGraph.Smoothing).
+	LabelSmoothing float64
 	// KeepBest keeps the weights of the epoch with the best validation
 	// accuracy instead of the last epoch's.
 	KeepBest bool
@@ -83,6 +90,18 @@ func ImprovedRecipe() Config {
 	return c
 }
 
+// ResidualRecipe is the companion's: the improved recipe with the
+// regularisation a residual network trained from scratch on a few
+// thousand pictures needs (with flips and shifts alone it learns the
+// training set by heart by epoch 34 of 40 while validation falls back
+// from epoch 21): random crops of at least 35 % of the picture instead of
+// shifts, and label smoothing of 0.1.
+func ResidualRecipe() Config {
+	c := ImprovedRecipe()
+	c.Crop, c.LabelSmoothing = 0.35, 0.1
+	return c
+}
+
 // describe returns the recipe as the key-value pairs stored in the weights
 // file's metadata and in checkpoints.
 func (c Config) describe() map[string]string {
@@ -98,6 +117,12 @@ func (c Config) describe() map[string]string {
 		"seed":          strconv.FormatUint(c.Seed, 10),
 		"init":          "glorot uniform, zero biases",
 		"averaging":     "none",
+	}
+	if c.Augment && c.Crop > 0 {
+		d["augmentation"] = "horizontal flip, random crop of " + strconv.FormatFloat(c.Crop*100, 'g', -1, 64) + " to 100 % of the area (aspect 3:4 to 4:3) scaled back"
+	}
+	if c.LabelSmoothing > 0 {
+		d["label_smoothing"] = strconv.FormatFloat(c.LabelSmoothing, 'g', -1, 64)
 	}
 	if c.FineTune {
 		d["fine_tuning"] = "last layer only, the others frozen"
@@ -131,6 +156,12 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	}
 	if cfg.Average < 0 || cfg.Average >= 1 {
 		return fmt.Errorf("training: averaging decay %v is outside [0, 1)", cfg.Average)
+	}
+	if cfg.Crop < 0 || cfg.Crop > 1 {
+		return fmt.Errorf("training: crop share %v is outside [0, 1]", cfg.Crop)
+	}
+	if cfg.LabelSmoothing < 0 || cfg.LabelSmoothing >= 1 {
+		return fmt.Errorf("training: label smoothing %v is outside [0, 1)", cfg.LabelSmoothing)
 	}
 	if cfg.Batch%cfg.Workers != 0 {
 		return fmt.Errorf("training: %d workers do not divide a batch of %d", cfg.Workers, cfg.Batch)
@@ -209,6 +240,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	if cfg.FineTune {
 		st.frozen = frozenBelowLast(params)
 	}
+	for _, g := range st.graphs {
+		g.Smoothing = float32(cfg.LabelSmoothing)
+	}
 	in := m.Input()
 	imgLen := in.Len()
 	sub := cfg.Batch / cfg.Workers
@@ -235,7 +269,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 				for k := 0; k < sub; k++ {
 					idx := order[s*cfg.Batch+w*sub+k]
 					dst := st.inputs[w][k*imgLen : (k+1)*imgLen]
-					if cfg.Augment {
+					if cfg.Augment && cfg.Crop > 0 {
+						cropAugment(dst, data.Train.Image(idx), in, cfg.Crop, wrng[w])
+					} else if cfg.Augment {
 						augment(dst, data.Train.Image(idx), in, wrng[w])
 					} else {
 						copy(dst, data.Train.Image(idx))
