@@ -183,3 +183,60 @@ func TestDropoutMasks(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelSmoothing checks the smoothed loss and the last bias's gradient
+// against their definitions, from the probabilities Predict gives: with
+// targets t (1-s+s/K for the label, s/K for the others) the loss is the
+// mean of -sum t_k log p_k and the gradient of the output bias the mean of
+// p - t.
+func TestLabelSmoothing(t *testing.T) {
+	const classes, s = 4, 0.2
+	m, err := NewModel([]string{"a", "b", "c", "d"}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := randomBatch(3, classes, 21)
+	tg, err := m.NewTrainingGraph(len(y), RunningStatistics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.Smoothing = s
+	loss, _, err := tg.Forward(x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads, err := tg.Gradients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	biasGrad := grads[len(grads)-1]
+	var want float64
+	wantGrad := make([]float64, classes)
+	n := len(x) / len(y)
+	for i, label := range y {
+		pred, err := m.Predict(x[i*n : (i+1)*n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, p := range pred.Probabilities {
+			target := s / classes
+			if k == label {
+				target += 1 - s
+			}
+			want -= target * math.Log(float64(p)) / float64(len(y))
+			wantGrad[k] += (float64(p) - target) / float64(len(y))
+		}
+	}
+	if math.Abs(loss-want) > 1e-4*math.Max(1, want) {
+		t.Errorf("smoothed loss %v, want %v", loss, want)
+	}
+	for k := range wantGrad {
+		if math.Abs(float64(biasGrad[k])-wantGrad[k]) > 1e-5 {
+			t.Errorf("output bias gradient %d: %v, want %v", k, biasGrad[k], wantGrad[k])
+		}
+	}
+	tg.Smoothing = 1
+	if _, _, err := tg.Forward(x, y, nil); err == nil {
+		t.Error("smoothing 1 was taken")
+	}
+}
