@@ -62,7 +62,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("train", "--data DIR --out FILE [--arch FILE.json] [options]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/), or a folder of class folders (one folder of pictures per class), from which the validation share is held out")
 	out := fs.String("out", "", "weights `file` to write (safetensors)")
-	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation) or 'residual' (the companion's: improved with random crops of 35 to 100 % of the picture instead of shifts, and label smoothing 0.1)")
+	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation) or 'residual' (the companion's: improved with SGD, momentum 0.9, from a rate of 0.05, and weight decay 5e-4)")
 	epochs := fs.Int("epochs", 0, "number of epochs (default: the recipe's, 30 or 40)")
 	seed := fs.Uint64("seed", 1, "random `seed` for initialisation, shuffling, dropout and augmentation")
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")
@@ -73,7 +73,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, in the order of the network's outputs (default: the study's four classes for the Art Images download, every class folder of a folder of class folders)")
 	valShare := fs.Float64("val", 0, "`share` of each class's pictures held out for validation (default 0.1 of training_set for the Art Images download, 0.2 of a folder of class folders)")
 	batch := fs.Int("batch", 0, "pictures per optimizer step (default: the recipe's, 64)")
-	lr := fs.Float64("lr", 0, "Adam's learning `rate` (default: the recipe's, 0.001)")
+	lr := fs.Float64("lr", 0, "the optimizer's learning `rate` (default: the recipe's, 0.001; 0.05 for residual)")
 	size := fs.Int("size", 0, "side in `pixels` of the square the pictures are shrunk to, from 16 to 512 (default: the network's own, 64 for the study's, 32 for small, the file's): larger sees finer detail and takes about the square of the side in time (the study's network needs 48 or more)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	if code, ok := parseFlags(fs, args); !ok {

@@ -22,7 +22,7 @@ const checkpointFile = "checkpoint.gob"
 // generators seeded by (seed, epoch), so they need no saved state.
 type checkpoint struct {
 	weights   [][]float32
-	opt       *adam
+	opt       *optimizer
 	history   []engine.Epoch
 	best      []float32
 	bestAcc   float64
@@ -65,8 +65,9 @@ func (c *checkpoint) save(dir string, m *engine.Model, recipe map[string]string,
 
 // loadCheckpoint returns the checkpoint in dir, nil if there is none, or an
 // error if it belongs to another recipe or other data (so that a run never
-// silently continues someone else's).
-func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, sizes []int) (*checkpoint, error) {
+// silently continues someone else's). opt, the recipe's optimizer for
+// tensors of the given sizes, receives the saved state.
+func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, sizes []int, opt *optimizer) (*checkpoint, error) {
 	f, err := os.Open(filepath.Join(dir, checkpointFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -93,7 +94,6 @@ func loadCheckpoint(dir string, recipe map[string]string, fingerprint string, si
 			return nil, fmt.Errorf("training: the checkpoint in %s does not fit this model", dir)
 		}
 	}
-	opt := newAdam(sizes)
 	opt.m, opt.v, opt.step = d.M, d.V, d.Step
 	return &checkpoint{weights: d.Weights, opt: opt, history: d.History, best: d.Best,
 		bestAcc: d.BestAcc, bestLoss: d.BestLoss, bestEpoch: d.BestEpoch, average: d.Average}, nil

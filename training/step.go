@@ -13,7 +13,7 @@ import (
 type stepper struct {
 	m       *engine.Model
 	graphs  []*engine.TrainingGraph
-	opt     *adam
+	opt     *optimizer
 	weights [][]float32 // the model's weights, updated in place
 	grads   [][]float32 // the batch's gradient
 	// frozen[i] keeps tensor i as it is (fine-tuning): its gradient stays
@@ -27,7 +27,7 @@ type stepper struct {
 
 // newStepper prepares steps of batch images over workers graphs of m
 // (workers must divide batch), their batch norms in mode bn.
-func newStepper(m *engine.Model, batch, workers int, opt *adam, bn engine.BatchNormMode) (*stepper, error) {
+func newStepper(m *engine.Model, batch, workers int, opt *optimizer, bn engine.BatchNormMode) (*stepper, error) {
 	st := &stepper{m: m, opt: opt}
 	sub := batch / workers
 	for w := 0; w < workers; w++ {

@@ -33,6 +33,12 @@ type Config struct {
 	// crops covering at least this share of the picture's area, scaled
 	// back to the input size (see cropAugment).
 	Crop float64
+	// Momentum, when positive, trains with SGD with this momentum instead
+	// of Adam (the classic recipe for residual networks).
+	Momentum float64
+	// WeightDecay is an L2 penalty on the conv and dense kernels (not on
+	// biases or batch norms), added to their gradients as WeightDecay*w.
+	WeightDecay float64
 	// LabelSmoothing, in [0, 1), spreads that share of each image's target
 	// evenly over all classes (engine.TrainingGraph.Smoothing).
 	LabelSmoothing float64
@@ -90,15 +96,14 @@ func ImprovedRecipe() Config {
 	return c
 }
 
-// ResidualRecipe is the companion's: the improved recipe with the
-// regularisation a residual network trained from scratch on a few
-// thousand pictures needs (with flips and shifts alone it learns the
-// training set by heart by epoch 34 of 40 while validation falls back
-// from epoch 21): random crops of at least 35 % of the picture instead of
-// shifts, and label smoothing of 0.1.
+// ResidualRecipe is the companion's: the improved recipe with the classic
+// optimizer of residual networks, SGD with momentum 0.9 from a learning
+// rate of 0.05 (batch 64) and an L2 weight decay of 5e-4 on the kernels.
+// With Adam and no decay, the companion learnt the training set by heart
+// by epoch 34 of 40 while validation fell back from epoch 21.
 func ResidualRecipe() Config {
 	c := ImprovedRecipe()
-	c.Crop, c.LabelSmoothing = 0.35, 0.1
+	c.Momentum, c.LearningRate, c.WeightDecay = 0.9, 0.05, 5e-4
 	return c
 }
 
@@ -120,6 +125,12 @@ func (c Config) describe() map[string]string {
 	}
 	if c.Augment && c.Crop > 0 {
 		d["augmentation"] = "horizontal flip, random crop of " + strconv.FormatFloat(c.Crop*100, 'g', -1, 64) + " to 100 % of the area (aspect 3:4 to 4:3) scaled back"
+	}
+	if c.Momentum > 0 {
+		d["optimizer"] = "sgd (momentum " + strconv.FormatFloat(c.Momentum, 'g', -1, 64) + ")"
+	}
+	if c.WeightDecay > 0 {
+		d["weight_decay"] = strconv.FormatFloat(c.WeightDecay, 'g', -1, 64) + " (L2, conv and dense kernels)"
 	}
 	if c.LabelSmoothing > 0 {
 		d["label_smoothing"] = strconv.FormatFloat(c.LabelSmoothing, 'g', -1, 64)
@@ -160,6 +171,9 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	if cfg.Crop < 0 || cfg.Crop > 1 {
 		return fmt.Errorf("training: crop share %v is outside [0, 1]", cfg.Crop)
 	}
+	if cfg.Momentum < 0 || cfg.Momentum >= 1 || cfg.WeightDecay < 0 {
+		return fmt.Errorf("training: momentum %v or weight decay %v out of range", cfg.Momentum, cfg.WeightDecay)
+	}
 	if cfg.LabelSmoothing < 0 || cfg.LabelSmoothing >= 1 {
 		return fmt.Errorf("training: label smoothing %v is outside [0, 1)", cfg.LabelSmoothing)
 	}
@@ -194,6 +208,17 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 		sizes[i], weights[i] = len(p.Data), p.Data
 	}
 	opt := newAdam(sizes)
+	if cfg.Momentum > 0 {
+		opt = newSGD(sizes, cfg.Momentum)
+	}
+	if cfg.WeightDecay > 0 {
+		opt.decay = make([]float32, len(params))
+		for i, p := range params {
+			if len(p.Shape) > 1 && !p.Frozen {
+				opt.decay[i] = float32(cfg.WeightDecay)
+			}
+		}
+	}
 	var avg *average
 	if cfg.Average > 0 {
 		avg = newAverage(cfg.Average, weights)
@@ -202,14 +227,13 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	bestAcc, bestLoss := -1.0, math.Inf(1)
 	start := 0
 	if cfg.CheckpointDir != "" {
-		ck, err := loadCheckpoint(cfg.CheckpointDir, m.Meta.Training, data.Fingerprint, sizes)
+		ck, err := loadCheckpoint(cfg.CheckpointDir, m.Meta.Training, data.Fingerprint, sizes, opt)
 		if err != nil {
 			return err
 		}
 		if ck != nil {
 			copyWeights(weights, ck.weights)
 			m.WeightsChanged()
-			opt = ck.opt
 			if avg != nil {
 				if ck.average == nil {
 					return fmt.Errorf("training: the checkpoint in %s has no averaged weights", cfg.CheckpointDir)
