@@ -22,7 +22,10 @@ type Cell struct {
 	// FirstChannel is the input channel of the window's channel 0 (not 0
 	// in a grouped convolution); Top and Left the window's first row and
 	// column in the input (negative in the padding).
-	FirstChannel, Top, Left  int
+	FirstChannel, Top, Left int
+	// Groups is the convolution's groups: 1 when each filter reads every
+	// channel, the channels' number in a depthwise convolution.
+	Groups                   int
 	Window, Kernel, Products []float32
 	// Padding marks the window's values that lie in the padding (zero).
 	Padding []bool
@@ -37,13 +40,30 @@ type Cell struct {
 	// Sum+Bias times BNScale plus BNShift.
 	HasBatchNorm     bool
 	BNScale, BNShift float32
-	// PreReLU is the value before the ReLU (after the batch norm); ReLU
-	// says whether one follows.
+	// PreReLU is the value before the activation (after the batch norm);
+	// ReLU says whether a ReLU follows.
 	PreReLU float32
 	ReLU    bool
-	// Value is the engine's value of the cell (PreReLU, or max(0,
-	// PreReLU) with a ReLU, up to float32 rounding).
+	// Activation is the activation that follows, if any: ReLU, Clip (to
+	// ClipMin..ClipMax; ReLU6 is 0..6) or HardSwish; Activate applies it.
+	Activation       string
+	ClipMin, ClipMax float32
+	// Value is the engine's value of the cell (Activate(PreReLU), up to
+	// float32 rounding).
 	Value float32
+}
+
+// Activate returns the cell's activation of z, as the engine computes it.
+func (c *Cell) Activate(z float32) float32 {
+	switch c.Activation {
+	case ReLU:
+		return max(z, 0)
+	case Clip:
+		return min(max(z, c.ClipMin), c.ClipMax)
+	case HardSwish:
+		return z * min(max(z/6+0.5, 0), 1)
+	}
+	return z
 }
 
 // Pool is one value of a pooled map: the cells of the map before pooling
@@ -62,10 +82,11 @@ type Pool struct {
 
 // Cell returns how the value at (y, x) of filter filter (0-based) of conv
 // layer layer (1-based) comes about for the image input, from pred, the
-// prediction of input (nil: Cell predicts it). It shows chains: the
-// window is read from the picture or from the previous conv layer's maps
-// through poolings (the last one shown in Pooled) and dropouts; other
-// layers in between give an error.
+// prediction of input (nil: Cell predicts it). The window is read from
+// the picture or from a place's maps (a conv layer's after its batch norm
+// and activation, or a graph's block output), through poolings (the last
+// one shown in Pooled) and dropouts; other layers in between (a global
+// pooling, a slice of channels) give an error.
 func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int) (*Cell, error) {
 	convs := m.ConvLayers()
 	if layer < 1 || layer > len(convs) {
@@ -82,14 +103,12 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 	}
 	// The conv step, its index among the conv layers, its params' offset.
 	at, seen, first := -1, 0, 0
-	convIndex := map[int]int{}
 	offsets := make([]int, len(m.steps))
 	for i, s := range m.steps {
 		offsets[i] = first
 		first += len(s.params)
 		if s.Kind == Conv2D {
 			seen++
-			convIndex[i] = seen
 			if seen == layer {
 				at = i
 			}
@@ -101,27 +120,30 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		return nil, fmt.Errorf("conv layer %d's maps are %dx%d; there is no cell (%d, %d)", layer, act.Width, act.Height, y, x)
 	}
 
-	// What the convolution reads: walk back to the picture or a conv
-	// layer through at most one pooling.
+	// What the convolution reads: walk back to the picture or a place
+	// (whose maps the prediction holds, after their batch norm and
+	// activation) through poolings.
+	placeAt := map[int]int{} // step → place number
+	for _, p := range m.places {
+		placeAt[p.step] = p.Layer
+	}
 	if len(s.ins) != 1 {
-		return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for chains", s.Name, len(s.ins))
+		return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for one", s.Name, len(s.ins))
 	}
 	var pools []*step // in the order they run
 	src := s.ins[0]
-	for src >= 0 && m.steps[src].Kind != Conv2D {
+	for src >= 0 && placeAt[src] == 0 {
 		p := m.steps[src]
 		switch {
 		case p.Kind == Dropout || p.Kind == ReLU && p.fused:
 			// Nothing at inference, or a ReLU the layer before did.
-		case p.Kind == BatchNorm && len(p.ins) == 1 && p.ins[0] >= 0 && m.steps[p.ins[0]].Kind == Conv2D:
-			// Part of that conv layer's activation.
 		case p.Kind == MaxPool || p.Kind == AvgPool:
 			pools = append([]*step{&m.steps[src]}, pools...)
 		default:
-			return nil, fmt.Errorf("%s reads %s (%s); the arithmetic is shown through poolings only", s.Name, p.Name, p.Kind)
+			return nil, fmt.Errorf("%s reads %s (%s); the arithmetic is shown for a window of a conv layer's or a block's maps, read directly or through poolings", s.Name, p.Name, p.Kind)
 		}
 		if len(p.ins) != 1 {
-			return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for chains", p.Name, len(p.ins))
+			return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for one", p.Name, len(p.ins))
 		}
 		src = p.ins[0]
 	}
@@ -142,9 +164,10 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 			from = "the normalised picture"
 		}
 	} else {
-		a := pred.Activations[convIndex[src]-1]
+		k := placeAt[src] - 1
+		a := pred.Activations[k]
 		maps, mc, mh, mw = a.Data, a.Channels, a.Height, a.Width
-		from = m.steps[src].Name
+		from = m.places[k].Name
 	}
 	for i, p := range pools {
 		kind := "max"
@@ -180,7 +203,7 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 	cin := s.in.c / groups
 	perGroup := s.Filters / groups
 	cell := &Cell{Layer: layer, Filter: filter, Y: y, X: x, From: from, Channels: cin, KH: s.kh, KW: s.kw,
-		FirstChannel: filter / perGroup * cin, Top: y*s.sh - s.pads[0], Left: x*s.sw - s.pads[1], Value: act.Map(filter)[y*act.Width+x]}
+		FirstChannel: filter / perGroup * cin, Groups: groups, Top: y*s.sh - s.pads[0], Left: x*s.sw - s.pads[1], Value: act.Map(filter)[y*act.Width+x]}
 	w := m.weights[offsets[at]].Float32s()
 	k := cin * s.kh * s.kw
 	cell.Kernel = append([]float32(nil), w[filter*k:(filter+1)*k]...)
@@ -211,21 +234,32 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		cell.HasBias, cell.Bias = true, m.weights[offsets[at]+1].Float32s()[filter]
 		z += float64(cell.Bias)
 	}
-	cell.ReLU = s.relu
-	// A batch norm that reads only this layer is part of its activation.
-	for j := at + 1; j < len(m.steps); j++ {
+	// What follows the convolution up to its place's maps: a batch norm
+	// that reads only it, an activation.
+	var after []int
+	for j := m.places[layer-1].step; j != at; j = m.steps[j].ins[0] {
+		after = append([]int{j}, after...)
+	}
+	for _, j := range after {
 		b := m.steps[j]
-		if b.Kind == BatchNorm && len(b.ins) == 1 && b.ins[0] == at && s.uses == 1 {
+		switch b.Kind {
+		case BatchNorm:
 			p := offsets[j]
 			scale, bias := m.weights[p].Float32s()[filter], m.weights[p+1].Float32s()[filter]
 			mean, variance := m.weights[p+2].Float32s()[filter], m.weights[p+3].Float32s()[filter]
 			a := float64(scale) / math.Sqrt(float64(variance)+b.Epsilon)
 			cell.HasBatchNorm, cell.BNScale, cell.BNShift = true, float32(a), float32(float64(bias)-float64(mean)*a)
 			z = z*a + float64(cell.BNShift)
-			cell.ReLU = b.relu
-			break
+		case ReLU, Clip, HardSwish:
+			cell.Activation, cell.ClipMin, cell.ClipMax = b.Kind, float32(b.Min), float32(b.Max)
+		default:
+			return nil, fmt.Errorf("%s is followed by %s (%s), which the arithmetic does not show", s.Name, b.Name, b.Kind)
 		}
 	}
+	if s.relu || len(after) > 0 && m.steps[after[len(after)-1]].relu {
+		cell.Activation = ReLU // fused into the layer
+	}
+	cell.ReLU = cell.Activation == ReLU
 	cell.PreReLU = float32(z)
 	return cell, nil
 }

@@ -8,12 +8,15 @@ import (
 )
 
 // TestCellArithmetic checks, for every cell of every conv layer of the
-// test networks (convolutions with padding and strides, grouped, without
-// bias, after max and average pooling with padding, with batch norms
-// whose statistics are random, the input's normalisation) and of the
+// test networks (convolutions with padding and strides, grouped,
+// depthwise, without bias, after max and average pooling with padding,
+// with batch norms whose statistics are random, ReLU, ReLU6 and hard
+// swish, the input's normalisation; graphs whose convolutions read a
+// residual Add, a ReLU6 or a channel shuffle after a concat) and of the
 // study's network, that the arithmetic Cell shows gives the engine's
 // value: products of window and kernel, their sum, the bias, the batch
-// norm, the ReLU.
+// norm, the activation. The convolutions that read what Cell does not
+// show (a global pooling, a slice of channels) must say so.
 func TestCellArithmetic(t *testing.T) {
 	archs := opArchs()
 	archs["study"] = StudyArch()
@@ -22,6 +25,20 @@ func TestCellArithmetic(t *testing.T) {
 		{Kind: AvgPool, Kernel: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 1, 0, 0}, CountPad: true},
 		{Kind: Conv2D, Filters: 6, Kernel: []int{2}, Groups: 2, Stride: []int{2}, NoBias: true}, {Kind: BatchNorm}, {Kind: ReLU},
 		{Kind: Flatten}, {Kind: Dense}}}
+	// MobileNet's layers in a chain: ReLU6 after a batch norm, a
+	// depthwise convolution, a projection without activation, hard swish
+	// (the clip's bounds low enough that random weights reach them).
+	archs["mobile"] = Arch{Input: Input{Channels: 3, Height: 8, Width: 8}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 6, Kernel: []int{3}, Padding: PaddingSame, NoBias: true}, {Kind: BatchNorm}, {Kind: Clip, Max: 0.3},
+		{Kind: Conv2D, Filters: 6, Groups: 6, Kernel: []int{3}, Stride: []int{2}, Padding: PaddingSame, NoBias: true}, {Kind: BatchNorm}, {Kind: Clip, Min: -0.1, Max: 0.2},
+		{Kind: Conv2D, Filters: 4, Kernel: []int{1}, NoBias: true}, {Kind: BatchNorm},
+		{Kind: Conv2D, Filters: 4, Kernel: []int{2}}, {Kind: HardSwish},
+		{Kind: Conv2D, Filters: 3, Kernel: []int{2}},
+		{Kind: Flatten}, {Kind: Dense}}}
+	archs["graph"] = graphArch()
+	archs["shuffle"] = shuffleArch()
+	// The conv layers whose window Cell does not show, and why.
+	unshown := map[string]string{"se.fc1": "reads se.pool (globalavgpool)", "branch": "reads half2 (slice)"}
 	for name, arch := range archs {
 		t.Run(name, func(t *testing.T) {
 			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 11)
@@ -48,7 +65,15 @@ func TestCellArithmetic(t *testing.T) {
 				t.Fatal(err)
 			}
 			cells, zero, pooled := 0, 0, 0
-			for l, a := range pred.Activations {
+			activations := map[string]int{}
+			for l := range m.ConvLayers() {
+				a := pred.Activations[l]
+				if why := unshown[m.Places()[l].Name]; why != "" {
+					if _, err := m.Cell(x, pred, l+1, 0, 0, 0); err == nil || !strings.Contains(err.Error(), why) {
+						t.Errorf("conv %d (%s): error %v, want one that says it %s", l+1, m.Places()[l].Name, err, why)
+					}
+					continue
+				}
 				for f := range a.Channels {
 					if name == "study" && f%17 != 0 {
 						continue // every 17th filter is plenty
@@ -57,12 +82,15 @@ func TestCellArithmetic(t *testing.T) {
 						for xx := range a.Width {
 							c, err := m.Cell(x, pred, l+1, f, y, xx)
 							if err != nil {
-								t.Fatal(err)
+								t.Fatalf("conv %d (%s): %v", l+1, m.Places()[l].Name, err)
 							}
 							checkCell(t, c)
 							cells++
 							if c.Value == 0 {
 								zero++
+							}
+							if c.Activation != "" && c.PreReLU != c.Value {
+								activations[c.Activation]++ // one that changed the value
 							}
 							for _, p := range c.Pooled {
 								if p != nil {
@@ -76,7 +104,10 @@ func TestCellArithmetic(t *testing.T) {
 			if zero == cells || cells == 0 {
 				t.Errorf("%d cells, %d of them zero: the test sees nothing", cells, zero)
 			}
-			t.Logf("%d cells, %d zero, %d pooled window values", cells, zero, pooled)
+			if name == "mobile" && (activations[Clip] == 0 || activations[HardSwish] == 0) {
+				t.Errorf("the clips and the hard swish changed %v values: the test sees nothing of them", activations)
+			}
+			t.Logf("%d cells, %d zero, %d pooled window values, values an activation changed %v", cells, zero, pooled, activations)
 		})
 	}
 }
@@ -102,9 +133,10 @@ func checkCell(t *testing.T, c *Cell) {
 	if c.HasBatchNorm {
 		z = z*float64(c.BNScale) + float64(c.BNShift)
 	}
-	if c.ReLU {
-		z = math.Max(z, 0)
+	if math.Abs(z-float64(c.PreReLU)) > 1e-4*(1+math.Abs(z)) {
+		t.Errorf("conv %d filter %d (%d,%d): before the activation %g, shown %g", c.Layer, c.Filter, c.Y, c.X, z, c.PreReLU)
 	}
+	z = float64(c.Activate(float32(z)))
 	if math.Abs(sum-float64(c.Sum)) > 1e-5*(1+math.Abs(sum)) || math.Abs(z-float64(c.Value)) > 1e-4*(1+math.Abs(z)) {
 		t.Errorf("conv %d filter %d (%d,%d): sum %g (shown %g), result %g, the engine's value %g", c.Layer, c.Filter, c.Y, c.X, sum, c.Sum, z, c.Value)
 	}

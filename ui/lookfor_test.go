@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"math"
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/featviz"
 )
 
@@ -127,4 +130,41 @@ func TestValueView(t *testing.T) {
 	if v.x != 7 {
 		t.Error("the arrow keys still move the closed view's cell")
 	}
+}
+
+// On torchvision's MobileNetV2 (imported), the value view breaks down a
+// depthwise convolution's cell: a window of one channel of the conv
+// layer before (after its batch norm and ReLU6), its kernel, the batch
+// norm and the ReLU6, adding up to the cell's value.
+func TestValueViewMobileNet(t *testing.T) {
+	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
+	h := newHarness(t, Options{Images: []string{path}})
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v2-opset17-bn.onnx"))
+	h.settle()
+	e := h.s.explore.current
+	layer := 0 // the first depthwise convolution: features.1.conv.0.0
+	for l, p := range h.s.model.Places() {
+		if p.Name == "features.1.conv.0.0" {
+			layer = l + 1
+		}
+	}
+	pred := e.answer(h.s.model)
+	if layer == 0 || pred == nil {
+		t.Fatalf("layer %d, prediction %v", layer, pred)
+	}
+	a := pred.Activations[layer-1]
+	v := h.s.showValue(e, layer, 3, 5, 6, 0, 1)
+	c := v.cell
+	if c == nil {
+		t.Fatalf("no cell: %q", v.err.Text)
+	}
+	want := a.Map(3)[5*a.Width+6]
+	if c.Channels != 1 || c.FirstChannel != 3 || c.Activation != engine.Clip || !c.HasBatchNorm || c.Value != want ||
+		math.Abs(float64(c.Activate(c.PreReLU)-want)) > 1e-4 {
+		t.Errorf("cell: %d channels from %d, activation %q, batch norm %v, value %v (want %v)", c.Channels, c.FirstChannel, c.Activation, c.HasBatchNorm, c.Value, want)
+	}
+	if !hasText(v.result, "ReLU6 (kept between 0 and 6)") || !hasText(v.body, "(channel 4 alone: a depthwise convolution)") {
+		t.Errorf("shown: %q %q", texts(v.body), texts(v.result))
+	}
+	v.dlg.Hide()
 }

@@ -117,8 +117,11 @@ func (v *valueView) show() {
 	var objs []fyne.CanvasObject
 	objs = append(objs, big(fmt.Sprintf("Layer %d, filter %d, row %d, column %d of %s", c.Layer, c.Filter+1, c.Y+1, c.X+1, v.e.name), 22, true))
 	from := fmt.Sprintf("The filter sees a %d×%d window of %s, over %d channel%s", c.KH, c.KW, c.From, c.Channels, plural(c.Channels))
-	if c.Channels > 1 && c.FirstChannel > 0 {
-		from += fmt.Sprintf(" (from channel %d: a grouped convolution)", c.FirstChannel+1)
+	switch {
+	case c.Groups > 1 && c.Channels == 1:
+		from += fmt.Sprintf(" (channel %d alone: a depthwise convolution)", c.FirstChannel+1)
+	case c.Groups > 1:
+		from += fmt.Sprintf(" (channels %d to %d: a grouped convolution)", c.FirstChannel+1, c.FirstChannel+c.Channels)
 	}
 	objs = append(objs, big(from+": each value times the kernel's weight, all added.", 18, false))
 
@@ -170,18 +173,42 @@ func (v *valueView) show() {
 	if c.HasBatchNorm {
 		steps = append(steps, big(fmt.Sprintf("batch norm: × %s + %s = %s", formatValue(c.BNScale), formatValue(c.BNShift), formatValue(c.PreReLU)), 22, false))
 	}
-	if c.ReLU {
-		what := "kept"
-		if c.PreReLU <= 0 {
-			what = "negative: 0"
-		}
-		steps = append(steps, big(fmt.Sprintf("ReLU: %s", what), 22, false))
+	if line := activationLine(c); line != "" {
+		steps = append(steps, big(line, 22, false))
 	}
 	result := v.valueCell(c.Value, 96)
 	v.body.Objects = objs
 	v.body.Refresh()
 	v.result.Objects = []fyne.CanvasObject{widget.NewSeparator(), container.NewHBox(container.NewVBox(steps...), centred(big("=", 30, true)), result)}
 	v.result.Refresh()
+}
+
+// activationLine says what the cell's activation does to its value ("" for
+// none).
+func activationLine(c *engine.Cell) string {
+	z, v := c.PreReLU, c.Activate(c.PreReLU)
+	switch c.Activation {
+	case engine.ReLU:
+		if z <= 0 {
+			return "ReLU: negative: 0"
+		}
+		return "ReLU: kept"
+	case engine.Clip:
+		name := fmt.Sprintf("kept between %s and %s", formatValue(c.ClipMin), formatValue(c.ClipMax))
+		if c.ClipMin == 0 && c.ClipMax == 6 {
+			name = "ReLU6 (kept between 0 and 6)"
+		}
+		switch {
+		case z < c.ClipMin:
+			return fmt.Sprintf("%s: below, %s", name, formatValue(v))
+		case z > c.ClipMax:
+			return fmt.Sprintf("%s: above, %s", name, formatValue(v))
+		}
+		return name + ": kept"
+	case engine.HardSwish:
+		return fmt.Sprintf("hard swish: %s × min(max(%s + 3, 0), 6) / 6 = %s", formatValue(z), formatValue(z), formatValue(v))
+	}
+	return ""
 }
 
 // centred centres o vertically in a row.
