@@ -29,10 +29,6 @@ type Config struct {
 	// Augment turns on random horizontal flips and shifts of up to 4 pixels
 	// (a sixteenth of the side for pictures larger than 64).
 	Augment bool
-	// Crop, when positive and with Augment, replaces the shifts by random
-	// crops covering at least this share of the picture's area, scaled
-	// back to the input size (see cropAugment).
-	Crop float64
 	// Momentum, when positive, trains with SGD with this momentum instead
 	// of Adam (the classic recipe for residual networks).
 	Momentum float64
@@ -123,9 +119,6 @@ func (c Config) describe() map[string]string {
 		"init":          "glorot uniform, zero biases",
 		"averaging":     "none",
 	}
-	if c.Augment && c.Crop > 0 {
-		d["augmentation"] = "horizontal flip, random crop of " + strconv.FormatFloat(c.Crop*100, 'g', -1, 64) + " to 100 % of the area (aspect 3:4 to 4:3) scaled back"
-	}
 	if c.Momentum > 0 {
 		d["optimizer"] = "sgd (momentum " + strconv.FormatFloat(c.Momentum, 'g', -1, 64) + ")"
 	}
@@ -167,9 +160,6 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 	}
 	if cfg.Average < 0 || cfg.Average >= 1 {
 		return fmt.Errorf("training: averaging decay %v is outside [0, 1)", cfg.Average)
-	}
-	if cfg.Crop < 0 || cfg.Crop > 1 {
-		return fmt.Errorf("training: crop share %v is outside [0, 1]", cfg.Crop)
 	}
 	if cfg.Momentum < 0 || cfg.Momentum >= 1 || cfg.WeightDecay < 0 {
 		return fmt.Errorf("training: momentum %v or weight decay %v out of range", cfg.Momentum, cfg.WeightDecay)
@@ -293,9 +283,7 @@ func Train(m *engine.Model, data *dataset.Data, cfg Config) error {
 				for k := 0; k < sub; k++ {
 					idx := order[s*cfg.Batch+w*sub+k]
 					dst := st.inputs[w][k*imgLen : (k+1)*imgLen]
-					if cfg.Augment && cfg.Crop > 0 {
-						cropAugment(dst, data.Train.Image(idx), in, cfg.Crop, wrng[w])
-					} else if cfg.Augment {
+					if cfg.Augment {
 						augment(dst, data.Train.Image(idx), in, wrng[w])
 					} else {
 						copy(dst, data.Train.Image(idx))

@@ -80,6 +80,10 @@ if [ -d "$data" ]; then
 	shot collection-cell --view collection --theme light --show cell:sculpture:drawings "$data/validation_set"
 	shot collection-filter --view collection --theme light --show filter:4:12 "$data"
 	shot collection-similar --view collection --theme light --show similar:0332.jpg "$data/validation_set"
+	# The README's two-model example: a painting the study's network takes
+	# for sculpture, with the companion's second opinion.
+	shot second-opinion --view explore --theme light --second resnet "$data/validation_set/painting/2337.jpg"
+	shot second-opinion-explain --view explain --theme light --second resnet "$data/validation_set/painting/2337.jpg"
 	# Two models, the companion as the second: the test set filtered to
 	# where the two disagree.
 	shot collection-two-models --view collection --theme light --screenshot-wait 400s --second resnet --show disagree "$data/validation_set"
