@@ -46,6 +46,12 @@ type chart struct {
 	// goroutine. nil shows msg instead.
 	build  func(th plots.Theme) (*plot.Plot, error)
 	aspect float32 // width/height of the drawing; 0 fills the widget
+	// least is the smallest size, in units at zoom 1, at which the
+	// drawing's text fits (zero: any). In a smaller area the drawing is
+	// made at that size and shrunk, at a lower resolution, so that its
+	// labels shrink with it instead of overlapping and its title is not
+	// cut.
+	least fyne.Size
 
 	img *canvas.Image
 	msg *widget.Label
@@ -108,7 +114,11 @@ func (c *chart) schedule(size fyne.Size) {
 		return
 	}
 	sc := c.s.pixelScale()
-	spec := drawSpec{px: image.Pt(int(size.Width*sc+0.5), int(size.Height*sc+0.5)), dpi: float64(96 * sc * c.s.zoom)}
+	dpi := float64(96 * sc * c.s.zoom)
+	if c.least.Width > 0 && c.least.Height > 0 {
+		dpi *= float64(min(1, size.Width/(c.least.Width*c.s.zoom), size.Height/(c.least.Height*c.s.zoom)))
+	}
+	spec := drawSpec{px: image.Pt(int(size.Width*sc+0.5), int(size.Height*sc+0.5)), dpi: dpi}
 	if !c.dirty && (spec == c.drawn || c.pending && spec == c.want) {
 		return
 	}

@@ -15,10 +15,17 @@ import (
 	"github.com/artlens/artlens/plots"
 )
 
+// confusionLeast is the smallest size at which a confusion matrix of the
+// data set's four classes keeps its title and class names apart; the
+// Accuracy tab's two matrices (a second model's below the first's) are
+// drawn at it and shrunk.
+var confusionLeast = fyne.NewSize(480, 400)
+
 // newConfusionPanel is the side panel's accuracy tab: the labelled
 // pictures' confusion matrix, whose cells list their pictures when clicked.
 func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
 	c.conf = newChart(c.s, 1.2)
+	c.conf.least = confusionLeast
 	c.confInfo = widget.NewLabel("")
 	c.confInfo.Wrapping = fyne.TextWrapWord
 	tap := newTapArea(c.conf, c.confusionTapped)
@@ -26,6 +33,7 @@ func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
 	// (updateOtherConfusion sets the grid's rows: a hidden cell would
 	// still take its share).
 	c.confOther = newChart(c.s, 1.2)
+	c.confOther.least = confusionLeast
 	c.confOtherInfo = widget.NewLabel("")
 	c.confOtherInfo.Wrapping = fyne.TextWrapWord
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
@@ -72,8 +80,18 @@ func (c *collectionView) updateConfusion(now bool) {
 	c.confInfo.SetText(who + fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
 		engine.Thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), engine.Thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
-	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
+	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, strings.TrimSuffix(who, ": "), th) })
 	c.conf.Show()
+}
+
+// namedConfusion is ev's confusion matrix, titled with the model's name
+// when it is not "" (the Accuracy tab's two matrices, one per model).
+func namedConfusion(ev engine.Evaluation, name string, th plots.Theme) (*plot.Plot, error) {
+	p, err := plots.Confusion(ev, false, th)
+	if err == nil && name != "" {
+		p.Title.Text = fmt.Sprintf("%s: accuracy %.1f%% on %s pictures", name, 100*ev.Accuracy, engine.Thousands(ev.Total))
+	}
+	return p, err
 }
 
 // storedCheck compares the answers on the test set, once all are in, with

@@ -152,7 +152,8 @@ func (c *collectionView) updateOtherConfusion() {
 	right := int(ev.Accuracy*float64(ev.Total) + 0.5)
 	c.confOtherInfo.SetText(fmt.Sprintf("%s: %s of %s right (%.1f%%); they disagree on %s.", c.otherName,
 		engine.Thousands(right), engine.Thousands(ev.Total), 100*ev.Accuracy, pictures(collection.Disagreements(c.items))))
-	c.confOther.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
+	name := c.otherName
+	c.confOther.setPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, name, th) })
 }
 
 // showPair shows it's answers from both models and their Grad-CAMs at

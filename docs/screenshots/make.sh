@@ -87,6 +87,8 @@ if [ -d "$data" ]; then
 	# Two models, the companion as the second: the test set filtered to
 	# where the two disagree.
 	shot collection-two-models --view collection --theme light --screenshot-wait 400s --second resnet --show disagree "$data/validation_set"
+	# The Accuracy tab with both models' confusion matrices.
+	shot collection-two-models-accuracy --view collection --theme light --screenshot-wait 400s --second resnet "$data/validation_set"
 fi
 # The Train view: the small network learning the data set's four classes
 # from 100 pictures each (the first 100 distinct JPEG files of each class
