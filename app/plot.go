@@ -48,7 +48,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	dpi := fs.Float64("dpi", 150, "`resolution` of PNG figures in dots per inch")
 	percent := fs.Bool("percent", true, "confusion matrix in percent of all test images (false: image counts)")
 	theme := fs.String("theme", "light", "chart `colours`: light (white background, for paper and slides) or dark")
-	model := fs.String("model", "", "weights `file` whose metadata to plot (default: the shipped model)")
+	model := fs.String("model", "", "weights `file`, or the name of a shipped model, whose metadata to plot (default: the study's)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

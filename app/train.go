@@ -67,8 +67,8 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random `seed` for initialisation, shuffling, dropout and augmentation")
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")
 	checkpoints := fs.String("checkpoints", "", "`folder` for per-epoch checkpoints; rerunning the same command resumes from it (default: FILE.checkpoints)")
-	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network (its last dense layer may leave units at 0 for one per class), or 'small' for a small fast network (three conv layers on 32x32 pictures), 'resnet' for the shipped companion (a half-width ResNet-18 on 128x128 pictures), 'study' for the study's (the default)")
-	fineTune := fs.String("finetune", "", "weights `file` of a trained model whose layers are kept (frozen) and whose last layer is replaced by a new one for the classes, the only one trained")
+	archFile := fs.String("arch", "", "architecture `file` (JSON, as 'artlens summary --arch' prints) to train instead of the study's network (its last dense layer may leave units at 0 for one per class), or 'small' for a small fast network (three conv layers on 32x32 pictures), 'small-residual' for a small residual one (three residual blocks with batch norm on 32x32 pictures), 'resnet' for the shipped companion (a half-width ResNet-18 on 128x128 pictures), 'study' for the study's (the default)")
+	fineTune := fs.String("finetune", "", "weights `file` (or the name of a shipped model) of a trained model whose layers are kept (frozen) and whose last layer is replaced by a new one for the classes, the only one trained")
 	augment := fs.Bool("augment", false, "random horizontal flips and shifts of up to 4 pixels, a sixteenth of the side above 64 (default: the recipe's, on for improved, off for study)")
 	classList := fs.String("classes", "", "class `folders` to train on, comma-separated, in the order of the network's outputs (default: the study's four classes for the Art Images download, every class folder of a folder of class folders)")
 	valShare := fs.Float64("val", 0, "`share` of each class's pictures held out for validation (default 0.1 of training_set for the Art Images download, 0.2 of a folder of class folders)")
@@ -144,12 +144,10 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	classes = dcfg.Classes
 	arch := engine.StudyArch()
 	var base *engine.Model
+	named, isNamed := training.NamedArch(*archFile)
 	switch {
-	case *archFile == "small":
-		arch = training.SmallArch()
-	case *archFile == "resnet":
-		arch = training.ResNetArch(128)
-	case *archFile == "study":
+	case isNamed:
+		arch = named
 	case *archFile != "":
 		if arch, err = engine.ReadArch(*archFile, len(classes)); err != nil {
 			return fail(stderr, "%v", err)

@@ -45,7 +45,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.second, "second", "", "weights `file`, or the name of a shipped model, whose answer the Explore view shows beside the model's (File menu: Second opinion)")
 	fs.DurationVar(&o.screenshotWait, "screenshot-wait", 30*time.Second, "with --screenshot, the longest wait for the pictures to be analysed (a large collection needs minutes)")
 	fs.StringVar(&o.data, "data", "", "`folder` of the Art Images data set (holding validation_set/), whose test pictures a click on the Confusion tab's cells lists (default: the folder chosen there last time)")
-	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, study or an architecture `file` (JSON)")
+	fs.StringVar(&o.trainArch, "arch", "", "with --view train FOLDER: the network to train: small, small-residual, study or an architecture `file` (JSON)")
 	fs.IntVar(&o.trainEpochs, "epochs", 0, "with --view train FOLDER: the number of epochs (default 10)")
 	fs.IntVar(&o.trainSize, "size", 0, "with --view train FOLDER: the input size, one of 32, 48, 64, 96, 128 (default: the network's own)")
 	fs.Func("class", "with --view train FOLDER: make FOLDER a set of classes in the window, with class `NAME=PATH` holding copies of the pictures of PATH (a file or folder), as dropping PATH onto the class does; repeat for each class", func(c string) error {

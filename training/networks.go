@@ -29,6 +29,57 @@ func SmallArch() engine.Arch {
 	return a
 }
 
+// SmallResidualArch is a small residual network for a live lesson, what
+// depth and skip connections look like at the size of SmallArch: a 3x3
+// stem conv of 16 filters on 32x32 RGB pictures, then three residual
+// blocks of 16, 32 and 64 filters, each halving the maps (two 3x3 convs
+// with a skip connection around them through a 1x1 conv), a batch norm
+// after every conv, global average pooling and the output layer: 78,644
+// values for four classes (SmallArch 89,444, most in its dense layer). The layer names
+// follow torchvision's ResNets (block2.conv1, block2.downsample, ...).
+func SmallResidualArch() engine.Arch {
+	a := engine.Arch{Input: engine.Input{Channels: 3, Height: 32, Width: 32}}
+	add := func(l engine.Layer) string { a.Layers = append(a.Layers, l); return l.Name }
+	conv := func(name string, f, k, s int, in ...string) string {
+		p := k / 2
+		add(engine.Layer{Kind: engine.Conv2D, Name: name, Inputs: in, Filters: f, Kernel: []int{k, k}, Stride: []int{s, s},
+			Padding: engine.PaddingExplicit, Pads: []int{p, p, p, p}, NoBias: true})
+		return add(engine.Layer{Kind: engine.BatchNorm, Name: name + ".bn"})
+	}
+	conv("stem", 16, 3, 1)
+	x := add(engine.Layer{Kind: engine.ReLU, Name: "stem.relu"})
+	for i, f := range []int{16, 32, 64} {
+		name := fmt.Sprintf("block%d", i+1)
+		conv(name+".conv1", f, 3, 2, x)
+		add(engine.Layer{Kind: engine.ReLU, Name: name + ".relu"})
+		y := conv(name+".conv2", f, 3, 1)
+		skip := conv(name+".downsample", f, 1, 2, x)
+		add(engine.Layer{Kind: engine.Add, Name: name, Inputs: []string{y, skip}})
+		x = add(engine.Layer{Kind: engine.ReLU, Name: name + ".relu_1"})
+	}
+	add(engine.Layer{Kind: engine.GlobalAvgPool, Name: "avgpool"})
+	add(engine.Layer{Kind: engine.Flatten})
+	add(engine.Layer{Kind: engine.Dense, Name: "fc"})
+	return a
+}
+
+// NamedArch returns the network that 'artlens train --arch NAME' and the
+// Train view (artlens --view train --arch NAME) know by name: small,
+// small-residual, study or resnet (at 128x128, the companion's).
+func NamedArch(name string) (engine.Arch, bool) {
+	switch name {
+	case "small":
+		return SmallArch(), true
+	case "small-residual":
+		return SmallResidualArch(), true
+	case "study":
+		return engine.StudyArch(), true
+	case "resnet":
+		return ResNetArch(128), true
+	}
+	return engine.Arch{}, false
+}
+
 // Sizes are the input sizes the Train view offers (artlens train --size
 // takes any from MinSize to MaxSize): the side of the square every picture
 // is shrunk to. A larger side sees finer detail but costs about the square

@@ -117,8 +117,9 @@ func TestFineTune(t *testing.T) {
 	}
 }
 
-// The small network trains, and a stop during the run resumes from the
-// checkpoint to the same weights as a run without a stop.
+// The small networks train, and a stop during the run resumes from the
+// checkpoint to the same weights as a run without a stop (the residual
+// one's batch norms with their running averages).
 func TestSmallArchResumes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains twice")
@@ -127,35 +128,79 @@ func TestSmallArchResumes(t *testing.T) {
 	small := *data
 	small.Size = 32
 	small.Train, small.Val = shrink(data.Train, 64, 32), shrink(data.Val, 64, 32)
-	cfg := tinyConfig()
-	cfg.Epochs = 3
-	whole, _ := engine.NewModelArch(SmallArch(), data.Classes, 7)
-	if err := Train(whole, &small, cfg); err != nil {
+	for _, name := range []string{"small", "small-residual"} {
+		t.Run(name, func(t *testing.T) {
+			arch, _ := NamedArch(name)
+			cfg := tinyConfig()
+			cfg.Epochs = 3
+			whole, _ := engine.NewModelArch(arch, data.Classes, 7)
+			if err := Train(whole, &small, cfg); err != nil {
+				t.Fatal(err)
+			}
+			c := cfg
+			c.CheckpointDir = t.TempDir()
+			stop := make(chan struct{})
+			c.Stop = stop
+			c.OnEpoch = func(r EpochReport) {
+				if r.Epoch.Epoch == 1 {
+					close(stop)
+				}
+			}
+			parted, _ := engine.NewModelArch(arch, data.Classes, 7)
+			var stopped *StoppedError
+			if err := Train(parted, &small, c); !errors.As(err, &stopped) || stopped.Kept != 1 {
+				t.Fatalf("stopped run: %v", err)
+			}
+			c.Stop, c.OnEpoch = nil, nil
+			resumed, _ := engine.NewModelArch(arch, data.Classes, 99) // its weights come from the checkpoint
+			if err := Train(resumed, &small, c); err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range whole.Params() {
+				if !slices.Equal(p.Data, resumed.Params()[i].Data) {
+					t.Fatalf("%s differs between the run with a stop and the run without", p.Name)
+				}
+			}
+		})
+	}
+}
+
+// SmallResidualArch has the parameters counted by hand and the places
+// its layers' names promise: the stem, then each block's convs and join
+// at half the side of the one before.
+func TestSmallResidualArch(t *testing.T) {
+	m, err := engine.NewModelArch(SmallResidualArch(), []string{"a", "b", "c", "d"}, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := cfg
-	c.CheckpointDir = t.TempDir()
-	stop := make(chan struct{})
-	c.Stop = stop
-	c.OnEpoch = func(r EpochReport) {
-		if r.Epoch.Epoch == 1 {
-			close(stop)
+	conv := 3*3*3*16 + // stem
+		3*3*16*16 + 3*3*16*16 + 16*16 + // block1: conv1, conv2, downsample
+		3*3*16*32 + 3*3*32*32 + 16*32 +
+		3*3*32*64 + 3*3*64*64 + 32*64
+	bn := 4 * (16 + 3*16 + 3*32 + 3*64) // scale, shift and the two running averages per channel
+	fc := 64*4 + 4
+	if m.ParamCount() != conv+bn+fc {
+		t.Errorf("%d parameters, want %d", m.ParamCount(), conv+bn+fc)
+	}
+	want := map[string][3]int{"stem": {16, 32, 32}, "block1.conv2": {16, 16, 16}, "block2": {32, 8, 8}, "block3": {64, 4, 4}}
+	for _, p := range m.Places() {
+		if w, ok := want[p.Name]; ok {
+			if got := [3]int{p.Channels, p.Height, p.Width}; got != w {
+				t.Errorf("%s: %v, want %v", p.Name, got, w)
+			}
+			delete(want, p.Name)
 		}
 	}
-	parted, _ := engine.NewModelArch(SmallArch(), data.Classes, 7)
-	var stopped *StoppedError
-	if err := Train(parted, &small, c); !errors.As(err, &stopped) || stopped.Kept != 1 {
-		t.Fatalf("stopped run: %v", err)
+	if len(want) != 0 {
+		t.Errorf("no places %v", want)
 	}
-	c.Stop, c.OnEpoch = nil, nil
-	resumed, _ := engine.NewModelArch(SmallArch(), data.Classes, 99) // its weights come from the checkpoint
-	if err := Train(resumed, &small, c); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range whole.Params() {
-		if !slices.Equal(p.Data, resumed.Params()[i].Data) {
-			t.Fatalf("%s differs between the run with a stop and the run without", p.Name)
+	for _, name := range []string{"small", "small-residual", "study", "resnet"} {
+		if a, ok := NamedArch(name); !ok || a.Validate(4) != nil {
+			t.Errorf("NamedArch(%q): %v", name, ok)
 		}
+	}
+	if _, ok := NamedArch("big"); ok {
+		t.Error("NamedArch knows big")
 	}
 }
 

@@ -37,6 +37,7 @@ import (
 const (
 	netStudy    = "The study's network (64×64 pictures, 5 conv layers)"
 	netSmall    = "Small and fast (32×32 pictures, 3 conv layers)"
+	netResidual = "Small residual (32×32 pictures, 3 blocks with skip connections)"
 	netFile     = "An architecture file…"
 	netFineTune = "Fine-tune the loaded model (a new last layer)"
 )
@@ -137,7 +138,7 @@ func newTrainView(s *shell) *trainView {
 
 	v.archLabel = widget.NewLabel("")
 	v.archLabel.Wrapping = fyne.TextWrapWord
-	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netFile, netFineTune}, func(choice string) {
+	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netResidual, netFile, netFineTune}, func(choice string) {
 		if choice == netFile && v.archPath == "" {
 			s.pickFile([]string{".json"}, func(err error) { v.status.SetText("Could not open the architecture file: " + err.Error()) },
 				func(path string) { v.archPath = path; v.archLabel.SetText("Architecture: " + baseName(path)) })
@@ -260,6 +261,8 @@ func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, erro
 		arch = engine.StudyArch()
 	case netSmall:
 		arch = training.SmallArch()
+	case netResidual:
+		arch = training.SmallResidualArch()
 	case netFile:
 		if v.archPath == "" {
 			return dataset.Config{}, arch, nil, errors.New("choose an architecture file (JSON, as 'artlens summary --arch' prints)")
@@ -807,7 +810,7 @@ func (v *trainView) save(path string) {
 }
 
 // begin opens dir and starts training at once (artlens --view train):
-// arch is "small", "study", an architecture file or "" for the default,
+// arch is "small", "small-residual", "study", an architecture file or "" for the default,
 // epochs 0 for the default, size 0 for the network's own (else one of
 // training.Sizes).
 func (v *trainView) begin(dir, arch string, epochs, size int) {
@@ -815,6 +818,8 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 	case "":
 	case "small":
 		v.network.SetSelected(netSmall)
+	case "small-residual":
+		v.network.SetSelected(netResidual)
 	case "study":
 		v.network.SetSelected(netStudy)
 	default:

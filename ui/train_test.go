@@ -316,3 +316,33 @@ func TestTrainViewInputSize(t *testing.T) {
 		t.Errorf("the study's network at 32 started: status %q", v.status.Text)
 	}
 }
+
+// The small residual network (--arch small-residual) trains in the view
+// as the chain networks do: each epoch's stem filters, maps and Grad-CAM
+// (at the last block) are drawn, and it opens in Explore with its places.
+func TestTrainViewSmallResidual(t *testing.T) {
+	dir := classFolders(t, []string{"a", "b"}, 10)
+	h, v := trainHarness(t, "", 2)
+	v.begin(dir, "small-residual", 2, 0)
+	r := v.run
+	if r == nil || v.network.Selected != netResidual {
+		t.Fatalf("not started with the small residual network: %q, status %q", v.network.Selected, v.status.Text)
+	}
+	h.waitFor("the end of training", func() bool { return !r.running })
+	h.settle()
+	if !r.finished || len(r.epochs) != 2 || r.final.ParamCount() != 78514 {
+		t.Fatalf("finished %v, %d epochs, status %q", r.finished, len(r.epochs), v.status.Text)
+	}
+	if v.filters.Image == nil || v.maps.Image == nil || v.cam.Image == nil {
+		t.Errorf("epoch images %v %v %v", v.filters.Image != nil, v.maps.Image != nil, v.cam.Image != nil)
+	}
+	v.openInExplore()
+	h.settle()
+	var names []string
+	for _, p := range h.s.model.Places() {
+		names = append(names, p.Name)
+	}
+	if !slices.Contains(names, "block3") || !slices.Contains(names, "stem") {
+		t.Errorf("the trained model's places: %v", names)
+	}
+}
