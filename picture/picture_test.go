@@ -768,7 +768,7 @@ func TestThumbnail(t *testing.T) {
 		{10, 5, 20, 10, 5},       // small enough: itself
 		{400, 100, 40, 40, 10},   // wide
 		{90, 300, 30, 9, 30},     // tall
-		{1000, 1000, 64, 64, 64}, // through the fast first pass
+		{1000, 1000, 64, 64, 64}, // large
 		{1000, 1, 50, 50, 1},     // never a zero side
 	} {
 		img := image.NewNRGBA(image.Rect(0, 0, tc.w, tc.h))
