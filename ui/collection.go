@@ -43,6 +43,14 @@ const (
 	similarK    = 8
 	panelTile   = 132 // units: three columns fit beside the table at 1280 wide
 	flushPeriod = 250 * time.Millisecond
+	// A hand-over of results brings at least 1/flushShare of the
+	// collection, or waits flushWait: the table, the bar and the window
+	// are redrawn about flushShare times for a collection however slowly
+	// a loaded machine analyses it, not four times a second (on a machine
+	// shared twenty times over, the whole data set's 9 minutes of
+	// hand-overs cost a third as much CPU time as the analysis itself).
+	flushShare = 100
+	flushWait  = 2 * time.Second
 	// confusionPeriod spaces the confusion chart's redrawing while a
 	// collection is being analysed: each drawing costs a tenth of a second.
 	confusionPeriod = 2 * time.Second
@@ -344,7 +352,8 @@ func (c *collectionView) analyse() {
 		}
 		phases.mark("cache read")
 		// Results gather here and go to the UI goroutine at most every
-		// flushPeriod (longer when showing them takes long), and never
+		// flushPeriod (longer when showing them takes long), a hundredth
+		// of the collection or flushWait's worth at a time, and never
 		// while the previous hand-over still waits to run: however slow
 		// the window is to draw (a loaded machine, software OpenGL), it is
 		// at most one update behind, and its queue does not grow with the
@@ -379,7 +388,9 @@ func (c *collectionView) analyse() {
 			// The UI goroutine spends at most about a fifth of its time
 			// on the results.
 			period := max(flushPeriod, 4*time.Duration(c.addCost.Load()))
-			due := !posted && time.Since(lastFlush) >= period
+			since := time.Since(lastFlush)
+			enough := len(batch)+len(failed) >= r.Progress.Total/flushShare || since >= flushWait
+			due := !posted && since >= period && enough
 			if due {
 				posted, lastFlush = true, time.Now()
 			}
