@@ -42,6 +42,11 @@ func Scan(paths []string) (files []File, skipped []string, err error) {
 			continue
 		}
 		var found []File
+		// The files of a folder share its labels, and the root's name is
+		// found once: filepath.Abs asks the system for the working folder
+		// each time (two stats), 8,577 times for the data set.
+		rootName := filepath.Base(absOr(p))
+		folderLabels := map[string][]string{}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if path == p {
@@ -67,7 +72,12 @@ func Scan(paths []string) (files []File, skipped []string, err error) {
 			if rel == "." {
 				rel = ""
 			}
-			found = append(found, File{Path: path, Folder: filepath.ToSlash(rel), Labels: labels(p, rel)})
+			l, ok := folderLabels[rel]
+			if !ok {
+				l = labels(rootName, rel)
+				folderLabels[rel] = l
+			}
+			found = append(found, File{Path: path, Folder: filepath.ToSlash(rel), Labels: l})
 			return nil
 		})
 		if err != nil {
@@ -79,9 +89,9 @@ func Scan(paths []string) (files []File, skipped []string, err error) {
 	return files, skipped, nil
 }
 
-// labels returns the folder names from rel (relative to root) up to root's
-// own name, deepest first.
-func labels(root, rel string) []string {
+// labels returns the folder names from rel (relative to a root called
+// rootName) up to rootName, deepest first.
+func labels(rootName, rel string) []string {
 	var out []string
 	if rel != "" {
 		parts := strings.Split(filepath.ToSlash(rel), "/")
@@ -89,7 +99,7 @@ func labels(root, rel string) []string {
 			out = append(out, parts[i])
 		}
 	}
-	return append(out, filepath.Base(absOr(root)))
+	return append(out, rootName)
 }
 
 func absOr(p string) string {
