@@ -444,6 +444,24 @@ func TestIdleWindowPostsNothing(t *testing.T) {
 	}
 }
 
+// TestBusyBarStopsWhenHidden: Explore's busy bar animates only while it
+// shows (hidden with its container and left running, Fyne repainted it
+// sixty times a second: 2 % of a core for as long as the window was open).
+func TestBusyBarStopsWhenHidden(t *testing.T) {
+	h := newHarness(t, Options{View: "explore"})
+	x := h.s.explore
+	id := x.startActivity("Opening…")
+	h.w.Canvas().Capture() // its renderer made while it shows
+	if !x.actBar.Running() {
+		t.Error("the busy bar does not run while it shows")
+	}
+	x.endActivity(id)
+	h.w.Canvas().Capture()
+	if x.actBar.Running() {
+		t.Error("the busy bar still runs once hidden")
+	}
+}
+
 // TestModelViewGraph opens an imported ResNet: the Model view shows its
 // drawing first, folds its blocks and exports it as SVG.
 func TestModelViewGraph(t *testing.T) {
