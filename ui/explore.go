@@ -46,10 +46,14 @@ type exploreView struct {
 
 	activity *fyne.Container
 	actLabel *widget.Label
-	// actBar animates only while activity shows: hiding its container
-	// does not stop it, and Fyne then repaints it sixty times a second
-	// for as long as the window is open (2 % of a core, idle).
+	// actBar is the busy bar in actSlot while activity shows, nil
+	// otherwise. It is made for each showing and stopped and dropped
+	// after: a bar starts animating when its renderer is made, hidden or
+	// not (a theme change makes them all), and Fyne then repaints it
+	// sixty times a second for as long as the window is open (2 % of a
+	// core with nothing to do).
 	actBar     *widget.ProgressBarInfinite
+	actSlot    *fyne.Container
 	activities []activity
 	actSeq     int
 	// opening holds the batches being opened, by openKey: the same files
@@ -94,8 +98,8 @@ func newExploreView(s *shell) *exploreView {
 	left := container.NewBorder(container.NewVBox(openImage, openFolder, x.count), nil, nil, nil, x.list)
 
 	x.actLabel = widget.NewLabel("")
-	x.actBar = widget.NewProgressBarInfinite()
-	x.activity = container.NewBorder(nil, nil, x.actLabel, nil, x.actBar)
+	x.actSlot = container.NewStack()
+	x.activity = container.NewBorder(nil, nil, x.actLabel, nil, x.actSlot)
 	x.activity.Hide()
 
 	x.empty = x.newEmptyState()
@@ -278,13 +282,20 @@ func (x *exploreView) endActivity(id int) {
 
 func (x *exploreView) showActivity() {
 	if len(x.activities) == 0 {
-		x.actBar.Stop()
+		if x.actBar != nil {
+			x.actBar.Stop()
+			x.actBar = nil
+			x.actSlot.RemoveAll()
+		}
 		x.activity.Hide()
 		return
 	}
 	x.actLabel.SetText(x.activities[len(x.activities)-1].text)
+	if x.actBar == nil {
+		x.actBar = widget.NewProgressBarInfinite()
+		x.actSlot.Add(x.actBar)
+	}
 	x.activity.Show()
-	x.actBar.Start()
 }
 
 // open opens images and folders in the background. Each image is added to

@@ -452,13 +452,21 @@ func TestBusyBarStopsWhenHidden(t *testing.T) {
 	x := h.s.explore
 	id := x.startActivity("Opening…")
 	h.w.Canvas().Capture() // its renderer made while it shows
-	if !x.actBar.Running() {
-		t.Error("the busy bar does not run while it shows")
+	bar := x.actBar
+	if bar == nil || !bar.Running() {
+		t.Fatal("no busy bar runs while it shows")
 	}
 	x.endActivity(id)
 	h.w.Canvas().Capture()
-	if x.actBar.Running() {
+	if bar.Running() || x.actBar != nil {
 		t.Error("the busy bar still runs once hidden")
+	}
+	// A theme change refreshes every object, hidden ones too: no bar
+	// starts.
+	h.s.setStyle(h.s.zoom, "light")
+	h.w.Canvas().Capture()
+	if x.actBar != nil {
+		t.Error("a busy bar appeared with nothing to do")
 	}
 }
 
