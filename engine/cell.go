@@ -168,6 +168,9 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		a := pred.Activations[k]
 		maps, mc, mh, mw = a.Data, a.Channels, a.Height, a.Width
 		from = m.places[k].Name
+		if !m.places[k].Conv {
+			from = "block " + from + "'s output"
+		}
 	}
 	for i, p := range pools {
 		kind := "max"

@@ -163,7 +163,7 @@ func TestValueViewMobileNet(t *testing.T) {
 		math.Abs(float64(c.Activate(c.PreReLU)-want)) > 1e-4 {
 		t.Errorf("cell: %d channels from %d, activation %q, batch norm %v, value %v (want %v)", c.Channels, c.FirstChannel, c.Activation, c.HasBatchNorm, c.Value, want)
 	}
-	if !hasText(v.result, "ReLU6 (kept between 0 and 6)") || !hasText(v.body, "(channel 4 alone: a depthwise convolution)") {
+	if !hasText(v.result, "ReLU6 (kept between 0 and 6)") || !hasText(v.body, "Layer 2 (features.1.conv.0.0), filter 4") || !hasText(v.body, "(channel 4 alone: a depthwise convolution)") {
 		t.Errorf("shown: %q %q", texts(v.body), texts(v.result))
 	}
 	v.dlg.Hide()

@@ -115,7 +115,11 @@ func (v *valueView) show() {
 		return t
 	}
 	var objs []fyne.CanvasObject
-	objs = append(objs, big(fmt.Sprintf("Layer %d, filter %d, row %d, column %d of %s", c.Layer, c.Filter+1, c.Y+1, c.X+1, v.e.name), 22, true))
+	layer := fmt.Sprintf("Layer %d", c.Layer)
+	if name := v.m.Places()[c.Layer-1].Name; name != fmt.Sprintf("conv%d", c.Layer) {
+		layer += " (" + name + ")" // an imported network's module
+	}
+	objs = append(objs, big(fmt.Sprintf("%s, filter %d, row %d, column %d of %s", layer, c.Filter+1, c.Y+1, c.X+1, v.e.name), 22, true))
 	from := fmt.Sprintf("The filter sees a %d×%d window of %s, over %d channel%s", c.KH, c.KW, c.From, c.Channels, plural(c.Channels))
 	switch {
 	case c.Groups > 1 && c.Channels == 1:
@@ -171,7 +175,11 @@ func (v *valueView) show() {
 		steps = append(steps, big(fmt.Sprintf("+ bias %s = %s", formatValue(c.Bias), formatValue(c.Sum+c.Bias)), 22, false))
 	}
 	if c.HasBatchNorm {
-		steps = append(steps, big(fmt.Sprintf("batch norm: × %s + %s = %s", formatValue(c.BNScale), formatValue(c.BNShift), formatValue(c.PreReLU)), 22, false))
+		shift := "+ " + formatValue(c.BNShift)
+		if c.BNShift < 0 {
+			shift = "− " + formatValue(-c.BNShift)
+		}
+		steps = append(steps, big(fmt.Sprintf("batch norm: × %s %s = %s", formatValue(c.BNScale), shift, formatValue(c.PreReLU)), 22, false))
 	}
 	if line := activationLine(c); line != "" {
 		steps = append(steps, big(line, 22, false))

@@ -53,6 +53,7 @@ shot lookfor-filter --view explore --theme dark --screenshot-wait 120s --open lo
 shot lookfor-classes --view explore --theme dark --screenshot-wait 300s --open lookfor:classes "$valset/painting/0009.jpg"
 shot lookfor-layer --view explore --theme dark --screenshot-wait 600s --open lookfor:1 "$valset/painting/0009.jpg"
 shot value-conv2 --view explore --theme dark --open value:2:5:10:12 "$valset/painting/0009.jpg"
+MODEL=resnet shot value-resnet --view explore --theme dark --open value:6:5:8:8 "$valset/painting/0009.jpg"
 
 # The README's worked example: why drawings, why painting, and occlusion.
 tmp=$(mktemp -d)
