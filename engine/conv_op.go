@@ -47,9 +47,18 @@ type convOp struct {
 	shift   []float32       // the bias with a batch norm folded in
 	cells   convCells
 	srcs    []im2colMatrix // one per band of rows
-	run     convRun
-	bands   int
-	band    func(int) // forwardBand
+	// gather: the products read the im2col matrices as gatherMatrix
+	// (with sgemm.FastGather), from the image with its padding.
+	gather  bool
+	gathers []gatherMatrix // one per band of rows
+	// padded: per band of rows, the image with its padding, of which
+	// the band writes the rows it reads; paddedFor: the input's
+	// channels, height and width when its borders were written.
+	padded    [][]float32
+	paddedFor [3]int
+	run       convRun
+	bands     int
+	band      func(int) // forwardBand
 }
 
 // convCells are the cells of the im2col matrices of a convolution's
@@ -57,12 +66,15 @@ type convOp struct {
 type convCells struct {
 	c, h, w         int
 	kernel, outputs []cell
+	// The offsets of a gatherMatrix's rows and columns.
+	rows, cols []int32
 }
 
 // of returns the cells for a c×h×w input of the window win.
 func (cc *convCells) of(win window, c, h, w int) *convCells {
 	if cc.kernel == nil || cc.c != c || cc.h != h || cc.w != w {
 		*cc = convCells{c: c, h: h, w: w, kernel: win.kernelCells(c, h, w), outputs: win.outputCells(h, w)}
+		cc.rows, cc.cols = win.gatherOffsets(c, h, w)
 	}
 	return cc
 }
@@ -180,8 +192,25 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	threads := min(threadsFor(batch), oh)
 	if len(op.srcs) < threads {
 		op.srcs = make([]im2colMatrix, threads)
+		op.gathers = make([]gatherMatrix, threads)
 	}
 	op.cells.of(op.win, cg, h, wd)
+	hp, wp := op.win.padded(h, wd)
+	op.gather = sgemm.FastGather() && !op.win.direct() && c*hp*wp < math.MaxInt32
+	if op.gather && op.win.pads != [4]int{} {
+		if len(op.padded) < threads {
+			op.padded = make([][]float32, threads)
+		}
+		if geom := [3]int{c, h, wd}; geom != op.paddedFor || len(op.padded[0]) != c*hp*wp {
+			// The borders, written once: the runs that follow only
+			// write the maps inside them.
+			for i := range op.padded {
+				op.padded[i] = grow(op.padded[i], c*hp*wp)
+				clear(op.padded[i])
+			}
+			op.paddedFor = geom
+		}
+	}
 	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
 			op.forward(b, 0, oh, 0)
@@ -252,11 +281,26 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 	xb := r.x[b*r.c*r.h*r.wd : (b+1)*r.c*r.h*r.wd]
 	yb := r.y[b*r.f*n : (b+1)*r.f*n]
 	cg, fg := r.c/op.groups, r.f/op.groups
+	if op.gather && op.win.pads != [4]int{} {
+		// The input rows that the band's windows read, into its
+		// padded image.
+		y0 := max(oy0*op.win.sh-op.win.pads[0], 0)
+		y1 := min((oy1-1)*op.win.sh-op.win.pads[0]+op.win.kh, r.h)
+		op.win.pad(op.padded[src], xb, r.c, r.h, r.wd, y0, y1)
+	}
 	for g := range op.kernels {
 		xg, yg := xb[g*cg*r.h*r.wd:(g+1)*cg*r.h*r.wd], yb[g*fg*n:]
 		if op.win.direct() {
 			// A 1x1 convolution's im2col matrix is the image itself.
 			sgemm.MulPacked(&op.kernels[g], false, cols, xg[oy0*r.ow:], n, false, yg[oy0*r.ow:], n, 1)
+		} else if op.gather {
+			m := &op.gathers[src]
+			*m = gatherMatrix{x: xg, rows: op.cells.rows, cols: op.cells.cols[oy0*r.ow : oy1*r.ow]}
+			if op.win.pads != [4]int{} {
+				hp, wp := op.win.padded(r.h, r.wd)
+				m.x = op.padded[src][g*cg*hp*wp : (g+1)*cg*hp*wp]
+			}
+			sgemm.MulPackedFrom(&op.kernels[g], m, cols, false, yg[oy0*r.ow:], n, 1)
 		} else {
 			m := &op.srcs[src]
 			*m = im2colMatrix{x: xg, h: r.h, w: r.wd, rows: op.cells.kernel, cols: op.cells.outputs[oy0*r.ow : oy1*r.ow]}

@@ -52,7 +52,8 @@ func (p window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
 // gradient uses it) and MulPackedFrom (as a convolution uses it, in bands
 // of output rows) equal, bit for bit, those with the written matrix, for
 // windows with strides, padding on every side, and sizes around a panel's
-// width.
+// width; and the forward product through gatherMatrix from the padded
+// image.
 func TestIm2colMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	windows := []window{
@@ -94,6 +95,21 @@ func TestIm2colMatrix(t *testing.T) {
 				sgemm.MulPackedFrom(&pa, m, q1-q0, false, got[q0:], n, 1)
 			}
 			same(t, name+"/forward", got, want)
+
+			// The same through the padded image gathered (sgemm.Gather,
+			// in a loop of single values where the processor has no
+			// AVX-512).
+			hp, wp := win.padded(h, w)
+			padded := make([]float32, c*hp*wp)
+			win.pad(padded, x, c, h, w, 0, h/2)
+			win.pad(padded, x, c, h, w, h/2, h)
+			clear(got)
+			for _, band := range [][2]int{{0, oh / 2}, {oh / 2, oh}} {
+				q0, q1 := band[0]*ow, band[1]*ow
+				m := &gatherMatrix{x: padded, rows: cells.rows, cols: cells.cols[q0:q1]}
+				sgemm.MulPackedFrom(&pa, m, q1-q0, false, got[q0:], n, 1)
+			}
+			same(t, name+"/forward gathered", got, want)
 
 			// The kernels' gradient: dy times the transposed matrix.
 			dy := make([]float32, f*n)

@@ -125,3 +125,9 @@ func ReLUGrad(g, dy, y []float32) {
 	}
 	reluGradGo(g[n:], dy[n:], y[n:])
 }
+
+//go:noescape
+func copy16(depth int, src *float32, base int, rows *int32, dst *float32)
+
+//go:noescape
+func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32)

@@ -28,3 +28,11 @@ func ScaleShift(y, x []float32, scale, shift float32, relu bool) {
 
 // ReLUGrad sets g[i] to dy[i] where y[i] is not +0, to +0 elsewhere.
 func ReLUGrad(g, dy, y []float32) { reluGradGo(g, dy, y) }
+
+func copy16(depth int, src *float32, base int, rows *int32, dst *float32) {
+	panic("sgemm: no assembly kernel")
+}
+
+func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32) {
+	panic("sgemm: no assembly kernel")
+}

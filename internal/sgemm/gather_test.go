@@ -1,0 +1,63 @@
+package sgemm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGather checks Gather's panels against their definition, bit for
+// bit, with every kernel this processor has: panels of neighbouring cells
+// (one load a row) and scattered ones (a gather), whole and cut short by
+// the last column, and that it refuses to read outside its source.
+func TestGather(t *testing.T) {
+	defer setKernels(useAsm, useAVX512)
+	rng := rand.New(rand.NewPCG(21, 22))
+	src := random(rng, 5000)
+	for _, kernels := range kernelSets() {
+		setKernels(kernels.asm, kernels.avx512)
+		for _, c := range []struct {
+			name       string
+			depth, n   int
+			stride, at int32
+		}{{"neighbours", 27, 48, 1, 3}, {"neighbours cut short", 9, 37, 1, 0}, {"stride 2", 30, 40, 2, 7}, {"one column", 5, 1, 1, 11}, {"scattered", 17, 70, 0, 0}} {
+			rows := make([]int32, c.depth)
+			for p := range rows {
+				rows[p] = int32(rng.IntN(2000))
+			}
+			cols := make([]int32, c.n)
+			for j := range cols {
+				cols[j] = c.at + c.stride*int32(j)
+				if c.stride == 0 {
+					cols[j] = int32(rng.IntN(2000))
+				}
+			}
+			panels := (c.n + nr - 1) / nr
+			dst := random(rng, panels*nr*c.depth)
+			Gather(dst, src, rows, cols)
+			for jr := 0; jr < panels; jr++ {
+				for p := range rows {
+					for j := 0; j < nr; j++ {
+						var want float32
+						if q := jr*nr + j; q < c.n {
+							want = src[rows[p]+cols[q]]
+						}
+						if got := dst[jr*nr*c.depth+p*nr+j]; math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("%s, %s: panel %d row %d lane %d is %g, want %g", kernels.name, c.name, jr, p, j, got, want)
+						}
+					}
+				}
+			}
+		}
+		for _, bad := range [][2]int32{{-1, 0}, {4990, 10}} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: Gather read row %d, column %d of 5000 values without a panic", kernels.name, bad[0], bad[1])
+					}
+				}()
+				Gather(make([]float32, nr), src, []int32{bad[0]}, []int32{bad[1]})
+			}()
+		}
+	}
+}
