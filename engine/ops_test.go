@@ -388,13 +388,13 @@ func TestMaxPoolValuesOnly(t *testing.T) {
 	}
 	// Other windows: ResNet's 3x3 with stride 2 and padding, and an
 	// asymmetric one.
-	for _, win := range []window{{kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}}, {kh: 2, kw: 3, sh: 1, sw: 2, pads: [4]int{0, 1, 1, 0}}} {
+	for _, win := range []window{{kh: 3, kw: 3, sh: 2, sw: 2, pads: [4]int{1, 1, 1, 1}}, {kh: 2, kw: 3, sh: 1, sw: 2, pads: [4]int{0, 1, 1, 0}}, {kh: 3, kw: 2, sh: 3, sw: 1, pads: [4]int{1, 0, 1, 1}}} {
 		op := &poolOp{max: true, keepArg: true, win: win}
 		oh, ow := win.out(h, w)
 		op.arg = make([]int32, maps*oh*ow)
 		want, got := make([]float32, maps*oh*ow), make([]float32, maps*oh*ow)
 		op.poolWindows(want, x, 0, maps, h, w)
-		op.maxWindowValues(got, x, 0, maps, h, w)
+		op.maxWindowValues(got, x, make([]float32, h*ow), 0, maps, h, w)
 		for i := range want {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 				t.Fatalf("window %+v, cell %d: %g without the argmax, %g with it", win, i, got[i], want[i])

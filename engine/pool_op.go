@@ -31,7 +31,8 @@ type poolOp struct {
 
 	run    poolRun
 	shares int
-	share  func(int) // poolShare
+	rows   [][]float32 // per share, maxWindowValues' maxima of rows
+	share  func(int)   // poolShare
 }
 
 // maxPool returns the max pooling of step s on x.
@@ -104,6 +105,9 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 	if op.share == nil {
 		op.share = op.poolShare // a method value made once: Run allocates nothing
 	}
+	if len(op.rows) < op.shares {
+		op.rows = make([][]float32, op.shares)
+	}
 	sgemm.Run(op.shares, op.share)
 	return out, nil
 }
@@ -118,11 +122,11 @@ type poolRun struct {
 func (op *poolOp) poolShare(i int) {
 	r := &op.run
 	m0, m1 := i*r.maps/op.shares, (i+1)*r.maps/op.shares
-	op.pool(r.y, r.x, m0, m1, r.h, r.w)
+	op.pool(r.y, r.x, m0, m1, r.h, r.w, i)
 }
 
-// pool pools maps [m0, m1) of x into y.
-func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
+// pool pools maps [m0, m1) of x into y, as share number share.
+func (op *poolOp) pool(y, x []float32, m0, m1, h, w, share int) {
 	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
 		if op.keepArg {
 			op.max2x2(y, x, m0, m1, h, w)
@@ -132,31 +136,59 @@ func (op *poolOp) pool(y, x []float32, m0, m1, h, w int) {
 		return
 	}
 	if op.max && !op.keepArg {
-		op.maxWindowValues(y, x, m0, m1, h, w)
+		_, ow := op.win.out(h, w)
+		op.rows[share] = grow(op.rows[share], h*ow)
+		op.maxWindowValues(y, x, op.rows[share], m0, m1, h, w)
 		return
 	}
 	op.poolWindows(y, x, m0, m1, h, w)
 }
 
 // maxWindowValues is poolWindows' max pooling without the argmax, for a
-// prediction: the same values (above picks as poolWindows' comparison
-// does), without a branch per cell (ResNet-18's 3x3 pooling with stride 2
-// of its 112x112 maps took 7 % of a prediction).
-func (op *poolOp) maxWindowValues(y, x []float32, m0, m1, h, w int) {
-	oh, ow := op.win.out(h, w)
+// prediction: the same values, without a branch per cell (ResNet-18's
+// 3x3 pooling with stride 2 of its 112x112 maps took 7 % of a
+// prediction). Each input row's maxima over the windows' columns come
+// first, once for all the output rows that read that row, into rows (h
+// rows of the output's width), then each output row's maximum of its
+// window's rows. The comparisons pick what poolWindows' pick, the first
+// maximum in row order, or NaN when a window's first cell is NaN (later
+// NaNs are passed over): a row's maximum passes NaNs over (number), and
+// the window's first row's is NaN when its first cell is.
+func (op *poolOp) maxWindowValues(y, x, rows []float32, m0, m1, h, w int) {
+	p := op.win
+	oh, ow := p.out(h, w)
 	for m := m0; m < m1; m++ {
 		plane := x[m*h*w : (m+1)*h*w]
-		for oy := 0; oy < oh; oy++ {
-			dst := y[(m*oh+oy)*ow : (m*oh+oy+1)*ow]
+		for iy := 0; iy < h; iy++ {
+			src := plane[iy*w : (iy+1)*w]
+			dst := rows[iy*ow : (iy+1)*ow]
 			for ox := range dst {
-				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
-				v := plane[y0*w+x0]
-				for iy := y0; iy < y1; iy++ {
-					for _, c := range plane[iy*w+x0 : iy*w+x1] {
-						v = above(v, c)
-					}
+				x0 := ox*p.sw - p.pads[1]
+				x1 := min(x0+p.kw, w)
+				x0 = max(x0, 0)
+				v := src[x0]
+				for _, c := range src[x0+1 : x1] {
+					v = number(v, c)
 				}
 				dst[ox] = v
+			}
+		}
+		for oy := 0; oy < oh; oy++ {
+			y0 := oy*p.sh - p.pads[0]
+			y1 := min(y0+p.kh, h)
+			y0 = max(y0, 0)
+			dst := y[(m*oh+oy)*ow : (m*oh+oy+1)*ow]
+			first := plane[y0*w : (y0+1)*w]
+			for ox, v := range rows[y0*ow : (y0+1)*ow][:len(dst)] {
+				if c := first[max(ox*p.sw-p.pads[1], 0)]; c != c {
+					v = c
+				}
+				dst[ox] = v
+			}
+			for iy := y0 + 1; iy < y1; iy++ {
+				for ox, c := range rows[iy*ow : (iy+1)*ow][:len(dst)] {
+					dst[ox] = above(dst[ox], c)
+				}
 			}
 		}
 	}
@@ -245,6 +277,17 @@ func max2x2Values(y, x []float32, m0, m1, h, w int) {
 func above(v, c float32) float32 {
 	var mask uint32
 	if c > v {
+		mask = ^uint32(0)
+	}
+	vb, cb := math.Float32bits(v), math.Float32bits(c)
+	return math.Float32frombits(vb ^ (vb^cb)&mask)
+}
+
+// number returns c when c > v or v is NaN, and v otherwise: above for
+// the maximum of numbers that passes NaNs over.
+func number(v, c float32) float32 {
+	var mask uint32
+	if c > v || v != v {
 		mask = ^uint32(0)
 	}
 	vb, cb := math.Float32bits(v), math.Float32bits(c)
