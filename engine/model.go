@@ -10,7 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // Model is a network (an Arch) with its weights and metadata.
@@ -249,11 +252,34 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 		p.Features = append([]float32(nil), values(n.features)...)
 	}
 	p.Class = Argmax(p.Probabilities)
-	for i, c := range n.places {
-		s := c.Value().Shape()
-		p.Activations[i] = Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3], Data: append([]float32(nil), values(c)...)}
-	}
+	copyPlaces(p.Activations, n.places)
 	return p, nil
+}
+
+// copyPlaces sets acts[i] to a copy of the maps of place i, the places
+// shared among the cores in runs of about equal size: the copies are as
+// many bytes as a prediction's maps (13 MB for ResNet-18, 28 MB for
+// MobileNetV2), a tenth to a quarter of its time on one core.
+func copyPlaces(acts []Activation, places G.Nodes) {
+	total := 0
+	for _, c := range places {
+		total += len(values(c))
+	}
+	shares := min(runtime.GOMAXPROCS(0), len(places), max(1, total>>18))
+	sgemm.Run(shares, func(share int) {
+		at := 0
+		for i, c := range places {
+			v := values(c)
+			// Place i goes to the share where its middle falls.
+			mid := at + len(v)/2
+			at += len(v)
+			if min(mid*shares/max(total, 1), shares-1) != share {
+				continue
+			}
+			s := c.Value().Shape()
+			acts[i] = Activation{Layer: i + 1, Channels: s[1], Height: s[2], Width: s[3], Data: append([]float32(nil), v...)}
+		}
+	})
 }
 
 // PredictBatch returns the class probabilities of many images at once
