@@ -35,6 +35,10 @@ type convOp struct {
 	// layer's inputs.
 	fold bool
 	eps  float32
+	// clip: the Clip that alone reads the folded batch norm (MobileNet's
+	// ReLU6) is done too, between lo and hi.
+	clip   bool
+	lo, hi float32
 	// consts, in inference graphs, counts the changes of the model's
 	// weights: the kernels packed when it read packedAt are kept until it
 	// moves. Training graphs (nil) pack them on every run.
@@ -96,12 +100,17 @@ func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool, consts *atomic.Uint64
 // bias per filter, a = scale/sqrt(variance+eps), as the batch norm's
 // inference form computes its output from the convolution's. Its ReLU
 // (bn's) is fused when relu is set. The kernels are folded and packed
-// when consts moves, not on every run. It is not differentiated.
-func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, relu bool, consts *atomic.Uint64) (*G.Node, error) {
+// when consts moves, not on every run. The Clip step clip, when not nil,
+// is done after the batch norm (see clipAfter). It is not differentiated.
+func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, relu bool, clip *step, consts *atomic.Uint64) (*G.Node, error) {
 	op := &convOp{opBase: newOpBase("Conv2D(%s)+%s", s.Name, bn.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
 		groups: max(s.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), consts: consts}
 	if relu {
 		op.name += "+ReLU"
+	}
+	if clip != nil {
+		op.clip, op.lo, op.hi = true, float32(clip.Min), float32(clip.Max)
+		op.name += "+" + clip.Name
 	}
 	in := G.Nodes{x, w}
 	if b != nil {
@@ -315,6 +324,9 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 		}
 		if op.relu || r.bias != nil {
 			sgemm.ScaleShift(m, m, 1, add, op.relu)
+		}
+		if op.clip {
+			sgemm.Clip(m, m, op.lo, op.hi)
 		}
 	}
 }

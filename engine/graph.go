@@ -138,7 +138,12 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			}
 			if bn := i + 1; consts != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
 				norm := [4]*G.Node{next(), next(), next(), next()}
-				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], steps[bn].relu, consts))
+				var clip *step
+				if c := clipAfter(steps, bn); c > 0 {
+					clip = &steps[c]
+					folded[c] = true
+				}
+				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], steps[bn].relu, clip, consts))
 				folded[bn] = true
 				break
 			}
@@ -203,6 +208,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		case Slice:
 			x = must(slice(s, x))
 		case Clip, Sigmoid, HardSigmoid, HardSwish:
+			if folded[i] {
+				break // done by the conv layer before its batch norm
+			}
 			x = must(unary(s, x))
 		}
 		if err != nil {
@@ -233,6 +241,17 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		n.vm = G.NewTapeMachine(g)
 	}
 	return n, nil
+}
+
+// clipAfter returns the step of the Clip that alone reads step bn (a batch
+// norm folded into its conv layer), which the conv layer then does too
+// (MobileNet's ReLU6), or -1.
+func clipAfter(steps []step, bn int) int {
+	c := bn + 1
+	if steps[bn].uses != 1 || c >= len(steps) || steps[c].Kind != Clip || len(steps[c].ins) != 1 || steps[c].ins[0] != bn {
+		return -1
+	}
+	return c
 }
 
 // batchNormCoefficients returns the per-channel scale a and shift b of a

@@ -491,6 +491,10 @@ func (op *unaryOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	out := reuse(&op.out, in[0].Shape())
 	y := out.Float32s()
+	if op.kind == Clip {
+		sgemm.Clip(y, x, op.min, op.max)
+		return out, nil
+	}
 	for i, v := range x {
 		y[i] = op.f(v)
 	}

@@ -61,3 +61,40 @@ func TestGather(t *testing.T) {
 		}
 	}
 }
+
+// TestClip checks Clip against Go's min(max(v, lo), hi) bit for bit (any
+// NaN for a NaN), for bounds the vector loop takes (ReLU6's) and those it
+// leaves to Go (signed zeros, NaN), on zeros of both signs, infinities,
+// NaNs, the bounds themselves and random bits, and that it writes nothing
+// past y.
+func TestClip(t *testing.T) {
+	negZero := float32(math.Copysign(0, -1))
+	vals := []float32{0, negZero, 1, -1, 6, 6.5, float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000), math.SmallestNonzeroFloat32}
+	rng := rand.New(rand.NewPCG(23, 24))
+	for i := 0; i < 10000; i++ {
+		vals = append(vals, math.Float32frombits(rng.Uint32()), float32(rng.NormFloat64()*4))
+	}
+	for _, b := range [][2]float32{{0, 6}, {-1, 1}, {negZero, 6}, {-3, 0}, {-3, negZero}, {float32(math.NaN()), 1}} {
+		for _, n := range []int{0, 1, 7, 8, 9, 33, len(vals)} {
+			got := make([]float32, n+2)
+			got[n], got[n+1] = 42, 42
+			Clip(got[:n], vals, b[0], b[1])
+			for i, v := range vals[:n] {
+				want := min(max(v, b[0]), b[1])
+				if want != want {
+					if got[i] == got[i] {
+						t.Fatalf("bounds %v: clip(%v) = %v, want NaN", b, v, got[i])
+					}
+					continue
+				}
+				if math.Float32bits(got[i]) != math.Float32bits(want) {
+					t.Fatalf("bounds %v: clip(%v) = %x, want %x", b, v, math.Float32bits(got[i]), math.Float32bits(want))
+				}
+			}
+			if got[n] != 42 || got[n+1] != 42 {
+				t.Fatalf("bounds %v, n %d: written past y", b, n)
+			}
+		}
+	}
+}

@@ -60,3 +60,11 @@ func reluGradGo(g, dy, y []float32) {
 		g[i] = math.Float32frombits(math.Float32bits(dy[i]) & keep)
 	}
 }
+
+// clipGo is Clip in Go.
+func clipGo(y, x []float32, lo, hi float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] = min(max(v, lo), hi)
+	}
+}

@@ -1,6 +1,10 @@
 package sgemm
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // useAsm: the assembly kernel needs AVX2 and FMA (x86-64 since 2013-2015).
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -131,3 +135,23 @@ func copy16(depth int, src *float32, base int, rows *int32, dst *float32)
 
 //go:noescape
 func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32)
+
+//go:noescape
+func clip8(n int, lo, hi float32, x, y *float32)
+
+// Clip sets each y[i] to min(max(x[i], lo), hi) as Go's min and max
+// compute them (an ONNX Clip, ReLU6's with 0 and 6), eight values at a
+// time where lo and hi allow (numbers, lo not -0 and hi not zero: the
+// processor's comparisons then pick what Go's do). x is at least as long
+// as y, and may be y.
+func Clip(y, x []float32, lo, hi float32) {
+	n := 0
+	if useAsm && lo == lo && hi == hi && math.Float32bits(lo) != 1<<31 && hi != 0 {
+		n = len(y) &^ 7
+		if n > 0 {
+			_ = x[n-1]
+			clip8(n, lo, hi, &x[0], &y[0])
+		}
+	}
+	clipGo(y[n:], x[n:len(y)], lo, hi)
+}

@@ -229,3 +229,33 @@ ssreluloop:
 ssdone:
 	VZEROUPPER
 	RET
+
+// func clip8(n int, lo, hi float32, x, y *float32)
+//
+// y[i] = min(max(x[i], lo), hi) as Go's min and max compute them, for
+// i < n (a multiple of 8), where lo and hi are numbers, lo is not -0 and hi
+// not zero (see Clip): NaN stays NaN.
+TEXT ·clip8(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	VBROADCASTSS lo+8(FP), Y15
+	VBROADCASTSS hi+12(FP), Y14
+	MOVQ         x+16(FP), SI
+	MOVQ         y+24(FP), DI
+	SHRQ         $3, CX
+	JE           clipdone
+
+cliploop:
+	VMOVUPS   (SI), Y0
+	VMAXPS    Y15, Y0, Y1     // Y1 = Y0 > lo ? Y0 : lo
+	VMINPS    Y14, Y1, Y1     // Y1 = Y1 < hi ? Y1 : hi
+	VCMPPS    $3, Y0, Y0, Y2  // Y2 = Y0 is NaN
+	VBLENDVPS Y2, Y0, Y1, Y1  // NaN stays NaN
+	VMOVUPS   Y1, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       cliploop
+
+clipdone:
+	VZEROUPPER
+	RET

@@ -36,3 +36,6 @@ func copy16(depth int, src *float32, base int, rows *int32, dst *float32) {
 func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32) {
 	panic("sgemm: no assembly kernel")
 }
+
+// Clip sets each y[i] to min(max(x[i], lo), hi).
+func Clip(y, x []float32, lo, hi float32) { clipGo(y, x[:len(y)], lo, hi) }
