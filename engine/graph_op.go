@@ -28,6 +28,11 @@ type eltwiseOp struct {
 	relu bool
 	dims int
 	out  *tensor.Dense
+
+	// A sum of equal shapes shared among the cores (see addShare).
+	a, b, y []float32
+	shares  int
+	share   func(int)
 }
 
 // eltwise returns x+y (or x*y with mul), the larger of the two first, its
@@ -105,9 +110,16 @@ func (op *eltwiseOp) Do(in ...G.Value) (G.Value, error) {
 			y[i] = v * b[i]
 		}
 	case n == 1:
-		for i, v := range a {
-			y[i] = v + b[i]
+		// One image's sum is shared among the cores (see threadsFor),
+		// its ReLU included.
+		op.a, op.b, op.y = a, b, y
+		op.shares = min(threadsFor(in[0].Shape()[0]), max(1, len(y)>>16))
+		if op.share == nil {
+			op.share = op.addShare // a method value made once: Run allocates nothing
 		}
+		sgemm.Run(op.shares, op.share)
+		op.a, op.b, op.y = nil, nil, nil
+		return out, nil
 	default:
 		for k, v := range b {
 			dst, src := y[k*n:(k+1)*n], a[k*n:(k+1)*n]
@@ -126,6 +138,18 @@ func (op *eltwiseOp) Do(in ...G.Value) (G.Value, error) {
 		sgemm.ScaleShift(y, y, 1, 0, true)
 	}
 	return out, nil
+}
+
+// addShare sets share i of op.shares of op.y to op.a + op.b, and to its
+// ReLU with op.relu, eight values at a time.
+func (op *eltwiseOp) addShare(i int) {
+	lo, hi := i*len(op.y)/op.shares, (i+1)*len(op.y)/op.shares
+	y := op.y[lo:hi]
+	copy(y, op.a[lo:hi])
+	sgemm.Add(y, op.b[lo:hi])
+	if op.relu {
+		sgemm.ScaleShift(y, y, 1, 0, true)
+	}
 }
 
 func (op *eltwiseOp) DiffWRT(int) []bool { return []bool{true, true} }
