@@ -51,6 +51,10 @@ type convOp struct {
 	shift   []float32       // the bias with a batch norm folded in
 	cells   convCells
 	srcs    []im2colMatrix // one per band of rows
+	// byFilters: the bands are bands of filters (each of all the output
+	// cells, with views of the kernels), not of rows.
+	byFilters bool
+	views     []sgemm.PackedA // one per band of filters
 	// gather: the products read the im2col matrices as gatherMatrix
 	// (with sgemm.FastGather), from the image with its padding.
 	gather  bool
@@ -202,6 +206,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	if len(op.srcs) < threads {
 		op.srcs = make([]im2colMatrix, threads)
 		op.gathers = make([]gatherMatrix, threads)
+		op.views = make([]sgemm.PackedA, threads)
 	}
 	op.cells.of(op.win, cg, h, wd)
 	hp, wp := op.win.padded(h, wd)
@@ -222,13 +227,17 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	if batch > 1 || threads == 1 || f*k*oh*ow < 1<<20 {
 		for b := 0; b < batch; b++ {
-			op.forward(b, 0, oh, 0)
+			op.forward(b, 0, oh, 0, f, 0)
 		}
 		return out, nil
 	}
 	// One image: each goroutine takes a band of output rows, im2col
-	// included.
+	// included; or, when the kernels outweigh the image (more filters
+	// than output cells: ResNet's last two stages), a band of filters,
+	// so that each core reads only its part of the kernels, and a band
+	// of rows would leave half a block of columns to each core.
 	op.bands = threads
+	op.byFilters = op.groups == 1 && f > oh*ow && f >= 24*threads
 	if op.band == nil {
 		op.band = op.forwardBand // a method value made once: Run allocates nothing
 	}
@@ -278,13 +287,23 @@ type convRun struct {
 // forwardBand computes band i of op.bands bands of output rows of the
 // run's only image.
 func (op *convOp) forwardBand(i int) {
-	oh := op.run.oh
-	op.forward(0, i*oh/op.bands, (i+1)*oh/op.bands, i)
+	r := &op.run
+	if op.byFilters {
+		// Whole blocks of 12 filters (two panels of the kernels).
+		f0, f1 := i*r.f/op.bands/12*12, (i+1)*r.f/op.bands/12*12
+		if i == op.bands-1 {
+			f1 = r.f
+		}
+		op.forward(0, 0, r.oh, f0, f1, i)
+		return
+	}
+	op.forward(0, i*r.oh/op.bands, (i+1)*r.oh/op.bands, 0, r.f, i)
 }
 
-// forward computes output rows [oy0, oy1) of image b of the run, with
-// im2col source number src.
-func (op *convOp) forward(b, oy0, oy1, src int) {
+// forward computes output rows [oy0, oy1) of filters [f0, f1) of image b
+// of the run, with im2col source number src. Filters are all the
+// filters, or, without groups, from a multiple of 6.
+func (op *convOp) forward(b, oy0, oy1, f0, f1, src int) {
 	r := &op.run
 	n, cols := r.oh*r.ow, (oy1-oy0)*r.ow
 	xb := r.x[b*r.c*r.h*r.wd : (b+1)*r.c*r.h*r.wd]
@@ -299,9 +318,15 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 	}
 	for g := range op.kernels {
 		xg, yg := xb[g*cg*r.h*r.wd:(g+1)*cg*r.h*r.wd], yb[g*fg*n:]
+		kernels := &op.kernels[g]
+		if f0 > 0 || f1 < r.f {
+			kernels = &op.views[src]
+			op.kernels[g].RowsOf(kernels, f0, f1)
+			yg = yg[f0*n:]
+		}
 		if op.win.direct() {
 			// A 1x1 convolution's im2col matrix is the image itself.
-			sgemm.MulPacked(&op.kernels[g], false, cols, xg[oy0*r.ow:], n, false, yg[oy0*r.ow:], n, 1)
+			sgemm.MulPacked(kernels, false, cols, xg[oy0*r.ow:], n, false, yg[oy0*r.ow:], n, 1)
 		} else if op.gather {
 			m := &op.gathers[src]
 			*m = gatherMatrix{x: xg, rows: op.cells.rows, cols: op.cells.cols[oy0*r.ow : oy1*r.ow]}
@@ -309,14 +334,14 @@ func (op *convOp) forward(b, oy0, oy1, src int) {
 				hp, wp := op.win.padded(r.h, r.wd)
 				m.x = op.padded[src][g*cg*hp*wp : (g+1)*cg*hp*wp]
 			}
-			sgemm.MulPackedFrom(&op.kernels[g], m, cols, false, yg[oy0*r.ow:], n, 1)
+			sgemm.MulPackedFrom(kernels, m, cols, false, yg[oy0*r.ow:], n, 1)
 		} else {
 			m := &op.srcs[src]
 			*m = im2colMatrix{x: xg, h: r.h, w: r.wd, rows: op.cells.kernel, cols: op.cells.outputs[oy0*r.ow : oy1*r.ow]}
-			sgemm.MulPackedFrom(&op.kernels[g], m, cols, false, yg[oy0*r.ow:], n, 1)
+			sgemm.MulPackedFrom(kernels, m, cols, false, yg[oy0*r.ow:], n, 1)
 		}
 	}
-	for ch := 0; ch < r.f; ch++ {
+	for ch := f0; ch < f1; ch++ {
 		m := yb[ch*n+oy0*r.ow : ch*n+oy1*r.ow]
 		var add float32
 		if r.bias != nil {

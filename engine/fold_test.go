@@ -116,11 +116,13 @@ func TestFoldedInferenceMatchesUnfolded(t *testing.T) {
 	}
 }
 
-// TestGroupedConvBands checks that a depthwise convolution large enough
-// to be split into bands of rows over the cores (one picture) gives the
-// same bits as on one core.
-func TestGroupedConvBands(t *testing.T) {
-	arch := Arch{Input: Input{Channels: 3, Height: 64, Width: 64}, Layers: []Layer{
+// TestConvBands checks that convolutions large enough to be split over
+// the cores (one picture) give the same bits as on one core: a depthwise
+// one in bands of rows, and one with more filters than output cells in
+// bands of filters (the second band from a block of 12, the last cut
+// short).
+func TestConvBands(t *testing.T) {
+	depthwise := Arch{Input: Input{Channels: 3, Height: 64, Width: 64}, Layers: []Layer{
 		{Kind: Conv2D, Filters: 32, Kernel: []int{3}, Padding: PaddingSame},
 		{Kind: ReLU},
 		{Kind: Conv2D, Filters: 32, Groups: 32, Kernel: []int{3}, Padding: PaddingSame, NoBias: true},
@@ -129,6 +131,23 @@ func TestGroupedConvBands(t *testing.T) {
 		{Kind: Flatten},
 		{Kind: Dense},
 	}}
+	filters := Arch{Input: Input{Channels: 3, Height: 12, Width: 12}, Layers: []Layer{
+		{Kind: Conv2D, Filters: 64, Kernel: []int{3}, Stride: []int{2}, Padding: PaddingSame},
+		{Kind: ReLU},
+		{Kind: Conv2D, Filters: 100, Kernel: []int{3}, Padding: PaddingSame, NoBias: true},
+		{Kind: BatchNorm},
+		{Kind: ReLU},
+		{Kind: Conv2D, Filters: 100, Kernel: []int{3}, Padding: PaddingSame},
+		{Kind: GlobalAvgPool},
+		{Kind: Flatten},
+		{Kind: Dense},
+	}}
+	for _, arch := range []Arch{depthwise, filters} {
+		checkBands(t, arch)
+	}
+}
+
+func checkBands(t *testing.T, arch Arch) {
 	m, err := NewModelArch(arch, classNames(3), 4)
 	if err != nil {
 		t.Fatal(err)

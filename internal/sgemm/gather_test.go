@@ -98,3 +98,39 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsOf checks products with views of a packed A's rows against the
+// same rows of the product with the whole of it, bit for bit, with every
+// kernel this processor has, for row ranges ending inside a panel and
+// depths cut into blocks.
+func TestRowsOf(t *testing.T) {
+	defer setKernels(useAsm, useAVX512)
+	rng := rand.New(rand.NewPCG(25, 26))
+	for _, kernels := range kernelSets() {
+		setKernels(kernels.asm, kernels.avx512)
+		for _, s := range [][3]int{{40, 49, 300}, {100, 37, 600}, {13, 70, 9}} {
+			m, n, k := s[0], s[1], s[2]
+			a, b := random(rng, m*k), random(rng, k*n)
+			var pa PackedA
+			pa.Pack(false, m, k, a, k)
+			want := make([]float32, m*n)
+			MulPacked(&pa, false, n, b, n, false, want, n, 1)
+			for _, r := range [][2]int{{0, m}, {0, 7}, {12, m}, {6, m - 5}, {m / 12 * 12, m}} {
+				var view PackedA
+				pa.RowsOf(&view, r[0], r[1])
+				got := make([]float32, m*n)
+				MulPacked(&view, false, n, b, n, false, got[r[0]*n:], n, 2)
+				for i := r[0] * n; i < r[1]*n; i++ {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s %dx%dx%d, rows %v: entry %d is %g, want %g", kernels.name, m, n, k, r, i, got[i], want[i])
+					}
+				}
+				for i := range got {
+					if (i < r[0]*n || i >= r[1]*n) && got[i] != 0 {
+						t.Fatalf("%s %dx%dx%d, rows %v: entry %d outside the rows written", kernels.name, m, n, k, r, i)
+					}
+				}
+			}
+		}
+	}
+}

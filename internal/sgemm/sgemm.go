@@ -296,11 +296,14 @@ func blockDepth(k int) int {
 type PackedA struct {
 	m, k, rows int // rows: m rounded up to whole panels
 	data       []float32
+	// first: the first row of a view (see RowsOf) in the packed matrix
+	// whose data it shares.
+	first int
 }
 
 // Pack packs a (m×k, stored transposed with ta, rows lda apart).
 func (p *PackedA) Pack(ta bool, m, k int, a []float32, lda int) {
-	p.m, p.k, p.rows = m, k, (m+mr-1)/mr*mr
+	p.m, p.k, p.rows, p.first = m, k, (m+mr-1)/mr*mr, 0
 	if cap(p.data) < p.rows*k {
 		p.data = make([]float32, p.rows*k)
 	}
@@ -315,10 +318,24 @@ func (p *PackedA) Pack(ta bool, m, k int, a []float32, lda int) {
 	}
 }
 
+// RowsOf makes dst a view of rows [r0, r1) of p, sharing its memory, for
+// products with part of the rows (a convolution's filters shared among
+// the cores, each core reading its part of the kernels only). r0 is a
+// multiple of 6 (the packed panels' height); p is not a view itself.
+func (p *PackedA) RowsOf(dst *PackedA, r0, r1 int) {
+	if r0%mr != 0 || r0 < 0 || r1 < r0 || r1 > p.m || p.first != 0 {
+		panic("sgemm: RowsOf of rows that are not a packed matrix's")
+	}
+	*dst = PackedA{m: r1 - r0, k: p.k, rows: p.rows, data: p.data, first: r0}
+}
+
 // ScaleRows multiplies row i of the packed matrix by s[i] (len(s) is its
 // number of rows), in place: a batch norm folded into a convolution's
-// kernels without a scaled copy of them.
+// kernels without a scaled copy of them. p is not a view (see RowsOf).
 func (p *PackedA) ScaleRows(s []float32) {
+	if p.first != 0 {
+		panic("sgemm: ScaleRows of a view")
+	}
 	depth := blockDepth(p.k)
 	for pc := 0; pc < p.k; pc += depth {
 		kcur := min(depth, p.k-pc)
@@ -338,7 +355,7 @@ func (p *PackedA) ScaleRows(s []float32) {
 // at pc, as packA lays them out.
 func (p *PackedA) block(pc, ic int) []float32 {
 	kcur := min(blockDepth(p.k), p.k-pc)
-	return p.data[pc*p.rows+ic*kcur : (pc+kcur)*p.rows]
+	return p.data[pc*p.rows+(p.first+ic)*kcur : (pc+kcur)*p.rows]
 }
 
 // MulPacked is Mul with A packed beforehand (a m×k, given by Pack).
