@@ -597,6 +597,17 @@ func TestWarnings(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings\n%q\nwant\n%q", got, want)
 	}
+	// One of each is said in the singular.
+	r = Report{Counts: map[string][3]int{"a": {30, 5, 0}, "b": {1, 0, 0}}, Conflicts: 1, Skipped: []Skipped{{"a/x.txt", "not a picture"}}}
+	want = []string{
+		"Class b has 1 picture: too few to learn from (aim for 40 or more).",
+		"The classes are unbalanced: a has 35 pictures, b 1; the network will lean towards the larger.",
+		"1 picture is a copy filed under more than one class (it is kept once, in the first class by name).",
+		"1 file is not a picture or cannot be read, and is left out (a/x.txt).",
+	}
+	if got := r.Warnings(); !slices.Equal(got, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", got, want)
+	}
 	if w := (Report{Counts: map[string][3]int{"a": {30, 5, 0}, "b": {25, 5, 0}}}).Warnings(); w != nil {
 		t.Errorf("a sound data set gets warnings %q", w)
 	}

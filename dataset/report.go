@@ -80,7 +80,11 @@ func (r Report) Warnings() []string {
 		n := r.Counts[c]
 		total := n[0] + n[1] + n[2]
 		if total < TinyClass {
-			out = append(out, fmt.Sprintf("Class %s has %d pictures: too few to learn from (aim for %d or more).", c, total, TinyClass*2))
+			n := fmt.Sprintf("%d pictures", total)
+			if total == 1 {
+				n = "1 picture"
+			}
+			out = append(out, fmt.Sprintf("Class %s has %s: too few to learn from (aim for %d or more).", c, n, TinyClass*2))
 		}
 		if lo < 0 || total < lo {
 			lo, loName = total, c
@@ -93,7 +97,11 @@ func (r Report) Warnings() []string {
 		out = append(out, fmt.Sprintf("The classes are unbalanced: %s has %d pictures, %s %d; the network will lean towards the larger.", hiName, hi, loName, lo))
 	}
 	if r.Conflicts > 0 {
-		out = append(out, fmt.Sprintf("%d pictures are copies filed under more than one class (each is kept once, in the first class by name).", r.Conflicts))
+		if r.Conflicts == 1 {
+			out = append(out, "1 picture is a copy filed under more than one class (it is kept once, in the first class by name).")
+		} else {
+			out = append(out, fmt.Sprintf("%d pictures are copies filed under more than one class (each is kept once, in the first class by name).", r.Conflicts))
+		}
 	}
 	if len(r.Skipped) > 0 {
 		names := make([]string, 0, 3)
@@ -104,7 +112,11 @@ func (r Report) Warnings() []string {
 		if len(r.Skipped) > 3 {
 			more = ", …"
 		}
-		out = append(out, fmt.Sprintf("%d files are not pictures or cannot be read, and are left out (%s%s).", len(r.Skipped), strings.Join(names, ", "), more))
+		if len(r.Skipped) == 1 {
+			out = append(out, fmt.Sprintf("1 file is not a picture or cannot be read, and is left out (%s).", names[0]))
+		} else {
+			out = append(out, fmt.Sprintf("%d files are not pictures or cannot be read, and are left out (%s%s).", len(r.Skipped), strings.Join(names, ", "), more))
+		}
 	}
 	return out
 }

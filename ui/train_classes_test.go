@@ -84,7 +84,7 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	if !strings.HasPrefix(e.message.Text, "Copied 1 picture into light. 1 picture was already there.") {
 		t.Errorf("dropped again: message %q", e.message.Text)
 	}
-	if !strings.Contains(v.warning.Text, "1 pictures are copies filed under more than one class") || !strings.Contains(v.counts.Text, "light: 12 pictures") || !strings.Contains(e.rowOf["light"].Text, "13 pictures") {
+	if !strings.Contains(v.warning.Text, "1 picture is a copy filed under more than one class") || !strings.Contains(v.counts.Text, "light: 12 pictures") || !strings.Contains(e.rowOf["light"].Text, "13 pictures") {
 		t.Errorf("counts %q, warning %q", v.counts.Text, v.warning.Text)
 	}
 
