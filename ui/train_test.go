@@ -20,7 +20,7 @@ import (
 
 // classFolders writes n small pictures into a folder per class and returns
 // the folder holding them.
-func classFolders(t *testing.T, classes []string, n int) string {
+func classFolders(t testing.TB, classes []string, n int) string {
 	t.Helper()
 	root := t.TempDir()
 	for c, name := range classes {
@@ -37,7 +37,7 @@ func classFolders(t *testing.T, classes []string, n int) string {
 
 // trainHarness opens the Train view on dir with the small network and
 // batches of 8, with no data cache.
-func trainHarness(t *testing.T, dir string, epochs int) (*harness, *trainView) {
+func trainHarness(t testing.TB, dir string, epochs int) (*harness, *trainView) {
 	t.Helper()
 	h := newHarness(t, Options{View: "train"})
 	v := h.s.train
@@ -248,6 +248,9 @@ func TestTrainViewStopButton(t *testing.T) {
 		t.Error("while training, Start is enabled or Stop disabled")
 	}
 	h.waitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
+	h.waitFor("the speed and the time left", func() bool {
+		return strings.Contains(v.status.Text, " pictures/s · ") && strings.HasSuffix(v.status.Text, " left")
+	})
 	v.stopB.OnTapped()
 	h.waitFor("the stop", func() bool { return !r.running })
 	h.settle()
