@@ -19,7 +19,7 @@ func TestModels(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	for _, want := range []string{"Name", "Test accuracy", "study (default)", "64x64x3", "1459204", "87.12 % of 753",
-		"resnet", "128x128x3", "2804708", "91.90 % of 753"} {
+		"resnet", "128x128x3", "2804708", "92.30 % of 753"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("no %q in\n%s", want, stdout)
 		}

@@ -62,7 +62,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("train", "--data DIR --out FILE [--arch FILE.json] [options]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` of the Art Images download (holding training_set/ and validation_set/), or a folder of class folders (one folder of pictures per class), from which the validation share is held out")
 	out := fs.String("out", "", "weights `file` to write (safetensors)")
-	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation) or 'residual' (the companion's: improved with SGD, momentum 0.9, from a rate of 0.05, and weight decay 5e-4)")
+	recipe := fs.String("recipe", "improved", "`recipe`: 'study' (the seed study's: 30 epochs, constant rate, no augmentation, last epoch) 'improved' (40 epochs, flips and small shifts, a cosine schedule, a moving average of the weights, best epoch on validation) or 'residual' (the companion's: improved with SGD, momentum 0.9, from a rate of 0.05, weight decay 5e-4 and label smoothing 0.1)")
 	epochs := fs.Int("epochs", 0, "number of epochs (default: the recipe's, 30 or 40)")
 	seed := fs.Uint64("seed", 1, "random `seed` for initialisation, shuffling, dropout and augmentation")
 	workers := fs.Int("workers", min(runtime.NumCPU(), 2), "graphs run side by side on each batch (must divide the batch of 64)")

@@ -382,3 +382,26 @@ func TestResNetArch(t *testing.T) {
 		t.Fatalf("predict: %v, %v", p, err)
 	}
 }
+
+// TestResidualRecipe pins the companion's recipe: the shipped
+// weights/resnet.safetensors was trained with these fields, and its
+// metadata records them as describe writes them.
+func TestResidualRecipe(t *testing.T) {
+	c := ResidualRecipe()
+	if c.Momentum != 0.9 || c.LearningRate != 0.05 || c.WeightDecay != 5e-4 || c.LabelSmoothing != 0.1 ||
+		c.Epochs != 40 || c.Batch != 64 || !c.Augment || !c.Cosine || !c.KeepBest || c.Average != 0.998 || c.Seed != 1 {
+		t.Errorf("residual recipe %+v", c)
+	}
+	d := c.describe()
+	for k, want := range map[string]string{
+		"optimizer":       "sgd (momentum 0.9)",
+		"learning_rate":   "0.05",
+		"weight_decay":    "0.0005 (L2, conv and dense kernels)",
+		"label_smoothing": "0.1",
+		"averaging":       "exponential moving average of the weights, decay 0.998",
+	} {
+		if d[k] != want {
+			t.Errorf("describe()[%q] = %q, want %q", k, d[k], want)
+		}
+	}
+}

@@ -13,10 +13,10 @@ import (
 const realData = "../../shared/data/art-images"
 
 // minAccuracy is what each shipped model must reach on the de-duplicated
-// test set: the study reports 87 %; the companion reached 91.90 % (issue
-// 20 asks 92 %, not reached yet), above the 90.0 % of the same network
+// test set: the study reports 87 %; issue 20 asks 92 % of the companion,
+// which reached 92.30 % (695 of 753), above the 90.0 % of the same network
 // trained in PyTorch by the issue's reference recipe.
-var minAccuracy = map[string]float64{"study": 0.87, "resnet": 0.915}
+var minAccuracy = map[string]float64{"study": 0.87, "resnet": 0.92}
 
 // TestShippedAccuracy evaluates each shipped model on the real test set
 // and checks the metrics stored in its file: the figures the app and the
