@@ -6,21 +6,21 @@ import (
 	"github.com/artlens/artlens/engine"
 )
 
-// maxShift is the largest translation, in pixels, of the small random
+// MaxShift is the largest translation, in pixels, of the small random
 // crops for pictures side pixels across: 4 for the study's 64 (its
 // recipe), a sixteenth of the side for larger inputs (6 at 96, as the
 // reference residual recipe of issue 20 used), so that a shift moves the
 // picture's content by the same share at every size.
-func maxShift(side int) int { return max(4, side/16) }
+func MaxShift(side int) int { return max(4, side/16) }
 
 // augment writes into dst the image src (in.Len() values, CHW) after a
 // random horizontal flip (half the time) and a random shift of up to
-// maxShift pixels in each direction, borders filled by repeating the edge
-// pixels. This is a crop of the image padded by maxShift, the usual "small
+// MaxShift pixels in each direction, borders filled by repeating the edge
+// pixels. This is a crop of the image padded by MaxShift, the usual "small
 // crops".
 func augment(dst, src []float32, in engine.Input, rng *rand.Rand) {
 	flip := rng.IntN(2) == 1
-	ms := maxShift(min(in.Width, in.Height))
+	ms := MaxShift(min(in.Width, in.Height))
 	dx := rng.IntN(2*ms+1) - ms
 	dy := rng.IntN(2*ms+1) - ms
 	w, h := in.Width, in.Height

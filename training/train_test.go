@@ -347,8 +347,8 @@ func TestTrainingOtherArch(t *testing.T) {
 
 func TestMaxShift(t *testing.T) {
 	for _, c := range []struct{ side, want int }{{8, 4}, {32, 4}, {64, 4}, {96, 6}, {128, 8}} {
-		if got := maxShift(c.side); got != c.want {
-			t.Errorf("maxShift(%d) = %d, want %d", c.side, got, c.want)
+		if got := MaxShift(c.side); got != c.want {
+			t.Errorf("MaxShift(%d) = %d, want %d", c.side, got, c.want)
 		}
 	}
 }

@@ -76,6 +76,8 @@ type trainView struct {
 	epochs, lr              *widget.Entry
 	batch, valShare         *widget.Select
 	augment                 *widget.Check
+	hints                   settingHints
+	scanned                 *dataset.Data // the latest scan's pictures (nil while reading or after an error)
 
 	startB, stopB, resumeB, saveB, exploreB *widget.Button
 	status                                  *widget.Label
@@ -114,6 +116,7 @@ type trainRun struct {
 	failed   bool          // it ended with an error: nothing to resume
 	final    *engine.Model // the trained model once Train returned
 	recipe   map[string]string
+	setup    string // trainView.setup when it started: whose pace it measures
 
 	epochs    []training.EpochReport
 	losses    []float64 // every step's loss
@@ -146,12 +149,14 @@ func newTrainView(s *shell) *trainView {
 		if v.dir != "" {
 			v.scan()
 		}
+		v.explain()
 	})
 	v.network.Selected = netSmall
 	v.size = widget.NewSelect(sizeChoices(), func(string) {
 		if v.dir != "" {
 			v.scan()
 		}
+		v.explain()
 	})
 	v.size.Selected = sizeOwn
 
@@ -159,29 +164,26 @@ func newTrainView(s *shell) *trainView {
 	v.epochs.SetText("10")
 	v.lr = widget.NewEntry()
 	v.lr.SetText("0.001")
-	v.batch = widget.NewSelect([]string{"8", "16", "32", "64", "128"}, nil)
+	v.batch = widget.NewSelect([]string{"8", "16", "32", "64", "128"}, func(string) { v.explain() })
 	v.batch.Selected = "32"
 	v.valShare = widget.NewSelect([]string{"10%", "20%", "30%"}, func(string) {
 		if v.dir != "" {
 			v.scan()
 		}
+		v.explain()
 	})
 	v.valShare.Selected = "20%"
-	v.augment = widget.NewCheck("flips and small shifts", nil)
+	v.augment = widget.NewCheck("flips and small shifts", func(bool) { v.explain() })
 	v.augment.Checked = true
-	hint := func(text string) *widget.Label {
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.LowImportance
-		l.SizeName = theme.SizeNameCaptionText
-		return l
-	}
+	v.epochs.OnChanged = func(string) { v.explain() }
+	v.lr.OnChanged = func(string) { v.explain() }
+	v.hints = newSettingHints()
 	settings := widget.NewForm(
-		widget.NewFormItem("Epochs", container.NewVBox(v.epochs, hint("passes over the training pictures"))),
-		widget.NewFormItem("Learning rate", container.NewVBox(v.lr, hint("size of each step (Adam); too large and the loss jumps"))),
-		widget.NewFormItem("Batch size", container.NewVBox(v.batch, hint("pictures per step; smaller steps are noisier"))),
-		widget.NewFormItem("Augmentation", container.NewVBox(v.augment, hint("shows each picture a little changed, against learning by heart"))),
-		widget.NewFormItem("Validation", container.NewVBox(v.valShare, hint("share of each class held out to check the network"))),
+		widget.NewFormItem("Epochs", container.NewVBox(v.epochs, v.hints.epochs)),
+		widget.NewFormItem("Learning rate", container.NewVBox(v.lr, v.hints.lr)),
+		widget.NewFormItem("Batch size", container.NewVBox(v.batch, v.hints.batch)),
+		widget.NewFormItem("Augmentation", container.NewVBox(v.augment, v.hints.augment)),
+		widget.NewFormItem("Validation", container.NewVBox(v.valShare, v.hints.valShare)),
 	)
 
 	v.startB = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), v.start)
@@ -197,9 +199,9 @@ func newTrainView(s *shell) *trainView {
 		widget.NewLabelWithStyle("Pictures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, open, newSet), v.folder, v.classes.content, v.counts, v.warning,
 		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		v.network, v.archLabel,
+		v.network, v.archLabel, v.hints.network,
 		container.NewBorder(nil, nil, widget.NewLabel("Input size"), nil, v.size),
-		hint("side in pixels the pictures are shrunk to: larger sees finer detail but is slower (twice the side, about four times the time); the study's network needs 48 or more, fine-tuning keeps the model's"),
+		v.hints.size,
 		widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		settings,
 	)
@@ -239,7 +241,9 @@ func newTrainView(s *shell) *trainView {
 	v.content = container.NewBorder(nil, nil, leftScroll, nil, right)
 	s.onStyle = append(s.onStyle, v.loss.invalidate, v.acc.invalidate, v.batches.invalidate, v.confusion.invalidate)
 	s.onClose = append(s.onClose, v.closed)
+	s.onModel = append(s.onModel, v.explain)
 	v.buttons()
+	v.explain()
 	return v
 }
 
@@ -309,6 +313,8 @@ func (v *trainView) scan() {
 	}
 	v.counts.SetText("Reading the pictures…")
 	v.warning.SetText("")
+	v.scanned = nil
+	v.explain()
 	v.s.busy.Add(1)
 	go func() {
 		data, err := training.LoadData(cfg, arch.Input, nil)
@@ -337,6 +343,8 @@ func oneLine(err error) string {
 }
 
 func (v *trainView) showCounts(data *dataset.Data) {
+	v.scanned = data
+	v.explain()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d classes:", len(data.Classes))
 	for _, c := range data.Classes {
@@ -415,7 +423,7 @@ func (v *trainView) start() {
 		os.RemoveAll(old.ckDir)
 	}
 	cfg.CheckpointDir = ck
-	v.run = &trainRun{cfg: cfg, dataCfg: dcfg, arch: arch, base: base, ckDir: ck, closed: new(atomic.Bool), startedAt: time.Now()}
+	v.run = &trainRun{cfg: cfg, dataCfg: dcfg, arch: arch, base: base, ckDir: ck, closed: new(atomic.Bool), startedAt: time.Now(), setup: v.setup()}
 	v.shown = 0
 	v.loss.setPlot(nil)
 	v.acc.setPlot(nil)
@@ -564,6 +572,7 @@ func (v *trainView) epochDone(r *trainRun, e training.EpochReport) {
 	v.slider.SetValue(float64(len(r.epochs))) // follows training
 	v.showEpoch(len(r.epochs))
 	v.buttons()
+	v.explain() // the epochs' line: the time at this run's pace
 }
 
 func (r *trainRun) history() []engine.Epoch {
