@@ -99,7 +99,8 @@ if [ -d "$data" ]; then
 	for c in drawings iconography painting sculpture; do
 		mkdir "$lab/$c"
 		n=0
-		for f in $(ls "$data/training_set/$c" | sort); do
+		# One name a line: some of the data set's file names hold spaces.
+		ls "$data/training_set/$c" | sort | while IFS= read -r f; do
 			[ "$(head -c 2 "$data/training_set/$c/$f" | od -An -tx1 | tr -d ' ')" = ffd8 ] || continue
 			sum=$(sha256sum <"$data/training_set/$c/$f" | cut -c1-64)
 			[ -e "$lab/.seen-$sum" ] && continue
