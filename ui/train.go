@@ -71,7 +71,6 @@ type trainView struct {
 	classes                 *classEditor // classes made in the window
 	network                 *widget.RadioGroup
 	archPath                string
-	archLabel               *widget.Label
 	size                    *widget.Select
 	epochs, lr              *widget.Entry
 	batch, valShare         *widget.Select
@@ -135,16 +134,22 @@ func newTrainView(s *shell) *trainView {
 	v.warning = widget.NewLabel("")
 	v.warning.Wrapping = fyne.TextWrapWord
 	v.warning.Importance = widget.WarningImportance
+	v.counts.Hide()
+	v.warning.Hide()
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.pickFolder(v.openFolder) })
 	v.classes = newClassEditor(v)
 	newSet := widget.NewButtonWithIcon("New classes…", theme.FolderNewIcon(), v.classes.newSetDialog)
 
-	v.archLabel = widget.NewLabel("")
-	v.archLabel.Wrapping = fyne.TextWrapWord
 	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netResidual, netFile, netFineTune}, func(choice string) {
 		if choice == netFile && v.archPath == "" {
 			s.pickFile([]string{".json"}, func(err error) { v.status.SetText("Could not open the architecture file: " + err.Error()) },
-				func(path string) { v.archPath = path; v.archLabel.SetText("Architecture: " + baseName(path)) })
+				func(path string) {
+					v.archPath = path // the network's line names it
+					if v.dir != "" {
+						v.scan()
+					}
+					v.explain()
+				})
 		}
 		if v.dir != "" {
 			v.scan()
@@ -199,7 +204,7 @@ func newTrainView(s *shell) *trainView {
 		widget.NewLabelWithStyle("Pictures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, open, newSet), v.folder, v.classes.content, v.counts, v.warning,
 		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		v.network, v.archLabel, v.hints.network,
+		v.network, v.hints.network,
 		container.NewBorder(nil, nil, widget.NewLabel("Input size"), nil, v.size),
 		v.hints.size,
 		widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -307,12 +312,12 @@ func (v *trainView) scan() {
 	gen := v.scanGen
 	cfg, arch, _, err := v.settings()
 	if err != nil {
-		v.counts.SetText("")
-		v.warning.SetText(err.Error())
+		showText(v.counts, "")
+		showText(v.warning, err.Error())
 		return
 	}
-	v.counts.SetText("Reading the pictures…")
-	v.warning.SetText("")
+	showText(v.counts, "Reading the pictures…")
+	showText(v.warning, "")
 	v.scanned = nil
 	v.explain()
 	v.s.busy.Add(1)
@@ -324,13 +329,24 @@ func (v *trainView) scan() {
 				return // the settings changed meanwhile
 			}
 			if err != nil {
-				v.counts.SetText("")
-				v.warning.SetText(oneLine(err))
+				showText(v.counts, "")
+				showText(v.warning, oneLine(err))
 				return
 			}
 			v.showCounts(data)
 		})
 	}()
+}
+
+// showText sets l's text and hides l while it is empty, so that an empty
+// line leaves no gap.
+func showText(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 // oneLine is err's message without the package prefix.
@@ -351,12 +367,12 @@ func (v *trainView) showCounts(data *dataset.Data) {
 		n := data.Report.Counts[c]
 		fmt.Fprintf(&b, "\n  %s: %d pictures (%d for training, %d held out)", c, n[0]+n[1]+n[2], n[0], n[1])
 	}
-	v.counts.SetText(b.String())
+	showText(v.counts, b.String())
 	w := data.Report.Warnings()
 	if len(data.Classes) < 2 {
 		w = append([]string{"A network needs at least two classes to tell apart: add a folder per class."}, w...)
 	}
-	v.warning.SetText(strings.Join(w, "\n"))
+	showText(v.warning, strings.Join(w, "\n"))
 }
 
 // buttons enables what the state allows.
@@ -833,7 +849,6 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 		v.network.SetSelected(netStudy)
 	default:
 		v.archPath = arch
-		v.archLabel.SetText("Architecture: " + baseName(arch))
 		v.network.SetSelected(netFile)
 	}
 	if epochs > 0 {
