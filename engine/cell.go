@@ -14,7 +14,9 @@ type Cell struct {
 	Layer, Filter, Y, X int
 	// From says what the window is read from: "the picture", "the
 	// normalised picture", or a conv layer's maps, maybe pooled ("conv1,
-	// max-pooled 2x2").
+	// max-pooled 2x2"), or a block's ("block layer1.0's output"), or
+	// what layers that are no place make of them ("the batch norm and
+	// ReLU of block features.denseblock1's output").
 	From string
 	// Channels, KH, KW: the window's shape; Window, Kernel and Products
 	// hold Channels*KH*KW values each, channel by channel, row by row.
@@ -85,8 +87,11 @@ type Pool struct {
 // prediction of input (nil: Cell predicts it). The window is read from
 // the picture or from a place's maps (a conv layer's after its batch norm
 // and activation, or a graph's block output), through poolings (the last
-// one shown in Pooled) and dropouts; other layers in between (a global
-// pooling, a slice of channels) give an error.
+// one shown in Pooled) and dropouts. Where another layer comes between (a
+// squeeze-excitation's scaling or global pooling, a SiLU, a batch norm
+// before the convolution, a slice of channels), the window is read from
+// that layer's output as the engine computed it for input, and From says
+// in words what it is.
 func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int) (*Cell, error) {
 	convs := m.ConvLayers()
 	if layer < 1 || layer > len(convs) {
@@ -131,7 +136,8 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for one", s.Name, len(s.ins))
 	}
 	var pools []*step // in the order they run
-	src := s.ins[0]
+	src, computed := s.ins[0], false
+walk:
 	for src >= 0 && placeAt[src] == 0 {
 		p := m.steps[src]
 		switch {
@@ -140,17 +146,23 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		case p.Kind == MaxPool || p.Kind == AvgPool:
 			pools = append([]*step{&m.steps[src]}, pools...)
 		default:
-			return nil, fmt.Errorf("%s reads %s (%s); the arithmetic is shown for a window of a conv layer's or a block's maps, read directly or through poolings", s.Name, p.Name, p.Kind)
-		}
-		if len(p.ins) != 1 {
-			return nil, fmt.Errorf("%s reads %d layers; the arithmetic is shown for one", p.Name, len(p.ins))
+			computed = true // read from the engine's output of src
+			break walk
 		}
 		src = p.ins[0]
 	}
 	var maps []float32 // the maps read, before the last pooling
 	var mc, mh, mw int
 	from := ""
-	if src < 0 {
+	switch {
+	case computed:
+		out, data, err := m.stepValue(input, src)
+		if err != nil {
+			return nil, err
+		}
+		maps, mc, mh, mw = data, out.c, out.h, out.w
+		from = m.describe(src, placeAt, 0)
+	case src < 0:
 		in := m.arch.Input
 		maps, mc, mh, mw = input, in.Channels, in.Height, in.Width
 		from = "the picture"
@@ -163,7 +175,7 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 			}
 			from = "the normalised picture"
 		}
-	} else {
+	default:
 		k := placeAt[src] - 1
 		a := pred.Activations[k]
 		maps, mc, mh, mw = a.Data, a.Channels, a.Height, a.Width
@@ -173,14 +185,7 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 		}
 	}
 	for i, p := range pools {
-		kind := "max"
-		if p.Kind == AvgPool {
-			kind = "average"
-		}
-		from += fmt.Sprintf(", %s-pooled %dx%d", kind, p.kh, p.kw)
-		if p.sh != p.kh || p.sw != p.kw {
-			from += fmt.Sprintf(" with stride %dx%d", p.sh, p.sw)
-		}
+		from += pooledName(p)
 		if i < len(pools)-1 { // pooled whole; the last one is shown
 			next := make([]float32, mc*p.out.h*p.out.w)
 			for c := range mc {

@@ -12,11 +12,14 @@ import (
 // depthwise, without bias, after max and average pooling with padding,
 // with batch norms whose statistics are random, ReLU, ReLU6 and hard
 // swish, the input's normalisation; graphs whose convolutions read a
-// residual Add, a ReLU6 or a channel shuffle after a concat) and of the
-// study's network, that the arithmetic Cell shows gives the engine's
-// value: products of window and kernel, their sum, the bias, the batch
-// norm, the activation. The convolutions that read what Cell does not
-// show (a global pooling, a slice of channels) must say so.
+// residual Add, a ReLU6 or a channel shuffle after a concat, and those
+// that read no place's maps: a squeeze-excitation's global pooling and
+// scaling (MobileNetV3's and RegNetY's, EfficientNet's with its SiLU), a
+// batch norm and ReLU of a concat or of a pooling before the convolution
+// (DenseNet's), a slice of channels (ShuffleNet's)) and of the study's
+// network, that the arithmetic Cell shows gives the engine's value:
+// products of window and kernel, their sum, the bias, the batch norm,
+// the activation; and that From says what the window is read from.
 func TestCellArithmetic(t *testing.T) {
 	archs := opArchs()
 	archs["study"] = StudyArch()
@@ -37,8 +40,46 @@ func TestCellArithmetic(t *testing.T) {
 		{Kind: Flatten}, {Kind: Dense}}}
 	archs["graph"] = graphArch()
 	archs["shuffle"] = shuffleArch()
-	// The conv layers whose window Cell does not show, and why.
-	unshown := map[string]string{"se.fc1": "reads se.pool (globalavgpool)", "branch": "reads half2 (slice)"}
+	// MobileNetV3's squeeze-excitation (a hard sigmoid of a pooled branch
+	// scales the maps), then EfficientNet's SiLU (maps times their
+	// sigmoid, as ONNX writes it) before a depthwise convolution.
+	archs["squeeze"] = Arch{Input: Input{Channels: 3, Height: 8, Width: 8}, Layers: []Layer{
+		{Kind: Conv2D, Name: "stem", Filters: 6, Kernel: []int{3}, Padding: PaddingSame, NoBias: true}, {Kind: BatchNorm, Name: "bn.stem"}, {Kind: HardSwish, Name: "stem.act"},
+		{Kind: GlobalAvgPool, Name: "se.pool"}, {Kind: Conv2D, Name: "se.fc1", Filters: 3, Kernel: []int{1}}, {Kind: ReLU, Name: "se.relu"},
+		{Kind: Conv2D, Name: "se.fc2", Filters: 6, Kernel: []int{1}}, {Kind: HardSigmoid, Name: "se.gate", Alpha: 1.0 / 6, Beta: 0.5},
+		{Kind: Mul, Name: "se", Inputs: []string{"se.gate", "stem.act"}},
+		{Kind: Conv2D, Name: "project", Filters: 4, Kernel: []int{1}, NoBias: true}, {Kind: BatchNorm, Name: "bn.project"},
+		{Kind: Conv2D, Name: "expand", Filters: 6, Kernel: []int{1}, NoBias: true}, {Kind: BatchNorm, Name: "bn.expand"},
+		{Kind: Sigmoid, Name: "expand.sigmoid"}, {Kind: Mul, Name: "expand.silu", Inputs: []string{"bn.expand", "expand.sigmoid"}},
+		{Kind: Conv2D, Name: "dw", Filters: 6, Groups: 6, Kernel: []int{3}, Stride: []int{2}, Padding: PaddingSame},
+		{Kind: GlobalAvgPool}, {Kind: Flatten}, {Kind: Dense}}}
+	// DenseNet's layers: batch norm and ReLU before each convolution,
+	// reading a pooling, a concat (the dense layer's input), the block's
+	// concat (the transition) and an average pooling of a conv layer.
+	archs["dense"] = Arch{Input: Input{Channels: 3, Height: 10, Width: 10}, Layers: []Layer{
+		{Kind: Conv2D, Name: "conv0", Filters: 4, Kernel: []int{3}, Padding: PaddingSame, NoBias: true}, {Kind: BatchNorm, Name: "bn0"}, {Kind: ReLU, Name: "relu0"},
+		{Kind: MaxPool, Name: "pool0", Kernel: []int{3}, Stride: []int{2}, Padding: PaddingExplicit, Pads: []int{1, 1, 1, 1}},
+		{Kind: BatchNorm, Name: "bn.l1.1"}, {Kind: ReLU, Name: "l1.relu1"}, {Kind: Conv2D, Name: "l1.conv1", Filters: 4, Kernel: []int{1}, NoBias: true},
+		{Kind: BatchNorm, Name: "bn.l1.2"}, {Kind: ReLU, Name: "l1.relu2"}, {Kind: Conv2D, Name: "l1.conv2", Filters: 2, Kernel: []int{3}, Padding: PaddingSame, NoBias: true},
+		{Kind: Concat, Name: "l2", Inputs: []string{"pool0", "l1.conv2"}},
+		{Kind: BatchNorm, Name: "bn.l2.1"}, {Kind: ReLU, Name: "l2.relu1"}, {Kind: Conv2D, Name: "l2.conv1", Filters: 3, Kernel: []int{3}, Padding: PaddingSame, NoBias: true},
+		{Kind: Concat, Name: "block1", Inputs: []string{"l2", "l2.conv1"}},
+		{Kind: BatchNorm, Name: "bn.t"}, {Kind: ReLU, Name: "t.relu"}, {Kind: Conv2D, Name: "t.conv", Filters: 4, Kernel: []int{1}, NoBias: true},
+		{Kind: AvgPool, Name: "t.pool", Kernel: []int{2}, Stride: []int{2}},
+		{Kind: BatchNorm, Name: "bn.after"}, {Kind: ReLU, Name: "after.relu"}, {Kind: Conv2D, Name: "after", Filters: 2, Kernel: []int{2}},
+		{Kind: GlobalAvgPool}, {Kind: Flatten}, {Kind: Dense}}}
+	// What the windows that are no place's maps are read from, in words.
+	froms := map[string]map[string]string{
+		"graph":   {"se.fc1": "the mean of each map of depthwise"},
+		"shuffle": {"branch": "channels 3 to 4 of stem"},
+		"squeeze": {"se.fc1": "the mean of each map of stem", "se.fc2": "se.fc1",
+			"project": "stem, each channel scaled by the squeeze-excitation se",
+			"expand":  "project", "dw": "the SiLU of expand (each value times its sigmoid)"},
+		"dense": {"l1.conv1": "the batch norm and ReLU of the 3x3 max pooling with stride 2x2 of conv0",
+			"l1.conv2": "l1.conv1", "l2.conv1": "the batch norm and ReLU of block l2's output",
+			"t.conv": "the batch norm and ReLU of block block1's output",
+			"after":  "the batch norm and ReLU of the 2x2 average pooling of t.conv"},
+	}
 	for name, arch := range archs {
 		t.Run(name, func(t *testing.T) {
 			m, err := NewModelArch(arch, []string{"a", "b", "c"}, 11)
@@ -68,11 +109,14 @@ func TestCellArithmetic(t *testing.T) {
 			activations := map[string]int{}
 			for l := range m.ConvLayers() {
 				a := pred.Activations[l]
-				if why := unshown[m.Places()[l].Name]; why != "" {
-					if _, err := m.Cell(x, pred, l+1, 0, 0, 0); err == nil || !strings.Contains(err.Error(), why) {
-						t.Errorf("conv %d (%s): error %v, want one that says it %s", l+1, m.Places()[l].Name, err, why)
+				conv := m.Places()[l].Name
+				if want, ok := froms[name][conv]; ok {
+					if c, err := m.Cell(x, pred, l+1, 0, 0, 0); err != nil {
+						t.Errorf("conv %d (%s): %v", l+1, conv, err)
+					} else if c.From != want {
+						t.Errorf("conv %d (%s): from %q, want %q", l+1, conv, c.From, want)
 					}
-					continue
+					delete(froms[name], conv)
 				}
 				for f := range a.Channels {
 					if name == "study" && f%17 != 0 {
@@ -100,6 +144,9 @@ func TestCellArithmetic(t *testing.T) {
 						}
 					}
 				}
+			}
+			if len(froms[name]) > 0 {
+				t.Errorf("no conv layers %v", froms[name])
 			}
 			if zero == cells || cells == 0 {
 				t.Errorf("%d cells, %d of them zero: the test sees nothing", cells, zero)

@@ -19,7 +19,10 @@ type network struct {
 	params []*G.Node // in paramSpecs order
 	frozen []bool    // per param: no gradient (batch norm statistics)
 	places []*G.Node // the places' maps in order (placesOf): conv layers after the batch norm and activation that follow them, then blocks
-	logits *G.Node   // (batch, classes): the output before any softmax
+	// outs are the steps' outputs: a conv layer's that a batch norm is
+	// folded into is the batch norm's (and its Clip's), as are theirs.
+	outs   []*G.Node
+	logits *G.Node // (batch, classes): the output before any softmax
 	// features is the input of the last dense layer (for the study, the
 	// 256 values after dense2's ReLU): the network's own description of an
 	// image, used for similarity. nil when the model has no dense layer.
@@ -219,6 +222,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		outs[i] = x
 		weighted[i] = inputGrad || len(s.params) > 0
 	}
+	n.outs = outs
 	for _, p := range placesOf(steps) {
 		n.places = append(n.places, outs[p.step])
 	}

@@ -41,6 +41,9 @@ type Model struct {
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
+	// stepOut is the last step output that StepOutput gave, kept for the
+	// next call on the same picture (the value view's neighbouring cells).
+	stepOut *stepOutput
 	// prefixes are ConvPrefix's graphs by place, height and width.
 	prefixes map[[3]int]*ConvPrefix
 

@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+)
+
+// stepOutput is one step's output for one picture, as the graph that
+// predicts computed it.
+type stepOutput struct {
+	step    int
+	version uint64    // the weights' version it was computed with
+	input   []float32 // the picture (a copy)
+	out     shape
+	data    []float32 // CHW
+}
+
+// stepValue returns the output of step i (its shape and values in CHW
+// order) for input, a picture as Predict takes it, as Predict's graph
+// computes it: so the values that a conv layer reads there are the ones
+// whose products give its maps (Cell's window when it reads neither the
+// picture nor a place). A conv layer whose batch norm is folded into it
+// gives the batch norm's output, as the batch norm (and a Clip folded
+// with it) does; nothing but that batch norm reads such a conv layer.
+//
+// It runs the graph on every call but one for the step and picture of
+// the call before, the weights unchanged: the value view steps from cell
+// to cell of one map. The values returned are kept for that: the caller
+// does not change them.
+func (m *Model) stepValue(input []float32, i int) (shape, []float32, error) {
+	in := m.Input()
+	if len(input) != in.Len() {
+		return shape{}, nil, fmt.Errorf("engine: input has %d values, want %d (%dx%dx%d)", len(input), in.Len(), in.Channels, in.Height, in.Width)
+	}
+	if i < 0 || i >= len(m.steps) {
+		return shape{}, nil, fmt.Errorf("engine: there is no layer %d; the layers are 0 to %d", i, len(m.steps)-1)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	version := m.version.Load()
+	if c := m.stepOut; c != nil && c.step == i && c.version == version && slices.Equal(c.input, input) {
+		return c.out, c.data, nil
+	}
+	if m.infer == nil {
+		n, err := m.buildInference(1)
+		if err != nil {
+			return shape{}, nil, err
+		}
+		m.infer = n
+	}
+	n := m.infer
+	if err := n.run(input, nil, nil); err != nil {
+		return shape{}, nil, fmt.Errorf("engine: forward pass: %w", err)
+	}
+	c := &stepOutput{step: i, version: version, input: slices.Clone(input), out: m.steps[i].out, data: slices.Clone(values(n.outs[i]))}
+	m.stepOut = c
+	return c.out, c.data, nil
+}
