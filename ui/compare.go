@@ -29,14 +29,16 @@ func (v *compareView) setLayers(n int) {
 	if len(v.layers) == n {
 		return
 	}
+	old := v.layerBox.Objects
 	v.layers = make([]*widget.Check, n)
-	objs := []fyne.CanvasObject{v.layerBox.Objects[0]}
+	objs := []fyne.CanvasObject{old[0]}
 	for i := range v.layers {
 		v.layers[i] = widget.NewCheck(fmt.Sprint(i+1), func(bool) { v.draw() })
 		v.layers[i].Checked = i == 0 || i == (n+1)/2-1 || i == n-1
 		objs = append(objs, v.layers[i])
 	}
-	v.layerBox.Objects = objs
+	// The controls after the checks stay.
+	v.layerBox.Objects = append(objs, old[len(old)-v.tail:]...)
 	v.layerBox.Refresh()
 }
 
@@ -47,10 +49,14 @@ type compareView struct {
 	s       *shell
 	content fyne.CanvasObject
 
-	picks    *widget.CheckGroup
-	labels   []string // the check group's options, one per opened entry
-	byLabel  map[string]*entry
+	picks   *widget.CheckGroup
+	labels  []string // the check group's options, one per opened entry
+	byLabel map[string]*entry
+	// layerBox holds the controls, wrapped as words: "Layers:", a check
+	// per conv layer (an imported network has dozens), and the last tail
+	// objects, the filters and Save.
 	layerBox *fyne.Container
+	tail     int
 	layers   []*widget.Check // one per conv layer of the model
 	filters  *widget.Entry
 	save     *widget.Button
@@ -71,10 +77,6 @@ func newCompareView(s *shell) *compareView {
 		v.auto = false // the user's picks now stand
 		v.draw()
 	})
-	v.layerBox = container.NewHBox(widget.NewLabel("Layers:"))
-	if s.model != nil {
-		v.setLayers(len(s.model.ConvLayers()))
-	}
 	v.filters = widget.NewEntry()
 	v.filters.SetPlaceHolder("most different")
 	v.filters.OnSubmitted = func(string) { v.draw() }
@@ -88,10 +90,13 @@ func newCompareView(s *shell) *compareView {
 
 	head := widget.NewLabelWithStyle("Pictures (2 to 4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(head, nil, nil, nil, container.NewVScroll(v.picks))
-	controls := container.New(&flowLayout{onResize: v.relayout},
-		v.layerBox,
+	controls := container.New(&flowLayout{onResize: v.relayout}, widget.NewLabel("Layers:"),
 		container.NewHBox(widget.NewLabel("Filters:"), filterBox),
 		v.save)
+	v.layerBox, v.tail = controls, 2
+	if s.model != nil {
+		v.setLayers(len(s.model.ConvLayers()))
+	}
 	v.figure = canvas.NewImageFromImage(nil)
 	v.figure.FillMode = canvas.ImageFillContain
 	// The figure is fitted to the view; Save figure… writes it at full size.

@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"image"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/artlens/artlens/engine"
@@ -178,6 +180,22 @@ func TestCompareView(t *testing.T) {
 	h.open(writeJPEG(t, dir, "e.jpg", 100, 100, 9))
 	if !slices.Equal(v.picks.Selected, []string{"a.jpg", "d.jpg"}) || len(v.picks.Options) != 5 {
 		t.Errorf("after opening e.jpg: picked %q of %q", v.picks.Selected, v.picks.Options)
+	}
+}
+
+// An imported network's dozens of conv layers wrap in the Compare view's
+// controls, rather than widen the window past the screen (MobileNetV3's
+// 52 checks in a row were 3,000 pixels), and the filters and Save stay.
+func TestCompareViewManyLayers(t *testing.T) {
+	h := newHarness(t, Options{Images: []string{writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)}})
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v3-small-opset17-bn.onnx"))
+	h.settle()
+	v := h.s.compare
+	if objs := v.layerBox.Objects; len(v.layers) != 52 || len(objs) != 55 || objs[len(objs)-1] != fyne.CanvasObject(v.save) {
+		t.Fatalf("%d layer checks, %d controls", len(v.layers), len(objs))
+	}
+	if w := v.content.MinSize().Width; w > 1000 {
+		t.Errorf("the Compare view needs %v pixels", w)
 	}
 }
 
