@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Cell is how one value of a conv layer's feature map comes about, step by
@@ -31,6 +32,9 @@ type Cell struct {
 	Window, Kernel, Products []float32
 	// Padding marks the window's values that lie in the padding (zero).
 	Padding []bool
+	// MapsMin and MapsMax are the range of all the maps the window is
+	// read from (before a pooling), which the view colours it by.
+	MapsMin, MapsMax float32
 	// Pooled, when the window is read through a pooling, gives for each
 	// window value the cells it pools (nil for a value in the padding).
 	Pooled []*Pool
@@ -184,6 +188,7 @@ walk:
 			from = "block " + from + "'s output"
 		}
 	}
+	mapsMin, mapsMax := slices.Min(maps), slices.Max(maps)
 	for i, p := range pools {
 		from += pooledName(p)
 		if i < len(pools)-1 { // pooled whole; the last one is shown
@@ -211,7 +216,7 @@ walk:
 	cin := s.in.c / groups
 	perGroup := s.Filters / groups
 	cell := &Cell{Layer: layer, Filter: filter, Y: y, X: x, From: from, Channels: cin, KH: s.kh, KW: s.kw,
-		FirstChannel: filter / perGroup * cin, Groups: groups, Top: y*s.sh - s.pads[0], Left: x*s.sw - s.pads[1], Value: act.Map(filter)[y*act.Width+x]}
+		FirstChannel: filter / perGroup * cin, Groups: groups, Top: y*s.sh - s.pads[0], Left: x*s.sw - s.pads[1], MapsMin: mapsMin, MapsMax: mapsMax, Value: act.Map(filter)[y*act.Width+x]}
 	w := m.weights[offsets[at]].Float32s()
 	k := cin * s.kh * s.kw
 	cell.Kernel = append([]float32(nil), w[filter*k:(filter+1)*k]...)

@@ -171,6 +171,9 @@ func checkCell(t *testing.T, c *Cell) {
 		if c.Products[i] != c.Window[i]*c.Kernel[i] || c.Padding[i] && c.Window[i] != 0 {
 			t.Fatalf("conv %d filter %d (%d,%d): product %d", c.Layer, c.Filter, c.Y, c.X, i)
 		}
+		if !c.Padding[i] && (c.Window[i] < c.MapsMin || c.Window[i] > c.MapsMax) {
+			t.Fatalf("conv %d filter %d (%d,%d): window value %v outside the maps' range [%v, %v]", c.Layer, c.Filter, c.Y, c.X, c.Window[i], c.MapsMin, c.MapsMax)
+		}
 		if p := c.Pooled[i]; p != nil && p.Result != c.Window[i] {
 			t.Fatalf("conv %d filter %d (%d,%d): pooled %v, window %v", c.Layer, c.Filter, c.Y, c.X, p.Result, c.Window[i])
 		}

@@ -3,9 +3,11 @@ package ui
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/artlens/artlens/engine"
@@ -166,5 +168,50 @@ func TestValueViewMobileNet(t *testing.T) {
 	if !hasText(v.result, "ReLU6 (kept between 0 and 6)") || !hasText(v.body, "Layer 2 (features.1.conv.0.0), filter 4") || !hasText(v.body, "(channel 4 alone: a depthwise convolution)") {
 		t.Errorf("shown: %q %q", texts(v.body), texts(v.result))
 	}
+	v.dlg.Hide()
+}
+
+// On torchvision's MobileNetV3 (imported), a convolution that reads the
+// maps scaled by a squeeze-excitation shows its window from them (the
+// engine's values), says so, and adds up to the cell's value.
+func TestValueViewSqueezeExcitation(t *testing.T) {
+	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
+	h := newHarness(t, Options{Images: []string{path}})
+	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v3-small-opset17-bn.onnx"))
+	h.settle()
+	e := h.s.explore.current
+	layer := 0 // the projection after the first squeeze-excitation
+	for l, p := range h.s.model.Places() {
+		if p.Name == "features.1.block.2.0" {
+			layer = l + 1
+		}
+	}
+	pred := e.answer(h.s.model)
+	if layer == 0 || pred == nil {
+		t.Fatalf("layer %d, prediction %v", layer, pred)
+	}
+	a := pred.Activations[layer-1]
+	v := h.s.showValue(e, layer, 2, 3, 4, 0, 1)
+	c := v.cell
+	if c == nil {
+		t.Fatalf("no cell: %q", v.err.Text)
+	}
+	var sum float64
+	for i := range c.Window {
+		sum += float64(c.Window[i]) * float64(c.Kernel[i])
+	}
+	z := (sum+float64(c.Bias))*float64(c.BNScale) + float64(c.BNShift)
+	if want := a.Map(2)[3*a.Width+4]; c.Value != want || !c.HasBatchNorm || math.Abs(z-float64(want)) > 1e-4*(1+math.Abs(z)) {
+		t.Errorf("cell: value %v, the arithmetic %v, want %v", c.Value, z, want)
+	}
+	// The sentence is wrapped to the dialog's width.
+	if !strings.Contains(strings.Join(texts(v.body), " "), "window of features.1.block.0.0, each channel scaled by the squeeze-excitation features.1.block.1, over 8 channels") {
+		t.Errorf("shown: %q", texts(v.body))
+	}
+	walk(v.body, func(o fyne.CanvasObject) {
+		if txt, ok := o.(*canvas.Text); ok && txt.MinSize().Width > h.s.dialogSize().Width {
+			t.Errorf("%q is %v wide, the dialog %v", txt.Text, txt.MinSize().Width, h.s.dialogSize().Width)
+		}
+	})
 	v.dlg.Hide()
 }

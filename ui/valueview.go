@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -127,7 +128,12 @@ func (v *valueView) show() {
 	case c.Groups > 1:
 		from += fmt.Sprintf(" (channels %d to %d: a grouped convolution)", c.FirstChannel+1, c.FirstChannel+c.Channels)
 	}
-	objs = append(objs, big(from+": each value times the kernel's weight, all added.", 18, false))
+	// A window read through a squeeze-excitation or a batch norm is a long
+	// sentence: wrapped to the dialog, which would otherwise widen the
+	// window past the screen.
+	for _, line := range wrapText(from+": each value times the kernel's weight, all added.", 18*z, v.s.dialogSize().Width-60*z) {
+		objs = append(objs, big(line, 18, false))
+	}
 
 	// The channels that add most, spelled out.
 	n := c.KH * c.KW
@@ -217,6 +223,25 @@ func activationLine(c *engine.Cell) string {
 		return fmt.Sprintf("hard swish: %s × min(max(%s + 3, 0), 6) / 6 = %s", formatValue(z), formatValue(z), formatValue(v))
 	}
 	return ""
+}
+
+// wrapText breaks text between words into lines no wider than width at
+// text size size (a word longer than that on a line of its own).
+func wrapText(text string, size, width float32) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		next := w
+		if line != "" {
+			next = line + " " + w
+		}
+		if line != "" && fyne.MeasureText(next, size, fyne.TextStyle{}).Width > width {
+			lines = append(lines, line)
+			next = w
+		}
+		line = next
+	}
+	return append(lines, line)
 }
 
 // centred centres o vertically in a row.
@@ -319,8 +344,7 @@ func (v *valueView) sourceRange(c *engine.Cell) (lo, hi float32) {
 	if c.Layer == 1 {
 		return 0, 1
 	}
-	a := v.pred.Activations[c.Layer-2]
-	return slices.Min(a.Data), slices.Max(a.Data)
+	return c.MapsMin, c.MapsMax
 }
 
 // windowColour colours a window value: a picture's pixel in its own
