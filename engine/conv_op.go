@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync/atomic"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -39,16 +38,16 @@ type convOp struct {
 	// ReLU6) is done too, between lo and hi.
 	clip   bool
 	lo, hi float32
-	// consts, in inference graphs, counts the changes of the model's
-	// weights: the kernels packed when it read packedAt are kept until it
-	// moves. Training graphs (nil) pack them on every run.
-	consts   *atomic.Uint64
-	packedAt uint64
-	packed   bool
+	// store, in inference graphs, holds the packed kernels that every
+	// inference graph of the model shares, kept until its version moves;
+	// layer is the conv layer's step, its key there. Training graphs
+	// (nil) pack their own, own, on every run.
+	store *kernelStore
+	layer int
 
 	out     *tensor.Dense
-	kernels []sgemm.PackedA // w, packed for the products, per group
-	shift   []float32       // the bias with a batch norm folded in
+	packed  *packedKernels // the kernels this run multiplies by
+	own     packedKernels  // without a store
 	cells   convCells
 	srcs    []im2colMatrix // one per band of rows
 	// byFilters: the bands are bands of filters (each of all the output
@@ -87,11 +86,12 @@ func (cc *convCells) of(win window, c, h, w int) *convCells {
 	return cc
 }
 
-// conv2d returns the conv layer s on x with kernels w and bias b (nil for
-// none), its ReLU fused when relu is set; consts as buildNetwork takes it.
-func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool, consts *atomic.Uint64) (*G.Node, error) {
+// conv2d returns the conv layer s (step layer) on x with kernels w and
+// bias b (nil for none), its ReLU fused when relu is set; store as
+// buildNetwork takes it.
+func conv2d(x, w, b *G.Node, s step, layer int, relu, inputGrad bool, store *kernelStore) (*G.Node, error) {
 	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
-		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad, consts: consts}
+		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad, store: store, layer: layer}
 	if relu {
 		op.name += "+ReLU"
 	}
@@ -104,11 +104,12 @@ func conv2d(x, w, b *G.Node, s step, relu, inputGrad bool, consts *atomic.Uint64
 // bias per filter, a = scale/sqrt(variance+eps), as the batch norm's
 // inference form computes its output from the convolution's. Its ReLU
 // (bn's) is fused when relu is set. The kernels are folded and packed
-// when consts moves, not on every run. The Clip step clip, when not nil,
+// when store's version moves, not on every run (store is not nil). The
+// Clip step clip, when not nil,
 // is done after the batch norm (see clipAfter). It is not differentiated.
-func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, relu bool, clip *step, consts *atomic.Uint64) (*G.Node, error) {
+func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, layer int, relu bool, clip *step, store *kernelStore) (*G.Node, error) {
 	op := &convOp{opBase: newOpBase("Conv2D(%s)+%s", s.Name, bn.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
-		groups: max(s.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), consts: consts}
+		groups: max(s.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), store: store, layer: layer}
 	if relu {
 		op.name += "+ReLU"
 	}
@@ -178,28 +179,34 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	out := reuse(&op.out, tensor.Shape{batch, f, oh, ow})
 	cg, fg := c/op.groups, f/op.groups
 	k := cg * op.win.kh * op.win.kw
-	if op.consts == nil || !op.packed || op.packedAt != op.consts.Load() {
-		// Once for every image and band, and in an inference graph
-		// once for as long as the weights stay as they are (packing
-		// ResNet-18's kernels took a quarter of a prediction).
-		if op.consts != nil {
-			op.packedAt = op.consts.Load()
+	// The kernels are packed once for every image and band, and in an
+	// inference graph once for as long as the weights stay as they are
+	// (packing ResNet-18's kernels took a quarter of a prediction), for
+	// all the model's graphs.
+	pack := func(p *packedKernels) error {
+		if len(p.kernels) != op.groups {
+			p.kernels = make([]sgemm.PackedA, op.groups)
 		}
-		if len(op.kernels) != op.groups {
-			op.kernels = make([]sgemm.PackedA, op.groups)
-		}
-		for g := range op.kernels {
-			op.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
+		for g := range p.kernels {
+			p.kernels[g].Pack(false, fg, k, w[g*fg*k:], k)
 		}
 		if op.fold {
-			if err := op.foldNorm(in[len(in)-4:], bias, f, fg); err != nil {
-				return nil, err
-			}
+			return op.foldNorm(p, in[len(in)-4:], bias, f, fg)
 		}
-		op.packed = true
+		return nil
+	}
+	if op.store == nil {
+		if err := pack(&op.own); err != nil {
+			return nil, err
+		}
+		op.packed = &op.own
+	} else if v := op.store.version.Load(); op.packed == nil || op.packed.version != v {
+		if op.packed, err = op.store.get(op.layer, v, pack); err != nil {
+			return nil, err
+		}
 	}
 	if op.fold {
-		bias = op.shift
+		bias = op.packed.shift
 	}
 	op.run = convRun{x: x, w: w, bias: bias, y: out.Float32s(), c: c, h: h, wd: wd, f: f, oh: oh, ow: ow}
 	threads := min(threadsFor(batch), oh)
@@ -245,12 +252,12 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// foldNorm scales the packed kernels (f filters, fg a group) by the
+// foldNorm scales the packed kernels p (f filters, fg a group) by the
 // folded batch norm's a per filter, a = scale/sqrt(variance+eps) computed
-// in float32 as batchNormCoefficients does, and sets op.shift to the
+// in float32 as batchNormCoefficients does, and sets p.shift to the
 // folded bias: the batch norm's bias - mean·a, plus bias·a when the
 // convolution has one.
-func (op *convOp) foldNorm(norm []G.Value, bias []float32, f, fg int) error {
+func (op *convOp) foldNorm(p *packedKernels, norm []G.Value, bias []float32, f, fg int) error {
 	var v [4][]float32
 	for i := range v {
 		var err error
@@ -263,17 +270,17 @@ func (op *convOp) foldNorm(norm []G.Value, bias []float32, f, fg int) error {
 	}
 	scale, shift, mean, variance := v[0], v[1], v[2], v[3]
 	a := make([]float32, f)
-	op.shift = grow(op.shift, f)
+	p.shift = grow(p.shift, f)
 	for i := range f {
 		a[i] = scale[i] / float32(math.Sqrt(float64(variance[i]+op.eps)))
 		b := shift[i] - mean[i]*a[i]
 		if bias != nil {
 			b += bias[i] * a[i]
 		}
-		op.shift[i] = b
+		p.shift[i] = b
 	}
-	for g := range op.kernels {
-		op.kernels[g].ScaleRows(a[g*fg : (g+1)*fg])
+	for g := range p.kernels {
+		p.kernels[g].ScaleRows(a[g*fg : (g+1)*fg])
 	}
 	return nil
 }
@@ -316,12 +323,13 @@ func (op *convOp) forward(b, oy0, oy1, f0, f1, src int) {
 		y1 := min((oy1-1)*op.win.sh-op.win.pads[0]+op.win.kh, r.h)
 		op.win.pad(op.padded[src], xb, r.c, r.h, r.wd, y0, y1)
 	}
-	for g := range op.kernels {
+	packed := op.packed.kernels
+	for g := range packed {
 		xg, yg := xb[g*cg*r.h*r.wd:(g+1)*cg*r.h*r.wd], yb[g*fg*n:]
-		kernels := &op.kernels[g]
+		kernels := &packed[g]
 		if f0 > 0 || f1 < r.f {
 			kernels = &op.views[src]
-			op.kernels[g].RowsOf(kernels, f0, f1)
+			packed[g].RowsOf(kernels, f0, f1)
 			yg = yg[f0*n:]
 		}
 		if op.win.direct() {

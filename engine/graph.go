@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -58,9 +57,10 @@ type network struct {
 // that the input can be differentiated (InputGradient); otherwise the
 // first layer with weights skips that work.
 //
-// With consts set (inference graphs that nothing differentiates: Predict's
-// and PredictBatch's), the weights are constants for as long as *consts
-// stays as it is: each conv layer keeps its kernels packed, and folds
+// With store set (inference graphs that nothing differentiates: Predict's
+// and PredictBatch's), the weights are constants for as long as the
+// store's version stays as it is: each conv layer keeps its kernels
+// packed in the store, shared with the model's other graphs, and folds
 // into them the batch norm that alone reads it (its output is then the
 // batch norm's, the activation its place shows, and the convolution's own
 // output is not kept).
@@ -69,7 +69,7 @@ type network struct {
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, consts *atomic.Uint64) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, store *kernelStore) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -139,18 +139,18 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			if bn := i + 1; consts != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
+			if bn := i + 1; store != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
 				norm := [4]*G.Node{next(), next(), next(), next()}
 				var clip *step
 				if c := clipAfter(steps, bn); c > 0 {
 					clip = &steps[c]
 					folded[c] = true
 				}
-				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], steps[bn].relu, clip, consts))
+				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], i, steps[bn].relu, clip, store))
 				folded[bn] = true
 				break
 			}
-			x = must(conv2d(x, w, b, s, s.relu, inputGrad, consts))
+			x = must(conv2d(x, w, b, s, i, s.relu, inputGrad, store))
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))

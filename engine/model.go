@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -29,15 +30,19 @@ type Model struct {
 	steps   []step          // arch resolved for the model's classes
 	places  []placeSpec     // the places of steps
 	weights []*tensor.Dense // in paramSpecs order
-	// version moves whenever the weights may have changed: the
-	// inference graphs keep their conv layers' kernels packed (and batch
-	// norms folded into them) until it does. It is allocated apart, so
-	// that the ops holding it do not hold the model: the last op that
-	// ran stays referenced by an idle sgemm worker, and through it a
-	// model no longer used kept its weights and graphs alive (ResNet-18's
-	// heap grew from 118 to 209 MB and its predictions ran on fresh,
-	// faulting memory, twice as slow).
-	version *atomic.Uint64
+	// kernels holds the inference graphs' packed kernels, and the
+	// version that moves whenever the weights may have changed: the
+	// graphs keep their conv layers' kernels packed (and batch norms
+	// folded into them) until it does. It is allocated apart, so that
+	// the ops holding it do not hold the model: the last op that ran
+	// stays referenced by an idle sgemm worker, and through it a model
+	// no longer used kept its weights and graphs alive (ResNet-18's heap
+	// grew from 118 to 209 MB and its predictions ran on fresh, faulting
+	// memory, twice as slow).
+	kernels *kernelStore
+	// borrowed: the weights (and kernels) are another model's, shared by
+	// Share; own copies them before they are written.
+	borrowed bool
 
 	mu    sync.Mutex
 	infer *network // batch-1 inference graph, built on first use
@@ -137,7 +142,7 @@ func newModel(arch Arch, classes []string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	m := &Model{version: new(atomic.Uint64), arch: arch, steps: steps, places: placesOf(steps), Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
+	m := &Model{kernels: new(kernelStore), arch: arch, steps: steps, places: placesOf(steps), Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
 	if arch.Input.Height == arch.Input.Width {
 		m.Meta.InputSize = arch.Input.Width
 	}
@@ -205,7 +210,13 @@ type Param struct {
 // prediction (Params itself counts as a change, for writes made before
 // it is called again).
 func (m *Model) Params() []Param {
-	m.version.Add(1)
+	m.own()
+	m.kernels.version.Add(1)
+	return m.params()
+}
+
+// params returns the model's weight tensors as Params does, for reading.
+func (m *Model) params() []Param {
 	specs := paramSpecs(m.steps)
 	out := make([]Param, len(specs))
 	for i, s := range specs {
@@ -217,7 +228,43 @@ func (m *Model) Params() []Param {
 // WeightsChanged tells m that its weights were written through the slices
 // Params returned: predictions made after it see the new weights (the
 // graphs that predict keep their kernels prepared until then).
-func (m *Model) WeightsChanged() { m.version.Add(1) }
+func (m *Model) WeightsChanged() { m.kernels.version.Add(1) }
+
+// Share returns a model that predicts with m's weights, not copied, and
+// with m's packed kernels (ResNet-18's 45 MB of weights and 43 MB of
+// kernels once, not once per copy), and with graphs of its own, so that
+// it can run at the same time as m, as a copy can (the collection's
+// analysis beside the Explore view). It follows m: when m's weights
+// change (WeightsChanged), its graphs repack them too. Writing its own
+// weights gives it a copy of them first: Params (and training, which goes
+// through it) and FoldBatchStatistics on the share leave m as it is.
+func (m *Model) Share() *Model {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := &Model{Meta: m.Meta, arch: m.arch, steps: m.steps, places: m.places, weights: slices.Clone(m.weights),
+		kernels: m.kernels, borrowed: true}
+	s.Meta.Classes = slices.Clone(m.Meta.Classes)
+	return s
+}
+
+// own gives a model made by Share its own copy of the weights, and its
+// own packed kernels, before they are written; its graphs, built on the
+// weights it shared, are dropped.
+func (m *Model) own() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.borrowed {
+		return
+	}
+	m.batchMu.Lock()
+	defer m.batchMu.Unlock()
+	for i, w := range m.weights {
+		m.weights[i] = w.Clone().(*tensor.Dense)
+	}
+	m.kernels = new(kernelStore)
+	m.infer, m.batchNets, m.prefixes = nil, nil, nil
+	m.borrowed = false
+}
 
 // ParamCount returns the number of weights and biases.
 func (m *Model) ParamCount() int {
@@ -427,10 +474,11 @@ func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network,
 }
 
 // buildInference builds a graph that predicts with the model's weights,
-// batch images a run: its kernels packed until m.version moves, batch
-// norms folded into the conv layers they follow.
+// batch images a run: its kernels packed (in m.kernels, shared by the
+// model's graphs) until their version moves, batch norms folded into the
+// conv layers they follow.
 func (m *Model) buildInference(batch int) (*network, error) {
-	return buildNetwork(m.arch, m.steps, m.weights, len(m.Meta.Classes), batch, false, false, false, m.version)
+	return buildNetwork(m.arch, m.steps, m.weights, len(m.Meta.Classes), batch, false, false, false, m.kernels)
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

@@ -155,6 +155,7 @@ type batchNormStats struct {
 // the shares' means, and the mean of their variances plus the variance of
 // their means.
 func (m *Model) FoldBatchStatistics(graphs []*TrainingGraph) error {
+	m.own()            // it writes the running averages
 	m.WeightsChanged() // called after every step: the step's new weights too
 	if len(graphs) == 0 {
 		return nil

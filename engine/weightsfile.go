@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/nlpodyssey/safetensors"
@@ -79,7 +78,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
 	specs := paramSpecs(steps)
-	m := &Model{version: new(atomic.Uint64), Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
+	m := &Model{kernels: new(kernelStore), Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
 	last := ""
 	if len(specs) > 0 {
 		last = strings.TrimSuffix(specs[len(specs)-1].Name, ".bias")
@@ -206,7 +205,7 @@ func (m *Model) Marshal() ([]byte, error) {
 		views[name] = tv
 		return nil
 	}
-	for _, p := range m.Params() {
+	for _, p := range m.params() {
 		if err := add(p.Name, p.Shape, p.Data); err != nil {
 			return nil, err
 		}
