@@ -106,8 +106,9 @@ const batchValues = 1 << 23
 // Analyse runs model m over files and passes each file's result to emit,
 // one call at a time, in the order they finish. It returns when all files
 // are done, or ctx.Err() soon after ctx is cancelled (the results emitted
-// so far stay valid). m itself is not run: the analysis uses one copy of
-// it, dropped at the end.
+// so far stay valid). m itself is not run: the analysis runs graphs of
+// its own on m's weights (engine.Model.Share: the weights and packed
+// kernels are not copied), dropped at the end.
 //
 // The work is a pipeline: Options.Workers goroutines read, hash and
 // decode files (and make each thumbnail, so that the decoded picture is
@@ -125,19 +126,14 @@ func Analyse(ctx context.Context, m *engine.Model, files []File, opt Options, em
 		workers = runtime.NumCPU()
 	}
 	workers = max(1, min(workers, len(files)))
-	net, err := Clone(m)
-	if err != nil {
-		return nil, err
-	}
+	net := m.Share()
 	layout, err := ModelLayout(net)
 	if err != nil {
 		return nil, err
 	}
 	var other *engine.Model
 	if opt.Other != nil {
-		if other, err = Clone(opt.Other); err != nil {
-			return nil, err
-		}
+		other = opt.Other.Share()
 	}
 	for _, c := range []*Cache{opt.Cache, opt.OtherCache} {
 		if c != nil {
@@ -226,7 +222,7 @@ type pending struct {
 	other      *Record
 }
 
-// predictAll runs net (a copy of m) and other (a copy of Options.Other,
+// predictAll runs net (a share of m) and other (a share of Options.Other,
 // or nil) over the pictures of decoded, batch at a time, and sends their
 // results; a batch is run when it is full or when no more pictures come.
 // After ctx is cancelled the pictures waiting are dropped.
@@ -382,18 +378,9 @@ func itemResult(m *engine.Model, f File, hash [32]byte, rec, other *Record, cach
 	return Result{File: f, Item: it, Cached: cached}
 }
 
-// Clone returns a copy of m that can run at the same time as m.
-func Clone(m *engine.Model) (*engine.Model, error) {
-	data, err := m.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	return engine.Load(data)
-}
-
 // ModelLayout returns the shapes of m's places (the maps of
 // Prediction.Activations), from its architecture: running it once on a
-// blank input, as it did, built a one-picture graph that the copy Analyse
+// blank input, as it did, built a one-picture graph that the model Analyse
 // runs then kept beside its batch graphs (70 MB for ResNet-18 at 224x224:
 // its packed kernels and every layer's output).
 func ModelLayout(m *engine.Model) (Layout, error) {
