@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -169,4 +170,53 @@ func TestTorchvisionArchs(t *testing.T) {
 			t.Errorf("%d trainable parameters, torchvision's has %d", n, c.want)
 		}
 	}
+}
+
+// BenchmarkResNet18HeldBudget is what the window holds for ResNet-18 at
+// 224x224 with 1,000 classes while it analyses a collection (issue 16's
+// 800 MB): the model with the Explore view's graph (one picture), and a
+// share of it running the analysis' two graphs of two pictures each (two
+// cores; package collection's batchPerCore), as MB-held, the live heap
+// they add; and that over the weights' own size, as x-weights. The
+// weights are 47 MB and the packed kernels 43 MB: one more copy of
+// either (a graph packing its own kernels, a copy of the model instead
+// of a share) shows here.
+func BenchmarkResNet18HeldBudget(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	arch := resNet18Arch(224)
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := make([]float32, 4*arch.Input.Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	live := func() float64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	var held, weights float64
+	for i := 0; i < b.N; i++ {
+		before := live()
+		m, err := NewModelArch(arch, classNames(1000), 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Predict(x[:arch.Input.Len()]); err != nil {
+			b.Fatal(err)
+		}
+		s := m.Share()
+		if err := s.PredictEach(x, 4, func(int, *Prediction) {}); err != nil {
+			b.Fatal(err)
+		}
+		if len(s.batchNets) != 2 || s.batchNets[0].batch != 2 {
+			b.Fatalf("%d graphs of %d pictures, want 2 of 2", len(s.batchNets), s.batchNets[0].batch)
+		}
+		held = live() - before
+		weights = float64(4 * m.ParamCount())
+		runtime.KeepAlive(m)
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(held/1e6, "MB-held")
+	b.ReportMetric(held/weights, "x-weights")
 }
