@@ -185,7 +185,7 @@ func Fingerprint(m *engine.Model) string {
 	for _, l := range m.Summary() {
 		fmt.Fprintf(h, "layer %s %s %v %d\n", l.Name, l.Type, l.OutputShape, l.Params)
 	}
-	for _, p := range m.Params() {
+	for _, p := range m.Weights() {
 		fmt.Fprintf(h, "param %s %v\n", p.Name, p.Shape)
 		buf := make([]byte, 4*len(p.Data))
 		for i, v := range p.Data {

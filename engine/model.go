@@ -212,11 +212,15 @@ type Param struct {
 func (m *Model) Params() []Param {
 	m.own()
 	m.kernels.version.Add(1)
-	return m.params()
+	return m.Weights()
 }
 
-// params returns the model's weight tensors as Params does, for reading.
-func (m *Model) params() []Param {
+// Weights returns the model's weight tensors as Params does, for reading
+// only: unlike Params it is no change, so the graphs keep their packed
+// kernels (a fingerprint or a drawing of the filters taken while the
+// model predicts would otherwise have every graph pack them again, and
+// the idle ones hold the old beside the new).
+func (m *Model) Weights() []Param {
 	specs := paramSpecs(m.steps)
 	out := make([]Param, len(specs))
 	for i, s := range specs {

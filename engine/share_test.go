@@ -37,8 +37,9 @@ func sameBits(t *testing.T, what string, got, want [][]float32) {
 
 // TestShareSharesWeightsAndKernels checks that a model's shares predict
 // what it does with one copy of the packed kernels for all their graphs
-// (Predict's and PredictBatch's), that they follow a change of its
-// weights (WeightsChanged), and that writing a share's weights (Params)
+// (Predict's and PredictBatch's), kept when the weights are only read
+// (Weights, Marshal), that they follow a change of its weights
+// (WeightsChanged), and that writing a share's weights (Params)
 // gives the share its own and leaves the model as it was.
 func TestShareSharesWeightsAndKernels(t *testing.T) {
 	for name, arch := range map[string]Arch{"graph": graphArch(), "resnet18": resNet18Arch(32)} {
@@ -104,6 +105,16 @@ func TestShareSharesWeightsAndKernels(t *testing.T) {
 					if p == nil || p != mine[layer] {
 						t.Fatalf("step %d: a graph packed its own kernels", layer)
 					}
+				}
+			}
+			_ = m.Weights() // read: no change, nothing packed again
+			if _, err := m.Marshal(); err != nil {
+				t.Fatal(err)
+			}
+			predict("its share", s)
+			for layer, p := range packedOf(s.batchNets[0]) {
+				if p != mine[layer] {
+					t.Fatalf("step %d: packed again after Weights and Marshal", layer)
 				}
 			}
 

@@ -205,7 +205,7 @@ func (m *Model) Marshal() ([]byte, error) {
 		views[name] = tv
 		return nil
 	}
-	for _, p := range m.params() {
+	for _, p := range m.Weights() {
 		if err := add(p.Name, p.Shape, p.Data); err != nil {
 			return nil, err
 		}

@@ -402,7 +402,7 @@ func computeExtras(ctx context.Context, r request, base image.Image) extras {
 		x.probes, _ = explain.Probes(r.m, base) // the preview keeps the centre's detail
 	}
 	if r.filters {
-		for _, p := range r.m.Params() {
+		for _, p := range r.m.Weights() {
 			if len(p.Shape) == 4 { // the first conv layer's kernels
 				x.filters, _ = plots.FilterPatches(p, 12, 8)
 				x.kernels = p.Shape

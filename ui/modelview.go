@@ -57,7 +57,7 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 		colour = "grayscale"
 	}
 	kind := "trainable parameters"
-	for _, p := range m.Params() {
+	for _, p := range m.Weights() {
 		if p.Frozen {
 			kind = "parameters (batch norm statistics included)"
 			break
