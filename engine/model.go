@@ -245,9 +245,14 @@ func (m *Model) WeightsChanged() { m.kernels.version.Add(1) }
 func (m *Model) Share() *Model {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := &Model{Meta: m.Meta, arch: m.arch, steps: m.steps, places: m.places, weights: slices.Clone(m.weights),
-		kernels: m.kernels, borrowed: true}
+	s := &Model{Meta: m.Meta, arch: m.arch, steps: m.steps, places: m.places, kernels: m.kernels, borrowed: true}
 	s.Meta.Classes = slices.Clone(m.Meta.Classes)
+	// Tensors of its own over the same values: building a graph sets
+	// the engine of the tensors it binds, which two models building at
+	// once must not both write.
+	for _, w := range m.weights {
+		s.weights = append(s.weights, tensor.New(tensor.WithShape(w.Shape().Clone()...), tensor.WithBacking(w.Float32s())))
+	}
 	return s
 }
 
