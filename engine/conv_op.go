@@ -45,11 +45,11 @@ type convOp struct {
 	store *kernelStore
 	layer int
 
-	out     *tensor.Dense
-	packed  *packedKernels // the kernels this run multiplies by
-	own     packedKernels  // without a store
-	cells   convCells
-	srcs    []im2colMatrix // one per band of rows
+	out    *tensor.Dense
+	packed *packedKernels // the kernels this run multiplies by
+	own    packedKernels  // without a store
+	cells  convCells
+	srcs   []im2colMatrix // one per band of rows
 	// byFilters: the bands are bands of filters (each of all the output
 	// cells, with views of the kernels), not of rows.
 	byFilters bool
