@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,8 +63,7 @@ func (c *collectionView) updateConfusion(now bool) {
 			c.confInfo.SetText("When the folders are named after classes (such as the data set's validation_set, " +
 				"or your own sorting), the accuracy and the confusion matrix of the collection show here.")
 		} else {
-			c.confInfo.SetText("No folder of this collection is named after a class (" + strings.Join(c.classes, ", ") +
-				"; engraving counts as drawings), so there is nothing to compare the answers with.")
+			c.confInfo.SetText(noClassFolders(c.classes))
 		}
 		return
 	}
@@ -248,4 +248,19 @@ func (t *tapArea) Tapped(ev *fyne.PointEvent) { t.onTap(ev.Position) }
 
 func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(t.content)
+}
+
+// noClassFolders says that no folder is named after one of classes,
+// naming the first few: an ImageNet network's 1,000 names made the panel,
+// and the window, thousands of pixels tall.
+func noClassFolders(classes []string) string {
+	const shown = 8
+	names := strings.Join(classes[:min(len(classes), shown)], ", ")
+	if len(classes) > shown {
+		names += fmt.Sprintf(" and %d more", len(classes)-shown)
+	}
+	if slices.Contains(classes, "drawings") {
+		names += "; engraving counts as drawings"
+	}
+	return "No folder of this collection is named after a class (" + names + "), so there is nothing to compare the answers with."
 }
