@@ -203,6 +203,15 @@ func (op *poolOp) poolWindows(y, x []float32, m0, m1, h, w int) {
 			for ox := 0; ox < ow; ox++ {
 				o := (m*oh+oy)*ow + ox
 				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				if y1 <= y0 || x1 <= x0 {
+					// A window wholly in the padding (a damaged model's
+					// pads as large as the window): nothing to pool.
+					y[o] = 0
+					if op.keepArg {
+						op.arg[o] = int32(min(y0, h-1)*w + min(x0, w-1))
+					}
+					continue
+				}
 				if op.max {
 					best := y0*w + x0
 					for iy := y0; iy < y1; iy++ {
