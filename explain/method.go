@@ -1,0 +1,81 @@
+package explain
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/artlens/artlens/engine"
+)
+
+// Request says what one explanation method explains.
+type Request struct {
+	// Input is the network's input, m.Input().Len() values in CHW order
+	// (as picture.ToInputShape returns it).
+	Input []float32
+	// Class is the class explained; -1 means the class the network predicts.
+	Class int
+	// Place is the place a CAM method reads (a conv layer from 1, or any
+	// place of m.Places()); 0 means m.CAMPlace(). Methods that do not
+	// read a place ignore it.
+	Place int
+	// Occlusion configures the occlusion method.
+	Occlusion OcclusionOptions
+	// Seed seeds the methods that draw random numbers, so that a map can
+	// be made again exactly.
+	Seed uint64
+}
+
+// Method is one explanation method, as the command line, the window and
+// the trust checks find it by name in Methods.
+type Method struct {
+	// Name is the method's name on the command line and in JSON.
+	Name string
+	// Sentence says in one plain sentence what the map shows.
+	Sentence string
+	// ReadsPlace is true for the methods that read a place's maps (the
+	// CAMs); the others read only the input and the output.
+	ReadsPlace bool
+	// Run makes the map. It stops with ctx's error when ctx is cancelled.
+	Run func(ctx context.Context, m *engine.Model, req Request) (Map, error)
+}
+
+// methods lists every method, in the order the window offers them.
+var methods = []Method{
+	{
+		Name:       MethodGradCAM,
+		Sentence:   "Grad-CAM: where in a layer's maps the evidence for the class lies, weighting each map by the mean of the class's gradient over it.",
+		ReadsPlace: true,
+		Run: func(_ context.Context, m *engine.Model, req Request) (Map, error) {
+			return GradCAM(m, req.Input, req.Place, req.Class)
+		},
+	},
+	{
+		Name:     MethodOcclusion,
+		Sentence: "Occlusion: how much the class's probability drops when a grey patch hides each part of the picture.",
+		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
+			return Occlusion(ctx, m, req.Input, req.Class, req.Occlusion)
+		},
+	},
+}
+
+// Methods returns every explanation method, in the order the window offers
+// them. The slice is a copy.
+func Methods() []Method {
+	return append([]Method(nil), methods...)
+}
+
+// LookupMethod returns the method called name, or an error that lists the
+// names there are.
+func LookupMethod(name string) (Method, error) {
+	for _, me := range methods {
+		if me.Name == name {
+			return me, nil
+		}
+	}
+	names := make([]string, len(methods))
+	for i, me := range methods {
+		names[i] = me.Name
+	}
+	return Method{}, fmt.Errorf("explain: no method %q (there are %s)", name, strings.Join(names, ", "))
+}
