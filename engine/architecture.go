@@ -34,9 +34,9 @@ const (
 // max pooling and a dropout follow.
 var poolAfter = [5]bool{true, false, true, false, true}
 
-// Layer kinds of an Arch. The set is fixed: it is what the small CNNs of a
-// class use, and what package importer maps ONNX graphs (ResNet,
-// MobileNet, EfficientNet...) onto.
+// Layer kinds of an Arch. The set is fixed: it is what the study's network
+// and ArtLens's own networks use, and what package importer maps ONNX
+// graphs (ResNet, MobileNet, EfficientNet, DenseNet...) onto.
 const (
 	Conv2D        = "conv2d"
 	ReLU          = "relu"
