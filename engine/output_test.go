@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSigmoidOutput checks a model of independent scores: each output is
+// the sigmoid of its logit (no softmax), the kind goes through the weights
+// file, a file without it reads as softmax, and training is refused.
+func TestSigmoidOutput(t *testing.T) {
+	arch := Arch{Input: Input{Channels: 1, Height: 2, Width: 2}, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}}, Output: OutputSigmoid}
+	m, err := NewModelArch(arch, []string{"a", "b", "c"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Output() != OutputSigmoid {
+		t.Fatalf("output %q", m.Output())
+	}
+	p, err := m.Predict([]float32{0.1, 0.9, 0.4, 0.7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, z := range p.Logits {
+		if want := 1 / (1 + math.Exp(-float64(z))); math.Abs(float64(p.Probabilities[i])-want) > 1e-6 {
+			t.Errorf("score %d: %v, sigmoid of its logit %v", i, p.Probabilities[i], want)
+		}
+	}
+	data, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Output() != OutputSigmoid {
+		t.Errorf("read back: %q", back.Output())
+	}
+	if _, err := m.NewTrainingGraph(1, RunningStatistics); err == nil || !strings.Contains(err.Error(), "sigmoid") {
+		t.Errorf("training a sigmoid model: %v", err)
+	}
+	// A file written before output kinds (no "output" in its
+	// architecture) is a softmax model, and the study's too.
+	arch.Output = ""
+	old, err := NewModelArch(arch, []string{"a", "b", "c"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Output() != OutputSoftmax || StudyArch().OutputKind() != OutputSoftmax {
+		t.Errorf("default output %q", old.Output())
+	}
+	for _, bad := range []struct {
+		arch Arch
+		want string
+	}{
+		{Arch{Input: arch.Input, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}}, Output: "tanh"}, `unknown output kind "tanh"`},
+		{Arch{Input: arch.Input, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}, {Kind: Softmax}}, Output: OutputSigmoid}, "last layer is a softmax"},
+	} {
+		if err := bad.arch.Validate(3); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%+v: %v, want %q", bad.arch, err, bad.want)
+		}
+	}
+}
+
+// TestAnswer: a softmax model answers its most probable class, a sigmoid
+// model the labels at or above the threshold, highest first, or none.
+func TestAnswer(t *testing.T) {
+	scores := []float32{0.39, 0.62, 0.001, 0.5}
+	cases := []struct {
+		output    string
+		threshold float64
+		want      []int
+	}{
+		{OutputSoftmax, 0.5, []int{1}},
+		{OutputSigmoid, 0.5, []int{1, 3}},
+		{OutputSigmoid, 0.3, []int{1, 3, 0}},
+		{OutputSigmoid, 0.7, nil},
+	}
+	for _, c := range cases {
+		if got := Answer(c.output, scores, c.threshold); !slices.Equal(got, c.want) {
+			t.Errorf("%s at %v: %v, want %v", c.output, c.threshold, got, c.want)
+		}
+	}
+	if ScoreWord(OutputSigmoid) != "score" || ScoreWord(OutputSoftmax) != "probability" {
+		t.Error("ScoreWord")
+	}
+}
