@@ -88,3 +88,54 @@ func TestAnswer(t *testing.T) {
 		t.Error("ScoreWord")
 	}
 }
+
+// TestLabelEvaluation works a small case by hand: three classes, five
+// pictures, threshold 0.5.
+func TestLabelEvaluation(t *testing.T) {
+	truth := []int{0, 0, 1, 1, 2}
+	scores := [][]float32{
+		{0.9, 0.6, 0.1},  // a: labels a, b
+		{0.4, 0.2, 0.3},  // a: no label
+		{0.7, 0.8, 0.2},  // b: labels b, a
+		{0.2, 0.55, 0.1}, // b: label b alone (exact)
+		{0.3, 0.1, 0.2},  // c: no label
+	}
+	e, err := NewLabelEvaluation([]string{"a", "b", "c"}, truth, scores, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Total != 5 || e.Exact != 1 || e.None != 2 {
+		t.Errorf("total %d, exact %d, none %d; want 5, 1, 2", e.Total, e.Exact, e.None)
+	}
+	f := func(p *float64) float64 {
+		if p == nil {
+			return -1
+		}
+		return *p
+	}
+	// a: predicted by pictures 1, 3 (one right): precision 1/2, recall 1/2.
+	// Ranked 0.9+, 0.7-, 0.4+, 0.3-, 0.2-: AP = 1/2·1 + 1/2·2/3 = 5/6.
+	// b: predicted 1, 3, 4 (3, 4 right): precision 2/3, recall 1. Ranked
+	// 0.8+, 0.6-, 0.55+: AP = 1/2·1 + 1/2·2/3 = 5/6.
+	// c: never predicted: precision none, recall 0. Its one positive
+	// ranks third (0.3, 0.2 tied with it, 0.2: the tie is one step of
+	// two pictures at ranks 2 and 3 after 0.3) : AP = 1·1/3.
+	want := []struct {
+		pos, pred, tp int
+		prec, rec, ap float64
+	}{
+		{2, 2, 1, 0.5, 0.5, 5.0 / 6},
+		{2, 3, 2, 2.0 / 3, 1, 5.0 / 6},
+		{1, 0, 0, -1, 0, 1.0 / 3},
+	}
+	for c, w := range want {
+		s := e.Classes[c]
+		if s.Positives != w.pos || s.Predicted != w.pred || s.TruePositives != w.tp ||
+			math.Abs(f(s.Precision)-w.prec) > 1e-12 || math.Abs(f(s.Recall)-w.rec) > 1e-12 || math.Abs(f(s.AveragePrecision)-w.ap) > 1e-12 {
+			t.Errorf("class %s: %+v (precision %v, recall %v, AP %v), want %+v", s.Class, s, f(s.Precision), f(s.Recall), f(s.AveragePrecision), w)
+		}
+	}
+	if e.APClasses != 3 || math.Abs(f(e.MeanAP)-(5.0/6+5.0/6+1.0/3)/3) > 1e-12 {
+		t.Errorf("mean AP %v over %d", f(e.MeanAP), e.APClasses)
+	}
+}
