@@ -88,8 +88,12 @@ func formatScores(classes []string, scores map[string]float64) string {
 // resultLine is predict's line of text for one picture.
 func resultLine(classes []string, res predictResult) string {
 	if res.Output == engine.OutputSigmoid {
-		return fmt.Sprintf("%s: %s (at or above %g; %s)  %s", res.File, labelsText(res.Labels, res.Scores, *res.Threshold),
-			*res.Threshold, sigmoidNote, formatScores(classes, res.Scores))
+		at := fmt.Sprintf("at or above %g; ", *res.Threshold)
+		if len(res.Labels) == 0 {
+			at = ""
+		}
+		return fmt.Sprintf("%s: %s (%s%s)  %s", res.File, labelsText(res.Labels, res.Scores, *res.Threshold),
+			at, sigmoidNote, formatScores(classes, res.Scores))
 	}
 	return fmt.Sprintf("%s: %s (%.1f%%)  %s", res.File, res.Class, 100*res.Probabilities[res.Class], formatProbabilities(classes, res.Probabilities))
 }

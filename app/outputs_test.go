@@ -116,6 +116,18 @@ func TestPredictSigmoid(t *testing.T) {
 	if code, _, stderr := runArtlens("predict", "--threshold", "1.5", "--model", model, files[0]); code != 2 || !strings.Contains(stderr, "threshold") {
 		t.Errorf("--threshold 1.5: exit %d, %q", code, stderr)
 	}
+	// explain: Grad-CAM of the highest score, the answer the labels.
+	code, stdout, stderr = runArtlens("explain", "--json", "--model", model, files[0])
+	var ex explainResult
+	if err := json.Unmarshal([]byte(stdout), &ex); code != 0 || err != nil || ex.Output != "sigmoid" || ex.Probabilities != nil ||
+		ex.Class != "class 1" || len(ex.Labels) != 2 || math.Abs(ex.Scores["class 3"]-ref.Outputs[0][2]) > 1e-4 {
+		t.Errorf("explain: exit %d, %v, %s %s", code, err, stdout, stderr)
+	}
+	// analyse: the table says the output kind, the labels and scores.
+	code, stdout, stderr = runArtlens("analyse", "--csv", "--no-cache", "--threshold", "0.6", "--model", model, dir)
+	if code != 0 || !strings.HasPrefix(stdout, "path,folder,output,labels,threshold,top,top_score") || !strings.Contains(stdout, ",sigmoid,class 1,0.6,class 1,0.6259,") {
+		t.Errorf("analyse: exit %d, %s %s", code, stdout, stderr)
+	}
 }
 
 // TestEvalSigmoid evaluates the sigmoid fixture on a generated folder of
