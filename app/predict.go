@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register("predict", "print the predicted class and the probabilities of images", runPredict)
+	register("predict", "print the predicted class and the probabilities of images (a sigmoid model: its labels above --threshold and its scores)", runPredict)
 }
 
 // predictResult is one line of `predict --json`.
