@@ -407,8 +407,11 @@ func (a Arch) resolve(classes int) ([]step, error) {
 	switch a.Output {
 	case "", OutputSoftmax:
 	case OutputSigmoid:
-		if a.Layers[len(a.Layers)-1].Kind == Softmax {
+		switch a.Layers[len(a.Layers)-1].Kind {
+		case Softmax:
 			return nil, fmt.Errorf("the output is %q but the last layer is a softmax", a.Output)
+		case Sigmoid:
+			return nil, fmt.Errorf("the output is %q and the last layer is a sigmoid too: it would be applied twice", a.Output)
 		}
 	default:
 		return nil, fmt.Errorf("unknown output kind %q (want %q or %q)", a.Output, OutputSoftmax, OutputSigmoid)

@@ -58,6 +58,7 @@ func TestSigmoidOutput(t *testing.T) {
 	}{
 		{Arch{Input: arch.Input, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}}, Output: "tanh"}, `unknown output kind "tanh"`},
 		{Arch{Input: arch.Input, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}, {Kind: Softmax}}, Output: OutputSigmoid}, "last layer is a softmax"},
+		{Arch{Input: arch.Input, Layers: []Layer{{Kind: Flatten}, {Kind: Dense}, {Kind: Sigmoid}}, Output: OutputSigmoid}, "applied twice"},
 	} {
 		if err := bad.arch.Validate(3); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%+v: %v, want %q", bad.arch, err, bad.want)
