@@ -19,13 +19,14 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "--data DIR [--json] [--model FILE|NAME [--save] | --model A --model B]", stdout, stderr)
+	fs := newFlags("eval", "--data DIR [--json] [--threshold T] [--model FILE|NAME [--save] | --model A --model B]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` holding validation_set/ (the Art Images download), or a labelled folder whose subfolders are named after the classes")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	var models modelFlags
 	fs.Var(&models, "model", "weights `file`, or the name of a shipped model, to evaluate (default: the study's); twice, two models compared with McNemar's test")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
+	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (precision and recall are of the labels at or above it)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -45,6 +46,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
 	}
+	if msg := checkThreshold(*threshold); msg != "" {
+		return usageError(stderr, "eval", "%s", msg)
+	}
 	if len(models) == 2 {
 		return evalPair(models, *dataDir, *cache, *asJSON, stdout, stderr)
 	}
@@ -60,6 +64,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if data.Test.Len() == 0 {
 		return fail(stderr, "no images to evaluate in %s: %d files found, none of them an image in a class folder", data.Root, data.Report.Files)
+	}
+	if m.Output() == engine.OutputSigmoid {
+		if *save {
+			return fail(stderr, "--save: a weights file holds a softmax model's test accuracy; this model gives independent (sigmoid) scores")
+		}
+		return evalLabels(m, data.Test, *threshold, *asJSON, stdout, stderr)
 	}
 	ev, err := training.Evaluate(m, data.Test)
 	if err != nil {
@@ -154,4 +164,55 @@ func writeTable(w io.Writer, rows [][]string) {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	tw.Flush()
+}
+
+// evalLabels evaluates a sigmoid model on the labelled pictures of s (one
+// label each, their folder's class): per class, precision and recall of
+// its label at threshold and average precision, with their counts.
+func evalLabels(m *engine.Model, s dataset.Split, threshold float64, asJSON bool, stdout, stderr io.Writer) int {
+	scores, err := m.PredictBatch(s.X, 64)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	ev, err := engine.NewLabelEvaluation(m.Meta.Classes, s.Y, scores, threshold)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ev); err != nil {
+			return fail(stderr, "%v", err)
+		}
+		return 0
+	}
+	writeLabelEvaluation(stdout, ev)
+	return 0
+}
+
+// writeLabelEvaluation prints a sigmoid model's evaluation: what its
+// scores are, then per class its label's precision and recall at the
+// threshold and its average precision, each with its counts.
+func writeLabelEvaluation(w io.Writer, ev engine.LabelEvaluation) {
+	fmt.Fprintf(w, "The model gives %s; its answer is the labels at or above %g.\n", sigmoidNote, ev.Threshold)
+	fmt.Fprintf(w, "%d test images, one label each (their folder's class): %d answered exactly their own label, %d with no label above %g.\n\n",
+		ev.Total, ev.Exact, ev.None, ev.Threshold)
+	ratio := func(p *float64, a, b int) string {
+		if p == nil {
+			return fmt.Sprintf("- (%d of %d)", a, b)
+		}
+		return fmt.Sprintf("%.3f (%d of %d)", *p, a, b)
+	}
+	rows := [][]string{{"class", "precision", "recall", "average precision"}}
+	for _, c := range ev.Classes {
+		ap := "- (no image of the class)"
+		if c.AveragePrecision != nil {
+			ap = fmt.Sprintf("%.3f", *c.AveragePrecision)
+		}
+		rows = append(rows, []string{c.Class, ratio(c.Precision, c.TruePositives, c.Predicted), ratio(c.Recall, c.TruePositives, c.Positives), ap})
+	}
+	writeTable(w, rows)
+	if ev.MeanAP != nil {
+		fmt.Fprintf(w, "\nMean average precision: %.3f (over %d classes)\n", *ev.MeanAP, ev.APClasses)
+	}
 }

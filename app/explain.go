@@ -47,9 +47,17 @@ type explainResult struct {
 	Class         string             `json:"class,omitempty"`
 	Predicted     string             `json:"predicted,omitempty"`
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Heatmap       [][]float32        `json:"heatmap,omitempty"`
-	Figure        string             `json:"figure,omitempty"`
-	Error         string             `json:"error,omitempty"`
+	// Output is the model's output kind; a sigmoid model's independent
+	// scores are in Scores (not Probabilities) and its answer, the labels
+	// at or above engine.DefaultThreshold, in Labels. Predicted is then
+	// the highest score, which Grad-CAM explains by default because one
+	// class must be chosen.
+	Output  string             `json:"output,omitempty"`
+	Scores  map[string]float64 `json:"scores,omitempty"`
+	Labels  []string           `json:"labels,omitempty"`
+	Heatmap [][]float32        `json:"heatmap,omitempty"`
+	Figure  string             `json:"figure,omitempty"`
+	Error   string             `json:"error,omitempty"`
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
@@ -259,6 +267,13 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 	for i, c := range m.Meta.Classes {
 		res.Probabilities[c] = float64(mp.Probabilities[i])
 	}
+	res.Output = m.Output()
+	if res.Output == engine.OutputSigmoid {
+		res.Scores, res.Probabilities, res.Labels = res.Probabilities, nil, []string{}
+		for _, c := range engine.Answer(res.Output, mp.Probabilities, engine.DefaultThreshold) {
+			res.Labels = append(res.Labels, m.Meta.Classes[c])
+		}
+	}
 	res.Heatmap = mp.Rows()
 	if opt.out == "" {
 		return res
@@ -292,6 +307,10 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 		loText = "0 (or a rise)"
 		caption = "how much hiding each place lowers the probability of " + class
 		method = "occlusion"
+		if m.Output() == engine.OutputSigmoid {
+			hiText = fmt.Sprintf("%.3f", hi)
+			caption = "how much hiding each place lowers the score of " + class
+		}
 	}
 	ov, err := plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
 	if err != nil {
@@ -300,6 +319,11 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 	title := fmt.Sprintf("%s — %s — why %s (%.1f%%)", file, method, class, 100*mp.Probabilities[mp.Class])
 	if pred := engine.Argmax(mp.Probabilities); pred != mp.Class {
 		title += fmt.Sprintf("; the answer is %s (%.1f%%)", m.Meta.Classes[pred], 100*mp.Probabilities[pred])
+	}
+	if m.Output() == engine.OutputSigmoid {
+		// Independent scores: the answer is a set of labels, never one
+		// class's share of 100 %.
+		title = fmt.Sprintf("%s — %s — why %s (score %.3f; scores are independent, several can be high)", file, method, class, mp.Probabilities[mp.Class])
 	}
 	return plots.ExplainFigure(ov, title, loText, hiText, caption), nil
 }
@@ -321,7 +345,12 @@ func explainLine(res explainResult) string {
 	} else {
 		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
 	}
-	fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])
+	if res.Output == engine.OutputSigmoid {
+		fmt.Fprintf(&b, "; labels at or above %g: %s (%s; the class explained by default is the highest score, as one must be chosen)",
+			engine.DefaultThreshold, labelsText(res.Labels, res.Scores, engine.DefaultThreshold), sigmoidNote)
+	} else {
+		fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])
+	}
 	if res.Figure != "" {
 		fmt.Fprintf(&b, " -> %s", res.Figure)
 	}
