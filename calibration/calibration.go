@@ -201,3 +201,37 @@ func FitTemperature(logits [][]float32, truth []int) (float64, error) {
 	}
 	return math.Exp((lo + hi) / 2), nil
 }
+
+// Rescale returns the probabilities p (a softmax's, as a prediction or a
+// collection keeps them) as they would be with temperature t:
+// softmax(log p / t), which is softmax(logits/t) since log p differs from
+// the logits by one constant. It is exact up to p's float32 rounding; a
+// probability that rounded to 0 stays 0 (its logit was over 100 below the
+// top one's, far below anything shown). t <= 0 returns p unchanged.
+func Rescale(p []float32, t float64) []float32 {
+	if t <= 0 {
+		return p
+	}
+	top := math.Inf(-1)
+	for _, v := range p {
+		if v > 0 {
+			top = max(top, math.Log(float64(v)))
+		}
+	}
+	if math.IsInf(top, -1) {
+		return p
+	}
+	out := make([]float32, len(p))
+	sum := 0.0
+	e := make([]float64, len(p))
+	for i, v := range p {
+		if v > 0 {
+			e[i] = math.Exp((math.Log(float64(v)) - top) / t)
+		}
+		sum += e[i]
+	}
+	for i := range e {
+		out[i] = float32(e[i] / sum)
+	}
+	return out
+}

@@ -194,3 +194,19 @@ func TestTemperatureErrors(t *testing.T) {
 		t.Errorf("a sigmoid model: %v", err)
 	}
 }
+
+// TestRescale checks that rescaling a softmax's probabilities gives what
+// dividing its logits gives.
+func TestRescale(t *testing.T) {
+	for _, z := range [][]float32{{3, 1, -2}, {0.5, 2.5, 0}, {40, -30, 0}} {
+		for _, T := range []float64{0.5, 1.4, 3} {
+			want, got := Softmax(z, T), Rescale(Softmax(z, 1), T)
+			for k := range want {
+				if math.Abs(float64(want[k]-got[k])) > 1e-6 {
+					t.Errorf("logits %v, T=%g: %v, want %v", z, T, got, want)
+					break
+				}
+			}
+		}
+	}
+}
