@@ -26,6 +26,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&models, "model", "weights `file`, or the name of a shipped model, to evaluate (default: the study's); twice, two models compared with McNemar's test")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
+	reliability := fs.String("reliability", "", "also draw the reliability diagram (accuracy per bin of the top probability, with the ECE) as a PNG `file`")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -61,9 +63,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if data.Test.Len() == 0 {
 		return fail(stderr, "no images to evaluate in %s: %d files found, none of them an image in a class folder", data.Root, data.Report.Files)
 	}
-	ev, err := training.Evaluate(m, data.Test)
+	t, err := temperatureOf(m, *calibrated)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	ev, rel, err := evaluateReliability(m, data.Test, t)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if *reliability != "" {
+		if err := writeReliability(*reliability, rel, modelName(model), t); err != nil {
+			return fail(stderr, "%v", err)
+		}
 	}
 	if *save {
 		m.Meta.Test = &ev
@@ -74,12 +85,13 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ev); err != nil {
+		if err := enc.Encode(evalJSON{ev, rel.ECE, rel.Bins}); err != nil {
 			return fail(stderr, "%v", err)
 		}
 		return 0
 	}
 	writeEvaluation(stdout, ev)
+	fmt.Fprintf(stdout, "\nExpected calibration error: %.4f (15 bins of the top probability, %d images%s)\n", rel.ECE, rel.Count, map[bool]string{true: ", calibrated"}[t > 0])
 	return 0
 }
 
