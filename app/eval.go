@@ -47,6 +47,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
 	}
+	if len(models) == 2 && (*calibrated || *reliability != "") {
+		return usageError(stderr, "eval", "--calibrated and --reliability take one model")
+	}
 	if len(models) == 2 {
 		return evalPair(models, *dataDir, *cache, *asJSON, stdout, stderr)
 	}
