@@ -180,9 +180,19 @@ func TestTemperatureErrors(t *testing.T) {
 	if _, err := Temperature(m); err == nil || !strings.Contains(err.Error(), "artlens calibrate") {
 		t.Errorf("no temperature: %v", err)
 	}
-	m.Meta.Calibration = &engine.Calibration{Temperature: 1.5}
+	if _, ok := Stored(m, true); ok {
+		t.Error("Stored found bins in a model without calibration")
+	}
+	m.Meta.Calibration = &engine.Calibration{Temperature: 1.5, Before: engine.Reliability{ECE: 0.1, Bins: make([]Bin, NumBins)},
+		After: engine.Reliability{ECE: 0.02, Bins: make([]Bin, NumBins)}}
 	if T, err := Temperature(m); err != nil || T != 1.5 {
 		t.Errorf("Temperature = %g, %v", T, err)
+	}
+	if r, ok := Stored(m, true); !ok || r.ECE != 0.02 {
+		t.Errorf("Stored(calibrated) = %v, %v", r.ECE, ok)
+	}
+	if r, ok := Stored(m, false); !ok || r.ECE != 0.1 {
+		t.Errorf("Stored(plain) = %v, %v", r.ECE, ok)
 	}
 	arch.Layers = append(arch.Layers, engine.Layer{Kind: engine.Sigmoid})
 	s, err := engine.NewModelArch(arch, []string{"a", "b"}, 1)

@@ -146,3 +146,18 @@ func Sentence(r engine.Reliability, p float64) string {
 	}
 	return fmt.Sprintf("when the network is this sure (%s), it was right %.0f %% of the time (%d %spictures)", span, 100*b.Accuracy, b.Count, set)
 }
+
+// Stored returns the reliability m's weights file keeps for the
+// probabilities as shown: the test split's bins with its temperature when
+// calibrated, without it otherwise (what Sentence and plots.Reliability
+// take). ok is false when m carries no calibration.
+func Stored(m *engine.Model, calibrated bool) (r engine.Reliability, ok bool) {
+	c := m.Meta.Calibration
+	if c == nil {
+		return r, false
+	}
+	if calibrated {
+		return c.After, len(c.After.Bins) > 0
+	}
+	return c.Before, len(c.Before.Bins) > 0
+}
