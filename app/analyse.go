@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
@@ -30,6 +31,7 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&models, "model", modelUsage+"; twice, the second model's answer too (its own cache of answers) and a disagree column")
 	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
 	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (the labels column)")
+	calibrated := fs.Bool("calibrated", false, "probabilities of the (first) model from its logits divided by its temperature ('artlens calibrate'); the answers and the cache stay the same")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -61,6 +63,10 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	export.Classes, export.Output, export.Threshold = m.Meta.Classes, m.Output(), *threshold
+	t, err := temperatureOf(m, *calibrated)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
 	all, code := scanCollection(fs.Args(), stderr)
 	if code != 0 {
 		return code
@@ -117,6 +123,12 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
 		} else if _, _, err := collection.PruneCaches(filepath.Dir(opt.Cache.Path()), collection.CacheLimit, opt.Cache.Path(), otherCachePath(opt)); err != nil {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
+		}
+	}
+	if t > 0 {
+		// After the cache is saved: it keeps the model's own probabilities.
+		for _, it := range items {
+			it.Probabilities = calibration.Rescale(it.Probabilities, t)
 		}
 	}
 	// In path order, so that a table does not depend on the core count.

@@ -27,6 +27,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
 	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (precision and recall are of the labels at or above it)")
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
+	reliability := fs.String("reliability", "", "also draw the reliability diagram (accuracy per bin of the top probability, with the ECE) as a PNG `file`")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -48,6 +50,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if msg := checkThreshold(*threshold); msg != "" {
 		return usageError(stderr, "eval", "%s", msg)
+	}
+	if len(models) == 2 && (*calibrated || *reliability != "") {
+		return usageError(stderr, "eval", "--calibrated and --reliability take one model")
 	}
 	if len(models) == 2 {
 		return evalPair(models, *dataDir, *cache, *asJSON, stdout, stderr)
@@ -71,9 +76,18 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		}
 		return evalLabels(m, data.Test, *threshold, *asJSON, stdout, stderr)
 	}
-	ev, err := training.Evaluate(m, data.Test)
+	t, err := temperatureOf(m, *calibrated)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	ev, rel, err := evaluateReliability(m, data.Test, t)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if *reliability != "" {
+		if err := writeReliability(*reliability, rel, modelName(model), t); err != nil {
+			return fail(stderr, "%v", err)
+		}
 	}
 	if *save {
 		m.Meta.Test = &ev
@@ -84,12 +98,13 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ev); err != nil {
+		if err := enc.Encode(evalJSON{ev, rel.ECE, rel.Bins}); err != nil {
 			return fail(stderr, "%v", err)
 		}
 		return 0
 	}
 	writeEvaluation(stdout, ev)
+	fmt.Fprintf(stdout, "\nExpected calibration error: %.4f (15 bins of the top probability, %d images%s)\n", rel.ECE, rel.Count, map[bool]string{true: ", calibrated"}[t > 0])
 	return 0
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
@@ -33,6 +34,9 @@ type explainOptions struct {
 	opacity   float64
 	out       string
 	json      bool
+
+	// temperature divides the logits of the probabilities shown (0: none).
+	temperature float64
 }
 
 // explainResult is one line of `explain --json`.
@@ -72,6 +76,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", modelUsage)
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the maps stay the same")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -90,6 +95,9 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	m, err := loadModel(*model)
 	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if opt.temperature, err = temperatureOf(m, *calibrated); err != nil {
 		return fail(stderr, "%v", err)
 	}
 	if err := explainForModel(&opt, m); err != nil {
@@ -251,6 +259,7 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		res.Error = err.Error()
 		return res
 	}
+	mp.Probabilities = calibration.Rescale(mp.Probabilities, opt.temperature)
 	res.Layer = mp.Layer
 	if opt.method == explain.MethodGradCAM {
 		res.placeLabel = placeLabel(m, mp.Layer)

@@ -45,6 +45,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage)
 	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
 	var models modelFlags
 	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
 	var sh shard.Shard
@@ -70,9 +71,16 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	}
 	files = slices.DeleteFunc(files, func(f string) bool { return !sh.Has(shard.Rel(fs.Args(), f)) })
 	if len(models) == 2 {
+		if *calibrated {
+			return usageError(stderr, "predict", "--calibrated takes one model")
+		}
 		return predictPair(models, files, *asJSON, *asCSV, stdout, stderr)
 	}
 	m, err := loadModel(models.one())
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	t, err := temperatureOf(m, *calibrated)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -87,6 +95,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	var werr error
 	predictFiles(m, files, *threshold, func(i int, res predictResult) bool {
 		bar.update(i + 1)
+		calibrateResult(m.Meta.Classes, res.Probabilities, t)
 		if res.Error != "" {
 			failed++
 		}
