@@ -204,7 +204,7 @@ func (c *collectionView) showCell(truth, pred int) {
 // true class truth predicted as pred (class names): the test set is the
 // open collection.
 func (c *collectionView) showTestCell(truth, pred string) {
-	c.s.showView("collection")
+	c.s.ShowView("collection")
 	show := "cell:" + truth + ":" + pred
 	if c.running {
 		c.then = show // the counts when all are in
@@ -223,7 +223,7 @@ func (c *collectionView) showTestCell(truth, pred string) {
 // openTestSet opens dir, a validation_set folder, as the collection and
 // shows the pictures of true class truth predicted as pred once analysed.
 func (c *collectionView) openTestSet(dir, truth, pred string) {
-	c.s.showView("collection")
+	c.s.ShowView("collection")
 	c.open([]string{dir})
 	c.then = "cell:" + truth + ":" + pred
 }

@@ -361,9 +361,9 @@ func (c *collectionView) cellSelected(id widget.TableCellID) {
 	}
 }
 
+// openInExplore shows the picture of it in the Explore view.
 func (c *collectionView) openInExplore(it *collection.Item) {
-	c.s.showView("explore")
-	c.s.explore.open([]string{it.Path})
+	c.s.Show("explore", it.Path, nil)
 }
 
 // filterChanged reads the filter widgets and shows what passes.

@@ -479,7 +479,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	// The collection view ranks its pictures by this filter's peak.
 	excite := widget.NewButtonWithIcon("Pictures that excite this filter", theme.SearchIcon(), func() {
 		f.dialog.Hide()
-		s.showView("collection")
+		s.ShowView("collection")
 		s.collection.showFilter(a.Layer, ch+1)
 	})
 	// What it looks for, and how a value is computed (lookfor.go,

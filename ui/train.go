@@ -798,7 +798,7 @@ func (v *trainView) openInExplore() {
 		return
 	}
 	v.s.SetModel(m, fmt.Sprintf("trained on %s, epoch %d", filepath.Base(v.dir), v.shown))
-	v.s.showView("explore")
+	v.s.ShowView("explore")
 }
 
 // saveDialog asks where to write the shown epoch's model.

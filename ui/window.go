@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,11 @@ type screen struct {
 
 // screens are the window's views, in tab order.
 var screens = []screen{
-	{"explore", "Explore", theme.SearchIcon, func(s *shell) fyne.CanvasObject { s.explore = newExploreView(s); return s.explore.content }},
+	{"explore", "Explore", theme.SearchIcon, func(s *shell) fyne.CanvasObject {
+		s.explore = newExploreView(s)
+		s.Serve("explore", func(path string, _ image.Image) { s.explore.open([]string{path}) })
+		return s.explore.content
+	}},
 	{"explain", "Explain", theme.QuestionIcon, func(s *shell) fyne.CanvasObject { s.explain = newExplainView(s); return s.explain.content }},
 	{"compare", "Compare", theme.ViewRestoreIcon, func(s *shell) fyne.CanvasObject { s.compare = newCompareView(s); return s.compare.content }},
 	{"collection", "Collection", theme.ListIcon, func(s *shell) fyne.CanvasObject {
@@ -432,9 +437,13 @@ func newMenus(s *shell) *menus {
 	}
 	file.Items = append(append(file.Items, fyne.NewMenuItemSeparator()), secondMenuItems(s)...)
 	views := []*fyne.MenuItem{}
-	for i, v := range Views {
-		name := v
-		views = append(views, item(strings.ToUpper(v[:1])+v[1:], func() { s.showView(name) }, scViews[i]))
+	for i, sc := range screens {
+		name := sc.name
+		var key fyne.Shortcut // Ctrl+1 to Ctrl+8 for the first eight views
+		if i < len(scViews) {
+			key = scViews[i]
+		}
+		views = append(views, item(sc.title, func() { s.showView(name) }, key))
 	}
 	m.light = fyne.NewMenuItem("Light theme", func() { s.setStyle(s.Zoom(), "light") })
 	m.dark = fyne.NewMenuItem("Dark theme", func() { s.setStyle(s.Zoom(), "dark") })
@@ -496,7 +505,7 @@ func addShortcuts(s *shell) {
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })
 	on(scSmaller, func() { s.zoomBy(-1) })
 	on(scNormal, func() { s.zoomBy(0) })
-	for i, v := range Views {
+	for i, v := range Views[:min(len(Views), len(scViews))] {
 		name := v
 		on(scViews[i], func() { s.showView(name) })
 	}
