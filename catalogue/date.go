@@ -42,6 +42,10 @@ func CenturyLabel(c int) string {
 	return fmt.Sprintf("%d%s century", c, suffix)
 }
 
+// dashes turns the ways of writing a range into "-"; built once, since a
+// Replacer's first use builds its tables.
+var dashes = strings.NewReplacer("–", "-", "—", "-", " to ", "-")
+
 // minYear and maxYear bound what reads as a year, so that inventory numbers
 // such as "12345" or "7" stay text.
 const (
@@ -56,7 +60,7 @@ const (
 // century". ok is false for anything else.
 func ParseDate(s string) (d Date, ok bool) {
 	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.NewReplacer("–", "-", "—", "-", " to ", "-").Replace(t)
+	t = dashes.Replace(t)
 	for _, p := range []string{"circa ", "circa", "ca. ", "ca.", "ca ", "c. ", "c.", "c ", "about ", "around "} {
 		if strings.HasPrefix(t, p) {
 			t = strings.TrimSpace(t[len(p):])
