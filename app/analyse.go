@@ -29,6 +29,7 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	var models modelFlags
 	fs.Var(&models, "model", modelUsage+"; twice, the second model's answer too (its own cache of answers) and a disagree column")
 	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields, --csv a column per field")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -118,12 +119,16 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	}
 	// In path order, so that a table does not depend on the core count.
 	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
+	cat, err := joinItems(*catFile, fs.Args(), items, stderr)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
 	switch {
 	case *asCSV:
 		w := csv.NewWriter(stdout)
-		w.Write(export.Header())
-		for _, it := range items {
-			w.Write(export.Record(export.Row(it)))
+		w.Write(append(export.Header(), catalogueHeader(cat)...))
+		for i, it := range items {
+			w.Write(append(export.Record(export.Row(it)), catalogueCells(cat, i)...))
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -131,8 +136,8 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		}
 	case *asJSON:
 		enc := json.NewEncoder(stdout)
-		for _, it := range items {
-			if err := enc.Encode(export.Row(it)); err != nil {
+		for i, it := range items {
+			if err := enc.Encode(withFields{export.Row(it), fieldsOf(cat, i)}); err != nil {
 				return fail(stderr, "%v", err)
 			}
 		}

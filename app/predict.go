@@ -28,6 +28,8 @@ type predictResult struct {
 	Class         string             `json:"class,omitempty"`
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
 	Error         string             `json:"error,omitempty"`
+	// Fields are the picture's fields in the catalogue (--catalogue).
+	Fields map[string][]string `json:"fields,omitempty"`
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
@@ -39,6 +41,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
 	var sh shard.Shard
 	fs.Var(&sh, "shard", "do only part `I/N` of the images (a stable split by path, for batch runners; see the README)")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -63,6 +66,10 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	cat, err := joinCatalogue(*catFile, fs.Args(), files, stderr)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
 	enc := json.NewEncoder(stdout)
 	var table *csv.Writer
 	if *asCSV {
@@ -79,6 +86,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 		}
 		switch {
 		case *asJSON:
+			res.Fields = fieldsOf(cat, i)
 			werr = enc.Encode(res)
 		case table != nil:
 			table.Write(csvRecord(m.Meta.Classes, res))

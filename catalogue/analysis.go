@@ -573,3 +573,35 @@ func (h *topHeap) Pop() any {
 	h.s = h.s[:len(h.s)-1]
 	return x
 }
+
+// Classes makes classes from field f, for training on a field without
+// class folders: labels[i] is picture i's class (its century for a date
+// field, its value otherwise), "" for a picture with no value or with
+// several (several counts those); classes are the names used, centuries in
+// time order, text in alphabetical order.
+func (j *Joined) Classes(f int) (labels, classes []string, several int) {
+	g := j.grouping(f)
+	labels = make([]string, len(j.Row))
+	used := make([]bool, len(g.names))
+	var buf []int32
+	for i := range j.Row {
+		buf = j.groupsOf(g, i, f, buf)
+		switch len(buf) {
+		case 0:
+		case 1:
+			labels[i] = g.names[buf[0]]
+			used[buf[0]] = true
+		default:
+			several++
+		}
+	}
+	for gi, u := range used {
+		if u {
+			classes = append(classes, g.names[gi])
+		}
+	}
+	if !j.Cat.Fields[f].Date {
+		slices.Sort(classes)
+	}
+	return labels, classes, several
+}

@@ -58,14 +58,18 @@ func cleanName(s string) string {
 
 // Join matches the catalogue's rows to pictures: a row's file is the
 // picture's path relative to root, or its file name where only one picture
-// has that name. paths are the pictures' paths (as the collection lists
+// has that name, or the end of one picture's path (when root is a folder
+// below the catalogue's). paths are the pictures' paths (as the collection lists
 // them); root is the collection's folder.
 func (c *Catalogue) Join(root string, paths []string) *Joined {
 	j := &Joined{Cat: c, Row: make([]int, len(paths))}
 	j.Rows, j.Pictures = len(c.Rows), len(paths)
 	byRel := make(map[string]int, len(paths))
 	byBase := make(map[string]int, len(paths)) // -2 when several share it
+	full := make([]string, len(paths))
+	sameBase := map[string][]int{}
 	for i, p := range paths {
+		full[i] = "/" + cleanName(filepath.ToSlash(p))
 		j.Row[i] = -1
 		rel, err := filepath.Rel(root, p)
 		if err != nil || strings.HasPrefix(rel, "..") {
@@ -79,6 +83,7 @@ func (c *Catalogue) Join(root string, paths []string) *Joined {
 		} else {
 			byBase[base] = i
 		}
+		sameBase[base] = append(sameBase[base], i)
 	}
 	for r := range c.Rows {
 		row := &c.Rows[r]
@@ -92,6 +97,17 @@ func (c *Catalogue) Join(root string, paths []string) *Joined {
 				j.MissingExamples = addExample(j.MissingExamples, fmt.Sprintf("line %d: %q (several pictures have that name: give its folder)", row.Line, row.File))
 				continue
 			}
+		}
+		if !ok && strings.Contains(name, "/") {
+			// A folder below the catalogue's (predict on one class
+			// folder): the one picture whose path ends in the row's.
+			n := 0
+			for _, k := range sameBase[path.Base(name)] {
+				if strings.HasSuffix(full[k], "/"+name) {
+					i, n = k, n+1
+				}
+			}
+			ok = n == 1
 		}
 		if !ok {
 			j.Missing++

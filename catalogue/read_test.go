@@ -208,3 +208,26 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("Find = %q", Find(dir))
 	}
 }
+
+func TestClasses(t *testing.T) {
+	c := mustRead(t, "file,date,school\npainting/a.jpg,1650,Flemish\npainting/b.jpg,1503,Venetian; Flemish\nsculpture/c.jpg,early 16th century,Dutch\n", "cat.csv")
+	j := c.Join("/coll", collectionPaths)
+	labels, classes, several := j.Classes(0)
+	if !slices.Equal(classes, []string{"16th century", "17th century"}) || !slices.Equal(labels, []string{"17th century", "16th century", "16th century", "", ""}) || several != 0 {
+		t.Errorf("dates: %v %v %d", labels, classes, several)
+	}
+	labels, classes, several = j.Classes(1)
+	if !slices.Equal(classes, []string{"Dutch", "Flemish"}) || labels[1] != "" || several != 1 {
+		t.Errorf("schools: %v %v %d", labels, classes, several)
+	}
+}
+
+// TestJoinSubfolder: a catalogue of the whole collection joined to one of
+// its folders matches by the end of the paths.
+func TestJoinSubfolder(t *testing.T) {
+	c := mustRead(t, "file,school\npainting/a.jpg,Venetian\nsculpture/a.jpg,Roman\n", "cat.csv")
+	j := c.Join("/coll/sculpture", []string{"/coll/sculpture/a.jpg", "/coll/sculpture/c.jpg"})
+	if j.Matched != 1 || j.Cell(0, 0) != "Roman" || j.Missing != 1 || j.NoRow != 1 {
+		t.Errorf("%+v cell %q", j.Report, j.Cell(0, 0))
+	}
+}
