@@ -43,6 +43,9 @@ func (f *Field) term(value string) int32 {
 		return i
 	}
 	i := int32(len(f.Terms))
+	// A copy: value is a slice of the whole record's text, which would
+	// otherwise stay alive for one short term.
+	value = strings.Clone(value)
 	f.Terms = append(f.Terms, value)
 	f.index[value] = i
 	return i
@@ -296,9 +299,9 @@ func (c *Catalogue) readCSV(r io.Reader, head []byte) error {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		row := Row{Line: line, ends: make([]uint16, len(cols))}
+		row := Row{Line: line, ends: make([]uint16, len(cols)), terms: make([]int32, 0, len(cols))}
 		if fileCol < len(rec) {
-			row.File = strings.TrimSpace(rec[fileCol])
+			row.File = strings.Clone(strings.TrimSpace(rec[fileCol]))
 		}
 		for f, col := range cols {
 			if col < len(rec) {
