@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
@@ -119,9 +120,11 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	}
 	// In path order, so that a table does not depend on the core count.
 	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
-	cat, err := joinItems(*catFile, fs.Args(), items, stderr)
-	if err != nil {
-		return fail(stderr, "%v", err)
+	var cat *catalogue.Joined
+	if *asCSV || *asJSON || *catFile != "" { // only the tables show the fields
+		if cat, err = joinItems(*catFile, fs.Args(), items, stderr); err != nil {
+			return fail(stderr, "%v", err)
+		}
 	}
 	switch {
 	case *asCSV:

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/shard"
 	"github.com/artlens/artlens/picture"
@@ -66,9 +67,11 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
-	cat, err := joinCatalogue(*catFile, fs.Args(), files, stderr)
-	if err != nil {
-		return fail(stderr, "%v", err)
+	var cat *catalogue.Joined
+	if *asJSON || *catFile != "" { // only --json shows the fields
+		if cat, err = joinCatalogue(*catFile, fs.Args(), files, stderr); err != nil {
+			return fail(stderr, "%v", err)
+		}
 	}
 	enc := json.NewEncoder(stdout)
 	var table *csv.Writer
