@@ -69,7 +69,7 @@ type Row struct {
 	// terms holds the row's term indices field after field; ends[f] is the
 	// end of field f's in terms.
 	terms []int32
-	ends  []uint16
+	ends  []uint32
 }
 
 // Values returns the term indices of field f in the row (none for an
@@ -299,7 +299,7 @@ func (c *Catalogue) readCSV(r io.Reader, head []byte) error {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		row := Row{Line: line, ends: make([]uint16, len(cols)), terms: make([]int32, 0, len(cols))}
+		row := Row{Line: line, ends: make([]uint32, len(cols)), terms: make([]int32, 0, len(cols))}
 		if fileCol < len(rec) {
 			row.File = strings.Clone(strings.TrimSpace(rec[fileCol]))
 		}
@@ -310,7 +310,7 @@ func (c *Catalogue) readCSV(r io.Reader, head []byte) error {
 					row.terms = append(row.terms, c.Fields[f].term(v))
 				}
 			}
-			row.ends[f] = uint16(len(row.terms))
+			row.ends[f] = uint32(len(row.terms))
 		}
 		c.Rows = append(c.Rows, row)
 	}
@@ -383,12 +383,12 @@ func (c *Catalogue) readJSONLines(r io.Reader) error {
 		for _, ce := range cells {
 			per[ce.field] = append(per[ce.field], ce.vals...)
 		}
-		row := Row{File: strings.TrimSpace(files[i]), Line: lines[i], ends: make([]uint16, len(c.Fields))}
+		row := Row{File: strings.TrimSpace(files[i]), Line: lines[i], ends: make([]uint32, len(c.Fields))}
 		for f, vals := range per {
 			for _, v := range vals {
 				row.terms = append(row.terms, c.Fields[f].term(v))
 			}
-			row.ends[f] = uint16(len(row.terms))
+			row.ends[f] = uint32(len(row.terms))
 		}
 		c.Rows = append(c.Rows, row)
 	}
