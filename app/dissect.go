@@ -84,7 +84,11 @@ func runDissect(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "artlens: dissect: %d pictures are copies of an earlier one: each content counts once\n", copies)
 	}
 	off := layout.Offset(layer)
+	// The layer's own name ("conv5", a graph's "layer3.1"), which --layer takes too.
 	name := fmt.Sprintf("conv%d", layer)
+	if places := m.Places(); layer <= len(places) && places[layer-1].Name != "" {
+		name = places[layer-1].Name
+	}
 	d := j.Dissect(name, layout[layer-1].Channels, func(i, f int) float32 {
 		if p := items[i].Peaks; off+f < len(p) {
 			return p[off+f]
