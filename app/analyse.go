@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/dataset"
@@ -22,7 +23,7 @@ func init() {
 }
 
 func runAnalyse(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("analyse", "[--csv|--json] [--shard I/N] [--no-cache] [--model FILE|NAME [--model FILE|NAME]] FOLDER...", stdout, stderr)
+	fs := newFlags("analyse", "[--csv|--json] [--shard I/N] [--no-cache] [--threshold T] [--model FILE|NAME [--model FILE|NAME]] FOLDER...", stdout, stderr)
 	asCSV := fs.Bool("csv", false, "print the table as CSV: a header, then one line per picture (the columns of the window's CSV export)")
 	asJSON := fs.Bool("json", false, "print one JSON object per picture (the fields of the window's JSON export)")
 	var sh shard.Shard
@@ -30,6 +31,8 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	var models modelFlags
 	fs.Var(&models, "model", modelUsage+"; twice, the second model's answer too (its own cache of answers) and a disagree column")
 	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
+	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (the labels column)")
+	calibrated := fs.Bool("calibrated", false, "probabilities of the (first) model from its logits divided by its temperature ('artlens calibrate'); the answers and the cache stay the same")
 	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields, --csv a column per field")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -41,6 +44,8 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "analyse", "give at least one folder or image")
 	case *asCSV && *asJSON:
 		return usageError(stderr, "analyse", "choose one of --csv and --json")
+	case checkThreshold(*threshold) != "":
+		return usageError(stderr, "analyse", "%s", checkThreshold(*threshold))
 	}
 	// As analyseCollection, but with the part's own cache, and counting
 	// what came from the cache.
@@ -59,7 +64,11 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	} else if m, err = loadModel(models.one()); err != nil {
 		return fail(stderr, "%v", err)
 	}
-	export.Classes = m.Meta.Classes
+	export.Classes, export.Output, export.Threshold = m.Meta.Classes, m.Output(), *threshold
+	t, err := temperatureOf(m, *calibrated)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
 	all, code := scanCollection(fs.Args(), stderr)
 	if code != 0 {
 		return code
@@ -118,6 +127,12 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "artlens: %v\n", err)
 		}
 	}
+	if t > 0 {
+		// After the cache is saved: it keeps the model's own probabilities.
+		for _, it := range items {
+			it.Probabilities = calibration.Rescale(it.Probabilities, t)
+		}
+	}
 	// In path order, so that a table does not depend on the core count.
 	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
 	var cat *catalogue.Joined
@@ -146,6 +161,9 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		}
 	default:
 		fmt.Fprintf(stdout, "analysed %d pictures%s, %d of them from the cache\n", len(items), part, last.Cached)
+		if m.Output() == engine.OutputSigmoid {
+			fmt.Fprintf(stdout, "the model gives %s; its answer is the labels at or above %g\n", sigmoidNote, *threshold)
+		}
 		if opt.Other != nil {
 			fmt.Fprintf(stdout, "%s and %s disagree on %d of them\n", export.Model, export.Other, collection.Disagreements(items))
 		}

@@ -176,9 +176,21 @@ func compareItems(m *engine.Model, files []string, class int) ([]plots.CompareIt
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", f, err)
 		}
+		answer := fmt.Sprintf("%s %.0f%%", m.Meta.Classes[p.Class], 100*p.Probabilities[p.Class])
+		if m.Output() == engine.OutputSigmoid {
+			// Independent scores: the labels at or above the threshold
+			// (Grad-CAM's class is still the highest score).
+			scores := map[string]float64{}
+			var labels []string
+			for _, k := range engine.Answer(m.Output(), p.Probabilities, engine.DefaultThreshold) {
+				labels = append(labels, m.Meta.Classes[k])
+				scores[m.Meta.Classes[k]] = float64(p.Probabilities[k])
+			}
+			answer = "scores: " + labelsText(labels, scores, engine.DefaultThreshold)
+		}
 		items[i] = plots.CompareItem{
 			Name:        names[i],
-			Answer:      fmt.Sprintf("%s %.0f%%", m.Meta.Classes[p.Class], 100*p.Probabilities[p.Class]),
+			Answer:      answer,
 			Picture:     img,
 			CAM:         cam.Values,
 			CAMWidth:    cam.Width,

@@ -19,7 +19,7 @@ func init() {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("eval", "--data DIR [--json] [--model FILE|NAME [--save] | --model A --model B]", stdout, stderr)
+	fs := newFlags("eval", "--data DIR [--json] [--threshold T] [--model FILE|NAME [--save] | --model A --model B]", stdout, stderr)
 	dataDir := fs.String("data", "", "`folder` holding validation_set/ (the Art Images download), or a labelled folder whose subfolders are named after the classes")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	var models modelFlags
@@ -28,6 +28,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	catFile := fs.String("catalogue", "", catalogueUsage+"; with --by, the accuracy by a field")
 	byField := fs.String("by", "", "break the accuracy down by the catalogue's `field` (by century for dates), worst first")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
+	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (precision and recall are of the labels at or above it)")
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
+	reliability := fs.String("reliability", "", "also draw the reliability diagram (accuracy per bin of the top probability, with the ECE) as a PNG `file`")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -46,6 +49,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, "eval", "eval takes no arguments, got %q", fs.Arg(0))
+	}
+	if msg := checkThreshold(*threshold); msg != "" {
+		return usageError(stderr, "eval", "%s", msg)
+	}
+	if len(models) == 2 && (*calibrated || *reliability != "") {
+		return usageError(stderr, "eval", "--calibrated and --reliability take one model")
 	}
 	if *catFile != "" || *byField != "" {
 		if len(models) == 2 {
@@ -69,9 +78,24 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if data.Test.Len() == 0 {
 		return fail(stderr, "no images to evaluate in %s: %d files found, none of them an image in a class folder", data.Root, data.Report.Files)
 	}
-	ev, err := training.Evaluate(m, data.Test)
+	if m.Output() == engine.OutputSigmoid {
+		if *save {
+			return fail(stderr, "--save: a weights file holds a softmax model's test accuracy; this model gives independent (sigmoid) scores")
+		}
+		return evalLabels(m, data.Test, *threshold, *asJSON, stdout, stderr)
+	}
+	t, err := temperatureOf(m, *calibrated)
 	if err != nil {
 		return fail(stderr, "%v", err)
+	}
+	ev, rel, err := evaluateReliability(m, data.Test, t)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if *reliability != "" {
+		if err := writeReliability(*reliability, rel, modelName(model), t); err != nil {
+			return fail(stderr, "%v", err)
+		}
 	}
 	if *save {
 		m.Meta.Test = &ev
@@ -82,12 +106,13 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ev); err != nil {
+		if err := enc.Encode(evalJSON{ev, rel.ECE, rel.Bins}); err != nil {
 			return fail(stderr, "%v", err)
 		}
 		return 0
 	}
 	writeEvaluation(stdout, ev)
+	fmt.Fprintf(stdout, "\nExpected calibration error: %.4f (15 bins of the top probability, %d images%s)\n", rel.ECE, rel.Count, map[bool]string{true: ", calibrated"}[t > 0])
 	return 0
 }
 
@@ -162,4 +187,55 @@ func writeTable(w io.Writer, rows [][]string) {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	tw.Flush()
+}
+
+// evalLabels evaluates a sigmoid model on the labelled pictures of s (one
+// label each, their folder's class): per class, precision and recall of
+// its label at threshold and average precision, with their counts.
+func evalLabels(m *engine.Model, s dataset.Split, threshold float64, asJSON bool, stdout, stderr io.Writer) int {
+	scores, err := m.PredictBatch(s.X, 64)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	ev, err := engine.NewLabelEvaluation(m.Meta.Classes, s.Y, scores, threshold)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ev); err != nil {
+			return fail(stderr, "%v", err)
+		}
+		return 0
+	}
+	writeLabelEvaluation(stdout, ev)
+	return 0
+}
+
+// writeLabelEvaluation prints a sigmoid model's evaluation: what its
+// scores are, then per class its label's precision and recall at the
+// threshold and its average precision, each with its counts.
+func writeLabelEvaluation(w io.Writer, ev engine.LabelEvaluation) {
+	fmt.Fprintf(w, "The model gives %s; its answer is the labels at or above %g.\n", sigmoidNote, ev.Threshold)
+	fmt.Fprintf(w, "%d test images, one label each (their folder's class): %d answered exactly their own label, %d with no label above %g.\n\n",
+		ev.Total, ev.Exact, ev.None, ev.Threshold)
+	ratio := func(p *float64, a, b int) string {
+		if p == nil {
+			return fmt.Sprintf("- (%d of %d)", a, b)
+		}
+		return fmt.Sprintf("%.3f (%d of %d)", *p, a, b)
+	}
+	rows := [][]string{{"class", "precision", "recall", "average precision"}}
+	for _, c := range ev.Classes {
+		ap := "- (no image of the class)"
+		if c.AveragePrecision != nil {
+			ap = fmt.Sprintf("%.3f", *c.AveragePrecision)
+		}
+		rows = append(rows, []string{c.Class, ratio(c.Precision, c.TruePositives, c.Predicted), ratio(c.Recall, c.TruePositives, c.Positives), ap})
+	}
+	writeTable(w, rows)
+	if ev.MeanAP != nil {
+		fmt.Fprintf(w, "\nMean average precision: %.3f (over %d classes)\n", *ev.MeanAP, ev.APClasses)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
@@ -33,6 +34,9 @@ type explainOptions struct {
 	opacity   float64
 	out       string
 	json      bool
+
+	// temperature divides the logits of the probabilities shown (0: none).
+	temperature float64
 }
 
 // explainResult is one line of `explain --json`.
@@ -47,9 +51,17 @@ type explainResult struct {
 	Class         string             `json:"class,omitempty"`
 	Predicted     string             `json:"predicted,omitempty"`
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Heatmap       [][]float32        `json:"heatmap,omitempty"`
-	Figure        string             `json:"figure,omitempty"`
-	Error         string             `json:"error,omitempty"`
+	// Output is the model's output kind; a sigmoid model's independent
+	// scores are in Scores (not Probabilities) and its answer, the labels
+	// at or above engine.DefaultThreshold, in Labels. Predicted is then
+	// the highest score, which Grad-CAM explains by default because one
+	// class must be chosen.
+	Output  string             `json:"output,omitempty"`
+	Scores  map[string]float64 `json:"scores,omitempty"`
+	Labels  []string           `json:"labels,omitempty"`
+	Heatmap [][]float32        `json:"heatmap,omitempty"`
+	Figure  string             `json:"figure,omitempty"`
+	Error   string             `json:"error,omitempty"`
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
@@ -64,6 +76,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", modelUsage)
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the maps stay the same")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -82,6 +95,9 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	m, err := loadModel(*model)
 	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if opt.temperature, err = temperatureOf(m, *calibrated); err != nil {
 		return fail(stderr, "%v", err)
 	}
 	if err := explainForModel(&opt, m); err != nil {
@@ -243,6 +259,7 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		res.Error = err.Error()
 		return res
 	}
+	mp.Probabilities = calibration.Rescale(mp.Probabilities, opt.temperature)
 	res.Layer = mp.Layer
 	if opt.method == explain.MethodGradCAM {
 		res.placeLabel = placeLabel(m, mp.Layer)
@@ -258,6 +275,13 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 	res.Probabilities = map[string]float64{}
 	for i, c := range m.Meta.Classes {
 		res.Probabilities[c] = float64(mp.Probabilities[i])
+	}
+	res.Output = m.Output()
+	if res.Output == engine.OutputSigmoid {
+		res.Scores, res.Probabilities, res.Labels = res.Probabilities, nil, []string{}
+		for _, c := range engine.Answer(res.Output, mp.Probabilities, engine.DefaultThreshold) {
+			res.Labels = append(res.Labels, m.Meta.Classes[c])
+		}
 	}
 	res.Heatmap = mp.Rows()
 	if opt.out == "" {
@@ -292,6 +316,10 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 		loText = "0 (or a rise)"
 		caption = "how much hiding each place lowers the probability of " + class
 		method = "occlusion"
+		if m.Output() == engine.OutputSigmoid {
+			hiText = fmt.Sprintf("%.3f", hi)
+			caption = "how much hiding each place lowers the score of " + class
+		}
 	}
 	ov, err := plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
 	if err != nil {
@@ -300,6 +328,11 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 	title := fmt.Sprintf("%s — %s — why %s (%.1f%%)", file, method, class, 100*mp.Probabilities[mp.Class])
 	if pred := engine.Argmax(mp.Probabilities); pred != mp.Class {
 		title += fmt.Sprintf("; the answer is %s (%.1f%%)", m.Meta.Classes[pred], 100*mp.Probabilities[pred])
+	}
+	if m.Output() == engine.OutputSigmoid {
+		// Independent scores: the answer is a set of labels, never one
+		// class's share of 100 %.
+		title = fmt.Sprintf("%s — %s — why %s (score %.3f; scores are independent, several can be high)", file, method, class, mp.Probabilities[mp.Class])
 	}
 	return plots.ExplainFigure(ov, title, loText, hiText, caption), nil
 }
@@ -321,7 +354,12 @@ func explainLine(res explainResult) string {
 	} else {
 		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
 	}
-	fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])
+	if res.Output == engine.OutputSigmoid {
+		fmt.Fprintf(&b, "; labels at or above %g: %s (%s; the class explained by default is the highest score, as one must be chosen)",
+			engine.DefaultThreshold, labelsText(res.Labels, res.Scores, engine.DefaultThreshold), sigmoidNote)
+	} else {
+		fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])
+	}
 	if res.Figure != "" {
 		fmt.Fprintf(&b, " -> %s", res.Figure)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("import", "convert a small CNN exported to ONNX (PyTorch, Keras via tf2onnx) into an ArtLens weights file", runImport)
+	register("import", "convert a network exported to ONNX by PyTorch (any torchvision CNN family, or your own) into an ArtLens weights file", runImport)
 }
 
 func runImport(args []string, stdout, stderr io.Writer) int {
@@ -70,6 +70,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d conv layers, %d classes (%s), input %dx%dx%d\n\n", *out, len(m.ConvLayers()),
 		len(m.Meta.Classes), names, in.Width, in.Height, in.Channels)
+	if m.Output() == engine.OutputSigmoid {
+		fmt.Fprintf(stdout, "Output: sigmoid: %s\n\n", engine.OutputNote(m.Output()))
+	}
 	if err := engine.WriteSummary(stdout, m.Summary()); err != nil {
 		return fail(stderr, "%v", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/artlens/artlens/internal/walk"
+
 	"github.com/artlens/artlens/internal/terminal"
 	"github.com/artlens/artlens/picture"
 )
@@ -71,7 +73,7 @@ func (c folderCount) describe(recursive bool) string {
 func folderImages(dir string, recursive bool, stderr io.Writer) ([]string, folderCount, error) {
 	var files []string
 	var c folderCount
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := walk.Dir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == dir {
 				return err

@@ -311,7 +311,7 @@ func mapsFile(m *engine.Model, path, name string, opt mapsOptions) (int, error) 
 		if g.Filters != nil {
 			shown = len(g.Filters)
 		}
-		g.Title = plots.GridTitle(filepath.Base(path), a, shown, class, prob)
+		g.Title = plots.GridTitleOf(filepath.Base(path), a, shown, class, prob, m.Output())
 		fig, err := plots.FeatureGrid(a, g)
 		if err != nil {
 			return written, err

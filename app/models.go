@@ -24,6 +24,8 @@ type shippedModel struct {
 	Parameters   int      `json:"parameters"`
 	TestAccuracy *float64 `json:"test_accuracy"`
 	TestTotal    int      `json:"test_total,omitempty"`
+	// Output is the model's output kind: "softmax" or "sigmoid".
+	Output string `json:"output"`
 }
 
 func runModels(args []string, stdout, stderr io.Writer) int {
@@ -43,7 +45,7 @@ func runModels(args []string, stdout, stderr io.Writer) int {
 		}
 		in := m.Input()
 		s := shippedModel{Name: e.Name, Default: i == 0, About: e.About, Input: []int{in.Channels, in.Height, in.Width},
-			Classes: m.Meta.Classes, Parameters: m.ParamCount()}
+			Classes: m.Meta.Classes, Parameters: m.ParamCount(), Output: m.Output()}
 		if t := m.Meta.Test; t != nil {
 			acc := t.Accuracy
 			s.TestAccuracy, s.TestTotal = &acc, t.Total
@@ -59,7 +61,7 @@ func runModels(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "Name\tInput\tParameters\tTest accuracy\tAbout")
+	fmt.Fprintln(tw, "Name\tInput\tParameters\tOutput\tTest accuracy\tAbout")
 	for _, s := range list {
 		acc := "not measured"
 		if s.TestAccuracy != nil {
@@ -69,7 +71,7 @@ func runModels(args []string, stdout, stderr io.Writer) int {
 		if s.Default {
 			name += " (default)"
 		}
-		fmt.Fprintf(tw, "%s\t%dx%dx%d\t%d\t%s\t%s\n", name, s.Input[2], s.Input[1], s.Input[0], s.Parameters, acc, s.About)
+		fmt.Fprintf(tw, "%s\t%dx%dx%d\t%d\t%s\t%s\t%s\n", name, s.Input[2], s.Input[1], s.Input[0], s.Parameters, s.Output, acc, s.About)
 	}
 	if err := tw.Flush(); err != nil {
 		return fail(stderr, "%v", err)

@@ -31,6 +31,11 @@ func loadPair(paths modelFlags) ([2]pairedModel, error) {
 		if err != nil {
 			return p, err
 		}
+		if m.Output() == engine.OutputSigmoid {
+			// A pair's answers are one class each, compared: a set of
+			// labels a picture is not that (predict each model alone).
+			return p, fmt.Errorf("%s gives independent (sigmoid) scores; two models side by side are compared for softmax classifiers only: run predict with each model alone", modelName(path))
+		}
 		p[i] = pairedModel{name: modelName(path), m: m}
 	}
 	if p[0].name == p[1].name {

@@ -20,24 +20,35 @@ import (
 )
 
 func init() {
-	register("predict", "print the predicted class and the probabilities of images", runPredict)
+	register("predict", "print the predicted class and the probabilities of images (a sigmoid model: its labels above --threshold and its scores)", runPredict)
 }
 
 // predictResult is one line of `predict --json`.
 type predictResult struct {
-	File          string             `json:"file"`
+	File string `json:"file"`
+	// Output is the model's output kind, "softmax" or "sigmoid".
+	Output string `json:"output,omitempty"`
+	// Class and Probabilities are a softmax model's answer.
 	Class         string             `json:"class,omitempty"`
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Error         string             `json:"error,omitempty"`
+	// Labels, Scores and Threshold are a sigmoid model's: every class's
+	// own score, and the labels at or above the threshold (the answer,
+	// highest first; possibly none).
+	Labels    []string           `json:"labels,omitempty"`
+	Scores    map[string]float64 `json:"scores,omitempty"`
+	Threshold *float64           `json:"threshold,omitempty"`
+	Error     string             `json:"error,omitempty"`
 	// Fields are the picture's fields in the catalogue (--catalogue).
 	Fields map[string][]string `json:"fields,omitempty"`
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("predict", "[--json|--csv] [--recursive] [--shard I/N] [--model FILE|NAME [--model FILE|NAME]] IMAGE|FOLDER...", stdout, stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per image (file, class, probabilities or error)")
+	fs := newFlags("predict", "[--json|--csv] [--recursive] [--shard I/N] [--threshold T] [--model FILE|NAME [--model FILE|NAME]] IMAGE|FOLDER...", stdout, stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per image (file, output kind, class and probabilities, or labels above the threshold and scores for a sigmoid model, or error)")
+	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage)
 	asCSV := fs.Bool("csv", false, "print CSV: a header, then one line per image (file, class, probability, second choice, each class's probability, error)")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
+	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
 	var models modelFlags
 	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
 	var sh shard.Shard
@@ -55,15 +66,25 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if *asJSON && *asCSV {
 		return usageError(stderr, "predict", "choose one of --json and --csv")
 	}
+	if msg := checkThreshold(*threshold); msg != "" {
+		return usageError(stderr, "predict", "%s", msg)
+	}
 	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
 	files = slices.DeleteFunc(files, func(f string) bool { return !sh.Has(shard.Rel(fs.Args(), f)) })
 	if len(models) == 2 {
+		if *calibrated {
+			return usageError(stderr, "predict", "--calibrated takes one model")
+		}
 		return predictPair(models, files, *asJSON, *asCSV, stdout, stderr)
 	}
 	m, err := loadModel(models.one())
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	t, err := temperatureOf(m, *calibrated)
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
@@ -77,13 +98,14 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	var table *csv.Writer
 	if *asCSV {
 		table = csv.NewWriter(stdout)
-		table.Write(csvHeader(m.Meta.Classes))
+		table.Write(csvHeader(m.Meta.Classes, m.Output()))
 	}
 	bar := newProgressBar(stderr, "predict", len(files))
 	failed := 0
 	var werr error
-	predictFiles(m, files, func(i int, res predictResult) bool {
+	predictFiles(m, files, *threshold, func(i int, res predictResult) bool {
 		bar.update(i + 1)
+		calibrateResult(m.Meta.Classes, res.Probabilities, t)
 		if res.Error != "" {
 			failed++
 		}
@@ -99,7 +121,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 			bar.interrupt()
 			fmt.Fprintf(stderr, "artlens: %s: %s\n", res.File, res.Error)
 		default:
-			fmt.Fprintf(stdout, "%s: %s (%.1f%%)  %s\n", res.File, res.Class, 100*res.Probabilities[res.Class], formatProbabilities(m.Meta.Classes, res.Probabilities))
+			fmt.Fprintln(stdout, resultLine(m.Meta.Classes, res))
 		}
 		return werr == nil
 	})
@@ -128,7 +150,7 @@ const predictPerCore = 1
 // graphs side by side, one per core, no activations kept): a folder goes
 // several times faster than one Predict after another, which keeps every
 // place's maps and decodes on one core.
-func predictFiles(m *engine.Model, files []string, each func(i int, res predictResult) bool) {
+func predictFiles(m *engine.Model, files []string, threshold float64, each func(i int, res predictResult) bool) {
 	in := m.Input()
 	cores := runtime.GOMAXPROCS(0)
 	round := predictPerCore * cores
@@ -170,11 +192,7 @@ func predictFiles(m *engine.Model, files []string, each func(i int, res predictR
 				results[j].Error = err.Error()
 				continue
 			}
-			results[j].Class = m.Meta.Classes[engine.Argmax(probs[n])]
-			results[j].Probabilities = map[string]float64{}
-			for c, name := range m.Meta.Classes {
-				results[j].Probabilities[name] = float64(probs[n][c])
-			}
+			setScores(&results[j], m, probs[n], threshold)
 		}
 		for j := range k {
 			if !each(first+j, results[j]) {
@@ -198,16 +216,20 @@ func predictFile(m *engine.Model, path string) predictResult {
 		res.Error = err.Error()
 		return res
 	}
-	res.Class = m.Meta.Classes[p.Class]
-	res.Probabilities = map[string]float64{}
-	for i, c := range m.Meta.Classes {
-		res.Probabilities[c] = float64(p.Probabilities[i])
-	}
+	setScores(&res, m, p.Probabilities, engine.DefaultThreshold)
 	return res
 }
 
-// csvHeader is the first line of `predict --csv`.
-func csvHeader(classes []string) []string {
+// csvHeader is the first line of `predict --csv`; a sigmoid model's
+// (output) has the labels at or above the threshold and each class's score.
+func csvHeader(classes []string, output string) []string {
+	if output == engine.OutputSigmoid {
+		h := []string{"file", "output", "labels", "threshold"}
+		for _, c := range classes {
+			h = append(h, "score_"+c)
+		}
+		return append(h, "error")
+	}
 	h := []string{"file", "class", "probability", "second", "second_probability"}
 	for _, c := range classes {
 		h = append(h, "p_"+c)
@@ -221,10 +243,20 @@ func csvRecord(classes []string, res predictResult) []string {
 	rec := make([]string, 0, len(classes)+6)
 	rec = append(rec, res.File)
 	if res.Error != "" {
-		for range len(classes) + 4 {
+		for range len(classes) + 4 - 1 {
+			rec = append(rec, "")
+		}
+		if res.Output != engine.OutputSigmoid {
 			rec = append(rec, "")
 		}
 		return append(rec, res.Error)
+	}
+	if res.Output == engine.OutputSigmoid {
+		rec = append(rec, res.Output, strings.Join(res.Labels, ";"), strconv.FormatFloat(*res.Threshold, 'g', -1, 64))
+		for _, c := range classes {
+			rec = append(rec, strconv.FormatFloat(res.Scores[c], 'f', 4, 64))
+		}
+		return append(rec, "")
 	}
 	probs := make([]float32, len(classes))
 	for i, c := range classes {
@@ -255,12 +287,7 @@ func csvRecord(classes []string, res predictResult) []string {
 // 1,000), only the topShown most probable, most probable first (JSON and
 // CSV carry all).
 func formatProbabilities(classes []string, probs map[string]float64) string {
-	shown := classes
-	if len(classes) > 2*topShown {
-		shown = slices.Clone(classes)
-		slices.SortStableFunc(shown, func(a, b string) int { return cmp.Compare(probs[b], probs[a]) })
-		shown = shown[:topShown]
-	}
+	shown := topClasses(classes, probs)
 	parts := make([]string, len(shown))
 	for i, c := range shown {
 		parts[i] = fmt.Sprintf("%s %.1f%%", c, 100*probs[c])
@@ -269,6 +296,17 @@ func formatProbabilities(classes []string, probs map[string]float64) string {
 		parts = append(parts, fmt.Sprintf("(top %d of %d classes)", len(shown), len(classes)))
 	}
 	return strings.Join(parts, "  ")
+}
+
+// topClasses returns classes, or with more than twice topShown of them
+// the topShown of highest value, highest first.
+func topClasses(classes []string, values map[string]float64) []string {
+	if len(classes) <= 2*topShown {
+		return classes
+	}
+	shown := slices.Clone(classes)
+	slices.SortStableFunc(shown, func(a, b string) int { return cmp.Compare(values[b], values[a]) })
+	return shown[:topShown]
 }
 
 // topShown is how many classes a line of predict's text shows for a model

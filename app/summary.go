@@ -77,6 +77,7 @@ func runSummary(args []string, stdout, stderr io.Writer) int {
 	if m.Meta.Arch != nil {
 		fmt.Fprintf(stdout, "Preprocessing: %s\n", m.Meta.Preprocessing)
 	}
+	fmt.Fprintf(stdout, "Output: %s: %s\n", m.Output(), engine.OutputNote(m.Output()))
 	if len(places) > len(m.ConvLayers()) {
 		// A graph's places beyond its conv layers: blocks, and the maps
 		// that Grad-CAM explains by default.

@@ -26,8 +26,11 @@ type visualizeResult struct {
 	Peak        *float32 `json:"peak,omitempty"`
 	Class       string   `json:"class,omitempty"`
 	Probability *float32 `json:"probability,omitempty"`
-	Predicted   string   `json:"predicted"`
-	File        string   `json:"file,omitempty"`
+	// Output is the model's output kind: for "sigmoid", Probability is
+	// the class's own independent score, and Predicted its highest score.
+	Output    string `json:"output"`
+	Predicted string `json:"predicted"`
+	File      string `json:"file,omitempty"`
 }
 
 func runVisualize(args []string, stdout, stderr io.Writer) int {
@@ -102,7 +105,7 @@ func runVisualize(args []string, stdout, stderr io.Writer) int {
 			bar.interrupt()
 			return fail(stderr, "%v", err)
 		}
-		res := visualizeResult{Predicted: m.Meta.Classes[r.Class]}
+		res := visualizeResult{Predicted: m.Meta.Classes[r.Class], Output: m.Output()}
 		name := ""
 		if g.Layer == 0 {
 			res.Class, res.Probability = m.Meta.Classes[g.Class], &r.Probability

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/artlens/artlens/internal/walk"
+
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/picture"
 )
@@ -121,7 +123,7 @@ func (s *Set) Classes() ([]Class, error) {
 // hidden ones (unfinished copies) left out.
 func countPictures(dir string) int {
 	n := 0
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	walk.Dir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dir {
 			return nil
 		}
@@ -297,7 +299,7 @@ func expand(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		err = walk.Dir(p, func(q string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil // an unreadable subfolder is left out
 			}

@@ -6,19 +6,33 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+
+	"github.com/artlens/artlens/engine"
 )
 
 // ExportRow is one picture as CSV and JSON exports write it.
 type ExportRow struct {
-	Path              string             `json:"path"`
-	Folder            string             `json:"folder"`
+	Path   string `json:"path"`
+	Folder string `json:"folder"`
+	// Output is the model's output kind (engine.OutputSoftmax or
+	// engine.OutputSigmoid). For a sigmoid model, Predicted and Second are
+	// the two highest scores, Probability and SecondProbability those
+	// scores (each in [0, 1] on its own: they do not share 1), Labels the
+	// answer (the labels at or above Threshold) and Scores every class's
+	// score in place of Probabilities; Right says whether the picture's
+	// own label is among Labels.
+	Output            string             `json:"output"`
 	Predicted         string             `json:"predicted"`
 	Probability       float64            `json:"probability"`
 	Second            string             `json:"second"`
 	SecondProbability float64            `json:"second_probability"`
 	True              string             `json:"true,omitempty"`
 	Right             *bool              `json:"right,omitempty"`
-	Probabilities     map[string]float64 `json:"probabilities"`
+	Probabilities     map[string]float64 `json:"probabilities,omitempty"`
+	Labels            []string           `json:"labels,omitempty"`
+	Scores            map[string]float64 `json:"scores,omitempty"`
+	Threshold         *float64           `json:"threshold,omitempty"`
 	// With a second model (Export.Other): the two models' names, the
 	// second's answer and its probability, whether it is right, and
 	// whether the two answer different classes.
@@ -37,21 +51,46 @@ type Export struct {
 	Classes      []string
 	Model, Other string
 	OtherClasses []string
+	// Output is the first model's output kind ("" is a softmax); a sigmoid
+	// model's labels are those at or above Threshold (0 means
+	// engine.DefaultThreshold).
+	Output    string
+	Threshold float64
+}
+
+// sigmoid reports whether the export is of a sigmoid model, and its threshold.
+func (e Export) sigmoid() (bool, float64) {
+	t := e.Threshold
+	if t == 0 {
+		t = engine.DefaultThreshold
+	}
+	return e.Output == engine.OutputSigmoid, t
 }
 
 // Row returns the export row of it.
 func (e Export) Row(it *Item) ExportRow {
 	classes := e.Classes
-	r := ExportRow{Path: it.Path, Folder: it.Folder, Predicted: className(classes, it.Class),
+	r := ExportRow{Path: it.Path, Folder: it.Folder, Output: engine.OutputSoftmax, Predicted: className(classes, it.Class),
 		Probability: round4(it.Probabilities[it.Class]), Second: className(classes, it.Second),
 		SecondProbability: round4(it.Probabilities[it.Second]), Probabilities: map[string]float64{}}
+	sig, th := e.sigmoid()
 	if it.Truth >= 0 {
 		r.True = className(classes, it.Truth)
 		right := it.Right()
+		if sig {
+			right = float64(it.Probabilities[it.Truth]) >= th
+		}
 		r.Right = &right
 	}
 	for i, p := range it.Probabilities {
 		r.Probabilities[className(classes, i)] = round4(p)
+	}
+	if sig {
+		r.Output, r.Scores, r.Probabilities, r.Threshold = engine.OutputSigmoid, r.Probabilities, nil, &th
+		r.Labels = []string{}
+		for _, c := range engine.Answer(engine.OutputSigmoid, it.Probabilities, th) {
+			r.Labels = append(r.Labels, className(classes, c))
+		}
 	}
 	if e.Other != "" {
 		r.Model, r.OtherModel = e.Model, e.Other
@@ -84,10 +123,20 @@ func round4(v float32) float64 {
 // second, second_probability, true, right, then one probability column
 // per class ("p_painting"); with a second model, then model, other_model,
 // other_predicted, other_probability, other_right and disagree.
+//
+// For a sigmoid model (Output) the columns say scores: path, folder,
+// output, labels (those at or above the threshold, joined by ";"),
+// threshold, top, top_score, second, second_score, true, right (its own
+// label among the labels), then "s_painting"...
 func (e Export) Header() []string {
 	h := []string{"path", "folder", "predicted", "probability", "second", "second_probability", "true", "right"}
+	prefix := "p_"
+	if sig, _ := e.sigmoid(); sig {
+		h = []string{"path", "folder", "output", "labels", "threshold", "top", "top_score", "second", "second_score", "true", "right"}
+		prefix = "s_"
+	}
 	for _, c := range e.Classes {
-		h = append(h, "p_"+c)
+		h = append(h, prefix+c)
 	}
 	if e.Other != "" {
 		h = append(h, "model", "other_model", "other_predicted", "other_probability", "other_right", "disagree")
@@ -108,8 +157,13 @@ func (e Export) Record(r ExportRow) []string {
 		return strconv.FormatBool(*v)
 	}
 	rec := []string{r.Path, r.Folder, r.Predicted, f(r.Probability), r.Second, f(r.SecondProbability), r.True, b(r.Right)}
+	values := r.Probabilities
+	if sig, th := e.sigmoid(); sig {
+		rec = append([]string{r.Path, r.Folder, r.Output, strings.Join(r.Labels, ";"), strconv.FormatFloat(th, 'g', -1, 64)}, rec[2:]...)
+		values = r.Scores
+	}
 	for _, c := range e.Classes {
-		rec = append(rec, f(r.Probabilities[c]))
+		rec = append(rec, f(values[c]))
 	}
 	if e.Other != "" {
 		p := ""

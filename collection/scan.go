@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/artlens/artlens/internal/walk"
+
 	"github.com/artlens/artlens/picture"
 )
 
@@ -47,7 +49,7 @@ func Scan(paths []string) (files []File, skipped []string, err error) {
 		// each time (two stats), 8,577 times for the data set.
 		rootName := filepath.Base(absOr(p))
 		folderLabels := map[string][]string{}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		err = walk.Dir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if path == p {
 					return err

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/artlens/artlens/internal/walk"
+
 	"github.com/artlens/artlens/picture"
 )
 
@@ -453,7 +455,7 @@ func scan(root string, splits []splitFolder, c config) ([]file, error) {
 				}
 			}
 			dir := filepath.Join(root, split.Name, e.Name())
-			err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			err = walk.Dir(dir, func(p string, d fs.DirEntry, err error) error {
 				if err != nil {
 					if p == dir {
 						return err

@@ -34,9 +34,9 @@ const (
 // max pooling and a dropout follow.
 var poolAfter = [5]bool{true, false, true, false, true}
 
-// Layer kinds of an Arch. The set is fixed: it is what the small CNNs of a
-// class use, and what package importer maps ONNX graphs (ResNet,
-// MobileNet, EfficientNet...) onto.
+// Layer kinds of an Arch. The set is fixed: it is what the study's network
+// and ArtLens's own networks use, and what package importer maps ONNX
+// graphs (ResNet, MobileNet, EfficientNet, DenseNet...) onto.
 const (
 	Conv2D        = "conv2d"
 	ReLU          = "relu"
@@ -108,6 +108,27 @@ type Arch struct {
 	// branch) names what each join reads. The last layer gives the
 	// network's output, and every other layer's output must be read.
 	Layers []Layer `json:"layers"`
+	// Output says what the network's last values are: OutputSoftmax
+	// (empty, the default: logits, or a final Softmax, turned into
+	// probabilities that sum to 1) or OutputSigmoid (each value through
+	// its own sigmoid: independent scores in [0, 1], several of which can
+	// be high, as a multi-label tagger gives; never renormalised).
+	Output string `json:"output,omitempty"`
+}
+
+// Output kinds of an Arch (Arch.Output).
+const (
+	OutputSoftmax = "softmax"
+	OutputSigmoid = "sigmoid"
+)
+
+// OutputKind returns a's output kind, OutputSoftmax when Output is empty
+// (every file written before output kinds were stored).
+func (a Arch) OutputKind() string {
+	if a.Output == "" {
+		return OutputSoftmax
+	}
+	return a.Output
 }
 
 // Layer is one layer of an Arch. Which fields count depends on Kind.
@@ -382,6 +403,18 @@ func (a Arch) resolve(classes int) ([]step, error) {
 	}
 	if len(a.Layers) == 0 {
 		return nil, fmt.Errorf("the architecture has no layers")
+	}
+	switch a.Output {
+	case "", OutputSoftmax:
+	case OutputSigmoid:
+		switch a.Layers[len(a.Layers)-1].Kind {
+		case Softmax:
+			return nil, fmt.Errorf("the output is %q but the last layer is a softmax", a.Output)
+		case Sigmoid:
+			return nil, fmt.Errorf("the output is %q and the last layer is a sigmoid too: it would be applied twice", a.Output)
+		}
+	default:
+		return nil, fmt.Errorf("unknown output kind %q (want %q or %q)", a.Output, OutputSoftmax, OutputSigmoid)
 	}
 	lastDense := -1
 	for i, l := range a.Layers {

@@ -26,7 +26,7 @@ type network struct {
 	// 256 values after dense2's ReLU): the network's own description of an
 	// image, used for similarity. nil when the model has no dense layer.
 	features *G.Node
-	probs    *G.Node // softmax of logits (inference graphs)
+	probs    *G.Node // softmax (or sigmoid, Arch.Output) of logits (inference graphs)
 	// maps is the output of a graph of the layers up to a place
 	// (ConvPrefix), which has no logits, probabilities or machine.
 	maps *G.Node
@@ -238,9 +238,15 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			return nil, err
 		}
 	} else {
-		n.probs = must(softmaxNode(n.logits))
+		if arch.OutputKind() == OutputSigmoid {
+			// Each score through its own sigmoid, as the model's file
+			// gives them: never a softmax over them.
+			n.probs = must(unary(step{Layer: Layer{Kind: Sigmoid, Name: "output"}}, n.logits))
+		} else {
+			n.probs = must(softmaxNode(n.logits))
+		}
 		if err != nil {
-			return nil, fmt.Errorf("engine: softmax: %w", err)
+			return nil, fmt.Errorf("engine: %s: %w", arch.OutputKind(), err)
 		}
 		n.vm = G.NewTapeMachine(g)
 	}

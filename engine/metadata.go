@@ -27,6 +27,9 @@ type Metadata struct {
 	// images held out of training (what a folder without a test split
 	// has to show).
 	Validation *Evaluation `json:"validation,omitempty"`
+	// Calibration is the temperature fitted by `artlens calibrate` and the
+	// test split's reliability with and without it (package calibration).
+	Calibration *Calibration `json:"calibration,omitempty"`
 	// DataFingerprint identifies the data the model was trained on.
 	DataFingerprint string `json:"data_fingerprint,omitempty"`
 	// Training describes the recipe (optimizer, epochs, augmentation...).

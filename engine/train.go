@@ -49,6 +49,11 @@ const (
 // NewTrainingGraph builds the training graph of m for batches of batch
 // images, its batch norms in the given mode.
 func (m *Model) NewTrainingGraph(batch int, bn BatchNormMode) (*TrainingGraph, error) {
+	if m.Output() == OutputSigmoid {
+		// The loss is the softmax's cross-entropy against one label a
+		// picture, which would teach a multi-label model the wrong thing.
+		return nil, errors.New("engine: this model gives independent (sigmoid) scores; ArtLens trains and fine-tunes only softmax classifiers")
+	}
 	own := make([]*tensor.Dense, len(m.weights))
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)

@@ -182,6 +182,7 @@ type reader struct {
 	// graph runs first, folded into the input's normalisation.
 	inputAffine []chanAffine
 	inputName   string // the graph's input picture
+	output      string // the model's output kind (engine.Arch.Output), set by setOutput
 }
 
 // pending is a Pad node not yet merged.
@@ -223,6 +224,10 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	if len(g.GetOutput()) != 1 {
 		return fmt.Errorf("%w: the graph has %d outputs; ArtLens runs networks with one output of class scores", ErrUnsupported, len(g.GetOutput()))
 	}
+	kind, err := outputKind(g)
+	if err != nil {
+		return err
+	}
 	if err := r.input(inputs[0], g.GetNode()); err != nil {
 		return err
 	}
@@ -253,7 +258,7 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 		return fmt.Errorf("%w: the graph ends with feature maps, not one score per class", ErrUnsupported)
 	}
 	r.value = *out
-	return nil
+	return r.setOutput(kind)
 }
 
 // input reads the shape of the graph's input picture.
@@ -387,7 +392,7 @@ func (r *reader) model(opt Options) (*engine.Model, error) {
 			r.layers[i].Inputs = append(r.layers[i].Inputs, name)
 		}
 	}
-	arch := engine.Arch{Input: r.in0, Mean: opt.Mean, Std: opt.Std, Layers: r.layers}
+	arch := engine.Arch{Input: r.in0, Mean: opt.Mean, Std: opt.Std, Layers: r.layers, Output: r.output}
 	if r.inputAffine != nil {
 		// The network's first step scales and shifts each channel of the
 		// (normalised) picture: ((x-m)/s)·a + b = (x - (m - b·s/a)) / (s/a).

@@ -11,7 +11,9 @@
 // legend. Overlay draws an explanation map (package explain) smoothly over a
 // picture at its own size, ExplainFigure frames it with a title and legend,
 // FilterPatches shows the first layer's kernels and Comparison puts two to
-// four pictures side by side.
+// four pictures side by side. Reliability draws a reliability diagram
+// (package calibration's bins: accuracy per bin of the top probability
+// against the diagonal, with the ECE).
 //
 // Nothing in this package keeps state between calls except read-only tables
 // built once (the colour map and the fonts), so its functions may be called

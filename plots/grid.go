@@ -140,12 +140,23 @@ func checkActivation(a engine.Activation) error {
 // fewer than the layer's); class "" leaves out the prediction, prob is its
 // probability in [0, 1].
 func GridTitle(imageName string, a engine.Activation, shown int, class string, prob float32) string {
+	return GridTitleOf(imageName, a, shown, class, prob, engine.OutputSoftmax)
+}
+
+// GridTitleOf is GridTitle for a model of output kind output: for a
+// sigmoid model class is the highest of its independent scores, and the
+// title says "highest score: painting (0.626)", never a percentage.
+func GridTitleOf(imageName string, a engine.Activation, shown int, class string, value float32, output string) string {
 	t := layerTitle(a, shown)
 	if imageName != "" {
 		t = imageName + " — " + t
 	}
-	if class != "" {
-		t += fmt.Sprintf(" — predicted: %s (%.1f%%)", class, 100*prob)
+	switch {
+	case class == "":
+	case output == engine.OutputSigmoid:
+		t += fmt.Sprintf(" — highest score: %s (%.3f)", class, value)
+	default:
+		t += fmt.Sprintf(" — predicted: %s (%.1f%%)", class, 100*value)
 	}
 	return t
 }
