@@ -29,6 +29,8 @@ import (
 	"github.com/artlens/artlens/internal/cputime"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Choices of the class filters.
@@ -113,7 +115,7 @@ type collectionView struct {
 	exportJSON *widget.Button
 	side       *container.AppTabs
 
-	conf     *chart
+	conf     *widgets.Chart
 	confInfo *widget.Label
 	ev       engine.Evaluation
 	cells    [][][]*collection.Item
@@ -147,7 +149,7 @@ type collectionView struct {
 	// confOther is the second model's confusion matrix; pair the Two
 	// models tab.
 	disagreeOnly  *widget.Check
-	confOther     *chart
+	confOther     *widgets.Chart
 	confOtherInfo *widget.Label
 	evOther       engine.Evaluation
 	confOtherBox  fyne.CanvasObject
@@ -182,15 +184,15 @@ func newCollectionView(s *shell) *collectionView {
 	c.exportJSON = widget.NewButtonWithIcon("JSON…", theme.DocumentSaveIcon(), func() { c.exportDialog("json") })
 	c.count = widget.NewLabel("")
 	c.count.TextStyle.Italic = true
-	belowBox := newSizedBox(c.below)
-	belowBox.width = 64
+	belowBox := widgets.NewSizedBox(c.below)
+	belowBox.Width = 64
 	// Two fixed rows rather than a flowing layout: a flow's height depends
 	// on a width it learns only after the first layout, which left a gap
 	// above the table.
 	filters := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Predicted:"), c.predSel, widget.NewLabel("True:"), c.truthSel, c.wrongOnly, c.disagreeOnly),
 		container.NewHBox(widget.NewLabel("Probability below"), belowBox, widget.NewLabel("%"),
-			widget.NewLabel("Search:"), newSizedBoxW(c.search, 160), widget.NewLabel("Export:"), c.exportCSV, c.exportJSON),
+			widget.NewLabel("Search:"), widgets.NewSizedBoxW(c.search, 160), widget.NewLabel("Export:"), c.exportCSV, c.exportJSON),
 	)
 
 	c.table = widget.NewTableWithHeaders(
@@ -234,23 +236,16 @@ func newCollectionView(s *shell) *collectionView {
 	c.setOther()
 	c.setClasses(s.modelClasses())
 	c.refreshAll()
-	s.onModel = append(s.onModel, c.modelChanged)
-	s.onStyle = append(s.onStyle, c.styleChanged)
+	s.OnModel(c.modelChanged)
+	s.OnStyle(c.styleChanged)
 	return c
 }
 
-// newSizedBoxW is a sizedBox of width w.
-func newSizedBoxW(o fyne.CanvasObject, w float32) *sizedBox {
-	b := newSizedBox(o)
-	b.width = w
-	return b
-}
-
 func (s *shell) modelClasses() []string {
-	if s.model == nil {
+	if s.Model() == nil {
 		return nil
 	}
-	return s.model.Meta.Classes
+	return s.Model().Meta.Classes
 }
 
 // setClasses fills the class filters for classes.
@@ -278,7 +273,7 @@ func pictures(n int) string {
 
 // openDialog asks for a folder and opens it as the collection.
 func (c *collectionView) openDialog() {
-	c.s.pickFolder(func(path string) { c.open([]string{path}) })
+	c.s.PickFolder(func(path string) { c.open([]string{path}) })
 }
 
 // open makes the pictures of paths (folders with their subfolders, or
@@ -295,7 +290,7 @@ func (c *collectionView) open(paths []string) {
 // analyse (re)analyses c.roots with the current model.
 func (c *collectionView) analyse() {
 	s := c.s
-	m := s.model
+	m := s.Model()
 	c.gen++
 	gen := c.gen
 	c.items, c.shown, c.failed, c.selected, c.layout, c.cache = nil, nil, nil, nil, nil, nil
@@ -324,21 +319,21 @@ func (c *collectionView) analyse() {
 	c.progress.SetValue(0)
 	c.progressBox.Show()
 	roots := c.roots
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	var phases timing
 	phases.start()
 	go func() {
-		defer s.do(func() { s.busy.Add(-1) })
+		defer s.Do(func() { s.Busy.Add(-1) })
 		files, skipped, err := collection.Scan(roots)
 		phases.mark("scan")
 		if err != nil || len(files) == 0 {
-			s.do(func() {
+			s.Do(func() {
 				if gen != c.gen {
 					return
 				}
 				c.finish(gen, nil, 0, err)
 				if err == nil {
-					s.notice.show(noticeWarning, "No pictures were found in "+quoteNames(roots)+".")
+					s.Notice.Post(host.NoticeWarning, "No pictures were found in "+quoteNames(roots)+".")
 				}
 			})
 			return
@@ -365,7 +360,7 @@ func (c *collectionView) analyse() {
 		var lastFlush time.Time
 		posted := false
 		flush := func() {
-			s.do(func() {
+			s.Do(func() {
 				mu.Lock()
 				b, f, p := batch, failed, last
 				batch, failed, posted = nil, nil, false
@@ -421,7 +416,7 @@ func (c *collectionView) analyse() {
 			}
 		}
 		phases.mark("saved")
-		s.do(func() {
+		s.Do(func() {
 			if gen != c.gen {
 				return
 			}
@@ -437,7 +432,7 @@ func (c *collectionView) analyse() {
 			phases.report(fmt.Sprintf("collection of %s (%s from the cache)", pictures(len(c.items)), engine.Thousands(last.Cached)))
 			if saveErr != nil {
 				// Not silent: unsaved, the next opening analyses everything again.
-				s.notice.show(noticeWarning, sentence(saveErr.Error()))
+				s.Notice.Post(host.NoticeWarning, sentence(saveErr.Error()))
 			}
 		})
 	}()
@@ -479,10 +474,10 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	switch {
 	case err == context.Canceled:
 		c.status.SetText(fmt.Sprintf("Stopped: %s of %s analysed. Open the folder again to go on (what was done is kept).",
-			engine.Thousands(n), countNoun(len(files), "picture")))
+			engine.Thousands(n), widgets.CountNoun(len(files), "picture")))
 	case err != nil:
 		c.status.SetText("")
-		c.s.notice.show(noticeError, "The collection could not be analysed: "+err.Error())
+		c.s.Notice.Post(host.NoticeError, "The collection could not be analysed: "+err.Error())
 	default:
 		text := fmt.Sprintf("%s in %s", pictures(n), quoteNames(c.roots))
 		if cached > 0 {
@@ -507,7 +502,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		c.status.SetText(text)
 	}
 	if len(c.failed) > 0 {
-		head := fmt.Sprintf("%s of the collection left out:", countNoun(len(c.failed), "file"))
+		head := fmt.Sprintf("%s of the collection left out:", widgets.CountNoun(len(c.failed), "file"))
 		short := head
 		for i, f := range c.failed {
 			if i == 3 {
@@ -516,7 +511,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 			}
 			short += "\n• " + f
 		}
-		c.s.notice.showDetails(noticeWarning, short, head+"\n• "+strings.Join(c.failed, "\n• "))
+		c.s.Notice.PostDetails(host.NoticeWarning, short, head+"\n• "+strings.Join(c.failed, "\n• "))
 	}
 	c.refreshTable()
 	c.updateConfusion(true)
@@ -527,7 +522,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if show := c.then; show != "" && err == nil {
 		c.then = "" // once
 		if msg := c.apply(show); msg != "" {
-			c.s.notice.show(noticeWarning, msg)
+			c.s.Notice.Post(host.NoticeWarning, msg)
 		}
 	}
 }
@@ -654,10 +649,10 @@ func (c *collectionView) modelChanged() {
 
 func (c *collectionView) styleChanged() {
 	c.pairSized()
-	c.confOther.invalidate()
+	c.confOther.Invalidate()
 	c.applyWidths()
 	c.table.Refresh()
-	c.conf.invalidate()
+	c.conf.Invalidate()
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
@@ -674,7 +669,7 @@ func absPath(p string) string {
 // setFigure shows a figure drawn for the screen's pixels at its own size,
 // so that its captions stay sharp (the panel scrolls when it is smaller).
 func (c *collectionView) setFigure(o *canvas.Image, img image.Image) {
-	sc := c.s.pixelScale()
+	sc := c.s.PixelScale()
 	b := img.Bounds()
 	o.Image = img
 	o.SetMinSize(fyne.NewSize(float32(b.Dx())/sc, float32(b.Dy())/sc))
@@ -685,13 +680,13 @@ func (c *collectionView) setFigure(o *canvas.Image, img image.Image) {
 // in the background; done gets the figure on the UI goroutine.
 func (c *collectionView) renderTiles(hits []collection.Hit, tile func(int, collection.Hit) plots.Tile, done func(image.Image)) {
 	s := c.s
-	side := int(panelTile * s.zoom * s.pixelScale())
-	th := s.chartTheme()
+	side := int(panelTile * s.Zoom() * s.PixelScale())
+	th := s.ChartTheme()
 	tiles := make([]plots.Tile, len(hits))
 	for i, h := range hits {
 		tiles[i] = tile(i, h)
 	}
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		for i, h := range hits {
 			img, _, err := picture.Open(h.Item.Path)
@@ -701,8 +696,8 @@ func (c *collectionView) renderTiles(hits []collection.Hit, tile func(int, colle
 			tiles[i].Image = img
 		}
 		fig := plots.TileGrid("", tiles, side, 3, th)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			done(fig)
 		})
 	}()

@@ -14,6 +14,8 @@ import (
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // confusionLeast is the smallest size at which a confusion matrix of the
@@ -25,16 +27,16 @@ var confusionLeast = fyne.NewSize(480, 400)
 // newConfusionPanel is the side panel's accuracy tab: the labelled
 // pictures' confusion matrix, whose cells list their pictures when clicked.
 func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
-	c.conf = newChart(c.s, 1.2)
-	c.conf.least = confusionLeast
+	c.conf = widgets.NewChart(c.s.Host, 1.2)
+	c.conf.Least = confusionLeast
 	c.confInfo = widget.NewLabel("")
 	c.confInfo.Wrapping = fyne.TextWrapWord
 	tap := newTapArea(c.conf, c.confusionTapped)
 	// The second model's matrix below the first, when there is one
 	// (updateOtherConfusion sets the grid's rows: a hidden cell would
 	// still take its share).
-	c.confOther = newChart(c.s, 1.2)
-	c.confOther.least = confusionLeast
+	c.confOther = widgets.NewChart(c.s.Host, 1.2)
+	c.confOther.Least = confusionLeast
 	c.confOtherInfo = widget.NewLabel("")
 	c.confOtherInfo.Wrapping = fyne.TextWrapWord
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
@@ -57,7 +59,7 @@ func (c *collectionView) updateConfusion(now bool) {
 	labelled := collection.Labelled(c.items)
 	if labelled == 0 || len(c.classes) == 0 {
 		c.ev, c.cells = engine.Evaluation{}, nil
-		c.conf.setPlot(nil)
+		c.conf.SetPlot(nil)
 		c.conf.Hide()
 		if len(c.items) == 0 {
 			c.confInfo.SetText("When the folders are named after classes (such as the data set's validation_set, " +
@@ -80,7 +82,7 @@ func (c *collectionView) updateConfusion(now bool) {
 	c.confInfo.SetText(who + fmt.Sprintf("%s of %s labelled pictures right (%.1f%%). Rows are the true class (from the folder names), "+
 		"columns the network's answer. Click a cell to list its pictures.",
 		engine.Thousands(int(ev.Accuracy*float64(ev.Total)+0.5)), engine.Thousands(ev.Total), 100*ev.Accuracy) + c.storedCheck())
-	c.conf.setPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, strings.TrimSuffix(who, ": "), th) })
+	c.conf.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, strings.TrimSuffix(who, ": "), th) })
 	c.conf.Show()
 }
 
@@ -111,7 +113,7 @@ func (c *collectionView) storedCheck() string {
 	}
 	return fmt.Sprintf(" The test results stored in the model file (the Confusion tab) say %s of %s right (%.1f%%) and differ in %s: "+
 		"the loaded model or this copy of the data set is not the one they were measured with.",
-		engine.Thousands(storedRight(st)), engine.Thousands(st.Total), 100*st.Accuracy, countNoun(diff, "cell"))
+		engine.Thousands(storedRight(st)), engine.Thousands(st.Total), 100*st.Accuracy, widgets.CountNoun(diff, "cell"))
 }
 
 // cellsDiffering counts the cells whose count differs between the
@@ -153,21 +155,21 @@ func storedRight(ev *engine.Evaluation) int {
 
 // confusionTapped lists the pictures of the cell under pos.
 func (c *collectionView) confusionTapped(pos fyne.Position) {
-	if c.cells == nil || c.conf.img.Image == nil {
+	if c.cells == nil || c.conf.Image().Image == nil {
 		return
 	}
-	img := c.conf.img
+	img := c.conf.Image()
 	local := pos.Subtract(img.Position())
 	size := img.Size()
 	if size.Width <= 0 || size.Height <= 0 {
 		return
 	}
-	px := c.conf.drawn.px
+	px := c.conf.Drawn().Px
 	p, err := plots.Confusion(c.ev, false, plots.Light)
 	if err != nil {
 		return
 	}
-	truth, pred, ok := plots.ConfusionCell(p, len(c.classes), px.X, px.Y, c.conf.drawn.dpi,
+	truth, pred, ok := plots.ConfusionCell(p, len(c.classes), px.X, px.Y, c.conf.Drawn().DPI,
 		float64(local.X/size.Width)*float64(px.X), float64(local.Y/size.Height)*float64(px.Y))
 	if ok {
 		c.showCell(truth, pred)
@@ -183,7 +185,7 @@ func (c *collectionView) showCell(truth, pred int) {
 	c.truthSel.SetSelected(c.classes[truth])
 	c.predSel.SetSelected(c.classes[pred])
 	text := fmt.Sprintf("The table shows the %s true %s predicted as %s.",
-		countNoun(len(c.cells[truth][pred]), "picture"), c.classes[truth], c.classes[pred])
+		widgets.CountNoun(len(c.cells[truth][pred]), "picture"), c.classes[truth], c.classes[pred])
 	if c.testSet && c.model != nil && c.model.Meta.Test != nil {
 		switch n := storedCount(c.model.Meta.Test, c.classes[truth], c.classes[pred]); {
 		case c.running:
@@ -195,33 +197,33 @@ func (c *collectionView) showCell(truth, pred int) {
 			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", engine.Thousands(n))
 		}
 	}
-	c.s.notice.show(noticeInfo, text)
+	c.s.Notice.Post(host.NoticeInfo, text)
 }
 
 // showTestCell shows the Collection view with the test set's pictures of
 // true class truth predicted as pred (class names): the test set is the
 // open collection.
 func (c *collectionView) showTestCell(truth, pred string) {
-	c.s.showView("collection")
+	c.s.ShowView("collection")
 	show := "cell:" + truth + ":" + pred
 	if c.running {
 		c.then = show // the counts when all are in
 		if c.cells != nil {
 			if msg := c.apply(show); msg != "" {
-				c.s.notice.show(noticeWarning, msg)
+				c.s.Notice.Post(host.NoticeWarning, msg)
 			}
 		}
 		return
 	}
 	if msg := c.apply(show); msg != "" {
-		c.s.notice.show(noticeWarning, msg)
+		c.s.Notice.Post(host.NoticeWarning, msg)
 	}
 }
 
 // openTestSet opens dir, a validation_set folder, as the collection and
 // shows the pictures of true class truth predicted as pred once analysed.
 func (c *collectionView) openTestSet(dir, truth, pred string) {
-	c.s.showView("collection")
+	c.s.ShowView("collection")
 	c.open([]string{dir})
 	c.then = "cell:" + truth + ":" + pred
 }

@@ -82,7 +82,7 @@ func BenchmarkCollectionResponsiveness(b *testing.B) {
 					return
 				case <-t.C:
 					posted := time.Now()
-					h.s.do(func() {
+					h.s.Do(func() {
 						mu.Lock()
 						waits = append(waits, time.Since(posted))
 						mu.Unlock()

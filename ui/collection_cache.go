@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/artlens/artlens/collection"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // clearCacheDialog says how much the collection caches hold and, once
@@ -14,25 +16,25 @@ import (
 func (c *collectionView) clearCacheDialog() {
 	dir, err := collection.DefaultCacheDir()
 	if err != nil {
-		c.s.notice.show(noticeError, "The collection cache could not be found: "+err.Error())
+		c.s.Notice.Post(host.NoticeError, "The collection cache could not be found: "+err.Error())
 		return
 	}
 	n, size, err := collection.CacheUsage(dir)
 	switch {
 	case err != nil:
-		c.s.notice.show(noticeError, "The collection cache could not be read: "+err.Error())
+		c.s.Notice.Post(host.NoticeError, "The collection cache could not be read: "+err.Error())
 		return
 	case n == 0:
-		c.s.notice.show(noticeInfo, "The collection cache is empty ("+dir+").")
+		c.s.Notice.Post(host.NoticeInfo, "The collection cache is empty ("+dir+").")
 		return
 	}
 	msg := fmt.Sprintf("Remove the results kept for %s (%s in %s)?\n\nA collection is analysed again the next time it is opened.",
-		countNoun(n, "collection"), megabytes(size), dir)
+		widgets.CountNoun(n, "collection"), megabytes(size), dir)
 	d := dialog.NewConfirm("Clear the collection cache", msg, func(ok bool) {
 		if ok {
 			c.clearCache(dir)
 		}
-	}, c.s.win)
+	}, c.s.Window())
 	d.SetConfirmText("Clear")
 	d.SetDismissText("Cancel")
 	d.Show()
@@ -43,11 +45,11 @@ func (c *collectionView) clearCacheDialog() {
 func (c *collectionView) clearCache(dir string) {
 	n, freed, err := collection.ClearCaches(dir)
 	if err != nil {
-		c.s.notice.show(noticeError, "The collection cache could not be cleared: "+err.Error())
+		c.s.Notice.Post(host.NoticeError, "The collection cache could not be cleared: "+err.Error())
 		return
 	}
-	c.s.notice.show(noticeInfo, fmt.Sprintf("Cleared the collection cache: the results of %s removed, %s freed.",
-		countNoun(n, "collection"), megabytes(freed)))
+	c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("Cleared the collection cache: the results of %s removed, %s freed.",
+		widgets.CountNoun(n, "collection"), megabytes(freed)))
 }
 
 // megabytes writes a size as "36.0 MB" (or "0.4 MB").

@@ -63,13 +63,13 @@ func TestClearCache(t *testing.T) {
 	if files := cacheGobs(t); len(files) != 0 {
 		t.Errorf("cleared, the cache still holds %q", files)
 	}
-	if !h.s.notice.Visible() || !strings.HasPrefix(h.s.notice.text, "Cleared the collection cache: the results of 1 collection removed") {
-		t.Errorf("notice %q", h.s.notice.text)
+	if !h.s.Notice.Visible() || !strings.HasPrefix(h.s.Notice.Text(), "Cleared the collection cache: the results of 1 collection removed") {
+		t.Errorf("notice %q", h.s.Notice.Text())
 	}
 
 	test.Tap(clearBtn)
-	if !strings.HasPrefix(h.s.notice.text, "The collection cache is empty") {
-		t.Errorf("an empty cache: notice %q", h.s.notice.text)
+	if !strings.HasPrefix(h.s.Notice.Text(), "The collection cache is empty") {
+		t.Errorf("an empty cache: notice %q", h.s.Notice.Text())
 	}
 
 	// Reopened, the collection is analysed again and cached again.

@@ -16,6 +16,7 @@ import (
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // newFilterPanel is the side panel's filter tab: the pictures of the
@@ -40,7 +41,7 @@ func (c *collectionView) newFilterPanel() fyne.CanvasObject {
 	c.topInfo = widget.NewLabel("Choose a conv layer and one of its filters: the pictures of the collection whose feature map peaks highest show here, " +
 		"the part of each picture that the peak sees marked. In Explore, an enlarged feature map leads here too.")
 	c.topInfo.Wrapping = fyne.TextWrapWord
-	controls := container.NewHBox(widget.NewLabel("Layer"), c.layerSel, widget.NewLabel("Filter"), newSizedBoxW(c.filterNum, 60), show)
+	controls := container.NewHBox(widget.NewLabel("Layer"), c.layerSel, widget.NewLabel("Filter"), widgets.NewSizedBoxW(c.filterNum, 60), show)
 	return container.NewBorder(container.NewVBox(controls, c.topInfo), nil, nil, nil, container.NewScroll(c.topImg))
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/artlens/artlens/atlas"
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 )
 
 // The map's layout and colour choices.
@@ -219,7 +220,7 @@ func (p *collectionMap) compute() {
 	p.progress.SetValue(0)
 	p.progressBox.Show()
 	p.status.SetText(fmt.Sprintf("Placing %s by how alike the network sees them…", pictures(len(items))))
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		last := time.Now()
 		m, cached, err := atlas.Open(ctx, path, fingerprint, items, classes, atlas.Options{Method: method}, func(pr atlas.Progress) {
@@ -228,7 +229,7 @@ func (p *collectionMap) compute() {
 			}
 			last = time.Now()
 			f := pr.Fraction()
-			s.do(func() {
+			s.Do(func() {
 				if gen == p.gen {
 					p.progress.SetValue(f)
 				}
@@ -239,8 +240,8 @@ func (p *collectionMap) compute() {
 		if m != nil {
 			pts, small, large = mapThumbs(m, items)
 		}
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if gen != p.gen {
 				return
 			}
@@ -253,10 +254,10 @@ func (p *collectionMap) compute() {
 				return
 			case m == nil:
 				p.status.SetText("")
-				s.notice.show(noticeError, "The map could not be made: "+err.Error())
+				s.Notice.Post(host.NoticeError, "The map could not be made: "+err.Error())
 				return
 			case err != nil:
-				s.notice.show(noticeWarning, err.Error())
+				s.Notice.Post(host.NoticeWarning, err.Error())
 			}
 			p.m, p.items, p.small, p.large, p.builtFor, p.path = m, pts, small, large, key, path
 			how := "made"
@@ -420,7 +421,7 @@ func (p *collectionMap) rename(i int, name string) {
 	if p.saveAt != nil {
 		p.saveAt.Stop()
 	}
-	p.saveAt = time.AfterFunc(400*time.Millisecond, func() { p.c.s.do(p.save) })
+	p.saveAt = time.AfterFunc(400*time.Millisecond, func() { p.c.s.Do(p.save) })
 }
 
 // save writes the map with its names beside the collection cache, in the
@@ -432,13 +433,13 @@ func (p *collectionMap) save() {
 	snap := *p.m
 	snap.Clusters = slices.Clone(p.m.Clusters)
 	path, s := p.path, p.c.s
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		err := snap.Save(path)
-		s.do(func() {
-			s.busy.Add(-1)
+		s.Do(func() {
+			s.Busy.Add(-1)
 			if err != nil {
-				s.notice.show(noticeWarning, err.Error())
+				s.Notice.Post(host.NoticeWarning, err.Error())
 			}
 		})
 	}()
@@ -456,7 +457,7 @@ func (c *collectionView) pick(items []*collection.Item) {
 		}
 		c.atlas.allBtn.Enable()
 		c.showTable(true)
-		c.s.notice.show(noticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items))))
+		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items))))
 	}
 	c.refreshTable()
 }
@@ -626,7 +627,7 @@ func (v *mapCanvas) draw(w, h int) image.Image {
 		v.buf = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
 	img := v.buf
-	bg := v.p.c.s.chartTheme().Background
+	bg := v.p.c.s.ChartTheme().Background
 	draw.Draw(img, img.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
 	p := v.p
 	size := v.Size()

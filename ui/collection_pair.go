@@ -58,7 +58,7 @@ func (c *collectionView) newPairPanel() {
 // pairSized sizes the two Grad-CAMs for the zoom.
 func (c *collectionView) pairSized() {
 	for _, img := range c.pair.images {
-		img.SetMinSize(fyne.NewSquareSize(200 * c.s.zoom))
+		img.SetMinSize(fyne.NewSquareSize(200 * c.s.Zoom()))
 	}
 }
 
@@ -81,7 +81,7 @@ func (c *collectionView) secondChanged() {
 func (c *collectionView) setOther() {
 	o := c.s.explore.opinion
 	c.other, c.otherClasses = o.model, nil
-	c.modelName, c.otherName = c.s.modelName, o.name
+	c.modelName, c.otherName = c.s.ModelName(), o.name
 	if c.other != nil {
 		c.otherClasses = c.other.Meta.Classes
 		if c.modelName == c.otherName {
@@ -136,7 +136,7 @@ func (c *collectionView) updateOtherConfusion() {
 	}
 	c.evOther = ev
 	if err != nil || ev.Total == 0 {
-		c.confOther.setPlot(nil)
+		c.confOther.SetPlot(nil)
 		if c.confOtherBox.Visible() {
 			c.confOtherBox.Hide()
 			c.confGrid.Layout = layout.NewGridLayoutWithRows(1)
@@ -153,7 +153,7 @@ func (c *collectionView) updateOtherConfusion() {
 	c.confOtherInfo.SetText(fmt.Sprintf("%s: %s of %s right (%.1f%%); they disagree on %s.", c.otherName,
 		engine.Thousands(right), engine.Thousands(ev.Total), 100*ev.Accuracy, pictures(collection.Disagreements(c.items))))
 	name := c.otherName
-	c.confOther.setPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, name, th) })
+	c.confOther.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return namedConfusion(ev, name, th) })
 }
 
 // showPair shows it's answers from both models and their Grad-CAMs at
@@ -188,7 +188,7 @@ func (c *collectionView) showPair(it *collection.Item) {
 		p.captions[i].SetText(fmt.Sprintf("%s: %s, %.1f%%\nComputing its Grad-CAM…", names[i], answers[i], 100*probs[i]))
 	}
 	s := c.s
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		var cams [2]secondCAM
 		img, _, err := picture.Open(it.Path)
@@ -204,8 +204,8 @@ func (c *collectionView) showPair(it *collection.Item) {
 			in := m.Input()
 			cams[i] = gradCAMOf(m, picture.ToInputShape(img, in.Channels, in.Width, in.Height), base, classes[i])
 		}
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if gen != p.gen {
 				return
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // highModel is brightModel that says bright above red 0.6 (logit
@@ -110,16 +111,16 @@ func TestCollectionTwoModels(t *testing.T) {
 	// One below the other beside the table, each matrix is drawn at
 	// confusionLeast (in units of the screen's 96 dpi) and shrunk, so that
 	// its labels do not overlap, and titled with its model's name.
-	for i, ch := range []*chart{c.conf, c.confOther} {
-		d := ch.drawn
-		if ch.img.Image == nil || ch.build == nil || d.dpi <= 0 {
+	for i, ch := range []*widgets.Chart{c.conf, c.confOther} {
+		d := ch.Drawn()
+		if ch.Image().Image == nil || ch.Build() == nil || d.DPI <= 0 {
 			t.Fatalf("matrix %d is not drawn", i+1)
 		}
-		w, ht := float32(float64(d.px.X)/d.dpi*96), float32(float64(d.px.Y)/d.dpi*96)
-		if d.dpi >= 96 || w < 0.98*confusionLeast.Width || ht < 0.98*confusionLeast.Height {
-			t.Errorf("matrix %d drawn at %v px, %.0f dpi: %.0f x %.0f units, want at least %v", i+1, d.px, d.dpi, w, ht, confusionLeast)
+		w, ht := float32(float64(d.Px.X)/d.DPI*96), float32(float64(d.Px.Y)/d.DPI*96)
+		if d.DPI >= 96 || w < 0.98*confusionLeast.Width || ht < 0.98*confusionLeast.Height {
+			t.Errorf("matrix %d drawn at %v px, %.0f dpi: %.0f x %.0f units, want at least %v", i+1, d.Px, d.DPI, w, ht, confusionLeast)
 		}
-		p, err := ch.build(plots.Light)
+		p, err := ch.Build()(plots.Light)
 		if want := []string{"bright model", "high"}[i] + ": accuracy 66.7% on 9 pictures"; err != nil || p.Title.Text != want {
 			t.Errorf("matrix %d titled %q, want %q (%v)", i+1, p.Title.Text, want, err)
 		}

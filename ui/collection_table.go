@@ -19,6 +19,8 @@ import (
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/fynefile"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Columns of the collection table.
@@ -211,7 +213,7 @@ func trueName(classes []string, it *collection.Item) string {
 }
 
 func (c *collectionView) applyWidths() {
-	z := c.s.zoom
+	z := c.s.Zoom()
 	for i, col := range c.shownColumns() {
 		c.table.SetColumnWidth(i, columnWidths[col]*z)
 	}
@@ -359,9 +361,9 @@ func (c *collectionView) cellSelected(id widget.TableCellID) {
 	}
 }
 
+// openInExplore shows the picture of it in the Explore view.
 func (c *collectionView) openInExplore(it *collection.Item) {
-	c.s.showView("explore")
-	c.s.explore.open([]string{it.Path})
+	c.s.Show("explore", it.Path, nil)
 }
 
 // filterChanged reads the filter widgets and shows what passes.
@@ -436,21 +438,21 @@ func (c *collectionView) exportDialog(format string) {
 	s := c.s
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			s.notice.show(noticeError, "The table could not be saved: "+err.Error())
+			s.Notice.Post(host.NoticeError, "The table could not be saved: "+err.Error())
 			return
 		}
 		if wc == nil {
 			return
 		}
-		s.lastDir = filepath.Dir(wc.URI().Path())
+		s.LastDir = filepath.Dir(wc.URI().Path())
 		err = fynefile.Finish(wc, c.export(wc, format))
 		if err != nil {
-			s.notice.show(noticeError, "The table could not be saved: "+err.Error())
+			s.Notice.Post(host.NoticeError, "The table could not be saved: "+err.Error())
 			return
 		}
-		s.notice.show(noticeInfo, fmt.Sprintf("Saved %s to %s.", countNoun(len(c.shown), "row"), wc.URI().Path()))
-	}, s.win)
+		s.Notice.Post(host.NoticeInfo, fmt.Sprintf("Saved %s to %s.", widgets.CountNoun(len(c.shown), "row"), wc.URI().Path()))
+	}, s.Window())
 	d.SetFileName("collection." + format)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
-	s.showFileDialog(d)
+	s.ShowFileDialog(d)
 }

@@ -130,7 +130,7 @@ func TestCollectionViewOpensAFolderTree(t *testing.T) {
 		}
 	}
 	// 9 labelled, 6 right: the chart and its caption say so.
-	if c.ev.Total != 9 || !hasText(c.content, "6 of 9 labelled pictures right (66.7%)") || c.conf.build == nil {
+	if c.ev.Total != 9 || !hasText(c.content, "6 of 9 labelled pictures right (66.7%)") || c.conf.Build() == nil {
 		t.Errorf("evaluation %+v, texts %q", c.ev, texts(c.content))
 	}
 	test.AssertImageMatches(t, "collection.png", h.w.Canvas().Capture())
@@ -265,7 +265,7 @@ func TestCollectionConfusionCellLists(t *testing.T) {
 	h, c := openCollection(t, root)
 	c.side.SelectIndex(0)
 	h.settle()
-	if c.conf.img.Image == nil {
+	if c.conf.Image().Image == nil {
 		t.Fatal("confusion chart not drawn")
 	}
 	want := map[[2]int][]string{
@@ -275,11 +275,11 @@ func TestCollectionConfusionCellLists(t *testing.T) {
 	found := map[[2]int]bool{}
 	tap := findTapArea(t, c)
 	p, _ := plots.Confusion(c.ev, false, plots.Light)
-	img := c.conf.img
-	px := c.conf.drawn.px
+	img := c.conf.Image()
+	px := c.conf.Drawn().Px
 	for y := float32(0); y < img.Size().Height; y += 8 {
 		for x := float32(0); x < img.Size().Width; x += 8 {
-			tr, pr, ok := plots.ConfusionCell(p, 2, px.X, px.Y, c.conf.drawn.dpi,
+			tr, pr, ok := plots.ConfusionCell(p, 2, px.X, px.Y, c.conf.Drawn().DPI,
 				float64(x/img.Size().Width)*float64(px.X), float64(y/img.Size().Height)*float64(px.Y))
 			if !ok || found[[2]int{tr, pr}] {
 				continue
@@ -324,7 +324,7 @@ func TestCollectionCacheAndPanels(t *testing.T) {
 	writeFile(t, root, "readme.txt", []byte("notes"))
 	h, c := openCollection(t, root)
 	if !hasText(h.w.Content(), "1 file of the collection left out:") || !hasText(h.w.Content(), "readme.txt: not an image file") {
-		t.Errorf("notice: %q", texts(h.s.notice))
+		t.Errorf("notice: %q", texts(h.s.Notice))
 	}
 	c.open([]string{root})
 	h.waitFor("the second opening", func() bool { return !c.running && len(c.items) == 10 })

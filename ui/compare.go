@@ -21,6 +21,8 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // setLayers offers n conv layers, the first, middle and last ticked (1, 3
@@ -80,8 +82,8 @@ func newCompareView(s *shell) *compareView {
 	v.filters = widget.NewEntry()
 	v.filters.SetPlaceHolder("most different")
 	v.filters.OnSubmitted = func(string) { v.draw() }
-	filterBox := newSizedBox(v.filters)
-	filterBox.width = 160
+	filterBox := widgets.NewSizedBox(v.filters)
+	filterBox.Width = 160
 	v.save = widget.NewButtonWithIcon("Save figure…", theme.DocumentSaveIcon(), v.saveDialog)
 	v.save.Disable()
 	v.status = widget.NewLabel("")
@@ -90,12 +92,12 @@ func newCompareView(s *shell) *compareView {
 
 	head := widget.NewLabelWithStyle("Pictures (2 to 4)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(head, nil, nil, nil, container.NewVScroll(v.picks))
-	controls := container.New(&flowLayout{onResize: v.relayout}, widget.NewLabel("Layers:"),
+	controls := container.New(&widgets.FlowLayout{OnResize: v.relayout}, widget.NewLabel("Layers:"),
 		container.NewHBox(widget.NewLabel("Filters:"), filterBox),
 		v.save)
 	v.layerBox, v.tail = controls, 2
-	if s.model != nil {
-		v.setLayers(len(s.model.ConvLayers()))
+	if s.Model() != nil {
+		v.setLayers(len(s.Model().ConvLayers()))
 	}
 	v.figure = canvas.NewImageFromImage(nil)
 	v.figure.FillMode = canvas.ImageFillContain
@@ -104,9 +106,9 @@ func newCompareView(s *shell) *compareView {
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.18
 	v.content = split
-	s.onModel = append(s.onModel, func() {
-		if s.model != nil {
-			v.setLayers(len(s.model.ConvLayers()))
+	s.OnModel(func() {
+		if s.Model() != nil {
+			v.setLayers(len(s.Model().ConvLayers()))
 		}
 		v.draw()
 	})
@@ -126,7 +128,7 @@ func (v *compareView) opened() {
 // widths, and refreshing it each time kept the UI goroutine busy in a
 // loop (a core's worth of CPU on every other tab, idle or not).
 func (v *compareView) relayout() {
-	v.s.later(func() {
+	v.s.Later(func() {
 		if v.content.Visible() {
 			v.content.Refresh()
 		}
@@ -206,7 +208,7 @@ type compareInput struct {
 func (v *compareView) draw() {
 	v.gen++
 	gen := v.gen
-	m := v.s.model
+	m := v.s.Model()
 	var picked []compareInput
 	for _, l := range v.picks.Selected {
 		if e := v.byLabel[l]; e != nil {
@@ -246,11 +248,11 @@ func (v *compareView) draw() {
 	}
 	v.status.SetText("Drawing the comparison…")
 	s := v.s
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		fig, chosen, err := compareFigure(m, picked, layers, filters)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if gen != v.gen {
 				return
 			}
@@ -333,12 +335,12 @@ func (v *compareView) saveDialog() {
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, v.fig); err != nil {
-		v.s.showError("Could not save the figure", err.Error())
+		v.s.ShowError("Could not save the figure", err.Error())
 		return
 	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			v.s.showError("Could not save the figure", err.Error())
+			v.s.ShowError("Could not save the figure", err.Error())
 			return
 		}
 		if w == nil {
@@ -347,12 +349,12 @@ func (v *compareView) saveDialog() {
 		_, werr := w.Write(buf.Bytes())
 		werr = fynefile.Finish(w, werr)
 		if werr != nil {
-			v.s.showError("Could not save the figure", werr.Error())
+			v.s.ShowError("Could not save the figure", werr.Error())
 			return
 		}
-		v.s.notice.show(noticeInfo, "Saved the comparison as "+w.URI().Name()+".")
-	}, v.s.win)
+		v.s.Notice.Post(host.NoticeInfo, "Saved the comparison as "+w.URI().Name()+".")
+	}, v.s.Window())
 	d.SetFileName("comparison.png")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	v.s.showFileDialog(d)
+	v.s.ShowFileDialog(d)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Choices of the confusion view.
@@ -33,7 +35,7 @@ const prefDataDir = "dataSetTestFolder"
 type confusionView struct {
 	s       *shell
 	content fyne.CanvasObject
-	chart   *chart
+	chart   *widgets.Chart
 	mode    *widget.RadioGroup
 	// note says where a cell's pictures come from and whether the loaded
 	// model's answers on them agree with the matrix.
@@ -48,9 +50,9 @@ type confusionView struct {
 
 func newConfusionView(s *shell) *confusionView {
 	v := &confusionView{s: s}
-	c := newChart(s, 1.2)
+	c := widgets.NewChart(s.Host, 1.2)
 	v.chart = c
-	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { saveChart(s, c.build, "confusion.png", 1200, 1000) })
+	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { widgets.SaveChart(s.Host, c.Build(), "confusion.png", 1200, 1000) })
 	mode := widget.NewRadioGroup([]string{showPercent, showCounts}, nil)
 	mode.Horizontal = true
 	mode.Required = true
@@ -72,30 +74,30 @@ func newConfusionView(s *shell) *confusionView {
 	missing := widget.NewLabel("")
 	missing.Alignment = fyne.TextAlignCenter
 	update := func() {
-		m := s.model
+		m := s.Model()
 		if m == nil || m.Meta.Test == nil {
-			c.setPlot(nil)
+			c.SetPlot(nil)
 			c.Hide()
 			save.Disable()
 			if m == nil {
 				missing.SetText("No model is loaded.")
 			} else {
-				missing.SetText("Test results: not in this file. The file of the " + s.modelName + " holds no test evaluation;\n'artlens eval --model FILE --data DIR --save' measures one and writes it into the file.")
+				missing.SetText("Test results: not in this file. The file of the " + s.ModelName() + " holds no test evaluation;\n'artlens eval --model FILE --data DIR --save' measures one and writes it into the file.")
 			}
 			missing.Show()
 			return
 		}
 		ev := *m.Meta.Test
 		percent := mode.Selected != showCounts
-		c.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, percent, th) })
+		c.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, percent, th) })
 		c.Show()
 		save.Enable()
 		missing.Hide()
 	}
 	mode.OnChanged = func(string) { update() }
 	update()
-	s.onModel = append(s.onModel, update, v.refreshNote)
-	s.onStyle = append(s.onStyle, c.invalidate)
+	s.OnModel(update, v.refreshNote)
+	s.OnStyle(c.Invalidate)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode, layout.NewSpacer(), save), explain, v.note, v.ask)
 	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(newTapArea(c, v.tapped), container.NewCenter(missing)))
 	return v
@@ -103,12 +105,12 @@ func newConfusionView(s *shell) *confusionView {
 
 // tapped finds the cell under pos and lists its pictures.
 func (v *confusionView) tapped(pos fyne.Position) {
-	m := v.s.model
+	m := v.s.Model()
 	c := v.chart
-	if m == nil || m.Meta.Test == nil || c.img.Image == nil || !c.Visible() {
+	if m == nil || m.Meta.Test == nil || c.Image().Image == nil || !c.Visible() {
 		return
 	}
-	img := c.img
+	img := c.Image()
 	local := pos.Subtract(img.Position())
 	size := img.Size()
 	if size.Width <= 0 || size.Height <= 0 {
@@ -119,8 +121,8 @@ func (v *confusionView) tapped(pos fyne.Position) {
 	if err != nil {
 		return
 	}
-	px := c.drawn.px
-	truth, pred, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.drawn.dpi,
+	px := c.Drawn().Px
+	truth, pred, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.Drawn().DPI,
 		float64(local.X/size.Width)*float64(px.X), float64(local.Y/size.Height)*float64(px.Y))
 	if ok {
 		v.cellClicked(ev.Classes[truth], ev.Classes[pred])
@@ -153,7 +155,7 @@ func (v *confusionView) cellClicked(truth, pred string) {
 func (v *confusionView) testDir() (string, error) {
 	dir := v.s.opts.DataDir
 	if dir == "" {
-		dir = v.s.prefs.String(prefDataDir)
+		dir = v.s.Prefs.String(prefDataDir)
 	}
 	if dir == "" {
 		return "", nil
@@ -173,7 +175,7 @@ func (v *confusionView) askFor(truth, pred, reason string) {
 
 // chooseFolder asks for the data set's folder.
 func (v *confusionView) chooseFolder() {
-	v.s.pickFolder(v.useFolder)
+	v.s.PickFolder(v.useFolder)
 }
 
 // useFolder makes dir (the data set's folder or its validation_set) the
@@ -186,8 +188,8 @@ func (v *confusionView) useFolder(dir string) {
 		v.ask.Show()
 		return
 	}
-	if err := v.s.prefs.SetString(prefDataDir, test); err != nil {
-		v.s.notice.show(noticeError, "The data set's folder could not be remembered: "+err.Error())
+	if err := v.s.Prefs.SetString(prefDataDir, test); err != nil {
+		v.s.Notice.Post(host.NoticeError, "The data set's folder could not be remembered: "+err.Error())
 	}
 	v.ask.Hide()
 	if p := v.pending; p != nil {
@@ -200,7 +202,7 @@ func (v *confusionView) useFolder(dir string) {
 // whether the loaded model's answers there agree with this matrix.
 func (v *confusionView) refreshNote() {
 	col := v.s.collection
-	m := v.s.model
+	m := v.s.Model()
 	if !col.isOpenTestSet() || m == nil || m.Meta.Test == nil || col.cells == nil || col.model != m {
 		v.note.Hide()
 		return
@@ -215,7 +217,7 @@ func (v *confusionView) refreshNote() {
 	default:
 		v.note.SetText(fmt.Sprintf("The loaded model's answers on the %s test pictures in %s (%.1f%% right) differ from this matrix in %s: "+
 			"the loaded model or this copy of the data set is not the one it was measured with. A click on a cell lists the pictures the loaded model puts there.",
-			engine.Thousands(col.ev.Total), where, 100*col.ev.Accuracy, countNoun(col.cellsDiffering(), "cell")))
+			engine.Thousands(col.ev.Total), where, 100*col.ev.Accuracy, widgets.CountNoun(col.cellsDiffering(), "cell")))
 	}
 	v.note.Show()
 }

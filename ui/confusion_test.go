@@ -82,12 +82,12 @@ func tapCell(t *testing.T, h *harness, truth, pred int) {
 	h.s.showView("confusion")
 	h.settle()
 	c := v.chart
-	if c.img.Image == nil {
+	if c.Image().Image == nil {
 		t.Fatal("the confusion chart is not drawn")
 	}
-	ev := *h.s.model.Meta.Test
+	ev := *h.s.Model().Meta.Test
 	p, _ := plots.Confusion(ev, v.mode.Selected != showCounts, plots.Light)
-	img, px := c.img, c.drawn.px
+	img, px := c.Image(), c.Drawn().Px
 	var tap *tapArea
 	walk(v.content, func(o fyne.CanvasObject) {
 		if ta, ok := o.(*tapArea); ok {
@@ -96,7 +96,7 @@ func tapCell(t *testing.T, h *harness, truth, pred int) {
 	})
 	for y := float32(0); y < img.Size().Height; y += 4 {
 		for x := float32(0); x < img.Size().Width; x += 4 {
-			tr, pr, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.drawn.dpi,
+			tr, pr, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.Drawn().DPI,
 				float64(x/img.Size().Width)*float64(px.X), float64(y/img.Size().Height)*float64(px.Y))
 			if ok && tr == truth && pr == pred {
 				test.TapAt(tap, img.Position().AddXY(x, y))
@@ -153,11 +153,11 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	h.w.Canvas().Overlays().Remove(h.topDialog())
 
 	v.useFolder(filepath.Join(root, "nowhere"))
-	if !v.ask.Visible() || !hasText(v.ask, "That folder cannot be used") || h.s.prefs.String(prefDataDir) != "" {
+	if !v.ask.Visible() || !hasText(v.ask, "That folder cannot be used") || h.s.Prefs.String(prefDataDir) != "" {
 		t.Errorf("a missing folder was taken: %q", texts(v.ask))
 	}
 	v.useFolder(root) // the folder above art-images will do
-	if got := h.s.prefs.String(prefDataDir); got != valset {
+	if got := h.s.Prefs.String(prefDataDir); got != valset {
 		t.Errorf("remembered %q, want %q", got, valset)
 	}
 	waitForTestSet(h)
@@ -173,8 +173,8 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	if !hasText(c.content, "agree with the test results stored in the model file") {
 		t.Errorf("accuracy panel: %q", texts(c.side))
 	}
-	if !hasText(h.s.notice, "The table shows the 2 pictures true dark predicted as bright.") {
-		t.Errorf("notice: %q", texts(h.s.notice))
+	if !hasText(h.s.Notice, "The table shows the 2 pictures true dark predicted as bright.") {
+		t.Errorf("notice: %q", texts(h.s.Notice))
 	}
 
 	// The next click lists its cell at once, from the open test set.
@@ -195,7 +195,7 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	// Another window of the app (same preferences): the remembered folder
 	// is used at the first click.
 	h2 := newHarness(t, Options{Model: storedModel(t, nil), View: "confusion"})
-	h2.s.prefs.SetString(prefDataDir, valset)
+	h2.s.Prefs.SetString(prefDataDir, valset)
 	tapCell(t, h2, 1, 0)
 	c2 := waitForTestSet(h2)
 	if h2.s.confusion.ask.Visible() || sortedShown(c2) != "cave.png" {
@@ -218,8 +218,8 @@ func TestConfusionCellDisagrees(t *testing.T) {
 	if got := sortedShown(c); got != "lamp.png sun.png" {
 		t.Errorf("cell dark → bright lists %q", got)
 	}
-	if !hasText(h.s.notice, "The test results stored in the model file count 3 here") {
-		t.Errorf("notice: %q", texts(h.s.notice))
+	if !hasText(h.s.Notice, "The test results stored in the model file count 3 here") {
+		t.Errorf("notice: %q", texts(h.s.Notice))
 	}
 	if !hasText(c.side, "say 5 of 9 right (55.6%) and differ in 2 cells") {
 		t.Errorf("accuracy panel: %q", texts(c.side))
@@ -235,7 +235,7 @@ func TestConfusionCellDisagrees(t *testing.T) {
 func TestConfusionCellFolderGone(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	h := newHarness(t, Options{Model: storedModel(t, nil), View: "confusion"})
-	h.s.prefs.SetString(prefDataDir, filepath.Join(t.TempDir(), "gone", "validation_set"))
+	h.s.Prefs.SetString(prefDataDir, filepath.Join(t.TempDir(), "gone", "validation_set"))
 	tapCell(t, h, 1, 1)
 	v := h.s.confusion
 	if !v.ask.Visible() || !hasText(v.ask, "The data set's folder remembered from last time cannot be used") ||

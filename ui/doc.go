@@ -1,16 +1,20 @@
 // Package ui is the ArtLens desktop app: a Fyne window that shows what the
 // network sees in an art image.
 //
-// The layout follows Fyne's cmd/fyne_demo: each view is built by a function
-// in a file of its own (explore.go, explain.go, compare.go, history.go,
-// confusion.go, modelview.go), window.go only wires them together (tabs,
-// menus, keyboard, dropped files),
-// and the app's own theme and small widgets stand apart (theme.go,
-// chart.go, featuremaps.go, notice.go, flow.go).
+// The layout follows Fyne's cmd/fyne_demo: the window's views are listed in
+// one table (screens, in window.go), each row a name, a tab and the
+// function that builds the view on the host (package ui/host), which is all
+// a view knows of the window; shared widgets are in ui/widgets. The History
+// and Model views are packages of their own (ui/history, ui/modelview);
+// the others (explore.go, explain.go, compare.go, collection*.go,
+// confusion.go, train*.go, with lookfor.go, valueview.go, second.go,
+// featuremaps.go and images.go) are still files of this package. window.go
+// wires the views together (tabs, menus, keyboard, dropped files), run.go
+// starts the app, theme.go holds the theme and zoom.
 //
 // Threading follows Fyne 2.6+: decoding, inference and rendering run in
-// goroutines and hand their results back with shell.do (fyne.Do in the app),
-// so widgets are only touched on the UI goroutine. Every piece of background
-// work is counted in shell.busy, which the --screenshot mode and the tests
-// use to know when the window has settled.
+// goroutines and hand their results back with Host.Do (fyne.Do in the app),
+// so widgets are only touched on the UI goroutine. Every piece of
+// background work is counted in Host.Busy, which the --screenshot mode and
+// the tests use to know when the window has settled.
 package ui

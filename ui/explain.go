@@ -17,6 +17,7 @@ import (
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Explain view choices, as offered in the view.
@@ -38,8 +39,8 @@ type explainView struct {
 	class   *widget.Select
 	opacity *widget.Slider
 
-	classBox, opacityBox *sizedBox
-	mapBox, probeBox     *sizedBox
+	classBox, opacityBox *widgets.SizedBox
+	mapBox, probeBox     *widgets.SizedBox
 
 	title   *widget.Label
 	overlay *canvas.Image
@@ -86,8 +87,8 @@ func newExplainView(s *shell) *explainView {
 	v.opacity.Value = 0.5
 	v.opacity.OnChangeEnded = func(float64) { v.redrawOverlay() }
 
-	v.classBox, v.opacityBox = newSizedBox(v.class), newSizedBox(v.opacity)
-	controls := container.New(&flowLayout{onResize: v.relayout},
+	v.classBox, v.opacityBox = widgets.NewSizedBox(v.class), widgets.NewSizedBox(v.opacity)
+	controls := container.New(&widgets.FlowLayout{OnResize: v.relayout},
 		container.NewHBox(widget.NewLabel("Method:"), v.method),
 		container.NewHBox(widget.NewLabel("Layer:"), v.layer),
 		container.NewHBox(widget.NewLabel("Why:"), v.classBox),
@@ -111,7 +112,7 @@ func newExplainView(s *shell) *explainView {
 	probeHint := widget.NewLabel("The network's answer for changed versions of the picture: is it the colour, the orientation, the fine detail or the whole composition that decides?")
 	probeHint.Wrapping = fyne.TextWrapWord
 	probeHint.TextStyle.Italic = true
-	v.probes = container.New(&flowLayout{onResize: v.relayout})
+	v.probes = container.New(&widgets.FlowLayout{OnResize: v.relayout})
 
 	filterTitle := widget.NewLabelWithStyle("What the first layer looks for", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	filterTitle.SizeName = theme.SizeNameSubHeadingText
@@ -123,10 +124,10 @@ func newExplainView(s *shell) *explainView {
 	v.filters.ScaleMode = canvas.ImageScalePixels
 
 	// The map and the probes side by side when the window is wide enough.
-	v.mapBox = newSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status))
-	v.probeBox = newSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
+	v.mapBox = widgets.NewSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status))
+	v.probeBox = widgets.NewSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
 	// A second model's Grad-CAM (second.go) beside the first, when set.
-	row := container.New(&flowLayout{onResize: v.relayout}, v.mapBox, s.explore.opinion.camBox, v.probeBox)
+	row := container.New(&widgets.FlowLayout{OnResize: v.relayout}, v.mapBox, s.explore.opinion.camBox, v.probeBox)
 	body := container.NewVBox(v.title, controls, row, widget.NewSeparator(),
 		filterTitle, v.filterHint, container.NewHBox(v.filters))
 	v.body = container.NewVScroll(container.NewPadded(body))
@@ -136,21 +137,21 @@ func newExplainView(s *shell) *explainView {
 	v.content = container.NewStack(v.empty, v.body)
 	v.applySizes()
 
-	s.onModel = append(s.onModel, v.modelChanged)
-	s.onStyle = append(s.onStyle, v.applySizes)
+	s.OnModel(v.modelChanged)
+	s.OnStyle(v.applySizes)
 	s.onSelect = append(s.onSelect, v.selected)
 	return v
 }
 
-func (v *explainView) relayout() { v.s.later(func() { v.body.Refresh() }) }
+func (v *explainView) relayout() { v.s.Later(func() { v.body.Refresh() }) }
 
 // applySizes sets the sizes that follow the zoom.
 func (v *explainView) applySizes() {
-	z := v.s.zoom
-	v.classBox.width, v.opacityBox.width = 220*z, 160*z
-	v.mapBox.width, v.probeBox.width = 560*z, 3*(150*z+theme.Padding())
+	z := v.s.Zoom()
+	v.classBox.Width, v.opacityBox.Width = 220*z, 160*z
+	v.mapBox.Width, v.probeBox.Width = 560*z, 3*(150*z+theme.Padding())
 	v.overlay.SetMinSize(fyne.NewSquareSize(480 * z))
-	v.s.explore.opinion.camBox.width = 400 * z
+	v.s.explore.opinion.camBox.Width = 400 * z
 	v.s.explore.opinion.camImage.SetMinSize(fyne.NewSquareSize(360 * z))
 	v.legend.SetMinSize(fyne.NewSize(300*z, 18*z))
 	v.filters.SetMinSize(fyne.NewSize(8*40*z, 4*40*z))
@@ -280,7 +281,7 @@ type response struct {
 // explain computes the chosen map of the wanted picture in the background,
 // cancelling the previous request's work.
 func (v *explainView) explain() {
-	e, m := v.want, v.s.model
+	e, m := v.want, v.s.Model()
 	if e == nil {
 		return
 	}
@@ -320,7 +321,7 @@ func (v *explainView) explain() {
 	if p := e.answer(m); p != nil {
 		r.known = p.Class // saves Grad-CAM a pass to find it
 	}
-	scale := v.s.pixelScale() * v.s.zoom
+	scale := v.s.PixelScale() * v.s.Zoom()
 	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
 	what := "Grad-CAM"
 	if r.method == methodOcclusion {
@@ -330,11 +331,11 @@ func (v *explainView) explain() {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
 	s := v.s
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
-		defer s.do(func() { s.busy.Add(-1) })
+		defer s.Do(func() { s.Busy.Add(-1) })
 		res := compute(ctx, r)
-		s.do(func() {
+		s.Do(func() {
 			if gen == v.gen { // else a newer request replaced this one
 				v.show(r, res)
 			}
@@ -345,7 +346,7 @@ func (v *explainView) explain() {
 		// The probes and filters come after the map, which is what the
 		// click asked for.
 		extra := computeExtras(ctx, r, res.base)
-		s.do(func() {
+		s.Do(func() {
 			if gen == v.gen {
 				v.showExtras(r, extra)
 			}
@@ -486,7 +487,7 @@ func (v *explainView) show(r request, res response) {
 // network sees it, and its answer; an answer that differs from the
 // original's is in bold.
 func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
-	z := v.s.zoom
+	z := v.s.Zoom()
 	in := m.Input()
 	var tiles []fyne.CanvasObject
 	for _, p := range probes {
@@ -500,8 +501,8 @@ func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
 		if p.Class != probes[0].Class {
 			ans.Importance = widget.WarningImportance
 		}
-		box := newSizedBox(container.NewVBox(img, name, ans))
-		box.width = 150 * z
+		box := widgets.NewSizedBox(container.NewVBox(img, name, ans))
+		box.Width = 150 * z
 		tiles = append(tiles, box)
 	}
 	v.probes.Objects = tiles
@@ -516,12 +517,12 @@ func (v *explainView) redrawOverlay() {
 	mp, base, opacity := *v.result, v.base, v.opacity.Value
 	gen := v.gen
 	s := v.s
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		lo, hi := mapRange(mp)
 		img, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if err != nil || gen != v.gen {
 				return
 			}

@@ -32,14 +32,14 @@ func TestExplainView(t *testing.T) {
 	if r.Method != explain.MethodGradCAM || r.Layer != 5 || r.Width != 9 {
 		t.Errorf("default map: %s layer %d, %d wide", r.Method, r.Layer, r.Width)
 	}
-	if p := v.entry.answer(h.s.model); p == nil || r.Class != p.Class {
+	if p := v.entry.answer(h.s.Model()); p == nil || r.Class != p.Class {
 		t.Errorf("explained class %d, not the answer", r.Class)
 	}
 	// The overlay is the picture as given (its preview), not the 64×64 input.
 	if got := v.overlay.Image.Bounds().Size(); got != image.Pt(300, 200) {
 		t.Errorf("overlay is %v, want the picture's 300×200", got)
 	}
-	if !hasText(v.content, "why "+h.s.model.Meta.Classes[r.Class]) || !hasText(v.content, "Computed in") {
+	if !hasText(v.content, "why "+h.s.Model().Meta.Classes[r.Class]) || !hasText(v.content, "Computed in") {
 		t.Errorf("texts: %q", texts(v.content))
 	}
 	if len(v.probes.Objects) != len(explain.ProbeNames) || !hasText(v.probes, "hues rotated") {
@@ -77,7 +77,7 @@ func TestExplainView(t *testing.T) {
 	if v.result.Method != explain.MethodOcclusion || !v.layer.Disabled() || !hasText(v.content, "hiding a") {
 		t.Errorf("occlusion: method %s, layer disabled %v", v.result.Method, v.layer.Disabled())
 	}
-	want, err := explain.Occlusion(t.Context(), h.s.model, v.entry.input, 3, explain.OcclusionOptions{})
+	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.input, 3, explain.OcclusionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestExplainWaitsUntilShown(t *testing.T) {
 	if v.entry.name != "b.jpg" || v.result.Method != explain.MethodOcclusion {
 		t.Fatalf("showing %s (%s)", v.entry.name, v.result.Method)
 	}
-	want, err := explain.Occlusion(t.Context(), h.s.model, v.entry.input, -1, explain.OcclusionOptions{})
+	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.input, -1, explain.OcclusionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

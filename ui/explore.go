@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // keepFull is how many recently viewed images keep their preview and
@@ -70,9 +72,9 @@ type exploreView struct {
 	answer  *widget.Label
 	sure    *widget.Label
 	bars    *fyne.Container
-	picBox  *sizedBox
-	seenBox *sizedBox
-	ansBox  *sizedBox
+	picBox  *widgets.SizedBox
+	seenBox *widgets.SizedBox
+	ansBox  *widgets.SizedBox
 	maps    *featureMaps
 	// opinion is a second model's answer beside the first (second.go).
 	opinion *secondOpinion
@@ -112,8 +114,8 @@ func newExploreView(s *shell) *exploreView {
 	x.content = split
 	x.updateCount()
 
-	s.onModel = append(s.onModel, x.modelChanged)
-	s.onStyle = append(s.onStyle, x.styleChanged)
+	s.OnModel(x.modelChanged)
+	s.OnStyle(x.styleChanged)
 	return x
 }
 
@@ -150,16 +152,16 @@ func (x *exploreView) newDetail() {
 	x.sure = widget.NewLabel("")
 	x.bars = container.New(layout.NewFormLayout())
 
-	x.picBox = newSizedBox(container.NewBorder(nil, x.picCap, nil, nil, x.picture))
-	x.seenBox = newSizedBox(container.NewBorder(nil, x.seenCap, nil, nil, x.seen))
-	x.ansBox = newSizedBox(container.NewVBox(caption, x.answer, x.sure, x.bars))
+	x.picBox = widgets.NewSizedBox(container.NewBorder(nil, x.picCap, nil, nil, x.picture))
+	x.seenBox = widgets.NewSizedBox(container.NewBorder(nil, x.seenCap, nil, nil, x.seen))
+	x.ansBox = widgets.NewSizedBox(container.NewVBox(caption, x.answer, x.sure, x.bars))
 
 	x.maps = newFeatureMaps(x)
 	x.opinion = newSecondOpinion(x)
 	if s := x.s.opts; s.Second != nil {
 		x.opinion.set(s.Second, s.SecondName)
 	}
-	top := container.New(&flowLayout{onResize: x.relayout}, x.picBox, x.seenBox, x.ansBox, x.opinion.box)
+	top := container.New(&widgets.FlowLayout{OnResize: x.relayout}, x.picBox, x.seenBox, x.ansBox, x.opinion.box)
 	body := container.NewVBox(x.title, top, widget.NewSeparator(), x.maps.content)
 	x.scroll = container.NewVScroll(container.NewPadded(body))
 	x.applySizes()
@@ -168,14 +170,14 @@ func (x *exploreView) newDetail() {
 // relayout lets the scroll container take a new content height (see
 // flowLayout).
 func (x *exploreView) relayout() {
-	x.s.later(func() { x.scroll.Refresh() })
+	x.s.Later(func() { x.scroll.Refresh() })
 }
 
 // applySizes sets the sizes of the pictures for the current zoom. The
 // picture as given keeps its aspect ratio within a 240-unit square, so that
 // its caption sits right under it.
 func (x *exploreView) applySizes() {
-	z := x.s.zoom
+	z := x.s.Zoom()
 	side := 240 * z
 	size := fyne.NewSquareSize(side)
 	if img := x.picture.Image; img != nil {
@@ -188,11 +190,11 @@ func (x *exploreView) applySizes() {
 	}
 	x.picture.SetMinSize(size)
 	x.seen.SetMinSize(fyne.NewSquareSize(192 * z))
-	x.picBox.width = side
-	x.seenBox.width = 200 * z
-	x.ansBox.width = 330 * z
-	x.opinion.box.width = 180 * z
-	x.maps.orderBox.width = 210 * z
+	x.picBox.Width = side
+	x.seenBox.Width = 200 * z
+	x.ansBox.Width = 330 * z
+	x.opinion.box.Width = 180 * z
+	x.maps.orderBox.Width = 210 * z
 }
 
 func (x *exploreView) newRow() fyne.CanvasObject {
@@ -216,7 +218,7 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 				c.Image = e.thumb
 				c.Refresh()
 			}
-			c.SetMinSize(fyne.NewSquareSize(48 * x.s.zoom))
+			c.SetMinSize(fyne.NewSquareSize(48 * x.s.Zoom()))
 		case *widget.Label:
 			c.SetText(e.name + "\n" + x.classLine(e))
 		}
@@ -225,14 +227,14 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // classLine is the list's second line for e: its class and probability.
 func (x *exploreView) classLine(e *entry) string {
-	if x.s.model == nil {
+	if x.s.Model() == nil {
 		return fmt.Sprintf("%d × %d px", e.size.X, e.size.Y)
 	}
-	p := e.answer(x.s.model)
+	p := e.answer(x.s.Model())
 	if p == nil {
 		return "…"
 	}
-	return fmt.Sprintf("%s · %.0f%%", className(x.s.model, p.Class), 100*p.Probabilities[p.Class])
+	return fmt.Sprintf("%s · %.0f%%", className(x.s.Model(), p.Class), 100*p.Probabilities[p.Class])
 }
 
 func className(m *engine.Model, i int) string {
@@ -310,7 +312,7 @@ func (x *exploreView) open(paths []string) {
 	s := x.s
 	key := openKey(paths)
 	if x.opening[key] {
-		s.notice.show(noticeInfo, "Already opening "+quoteNames(paths)+": the images appear in the list as they are read.")
+		s.Notice.Post(host.NoticeInfo, "Already opening "+quoteNames(paths)+": the images appear in the list as they are read.")
 		return
 	}
 	if x.opening == nil {
@@ -319,12 +321,12 @@ func (x *exploreView) open(paths []string) {
 	x.opening[key] = true
 	x.selGen++
 	gen := x.selGen
-	m := s.model
-	if s.lastDir == "" { // file dialogs start where the images are
+	m := s.Model()
+	if s.LastDir == "" { // file dialogs start where the images are
 		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
-			s.lastDir = paths[0]
+			s.LastDir = paths[0]
 		} else {
-			s.lastDir = filepath.Dir(paths[0])
+			s.LastDir = filepath.Dir(paths[0])
 		}
 	}
 	label := filepath.Base(paths[0])
@@ -332,17 +334,17 @@ func (x *exploreView) open(paths []string) {
 		label = fmt.Sprintf("%d items", len(paths))
 	}
 	act := x.startActivity("Opening " + label + "…")
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		files, skipped := expandPaths(paths)
 		opened := 0
 		for i, f := range files {
 			if len(files) > 1 {
 				text := fmt.Sprintf("Analysing %s (%d of %d)…", filepath.Base(f), i+1, len(files))
-				s.do(func() { x.setActivity(act, text) })
+				s.Do(func() { x.setActivity(act, text) })
 			} else {
 				text := "Analysing " + filepath.Base(f) + "…"
-				s.do(func() { x.setActivity(act, text) })
+				s.Do(func() { x.setActivity(act, text) })
 			}
 			e, err := loadEntry(f, m)
 			if err != nil {
@@ -351,14 +353,14 @@ func (x *exploreView) open(paths []string) {
 			}
 			first := opened == 0
 			opened++
-			s.do(func() { x.add(e, first && gen == x.selGen) })
+			s.Do(func() { x.add(e, first && gen == x.selGen) })
 		}
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			delete(x.opening, key)
 			x.endActivity(act)
-			if strings.HasPrefix(s.notice.text, "Already opening") {
-				s.notice.dismiss() // done now
+			if strings.HasPrefix(s.Notice.Text(), "Already opening") {
+				s.Notice.Dismiss() // done now
 			}
 			x.report(paths, opened, skipped)
 		})
@@ -382,15 +384,15 @@ func openKey(paths []string) string {
 func (x *exploreView) report(paths []string, opened int, skipped []string) {
 	if len(skipped) == 0 {
 		if opened == 0 {
-			x.s.notice.show(noticeWarning, "No image files were found in "+quoteNames(paths)+".")
+			x.s.Notice.Post(host.NoticeWarning, "No image files were found in "+quoteNames(paths)+".")
 		}
 		return
 	}
 	if opened == 0 && len(skipped) == 1 {
-		x.s.notice.show(noticeError, "Could not open "+skipped[0]+".")
+		x.s.Notice.Post(host.NoticeError, "Could not open "+skipped[0]+".")
 		return
 	}
-	head := fmt.Sprintf("Opened %s from %s. Skipped:", countNoun(opened, "image"), quoteNames(paths))
+	head := fmt.Sprintf("Opened %s from %s. Skipped:", widgets.CountNoun(opened, "image"), quoteNames(paths))
 	if opened == 0 {
 		head = fmt.Sprintf("Could not open any image from %s:", quoteNames(paths))
 	}
@@ -405,11 +407,11 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 		}
 		short += "\n• " + r
 	}
-	kind := noticeWarning
+	kind := host.NoticeWarning
 	if opened == 0 {
-		kind = noticeError
+		kind = host.NoticeError
 	}
-	x.s.notice.showDetails(kind, short, details)
+	x.s.Notice.PostDetails(kind, short, details)
 }
 
 // quoteNames names what was opened: “name” for one path, "the files"
@@ -424,7 +426,7 @@ func quoteNames(paths []string) string {
 // add puts an analysed entry in the list, and selects it when sel. An
 // image opened again replaces its entry.
 func (x *exploreView) add(e *entry, sel bool) {
-	m := x.s.model
+	m := x.s.Model()
 	if e.predModel != m {
 		e.pred, e.predModel = nil, nil // analysed with a model replaced meanwhile
 	}
@@ -501,14 +503,14 @@ func (x *exploreView) show(e *entry) {
 	gen := x.selGen
 	x.current = e
 	x.touch(e)
-	m := x.s.model
+	m := x.s.Model()
 	if e.full(m) {
 		x.display(e)
 		return
 	}
 	s := x.s
 	act := x.startActivity("Analysing " + e.name + "…")
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	needPreview, input := e.preview == nil, e.input
 	var shape engine.Input
 	var seen *image.NRGBA
@@ -529,8 +531,8 @@ func (x *exploreView) show(e *entry) {
 		if m != nil && ierr == nil {
 			pred, err = m.Predict(input)
 		}
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			x.endActivity(act)
 			if gen != x.selGen {
 				return
@@ -539,11 +541,11 @@ func (x *exploreView) show(e *entry) {
 				switch {
 				case errors.Is(perr, errChanged):
 					preview = e.seen
-					s.notice.show(noticeWarning, "“"+e.name+"” has changed since it was opened: the picture as the network "+
+					s.Notice.Post(host.NoticeWarning, "“"+e.name+"” has changed since it was opened: the picture as the network "+
 						"saw it then is shown, with its answer. Open the file again to analyse the new picture.")
 				case perr != nil:
 					preview = e.seen
-					s.notice.show(noticeWarning, "Could not read "+perr.Error()+
+					s.Notice.Post(host.NoticeWarning, "Could not read "+perr.Error()+
 						". The picture as the network saw it when it was opened is shown instead.")
 				}
 				e.preview = preview
@@ -553,13 +555,13 @@ func (x *exploreView) show(e *entry) {
 			}
 			switch {
 			case errors.Is(ierr, errChanged):
-				s.notice.show(noticeWarning, "“"+e.name+"” has changed since it was opened, and this model needs the picture read "+
+				s.Notice.Post(host.NoticeWarning, "“"+e.name+"” has changed since it was opened, and this model needs the picture read "+
 					"again at its own input size. Open the file again to analyse the new picture.")
 			case ierr != nil:
-				s.notice.show(noticeWarning, "Could not read "+ierr.Error()+
+				s.Notice.Post(host.NoticeWarning, "Could not read "+ierr.Error()+
 					". This model needs the picture read again at its own input size, so it cannot analyse it.")
 			case err != nil:
-				s.notice.show(noticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
+				s.Notice.Post(host.NoticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
 			case pred != nil:
 				e.pred, e.predModel = pred, m
 			}
@@ -573,7 +575,7 @@ func (x *exploreView) show(e *entry) {
 func (x *exploreView) display(e *entry) {
 	x.empty.Hide()
 	x.scroll.Show()
-	x.s.win.SetTitle("ArtLens — " + e.name)
+	x.s.Window().SetTitle("ArtLens — " + e.name)
 	x.title.SetText(e.name)
 	x.picture.Image = e.preview
 	x.applySizes()
@@ -611,7 +613,7 @@ func (x *exploreView) indexOf(e *entry) int {
 
 // showAnswer writes the predicted class and one bar per class.
 func (x *exploreView) showAnswer(e *entry) {
-	m := x.s.model
+	m := x.s.Model()
 	x.bars.RemoveAll()
 	p := e.answer(m)
 	if p == nil {
@@ -645,7 +647,7 @@ func (x *exploreView) showAnswer(e *entry) {
 // opened images in the background.
 func (x *exploreView) modelChanged() {
 	x.modelGen.Add(1)
-	x.maps.setLayers(x.s.model)
+	x.maps.setLayers(x.s.Model())
 	var others []*entry
 	for _, e := range x.entries {
 		if e != x.current {
@@ -662,7 +664,7 @@ func (x *exploreView) modelChanged() {
 // predictInBackground runs the current model on entries one after another
 // for the list's class line; a later model change stops it.
 func (x *exploreView) predictInBackground(entries []*entry) {
-	m := x.s.model
+	m := x.s.Model()
 	if m == nil || len(entries) == 0 {
 		return
 	}
@@ -674,9 +676,9 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 			inputs[i] = e.input
 		}
 	}
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
-		defer s.do(func() { s.busy.Add(-1) })
+		defer s.Do(func() { s.Busy.Add(-1) })
 		for i, e := range entries {
 			if x.modelGen.Load() != gen {
 				return
@@ -694,8 +696,8 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 				continue
 			}
 			short := &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
-			s.do(func() {
-				if x.s.model != m || e.answer(m) != nil {
+			s.Do(func() {
+				if x.s.Model() != m || e.answer(m) != nil {
 					return
 				}
 				e.pred, e.predModel = short, m
@@ -714,31 +716,3 @@ func (x *exploreView) styleChanged() {
 	}
 	x.scroll.Refresh()
 }
-
-// sizedBox shows its content at least width wide.
-type sizedBox struct {
-	widget.BaseWidget
-	content fyne.CanvasObject
-	width   float32
-}
-
-func newSizedBox(content fyne.CanvasObject) *sizedBox {
-	b := &sizedBox{content: content}
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-func (b *sizedBox) CreateRenderer() fyne.WidgetRenderer {
-	return &sizedRenderer{b}
-}
-
-type sizedRenderer struct{ b *sizedBox }
-
-func (r *sizedRenderer) Layout(size fyne.Size) { r.b.content.Resize(size) }
-func (r *sizedRenderer) MinSize() fyne.Size {
-	m := r.b.content.MinSize()
-	return fyne.NewSize(max(m.Width, r.b.width), m.Height)
-}
-func (r *sizedRenderer) Refresh()                     { r.b.content.Refresh() }
-func (r *sizedRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.content} }
-func (r *sizedRenderer) Destroy()                     {}

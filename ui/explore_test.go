@@ -18,6 +18,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 )
 
 func TestExploreEmptyState(t *testing.T) {
@@ -60,7 +61,7 @@ func TestExploreShowsImage(t *testing.T) {
 		t.Errorf("network view is %v, want 64×64", b)
 	}
 	// The prediction is the model's, shown as the class name and one bar per class.
-	want, err := h.s.model.Predict(picture.ToInput(mustOpen(t, path), 64))
+	want, err := h.s.Model().Predict(picture.ToInput(mustOpen(t, path), 64))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,13 +303,13 @@ func TestBadImagesKeepWhatIsShown(t *testing.T) {
 		{huge, "too large"},
 		{filepath.Join(dir, "missing.jpg"), "does not exist"},
 	} {
-		h.s.notice.dismiss()
+		h.s.Notice.Dismiss()
 		h.open(c.path)
-		if !h.s.notice.Visible() || !strings.Contains(strings.ToLower(h.s.notice.text), c.want) {
-			t.Errorf("%s: notice %q (visible %v), want it to mention %q", filepath.Base(c.path), h.s.notice.text, h.s.notice.Visible(), c.want)
+		if !h.s.Notice.Visible() || !strings.Contains(strings.ToLower(h.s.Notice.Text()), c.want) {
+			t.Errorf("%s: notice %q (visible %v), want it to mention %q", filepath.Base(c.path), h.s.Notice.Text(), h.s.Notice.Visible(), c.want)
 		}
-		if h.s.notice.kind != noticeError {
-			t.Errorf("%s: notice kind %v, want an error", filepath.Base(c.path), h.s.notice.kind)
+		if h.s.Notice.Kind() != host.NoticeError {
+			t.Errorf("%s: notice kind %v, want an error", filepath.Base(c.path), h.s.Notice.Kind())
 		}
 		if len(x.entries) != 1 || x.current != shown || x.title.Text != "good.jpg" || x.picture.Image != shown.preview {
 			t.Errorf("%s: what was shown changed (%d entries, showing %s)", filepath.Base(c.path), len(x.entries), x.title.Text)
@@ -349,25 +350,25 @@ func TestFolderWithMixedFiles(t *testing.T) {
 	if x.current == nil || x.current.name != "a.png" {
 		t.Errorf("showing %v, want the folder's first image", x.current)
 	}
-	n := h.s.notice
-	if !n.Visible() || n.kind != noticeWarning {
-		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.kind, n.text)
+	n := h.s.Notice
+	if !n.Visible() || n.Kind() != host.NoticeWarning {
+		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.Kind(), n.Text())
 	}
 	// The bar names three, Details… lists all four.
 	for _, want := range []string{"Opened 3 images from “paintings”", "and 1 more"} {
-		if !strings.Contains(n.text, want) {
-			t.Errorf("notice %q does not mention %q", n.text, want)
+		if !strings.Contains(n.Text(), want) {
+			t.Errorf("notice %q does not mention %q", n.Text(), want)
 		}
 	}
-	if strings.Count(n.text, "•") != 4 || !n.more.Visible() {
-		t.Errorf("notice %q should list 3 files and a count, with a Details button", n.text)
+	if strings.Count(n.Text(), "•") != 4 || !n.DetailsButton().Visible() {
+		t.Errorf("notice %q should list 3 files and a count, with a Details button", n.Text())
 	}
 	for _, want := range []string{"cut.jpg: the image data is truncated", "page.png: not an image file", "notes.txt: not an image file name", "readme.md: not an image file name"} {
-		if !strings.Contains(n.details, want) {
-			t.Errorf("details %q do not mention %q", n.details, want)
+		if !strings.Contains(n.Details(), want) {
+			t.Errorf("details %q do not mention %q", n.Details(), want)
 		}
 	}
-	test.Tap(n.more)
+	test.Tap(n.DetailsButton())
 	if d := h.topDialog(); d == nil || !hasText(d, "readme.md") {
 		t.Error("Details… does not show the whole list")
 	}
@@ -386,10 +387,10 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 	}
 	full := 0
 	for _, e := range x.entries {
-		if e.full(h.s.model) {
+		if e.full(h.s.Model()) {
 			full++
 		}
-		if e.answer(h.s.model) == nil {
+		if e.answer(h.s.Model()) == nil {
 			t.Errorf("%s has no class for the list", e.name)
 		}
 	}
@@ -398,16 +399,16 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 	}
 	// The first one is shown and keeps all; the second has given back its
 	// memory: showing it again reads the file and runs the network.
-	if x.current != x.entries[0] || !x.entries[0].full(h.s.model) {
+	if x.current != x.entries[0] || !x.entries[0].full(h.s.Model()) {
 		t.Fatal("the shown image should keep its preview and maps")
 	}
 	second := x.entries[1]
-	if second.full(h.s.model) {
+	if second.full(h.s.Model()) {
 		t.Fatal("the second entry should have given back its preview")
 	}
 	x.list.Select(1)
 	h.settle()
-	if x.current != second || !second.full(h.s.model) || x.picture.Image != second.preview || len(x.maps.shown) != 3 {
+	if x.current != second || !second.full(h.s.Model()) || x.picture.Image != second.preview || len(x.maps.shown) != 3 {
 		t.Error("the second image is not shown in full again")
 	}
 }
@@ -445,8 +446,8 @@ func TestEmptyFolder(t *testing.T) {
 	dir := t.TempDir()
 	h := newHarness(t, Options{})
 	h.open(dir)
-	if n := h.s.notice; !n.Visible() || !strings.Contains(n.text, "No image files were found") {
-		t.Errorf("notice %q (visible %v)", n.text, n.Visible())
+	if n := h.s.Notice; !n.Visible() || !strings.Contains(n.Text(), "No image files were found") {
+		t.Errorf("notice %q (visible %v)", n.Text(), n.Visible())
 	}
 	if !h.s.explore.empty.Visible() {
 		t.Error("the empty state should stay")

@@ -17,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -70,9 +72,9 @@ func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
 	if e := x.entries[2]; e.size != image.Pt(40, 50) || e.format != "png" {
 		t.Errorf("e.jpg, replaced by a 40×50 PNG, was read as %v %s", e.size, e.format)
 	}
-	n := h.s.notice
-	if !n.Visible() || n.kind != noticeWarning {
-		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.kind, n.text)
+	n := h.s.Notice
+	if !n.Visible() || n.Kind() != host.NoticeWarning {
+		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.Kind(), n.Text())
 	}
 	for _, want := range []string{
 		"Opened 2 images from “pics”. Skipped:",
@@ -80,12 +82,12 @@ func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
 		"c.jpg: not an image file (it looks like text)",
 		"d.jpg: this is a folder, not an image file",
 	} {
-		if !strings.Contains(n.text, want) {
-			t.Errorf("notice %q does not say %q", n.text, want)
+		if !strings.Contains(n.Text(), want) {
+			t.Errorf("notice %q does not say %q", n.Text(), want)
 		}
 	}
-	if strings.Contains(n.text, "stat ") {
-		t.Errorf("notice %q repeats the system's message", n.text)
+	if strings.Contains(n.Text(), "stat ") {
+		t.Errorf("notice %q repeats the system's message", n.Text())
 	}
 }
 
@@ -114,7 +116,7 @@ func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
 		{gone, "Could not read p01.jpg: the file does not exist (it was moved or deleted). The picture as the network saw it when it was opened is shown instead."},
 		{changed, "“p02.jpg” has changed since it was opened: the picture as the network saw it then is shown, with its answer. Open the file again to analyse the new picture."},
 	} {
-		h.s.notice.dismiss()
+		h.s.Notice.Dismiss()
 		x.list.Select(x.indexOf(c.e))
 		h.settle()
 		if x.current != c.e || x.title.Text != c.e.name {
@@ -126,16 +128,16 @@ func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
 		if !strings.Contains(x.picCap.Text, "64 × 48") || x.answer.Text == "—" || len(x.maps.shown) != 3 {
 			t.Errorf("%s: caption %q, answer %q, %d layers; want what was analysed", c.e.name, x.picCap.Text, x.answer.Text, len(x.maps.shown))
 		}
-		if n := h.s.notice; !n.Visible() || n.kind != noticeWarning || n.text != c.want {
-			t.Errorf("%s: notice %q (visible %v), want %q", c.e.name, n.text, n.Visible(), c.want)
+		if n := h.s.Notice; !n.Visible() || n.Kind() != host.NoticeWarning || n.Text() != c.want {
+			t.Errorf("%s: notice %q (visible %v), want %q", c.e.name, n.Text(), n.Visible(), c.want)
 		}
 	}
 	// A file left as it was is read again without a word.
-	h.s.notice.dismiss()
+	h.s.Notice.Dismiss()
 	x.list.Select(x.indexOf(same))
 	h.settle()
-	if x.picture.Image != same.preview || same.preview == same.seen || h.s.notice.Visible() {
-		t.Errorf("an unchanged file: preview read again %v, notice %q", same.preview != same.seen, h.s.notice.text)
+	if x.picture.Image != same.preview || same.preview == same.seen || h.s.Notice.Visible() {
+		t.Errorf("an unchanged file: preview read again %v, notice %q", same.preview != same.seen, h.s.Notice.Text())
 	}
 }
 
@@ -145,9 +147,9 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 	path := writeModel(t, []string{"ink", "oil", "stone"})
 	h.s.openModel(path)
 	h.settle()
-	m := h.s.model
-	if h.s.modelName != "other.safetensors" {
-		t.Fatalf("model %q", h.s.modelName)
+	m := h.s.Model()
+	if h.s.ModelName() != "other.safetensors" {
+		t.Fatalf("model %q", h.s.ModelName())
 	}
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
@@ -171,7 +173,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 			t.Errorf("%s: dialog says %q, want %q", how, texts(d), want)
 		}
 		h.w.Canvas().Overlays().Remove(d)
-		if h.s.model != m || h.s.modelName != "other.safetensors" || x.answer.Text != answer || x.current.name != "b.jpg" {
+		if h.s.Model() != m || h.s.ModelName() != "other.safetensors" || x.answer.Text != answer || x.current.name != "b.jpg" {
 			t.Errorf("%s: the model or what is shown changed", how)
 		}
 	}
@@ -181,7 +183,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 	check("dropped")
 	// ... and choosing it in the file dialog, which opens the file itself.
 	r, err := storage.Reader(storage.NewFileURI(path))
-	h.s.picked(r, err, h.s.modelPickFailed, h.s.openModel)
+	h.s.Picked(r, err, h.s.modelPickFailed, h.s.openModel)
 	h.settle()
 	check("chosen in the dialog")
 }
@@ -210,7 +212,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 func TestSaveChartFailures(t *testing.T) {
 	h := newHarness(t, Options{View: "history"})
 	c := charts(h.s.tabs.Selected().Content)[0]
-	shown := c.img.Image
+	shown := c.Image().Image
 	if shown == nil {
 		t.Fatal("the chart is not drawn")
 	}
@@ -220,22 +222,22 @@ func TestSaveChartFailures(t *testing.T) {
 	blocker := writeFile(t, dir, "figures", []byte("a file, not a folder"))
 	save := func(path string) {
 		t.Helper()
-		h.s.notice.dismiss()
+		h.s.Notice.Dismiss()
 		// What the save dialog does with the chosen file.
 		wc, err := storage.Writer(storage.NewFileURI(path))
-		h.s.saveChartTo(wc, err, c.build, savePxW, savePxH)
+		widgets.SaveChartTo(h.s.Host, wc, err, c.Build(), widgets.SavePxW, widgets.SavePxH)
 		h.settle()
 	}
 	expect := func(what, want string) {
 		t.Helper()
-		n := h.s.notice
-		if !n.Visible() || n.kind != noticeError || n.text != want {
-			t.Errorf("%s: notice %q (visible %v, kind %v), want %q", what, n.text, n.Visible(), n.kind, want)
+		n := h.s.Notice
+		if !n.Visible() || n.Kind() != host.NoticeError || n.Text() != want {
+			t.Errorf("%s: notice %q (visible %v, kind %v), want %q", what, n.Text(), n.Visible(), n.Kind(), want)
 		}
 		if d := h.topDialog(); d != nil {
 			t.Errorf("%s: a dialog covers the window: %q", what, texts(d))
 		}
-		if c.img.Image != shown || !c.img.Visible() {
+		if c.Image().Image != shown || !c.Image().Visible() {
 			t.Errorf("%s: the chart shown changed", what)
 		}
 	}
@@ -256,8 +258,8 @@ func TestSaveChartFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.s.notice.dismiss()
-	h.s.saveChartTo(&failingWriter{File: f, uri: storage.NewFileURI(path), limit: 5000, err: syscall.ENOSPC}, nil, c.build, savePxW, savePxH)
+	h.s.Notice.Dismiss()
+	widgets.SaveChartTo(h.s.Host, &failingWriter{File: f, uri: storage.NewFileURI(path), limit: 5000, err: syscall.ENOSPC}, nil, c.Build(), widgets.SavePxW, widgets.SavePxH)
 	h.settle()
 	expect("disk full", "Could not save the chart: the disk is full; “accuracy.png” was not written.")
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
@@ -266,8 +268,8 @@ func TestSaveChartFailures(t *testing.T) {
 
 	// And a good folder still works afterwards.
 	save(path)
-	if n := h.s.notice; n.kind != noticeInfo || n.text != "Saved the chart as "+path+"." {
-		t.Errorf("notice %q after a good save", n.text)
+	if n := h.s.Notice; n.Kind() != host.NoticeInfo || n.Text() != "Saved the chart as "+path+"." {
+		t.Errorf("notice %q after a good save", n.Text())
 	}
 }
 
@@ -297,8 +299,8 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 	h.waitFor("the first open to start", func() bool { return reads.Load() == 1 })
 	x.open([]string{folder + string(filepath.Separator)}) // the same folder, written otherwise
 	h.s.dropped([]fyne.URI{storage.NewFileURI(folder)})
-	if nt := h.s.notice; !nt.Visible() || nt.kind != noticeInfo || !strings.HasPrefix(nt.text, "Already opening “large”") {
-		t.Errorf("second open: notice %q (visible %v)", nt.text, nt.Visible())
+	if nt := h.s.Notice; !nt.Visible() || nt.Kind() != host.NoticeInfo || !strings.HasPrefix(nt.Text(), "Already opening “large”") {
+		t.Errorf("second open: notice %q (visible %v)", nt.Text(), nt.Visible())
 	}
 	if x.current == nil || x.current.name != "shown.jpg" {
 		t.Errorf("while opening, showing %v; the image shown before should stay", x.current)
@@ -318,8 +320,8 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 	if x.activity.Visible() || len(x.opening) != 0 {
 		t.Error("the activity bar or the pending open stays after all work is done")
 	}
-	if h.s.notice.Visible() {
-		t.Errorf("notice %q stays after the folder was opened", h.s.notice.text)
+	if h.s.Notice.Visible() {
+		t.Errorf("notice %q stays after the folder was opened", h.s.Notice.Text())
 	}
 	// Once done, opening it again reads it again.
 	h.open(folder)
@@ -338,11 +340,11 @@ func TestPictureDeletedAfterTheDialogListedIt(t *testing.T) {
 	}
 	// What the file dialog does with the chosen file.
 	r, err := storage.Reader(storage.NewFileURI(gone))
-	h.s.picked(r, err, h.s.imagePickFailed, h.s.openPicked)
+	h.s.Picked(r, err, h.s.imagePickFailed, h.s.openPicked)
 	h.settle()
 	want := "Could not open gone.jpg: the file does not exist (it was moved or deleted)."
-	if n := h.s.notice; !n.Visible() || n.kind != noticeError || n.text != want {
-		t.Errorf("notice %q (visible %v), want %q", n.text, n.Visible(), want)
+	if n := h.s.Notice; !n.Visible() || n.Kind() != host.NoticeError || n.Text() != want {
+		t.Errorf("notice %q (visible %v), want %q", n.Text(), n.Visible(), want)
 	}
 	x := h.s.explore
 	if len(x.entries) != 1 || x.current == nil || x.current.name != "shown.jpg" || x.title.Text != "shown.jpg" {
@@ -378,15 +380,15 @@ func TestBusyWindowUnderChanges(t *testing.T) {
 	if len(x.entries) != n+1 {
 		t.Fatalf("%d entries, want %d", len(x.entries), n+1)
 	}
-	if h.s.modelName != "other.safetensors" {
-		t.Fatalf("model %q", h.s.modelName)
+	if h.s.ModelName() != "other.safetensors" {
+		t.Fatalf("model %q", h.s.ModelName())
 	}
 	for _, e := range x.entries {
-		if p := e.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
+		if p := e.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
 			t.Errorf("%s has no answer from the current model", e.name)
 		}
 	}
-	if x.current == nil || !x.current.full(h.s.model) || x.title.Text != x.current.name {
+	if x.current == nil || !x.current.full(h.s.Model()) || x.title.Text != x.current.name {
 		t.Error("the image shown is not shown in full with the current model")
 	}
 }
@@ -408,7 +410,7 @@ func TestSaveErrorWording(t *testing.T) {
 		if _, ok := err.(syscall.Errno); ok {
 			err = &os.PathError{Op: "open", Path: path, Err: c.err}
 		}
-		if got := saveError(path, err); got != c.want {
+		if got := host.SaveError(path, err); got != c.want {
 			t.Errorf("%v: %q, want %q", c.err, got, c.want)
 		}
 	}
@@ -427,10 +429,10 @@ func TestSaveChartInFolderWithoutPermission(t *testing.T) {
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
 	path := filepath.Join(dir, "accuracy.png")
 	wc, err := storage.Writer(storage.NewFileURI(path))
-	h.s.saveChartTo(wc, err, c.build, savePxW, savePxH)
+	widgets.SaveChartTo(h.s.Host, wc, err, c.Build(), widgets.SavePxW, widgets.SavePxH)
 	h.settle()
 	want := "Could not save the chart: permission to write “accuracy.png” in “" + dir + "” was denied; choose another folder."
-	if n := h.s.notice; n.text != want || n.kind != noticeError {
-		t.Errorf("notice %q, want %q", n.text, want)
+	if n := h.s.Notice; n.Text() != want || n.Kind() != host.NoticeError {
+		t.Errorf("notice %q, want %q", n.Text(), want)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/graphdraw"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Feature-map choices, as offered in the view.
@@ -58,7 +59,7 @@ type featureMaps struct {
 	layerBox *fyne.Container // "Layers:" and the checks
 	norm     *widget.RadioGroup
 	order    *widget.Select
-	orderBox *sizedBox // keeps the order's choices readable
+	orderBox *widgets.SizedBox // keeps the order's choices readable
 	sections *fyne.Container
 	gen      int // latest drawing; older results are dropped
 	shown    []*layerView
@@ -134,18 +135,18 @@ func newFeatureMaps(x *exploreView) *featureMaps {
 	f := &featureMaps{x: x}
 	f.layerBox = container.NewHBox()
 	layers := f.layerBox
-	f.setLayers(x.s.model)
+	f.setLayers(x.s.Model())
 	f.norm = widget.NewRadioGroup([]string{normEachMap, normWholeLayer}, func(string) { f.redraw() })
 	f.norm.Horizontal = true
 	f.norm.Required = true
 	f.norm.Selected = normEachMap
 	f.order = widget.NewSelect([]string{orderByNumber, orderByActive}, func(string) { f.redraw() })
 	f.order.Selected = orderByNumber
-	f.orderBox = newSizedBox(f.order)
+	f.orderBox = widgets.NewSizedBox(f.order)
 	items := []fyne.CanvasObject{layers,
 		container.NewHBox(widget.NewLabel("Colours span:"), f.norm),
 		container.NewHBox(widget.NewLabel("Order:"), f.orderBox)}
-	controls := container.New(&flowLayout{onResize: x.relayout}, items...)
+	controls := container.New(&widgets.FlowLayout{OnResize: x.relayout}, items...)
 
 	title := widget.NewLabelWithStyle("Feature maps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
@@ -336,11 +337,11 @@ func (p *placePicker) filter() {
 func (p *placePicker) open() {
 	s := p.f.x.s
 	scroll := container.NewVScroll(p.list)
-	scroll.SetMinSize(fyne.NewSize(420*s.zoom, 480*s.zoom))
+	scroll.SetMinSize(fyne.NewSize(420*s.Zoom(), 480*s.Zoom()))
 	content := container.NewBorder(p.search, nil, nil, nil, scroll)
-	d := dialog.NewCustom("Places whose maps are shown", "Close", content, s.win)
+	d := dialog.NewCustom("Places whose maps are shown", "Close", content, s.Window())
 	d.Show()
-	s.win.Canvas().Focus(p.search)
+	s.Window().Canvas().Focus(p.search)
 }
 
 func (f *featureMaps) options() mapOptions {
@@ -351,7 +352,7 @@ func (f *featureMaps) options() mapOptions {
 	if f.order.Selected == orderByActive {
 		o.order = plots.ByActivation
 	}
-	scale := f.x.s.pixelScale() * f.x.s.zoom
+	scale := f.x.s.PixelScale() * f.x.s.Zoom()
 	o.legendPx = image.Pt(int(240*scale+0.5), int(20*scale+0.5))
 	return o
 }
@@ -370,11 +371,11 @@ func (f *featureMaps) draw(e *entry, clear bool) {
 	f.gen++
 	gen := f.gen
 	s := f.x.s
-	p := e.answer(s.model)
+	p := e.answer(s.Model())
 	if p == nil || len(p.Activations) == 0 {
 		f.shown = nil
 		msg := "The feature maps appear once the network has analysed the picture."
-		if s.model == nil {
+		if s.Model() == nil {
 			msg = "No model is loaded, so there are no feature maps."
 		}
 		f.sections.Objects = []fyne.CanvasObject{widget.NewLabel(msg)}
@@ -386,11 +387,11 @@ func (f *featureMaps) draw(e *entry, clear bool) {
 		f.sections.RemoveAll()
 	}
 	o := f.options()
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		views, err := renderLayers(p, o)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if gen != f.gen {
 				return
 			}
@@ -406,7 +407,7 @@ func (f *featureMaps) draw(e *entry, clear bool) {
 
 // build replaces the grids with views.
 func (f *featureMaps) build(e *entry, views []*layerView) {
-	z := f.x.s.zoom
+	z := f.x.s.Zoom()
 	f.shown = views
 	var objs []fyne.CanvasObject
 	if len(views) == 0 {
@@ -427,7 +428,7 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 		}
 		noteLabel := widget.NewLabel(note)
 		noteLabel.TextStyle.Italic = true
-		head := container.New(&flowLayout{onResize: f.x.relayout}, title, container.NewCenter(legend), noteLabel)
+		head := container.New(&widgets.FlowLayout{OnResize: f.x.relayout}, title, container.NewCenter(legend), noteLabel)
 
 		side := float32(64)
 		if a.Width >= 40 {
@@ -438,7 +439,7 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 			lv, ch := l, ch
 			tiles = append(tiles, newMapTile(l.images[ch], ch+1, side*z, func() { f.enlarge(e, lv, ch) }))
 		}
-		grid := container.New(&flowLayout{onResize: f.x.relayout}, tiles...)
+		grid := container.New(&widgets.FlowLayout{OnResize: f.x.relayout}, tiles...)
 		objs = append(objs, head, grid, widget.NewSeparator())
 	}
 	f.sections.Objects = objs
@@ -449,7 +450,7 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 // enlarge shows filter ch of layer l in a dialog with its values.
 func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	s := f.x.s
-	z := s.zoom
+	z := s.Zoom()
 	a := l.act
 	lo, hi := l.rangeOf(ch)
 	big := canvas.NewImageFromImage(l.images[ch])
@@ -457,7 +458,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	big.FillMode = canvas.ImageFillContain
 	big.SetMinSize(fyne.NewSquareSize(360 * z))
 
-	scale := s.pixelScale() * z
+	scale := s.PixelScale() * z
 	legend := canvas.NewImageFromImage(plots.Legend(lo, hi, int(200*scale+0.5), int(20*scale+0.5)))
 	legend.SetMinSize(fyne.NewSize(200*z, 20*z))
 	f.info = widget.NewLabel(fmt.Sprintf("Layer %d, filter %d of %d\nMap of %d × %d values\nLowest value: %s\nHighest value: %s\nMean value: %s",
@@ -478,7 +479,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	// The collection view ranks its pictures by this filter's peak.
 	excite := widget.NewButtonWithIcon("Pictures that excite this filter", theme.SearchIcon(), func() {
 		f.dialog.Hide()
-		s.showView("collection")
+		s.ShowView("collection")
 		s.collection.showFilter(a.Layer, ch+1)
 	})
 	// What it looks for, and how a value is computed (lookfor.go,
@@ -487,7 +488,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	picker := newMapPicker(big, a.Width, a.Height, func(y, x int) { f.value = s.showValue(e, a.Layer, ch, y, x, lo, hi) })
 	clickNote := widget.NewLabel("Click a cell: how its value is computed.")
 	clickNote.TextStyle.Italic = true
-	if a.Layer > len(s.model.ConvLayers()) { // a graph's block: no filter of its own
+	if a.Layer > len(s.Model().ConvLayers()) { // a graph's block: no filter of its own
 		look.Disable()
 		picker.pick = nil
 		clickNote.Hide()
@@ -495,7 +496,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	side := container.NewVBox(f.info, container.NewHBox(legend), note, clickNote, widget.NewSeparator(),
 		container.NewHBox(input), inputCap, excite, look)
 	content := container.NewHBox(picker, side)
-	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.win)
+	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.Window())
 	f.dialog.Show()
 }
 

@@ -107,7 +107,7 @@ func (h *harness) settle() {
 	h.t.Helper()
 	quiet := 0
 	h.waitFor("the window to settle", func() bool {
-		if h.s.busy.Load() == 0 && !h.q.drain() {
+		if h.s.Busy.Load() == 0 && !h.q.drain() {
 			quiet++
 		} else {
 			quiet = 0

@@ -13,6 +13,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/ui/host"
 )
 
 // Sizes, in pixels, of the images kept for each opened picture.
@@ -92,7 +93,7 @@ func loadEntry(path string, m *engine.Model) (*entry, error) {
 	stamp := stampOf(path)
 	img, format, err := openPicture(path)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, host.FileError(path, err)
 	}
 	e := &entry{path: path, name: filepath.Base(path), format: format, size: img.Bounds().Size(), stamp: stamp}
 	e.shape = engine.StudyArch().Input
@@ -152,37 +153,18 @@ func loadPreview(e *entry) (image.Image, error) {
 func readAgain(e *entry) (image.Image, error) {
 	if stampOf(e.path) != e.stamp {
 		if _, err := os.Stat(e.path); err != nil {
-			return nil, fileError(e.path, err)
+			return nil, host.FileError(e.path, err)
 		}
 		return nil, errChanged
 	}
 	img, _, err := openPicture(e.path)
 	if err != nil {
-		return nil, fileError(e.path, err)
+		return nil, host.FileError(e.path, err)
 	}
 	if img.Bounds().Size() != e.size {
 		return nil, errChanged
 	}
 	return img, nil
-}
-
-// fileError words err, about the image file at path, for the notice bar:
-// a file that is gone is said to be so in one sentence (picture.Open's
-// message names the path twice); other errors are picture.Open's, which
-// begin with the file's name.
-func fileError(path string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: the file does not exist (it was moved or deleted)", baseName(path))
-	}
-	return err
-}
-
-// baseName is the name of the file at path, or "the file" when path is "".
-func baseName(path string) string {
-	if path == "" {
-		return "the file"
-	}
-	return filepath.Base(path)
 }
 
 // isImageName reports whether a file name has an image extension; folders
@@ -240,12 +222,4 @@ func expandPaths(paths []string) (files, skipped []string) {
 		files = append(files, found...)
 	}
 	return files, skipped
-}
-
-// countNoun writes "1 file" or "3 files".
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

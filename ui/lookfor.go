@@ -47,12 +47,12 @@ type lookFor struct {
 // showLookForFilter shows what filter (0-based) of conv layer layer looks
 // for, with a way to the whole layer.
 func (s *shell) showLookForFilter(layer, filter int) *lookFor {
-	if s.model == nil {
+	if s.Model() == nil {
 		return nil
 	}
 	canvas := ""
-	in := s.model.Input()
-	if side := featviz.DefaultOptions(min(in.Height, in.Width)).Size; s.model.ConvOnly(layer) && side > max(in.Height, in.Width) {
+	in := s.Model().Input()
+	if side := featviz.DefaultOptions(min(in.Height, in.Width)).Size; s.Model().ConvOnly(layer) && side > max(in.Height, in.Width) {
 		canvas = fmt.Sprintf(" It is %d pixels wide, more than the network's %d: its conv layers read any size.", side, in.Width)
 	}
 	v := s.showLookFor(fmt.Sprintf("What filter %d of layer %d looks for", filter+1, layer),
@@ -73,10 +73,10 @@ func (s *shell) showLookForFilter(layer, filter int) *lookFor {
 
 // showLookForLayer shows what each filter of conv layer layer looks for.
 func (s *shell) showLookForLayer(layer int) *lookFor {
-	if s.model == nil {
+	if s.Model() == nil {
 		return nil
 	}
-	n := s.model.ConvLayers()[layer-1]
+	n := s.Model().ConvLayers()[layer-1]
 	goals := make([]featviz.Goal, n)
 	for f := range goals {
 		goals[f] = featviz.Goal{Layer: layer, Filter: f}
@@ -88,10 +88,10 @@ func (s *shell) showLookForLayer(layer int) *lookFor {
 
 // showLookForClasses shows what the network takes for each class.
 func (s *shell) showLookForClasses() *lookFor {
-	if s.model == nil {
+	if s.Model() == nil {
 		return nil
 	}
-	goals := make([]featviz.Goal, len(s.model.Meta.Classes))
+	goals := make([]featviz.Goal, len(s.Model().Meta.Classes))
 	for c := range goals {
 		goals[c] = featviz.Goal{Class: c}
 	}
@@ -109,51 +109,51 @@ func (s *shell) showLookForClasses() *lookFor {
 // points would show a larger canvas below its pixels, and a whole layer
 // on it takes four times as long.
 func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side float32, size int) *lookFor {
-	if s.model == nil {
+	if s.Model() == nil {
 		return nil
 	}
-	v := &lookFor{s: s, m: s.model, bar: widget.NewProgressBar(), status: widget.NewLabel(""), side: side * s.zoom}
+	v := &lookFor{s: s, m: s.Model(), bar: widget.NewProgressBar(), status: widget.NewLabel(""), side: side * s.Zoom()}
 	about := widget.NewLabel(intro)
 	about.Wrapping = fyne.TextWrapWord
-	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+64*s.zoom, v.side+60*s.zoom)) // room for the caption
+	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+64*s.Zoom(), v.side+60*s.Zoom())) // room for the caption
 	if len(goals) == 1 {
 		v.tiles = container.NewVBox()
 	}
 	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() { v.stop() })
 	top := container.NewVBox(about, container.NewBorder(nil, nil, nil, stop, v.bar), v.status)
 	content := container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.tiles))
-	v.dlg = dialog.NewCustom(title, "Close", content, s.win)
+	v.dlg = dialog.NewCustom(title, "Close", content, s.Window())
 	v.dlg.SetOnClosed(v.stop)
 	if len(goals) > 1 {
-		v.dlg.Resize(s.dialogSize())
+		v.dlg.Resize(s.DialogSize())
 	} else {
-		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+440*s.zoom))
+		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+440*s.Zoom()))
 	}
 	v.dlg.Show()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	m, opt := v.m, lookForOptions
 	if opt.Size == 0 {
 		opt.Size = size
 	}
 	go func() {
-		defer s.do(func() { s.busy.Add(-1) })
+		defer s.Do(func() { s.Busy.Add(-1) })
 		for i, g := range goals {
 			last := -1
 			r, err := vizCache.Visualize(ctx, m, g, opt, func(done, total int) {
 				// A few updates per picture are enough for the bar.
 				if pct := 20 * done / total; pct != last {
 					last = pct
-					s.do(func() {
+					s.Do(func() {
 						v.bar.SetValue((float64(i) + float64(done)/float64(total)) / float64(len(goals)))
 						v.status.SetText(fmt.Sprintf("Drawing %s: step %d of %d", v.name(g), done, total))
 					})
 				}
 			})
 			if err != nil {
-				s.do(func() {
+				s.Do(func() {
 					v.done = true
 					if ctx.Err() != nil {
 						v.status.SetText(fmt.Sprintf("Stopped: %d of %d drawn.", i, len(goals)))
@@ -163,9 +163,9 @@ func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side floa
 				})
 				return
 			}
-			s.do(func() { v.add(r, len(goals) == 1) })
+			s.Do(func() { v.add(r, len(goals) == 1) })
 		}
-		s.do(func() {
+		s.Do(func() {
 			v.done = true
 			v.bar.SetValue(1)
 			v.status.SetText(fmt.Sprintf("Drawn: %d picture%s.", len(goals), plural(len(goals))))
@@ -267,14 +267,14 @@ func (s *shell) openWhenReady(open string) {
 	if err != nil {
 		return
 	}
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		deadline := time.Now().Add(time.Minute)
 		for time.Now().Before(deadline) {
 			ready := make(chan bool)
-			s.do(func() {
+			s.Do(func() {
 				e := s.explore.current
-				ok := e != nil && s.model != nil && e.full(s.model)
+				ok := e != nil && s.Model() != nil && e.full(s.Model())
 				if ok {
 					s.openNow(kind, nums, e)
 				}
@@ -285,7 +285,7 @@ func (s *shell) openWhenReady(open string) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		s.do(func() { s.busy.Add(-1) })
+		s.Do(func() { s.Busy.Add(-1) })
 	}()
 }
 
@@ -299,9 +299,9 @@ func (s *shell) openNow(kind string, nums []int, e *entry) {
 		}
 		return
 	}
-	convs := s.model.ConvLayers()
+	convs := s.Model().ConvLayers()
 	if kind != "classes" && nums[0] > len(convs) || len(nums) > 1 && nums[1] > convs[nums[0]-1] {
-		s.showError("Cannot open it", fmt.Sprintf("the model has no filter %v", nums))
+		s.ShowError("Cannot open it", fmt.Sprintf("the model has no filter %v", nums))
 		return
 	}
 	switch {

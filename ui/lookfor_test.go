@@ -145,12 +145,12 @@ func TestValueViewMobileNet(t *testing.T) {
 	h.settle()
 	e := h.s.explore.current
 	layer := 0 // the first depthwise convolution: features.1.conv.0.0
-	for l, p := range h.s.model.Places() {
+	for l, p := range h.s.Model().Places() {
 		if p.Name == "features.1.conv.0.0" {
 			layer = l + 1
 		}
 	}
-	pred := e.answer(h.s.model)
+	pred := e.answer(h.s.Model())
 	if layer == 0 || pred == nil {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}
@@ -181,12 +181,12 @@ func TestValueViewSqueezeExcitation(t *testing.T) {
 	h.settle()
 	e := h.s.explore.current
 	layer := 0 // the projection after the first squeeze-excitation
-	for l, p := range h.s.model.Places() {
+	for l, p := range h.s.Model().Places() {
 		if p.Name == "features.1.block.2.0" {
 			layer = l + 1
 		}
 	}
-	pred := e.answer(h.s.model)
+	pred := e.answer(h.s.Model())
 	if layer == 0 || pred == nil {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}
@@ -209,8 +209,8 @@ func TestValueViewSqueezeExcitation(t *testing.T) {
 		t.Errorf("shown: %q", texts(v.body))
 	}
 	walk(v.body, func(o fyne.CanvasObject) {
-		if txt, ok := o.(*canvas.Text); ok && txt.MinSize().Width > h.s.dialogSize().Width {
-			t.Errorf("%q is %v wide, the dialog %v", txt.Text, txt.MinSize().Width, h.s.dialogSize().Width)
+		if txt, ok := o.(*canvas.Text); ok && txt.MinSize().Width > h.s.DialogSize().Width {
+			t.Errorf("%q is %v wide, the dialog %v", txt.Text, txt.MinSize().Width, h.s.DialogSize().Width)
 		}
 	})
 	v.dlg.Hide()

@@ -28,12 +28,12 @@ func TestFileMenuShippedModels(t *testing.T) {
 			found = true
 			it.Action()
 			h.settle()
-			if h.s.modelName != e.Name || h.s.model == nil {
-				t.Fatalf("after choosing %s: model %q", e.Name, h.s.modelName)
+			if h.s.ModelName() != e.Name || h.s.Model() == nil {
+				t.Fatalf("after choosing %s: model %q", e.Name, h.s.ModelName())
 			}
 			want, _ := e.Load()
-			if h.s.model.ParamCount() != want.ParamCount() {
-				t.Errorf("%s: %d parameters, the shipped file has %d", e.Name, h.s.model.ParamCount(), want.ParamCount())
+			if h.s.Model().ParamCount() != want.ParamCount() {
+				t.Errorf("%s: %d parameters, the shipped file has %d", e.Name, h.s.Model().ParamCount(), want.ParamCount())
 			}
 		}
 		if !found {

@@ -41,7 +41,7 @@ func TestDamagedPreferencesSaid(t *testing.T) {
 	if d := h2.topDialog(); d != nil {
 		t.Errorf("a dialog at a start with whole preferences: %q", texts(d))
 	}
-	if got := h2.s.prefs.String(prefDataDir); got != valset {
+	if got := h2.s.Prefs.String(prefDataDir); got != valset {
 		t.Errorf("remembered folder %q", got)
 	}
 }
@@ -54,7 +54,7 @@ func TestPreferencesMigratedFromFyne(t *testing.T) {
 	a.Preferences().SetString(prefDataDir, "/data/validation_set")
 	w := test.NewTempWindow(t, nil)
 	s := newShell(a, w, Options{Model: testModel(t), Preferences: path}, (&queue{}).post)
-	if got := s.prefs.String(prefDataDir); got != "/data/validation_set" {
+	if got := s.Prefs.String(prefDataDir); got != "/data/validation_set" {
 		t.Errorf("migrated folder %q", got)
 	}
 	if a.Preferences().String(prefDataDir) != "" {

@@ -22,7 +22,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/software"
-	"fyne.io/fyne/v2/theme"
 	"github.com/go-gl/glfw/v3.3/glfw"
 
 	"github.com/artlens/artlens/assets"
@@ -31,6 +30,7 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -100,7 +100,16 @@ type Options struct {
 }
 
 // Views lists the names Options.View accepts, in tab order.
-var Views = []string{"explore", "explain", "compare", "collection", "history", "confusion", "model", "train"}
+var Views = viewNames()
+
+// viewNames lists the screens' names, in tab order.
+func viewNames() []string {
+	names := make([]string, len(screens))
+	for i, sc := range screens {
+		names[i] = sc.name
+	}
+	return names
+}
 
 // Check reports the first invalid option, as a sentence.
 func (o Options) Check() error {
@@ -200,9 +209,9 @@ func Run(opts Options) (code int) {
 			s.screenshotWhenSettled(opts.Screenshot, opts.ScreenshotTimeout)
 		}
 	})
-	s.onClose = append(s.onClose, s.exitSoon)
+	s.OnClose(s.exitSoon)
 	w.ShowAndRun()
-	return int(s.exitCode.Load())
+	return int(s.ExitCode.Load())
 }
 
 // appID is the app's unique ID, as in FyneApp.toml.
@@ -292,40 +301,24 @@ func initGLFW() (err error) {
 func (s *shell) exitSoon() {
 	go func() {
 		time.Sleep(5 * time.Second)
-		os.Exit(int(s.exitCode.Load()))
+		os.Exit(int(s.ExitCode.Load()))
 	}()
 }
 
-// shell holds what the views share: the app and window, the current model,
-// the zoom and theme, the notice bar, and the count of background work.
-// Its fields are used on the UI goroutine only, except busy and exitCode.
+// shell is the window: the host the views share (see package host), the
+// header, tabs and menus, and the views themselves. Its fields are used on
+// the UI goroutine only.
 type shell struct {
-	app  fyne.App
-	win  fyne.Window
-	opts Options
-	// do runs a function on the UI goroutine: fyne.Do in the app, a queue
-	// that the test drains in tests.
-	do func(func())
-	// busy counts background work whose result is not shown yet.
-	busy     atomic.Int64
-	exitCode atomic.Int32
+	*host.Host
+	opts     Options
+	modelErr error // why the starting model could not be loaded
 
-	model     *engine.Model // nil when none could be loaded
-	modelName string
-	modelErr  error // why the starting model could not be loaded
-
-	zoom      float32
-	themeName string // "light", "dark" or "" (the desktop's choice)
-
-	onModel  []func()       // called after the model changed
-	onStyle  []func()       // called after the zoom or theme changed
 	onSelect []func(*entry) // called when Explore shows a picture
 	onOpened []func()       // called when Explore's list of pictures changed
-	onClose  []func()       // called when the window closes
 
-	notice  *noticeBar
 	header  *header
 	tabs    *container.AppTabs
+	names   []string // the views' names, in tab order (Views)
 	explore *exploreView
 	explain *explainView
 	compare *compareView
@@ -334,10 +327,8 @@ type shell struct {
 	confusion  *confusionView
 	train      *trainView
 	menu       *menus
-	lastDir    string // folder of the last file dialog
 
-	prefs       *prefs.Store // what the app remembers between runs
-	prefsNotice string       // why what it remembered is gone, shown at start
+	prefsNotice string // why what it remembered is gone, shown at start
 }
 
 // newShell builds the window's content for app a and window w; do posts a
@@ -345,40 +336,40 @@ type shell struct {
 // under a second); images are opened by start.
 func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 	fynefile.Install() // the save dialogs' files are written atomically
-	s := &shell{app: a, win: w, opts: opts, do: do, zoom: opts.Scale, themeName: opts.Theme, prefs: prefs.Memory()}
+	store, prefsNotice := prefs.Memory(), ""
 	if opts.Preferences != "" {
 		var isNew bool
-		s.prefs, isNew, s.prefsNotice = prefs.Open(opts.Preferences)
+		store, isNew, prefsNotice = prefs.Open(opts.Preferences)
 		if isNew {
 			// Earlier versions kept the data set's folder in Fyne's
 			// preferences: it moves over once.
-			if dir := a.Preferences().String(prefDataDir); dir != "" && s.prefs.SetString(prefDataDir, dir) == nil {
+			if dir := a.Preferences().String(prefDataDir); dir != "" && store.SetString(prefDataDir, dir) == nil {
 				a.Preferences().RemoveValue(prefDataDir)
 			}
 		}
 	}
-	if s.zoom == 0 {
-		s.zoom = 1
+	s := &shell{Host: host.New(a, w, do, store), opts: opts, prefsNotice: prefsNotice}
+	zoom := opts.Scale
+	if zoom == 0 {
+		zoom = 1
 	}
-	a.Settings().SetTheme(newLensTheme(s.themeName, s.zoom))
-	s.model, s.modelName = opts.Model, opts.ModelName
-	if s.model == nil {
+	a.Settings().SetTheme(newLensTheme(opts.Theme, zoom))
+	s.Host.SetStyle(zoom, opts.Theme)
+	m, name := opts.Model, opts.ModelName
+	if m == nil {
 		load := opts.LoadModel
 		if load == nil {
 			load = weights.Model
 		}
-		s.model, s.modelErr = load()
+		m, s.modelErr = load()
 	}
-	if s.modelName == "" {
-		s.modelName = weights.Shipped[0].Name
+	if name == "" {
+		name = weights.Shipped[0].Name
 	}
+	s.Host.SetModel(m, name)
 	w.SetIcon(assets.IconResource())
 	buildWindow(s)
-	w.SetOnClosed(func() {
-		for _, f := range s.onClose {
-			f()
-		}
-	})
+	w.SetOnClosed(s.Closed)
 	return s
 }
 
@@ -386,10 +377,10 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 // load; it runs once the window is up.
 func (s *shell) start() {
 	if s.prefsNotice != "" {
-		s.showError("Preferences", s.prefsNotice)
+		s.ShowError("Preferences", s.prefsNotice)
 	}
 	if s.modelErr != nil {
-		s.showError("Could not load the model",
+		s.ShowError("Could not load the model",
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
 	if s.opts.Open != "" {
@@ -406,48 +397,11 @@ func (s *shell) start() {
 	}
 }
 
-// later runs fn on the UI goroutine after the current event: for work that
-// must not happen inside a layout pass. Fyne forbids fyne.Do on the UI
-// goroutine itself, hence the goroutine.
-func (s *shell) later(fn func()) {
-	go s.do(fn)
-}
-
-// setModel makes m the current model and refreshes every view.
-func (s *shell) setModel(m *engine.Model, name string) {
-	s.model, s.modelName = m, name
-	for _, f := range s.onModel {
-		f()
-	}
-}
-
 // setStyle applies a zoom and a theme name and refreshes what depends on
 // them.
 func (s *shell) setStyle(zoom float32, themeName string) {
-	s.zoom, s.themeName = zoom, themeName
-	s.app.Settings().SetTheme(newLensTheme(themeName, zoom))
-	for _, f := range s.onStyle {
-		f()
-	}
-}
-
-// dark reports whether the dark variant is showing.
-func (s *shell) dark() bool {
-	switch s.themeName {
-	case "dark":
-		return true
-	case "light":
-		return false
-	}
-	return s.app.Settings().ThemeVariant() == theme.VariantDark
-}
-
-// pixelScale is the number of physical pixels per Fyne unit of the window.
-func (s *shell) pixelScale() float32 {
-	if c := s.win.Canvas(); c != nil && c.Scale() > 0 {
-		return c.Scale()
-	}
-	return 1
+	s.App().Settings().SetTheme(newLensTheme(themeName, zoom))
+	s.Host.SetStyle(zoom, themeName)
 }
 
 // screenshotWhenSettled captures the window to path once no background
@@ -463,7 +417,7 @@ func (s *shell) screenshotWhenSettled(path string, timeout time.Duration) {
 		quiet := 0
 		for time.Since(start) < timeout {
 			time.Sleep(100 * time.Millisecond)
-			if s.busy.Load() == 0 {
+			if s.Busy.Load() == 0 {
 				quiet++
 			} else {
 				quiet = 0
@@ -474,20 +428,20 @@ func (s *shell) screenshotWhenSettled(path string, timeout time.Duration) {
 		}
 		// One more pause so the last results are painted.
 		time.Sleep(300 * time.Millisecond)
-		s.do(func() {
+		s.Do(func() {
 			if err := s.capture(path); err != nil {
 				fmt.Fprintln(os.Stderr, "artlens: screenshot:", err)
-				s.exitCode.Store(1)
+				s.ExitCode.Store(1)
 			}
 			s.exitSoon()
-			s.app.Quit()
+			s.App().Quit()
 		})
 	}()
 }
 
 // capture writes the window's content as a PNG file.
 func (s *shell) capture(path string) error {
-	img := s.win.Canvas().Capture()
+	img := s.Window().Canvas().Capture()
 	if blank(img) {
 		// Some OpenGL drivers (Mesa under Xvfb) give nothing back from the
 		// front buffer: draw the window's content in software instead.
@@ -525,18 +479,18 @@ func blank(img image.Image) bool {
 // the same size and draws it there. The window is left without its content,
 // so this is only for the capture that ends the --screenshot mode.
 func (s *shell) softwareCapture() image.Image {
-	content := s.win.Content()
+	content := s.Window().Content()
 	if content == nil {
 		return nil
 	}
 	size := content.Size()
 	c := software.NewCanvas()
-	c.SetScale(s.win.Canvas().Scale())
+	c.SetScale(s.Window().Canvas().Scale())
 	c.SetPadded(false)
-	s.win.SetContent(canvas.NewRectangle(color.Transparent))
+	s.Window().SetContent(canvas.NewRectangle(color.Transparent))
 	c.SetContent(content)
 	c.Resize(size)
-	for _, o := range s.win.Canvas().Overlays().List() {
+	for _, o := range s.Window().Canvas().Overlays().List() {
 		c.Overlays().Add(o)
 	}
 	return c.Capture()

@@ -15,6 +15,7 @@ import (
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -27,7 +28,7 @@ type secondOpinion struct {
 	model *engine.Model // nil: no second model
 	name  string
 
-	box                            *sizedBox
+	box                            *widgets.SizedBox
 	caption, answer, sure, verdict *widget.Label
 	// preds holds the second model's answers by entry, for model, and
 	// cams its Grad-CAMs at its default place, for the Explain view.
@@ -35,7 +36,7 @@ type secondOpinion struct {
 	cams  map[*entry]secondCAM
 	// camBox is the second Grad-CAM in the Explain view, beside the
 	// first.
-	camBox     *sizedBox
+	camBox     *widgets.SizedBox
 	camImage   *canvas.Image
 	camCaption *widget.Label
 	gen        int // counts shown pictures and model changes, for late answers
@@ -48,7 +49,7 @@ func newSecondOpinion(x *exploreView) *secondOpinion {
 	o.camCaption = widget.NewLabel("")
 	o.camCaption.Wrapping = fyne.TextWrapWord
 	o.camCaption.TextStyle.Italic = true
-	o.camBox = newSizedBox(container.NewVBox(o.camImage, o.camCaption))
+	o.camBox = widgets.NewSizedBox(container.NewVBox(o.camImage, o.camCaption))
 	o.camBox.Hide()
 	o.caption = widget.NewLabel("")
 	o.caption.TextStyle.Italic = true
@@ -60,10 +61,10 @@ func newSecondOpinion(x *exploreView) *secondOpinion {
 	o.verdict.TextStyle.Bold = true
 	o.verdict.Wrapping = fyne.TextWrapWord
 	o.sure.Wrapping = fyne.TextWrapWord
-	o.box = newSizedBox(container.NewVBox(o.caption, o.answer, o.sure, o.verdict))
+	o.box = widgets.NewSizedBox(container.NewVBox(o.caption, o.answer, o.sure, o.verdict))
 	o.box.Hide()
 	x.s.onSelect = append(x.s.onSelect, o.show)
-	x.s.onModel = append(x.s.onModel, func() { o.refresh() })
+	x.s.OnModel(func() { o.refresh() })
 	return o
 }
 
@@ -114,7 +115,7 @@ func (o *secondOpinion) show(e *entry) {
 	o.camCaption.SetText("Computing the second model's Grad-CAM…")
 	gen, s := o.gen, o.x.s
 	preview := e.preview
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		var p *engine.Prediction
 		var cam secondCAM
@@ -129,8 +130,8 @@ func (o *secondOpinion) show(e *entry) {
 			}
 			cam = gradCAMOf(m, input, base, p.Class)
 		}
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if o.model != m {
 				return
 			}
@@ -156,11 +157,11 @@ func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 	name := className(o.model, p.Class)
 	o.answer.SetText(name)
 	o.sure.SetText(fmt.Sprintf("%.1f%% probability", 100*p.Probabilities[p.Class]))
-	first := e.answer(o.x.s.model)
+	first := e.answer(o.x.s.Model())
 	switch {
 	case first == nil:
 		o.verdict.SetText("")
-	case className(o.x.s.model, first.Class) == name:
+	case className(o.x.s.Model(), first.Class) == name:
 		o.verdict.SetText("The two models agree.")
 	default:
 		o.verdict.SetText("The two models disagree.")
@@ -220,7 +221,7 @@ func secondMenuItems(s *shell) []*fyne.MenuItem {
 		items = append(items, fyne.NewMenuItem("Second opinion: "+e.Name, func() {
 			m, err := e.Load()
 			if err != nil {
-				s.showError("Could not load the shipped model", err.Error())
+				s.ShowError("Could not load the shipped model", err.Error())
 				return
 			}
 			s.explore.opinion.set(m, e.Name)
@@ -228,7 +229,7 @@ func secondMenuItems(s *shell) []*fyne.MenuItem {
 	}
 	items = append(items,
 		fyne.NewMenuItem("Second opinion from a model file…", func() {
-			s.pickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openSecond)
+			s.PickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openSecond)
 		}),
 		fyne.NewMenuItem("No second opinion", func() { s.explore.opinion.set(nil, "") }))
 	return items
@@ -236,13 +237,13 @@ func secondMenuItems(s *shell) []*fyne.MenuItem {
 
 // openSecond loads a model file in the background as the second opinion.
 func (s *shell) openSecond(path string) {
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	go func() {
 		m, err := loadModelFile(path)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			if err != nil {
-				s.showError("Could not open the model", err.Error())
+				s.ShowError("Could not open the model", err.Error())
 				return
 			}
 			s.explore.opinion.set(m, filepath.Base(path))

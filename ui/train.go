@@ -31,6 +31,8 @@ import (
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // The networks the Train view offers.
@@ -81,7 +83,7 @@ type trainView struct {
 	startB, stopB, resumeB, saveB, exploreB *widget.Button
 	status                                  *widget.Label
 
-	loss, acc, batches, confusion *chart
+	loss, acc, batches, confusion *widgets.Chart
 	slider                        *widget.Slider
 	epochLabel                    *widget.Label
 	pictures                      *widget.Select
@@ -136,13 +138,13 @@ func newTrainView(s *shell) *trainView {
 	v.warning.Importance = widget.WarningImportance
 	v.counts.Hide()
 	v.warning.Hide()
-	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.pickFolder(v.openFolder) })
+	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.PickFolder(v.openFolder) })
 	v.classes = newClassEditor(v)
 	newSet := widget.NewButtonWithIcon("New classes…", theme.FolderNewIcon(), v.classes.newSetDialog)
 
 	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netResidual, netFile, netFineTune}, func(choice string) {
 		if choice == netFile && v.archPath == "" {
-			s.pickFile([]string{".json"}, func(err error) { v.status.SetText("Could not open the architecture file: " + err.Error()) },
+			s.PickFile([]string{".json"}, func(err error) { v.status.SetText("Could not open the architecture file: " + err.Error()) },
 				func(path string) {
 					v.archPath = path // the network's line names it
 					if v.dir != "" {
@@ -211,9 +213,9 @@ func newTrainView(s *shell) *trainView {
 		settings,
 	)
 	leftScroll := container.NewVScroll(left)
-	leftScroll.SetMinSize(fyne.NewSize(330*s.zoom, 0))
+	leftScroll.SetMinSize(fyne.NewSize(330*s.Zoom(), 0))
 
-	v.loss, v.acc, v.batches, v.confusion = newChart(s, 0), newChart(s, 0), newChart(s, 0), newChart(s, 0)
+	v.loss, v.acc, v.batches, v.confusion = widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0)
 	v.slider = widget.NewSlider(1, 1)
 	v.slider.Step = 1
 	v.slider.OnChanged = func(f float64) { v.showEpoch(int(f)) }
@@ -223,7 +225,7 @@ func newTrainView(s *shell) *trainView {
 		c := canvas.NewImageFromImage(nil)
 		c.FillMode = canvas.ImageFillContain
 		c.ScaleMode = canvas.ImageScalePixels
-		c.SetMinSize(fyne.NewSize(150*s.zoom, 150*s.zoom))
+		c.SetMinSize(fyne.NewSize(150*s.Zoom(), 150*s.Zoom()))
 		return c
 	}
 	v.filters, v.maps, v.cam = img(), img(), img()
@@ -244,9 +246,9 @@ func newTrainView(s *shell) *trainView {
 	toolbar := container.NewBorder(nil, nil, container.NewHBox(v.startB, v.stopB, v.resumeB, v.saveB, v.exploreB), nil, v.status)
 	right := container.NewBorder(toolbar, nil, nil, nil, split)
 	v.content = container.NewBorder(nil, nil, leftScroll, nil, right)
-	s.onStyle = append(s.onStyle, v.loss.invalidate, v.acc.invalidate, v.batches.invalidate, v.confusion.invalidate)
-	s.onClose = append(s.onClose, v.closed)
-	s.onModel = append(s.onModel, v.explain)
+	s.OnStyle(v.loss.Invalidate, v.acc.Invalidate, v.batches.Invalidate, v.confusion.Invalidate)
+	s.OnClose(v.closed)
+	s.OnModel(v.explain)
 	v.buttons()
 	v.explain()
 	return v
@@ -277,10 +279,10 @@ func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, erro
 			return dataset.Config{}, arch, nil, errors.New("choose an architecture file (JSON, as 'artlens summary --arch' prints)")
 		}
 	case netFineTune:
-		if v.s.model == nil {
+		if v.s.Model() == nil {
 			return dataset.Config{}, arch, nil, errors.New("no model is loaded to fine-tune")
 		}
-		base = v.s.model
+		base = v.s.Model()
 		arch = base.Arch()
 	default:
 		return dataset.Config{}, arch, nil, errors.New("choose a network")
@@ -320,11 +322,11 @@ func (v *trainView) scan() {
 	showText(v.warning, "")
 	v.scanned = nil
 	v.explain()
-	v.s.busy.Add(1)
+	v.s.Busy.Add(1)
 	go func() {
 		data, err := training.LoadData(cfg, arch.Input, nil)
-		v.s.do(func() {
-			defer v.s.busy.Add(-1)
+		v.s.Do(func() {
+			defer v.s.Busy.Add(-1)
 			if gen != v.scanGen {
 				return // the settings changed meanwhile
 			}
@@ -441,10 +443,10 @@ func (v *trainView) start() {
 	cfg.CheckpointDir = ck
 	v.run = &trainRun{cfg: cfg, dataCfg: dcfg, arch: arch, base: base, ckDir: ck, closed: new(atomic.Bool), startedAt: time.Now(), setup: v.setup()}
 	v.shown = 0
-	v.loss.setPlot(nil)
-	v.acc.setPlot(nil)
-	v.batches.setPlot(nil)
-	v.confusion.setPlot(nil)
+	v.loss.SetPlot(nil)
+	v.acc.SetPlot(nil)
+	v.batches.SetPlot(nil)
+	v.confusion.SetPlot(nil)
 	v.filters.Image, v.maps.Image, v.cam.Image = nil, nil, nil
 	v.slider.Max, v.slider.Value = 1, 1
 	v.slider.Refresh()
@@ -490,24 +492,24 @@ func (v *trainView) goOn() {
 	cfg := r.cfg
 	cfg.Stop = ctx.Done()
 	cfg.OnBatch = func(b training.BatchReport) {
-		v.s.do(func() { v.batchDone(r, b) })
+		v.s.Do(func() { v.batchDone(r, b) })
 	}
 	v.status.SetText("Reading the pictures…")
 	v.buttons()
-	v.s.busy.Add(1)
+	v.s.Busy.Add(1)
 	go func() {
-		m, data, err := prepareRun(r, v.s.do, v.status)
+		m, data, err := prepareRun(r, v.s.Do, v.status)
 		if err == nil {
 			hook := v.epochHook
 			cfg.OnEpoch = func(e training.EpochReport) {
 				recipe := maps.Clone(m.Meta.Training) // set by Train before its first step
-				v.s.do(func() { r.recipe = recipe; v.epochDone(r, e) })
+				v.s.Do(func() { r.recipe = recipe; v.epochDone(r, e) })
 				if hook != nil {
 					hook(e.Epoch.Epoch, cancel)
 				}
 			}
 			arch := m.Arch()
-			v.s.do(func() {
+			v.s.Do(func() {
 				r.data, r.classes, r.arch = data, data.Classes, arch
 				v.picturesOf(data)
 				v.showCounts(data)
@@ -517,8 +519,8 @@ func (v *trainView) goOn() {
 		if r.closed.Load() {
 			os.RemoveAll(r.ckDir)
 		}
-		v.s.do(func() {
-			defer v.s.busy.Add(-1)
+		v.s.Do(func() {
+			defer v.s.Busy.Add(-1)
 			cancel()
 			v.runEnded(r, m, err)
 		})
@@ -571,9 +573,9 @@ func (v *trainView) batchDone(r *trainRun, b training.BatchReport) {
 	}
 	r.lastDraw = time.Now()
 	v.status.SetText(fmt.Sprintf("Epoch %d of %d, batch %d of %d: loss %.3f, accuracy %.0f%% · %.0f pictures/s · %s left",
-		b.Epoch, r.cfg.Epochs, b.Step, b.Steps, b.RunningLoss, 100*b.RunningAccuracy, b.ImagesPerSecond, formatDuration(b.Left.Seconds())))
+		b.Epoch, r.cfg.Epochs, b.Step, b.Steps, b.RunningLoss, 100*b.RunningAccuracy, b.ImagesPerSecond, widgets.FormatDuration(b.Left.Seconds())))
 	losses, steps := slices.Clone(r.losses), r.steps
-	v.batches.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.BatchLoss(losses, steps, th) })
+	v.batches.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.BatchLoss(losses, steps, th) })
 }
 
 func (v *trainView) epochDone(r *trainRun, e training.EpochReport) {
@@ -582,8 +584,8 @@ func (v *trainView) epochDone(r *trainRun, e training.EpochReport) {
 	}
 	r.epochs = append(r.epochs[:e.Epoch.Epoch-1], e)
 	h := r.history()
-	v.loss.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", 0, th) })
-	v.acc.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", 0, th) })
+	v.loss.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", 0, th) })
+	v.acc.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", 0, th) })
 	v.slider.Max = float64(max(2, len(r.epochs)))
 	v.slider.SetValue(float64(len(r.epochs))) // follows training
 	v.showEpoch(len(r.epochs))
@@ -608,21 +610,21 @@ func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
 	case err == nil:
 		r.finished, r.final = true, m
 		v.status.SetText(fmt.Sprintf("Finished %s in %s. Slide through the epochs, save the model or open it in Explore.",
-			countNoun(r.cfg.Epochs, "epoch"), formatDuration(time.Since(r.startedAt).Seconds())))
+			widgets.CountNoun(r.cfg.Epochs, "epoch"), widgets.FormatDuration(time.Since(r.startedAt).Seconds())))
 		if path := v.s.opts.TrainSave; path != "" && r == v.run {
 			if err := m.SaveFile(path); err != nil {
 				v.status.SetText("Could not save the model: " + err.Error())
-				v.s.exitCode.Store(1)
+				v.s.ExitCode.Store(1)
 			}
 		}
 	case errors.As(err, &stopped):
 		v.status.SetText(fmt.Sprintf("Stopped during epoch %d; %s kept. Resume goes on from epoch %d exactly.",
-			stopped.Epoch, countNoun(len(r.epochs), "epoch"), len(r.epochs)+1))
+			stopped.Epoch, widgets.CountNoun(len(r.epochs), "epoch"), len(r.epochs)+1))
 	default:
 		r.failed = true
 		v.status.SetText("Training failed: " + oneLine(err))
 		if v.s.opts.TrainSave != "" {
-			v.s.exitCode.Store(1)
+			v.s.ExitCode.Store(1)
 		}
 	}
 	v.buttons()
@@ -640,7 +642,7 @@ func (v *trainView) showEpoch(k int) {
 	v.epochLabel.SetText(fmt.Sprintf("Epoch %d of %d: validation accuracy %.1f%%", k, len(r.epochs), 100*e.ValAccuracy))
 	ev, err := r.evaluation(k)
 	if err == nil {
-		v.confusion.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
+		v.confusion.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, false, th) })
 	}
 	v.drawEpoch()
 }
@@ -692,11 +694,11 @@ func (v *trainView) drawEpoch() {
 	}
 	v.drawGen++
 	gen := v.drawGen
-	v.s.busy.Add(1)
+	v.s.Busy.Add(1)
 	go func() {
 		filters, maps, cam := epochImages(m, input)
-		v.s.do(func() {
-			defer v.s.busy.Add(-1)
+		v.s.Do(func() {
+			defer v.s.Busy.Add(-1)
 			if gen != v.drawGen {
 				return
 			}
@@ -742,21 +744,21 @@ func epochImages(m *engine.Model, input []float32) (filters, maps, cam image.Ima
 // tapped lists the pictures of the confusion cell under pos.
 func (v *trainView) tapped(pos fyne.Position) {
 	r, c := v.run, v.confusion
-	if r == nil || v.shown < 1 || c.img.Image == nil {
+	if r == nil || v.shown < 1 || c.Image().Image == nil {
 		return
 	}
 	ev, err := r.evaluation(v.shown)
 	if err != nil {
 		return
 	}
-	local := pos.Subtract(c.img.Position())
-	size := c.img.Size()
+	local := pos.Subtract(c.Image().Position())
+	size := c.Image().Size()
 	p, err := plots.Confusion(ev, false, plots.Light)
 	if err != nil || size.Width <= 0 || size.Height <= 0 {
 		return
 	}
-	px := c.drawn.px
-	truth, pred, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.drawn.dpi,
+	px := c.Drawn().Px
+	truth, pred, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.Drawn().DPI,
 		float64(local.X/size.Width)*float64(px.X), float64(local.Y/size.Height)*float64(px.Y))
 	if ok {
 		v.showCell(truth, pred)
@@ -777,7 +779,7 @@ func (v *trainView) showCell(truth, pred int) {
 	if truth == pred {
 		what = r.classes[truth] + " recognised"
 	}
-	text := fmt.Sprintf("Epoch %d, %s: %s", v.shown, what, countNoun(len(names), "picture"))
+	text := fmt.Sprintf("Epoch %d, %s: %s", v.shown, what, widgets.CountNoun(len(names), "picture"))
 	if len(names) > 0 {
 		text += ": " + strings.Join(names, ", ")
 	}
@@ -795,8 +797,8 @@ func (v *trainView) openInExplore() {
 		v.status.SetText(oneLine(err))
 		return
 	}
-	v.s.setModel(m, fmt.Sprintf("trained on %s, epoch %d", filepath.Base(v.dir), v.shown))
-	v.s.showView("explore")
+	v.s.SetModel(m, fmt.Sprintf("trained on %s, epoch %d", filepath.Base(v.dir), v.shown))
+	v.s.ShowView("explore")
 }
 
 // saveDialog asks where to write the shown epoch's model.
@@ -814,10 +816,10 @@ func (v *trainView) saveDialog() {
 		path := wc.URI().Path()
 		fynefile.Release(wc) // SaveFile writes it, atomically
 		v.save(path)
-	}, v.s.win)
+	}, v.s.Window())
 	d.SetFileName(filepath.Base(v.dir) + "-epoch" + strconv.Itoa(v.shown) + modelExtension)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{modelExtension}))
-	v.s.showFileDialog(d)
+	v.s.ShowFileDialog(d)
 }
 
 // save writes the shown epoch's model to path (atomically), with its
@@ -831,7 +833,7 @@ func (v *trainView) save(path string) {
 		v.status.SetText("Could not save the model: " + err.Error())
 		return
 	}
-	v.s.notice.show(noticeInfo, fmt.Sprintf("Saved epoch %d's model as %s.", v.shown, path))
+	v.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("Saved epoch %d's model as %s.", v.shown, path))
 }
 
 // begin opens dir and starts training at once (artlens --view train):
@@ -863,7 +865,7 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 		v.classes.open(dir)
 		v.start()
 		if v.run == nil && v.s.opts.TrainSave != "" {
-			v.s.exitCode.Store(1) // nothing will be saved
+			v.s.ExitCode.Store(1) // nothing will be saved
 		}
 	}
 	if len(v.s.opts.TrainClasses) > 0 {

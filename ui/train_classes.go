@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/classset"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // classEditor is the part of the Train view's Data where classes are made
@@ -46,11 +47,11 @@ func newClassEditor(v *trainView) *classEditor {
 	e.message = widget.NewLabel("")
 	e.message.Wrapping = fyne.TextWrapWord
 	e.addFileB = widget.NewButtonWithIcon("Add picture…", theme.FileImageIcon(), func() {
-		e.v.s.pickFile(imageExtensions, func(err error) { e.say(true, "Could not open the picture: "+err.Error()) },
+		e.v.s.PickFile(imageExtensions, func(err error) { e.say(true, "Could not open the picture: "+err.Error()) },
 			func(path string) { e.addPictures(e.selected, []string{path}) })
 	})
 	e.addFolderB = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), func() {
-		e.v.s.pickFolder(func(dir string) { e.addPictures(e.selected, []string{dir}) })
+		e.v.s.PickFolder(func(dir string) { e.addPictures(e.selected, []string{dir}) })
 	})
 	e.renameB = widget.NewButtonWithIcon("Rename…", theme.DocumentCreateIcon(), e.renameDialog)
 	e.removeB = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), e.removeDialog)
@@ -79,11 +80,11 @@ func (e *classEditor) newSetDialog() {
 			if err == nil && l != nil {
 				where.SetText(filepath.Join(l.Path(), classset.DefaultName))
 			}
-		}, e.v.s.win)
+		}, e.v.s.Window())
 		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(where.Text))); err == nil {
 			d.SetLocation(l)
 		}
-		d.Resize(e.v.s.dialogSize())
+		d.Resize(e.v.s.DialogSize())
 		d.Show()
 	})
 	note := widget.NewLabel("A folder is made there with one folder per class; the pictures you add are copied into them.")
@@ -95,8 +96,8 @@ func (e *classEditor) newSetDialog() {
 		if ok {
 			e.create(strings.TrimSpace(where.Text))
 		}
-	}, e.v.s.win)
-	d.Resize(fyne.NewSize(max(560, e.v.s.win.Canvas().Size().Width*0.6), 0))
+	}, e.v.s.Window())
+	d.Resize(fyne.NewSize(max(560, e.v.s.Window().Canvas().Size().Width*0.6), 0))
 	d.Show()
 }
 
@@ -144,7 +145,7 @@ func (e *classEditor) refresh() {
 	clear(e.rowOf)
 	found := false
 	for _, c := range classes {
-		b := widget.NewButton(fmt.Sprintf("%s · %s", c.Name, countNoun(c.Pictures, "picture")), nil)
+		b := widget.NewButton(fmt.Sprintf("%s · %s", c.Name, widgets.CountNoun(c.Pictures, "picture")), nil)
 		b.Alignment = widget.ButtonAlignLeading
 		name := c.Name
 		b.OnTapped = func() { e.selected = name; e.refresh() }
@@ -248,11 +249,11 @@ func (e *classEditor) addPictures(class string, paths []string) {
 		return
 	}
 	e.say(false, fmt.Sprintf("Copying into %s…", class))
-	e.v.s.busy.Add(1)
+	e.v.s.Busy.Add(1)
 	go func() {
 		added, err := set.AddPictures(class, paths)
-		e.v.s.do(func() {
-			defer e.v.s.busy.Add(-1)
+		e.v.s.Do(func() {
+			defer e.v.s.Busy.Add(-1)
 			if set != e.set {
 				return
 			}
@@ -269,13 +270,13 @@ func (e *classEditor) addPictures(class string, paths []string) {
 
 // addedText says what AddPictures did, in a few sentences.
 func addedText(class string, a classset.Added) string {
-	out := []string{fmt.Sprintf("Copied %s into %s", countNoun(a.Copied, "picture"), class)}
+	out := []string{fmt.Sprintf("Copied %s into %s", widgets.CountNoun(a.Copied, "picture"), class)}
 	if a.Renamed > 0 {
 		out[0] += fmt.Sprintf(" (%d under a new name: one of that name was there)", a.Renamed)
 	}
 	out[0] += "."
 	if a.Already > 0 {
-		out = append(out, fmt.Sprintf("%s already there.", countNoun(a.Already, "picture was")))
+		out = append(out, fmt.Sprintf("%s already there.", widgets.CountNoun(a.Already, "picture was")))
 		if a.Already > 1 {
 			out[len(out)-1] = fmt.Sprintf("%d pictures were already there.", a.Already)
 		}
@@ -288,10 +289,10 @@ func addedText(class string, a classset.Added) string {
 		if n > 3 {
 			names = append(names, "…")
 		}
-		out = append(out, fmt.Sprintf("%s not pictures, not copied (%s).", countNoun(n, "file"), strings.Join(names, ", ")))
+		out = append(out, fmt.Sprintf("%s not pictures, not copied (%s).", widgets.CountNoun(n, "file"), strings.Join(names, ", ")))
 	}
 	if n := len(a.Failed); n > 0 {
-		out = append(out, fmt.Sprintf("%s could not be copied: %s.", countNoun(n, "picture"), a.Failed[0]))
+		out = append(out, fmt.Sprintf("%s could not be copied: %s.", widgets.CountNoun(n, "picture"), a.Failed[0]))
 	}
 	return strings.Join(out, " ")
 }
@@ -309,7 +310,7 @@ func (e *classEditor) renameDialog() {
 			if ok {
 				e.rename(old, entry.Text)
 			}
-		}, e.v.s.win)
+		}, e.v.s.Window())
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 }
@@ -340,12 +341,12 @@ func (e *classEditor) removeDialog() {
 		}
 	}
 	msg := fmt.Sprintf("Remove the class %s and the %s copied into its folder\n%s?\n\nOnly these copies are deleted: the pictures they were copied from stay where they are.",
-		name, countNoun(n, "picture"), filepath.Join(e.set.Dir, name))
+		name, widgets.CountNoun(n, "picture"), filepath.Join(e.set.Dir, name))
 	d := dialog.NewConfirm("Remove the class "+name, msg, func(ok bool) {
 		if ok {
 			e.remove(name)
 		}
-	}, e.v.s.win)
+	}, e.v.s.Window())
 	d.SetConfirmText("Remove")
 	d.SetDismissText("Cancel")
 	d.Show()
@@ -368,7 +369,7 @@ func (e *classEditor) remove(name string) {
 // goroutine, unless it failed (said in the status line).
 func (e *classEditor) make(dir string, specs []string, then func()) {
 	e.v.status.SetText("Making the classes in " + dir + "…")
-	e.v.s.busy.Add(1)
+	e.v.s.Busy.Add(1)
 	go func() {
 		var said []string
 		copied := 0
@@ -390,16 +391,16 @@ func (e *classEditor) make(dir string, specs []string, then func()) {
 				said = append(said, addedText(name, a))
 			}
 		}
-		e.v.s.do(func() {
-			defer e.v.s.busy.Add(-1)
+		e.v.s.Do(func() {
+			defer e.v.s.Busy.Add(-1)
 			if err != nil {
 				e.v.status.SetText(sentence(err.Error()))
-				e.v.s.exitCode.Store(1)
+				e.v.s.ExitCode.Store(1)
 				return
 			}
 			then()
 			e.say(len(said) > 0, strings.Join(append([]string{fmt.Sprintf("%d classes made, %s copied into their folders.",
-				len(specs), countNoun(copied, "picture"))}, said...), " "))
+				len(specs), widgets.CountNoun(copied, "picture"))}, said...), " "))
 		})
 	}()
 }

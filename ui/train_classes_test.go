@@ -153,7 +153,7 @@ func TestTrainViewClassOption(t *testing.T) {
 		t.Errorf("finished %v, classes %v, message %q, status %q", v.run.finished, v.classes.classes, v.classes.message.Text, v.status.Text)
 	}
 	h = newHarness(t, Options{View: "train", Images: []string{src}, TrainClasses: []string{"c=" + filepath.Join(src, "a")}})
-	if v := h.s.train; v.run != nil || !strings.Contains(v.status.Text, "is not empty") || h.s.exitCode.Load() != 1 {
+	if v := h.s.train; v.run != nil || !strings.Contains(v.status.Text, "is not empty") || h.s.ExitCode.Load() != 1 {
 		t.Errorf("a full folder: status %q", v.status.Text)
 	}
 }

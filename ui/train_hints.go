@@ -13,6 +13,8 @@ import (
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // settingHints are the lines under the Train view's settings that say, for
@@ -107,10 +109,10 @@ func (v *trainView) ownArch() (engine.Arch, error) {
 		}
 		return engine.ReadArch(v.archPath, v.classCount())
 	case netFineTune:
-		if v.s.model == nil {
+		if v.s.Model() == nil {
 			return engine.Arch{}, fmt.Errorf("no model is loaded")
 		}
-		return v.s.model.Arch(), nil
+		return v.s.Model().Arch(), nil
 	}
 	return engine.Arch{}, fmt.Errorf("no network chosen")
 }
@@ -149,15 +151,15 @@ func (v *trainView) networkHint() hint {
 		if _, err := engine.ReadArch(v.archPath, v.classCount()); err != nil {
 			return hint{text: oneLine(err), warn: true}
 		}
-		return hint{text: "The network described in " + baseName(v.archPath) + ", trained from random weights."}
+		return hint{text: "The network described in " + host.BaseName(v.archPath) + ", trained from random weights."}
 	case netFineTune:
-		m := v.s.model
+		m := v.s.Model()
 		if m == nil {
 			return hint{text: "No model is loaded to fine-tune: open one first (File menu).", warn: true}
 		}
 		in := m.Input()
 		return hint{text: fmt.Sprintf("Keeps the layers of %s (%d × %d pictures) and trains only a new last layer for these classes: enough for a few hundred pictures.",
-			v.s.modelName, in.Width, in.Height)}
+			v.s.ModelName(), in.Width, in.Height)}
 	}
 	return hint{text: "Choose a network.", warn: true}
 }
@@ -209,9 +211,9 @@ func epochsHint(text string, train, batch int, secsPerPicture float64) hint {
 		return hint{text: passes + " over the training pictures, each seen once a pass; the time left shows once it trains."}
 	}
 	steps := n * (train / batch)
-	s := fmt.Sprintf("%s over the %d training pictures: %s of %d.", passes, train, countNoun(steps, "step"), batch)
+	s := fmt.Sprintf("%s over the %d training pictures: %s of %d.", passes, train, widgets.CountNoun(steps, "step"), batch)
 	if secsPerPicture > 0 {
-		s += fmt.Sprintf(" About %s at the last run's pace.", formatDuration(secsPerPicture*float64(steps*batch)))
+		s += fmt.Sprintf(" About %s at the last run's pace.", widgets.FormatDuration(secsPerPicture*float64(steps*batch)))
 	} else {
 		s += " The time it takes shows once it trains."
 	}
@@ -243,7 +245,7 @@ func batchHint(batch, train int) hint {
 	if batch > train {
 		return hint{text: fmt.Sprintf("%d pictures a step is more than the %d training pictures: choose a smaller batch.", batch, train), warn: true}
 	}
-	s := fmt.Sprintf("%d pictures a step: %s an epoch over the %d training pictures", batch, countNoun(train/batch, "step"), train)
+	s := fmt.Sprintf("%d pictures a step: %s an epoch over the %d training pictures", batch, widgets.CountNoun(train/batch, "step"), train)
 	if left := train % batch; left > 0 {
 		s += fmt.Sprintf(" (the %d left over change from epoch to epoch)", left)
 	}
@@ -258,7 +260,7 @@ func augmentHint(on bool, side int) hint {
 	}
 	shift := "a few pixels"
 	if side > 0 {
-		shift = countNoun(training.MaxShift(side), "pixel")
+		shift = widgets.CountNoun(training.MaxShift(side), "pixel")
 	}
 	return hint{text: "On: every epoch shows each picture flipped at random and shifted by up to " + shift + ", so the network learns the class rather than the pictures."}
 }
@@ -276,7 +278,7 @@ func valShareHint(choice string, data *dataset.Data) hint {
 			least, name = n, c
 		}
 	}
-	s := fmt.Sprintf("%s of each class held out: %s the network never trains on, to check it.", share, countNoun(data.Val.Len(), "picture"))
+	s := fmt.Sprintf("%s of each class held out: %s the network never trains on, to check it.", share, widgets.CountNoun(data.Val.Len(), "picture"))
 	if least >= 0 && least < fewHeldOut {
 		return hint{text: s + fmt.Sprintf(" Only %d of %s: its accuracy moves in big steps; a larger share or more pictures help.", least, name), warn: true}
 	}

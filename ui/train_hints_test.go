@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"github.com/artlens/artlens/ui/widgets"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,7 +160,7 @@ func TestTrainViewSettingLines(t *testing.T) {
 			"Keeps the layers of test model (64 × 64 pictures) and trains only a new last layer for these classes: enough for a few hundred pictures.", false},
 		{"size when fine-tuning", size, func(v *trainView) {},
 			"Fine-tuning keeps the loaded model's 64 × 64: its layers learnt their features at that size.", false},
-		{"network, fine-tuning without a model", network, func(v *trainView) { v.s.model = nil; v.explain() },
+		{"network, fine-tuning without a model", network, func(v *trainView) { v.s.SetModel(nil, v.s.ModelName()); v.explain() },
 			"No model is loaded to fine-tune: open one first (File menu).", true},
 		{"size when fine-tuning without a model", size, func(v *trainView) {},
 			"Fine-tuning keeps the loaded model's input size.", false},
@@ -193,7 +194,7 @@ func TestTrainViewEpochsLineTime(t *testing.T) {
 		secs += e.Epoch.Seconds
 	}
 	v.epochs.SetText("10")
-	want := "10 passes over the 40 training pictures: 50 steps of 8. About " + formatDuration(5*secs) + " at the last run's pace."
+	want := "10 passes over the 40 training pictures: 50 steps of 8. About " + widgets.FormatDuration(5*secs) + " at the last run's pace."
 	if got := v.hints.epochs.Text; got != want {
 		t.Errorf("after a run of 2 epochs in %.2f s:\n got %q\nwant %q", secs, got, want)
 	}

@@ -140,8 +140,8 @@ func TestTrainViewMatchesCommand(t *testing.T) {
 	}
 	v.openInExplore()
 	h.settle()
-	if h.s.model == nil || len(h.s.model.Meta.History) != 1 || !strings.HasSuffix(h.s.modelName, "epoch 1") || h.s.tabs.SelectedIndex() != 0 {
-		t.Errorf("Open in Explore: model %q, tab %d", h.s.modelName, h.s.tabs.SelectedIndex())
+	if h.s.Model() == nil || len(h.s.Model().Meta.History) != 1 || !strings.HasSuffix(h.s.ModelName(), "epoch 1") || h.s.tabs.SelectedIndex() != 0 {
+		t.Errorf("Open in Explore: model %q, tab %d", h.s.ModelName(), h.s.tabs.SelectedIndex())
 	}
 }
 
@@ -342,7 +342,7 @@ func TestTrainViewSmallResidual(t *testing.T) {
 	v.openInExplore()
 	h.settle()
 	var names []string
-	for _, p := range h.s.model.Places() {
+	for _, p := range h.s.Model().Places() {
 		names = append(names, p.Name)
 	}
 	if !slices.Contains(names, "block3") || !slices.Contains(names, "stem") {

@@ -19,14 +19,14 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
-	"github.com/artlens/artlens/graphdraw"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // charts returns the charts in the tree of o.
-func charts(o fyne.CanvasObject) []*chart {
-	var out []*chart
+func charts(o fyne.CanvasObject) []*widgets.Chart {
+	var out []*widgets.Chart
 	walk(o, func(c fyne.CanvasObject) {
-		if c, ok := c.(*chart); ok {
+		if c, ok := c.(*widgets.Chart); ok {
 			out = append(out, c)
 		}
 	})
@@ -52,20 +52,20 @@ func TestHistoryView(t *testing.T) {
 	test.AssertImageMatches(t, "history.png", h.w.Canvas().Capture())
 
 	// A larger window draws the charts again at the new size.
-	before := cs[0].drawn.px
+	before := cs[0].Drawn().Px
 	h.w.Resize(fyne.NewSize(1600, 1000))
 	h.settle()
-	if cs[0].drawn.px == before {
+	if cs[0].Drawn().Px == before {
 		t.Errorf("chart still drawn at %v after the window grew", before)
 	}
 	assertSharp(t, cs[0])
 
 	// The charts follow the theme: a white chart would glare in the dark.
 	for _, variant := range []string{"dark", "light"} {
-		h.s.setStyle(h.s.zoom, variant)
+		h.s.setStyle(h.s.Zoom(), variant)
 		h.settle()
 		for _, c := range cs {
-			r, _, _, _ := c.img.Image.At(1, 1).RGBA()
+			r, _, _, _ := c.Image().Image.At(1, 1).RGBA()
 			if dark := r < 0x8000; dark != (variant == "dark") {
 				t.Errorf("%s theme: chart corner red %#x", variant, r)
 			}
@@ -75,13 +75,13 @@ func TestHistoryView(t *testing.T) {
 
 // assertSharp checks that a chart's image has exactly its on-screen pixel
 // size.
-func assertSharp(t *testing.T, c *chart) {
+func assertSharp(t *testing.T, c *widgets.Chart) {
 	t.Helper()
-	if c.img.Image == nil || !c.img.Visible() {
-		t.Fatalf("chart not drawn (message %q)", c.msg.Text)
+	if c.Image().Image == nil || !c.Image().Visible() {
+		t.Fatalf("chart not drawn (message %q)", c.Message())
 	}
-	a := c.area(c.Size())
-	b := c.img.Image.Bounds()
+	a := c.Area(c.Size())
+	b := c.Image().Image.Bounds()
 	if b.Dx() != int(a.Width+0.5) || b.Dy() != int(a.Height+0.5) {
 		t.Errorf("chart image is %d×%d for an area of %v", b.Dx(), b.Dy(), a)
 	}
@@ -97,7 +97,7 @@ func TestConfusionView(t *testing.T) {
 	c := cs[0]
 	assertSharp(t, c)
 	test.AssertImageMatches(t, "confusion.png", h.w.Canvas().Capture())
-	percent := c.img.Image
+	percent := c.Image().Image
 	var radio *widget.RadioGroup
 	walk(tab.Content, func(o fyne.CanvasObject) {
 		if r, ok := o.(*widget.RadioGroup); ok {
@@ -106,7 +106,7 @@ func TestConfusionView(t *testing.T) {
 	})
 	radio.SetSelected(showCounts)
 	h.settle()
-	if c.img.Image == percent || sameImage(c.img.Image, percent) {
+	if c.Image().Image == percent || sameImage(c.Image().Image, percent) {
 		t.Error("the chart did not change to counts")
 	}
 }
@@ -152,7 +152,7 @@ func TestSaveChartPNG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeChart(wc, c.build, savePxW, savePxH); err != nil {
+	if err := widgets.WriteChart(wc, c.Build(), widgets.SavePxW, widgets.SavePxH); err != nil {
 		t.Fatal(err)
 	}
 	wc.Close()
@@ -162,7 +162,7 @@ func TestSaveChartPNG(t *testing.T) {
 	}
 	defer f.Close()
 	cfg, err := png.DecodeConfig(f)
-	if err != nil || cfg.Width != savePxW || cfg.Height != savePxH {
+	if err != nil || cfg.Width != widgets.SavePxW || cfg.Height != widgets.SavePxH {
 		t.Errorf("saved PNG: %v, %d×%d", err, cfg.Width, cfg.Height)
 	}
 }
@@ -190,8 +190,8 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if h.topDialog() != nil {
 		t.Fatalf("dialog after a good model: %q", texts(h.topDialog()))
 	}
-	if h.s.modelName != "other.safetensors" {
-		t.Errorf("model name %q", h.s.modelName)
+	if h.s.ModelName() != "other.safetensors" {
+		t.Errorf("model name %q", h.s.ModelName())
 	}
 	if !strings.Contains(h.s.header.model.Text, "ink, oil, stone") {
 		t.Errorf("header: %q", h.s.header.model.Text)
@@ -203,7 +203,7 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if !slices.Contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
 		t.Errorf("explore view not refreshed: answer %q, %d layers", x.answer.Text, len(x.maps.shown))
 	}
-	if p := x.current.answer(h.s.model); p == nil || len(p.Probabilities) != 3 {
+	if p := x.current.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
 		t.Error("the shown image was not run through the new model")
 	}
 	for _, name := range []string{"History", "Confusion"} {
@@ -222,7 +222,7 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 func TestBadModelFileKeepsCurrentModel(t *testing.T) {
 	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
 	h := newHarness(t, Options{Images: []string{img}})
-	before, answer := h.s.model, h.s.explore.answer.Text
+	before, answer := h.s.Model(), h.s.explore.answer.Text
 	good, err := os.ReadFile(writeModel(t, classes4))
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +247,7 @@ func TestBadModelFileKeepsCurrentModel(t *testing.T) {
 			t.Errorf("%s: dialog says %q", c.name, texts(d))
 		}
 		h.w.Canvas().Overlays().Remove(d)
-		if h.s.model != before || h.s.modelName != "test model" || h.s.explore.answer.Text != answer {
+		if h.s.Model() != before || h.s.ModelName() != "test model" || h.s.explore.answer.Text != answer {
 			t.Errorf("%s: the current model or what is shown changed", c.name)
 		}
 	}
@@ -258,14 +258,14 @@ func TestZoomAndTheme(t *testing.T) {
 	h := newHarness(t, Options{Images: []string{img}, Theme: "light"})
 	base := theme.DefaultTheme().Size(theme.SizeNameText)
 	side := mapTiles(h.s.explore.maps)[0].side
-	if h.s.dark() || !h.s.menu.light.Checked {
+	if h.s.Dark() || !h.s.menu.light.Checked {
 		t.Fatal("light theme asked for")
 	}
 	h.s.zoomBy(1)
 	h.s.zoomBy(1)
 	h.settle()
-	if h.s.zoom != 1.3 {
-		t.Fatalf("zoom = %v after two steps up", h.s.zoom)
+	if h.s.Zoom() != 1.3 {
+		t.Fatalf("zoom = %v after two steps up", h.s.Zoom())
 	}
 	if got := theme.TextSize(); got != base*1.3 {
 		t.Errorf("text size %v, want %v", got, base*1.3)
@@ -277,12 +277,12 @@ func TestZoomAndTheme(t *testing.T) {
 		t.Errorf("zoom label %q", h.s.header.zoom.Text)
 	}
 	h.s.zoomBy(0)
-	if h.s.zoom != 1 {
-		t.Errorf("zoom = %v after reset", h.s.zoom)
+	if h.s.Zoom() != 1 {
+		t.Errorf("zoom = %v after reset", h.s.Zoom())
 	}
 	h.s.toggleTheme()
 	h.settle()
-	if !h.s.dark() || !h.s.menu.dark.Checked || h.s.menu.light.Checked {
+	if !h.s.Dark() || !h.s.menu.dark.Checked || h.s.menu.light.Checked {
 		t.Error("dark theme not applied")
 	}
 	if theme.Color(theme.ColorNameBackground) != theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark) {
@@ -332,36 +332,6 @@ func TestSoftwareCapture(t *testing.T) {
 	}
 	if !blank(image.NewNRGBA(image.Rect(0, 0, 10, 10))) {
 		t.Error("a transparent image is not blank")
-	}
-}
-
-func TestHistorySummary(t *testing.T) {
-	h := []engine.Epoch{{Epoch: 1, TrainAccuracy: 0.5, ValAccuracy: 0.6, Seconds: 60}, {Epoch: 2, TrainAccuracy: 0.7, ValAccuracy: 0.8, Seconds: 60}}
-	for _, tc := range []struct {
-		name     string
-		training map[string]string
-		want     []string
-		not      []string
-	}{
-		{"plain", map[string]string{"averaging": "none"},
-			[]string{"Trained for 2 epochs", "The weights of epoch 2 were kept: validation accuracy 80.0%, training accuracy 70.0%.", "Training took 2 min."},
-			[]string{"moving average"}},
-		{"averaged", map[string]string{"averaging": "exponential moving average of the weights, decay 0.998"},
-			[]string{"epoch 2 were kept", "moving average of the weights"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := historySummary(engine.Metadata{History: h, BestEpoch: 2, Training: tc.training})
-			for _, w := range tc.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("summary %q lacks %q", got, w)
-				}
-			}
-			for _, w := range tc.not {
-				if strings.Contains(got, w) {
-					t.Errorf("summary %q has %q", got, w)
-				}
-			}
-		})
 	}
 }
 
@@ -420,8 +390,8 @@ func TestOpenImportedModel(t *testing.T) {
 	if d == nil || !hasText(d, "LayerNormalization") || !hasText(d, "keeps using the current model (tiny-opset17.onnx)") {
 		t.Fatalf("no refusal naming the op: %v", d != nil)
 	}
-	if h.s.modelName != "tiny-opset17.onnx" {
-		t.Errorf("model changed to %q", h.s.modelName)
+	if h.s.ModelName() != "tiny-opset17.onnx" {
+		t.Errorf("model changed to %q", h.s.ModelName())
 	}
 }
 
@@ -463,7 +433,7 @@ func TestBusyBarStopsWhenHidden(t *testing.T) {
 	}
 	// A theme change refreshes every object, hidden ones too: no bar
 	// starts.
-	h.s.setStyle(h.s.zoom, "light")
+	h.s.setStyle(h.s.Zoom(), "light")
 	h.w.Canvas().Capture()
 	if x.actBar != nil {
 		t.Error("a busy bar appeared with nothing to do")
@@ -498,24 +468,6 @@ func TestModelViewGraph(t *testing.T) {
 	h.settle()
 	if img.MinSize().Height >= tall/2 {
 		t.Errorf("folded, the drawing is %v high, unfolded %v", img.MinSize().Height, tall)
-	}
-	path := filepath.Join(t.TempDir(), "graph.svg")
-	wc, err := storage.Writer(storage.NewFileURI(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(h.s.model), graphdraw.Options{})); err != nil {
-		t.Fatal(err)
-	}
-	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), ">layer4.0<") {
-		t.Errorf("the exported SVG: %v, %.200s", err, data)
-	}
-	wc, err = storage.Writer(storage.NewFileURI(filepath.Join(t.TempDir(), "graph.gif")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(h.s.model), graphdraw.Options{})); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
-		t.Errorf("graph.gif: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -11,13 +12,15 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer"
+	"github.com/artlens/artlens/ui/history"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/modelview"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -46,28 +49,65 @@ func loadModelFile(path string) (*engine.Model, error) {
 	return engine.LoadFile(path)
 }
 
+// screen is one view of the window, as Fyne's demo lists its screens: the
+// name Options.View takes, the tab's title and icon, and the function that
+// builds the view on the shell's host. A new view is a package with a
+// function taking the host (*host.Host) and one row here.
+type screen struct {
+	name, title string
+	icon        func() fyne.Resource
+	build       func(s *shell) fyne.CanvasObject
+}
+
+// screens are the window's views, in tab order.
+var screens = []screen{
+	{"explore", "Explore", theme.SearchIcon, func(s *shell) fyne.CanvasObject {
+		s.explore = newExploreView(s)
+		s.Serve("explore", func(path string, _ image.Image) { s.explore.open([]string{path}) })
+		return s.explore.content
+	}},
+	{"explain", "Explain", theme.QuestionIcon, func(s *shell) fyne.CanvasObject { s.explain = newExplainView(s); return s.explain.content }},
+	{"compare", "Compare", theme.ViewRestoreIcon, func(s *shell) fyne.CanvasObject { s.compare = newCompareView(s); return s.compare.content }},
+	{"collection", "Collection", theme.ListIcon, func(s *shell) fyne.CanvasObject {
+		s.collection = newCollectionView(s)
+		return s.collection.content
+	}},
+	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
+	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
+		s.confusion = newConfusionView(s)
+		return s.confusion.content
+	}},
+	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
+	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = newTrainView(s); return s.train.content }},
+}
+
+// buildOrder is the order in which the screens are built: the views that
+// others use when they are built (Explore for Explain's second opinion,
+// Collection for Confusion) first, and the History and Model views last,
+// as before the table, so that the views hear of a new model in the same
+// order.
+var buildOrder = []string{"explore", "explain", "compare", "collection", "confusion", "train", "history", "model"}
+
 // buildWindow wires the views into the window: a header with the model and
-// the classroom controls, the notice bar, one tab per view, the menus, the
-// keyboard shortcuts and dropped files.
+// the classroom controls, the notice bar, one tab per view (see screens),
+// the menus, the keyboard shortcuts and dropped files.
 func buildWindow(s *shell) {
-	s.notice = newNoticeBar(func(text string) { s.showText("Details", text) })
 	s.header = newHeader(s)
-	s.explore = newExploreView(s)
-	s.explain = newExplainView(s)
-	s.compare = newCompareView(s)
-	s.collection = newCollectionView(s)
-	s.confusion = newConfusionView(s)
-	s.train = newTrainView(s)
-	s.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Explore", theme.SearchIcon(), s.explore.content),
-		container.NewTabItemWithIcon("Explain", theme.QuestionIcon(), s.explain.content),
-		container.NewTabItemWithIcon("Compare", theme.ViewRestoreIcon(), s.compare.content),
-		container.NewTabItemWithIcon("Collection", theme.ListIcon(), s.collection.content),
-		container.NewTabItemWithIcon("History", theme.HistoryIcon(), newHistoryView(s)),
-		container.NewTabItemWithIcon("Confusion", theme.GridIcon(), s.confusion.content),
-		container.NewTabItemWithIcon("Model", theme.InfoIcon(), newModelView(s)),
-		container.NewTabItemWithIcon("Train", theme.MediaPlayIcon(), s.train.content),
-	)
+	contents := map[string]fyne.CanvasObject{}
+	for _, name := range buildOrder {
+		for _, sc := range screens {
+			if sc.name == name {
+				contents[name] = sc.build(s)
+			}
+		}
+	}
+	items := make([]*container.TabItem, len(screens))
+	for i, sc := range screens {
+		items[i] = container.NewTabItemWithIcon(sc.title, sc.icon(), contents[sc.name])
+	}
+	s.tabs = container.NewAppTabs(items...)
+	s.names = viewNames()
+	s.SetViewShower(s.showView)
 	s.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
 		case s.explain.content:
@@ -77,19 +117,19 @@ func buildWindow(s *shell) {
 		}
 	}
 	s.showView(s.opts.View)
-	top := container.NewVBox(s.header.content, s.notice)
-	s.win.SetContent(container.NewBorder(top, nil, nil, nil, s.tabs))
+	top := container.NewVBox(s.header.content, s.Notice)
+	s.Window().SetContent(container.NewBorder(top, nil, nil, nil, s.tabs))
 	s.menu = newMenus(s)
-	s.win.SetMainMenu(s.menu.main)
+	s.Window().SetMainMenu(s.menu.main)
 	addShortcuts(s)
-	s.win.SetOnDropped(s.droppedAt)
-	s.onModel = append(s.onModel, s.header.refresh)
-	s.onStyle = append(s.onStyle, s.header.refresh, s.menu.refresh)
+	s.Window().SetOnDropped(s.droppedAt)
+	s.OnModel(s.header.refresh)
+	s.OnStyle(s.header.refresh, s.menu.refresh)
 }
 
 // showView selects the tab named name (see Views); "" keeps the current.
 func (s *shell) showView(name string) {
-	for i, v := range Views {
+	for i, v := range s.names {
 		if v == name {
 			s.tabs.SelectIndex(i)
 		}
@@ -153,18 +193,18 @@ func (s *shell) dropped(uris []fyne.URI) {
 // current model; a file that cannot be used is reported in a dialog and the
 // current model stays.
 func (s *shell) openModel(path string) {
-	s.busy.Add(1)
+	s.Busy.Add(1)
 	s.header.setStatus("Loading model " + filepath.Base(path) + "…")
 	go func() {
 		m, err := loadModelFile(path)
-		s.do(func() {
-			defer s.busy.Add(-1)
+		s.Do(func() {
+			defer s.Busy.Add(-1)
 			s.header.setStatus("")
 			if err != nil {
 				s.modelFailed(path, err)
 				return
 			}
-			s.setModel(m, filepath.Base(path))
+			s.SetModel(m, filepath.Base(path))
 		})
 	}()
 }
@@ -176,13 +216,13 @@ func (s *shell) openModel(path string) {
 func (s *shell) modelFailed(path string, err error) {
 	msg := err.Error()
 	if errors.Is(err, fs.ErrNotExist) {
-		msg = baseName(path) + ": the file does not exist (it was moved or deleted)."
+		msg = host.BaseName(path) + ": the file does not exist (it was moved or deleted)."
 	}
-	current := "ArtLens keeps using the current model (" + s.modelName + ")."
-	if s.model == nil {
+	current := "ArtLens keeps using the current model (" + s.ModelName() + ")."
+	if s.Model() == nil {
 		current = "No model is loaded: open another model file."
 	}
-	s.showError("Could not open the model", msg+"\n\n"+current)
+	s.ShowError("Could not open the model", msg+"\n\n"+current)
 }
 
 // useShippedModel switches to the model built into ArtLens under name
@@ -190,82 +230,20 @@ func (s *shell) modelFailed(path string, err error) {
 func (s *shell) useShippedModel(name string) {
 	m, err := weights.Load(name)
 	if err != nil {
-		s.showError("Could not load the shipped model", err.Error())
+		s.ShowError("Could not load the shipped model", err.Error())
 		return
 	}
-	s.setModel(m, name)
-}
-
-// dialogSize is the size of file dialogs: most of the window.
-func (s *shell) dialogSize() fyne.Size {
-	c := s.win.Canvas().Size()
-	return fyne.NewSize(max(640, c.Width*0.85), max(480, c.Height*0.85))
-}
-
-// atLastDir starts a file dialog in the folder of the last one.
-func (s *shell) atLastDir(d *dialog.FileDialog) {
-	if s.lastDir == "" {
-		return
-	}
-	dir, err := filepath.Abs(s.lastDir)
-	if err != nil {
-		return
-	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-		d.SetLocation(l)
-	}
-}
-
-// showFileDialog shows d in the folder of the last file dialog, over
-// most of the window.
-func (s *shell) showFileDialog(d *dialog.FileDialog) {
-	s.atLastDir(d)
-	d.Resize(s.dialogSize())
-	d.Show()
-}
-
-// pickFile asks for a file with one of the extensions exts and calls open
-// with its path; a file that cannot be opened is reported with fail.
-func (s *shell) pickFile(exts []string, fail func(error), open func(path string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) { s.picked(r, err, fail, open) }, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	s.showFileDialog(d)
-}
-
-// picked handles the answer of a file dialog (see pickFile): the dialog
-// opens the chosen file, which fails when the file was deleted after the
-// dialog listed it.
-func (s *shell) picked(r fyne.URIReadCloser, err error, fail func(error), open func(path string)) {
-	if err != nil {
-		fail(err)
-		return
-	}
-	if r == nil {
-		return
-	}
-	path := r.URI().Path()
-	r.Close()
-	s.lastDir = filepath.Dir(path)
-	open(path)
-}
-
-// pathOf returns the path named by a file-system error, or "".
-func pathOf(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Path
-	}
-	return ""
+	s.SetModel(m, name)
 }
 
 func (s *shell) openImageDialog() {
-	s.pickFile(imageExtensions, s.imagePickFailed, s.openPicked)
+	s.PickFile(imageExtensions, s.imagePickFailed, s.openPicked)
 }
 
 // imagePickFailed reports an image file that the file dialog could not
 // open (deleted after the dialog listed it, say); what is shown stays.
 func (s *shell) imagePickFailed(err error) {
-	s.notice.show(noticeError, "Could not open "+fileError(pathOf(err), err).Error()+".")
+	s.Notice.Post(host.NoticeError, "Could not open "+host.FileError(host.PathOf(err), err).Error()+".")
 }
 
 // openPicked opens an image chosen in the file dialog.
@@ -275,68 +253,51 @@ func (s *shell) openPicked(path string) {
 }
 
 func (s *shell) openFolderDialog() {
-	s.pickFolder(func(path string) {
+	s.PickFolder(func(path string) {
 		s.showView("explore")
 		s.explore.open([]string{path})
 	})
 }
 
-// pickFolder asks for a folder in the file dialog and calls open with its
-// path; a folder that cannot be listed gets a notice, a cancel nothing.
-func (s *shell) pickFolder(open func(path string)) {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			s.notice.show(noticeError, "The folder could not be opened: "+err.Error())
-			return
-		}
-		if l == nil {
-			return
-		}
-		s.lastDir = l.Path()
-		open(l.Path())
-	}, s.win)
-	s.showFileDialog(d)
-}
-
 func (s *shell) openModelDialog() {
-	s.pickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openModel)
+	s.PickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openModel)
 }
 
 // modelPickFailed reports a weights file that the file dialog could not
 // open.
 func (s *shell) modelPickFailed(err error) {
-	s.modelFailed(pathOf(err), err)
+	s.modelFailed(host.PathOf(err), err)
 }
 
 // zoomBy steps the zoom up (dir > 0), down (dir < 0) or back to 100 % (0).
 func (s *shell) zoomBy(dir int) {
 	z := float32(1)
 	if dir != 0 {
-		z = nextZoom(s.zoom, dir)
+		z = nextZoom(s.Zoom(), dir)
 	}
-	if z != s.zoom {
-		s.setStyle(z, s.themeName)
+	if z != s.Zoom() {
+		s.setStyle(z, s.ThemeName())
 	}
 }
 
 // toggleTheme switches between the light and the dark theme.
 func (s *shell) toggleTheme() {
-	if s.dark() {
-		s.setStyle(s.zoom, "light")
+	if s.Dark() {
+		s.setStyle(s.Zoom(), "light")
 	} else {
-		s.setStyle(s.zoom, "dark")
+		s.setStyle(s.Zoom(), "dark")
 	}
 }
 
 func (s *shell) toggleFullScreen() {
-	s.win.SetFullScreen(!s.win.FullScreen())
+	s.Window().SetFullScreen(!s.Window().FullScreen())
 	s.menu.refresh()
 	s.header.refresh()
 }
 
 func (s *shell) showAbout() {
 	icon := widget.NewIcon(assets.IconResource())
-	iconBox := container.NewGridWrap(fyne.NewSquareSize(96*s.zoom), icon)
+	iconBox := container.NewGridWrap(fyne.NewSquareSize(96*s.Zoom()), icon)
 	version := s.opts.Version
 	if version == "" {
 		version = "dev"
@@ -345,19 +306,19 @@ func (s *shell) showAbout() {
 	title.SizeName = theme.SizeNameSubHeadingText
 	text := widget.NewLabel("Shows what a convolutional network for art images sees: the picture at the " +
 		"network's 64×64 pixels, its guess among the classes, and the feature maps of its five " +
-		"convolution layers.\n\nModel in use: " + s.modelName + ".")
+		"convolution layers.\n\nModel in use: " + s.ModelName() + ".")
 	text.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(nil, nil, container.NewVBox(iconBox), nil, container.NewVBox(title, text))
-	d := dialog.NewCustom("About ArtLens", "Close", content, s.win)
-	d.Resize(fyne.NewSize(520*s.zoom, 0))
+	d := dialog.NewCustom("About ArtLens", "Close", content, s.Window())
+	d.Resize(fyne.NewSize(520*s.Zoom(), 0))
 	d.Show()
 }
 
 func (s *shell) showHelp() {
 	text := widget.NewRichTextFromMarkdown(helpText)
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Reading the feature maps", "Close", container.NewVScroll(text), s.win)
-	d.Resize(fyne.NewSize(min(640*s.zoom, s.win.Canvas().Size().Width*0.9), min(420*s.zoom, s.win.Canvas().Size().Height*0.9)))
+	d := dialog.NewCustom("Reading the feature maps", "Close", container.NewVScroll(text), s.Window())
+	d.Resize(fyne.NewSize(min(640*s.Zoom(), s.Window().Canvas().Size().Width*0.9), min(420*s.Zoom(), s.Window().Canvas().Size().Height*0.9)))
 	d.Show()
 }
 
@@ -418,22 +379,22 @@ func newHeader(s *shell) *header {
 
 func (h *header) refresh() {
 	s := h.s
-	if s.model == nil {
+	if s.Model() == nil {
 		h.model.SetText("No model loaded")
 	} else {
-		text := "Model: " + s.modelName + " · classes: " + strings.Join(s.model.Meta.Classes, ", ")
-		if t := s.model.Meta.Test; t != nil && t.Total > 0 {
+		text := "Model: " + s.ModelName() + " · classes: " + strings.Join(s.Model().Meta.Classes, ", ")
+		if t := s.Model().Meta.Test; t != nil && t.Total > 0 {
 			text += fmt.Sprintf(" · test accuracy %.1f%%", 100*t.Accuracy)
 		}
 		h.model.SetText(text)
 	}
-	h.zoom.SetText(fmt.Sprintf("%d%%", int(s.zoom*100+0.5)))
-	if s.dark() {
+	h.zoom.SetText(fmt.Sprintf("%d%%", int(s.Zoom()*100+0.5)))
+	if s.Dark() {
 		h.theme.SetText("Light")
 	} else {
 		h.theme.SetText("Dark")
 	}
-	if s.win.FullScreen() {
+	if s.Window().FullScreen() {
 		h.full.SetText("Leave full screen")
 		h.full.SetIcon(theme.ViewRestoreIcon())
 	} else {
@@ -476,12 +437,16 @@ func newMenus(s *shell) *menus {
 	}
 	file.Items = append(append(file.Items, fyne.NewMenuItemSeparator()), secondMenuItems(s)...)
 	views := []*fyne.MenuItem{}
-	for i, v := range Views {
-		name := v
-		views = append(views, item(strings.ToUpper(v[:1])+v[1:], func() { s.showView(name) }, scViews[i]))
+	for i, sc := range screens {
+		name := sc.name
+		var key fyne.Shortcut // Ctrl+1 to Ctrl+8 for the first eight views
+		if i < len(scViews) {
+			key = scViews[i]
+		}
+		views = append(views, item(sc.title, func() { s.showView(name) }, key))
 	}
-	m.light = fyne.NewMenuItem("Light theme", func() { s.setStyle(s.zoom, "light") })
-	m.dark = fyne.NewMenuItem("Dark theme", func() { s.setStyle(s.zoom, "dark") })
+	m.light = fyne.NewMenuItem("Light theme", func() { s.setStyle(s.Zoom(), "light") })
+	m.dark = fyne.NewMenuItem("Dark theme", func() { s.setStyle(s.Zoom(), "dark") })
 	m.full = fyne.NewMenuItem("Full screen (F11)", s.toggleFullScreen)
 	viewItems := append(views, fyne.NewMenuItemSeparator(),
 		item("Larger", func() { s.zoomBy(1) }, scLarger),
@@ -499,9 +464,9 @@ func newMenus(s *shell) *menus {
 }
 
 func (m *menus) refresh() {
-	dark := m.s.dark()
+	dark := m.s.Dark()
 	m.light.Checked, m.dark.Checked = !dark, dark
-	m.full.Checked = m.s.win.FullScreen()
+	m.full.Checked = m.s.Window().FullScreen()
 	m.main.Refresh()
 }
 
@@ -529,7 +494,7 @@ var (
 )
 
 func addShortcuts(s *shell) {
-	c := s.win.Canvas()
+	c := s.Window().Canvas()
 	on := func(sc fyne.Shortcut, f func()) { c.AddShortcut(sc, func(fyne.Shortcut) { f() }) }
 	on(scOpen, s.openImageDialog)
 	on(scOpenFolder, s.openFolderDialog)
@@ -540,7 +505,7 @@ func addShortcuts(s *shell) {
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })
 	on(scSmaller, func() { s.zoomBy(-1) })
 	on(scNormal, func() { s.zoomBy(0) })
-	for i, v := range Views {
+	for i, v := range Views[:min(len(Views), len(scViews))] {
 		name := v
 		on(scViews[i], func() { s.showView(name) })
 	}
@@ -552,7 +517,7 @@ func addShortcuts(s *shell) {
 		case fyne.KeyF11:
 			s.toggleFullScreen()
 		case fyne.KeyEscape:
-			if s.win.FullScreen() {
+			if s.Window().FullScreen() {
 				s.toggleFullScreen()
 			}
 		case fyne.KeyPageDown, fyne.KeyDown, fyne.KeyRight:

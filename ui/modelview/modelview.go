@@ -1,4 +1,4 @@
-package ui
+package modelview
 
 import (
 	"fmt"
@@ -18,11 +18,13 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/graphdraw"
 	"github.com/artlens/artlens/internal/fynefile"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
-// newModelView describes the model: its layers (the study's Figure 1),
+// New builds the Model view, which describes the model: its layers (the study's Figure 1),
 // its test results, its classes and how it was trained.
-func newModelView(s *shell) fyne.CanvasObject {
+func New(s *host.Host) fyne.CanvasObject {
 	body := container.NewVBox()
 	scroll := container.NewVScroll(container.NewPadded(body))
 	update := func() {
@@ -31,18 +33,18 @@ func newModelView(s *shell) fyne.CanvasObject {
 		scroll.Refresh()
 	}
 	update()
-	s.onModel = append(s.onModel, update)
-	s.onStyle = append(s.onStyle, update)
+	s.OnModel(update)
+	s.OnStyle(update)
 	return scroll
 }
 
 // modelInfo builds the content of the model view.
-func modelInfo(s *shell) []fyne.CanvasObject {
-	m := s.model
+func modelInfo(s *host.Host) []fyne.CanvasObject {
+	m := s.Model()
 	if m == nil {
 		return []fyne.CanvasObject{widget.NewLabel("No model is loaded. Open one with File › Open model….")}
 	}
-	title := widget.NewLabelWithStyle("Model: "+s.modelName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle("Model: "+s.ModelName(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 
 	layers := m.Summary()
@@ -67,15 +69,15 @@ func modelInfo(s *shell) []fyne.CanvasObject {
 		engine.Thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
 
 	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
-	sideBox := newSizedBox(container.NewVBox(side...))
-	sideBox.width = 480 * s.zoom
+	sideBox := widgets.NewSizedBox(container.NewVBox(side...))
+	sideBox.Width = 480 * s.Zoom()
 	// A graph's drawing says more than its long table and comes first; a
 	// chain's table is the study's Figure 1.
 	cards := []fyne.CanvasObject{layerCard, sideBox, graphCard(s, m)}
 	if len(m.Places()) > len(m.ConvLayers()) {
 		cards = []fyne.CanvasObject{cards[2], sideBox, layerCard}
 	}
-	flow := container.New(&flowLayout{}, cards...)
+	flow := container.New(&widgets.FlowLayout{}, cards...)
 	return []fyne.CanvasObject{title, flow}
 }
 
@@ -86,7 +88,7 @@ const graphScale = 1.15
 // graphCard shows the drawing of the model's graph (package graphdraw),
 // scrollable, with its blocks folded or not, and exports it as SVG or PNG.
 // The drawing is rasterized off the UI goroutine.
-func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
+func graphCard(s *host.Host, m *engine.Model) fyne.CanvasObject {
 	g := graphdraw.FromModel(m)
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillStretch
@@ -94,7 +96,7 @@ func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
 	scroll := container.NewScroll(img)
 	// As wide as the drawing (a chain's is one narrow column), at most 440.
 	wide := float32(graphdraw.Lay(g, graphdraw.Options{}).W) * graphScale
-	scroll.SetMinSize(fyne.NewSize(min(wide+12, 440)*s.zoom, 540*s.zoom))
+	scroll.SetMinSize(fyne.NewSize(min(wide+12, 440)*s.Zoom(), 540*s.Zoom()))
 	var fold bool
 	var drawn graphdraw.Drawing
 	skips := 0
@@ -104,14 +106,14 @@ func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
 		}
 	}
 	redraw := func() {
-		zoom, px := s.zoom, s.pixelScale()
+		zoom, px := s.Zoom(), s.PixelScale()
 		opt := graphdraw.Options{Fold: fold}
-		s.busy.Add(1)
+		s.Busy.Add(1)
 		go func() {
 			d := graphdraw.Lay(g, opt)
 			pic := graphdraw.Image(d, float64(graphScale*zoom*px))
-			s.do(func() {
-				defer s.busy.Add(-1)
+			s.Do(func() {
+				defer s.Busy.Add(-1)
 				drawn = d
 				img.Image = pic
 				img.SetMinSize(fyne.NewSize(float32(d.W)*graphScale*zoom, float32(d.H)*graphScale*zoom))
@@ -143,17 +145,17 @@ func graphCard(s *shell, m *engine.Model) fyne.CanvasObject {
 // saveGraph asks for a file name and writes the drawing there, SVG or PNG
 // by its extension, in the background; the notice bar says where it went
 // or why it could not be saved.
-func saveGraph(s *shell, d graphdraw.Drawing) {
+func saveGraph(s *host.Host, d graphdraw.Drawing) {
 	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		s.saveInBackground("graph", wc, err, func() error { return writeGraph(wc, d) })
-	}, s.win)
-	name := strings.TrimSuffix(s.modelName, filepath.Ext(s.modelName))
+		s.SaveInBackground("graph", wc, err, func() error { return writeGraph(wc, d) })
+	}, s.Window())
+	name := strings.TrimSuffix(s.ModelName(), filepath.Ext(s.ModelName()))
 	if name == "" {
 		name = "model"
 	}
 	dlg.SetFileName(strings.ReplaceAll(name, " ", "-") + "-graph.svg")
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".svg", ".png"}))
-	s.showFileDialog(dlg)
+	s.ShowFileDialog(dlg)
 }
 
 // testCard shows accuracy and per-class precision and recall on the test

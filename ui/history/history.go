@@ -1,4 +1,4 @@
-package ui
+package history
 
 import (
 	"fmt"
@@ -11,40 +11,42 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
-// newHistoryView shows how the model learned: accuracy and loss per epoch,
+// New builds the History view: how the model learned: accuracy and loss per epoch,
 // on the training and the validation images, as the study's Figure 2.
-func newHistoryView(s *shell) fyne.CanvasObject {
+func New(s *host.Host) fyne.CanvasObject {
 	summary := widget.NewLabel("")
 	summary.Wrapping = fyne.TextWrapWord
-	acc, loss := newChart(s, 0), newChart(s, 0)
-	accPanel, _ := chartPanel(s, acc, "history-accuracy.png", savePxW, savePxH)
-	lossPanel, _ := chartPanel(s, loss, "history-loss.png", savePxW, savePxH)
+	acc, loss := widgets.NewChart(s, 0), widgets.NewChart(s, 0)
+	accPanel, _ := widgets.ChartPanel(s, acc, "history-accuracy.png", widgets.SavePxW, widgets.SavePxH)
+	lossPanel, _ := widgets.ChartPanel(s, loss, "history-loss.png", widgets.SavePxW, widgets.SavePxH)
 	charts := container.NewGridWithColumns(2, accPanel, lossPanel)
 	update := func() {
-		m := s.model
+		m := s.Model()
 		if m == nil || len(m.Meta.History) == 0 {
 			charts.Hide()
-			acc.setPlot(nil)
-			loss.setPlot(nil)
+			acc.SetPlot(nil)
+			loss.SetPlot(nil)
 			if m == nil {
 				summary.SetText("No model is loaded.")
 			} else {
-				summary.SetText("Training history: not in this file. The file of the " + s.modelName + " holds no training history (an imported model, or one trained elsewhere).")
+				summary.SetText("Training history: not in this file. The file of the " + s.ModelName() + " holds no training history (an imported model, or one trained elsewhere).")
 			}
 			return
 		}
 		h := append([]engine.Epoch(nil), m.Meta.History...)
 		best := m.Meta.BestEpoch
-		acc.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", best, th) })
-		loss.setPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", best, th) })
+		acc.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "accuracy", best, th) })
+		loss.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.History(h, "loss", best, th) })
 		summary.SetText(historySummary(m.Meta))
 		charts.Show()
 	}
 	update()
-	s.onModel = append(s.onModel, update)
-	s.onStyle = append(s.onStyle, acc.invalidate, loss.invalidate)
+	s.OnModel(update)
+	s.OnStyle(acc.Invalidate, loss.Invalidate)
 	return container.NewBorder(summary, nil, nil, nil, charts)
 }
 
@@ -52,7 +54,7 @@ func newHistoryView(s *shell) fyne.CanvasObject {
 func historySummary(meta engine.Metadata) string {
 	h := meta.History
 	var b strings.Builder
-	fmt.Fprintf(&b, "Trained for %s on the training images; after each epoch the network was checked on validation images it never learned from.", countNoun(len(h), "epoch"))
+	fmt.Fprintf(&b, "Trained for %s on the training images; after each epoch the network was checked on validation images it never learned from.", widgets.CountNoun(len(h), "epoch"))
 	scale := 100.0 // accuracies are fractions unless one exceeds 1
 	for _, e := range h {
 		if e.TrainAccuracy > 1 || e.ValAccuracy > 1 {
@@ -80,19 +82,7 @@ func historySummary(meta engine.Metadata) string {
 		secs += e.Seconds
 	}
 	if secs > 0 {
-		fmt.Fprintf(&b, " Training took %s.", formatDuration(secs))
+		fmt.Fprintf(&b, " Training took %s.", widgets.FormatDuration(secs))
 	}
 	return b.String()
-}
-
-// formatDuration writes seconds as "45 s", "12 min" or "2 h 5 min".
-func formatDuration(secs float64) string {
-	switch {
-	case secs < 90:
-		return fmt.Sprintf("%.0f s", secs)
-	case secs < 3600:
-		return fmt.Sprintf("%.0f min", secs/60)
-	}
-	m := int(secs/60 + 0.5)
-	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }

@@ -1,4 +1,4 @@
-package ui
+package host
 
 import (
 	"image/color"
@@ -6,26 +6,25 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// noticeKind is the tone of a notice.
-type noticeKind int
+// NoticeKind is the tone of a notice.
+type NoticeKind int
 
 const (
-	noticeInfo noticeKind = iota
-	noticeWarning
-	noticeError
+	NoticeInfo NoticeKind = iota
+	NoticeWarning
+	NoticeError
 )
 
-// noticeBar is the inline banner at the top of the window that reports what
+// NoticeBar is the inline banner at the top of the window that reports what
 // went wrong (a file that is not an image, skipped files of a folder)
 // without covering what is already shown. It stays until closed or replaced.
-type noticeBar struct {
+type NoticeBar struct {
 	widget.BaseWidget
-	kind    noticeKind
+	kind    NoticeKind
 	text    string
 	details string // the full story, behind the Details… button
 	label   *widget.Label
@@ -35,30 +34,30 @@ type noticeBar struct {
 	close   *widget.Button
 }
 
-// newNoticeBar returns a hidden notice bar; its Details… button calls
+// NewNoticeBar returns a hidden notice bar; its Details… button calls
 // showDetails with the details.
-func newNoticeBar(showDetails func(text string)) *noticeBar {
-	n := &noticeBar{label: widget.NewLabel(""), icon: widget.NewIcon(theme.InfoIcon()),
+func NewNoticeBar(showDetails func(text string)) *NoticeBar {
+	n := &NoticeBar{label: widget.NewLabel(""), icon: widget.NewIcon(theme.InfoIcon()),
 		bg: canvas.NewRectangle(color.Transparent)}
 	n.label.Wrapping = fyne.TextWrapWord
 	n.bg.CornerRadius = 4
 	n.more = widget.NewButton("Details…", func() { showDetails(n.details) })
 	n.more.Hide()
-	n.close = widget.NewButtonWithIcon("", theme.CancelIcon(), n.dismiss)
+	n.close = widget.NewButtonWithIcon("", theme.CancelIcon(), n.Dismiss)
 	n.close.Importance = widget.LowImportance
 	n.ExtendBaseWidget(n)
 	n.Hide()
 	return n
 }
 
-// show replaces the notice with text.
-func (n *noticeBar) show(kind noticeKind, text string) {
-	n.showDetails(kind, text, "")
+// Post replaces the notice with text.
+func (n *NoticeBar) Post(kind NoticeKind, text string) {
+	n.PostDetails(kind, text, "")
 }
 
-// showDetails replaces the notice with a short text, and details that a
+// PostDetails replaces the notice with a short text, and details that a
 // button shows in full ("" for none).
-func (n *noticeBar) showDetails(kind noticeKind, text, details string) {
+func (n *NoticeBar) PostDetails(kind NoticeKind, text, details string) {
 	n.kind, n.text, n.details = kind, text, details
 	n.label.SetText(text)
 	if details == "" {
@@ -70,12 +69,19 @@ func (n *noticeBar) showDetails(kind noticeKind, text, details string) {
 	n.Show()
 }
 
-func (n *noticeBar) dismiss() {
+// Text is the notice showing ("" when none).
+func (n *NoticeBar) Text() string { return n.text }
+
+// Kind is the tone of the notice showing.
+func (n *NoticeBar) Kind() NoticeKind { return n.kind }
+
+// Dismiss hides the notice.
+func (n *NoticeBar) Dismiss() {
 	n.text = ""
 	n.Hide()
 }
 
-func (n *noticeBar) CreateRenderer() fyne.WidgetRenderer {
+func (n *NoticeBar) CreateRenderer() fyne.WidgetRenderer {
 	content := container.NewBorder(nil, nil, container.NewCenter(n.icon), container.NewCenter(container.NewHBox(n.more, n.close)), n.label)
 	r := &noticeRenderer{n: n, content: content}
 	r.Refresh()
@@ -83,7 +89,7 @@ func (n *noticeBar) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type noticeRenderer struct {
-	n       *noticeBar
+	n       *NoticeBar
 	content *fyne.Container
 }
 
@@ -101,9 +107,9 @@ func (r *noticeRenderer) MinSize() fyne.Size {
 func (r *noticeRenderer) Refresh() {
 	name, icon := theme.ColorNamePrimary, theme.InfoIcon()
 	switch r.n.kind {
-	case noticeWarning:
+	case NoticeWarning:
 		name, icon = theme.ColorNameWarning, theme.WarningIcon()
-	case noticeError:
+	case NoticeError:
 		name, icon = theme.ColorNameError, theme.ErrorIcon()
 	}
 	c := color.NRGBAModel.Convert(theme.Color(name)).(color.NRGBA)
@@ -122,21 +128,8 @@ func (r *noticeRenderer) Objects() []fyne.CanvasObject {
 
 func (r *noticeRenderer) Destroy() {}
 
-// showText shows a long text in a dialog that scrolls.
-func (s *shell) showText(title, text string) {
-	label := widget.NewLabel(text)
-	label.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "Close", container.NewVScroll(label), s.win)
-	c := s.win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(640*s.zoom, c.Width*0.9), min(480*s.zoom, c.Height*0.9)))
-	d.Show()
-}
+// Details is the full story behind the Details… button ("" for none).
+func (n *NoticeBar) Details() string { return n.details }
 
-// showError shows a modal dialog with a title and a message that wraps.
-func (s *shell) showError(title, message string) {
-	label := widget.NewLabel(message)
-	label.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", label, s.win)
-	d.Resize(fyne.NewSize(min(560*s.zoom, s.win.Canvas().Size().Width*0.9), 0))
-	d.Show()
-}
+// DetailsButton is the Details… button, shown when there are details.
+func (n *NoticeBar) DetailsButton() *widget.Button { return n.more }

@@ -1,28 +1,28 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
 
-// flowLayout places objects left to right at their minimum size and wraps
+// FlowLayout places objects left to right at their minimum size and wraps
 // to a new row when the width runs out, like words in a paragraph: the
 // feature-map tiles and the picture/prediction row of the Explore view.
 //
 // A Fyne layout's MinSize does not know the width it will be given, so the
 // layout remembers the width of its last Layout; when a new width changes
-// the height it needs, onResize is called so that the scroll container
+// the height it needs, OnResize is called so that the scroll container
 // around it can take the new height.
-type flowLayout struct {
+type FlowLayout struct {
 	width    float32 // width of the last Layout, 0 before the first
 	height   float32 // height MinSize last reported
-	onResize func()
+	OnResize func()
 }
 
 // fallbackWidth is assumed before the first Layout.
 const fallbackWidth = 900
 
-func (f *flowLayout) arrange(objects []fyne.CanvasObject, width float32, place bool) (w, h float32) {
+func (f *FlowLayout) arrange(objects []fyne.CanvasObject, width float32, place bool) (w, h float32) {
 	pad := theme.Padding()
 	x, y, rowH := float32(0), float32(0), float32(0)
 	for _, o := range objects {
@@ -45,16 +45,16 @@ func (f *flowLayout) arrange(objects []fyne.CanvasObject, width float32, place b
 	return w, y + rowH
 }
 
-func (f *flowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (f *FlowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	f.width = size.Width
 	_, h := f.arrange(objects, size.Width, true)
-	if h != f.height && f.onResize != nil {
+	if h != f.height && f.OnResize != nil {
 		f.height = h
-		f.onResize()
+		f.OnResize()
 	}
 }
 
-func (f *flowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (f *FlowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	width := f.width
 	if width <= 0 {
 		width = fallbackWidth

@@ -1,0 +1,42 @@
+package modelview
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/artlens/artlens/graphdraw"
+	"github.com/artlens/artlens/importer"
+)
+
+// TestWriteGraph writes an imported ResNet's drawing as SVG, and refuses
+// a name that is neither .svg nor .png.
+func TestWriteGraph(t *testing.T) {
+	test.NewTempApp(t) // storage.Writer needs the app's file repository
+	m, err := importer.ImportFile(filepath.Join("..", "..", "importer", "testdata", "resnet-opset17-bn.onnx"), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "graph.svg")
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), ">layer4.0<") {
+		t.Errorf("the exported SVG: %v, %.200s", err, data)
+	}
+	wc, err = storage.Writer(storage.NewFileURI(filepath.Join(t.TempDir(), "graph.gif")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{})); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
+		t.Errorf("graph.gif: %v", err)
+	}
+}
