@@ -86,3 +86,41 @@ func TestMethodsEveryModelAndPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowMethodsCancel checks that the methods that run the network many
+// times stop with the context's error once it is cancelled.
+func TestSlowMethodsCancel(t *testing.T) {
+	m := grayModel(t)
+	input := make([]float32, m.Input().Len())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, name := range []string{MethodScoreCAM, MethodIntegratedGradients, MethodSmoothGrad, MethodRISE, MethodOcclusion} {
+		me, err := LookupMethod(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := me.Run(ctx, m, Request{Input: input, Class: -1}); err != context.Canceled {
+			t.Errorf("%s: error %v, want context.Canceled", name, err)
+		}
+	}
+}
+
+// TestRISEMask checks a mask's range and that the same seed gives the same
+// mask and another seed another.
+func TestRISEMask(t *testing.T) {
+	a, b, c := make([]float32, 40*24), make([]float32, 40*24), make([]float32, 40*24)
+	RISEMask(a, 40, 24, 9, 3)
+	RISEMask(b, 40, 24, 9, 3)
+	RISEMask(c, 40, 24, 10, 3)
+	same, differ := true, false
+	for i := range a {
+		if a[i] < 0 || a[i] > 1 {
+			t.Fatalf("mask value %g", a[i])
+		}
+		same = same && a[i] == b[i]
+		differ = differ || a[i] != c[i]
+	}
+	if !same || !differ {
+		t.Errorf("same seed same mask %v, other seed other mask %v", same, differ)
+	}
+}
