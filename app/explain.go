@@ -391,6 +391,7 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 		caption = "probability of " + class + " when the pixel is kept, on average over random masks"
 	case explain.MethodIntegratedGradients:
 		diverging = true
+		hi = 0 // the scale is the map's largest magnitude, however small
 		for _, v := range mp.Values {
 			hi = max(hi, v, -v)
 		}
