@@ -33,6 +33,7 @@ type explainOptions struct {
 	opacity   float64
 	out       string
 	json      bool
+	check     bool // --check: the trust figures (explain_check.go)
 }
 
 // explainResult is one line of `explain --json`.
@@ -50,6 +51,7 @@ type explainResult struct {
 	Heatmap       [][]float32        `json:"heatmap,omitempty"`
 	Figure        string             `json:"figure,omitempty"`
 	Error         string             `json:"error,omitempty"`
+	trustResult                      // --check's figures (explain_check.go)
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
@@ -64,15 +66,20 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", modelUsage)
+	check, summary := checkFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON, fs.NArg())
+	if *summary {
+		return runCheckSummary(fs, *method, set["method"], *layer, *asJSON, *model, stdout, stderr)
+	}
+	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON || *check, fs.NArg())
 	if err != nil {
 		return usageError(stderr, "explain", "%v", err)
 	}
+	opt.json, opt.check = *asJSON, *check
 	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
@@ -124,6 +131,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", f, explainLine(res))
+		printChecks(stdout, res)
 	}
 	if !opt.json && opt.out != "" {
 		fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
@@ -260,6 +268,12 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		res.Probabilities[c] = float64(mp.Probabilities[i])
 	}
 	res.Heatmap = mp.Rows()
+	if opt.check {
+		if err := addChecks(&res, m, input, mp, opt); err != nil {
+			res.Error = err.Error()
+			return res
+		}
+	}
 	if opt.out == "" {
 		return res
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/artlens/artlens/engine"
@@ -190,9 +191,23 @@ func Blur(input []float32, channels, h, w int) []float32 {
 	return out
 }
 
-// chunk is how many curve points go to PredictBatch at once: enough for
-// both cores, few enough that a 224x224 network's inputs stay small.
-const chunk = 48
+// maxInputs is how many curve points go to PredictBatch at once, at
+// most: all of a picture's 130 for a small network, fewer where the
+// inputs would pass 64 MB (a 224x224 network's 130 hold 78 MB).
+const maxInputs = 64 << 20 / 4
+
+// runSize returns the batch to ask PredictBatch for so that count images
+// fill its graph runs evenly: each of its workers runs up to 32 images
+// at a time, and a last run of a few images would otherwise cost a whole
+// run, or a batch size of its own (PredictBatch rebuilds its graphs when
+// the size changes).
+func runSize(count int) int {
+	workers := max(1, min(runtime.GOMAXPROCS(0), count))
+	runs := (count + 31) / 32
+	runs = (runs + workers - 1) / workers * workers
+	sub := (count + runs - 1) / runs
+	return sub * workers
+}
 
 // Curves returns the deletion and insertion curves of map mp for input
 // (m.Input().Len() values, CHW, as picture.ToInputShape gives it) and the
@@ -234,9 +249,13 @@ func play(ctx context.Context, m *engine.Model, games []game, order []int, class
 	step := (hw + StepsPerCurve - 1) / StepsPerCurve
 	steps := (hw + step - 1) / step
 	size := in.Len()
+	total := len(games) * (steps + 1)
+	chunk := max(1, min(total, maxInputs/size))
+	// Chunks of equal size, so that PredictBatch keeps its graphs.
+	chunk = (total + (total+chunk-1)/chunk - 1) / ((total + chunk - 1) / chunk)
 	out := make([][]float64, len(games))
 	batch := make([]float32, 0, chunk*size)
-	total, done := len(games)*(steps+1), 0
+	done := 0
 	for g, gm := range games {
 		cur := slices.Clone(gm.start)
 		out[g] = make([]float64, 0, steps+1)
@@ -256,7 +275,7 @@ func play(ctx context.Context, m *engine.Model, games []game, order []int, class
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			probs, err := m.PredictBatch(batch, chunk)
+			probs, err := m.PredictBatch(batch, runSize(len(batch)/size))
 			if err != nil {
 				return nil, err
 			}
