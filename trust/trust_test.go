@@ -14,6 +14,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/internal/brightmodel"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/weights"
 )
@@ -229,61 +230,109 @@ func studyInput(t testing.TB) (*engine.Model, []float32) {
 	return m, picture.ToInput(scene(300, 200), engine.InputSize)
 }
 
+// redRamp is the network's input for a picture whose red rises from left
+// to right (green and blue 0.2), for the hand-set brightmodel.
+func redRamp(in engine.Input) []float32 {
+	x := make([]float32, in.Len())
+	hw := in.Height * in.Width
+	for y := range in.Height {
+		for c := range in.Width {
+			x[y*in.Width+c] = float32(c) / float32(in.Width-1)
+			x[hw+y*in.Width+c], x[2*hw+y*in.Width+c] = 0.2, 0.2
+		}
+	}
+	return x
+}
+
+// TestSanity runs the check on the trained study network, on the hand-set
+// brightmodel and with a method that ignores the weights (whose map cannot
+// change); the user's model must stay as it was.
+//
+// In brightmodel only filter 1 of each conv layer is non-zero, and it
+// passes the red channel on: Grad-CAM of "bright" at conv5 is alpha times
+// that one map, so randomising dense3, dense2 and dense1 only rescales it
+// (its ranks, and the similarity, stay 1 while alpha stays positive), and
+// only randomising the conv layers mixes other filters in and must change
+// it. That is a way the check can mislead, kept here as a test: a layer
+// whose maps are all one map shows no change until that layer is reached.
 func TestSanity(t *testing.T) {
 	m, input := studyInput(t)
-	before := m.Weights()
-	saved := make([][]float32, len(before))
-	for i, p := range before {
-		saved[i] = slices.Clone(p.Data)
+	bright, err := brightmodel.New()
+	if err != nil {
+		t.Fatal(err)
 	}
 	gradcam, err := explain.LookupMethod(explain.MethodGradCAM)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
+		name    string
+		m       *engine.Model
+		input   []float32
+		class   int
 		method  explain.Method
 		follows bool
-	}{{gradcam, true}, {brightness, false}} {
-		req := explain.Request{Input: input, Class: -1}
-		mp, err := c.method.Run(context.Background(), m, req)
+	}{
+		{"study gradcam", m, input, -1, gradcam, true},
+		{"hand-set gradcam", bright, redRamp(bright.Input()), 1, gradcam, false},
+		{"study brightness", m, input, -1, brightness, false},
+	} {
+		before := c.m.Weights()
+		saved := make([][]float32, len(before))
+		for i, p := range before {
+			saved[i] = slices.Clone(p.Data)
+		}
+		req := explain.Request{Input: c.input, Class: c.class}
+		mp, err := c.method.Run(context.Background(), c.m, req)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if Spearman(mp.Values, mp.Values) != 1 {
+			t.Fatalf("%s: the original map is flat", c.name)
+		}
 		var steps []int
-		s, err := SanityCheck(context.Background(), m, c.method, req, mp, 1, func(done, total int) { steps = append(steps, done, total) })
+		s, err := SanityCheck(context.Background(), c.m, c.method, req, mp, 1, func(done, total int) { steps = append(steps, done, total) })
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []string{"dense3", "dense2", "dense1", "conv5", "conv4", "conv3", "conv2", "conv1"}
 		if !slices.Equal(s.Layers, want) || len(s.Similarity) != len(want) {
-			t.Fatalf("%s: layers %v, want %v", c.method.Name, s.Layers, want)
+			t.Fatalf("%s: layers %v, want %v", c.name, s.Layers, want)
 		}
 		if len(steps) != 2*len(want) || steps[len(steps)-2] != len(want) {
-			t.Errorf("%s: progress %v", c.method.Name, steps)
+			t.Errorf("%s: progress %v", c.name, steps)
 		}
-		t.Logf("%s: similarity %.3f, mean |rho| %.3f: %s", c.method.Name, s.Similarity, s.MeanAbs, s.Verdict)
+		t.Logf("%s: similarity %.3f, mean |rho| %.3f: %s", c.name, s.Similarity, s.MeanAbs, s.Verdict)
 		if s.Follows != c.follows {
-			t.Errorf("%s: follows = %v, want %v (mean |rho| %.3f)", c.method.Name, s.Follows, c.follows, s.MeanAbs)
+			t.Errorf("%s: follows = %v, want %v (mean |rho| %.3f)", c.name, s.Follows, c.follows, s.MeanAbs)
 		}
-		if !c.follows {
+		if c.m == bright {
+			for i, v := range s.Similarity[:3] {
+				if v < 0.999 {
+					t.Errorf("%s: with only a dense layer random (step %d) the map's ranks moved: %g", c.name, i+1, v)
+				}
+			}
+			if last := s.Last(); last > 0.9 {
+				t.Errorf("%s: with every conv layer random the map kept a similarity of %g", c.name, last)
+			}
+		} else if !c.follows {
 			for i, v := range s.Similarity {
 				if v != 1 {
-					t.Errorf("%s: a map that ignores the weights has similarity %g after step %d", c.method.Name, v, i+1)
+					t.Errorf("%s: a map that ignores the weights has similarity %g after step %d", c.name, v, i+1)
 				}
 			}
 			if s.Verdict != VerdictIgnores {
 				t.Errorf("verdict %q", s.Verdict)
 			}
 		}
-	}
-	for i, p := range m.Weights() {
-		if !slices.Equal(p.Data, saved[i]) {
-			t.Fatalf("the user's model changed: %s", p.Name)
+		for i, p := range c.m.Weights() {
+			if !slices.Equal(p.Data, saved[i]) {
+				t.Fatalf("%s: the user's model changed: %s", c.name, p.Name)
+			}
 		}
-	}
-	// The user's model predicts as before.
-	if _, err := m.Predict(input); err != nil {
-		t.Fatal(err)
+		if _, err := c.m.Predict(c.input); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
