@@ -152,10 +152,10 @@ func printSummary(w io.Writer, files int, sum []trust.MethodSummary) {
 		return fmt.Sprintf("%.3f [%.3f, %.3f]", v.Mean, v.Low, v.High)
 	}
 	fmt.Fprintf(w, "%d pictures; mean with 95%% t interval over the pictures\n", files)
-	fmt.Fprintf(w, "%-22s %8s  %-28s %-28s %-28s %s\n", "method", "pictures", "deletion AUC (lower better)", "insertion AUC (higher better)", "sanity: last-step similarity", "maps that follow the network")
+	fmt.Fprintf(w, "%-22s %8s  %-30s %-30s %-30s %s\n", "method", "pictures", "deletion AUC (lower better)", "insertion AUC (higher better)", "sanity: last-step similarity", "maps that follow the network")
 	bestDel, bestIns := -1, -1
 	for i, s := range sum {
-		fmt.Fprintf(w, "%-22s %8d  %-28s %-28s %-28s %d of %d\n", s.Method, s.Pictures, iv(s.Deletion), iv(s.Insertion), iv(s.SanityLast), s.Follows, s.Pictures)
+		fmt.Fprintf(w, "%-22s %8d  %-30s %-30s %-30s %d of %d\n", s.Method, s.Pictures, iv(s.Deletion), iv(s.Insertion), iv(s.SanityLast), s.Follows, s.Pictures)
 		if s.Failed > 0 {
 			fmt.Fprintf(w, "%-22s %d pictures failed, e.g. %s\n", "", s.Failed, s.Errors[0])
 		}
