@@ -36,6 +36,7 @@ type explainOptions struct {
 	opacity   float64
 	out       string
 	json      bool
+	check     bool // --check: the trust figures (explain_check.go)
 
 	// temperature divides the logits of the probabilities shown (0: none).
 	temperature float64
@@ -71,6 +72,7 @@ type explainResult struct {
 	HeatmapPositions [][]float32 `json:"heatmap_positions,omitempty"`
 	Figure           string      `json:"figure,omitempty"`
 	Error            string      `json:"error,omitempty"`
+	trustResult                  // --check's figures (explain_check.go)
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
@@ -88,12 +90,16 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", modelUsage)
 	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the maps stay the same")
+	check, summary := checkFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON, fs.NArg())
+	if *summary {
+		return runCheckSummary(fs, *method, set["method"], *layer, *asJSON, *model, stdout, stderr)
+	}
+	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON || *check, fs.NArg())
 	if err == nil && set["masks"] {
 		if opt.method != explain.MethodRISE {
 			err = errors.New("--masks belongs to --method rise")
@@ -105,6 +111,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "explain", "%v", err)
 	}
 	opt.rise, opt.seed = explain.RISEOptions{Masks: *masks}, *seed
+	opt.json, opt.check = *asJSON, *check
 	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
@@ -159,6 +166,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", f, explainLine(res))
+		printChecks(stdout, res)
 	}
 	if !opt.json && opt.out != "" {
 		fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
@@ -324,6 +332,12 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		}
 		res.HeatmapPositions = res.Heatmap
 		res.Heatmap = explain.Map{Width: in.Width, Height: in.Height, Values: pix}.Rows()
+	}
+	if opt.check {
+		if err := addChecks(&res, m, input, mp, opt); err != nil {
+			res.Error = err.Error()
+			return res
+		}
 	}
 	if opt.out == "" {
 		return res
