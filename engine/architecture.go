@@ -66,6 +66,13 @@ const (
 	// and bias: a constant transform of the input, or a scale by a
 	// constant that an imported graph holds.
 	Affine = "affine"
+	// LayerNorm normalises each position's channels (a transformer's
+	// LayerNorm over the channels of tokens or of channels-last maps), then
+	// scales and shifts each channel by its weight and bias; Epsilon as a
+	// BatchNorm's (0 means 1e-5). GELU is the exact (erf) GELU,
+	// x·Φ(x).
+	LayerNorm = "layernorm"
+	GELU      = "gelu"
 	// ChannelShuffle permutes the channels of maps as ShuffleNet's
 	// channel shuffle does: the C channels, seen as Groups rows of C/Groups,
 	// are read column by column (output channel j·Groups + i is input
@@ -514,6 +521,15 @@ func (a Arch) resolve(classes int) ([]step, error) {
 			}{{".weight", 1, false}, {".bias", 0, false}, {".mean", 0, true}, {".var", 1, true}} {
 				s.params = append(s.params, paramSpec{Name: s.Name + p.suffix, Shape: tensor.Shape{cur.c}, Init: p.init, Frozen: p.frozen})
 			}
+		case LayerNorm:
+			if l.Epsilon < 0 {
+				return nil, fmt.Errorf("%s: negative epsilon", where())
+			}
+			if s.Epsilon == 0 {
+				s.Epsilon = defaultBNEpsilon
+			}
+			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
+				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
 		case Affine:
 			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
 				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
@@ -621,11 +637,12 @@ const InputName = "input"
 var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", AvgPool: "pool",
 	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
 	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
-	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice"}
+	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice",
+	LayerNorm: "ln", GELU: "gelu"}
 
 // Kinds lists the layer kinds, for messages and help.
 var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
-	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice}
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU}
 
 // String writes a shape as the layer table does: C×H×W or a length.
 func (s shape) String() string {
@@ -732,7 +749,7 @@ var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxP
 	GlobalAvgPool: "GlobalAveragePooling2D", BatchNorm: "BatchNormalization", Dropout: "Dropout", Flatten: "Flatten",
 	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
 	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine",
-	ChannelShuffle: "ChannelShuffle", Slice: "Slice"}
+	ChannelShuffle: "ChannelShuffle", Slice: "Slice", LayerNorm: "LayerNormalization", GELU: "GELU"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a

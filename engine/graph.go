@@ -176,6 +176,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
 			}
+		case LayerNorm:
+			a, b := next(), next()
+			x = must(layerNorm(s.Name, x, a, b, s.Epsilon))
 		case Affine:
 			a, b := next(), next()
 			x = must(channelAffine(s.Name, x, a, b, false, inputGrad, true))
@@ -210,7 +213,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			x = must(shuffle(s.Name, s.Groups, x))
 		case Slice:
 			x = must(slice(s, x))
-		case Clip, Sigmoid, HardSigmoid, HardSwish:
+		case Clip, Sigmoid, HardSigmoid, HardSwish, GELU:
 			if folded[i] {
 				break // done by the conv layer before its batch norm
 			}
