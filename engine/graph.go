@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -38,6 +39,10 @@ type network struct {
 	loss   *G.Node   // mean cross-entropy
 	// norms are the batch norms that normalise by batch statistics.
 	norms []batchNormStats
+
+	// attention are the Attention layers' ops, whose last run's
+	// probabilities the window shows.
+	attention []attentionAt
 
 	vm    G.VM
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
@@ -176,6 +181,22 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
 			}
+		case Tokens:
+			x = must(tokensOf(s.Name, x))
+		case ClassToken:
+			x = must(classToken(s.Name, x, next()))
+		case PosEmbed:
+			x = must(posEmbed(s.Name, x, next()))
+		case Attention:
+			scale := float32(s.Alpha)
+			if scale == 0 {
+				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
+			}
+			op, y, e := attention(s.Name, x, s.Heads, scale)
+			x = must(y, e)
+			n.attention = append(n.attention, attentionAt{op: op, step: i})
+		case Token:
+			x = must(pickToken(s.Name, x, s.Start))
 		case LayerNorm:
 			a, b := next(), next()
 			x = must(layerNorm(s.Name, x, a, b, s.Epsilon))

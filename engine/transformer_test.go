@@ -85,3 +85,37 @@ func identity(n int) []float32 {
 func TestTransformerGradients(t *testing.T) {
 	checkGraphGradients(t, convNeXtArch(), rand.New(rand.NewPCG(3, 9)), []int{1, 0})
 }
+
+// vitArch is a small ViT: 4x4 patches of an 8x8 picture as 4 tokens of
+// 6 channels, a class token, a position embedding, one encoder block
+// (LayerNorm, attention with 2 heads between 1x1 projections, residual;
+// LayerNorm, GELU MLP, residual), the final LayerNorm and the class
+// token's head.
+func vitArch() Arch {
+	return Arch{Input: Input{Channels: 3, Height: 8, Width: 8},
+		Layers: []Layer{
+			{Kind: Conv2D, Name: "patch", Filters: 6, Kernel: []int{4}, Stride: []int{4}},
+			{Kind: Tokens},
+			{Kind: ClassToken, Name: "cls"},
+			{Kind: PosEmbed, Name: "pos"},
+			{Kind: LayerNorm, Name: "ln1"},
+			{Kind: Conv2D, Name: "in_proj", Filters: 18, Kernel: []int{1}},
+			{Kind: Attention, Name: "attn", Heads: 2},
+			{Kind: Conv2D, Name: "out_proj", Filters: 6, Kernel: []int{1}},
+			{Kind: Add, Name: "res1", Inputs: []string{"out_proj", "pos"}},
+			{Kind: LayerNorm, Name: "ln2"},
+			{Kind: Conv2D, Name: "mlp1", Filters: 8, Kernel: []int{1}},
+			{Kind: GELU},
+			{Kind: Conv2D, Name: "mlp2", Filters: 6, Kernel: []int{1}},
+			{Kind: Add, Name: "block", Inputs: []string{"mlp2", "res1"}},
+			{Kind: LayerNorm, Name: "ln"},
+			{Kind: Token, Name: "class"},
+			{Kind: Dense, Name: "head"},
+		}}
+}
+
+// TestViTGradients checks the backward pass through the token layers and
+// attention against finite differences of the loss.
+func TestViTGradients(t *testing.T) {
+	checkGraphGradients(t, vitArch(), rand.New(rand.NewPCG(5, 6)), []int{2, 1})
+}
