@@ -18,6 +18,9 @@ import (
 // second input...).
 var ErrUnsupported = errors.New("unsupported model")
 
+// recurrent are the ops of recurrent networks.
+var recurrent = map[string]bool{"LSTM": true, "GRU": true, "RNN": true, "Scan": true, "Loop": true}
+
 // ErrNotONNX is wrapped by the errors about files that are not readable
 // ONNX models (damaged, truncated, another format).
 var ErrNotONNX = errors.New("not an ONNX model")
@@ -114,9 +117,11 @@ func Import(data []byte, opt Options) (m *engine.Model, err error) {
 type layout int
 
 const (
-	nchw layout = iota // feature maps, channels first (ArtLens' own)
-	nhwc               // feature maps transposed channels-last (before a Keras flatten)
-	flat               // a vector per image
+	nchw   layout = iota // feature maps, channels first (ArtLens' own)
+	nhwc                 // feature maps transposed channels-last (before a Keras flatten)
+	flat                 // a vector per image
+	tokens               // a transformer's tokens (N, T, C): the engine's C maps of T×1 (c, h = T, w = 1)
+	ctok                 // the same transposed, (N, C, T): a patch grid flattened before its Transpose to tokens
 )
 
 // value is what the reader knows of a tensor of activations: the layer
@@ -178,6 +183,12 @@ type reader struct {
 	uses    map[string]int      // how many nodes read each value
 	in0     engine.Input        // the input picture
 	nodes   []*onnxpb.NodeProto // the graph's nodes in order
+	// readers lists the nodes that read each value; skip marks the nodes
+	// read already as part of a pattern (a GELU or a LayerNorm written op
+	// by op, patterns.go).
+	readers  map[string][]int
+	producer map[string]int // the node that makes each value
+	skip     map[int]bool
 	// inputAffine is the transform of the picture's channels that the
 	// graph runs first, folded into the input's normalisation.
 	inputAffine []chanAffine
@@ -223,17 +234,34 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	if len(g.GetOutput()) != 1 {
 		return fmt.Errorf("%w: the graph has %d outputs; ArtLens runs networks with one output of class scores", ErrUnsupported, len(g.GetOutput()))
 	}
+	// A recurrent network is refused by its recurrent op, wherever it
+	// is, rather than by the reshapes into a sequence before it.
+	for i, n := range g.GetNode() {
+		if recurrent[n.GetOpType()] {
+			return fmt.Errorf("%w: %s node %s: op %s belongs to recurrent networks, which ArtLens does not run; it reads %s", ErrUnsupported, n.GetOpType(), nodeName(n, i), n.GetOpType(), Supported)
+		}
+	}
 	if err := r.input(inputs[0], g.GetNode()); err != nil {
 		return err
 	}
 	r.uses = map[string]int{}
-	for _, n := range g.GetNode() {
+	r.readers = map[string][]int{}
+	r.producer = map[string]int{}
+	for i, n := range g.GetNode() {
+		for _, out := range n.GetOutput() {
+			r.producer[out] = i
+		}
 		for _, in := range n.GetInput() {
 			r.uses[in]++
+			r.readers[in] = append(r.readers[in], i)
 		}
 	}
 	r.nodes = g.GetNode()
+	r.skip = map[int]bool{}
 	for i, n := range g.GetNode() {
+		if r.skip[i] {
+			continue // read as part of a pattern (patterns.go)
+		}
 		r.at = n
 		if err := r.node(n, i); err != nil {
 			return err

@@ -142,7 +142,7 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 			return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
 		}
 	}
-	if r.lay == nhwc && !(op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Relu" || op == "Identity" || op == "Dropout") {
+	if r.lay == nhwc && !perPosition[op] {
 		return refuse("it works on channels-last maps; ArtLens reads them only transposed back or flattened")
 	}
 	if need := minInputs[op]; len(n.GetInput()) < need {
@@ -160,6 +160,7 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 	if err := f(r, s); err != nil {
 		return err
 	}
+	out = s.out
 	v := r.value
 	r.vals[out] = &v
 	return nil
@@ -283,8 +284,14 @@ func firstInput(n *onnxpb.NodeProto) string {
 // joins are the ops that read several tensors of activations.
 var joins = map[string]bool{"Add": true, "Mul": true, "Concat": true}
 
+// perPosition are the ops read on channels-last maps: those that work on
+// each position's channels (ConvNeXt's LayerNorm, its Linear layers as
+// MatMul, GELU), and the ways back to maps or to a vector.
+var perPosition = map[string]bool{"Flatten": true, "Reshape": true, "Transpose": true, "Relu": true, "Identity": true, "Dropout": true,
+	"LayerNormalization": true, "ReduceMean": true, "MatMul": true, "Add": true, "Mul": true, "Div": true, "Sub": true, "Gelu": true}
+
 // notCNN are ops of networks ArtLens does not run, named as such.
-var notCNN = map[string]bool{"LayerNormalization": true, "Erf": true, "Gelu": true, "Attention": true, "MultiHeadAttention": true,
+var notCNN = map[string]bool{"Erf": true, "Attention": true, "MultiHeadAttention": true,
 	"LSTM": true, "GRU": true, "RNN": true, "Einsum": true, "Softplus": true}
 
 // join reads an Add or Mul of two tensors of activations, or a Concat of
@@ -346,7 +353,7 @@ func (r *reader) affine(op string, c constant, refuse func(string, ...any) error
 	for len(dims) > 0 && dims[0] == 1 && size(dims) == size(dims[1:]) && len(dims) > 1 {
 		dims = dims[1:]
 	}
-	perChannel := size(dims) == ch && ((r.lay == nchw && len(dims) == 3 && dims[1] == 1 && dims[2] == 1) || (r.lay == flat && len(dims) == 1))
+	perChannel := size(dims) == ch && ((r.lay == nchw && len(dims) == 3 && dims[1] == 1 && dims[2] == 1) || (r.lay != nchw && len(dims) == 1))
 	if size(dims) != 1 && !perChannel {
 		return refuse("it takes a constant of shape %v; ArtLens reads one value, or one per channel", c.dims)
 	}
@@ -407,6 +414,10 @@ func (r *reader) shape() []int64 {
 		return []int64{batchMark, int64(r.c), int64(r.h), int64(r.w)}
 	case nhwc:
 		return []int64{batchMark, int64(r.h), int64(r.w), int64(r.c)}
+	case tokens:
+		return []int64{batchMark, int64(r.h), int64(r.c)}
+	case ctok:
+		return []int64{batchMark, int64(r.c), int64(r.h)}
 	}
 	return []int64{batchMark, int64(r.n)}
 }
@@ -464,6 +475,13 @@ func (r *reader) reshape(n *onnxpb.NodeProto, refuse func(string, ...any) error)
 	if len(target) == 5 && r.lay == nchw && batchOK(target[0]) && hw(target) && target[1] > 0 &&
 		(target[1]*target[2] == int64(r.c) || (target[2] == -1 && int64(r.c)%target[1] == 0)) {
 		r.shuffle = int(target[1])
+		return nil
+	}
+	if len(target) == 3 && r.lay == nchw && batchOK(target[0]) && (target[1] == int64(r.c) || target[1] == 0 && !allowZero) &&
+		(target[2] == int64(r.h*r.w) || target[2] == -1) {
+		// A patch grid flattened: (N, C, H·W), tokens once transposed.
+		r.add(engine.Layer{Kind: engine.Tokens})
+		r.lay, r.h, r.w = ctok, r.h*r.w, 1
 		return nil
 	}
 	if !flatTo() {
@@ -908,6 +926,13 @@ func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
 	switch n.GetOpType() {
 	case "Identity", "Cast":
 		return in(0), nil
+	case "Expand":
+		// A learned token broadcast over the batch (a ViT's class
+		// token): the constant stands for its copies.
+		if c := in(0); c.f != nil && len(c.dims) > 0 && c.dims[0] == 1 {
+			return c, nil
+		}
+		return constant{}, fmt.Errorf("an Expand of other than one learned token")
 	case "Gather":
 		data, ok := in(0).ints()
 		idx, ok2 := in(1).ints()

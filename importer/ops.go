@@ -57,7 +57,7 @@ var ops = map[string]opFunc{
 	"Add":                opArith,
 	"Mul":                opArith,
 	"Sub":                opArith,
-	"Div":                opArith,
+	"Div":                opDiv,
 	"Concat":             opConcat,
 	"Clip":               opClip,
 	"Sigmoid":            func(r *reader, _ *step) error { r.add(engine.Layer{Kind: engine.Sigmoid}); return nil },
@@ -66,6 +66,9 @@ var ops = map[string]opFunc{
 	"ReduceMean":         opReduceMean,
 	"Softmax":            opSoftmax,
 	"LogSoftmax":         opSoftmax,
+	"LayerNormalization": opLayerNormalization,
+	"Gelu":               opGelu,
+	"Gather":             opGather,
 }
 
 // maps refuses a node that needs feature maps when the running value is
@@ -220,6 +223,12 @@ func opTranspose(r *reader, s *step) error {
 		r.lay = nchw
 	case r.shuffle != 0 && !r.shuffled && slices.Equal(p, []int64{0, 2, 1, 3, 4}):
 		r.shuffled = true
+	case r.lay == ctok && slices.Equal(p, []int64{0, 2, 1}):
+		r.lay = tokens
+	case r.lay == tokens && slices.Equal(p, []int64{0, 2, 1}):
+		r.lay = ctok
+	case r.lay == tokens && slices.Equal(p, []int64{1, 0, 2}):
+		return r.attentionPattern(s)
 	default:
 		return s.refuse("it permutes the axes by %v; ArtLens reads only the transposes between channels-first and channels-last maps", p)
 	}
@@ -227,6 +236,9 @@ func opTranspose(r *reader, s *step) error {
 }
 
 func opMatMul(r *reader, s *step) error {
+	if r.lay == nhwc || r.lay == tokens {
+		return r.pointwise(s)
+	}
 	if r.lay != flat {
 		return s.refuse("it multiplies feature maps; ArtLens reads a MatMul only as a dense layer on a flat vector")
 	}
@@ -261,10 +273,18 @@ func opArith(r *reader, s *step) error {
 		return s.refuse("its constant is not of floats")
 	}
 	last := len(r.layers) - 1
+	if op == "Add" && s.biasFor >= 0 && r.src == last && r.layers[last].Kind == engine.Conv2D && size(c.dims) == r.c {
+		r.layers[last].NoBias = false // a Linear on channels-last maps
+		r.weights = append(r.weights, c.f)
+		return nil
+	}
 	if op == "Add" && s.biasFor >= 0 && r.src == last && r.layers[last].Kind == engine.Dense && size(c.dims) == r.n {
 		r.layers[last].NoBias = false
 		r.weights = append(r.weights, c.f)
 		return nil
+	}
+	if op == "Add" && r.lay == tokens && size(c.dims) == r.c*r.h && r.h > 1 {
+		return r.posEmbed(s, c)
 	}
 	if n.GetInput()[0] != s.data[0] && (op == "Sub" || op == "Div") {
 		return s.refuse("it subtracts or divides by the activations; ArtLens reads a Sub or Div by a constant")
@@ -275,6 +295,9 @@ func opArith(r *reader, s *step) error {
 func opConcat(r *reader, s *step) error {
 	if len(s.vals) == 1 && len(s.n.GetInput()) == 1 {
 		return nil // one tensor: nothing joined
+	}
+	if len(s.vals) == 1 && r.lay == tokens {
+		return r.classToken(s)
 	}
 	if len(s.vals) != len(s.n.GetInput()) {
 		return s.refuse("it joins activations with constants")
@@ -314,12 +337,15 @@ func opHardSigmoid(r *reader, s *step) error {
 // opReduceMean reads a mean over the height and width as a global average
 // pooling.
 func opReduceMean(r *reader, s *step) error {
-	if err := r.maps(s); err != nil {
-		return err
-	}
 	axes := attrInts(s.n, "axes")
 	if in := s.in(1); in != "" {
 		axes, _ = r.consts[in].ints() // opset 18
+	}
+	if len(axes) == 1 && (axes[0] == -1 || axes[0] == int64(len(r.shape())-1)) {
+		return r.splitLayerNorm(s)
+	}
+	if err := r.maps(s); err != nil {
+		return err
 	}
 	spatial := len(axes) == 2
 	for _, a := range axes {

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""Write the transformer-era fixtures of package importer (importer/testdata):
+torchvision's ConvNeXt (and, as they open, ViT and Swin) in small
+configurations with random weights, exported at two opsets (13: LayerNorm
+written op by op and a dynamic batch axis; 17: LayerNormalization), beside
+a JSON file with one input picture and PyTorch's output for it, as
+scripts/make-onnx-fixtures.py does for the CNNs.
+
+Run from the repository root with Debian's python3-torch (1.13),
+python3-torchvision (0.14) and python3-onnx (1.12):
+
+    /usr/bin/python3 scripts/make-transformer-fixtures.py
+
+The outputs depend on the seeds only.
+"""
+
+import json
+import os
+import sys
+
+import onnx
+import torch
+import torch.nn as nn
+from torchvision.models import convnext
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
+
+
+def randomise(model, gen):
+    """Give LayerNorms and ConvNeXt's layer scales values far from their
+    start (ones, zeros, 1e-6), so that every one of them shows in the output."""
+    for m in model.modules():
+        if isinstance(m, nn.LayerNorm):
+            n = m.normalized_shape[0]
+            m.weight.data.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.bias.data.copy_(torch.randn(n, generator=gen) * 0.2)
+        if isinstance(m, convnext.CNBlock):
+            m.layer_scale.data.copy_(torch.rand(m.layer_scale.shape, generator=gen) + 0.5)
+
+
+def export(name, model, x, opset, dynamic=False):
+    """Export model at opset with PyTorch's output for x beside it."""
+    model.eval()
+    path = os.path.join(OUT, name + ".onnx")
+    kw = {}
+    if dynamic:
+        kw["dynamic_axes"] = {"input": {0: "batch"}, "output": {0: "batch"}}
+    torch.onnx.export(model, (x,), path, opset_version=opset, input_names=["input"], output_names=["output"], **kw)
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    ops = sorted({n.op_type for n in m.graph.node})
+    print(f"{name}: opset {opset}, {os.path.getsize(path)} bytes, ops {ops}")
+    with torch.no_grad():
+        out = model(x)
+    ref = {"input_shape": list(x.shape), "input": [round(v, 7) for v in x.flatten().tolist()],
+           "output": [round(v, 7) for v in out.flatten().tolist()]}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(ref, f)
+        f.write("\n")
+
+
+class LayerNormHead(nn.Module):
+    """A convolution, then a LayerNorm or a GELU of the flattened maps
+    before the classifier."""
+
+    def __init__(self, gelu):
+        super().__init__()
+        self.gelu = gelu
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.norm = nn.LayerNorm(72)
+        self.fc = nn.Linear(72, 2)
+
+    def forward(self, x):
+        x = torch.flatten(self.conv(x), 1)
+        x = nn.functional.gelu(x) if self.gelu else self.norm(x)
+        return self.fc(x)
+
+
+class RowLSTM(nn.Module):
+    """An LSTM over the rows of a picture: a recurrent network, refused."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 4, batch_first=True)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(x.view(x.size(0), 8, 8))
+        return self.fc(out[:, -1])
+
+
+def small_convnext(classes):
+    """torchvision's ConvNeXt with two stages of one block (8 and 16
+    channels): stem, blocks, downsampling, head as in convnext_tiny."""
+    cfg = [convnext.CNBlockConfig(8, 16, 1), convnext.CNBlockConfig(16, None, 1)]
+    return convnext.ConvNeXt(cfg, num_classes=classes)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.manual_seed(20)
+    gen = torch.Generator().manual_seed(21)
+    model = small_convnext(5)
+    randomise(model, gen)
+    x = torch.rand(1, 3, 32, 32, generator=gen)
+    export("convnext-opset13", model, x, 13, dynamic=True)
+    export("convnext-opset17", model, x, 17)
+    head = LayerNormHead(False)
+    randomise(head, gen)
+    x8 = torch.rand(1, 1, 8, 8, generator=gen)
+    export("layernorm-head-opset13", head, x8, 13)
+    export("layernorm-head-opset17", head, x8, 17)
+    export("gelu-head-opset17", LayerNormHead(True), x8, 17)
+    RowLSTM().eval()
+    torch.onnx.export(RowLSTM().eval(), (x8,), os.path.join(OUT, "refuse-lstm.onnx"), opset_version=13,
+                      input_names=["input"], output_names=["output"])
+    big = small_convnext(1000)
+    randomise(big, gen)
+    export("convnext-1000-opset17", big, x, 17)
+
+
+if __name__ == "__main__":
+    main()
