@@ -926,6 +926,102 @@ func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
 	switch n.GetOpType() {
 	case "Identity", "Cast":
 		return in(0), nil
+	case "Shape":
+		c := constant{dims: []int{len(in(0).dims)}}
+		for _, d := range in(0).dims {
+			c.i = append(c.i, int64(d))
+		}
+		return c, nil
+	case "Reshape":
+		c, target := in(0), in(1)
+		t, ok := target.ints()
+		if !ok {
+			return constant{}, fmt.Errorf("a Reshape to a shape that is not integers")
+		}
+		dims, free, known := make([]int, len(t)), -1, 1
+		for k, d := range t {
+			switch {
+			case d == -1 && free < 0:
+				free = k
+				continue
+			case d == 0 && k < len(c.dims):
+				dims[k] = c.dims[k]
+			case d > 0:
+				dims[k] = int(d)
+			default:
+				return constant{}, fmt.Errorf("a Reshape of constants to %v", t)
+			}
+			known *= dims[k]
+		}
+		if free >= 0 && known > 0 {
+			dims[free] = size(c.dims) / known
+		}
+		if size(dims) != size(c.dims) {
+			return constant{}, fmt.Errorf("a Reshape of %v values to %v", size(c.dims), t)
+		}
+		c.dims = dims
+		return c, nil
+	case "ConstantOfShape":
+		shape, ok := in(0).ints()
+		count := 1
+		for _, d := range shape {
+			if d < 0 || d > 1<<20 {
+				ok = false
+			}
+			count *= int(max(d, 0))
+		}
+		if !ok || count > 1<<20 {
+			return constant{}, fmt.Errorf("a ConstantOfShape of shape %v", shape)
+		}
+		c := constant{dims: make([]int, len(shape))}
+		for k, d := range shape {
+			c.dims[k] = int(d)
+		}
+		v := constant{dims: []int{1}, f: []float32{0}}
+		if a := attr(n, "value"); a != nil {
+			var err error
+			if v, err = decodeTensor(a.GetT()); err != nil || size(v.dims) != 1 {
+				return constant{}, fmt.Errorf("a ConstantOfShape whose value is not one number")
+			}
+		}
+		for range count {
+			if v.i != nil {
+				c.i = append(c.i, v.i[0])
+			} else {
+				c.f = append(c.f, v.f[0])
+			}
+		}
+		return c, nil
+	case "Equal", "Where":
+		// The shape arithmetic of an Expand's target (x.expand(n, -1,
+		// -1)): integers, one value or one each.
+		var args [][]int64
+		for k := range n.GetInput() {
+			v, ok := in(k).ints()
+			if !ok || len(v) == 0 {
+				return constant{}, fmt.Errorf("%s of constants that are not integers", n.GetOpType())
+			}
+			args = append(args, v)
+		}
+		out := constant{}
+		for k, a := range args {
+			if len(a) > len(out.i) {
+				out.dims, out.i = in(k).dims, make([]int64, len(a))
+			}
+		}
+		at := func(a []int64, k int) int64 { return a[min(k, len(a)-1)] }
+		for k := range out.i {
+			if n.GetOpType() == "Equal" {
+				if at(args[0], k) == at(args[1], k) {
+					out.i[k] = 1
+				}
+			} else if at(args[0], k) != 0 {
+				out.i[k] = at(args[1], k)
+			} else {
+				out.i[k] = at(args[2], k)
+			}
+		}
+		return out, nil
 	case "Expand":
 		// A learned token broadcast over the batch (a ViT's class
 		// token): the constant stands for its copies.

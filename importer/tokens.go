@@ -160,15 +160,27 @@ func (r *reader) attentionPattern(s *step) error {
 					}
 				}
 			}
-		case "Div", "Mul":
-			if c, ok := r.scalar(in[1]); ok && scale == 0 && len(mats) == 0 {
+		case "Softmax":
+			softmaxes = append(softmaxes, n)
+		}
+	}
+	// The queries' scaling: a Div or Mul by a constant that Q Kᵀ reads.
+	if len(mats) > 0 {
+		for _, v := range mats[0].GetInput() {
+			k, ok := r.producer[v]
+			if !ok || !inD[k] {
+				continue
+			}
+			n := r.nodes[k]
+			if n.GetOpType() != "Div" && n.GetOpType() != "Mul" || len(n.GetInput()) != 2 {
+				continue
+			}
+			if c, ok := r.scalar(n.GetInput()[1]); ok {
 				scale = c
 				if n.GetOpType() == "Div" {
 					scale = 1 / c
 				}
 			}
-		case "Softmax":
-			softmaxes = append(softmaxes, n)
 		}
 	}
 	ch := r.c

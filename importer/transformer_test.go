@@ -25,6 +25,8 @@ func TestImportTransformers(t *testing.T) {
 		{"layernorm-head-opset13", map[string]int{engine.LayerNorm: 1}},
 		{"layernorm-head-opset17", map[string]int{engine.LayerNorm: 1}},
 		{"gelu-head-opset17", map[string]int{engine.GELU: 1}},
+		{"vit-opset13", map[string]int{engine.LayerNorm: 5, engine.GELU: 2, engine.Attention: 2, engine.ClassToken: 1, engine.Token: 1}},
+		{"vit-opset17", map[string]int{engine.LayerNorm: 5, engine.GELU: 2, engine.Attention: 2, engine.ClassToken: 1, engine.Token: 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ import sys
 import onnx
 import torch
 import torch.nn as nn
-from torchvision.models import convnext
+from torchvision.models import convnext, vision_transformer
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
 
@@ -96,7 +96,28 @@ def small_convnext(classes):
     return convnext.ConvNeXt(cfg, num_classes=classes)
 
 
+def small_vit(classes):
+    """torchvision's VisionTransformer on 32x32 pictures: 8x8 patches (a
+    4x4 grid and the class token), 2 layers of 2 heads, 32 channels, MLP 64."""
+    return vision_transformer.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2,
+                                                hidden_dim=32, mlp_dim=64, num_classes=classes)
+
+
+def randomise_vit(model, gen):
+    """The class token, position embedding and head start at zeros or
+    small values (the head at zeros: every output would be 0)."""
+    model.heads.head.weight.data.copy_(torch.randn(model.heads.head.weight.shape, generator=gen) * 0.3)
+    for name, p in model.named_parameters():
+        if name.endswith("bias") and "ln" not in name:  # zeros, or 1e-6 in the MLP
+            p.data.copy_(torch.randn(p.shape, generator=gen) * 0.2)
+    model.class_token.data.copy_(torch.randn(model.class_token.shape, generator=gen) * 0.5)
+    model.encoder.pos_embedding.data.copy_(torch.randn(model.encoder.pos_embedding.shape, generator=gen) * 0.5)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--vit":
+        vit()
+        return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(20)
     gen = torch.Generator().manual_seed(21)
@@ -117,6 +138,17 @@ def main():
     big = small_convnext(1000)
     randomise(big, gen)
     export("convnext-1000-opset17", big, x, 17)
+
+
+def vit():
+    torch.manual_seed(30)
+    gen = torch.Generator().manual_seed(31)
+    model = small_vit(5)
+    randomise(model, gen)
+    randomise_vit(model, gen)
+    x = torch.rand(1, 3, 32, 32, generator=gen)
+    export("vit-opset13", model, x, 13, dynamic=True)
+    export("vit-opset17", model, x, 17)
 
 
 if __name__ == "__main__":
