@@ -125,6 +125,16 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	weighted := make([]bool, len(steps))
 	picture := x
 	folded := make([]bool, len(steps)) // batch norms folded into the conv layer before
+	// A transformer's places on tokens: their patch tokens on the grid
+	// (gridPlace), kept as the place's maps.
+	grids := map[int]*G.Node{}
+	tg := tokenGridOf(steps)
+	onGrid := map[int]bool{}
+	for _, p := range placesOf(steps) {
+		if p.OnTokens {
+			onGrid[p.step] = true
+		}
+	}
 	for i, s := range steps {
 		ins := make([]*G.Node, len(s.ins))
 		inputGrad := false
@@ -243,11 +253,23 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 		}
+		if onGrid[i] && err == nil {
+			var grid *G.Node
+			grid, x, err = gridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
+			if err != nil {
+				return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
+			}
+			grids[i] = grid
+		}
 		outs[i] = x
 		weighted[i] = inputGrad || len(s.params) > 0
 	}
 	n.outs = outs
 	for _, p := range placesOf(steps) {
+		if g, ok := grids[p.step]; ok {
+			n.places = append(n.places, g)
+			continue
+		}
 		n.places = append(n.places, outs[p.step])
 	}
 	if !steps[len(steps)-1].out.flat {

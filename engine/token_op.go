@@ -479,3 +479,195 @@ type attentionAt struct {
 	op   *attentionOp
 	step int
 }
+
+// tokSliceOp takes tokens [from, to) of x (B, C, T, W) as (B, C, h, w),
+// h·w = (to-from)·W: the patch tokens on their grid (a place's maps), or
+// the tokens before them. Its gradient puts them back among zeros
+// (tokUnsliceOp).
+type tokSliceOp struct {
+	opBase
+	from, to, h, w int
+	out            *tensor.Dense
+}
+
+func (op *tokSliceOp) Arity() int    { return 1 }
+func (op *tokSliceOp) Type() hm.Type { return fnType(4, 4) }
+func (op *tokSliceOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	if op.to > s[2] || (op.to-op.from)*s[3] != op.h*op.w {
+		return nil, fmt.Errorf("%s: tokens [%d, %d) of %v are not %dx%d", op.name, op.from, op.to, s, op.h, op.w)
+	}
+	return tensor.Shape{s[0], s[1], op.h, op.w}, nil
+}
+
+func (op *tokSliceOp) Do(in ...G.Value) (G.Value, error) {
+	x, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	t, n := s[2]*s[3], op.h*op.w
+	out := reuse(&op.out, tensor.Shape{s[0], s[1], op.h, op.w})
+	y := out.Float32s()
+	for i := 0; i < s[0]*s[1]; i++ {
+		copy(y[i*n:(i+1)*n], x[i*t+op.from*s[3]:])
+	}
+	return out, nil
+}
+
+func (op *tokSliceOp) DiffWRT(int) []bool { return []bool{true} }
+func (op *tokSliceOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	s := inputs[0].Shape()
+	dx, err := G.ApplyOp(&tokUnsliceOp{opBase: newOpBase("%sGrad", op.name), from: op.from * s[3], t: s[2], w: s[3]}, grad)
+	return G.Nodes{dx}, err
+}
+
+// tokUnsliceOp puts dy (B, C, h, w) at values [from, from+h·w) of each
+// channel of (B, C, t, w) among zeros.
+type tokUnsliceOp struct {
+	opBase
+	from, t, w int
+	out        *tensor.Dense
+}
+
+func (op *tokUnsliceOp) Arity() int    { return 1 }
+func (op *tokUnsliceOp) Type() hm.Type { return fnType(4, 4) }
+func (op *tokUnsliceOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{s[0], s[1], op.t, op.w}, nil
+}
+
+func (op *tokUnsliceOp) Do(in ...G.Value) (G.Value, error) {
+	dy, err := f32s(op.name, in[0])
+	if err != nil {
+		return nil, err
+	}
+	s := in[0].Shape()
+	n, t := s[2]*s[3], op.t*op.w
+	out := reuse(&op.out, tensor.Shape{s[0], s[1], op.t, op.w})
+	d := out.Float32s()
+	clear(d)
+	for i := 0; i < s[0]*s[1]; i++ {
+		copy(d[i*t+op.from:i*t+op.from+n], dy[i*n:(i+1)*n])
+	}
+	return out, nil
+}
+
+func (op *tokUnsliceOp) DiffWRT(int) []bool { return []bool{false} }
+func (op *tokUnsliceOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+	return nil, errors.New("engine: no second derivatives")
+}
+
+// tokJoinOp joins the tokens of its inputs (B, C, ·, ·) in order as (B,
+// C, T, 1): the tokens before the grid and the grid, taken apart for a
+// place (gridPlace) and put back for the layers after.
+type tokJoinOp struct {
+	opBase
+	arity int
+	out   *tensor.Dense
+}
+
+func (op *tokJoinOp) Arity() int { return op.arity }
+func (op *tokJoinOp) Type() hm.Type {
+	d := make([]int, op.arity+1)
+	for i := range d {
+		d[i] = 4
+	}
+	return fnType(d...)
+}
+func (op *tokJoinOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	t := 0
+	var s tensor.Shape
+	for _, d := range in {
+		var err error
+		if s, err = shapeOf(op.name, d); err != nil {
+			return nil, err
+		}
+		t += s[2] * s[3]
+	}
+	return tensor.Shape{s[0], s[1], t, 1}, nil
+}
+
+func (op *tokJoinOp) Do(in ...G.Value) (G.Value, error) {
+	s, err := op.InferShape(shapesOf(in)...)
+	if err != nil {
+		return nil, err
+	}
+	out := reuse(&op.out, s)
+	y := out.Float32s()
+	t := s[2]
+	at := 0
+	for _, v := range in {
+		x, err := f32s(op.name, v)
+		if err != nil {
+			return nil, err
+		}
+		vs := v.Shape()
+		n := vs[2] * vs[3]
+		for i := 0; i < s[0]*s[1]; i++ {
+			copy(y[i*t+at:i*t+at+n], x[i*n:(i+1)*n])
+		}
+		at += n
+	}
+	return out, nil
+}
+
+// shapesOf returns the shapes of values as gorgonia's DimSizers.
+func shapesOf(in []G.Value) []G.DimSizer {
+	d := make([]G.DimSizer, len(in))
+	for i, v := range in {
+		d[i] = v.Shape()
+	}
+	return d
+}
+
+func (op *tokJoinOp) DiffWRT(int) []bool {
+	d := make([]bool, op.arity)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+func (op *tokJoinOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	var ds G.Nodes
+	at := 0
+	for _, x := range inputs {
+		s := x.Shape()
+		n := s[2] * s[3]
+		d, err := G.ApplyOp(&tokSliceOp{opBase: newOpBase("%sGrad%d", op.name, len(ds)), from: at, to: at + n, h: s[2], w: s[3]}, grad)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+		at += n
+	}
+	return ds, nil
+}
+
+// gridPlace takes x (B, C, extra + gh·gw, 1), a place on tokens, apart:
+// grid is its patch tokens as maps (B, C, gh, gw), the place's
+// activations; y is x again, joined from the tokens before the grid and
+// grid, so that a gradient with respect to grid is that of the place.
+func gridPlace(name string, x *G.Node, extra, gh, gw int) (grid, y *G.Node, err error) {
+	t := x.Shape()[2]
+	grid, err = G.ApplyOp(&tokSliceOp{opBase: newOpBase("Grid(%s)", name), from: extra, to: t, h: gh, w: gw}, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	parts := G.Nodes{grid}
+	if extra > 0 {
+		e, err := G.ApplyOp(&tokSliceOp{opBase: newOpBase("Extra(%s)", name), from: 0, to: extra, h: extra, w: 1}, x)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = G.Nodes{e, grid}
+	}
+	y, err = G.ApplyOp(&tokJoinOp{opBase: newOpBase("Join(%s)", name), arity: len(parts)}, parts...)
+	return grid, y, err
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -118,4 +119,62 @@ func vitArch() Arch {
 // attention against finite differences of the loss.
 func TestViTGradients(t *testing.T) {
 	checkGraphGradients(t, vitArch(), rand.New(rand.NewPCG(5, 6)), []int{2, 1})
+}
+
+// TestViTPlaces checks a ViT's places: the patch embedding, then the
+// residual Adds and the last attention's LayerNorm as maps on the 2x2
+// patch grid with the class token apart, Grad-CAM's default the
+// LayerNorm; and that Grad-CAM's gradient there has the maps' size (the
+// gradient through the grid itself is checked by TestViTGradients).
+func TestViTPlaces(t *testing.T) {
+	m, err := NewModelArch(vitArch(), []string{"a", "b", "c"}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range m.Places() {
+		names = append(names, p.Name)
+		if p.Name != "patch" && (!p.OnTokens || p.Tokens != 1 || p.Height != 2 || p.Width != 2 || p.Channels != 6) {
+			t.Errorf("place %+v is not 6 maps of 2x2 tokens after one class token", p)
+		}
+	}
+	if want := []string{"patch", "ln1", "res1", "block"}; !slices.Equal(names, want) {
+		t.Fatalf("places %v, want %v", names, want)
+	}
+	if got := m.CAMPlace(); got != 2 {
+		t.Errorf("Grad-CAM's place %d, want 2 (ln1)", got)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float32, m.Input().Len())
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	p, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, a := range p.Activations {
+		if len(a.Data) != a.Channels*a.Height*a.Width || a.Height != m.Places()[k].Height {
+			t.Errorf("place %d: activation %dx%dx%d with %d values", k+1, a.Channels, a.Height, a.Width, len(a.Data))
+		}
+	}
+	// At ln1, before the attention: the only layer after it that mixes
+	// tokens (at res1 the patch tokens no longer reach the class token).
+	act, grad, _, err := m.LayerGradient(x, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(grad) != 6*2*2 || len(act.Data) != 6*2*2 {
+		t.Fatalf("%d gradients for %d activations", len(grad), len(act.Data))
+	}
+	if math.Abs(float64(act.Data[5]-p.Activations[1].Data[5])) > 1e-5 {
+		t.Errorf("the gradient graph's activation %v, Predict's %v", act.Data[5], p.Activations[1].Data[5])
+	}
+	nonzero := false
+	for _, g := range grad {
+		nonzero = nonzero || g != 0
+	}
+	if !nonzero {
+		t.Error("the gradient at ln1 is all zeros")
+	}
 }
