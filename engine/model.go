@@ -294,6 +294,11 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.predictLocked(input)
+}
+
+// predictLocked is Predict with m.mu held.
+func (m *Model) predictLocked(input []float32) (*Prediction, error) {
 	if m.infer == nil {
 		n, err := m.buildInference(1)
 		if err != nil {

@@ -1,11 +1,14 @@
 package importer
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 )
 
 // TestImportTransformers imports the fixtures of
@@ -78,4 +81,105 @@ func TestImportTransformers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestViTExplained checks the imported ViT's attention (every block and
+// head), attention rollout and Grad-CAM at its default place (the last
+// block's ln_1, patch tokens on their grid) against PyTorch's, computed
+// by scripts/make-transformer-fixtures.py for the fixture's picture.
+func TestViTExplained(t *testing.T) {
+	m, err := ImportFile(filepath.Join("testdata", "vit-opset17.onnx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := readReference(t, "vit-opset17")
+	data, err := os.ReadFile(filepath.Join("testdata", "vit-opset17-explain.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Class     int
+		Attention [][]float32
+		Rollout   []float32
+		GradCAM   []float32 `json:"gradcam"`
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	maps, p, err := m.Attention(ref.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(maps) != len(want.Attention) || p.Class != want.Class {
+		t.Fatalf("%d attention layers and class %d, PyTorch %d and %d", len(maps), p.Class, len(want.Attention), want.Class)
+	}
+	for l, a := range maps {
+		if a.Heads != 2 || a.Tokens != 17 || a.Extra != 1 || a.GridHeight != 4 || a.GridWidth != 4 {
+			t.Errorf("layer %s: %d heads, %d tokens, %d before a %dx%d grid", a.Name, a.Heads, a.Tokens, a.Extra, a.GridHeight, a.GridWidth)
+		}
+		if d := maxDiff(a.Probs, want.Attention[l]); d > 1e-5 {
+			t.Errorf("layer %s: attention differs from PyTorch's by %.2g", a.Name, d)
+		}
+	}
+	roll, err := explain.RolloutOf(maps, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rollout: largest difference %.2g, correlation %.6f", maxDiff(roll, want.Rollout), correlation(roll, want.Rollout))
+	if d := maxDiff(roll, want.Rollout); d > 1e-4 {
+		t.Errorf("rollout %v, PyTorch %v", roll, want.Rollout)
+	}
+	if got := m.Places()[m.CAMPlace()-1].Name; got != "encoder.layers.encoder_layer_1.ln_1" {
+		t.Errorf("Grad-CAM's default place %q, want the last block's ln_1", got)
+	}
+	cam, err := explain.GradCAM(m, ref.Input, 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Grad-CAM: largest difference %.2g, correlation %.6f", maxDiff(cam.Values, want.GradCAM), correlation(cam.Values, want.GradCAM))
+	if cam.Width != 4 || cam.Height != 4 || correlation(cam.Values, want.GradCAM) < 0.999 || maxDiff(cam.Values, want.GradCAM) > 1e-3 {
+		t.Errorf("Grad-CAM %dx%d %v, PyTorch %v", cam.Width, cam.Height, cam.Values, want.GradCAM)
+	}
+	rm, err := explain.Rollout(m, ref.Input, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.Method != explain.MethodRollout || rm.Width != 4 || maxDiff(rm.Values, roll) != 0 {
+		t.Errorf("Rollout's map %+v", rm)
+	}
+}
+
+// maxDiff returns the largest difference between a and b (+Inf when their
+// lengths differ).
+func maxDiff(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(float64(a[i]-b[i])))
+	}
+	return d
+}
+
+// correlation returns Pearson's correlation of a and b.
+func correlation(a, b []float32) float64 {
+	if len(a) != len(b) || len(a) == 0 {
+		return 0
+	}
+	var ma, mb float64
+	for i := range a {
+		ma += float64(a[i])
+		mb += float64(b[i])
+	}
+	ma /= float64(len(a))
+	mb /= float64(len(b))
+	var sab, saa, sbb float64
+	for i := range a {
+		x, y := float64(a[i])-ma, float64(b[i])-mb
+		sab += x * y
+		saa += x * x
+		sbb += y * y
+	}
+	return sab / math.Sqrt(saa*sbb)
 }

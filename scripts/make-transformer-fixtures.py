@@ -149,6 +149,58 @@ def vit():
     x = torch.rand(1, 3, 32, 32, generator=gen)
     export("vit-opset13", model, x, 13, dynamic=True)
     export("vit-opset17", model, x, 17)
+    vit_explain(model, x, "vit-opset17-explain")
+
+
+def vit_explain(model, x, name):
+    """Write PyTorch's attention of each block (from its ln_1 output and
+    in-projection: MultiheadAttention with need_weights=False gives none),
+    attention rollout (Abnar and Zuidema: per block the heads' mean,
+    (A + I)/2 renormalised by rows, multiplied from the first block to the
+    last; the class token's row on the grid, divided by its maximum) and
+    Grad-CAM at the last block's ln_1 (patch tokens on their grid, the
+    class token dropped, as pytorch-grad-cam's reshape_transform does) for
+    the predicted class."""
+    model.eval()
+    kept = []
+    hooks = [layer.ln_1.register_forward_hook(lambda m, i, o: kept.append(o)) for layer in model.encoder.layers]
+    out = model(x)
+    for h in hooks:
+        h.remove()
+    cls = int(out.argmax())
+    probs = []
+    with torch.no_grad():
+        for layer, ln in zip(model.encoder.layers, kept):
+            mha = layer.self_attention
+            heads, c = mha.num_heads, mha.embed_dim
+            d = c // heads
+            qkv = ln[0] @ mha.in_proj_weight.T + mha.in_proj_bias
+            q, k = qkv[:, :c], qkv[:, c:2 * c]
+            q = q.reshape(-1, heads, d).transpose(0, 1)
+            k = k.reshape(-1, heads, d).transpose(0, 1)
+            probs.append(torch.softmax(q @ k.transpose(1, 2) / d ** 0.5, dim=-1))
+        t = probs[0].shape[-1]
+        r = torch.eye(t)
+        for a in probs:
+            a = (a.mean(0) + torch.eye(t)) / 2
+            a = a / a.sum(-1, keepdim=True)
+            r = a @ r
+        roll = r[0, 1:]
+        roll = roll / roll.max()
+    act = kept[-1]
+    act.retain_grad()
+    out[0, cls].backward()
+    grid = int(round((t - 1) ** 0.5))
+    a = act[0, 1:, :].reshape(grid, grid, -1).permute(2, 0, 1)
+    g = act.grad[0, 1:, :].reshape(grid, grid, -1).permute(2, 0, 1)
+    cam = torch.relu((g.mean(dim=(1, 2), keepdim=True) * a).sum(0))
+    cam = cam / cam.max()
+    ref = {"class": cls, "attention": [[round(v, 7) for v in p.flatten().tolist()] for p in probs],
+           "rollout": [round(v, 7) for v in roll.tolist()], "gradcam": [round(v, 7) for v in cam.flatten().tolist()]}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(ref, f)
+        f.write("\n")
+    print(f"{name}: class {cls}, rollout and Grad-CAM on {grid}x{grid}")
 
 
 if __name__ == "__main__":
