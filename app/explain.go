@@ -53,8 +53,8 @@ type explainResult struct {
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N|NAME] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
-	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) or occlusion (how much hiding each place lowers the class's probability)")
+	fs := newFlags("explain", "[--method gradcam|occlusion|rollout] [--layer N|NAME] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) occlusion (how much hiding each place lowers the class's probability) or rollout (a transformer's attention rollout: where its class token gathers from)")
 	layer := fs.String("layer", "", "`layer` that Grad-CAM explains: a conv layer's number from 1, or a layer's name (a graph's block, \"layer4.1\"); default: the last conv layer (5 for the study's network), or in a graph the maps that enter the global pooling")
 	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
 	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
@@ -164,8 +164,12 @@ func explainParse(method string, layerText string, layerSet bool, class string, 
 			return opt, fmt.Errorf("--stride must be at least 1 pixel, not %d", stride)
 		}
 		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
+	case explain.MethodRollout:
+		if layerSet || occlusionSet {
+			return opt, errors.New("--layer, --patch and --stride do not belong to --method rollout: it reads every attention layer")
+		}
 	default:
-		return opt, fmt.Errorf("--method must be gradcam or occlusion, not %q", method)
+		return opt, fmt.Errorf("--method must be gradcam, occlusion or rollout, not %q", method)
 	}
 	if opacity < 0 || opacity > 1 {
 		return opt, fmt.Errorf("--opacity must be 0 to 1, not %g", opacity)
@@ -197,6 +201,12 @@ func explainForModel(opt *explainOptions, m *engine.Model) error {
 		}
 		if opt.layer > convs {
 			return fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", opt.layer, convs)
+		}
+		return nil
+	}
+	if opt.method == explain.MethodRollout {
+		if !m.HasAttention() {
+			return errors.New("--method rollout: the model has no attention layers (rollout explains transformers such as ViT)")
 		}
 		return nil
 	}
@@ -234,9 +244,12 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 	in := m.Input()
 	input := picture.ToInputShape(img, in.Channels, in.Width, in.Height)
 	var mp explain.Map
-	if opt.method == explain.MethodGradCAM {
+	switch opt.method {
+	case explain.MethodGradCAM:
 		mp, err = explain.GradCAM(m, input, opt.layer, class)
-	} else {
+	case explain.MethodRollout:
+		mp, err = explain.Rollout(m, input, class)
+	default:
 		mp, err = explain.Occlusion(context.Background(), m, input, class, opt.occlusion)
 	}
 	if err != nil {
@@ -293,6 +306,10 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 		caption = "how much hiding each place lowers the probability of " + class
 		method = "occlusion"
 	}
+	if mp.Method == explain.MethodRollout {
+		caption = "where the class token gathers from through all attention layers (brighter: more)"
+		method = "attention rollout"
+	}
 	ov, err := plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
 	if err != nil {
 		return nil, err
@@ -316,9 +333,12 @@ func placeLabel(m *engine.Model, layer int) string {
 // explainLine is the one-line summary of a result for the terminal.
 func explainLine(res explainResult) string {
 	var b strings.Builder
-	if res.Method == explain.MethodGradCAM {
+	switch res.Method {
+	case explain.MethodGradCAM:
 		fmt.Fprintf(&b, "Grad-CAM of %s at %s", res.Class, res.placeLabel)
-	} else {
+	case explain.MethodRollout:
+		b.WriteString("attention rollout")
+	default:
 		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
 	}
 	fmt.Fprintf(&b, "; answer %s (%.1f%%)", res.Predicted, 100*res.Probabilities[res.Predicted])

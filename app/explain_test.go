@@ -123,7 +123,9 @@ func TestExplainErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{a, "--json", "--method", "lime"}, "--method must be gradcam or occlusion"},
+		{[]string{a, "--json", "--method", "lime"}, "--method must be gradcam, occlusion or rollout"},
+		{[]string{a, "--json", "--method", "rollout"}, "the model has no attention layers"},
+		{[]string{a, "--json", "--method", "rollout", "--layer", "2"}, "do not belong to --method rollout"},
 		{[]string{a, "--json", "--layer", "6"}, "no conv layer 6"},
 		{[]string{a, "--json", "--method", "occlusion", "--layer", "2"}, "--layer belongs to --method gradcam"},
 		{[]string{a, "--json", "--patch", "8"}, "belong to --method occlusion"},
