@@ -18,8 +18,11 @@ import (
 // second input...).
 var ErrUnsupported = errors.New("unsupported model")
 
-// recurrent are the ops of recurrent networks.
-var recurrent = map[string]bool{"LSTM": true, "GRU": true, "RNN": true, "Scan": true, "Loop": true}
+// refusedOps are ops that no network ArtLens runs has, and what they
+// belong to.
+var refusedOps = map[string]string{"LSTM": "recurrent networks", "GRU": "recurrent networks", "RNN": "recurrent networks",
+	"Scan": "recurrent networks", "Loop": "recurrent networks",
+	"Einsum": "attention written as an Einstein summation (MaxViT's relative position attention)"}
 
 // ErrNotONNX is wrapped by the errors about files that are not readable
 // ONNX models (damaged, truncated, another format).
@@ -235,10 +238,11 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 		return fmt.Errorf("%w: the graph has %d outputs; ArtLens runs networks with one output of class scores", ErrUnsupported, len(g.GetOutput()))
 	}
 	// A recurrent network is refused by its recurrent op, wherever it
-	// is, rather than by the reshapes into a sequence before it.
+	// is, rather than by the reshapes into a sequence before it; MaxViT
+	// by its Einsum rather than its window partition.
 	for i, n := range g.GetNode() {
-		if recurrent[n.GetOpType()] {
-			return fmt.Errorf("%w: %s node %s: op %s belongs to recurrent networks, which ArtLens does not run; it reads %s", ErrUnsupported, n.GetOpType(), nodeName(n, i), n.GetOpType(), Supported)
+		if what, ok := refusedOps[n.GetOpType()]; ok {
+			return fmt.Errorf("%w: %s node %s: op %s belongs to %s, which ArtLens does not run; it reads %s", ErrUnsupported, n.GetOpType(), nodeName(n, i), n.GetOpType(), what, Supported)
 		}
 	}
 	if err := r.input(inputs[0], g.GetNode()); err != nil {

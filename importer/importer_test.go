@@ -145,6 +145,7 @@ func TestImportRefuses(t *testing.T) {
 	}{
 		{"refuse-two-inputs", []string{"2 inputs", `"input", "extra"`}},
 		{"refuse-lstm", []string{"LSTM node", "recurrent networks"}},
+		{"refuse-maxvit", []string{"Einsum node", "MaxViT"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

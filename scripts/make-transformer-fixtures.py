@@ -21,7 +21,7 @@ import sys
 import onnx
 import torch
 import torch.nn as nn
-from torchvision.models import convnext, vision_transformer
+from torchvision.models import convnext, maxvit, vision_transformer
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
 
@@ -138,6 +138,11 @@ def main():
     big = small_convnext(1000)
     randomise(big, gen)
     export("convnext-1000-opset17", big, x, 17)
+    # MaxViT (one small stage), refused by its Einsum.
+    mv = maxvit.MaxVit(input_size=(32, 32), stem_channels=8, partition_size=2, block_channels=[16], block_layers=[1],
+                       head_dim=8, stochastic_depth_prob=0.0, num_classes=5).eval()
+    torch.onnx.export(mv, (torch.rand(1, 3, 32, 32, generator=gen),), os.path.join(OUT, "refuse-maxvit.onnx"),
+                      opset_version=17, input_names=["input"], output_names=["output"])
 
 
 def vit():
