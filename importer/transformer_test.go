@@ -2,13 +2,17 @@ package importer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/importer/internal/onnxpb"
 )
 
 // TestImportTransformers imports the fixtures of
@@ -182,4 +186,61 @@ func correlation(a, b []float32) float64 {
 		sbb += y * y
 	}
 	return sab / math.Sqrt(saa*sbb)
+}
+
+// TestImportOpset18Forms reads the opset-13 ConvNeXt (LayerNorm written
+// op by op) edited into opset 18's form, which Debian's torch 1.13 cannot
+// write: ReduceMean's axes an input instead of an attribute. Its outputs
+// must stay PyTorch's.
+func TestImportOpset18Forms(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "convnext-opset13.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp onnxpb.ModelProto
+	if err := proto.Unmarshal(data, &mp); err != nil {
+		t.Fatal(err)
+	}
+	mp.OpsetImport[0].Version = proto.Int64(18)
+	g := mp.GetGraph()
+	edited := 0
+	for k, n := range g.GetNode() {
+		if n.GetOpType() != "ReduceMean" {
+			continue
+		}
+		var kept []*onnxpb.AttributeProto
+		var axes []int64
+		for _, a := range n.GetAttribute() {
+			if a.GetName() == "axes" {
+				axes = a.GetInts()
+				continue
+			}
+			kept = append(kept, a)
+		}
+		n.Attribute = kept
+		name := fmt.Sprintf("reducemean_axes_%d", k)
+		g.Initializer = append(g.Initializer, &onnxpb.TensorProto{Name: proto.String(name), Dims: []int64{int64(len(axes))},
+			DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), Int64Data: axes})
+		n.Input = append(n.Input, name)
+		edited++
+	}
+	if edited == 0 {
+		t.Fatal("no ReduceMean to edit")
+	}
+	data, err = proto.Marshal(&mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Import(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := readReference(t, "convnext-opset13")
+	p, err := m.Predict(ref.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(p.Logits, ref.Output); d > 1e-4 {
+		t.Errorf("%d ReduceMeans edited: outputs %v, PyTorch %v", edited, p.Logits, ref.Output)
+	}
 }
