@@ -178,3 +178,31 @@ func TestViTPlaces(t *testing.T) {
 		t.Error("the gradient at ln1 is all zeros")
 	}
 }
+
+// TestViTOtherViews checks that what the window asks of a model's places
+// answers a ViT without failing: a cell of its patch embedding, the
+// input gradient of a place on tokens, and a prefix for a larger picture
+// (only up to the patch embedding: the position embedding fixes the
+// number of tokens).
+func TestViTOtherViews(t *testing.T) {
+	m, err := NewModelArch(vitArch(), []string{"a", "b", "c"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, m.Input().Len())
+	for i := range x {
+		x[i] = float32(i%7) / 7
+	}
+	if _, err := m.Cell(x, nil, 1, 2, 1, 1); err != nil {
+		t.Errorf("cell of the patch embedding: %v", err)
+	}
+	if _, grad, _, err := m.InputGradient(x, Target{Layer: 2, Filter: 1}); err != nil || len(grad) != len(x) {
+		t.Errorf("input gradient of ln1's filter 1: %d values, %v", len(grad), err)
+	}
+	if m.ConvOnly(2) || !m.ConvOnly(1) {
+		t.Errorf("ln1 is made of layers that take any size (%v) or the patch embedding is not (%v)", m.ConvOnly(2), m.ConvOnly(1))
+	}
+	if _, err := m.ConvPrefix(1, 16, 16); err != nil {
+		t.Errorf("the patch embedding for a 16x16 picture: %v", err)
+	}
+}
