@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("import", "convert a small CNN exported to ONNX (PyTorch, Keras via tf2onnx) into an ArtLens weights file", runImport)
+	register("import", "convert an image classifier exported to ONNX (PyTorch's CNNs, ConvNeXt and ViT; Keras via tf2onnx) into an ArtLens weights file", runImport)
 }
 
 func runImport(args []string, stdout, stderr io.Writer) int {

@@ -31,8 +31,10 @@ var ErrNotONNX = errors.New("not an ONNX model")
 // Supported lists the ONNX ops that Import reads, for messages and help.
 const Supported = "Conv (grouped too), Relu, Clip, Sigmoid, HardSigmoid, HardSwish, MaxPool, AveragePool, GlobalAveragePool, " +
 	"ReduceMean (spatial), BatchNormalization, Gemm, MatMul+Add, Add and Mul (of branches, or by constants), Sub and Div by constants, " +
-	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
-	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div"
+	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, " +
+	"LayerNormalization and its op-by-op form (ReduceMean, Sub, Pow, Sqrt, Div), GELU (Erf or Gelu), MatMul on channels-last maps or tokens, " +
+	"a ViT's tokens (Reshape and Transpose of the patch grid, class token Concat, position embedding Add, Gather of a token) and PyTorch's MultiheadAttention, " +
+	"and the shape arithmetic Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div, Expand, ConstantOfShape, Equal, Where, Reshape"
 
 // Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
 // and 17); 9, 10 and 18 differ from them, for the ops read here, only in
