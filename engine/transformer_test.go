@@ -206,3 +206,33 @@ func TestViTOtherViews(t *testing.T) {
 		t.Errorf("the patch embedding for a 16x16 picture: %v", err)
 	}
 }
+
+// TestViTBatch checks that a ViT's batch predictions agree with its
+// one-picture ones.
+func TestViTBatch(t *testing.T) {
+	m, err := NewModelArch(vitArch(), []string{"a", "b", "c"}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	n := m.Input().Len()
+	x := make([]float32, 3*n)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	batch, err := m.PredictBatch(x, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 3 {
+		p, err := m.Predict(x[k*n : (k+1)*n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range p.Probabilities {
+			if math.Abs(float64(p.Probabilities[c]-batch[k][c])) > 1e-5 {
+				t.Fatalf("picture %d: batch %v, alone %v", k, batch[k], p.Probabilities)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"math"
+	"strings"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer/internal/onnxpb"
@@ -44,6 +45,9 @@ func (r *reader) posEmbed(s *step, c constant) error {
 		}
 	}
 	r.add(engine.Layer{Kind: engine.PosEmbed}, e)
+	if n := s.n.GetName(); strings.HasSuffix(n, "/Add") {
+		r.from[len(r.from)-1] = strings.TrimSuffix(n, "Add") + "pos_embedding/Add"
+	}
 	return nil
 }
 
@@ -206,14 +210,22 @@ func (r *reader) attentionPattern(s *step) error {
 		return refuse("its scaling does not give a whole number of heads")
 	}
 	// The in-projection (C, 3C) as 3C filters of C channels.
+	// The projections are named after the attention's module
+	// ("self_attention.in_proj"), the attention after the module itself.
+	scope := s.n.GetName()
+	if k := strings.LastIndex(scope, "/"); k >= 0 {
+		scope = scope[:k+1]
+	}
 	w := transpose(inW.f, ch, 3*ch)
 	r.add(engine.Layer{Kind: engine.Conv2D, Filters: 3 * ch, Kernel: []int{1, 1}}, w, inB.f)
+	r.from[len(r.from)-1] = scope + "in_proj/MatMul"
 	r.add(engine.Layer{Kind: engine.Attention, Heads: heads, Alpha: float64(scale)})
 	ow := outW.f
 	if !outT {
 		ow = transpose(outW.f, ch, ch)
 	}
 	r.add(engine.Layer{Kind: engine.Conv2D, Filters: ch, Kernel: []int{1, 1}}, ow, outB.f)
+	r.from[len(r.from)-1] = scope + "out_proj/Gemm"
 	for k := range inD {
 		r.skip[k] = true
 	}

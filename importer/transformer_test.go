@@ -117,6 +117,9 @@ func TestViTExplained(t *testing.T) {
 	if len(maps) != len(want.Attention) || p.Class != want.Class {
 		t.Fatalf("%d attention layers and class %d, PyTorch %d and %d", len(maps), p.Class, len(want.Attention), want.Class)
 	}
+	if maps[0].Name != "encoder.layers.encoder_layer_0.self_attention" {
+		t.Errorf("the first attention is called %q", maps[0].Name)
+	}
 	for l, a := range maps {
 		if a.Heads != 2 || a.Tokens != 17 || a.Extra != 1 || a.GridHeight != 4 || a.GridWidth != 4 {
 			t.Errorf("layer %s: %d heads, %d tokens, %d before a %dx%d grid", a.Name, a.Heads, a.Tokens, a.Extra, a.GridHeight, a.GridWidth)
