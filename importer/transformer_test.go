@@ -20,7 +20,8 @@ import (
 // opset 13 with LayerNorm written op by op and a dynamic batch, and at
 // opset 17 with LayerNormalization; a 1,000-class one; LayerNorm and
 // GELU heads) and checks each against PyTorch's output within 1e-4,
-// through its weights file too.
+// through its weights file too, and that Grad-CAM's gradient reaches its
+// default place.
 func TestImportTransformers(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -82,6 +83,10 @@ func TestImportTransformers(t *testing.T) {
 				if q.Logits[i] != p.Logits[i] {
 					t.Fatalf("logits change through the weights file: %v vs %v", q.Logits, p.Logits)
 				}
+			}
+			act, grad, _, err := m.LayerGradient(ref.Input, m.CAMPlace(), engine.Argmax(p.Probabilities))
+			if err != nil || len(grad) != len(act.Data) || len(grad) == 0 {
+				t.Fatalf("Grad-CAM's gradient at place %d: %d values for %d, %v", m.CAMPlace(), len(grad), len(act.Data), err)
 			}
 		})
 	}
