@@ -174,23 +174,6 @@ class TwoInputs(nn.Module):
         return self.fc(torch.flatten(x, 1)) + y
 
 
-class LayerNormHead(nn.Module):
-    """A convolution, then a layer norm or GELU before the classifier (used
-    by make-transformer-fixtures.py)."""
-
-    def __init__(self, gelu):
-        super().__init__()
-        self.gelu = gelu
-        self.conv = nn.Conv2d(1, 2, 3)
-        self.norm = nn.LayerNorm(72)
-        self.fc = nn.Linear(72, 2)
-
-    def forward(self, x):
-        x = torch.flatten(self.conv(x), 1)
-        x = nn.functional.gelu(x) if self.gelu else self.norm(x)
-        return self.fc(x)
-
-
 class Transformed(nn.Module):
     """GoogLeNet's transform_input (torchvision's own _transform_input:
     each channel gathered, scaled and shifted, the three concatenated),
