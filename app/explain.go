@@ -211,6 +211,10 @@ func explainParse(method string, layerText string, layerSet bool, class string, 
 			return opt, fmt.Errorf("--stride must be at least 1 pixel, not %d", stride)
 		}
 		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
+	case method == explain.MethodRollout:
+		if layerSet || occlusionSet {
+			return opt, errors.New("--layer, --patch and --stride do not belong to --method rollout: it reads every attention layer")
+		}
 	default:
 		if layerSet {
 			return opt, fmt.Errorf("--layer belongs to the methods that read a layer's maps (%s): %s explains the whole network", strings.Join(placeMethods(), ", "), method)
@@ -251,6 +255,9 @@ func explainForModel(opt *explainOptions, m *engine.Model) error {
 			return fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", opt.layer, convs)
 		}
 		return nil
+	}
+	if opt.method == explain.MethodRollout && !m.HasAttention() {
+		return errors.New("--method rollout: the model has no attention layers (rollout explains transformers such as ViT)")
 	}
 	if opt.method != explain.MethodOcclusion {
 		return nil
@@ -390,6 +397,7 @@ var methodTitles = map[string]string{
 	explain.MethodGradCAM: "Grad-CAM", explain.MethodOcclusion: "occlusion", explain.MethodHiResCAM: "HiResCAM",
 	explain.MethodGradCAMPP: "Grad-CAM++", explain.MethodScoreCAM: "Score-CAM", explain.MethodEigenCAM: "Eigen-CAM",
 	explain.MethodIntegratedGradients: "Integrated Gradients", explain.MethodSmoothGrad: "SmoothGrad", explain.MethodRISE: "RISE",
+	explain.MethodRollout: "attention rollout",
 }
 
 // explainFigure draws map mp over the picture as given, with a title that
@@ -410,6 +418,8 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 	switch mp.Method {
 	case explain.MethodEigenCAM:
 		caption = "the main pattern of the layer's maps, the same for every class (brighter: stronger)"
+	case explain.MethodRollout:
+		caption = "where the class token gathers from through all attention layers (brighter: more)"
 	case explain.MethodOcclusion:
 		// Drops below 0 (hiding made the class more likely) show as 0.
 		hi = max(mp.Max(), 1e-6)

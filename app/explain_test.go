@@ -144,6 +144,8 @@ func TestExplainErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{a, "--json", "--method", "lime"}, "--method must be one of gradcam, occlusion, hirescam"},
+		{[]string{a, "--json", "--method", "rollout"}, "the model has no attention layers"},
+		{[]string{a, "--json", "--method", "rollout", "--layer", "2"}, "do not belong to --method rollout"},
 		{[]string{a, "--json", "--layer", "6"}, "no conv layer 6"},
 		{[]string{a, "--json", "--method", "occlusion", "--layer", "2"}, "--layer belongs to the methods that read a layer's maps"},
 		{[]string{a, "--json", "--method", "smoothgrad", "--layer", "2"}, "smoothgrad explains the whole network"},

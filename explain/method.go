@@ -108,6 +108,13 @@ var methods = []Method{
 			return RISE(ctx, m, req.Input, req.Class, req.RISE, req.Seed)
 		},
 	},
+	{
+		Name:     MethodRollout,
+		Sentence: "Attention rollout: where a transformer's class token gathers from, through all its blocks' attention (the same for every class).",
+		Run: func(_ context.Context, m *engine.Model, req Request) (Map, error) {
+			return Rollout(m, req.Input, req.Class)
+		},
+	},
 }
 
 // Methods returns every explanation method, in the order the window offers
