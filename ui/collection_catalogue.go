@@ -316,15 +316,41 @@ func (k *collectionCatalogue) join(say bool) {
 			kind = host.NoticeWarning
 		}
 		if say || kind == host.NoticeWarning {
-			head := fmt.Sprintf("Catalogue %s: %s of %s have a row", name, engine.Thousands(k.j.Matched), pictures(len(paths)))
-			if k.j.Matched == 0 {
-				head += ": its file column names none of them (paths relative to the collection's folder, or file names)"
-			}
-			k.c.s.Notice.PostDetails(kind, head+".", "Catalogue "+k.path+":\n• "+strings.Join(lines, "\n• "))
+			k.c.s.Notice.PostDetails(kind, k.reportHead(name), "Catalogue "+k.path+":\n• "+strings.Join(lines, "\n• "))
 		}
 	}
 	k.setFacetQuiet(-1, "")
 	k.refresh()
+}
+
+// reportHead is the notice's line of the join: the pictures with a row
+// and, when there are, the rows with no picture, the pictures with no
+// row, the duplicated rows and the dates that do not read.
+func (k *collectionCatalogue) reportHead(name string) string {
+	j := k.j
+	head := fmt.Sprintf("Catalogue %s: %s of %s have a row", name, engine.Thousands(j.Matched), pictures(len(j.Row)))
+	if j.Matched == 0 {
+		return head + ": its file column names none of them (paths relative to the collection's folder, or file names)."
+	}
+	if j.Missing > 0 {
+		head += fmt.Sprintf(" · %s no picture", counted(j.Missing, "row names", "rows name"))
+		if d := k.c.distinct.Dropped; k.c.testSet && d > 0 {
+			head += fmt.Sprintf(" (the test set's %s left out among them)", counted(d, "copy", "copies"))
+		}
+	}
+	if j.NoRow > 0 {
+		head += fmt.Sprintf(" · %s no row", haveNoun(j.NoRow))
+	}
+	if j.Duplicates > 0 {
+		head += fmt.Sprintf(" · %s a picture", counted(j.Duplicates, "row repeats", "rows repeat"))
+	}
+	if j.Ambiguous > 0 {
+		head += fmt.Sprintf(" · %s a file several pictures share", counted(j.Ambiguous, "row names", "rows name"))
+	}
+	if n := k.cat.BadDates; n > 0 {
+		head += fmt.Sprintf(" · %s as a date", counted(n, "date cell does not read", "date cells do not read"))
+	}
+	return head + "."
 }
 
 // refresh shows the catalogue's state everywhere: the tab, the table's
@@ -410,6 +436,14 @@ func (k *collectionCatalogue) facetText(f int) string {
 		text += fmt.Sprintf(" %s no value.", haveNoun(k.facetNone))
 	}
 	return text
+}
+
+// counted writes n with its words: one for 1, many for the rest.
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return engine.Thousands(n) + " " + many
 }
 
 func countCenturies(n int) string {

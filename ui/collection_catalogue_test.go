@@ -46,7 +46,7 @@ func TestCollectionCatalogue(t *testing.T) {
 	if k.j == nil || !k.found {
 		t.Fatalf("the catalogue.csv beside the collection was not joined (path %q)", k.path)
 	}
-	if got := h.s.Notice.Text(); !strings.Contains(got, "9 of 10 pictures have a row") {
+	if got := h.s.Notice.Text(); !strings.Contains(got, "9 of 10 pictures have a row · 1 row names no picture · 1 picture has no row · 1 date cell does not read as a date.") {
 		t.Errorf("notice %q does not say 9 of 10 pictures have a row", got)
 	}
 	details := h.s.Notice.Details()
@@ -206,5 +206,28 @@ func TestCheckCatalogueShow(t *testing.T) {
 		if err := checkShow(tc.show); (err == nil) != tc.ok {
 			t.Errorf("checkShow(%q) = %v", tc.show, err)
 		}
+	}
+}
+
+// TestCollectionCatalogueOption opens a catalogue given with the window's
+// options (not beside the collection) and shows its accuracy by date
+// once both are there.
+func TestCollectionCatalogueOption(t *testing.T) {
+	root, _ := curatedFolder(t)
+	file := writeFile(t, t.TempDir(), "books.csv", []byte(catalogueCSV))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	h := newHarness(t, Options{Model: brightModel(t), ModelName: "bright model", View: "collection", Images: []string{root},
+		Catalogue: file, Show: "catalogue:accuracy:date"})
+	c := h.s.collection
+	h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+	h.settle()
+	if c.cat.j == nil || c.cat.found || c.cat.path != file {
+		t.Fatalf("the catalogue %s was not joined (path %q)", file, c.cat.path)
+	}
+	if c.side.Selected() != c.catTab || c.cat.tabs.SelectedIndex() != 1 || c.cat.fieldSel.Selected != "date" || len(c.cat.acc) == 0 {
+		t.Errorf("--show catalogue:accuracy:date shows tab %q, field %q, %d rows", c.side.Selected().Text, c.cat.fieldSel.Selected, len(c.cat.acc))
+	}
+	if !hasText(c.cat.tabs, "Accuracy by date (by century), worst first") {
+		t.Errorf("the Accuracy tab says %q", c.cat.accTitle.Text)
 	}
 }
