@@ -153,7 +153,8 @@ func (k *collectionCatalogue) newPanel() fyne.CanvasObject {
 	k.accConf.TextStyle.Monospace = true
 	k.accList = widget.NewList(func() int { return len(k.acc) }, newAccuracyRow, k.updateAccuracyRow)
 	k.accList.OnSelected = func(id widget.ListItemID) { k.showConfusion(id) }
-	accuracy := container.NewBorder(k.accTitle, k.accConf, nil, nil, k.accList)
+	// Scrolled sideways: a matrix of long class names would widen the window.
+	accuracy := container.NewBorder(k.accTitle, container.NewHScroll(k.accConf), nil, nil, k.accList)
 
 	k.summary = widget.NewLabel("Draw around pictures on the map (Drag: lasso), or filter the table, then summarise.")
 	k.summary.Wrapping = fyne.TextWrapWord
@@ -653,20 +654,22 @@ func (k *collectionCatalogue) showConfusion(id int) {
 	a := k.acc[id]
 	classes := k.c.classes
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d of %d right; true class (rows) by predicted (columns)\n", a.Value, a.Correct, a.Count)
+	fmt.Fprintf(&b, "%s: %d of %d right\nrows: the true class, columns: the answer\n", a.Value, a.Correct, a.Count)
+	// Class names shortened to 8 letters: four classes fit the panel.
 	w := 6
 	for _, c := range classes {
-		w = max(w, min(len(c), 11)+1)
+		w = max(w, min(len([]rune(c)), 8)+1)
 	}
 	fmt.Fprintf(&b, "%-*s", w, "")
 	for _, c := range classes {
-		fmt.Fprintf(&b, "%*s", w, shorten(c, w-1))
+		b.WriteString(padLeft(shorten(c, w-1), w))
 	}
 	for t, row := range a.Confusion {
 		if t >= len(classes) {
 			break
 		}
-		fmt.Fprintf(&b, "\n%-*s", w, shorten(classes[t], w-1))
+		name := shorten(classes[t], w-1)
+		b.WriteString("\n" + name + strings.Repeat(" ", w-len([]rune(name))))
 		for _, v := range row {
 			fmt.Fprintf(&b, "%*d", w, v)
 		}
@@ -674,11 +677,19 @@ func (k *collectionCatalogue) showConfusion(id int) {
 	k.accConf.SetText(b.String())
 }
 
+// padLeft puts spaces before s to make it w letters wide (Printf's
+// widths count bytes, and "…" is three).
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(0, w-len([]rune(s)))) + s
+}
+
+// shorten cuts s to n letters, the last an ellipsis.
 func shorten(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string(r[:n-1]) + "…"
 }
 
 // intervalBar draws an accuracy from 0 to 100 % as a mark on its 95 %

@@ -231,3 +231,23 @@ func TestCollectionCatalogueOption(t *testing.T) {
 		t.Errorf("the Accuracy tab says %q", c.cat.accTitle.Text)
 	}
 }
+
+func TestShortenPad(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"painting", 8, "painting"},
+		{"iconography", 8, "iconogr…"},
+		{"école", 4, "éco…"},
+	} {
+		got := shorten(tc.s, tc.n)
+		if got != tc.want {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+		if p := padLeft(got, 10); len([]rune(p)) != 10 || !strings.HasSuffix(p, got) {
+			t.Errorf("padLeft(%q, 10) = %q", got, p)
+		}
+	}
+}
