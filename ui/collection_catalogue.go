@@ -167,7 +167,7 @@ func (k *collectionCatalogue) newPanel() fyne.CanvasObject {
 	k.tiedList = widget.NewList(func() int { return len(k.tied) }, newCountRow, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id < len(k.tied) {
 			a := k.tied[id]
-			setCountRow(o, fmt.Sprintf("filter %d: %d of its top %d (against %.1f%%)", a.Filter, a.InTop, a.Top, 100*float64(a.InCollection)/float64(a.CollectionSize)),
+			setCountRow(o, fmt.Sprintf("filter %d: %d of its top %d, against %.1f%% of the collection", a.Filter, a.InTop, a.Top, 100*float64(a.InCollection)/float64(a.CollectionSize)),
 				"q "+shortP(a.Q), false)
 		}
 	})
