@@ -7,8 +7,11 @@
 package ui
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -1123,4 +1126,57 @@ func (k *collectionCatalogue) applyShow(parts []string) string {
 		k.tabs.SelectIndex(3)
 	}
 	return ""
+}
+
+// exportRow is a row of the table's JSON export with the picture's
+// fields, as analyse --json --catalogue writes them.
+type exportRow struct {
+	collection.ExportRow
+	Fields map[string][]string `json:"fields,omitempty"`
+}
+
+// export writes items as CSV (a column per field after the table's) or
+// JSON (each row with its "fields"), as analyse --catalogue does.
+func (k *collectionCatalogue) export(w io.Writer, format string, e collection.Export, items []*collection.Item) error {
+	fields := k.cat.Fields
+	if format == "json" {
+		rows := make([]exportRow, len(items))
+		for n, it := range items {
+			rows[n].ExportRow = e.Row(it)
+			i, ok := k.index[it]
+			if !ok {
+				continue
+			}
+			for f, fl := range fields {
+				vals := k.j.Values(i, f)
+				if len(vals) == 0 {
+					continue
+				}
+				if rows[n].Fields == nil {
+					rows[n].Fields = map[string][]string{}
+				}
+				for _, t := range vals {
+					rows[n].Fields[fl.Name] = append(rows[n].Fields[fl.Name], fl.Terms[t])
+				}
+			}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append(e.Header(), k.cat.FieldNames()...)); err != nil {
+		return err
+	}
+	for _, it := range items {
+		rec := e.Record(e.Row(it))
+		for f := range fields {
+			rec = append(rec, k.cell(it, f))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -175,6 +177,37 @@ func TestCollectionCatalogue(t *testing.T) {
 	}
 	if k.j == nil || filepath.Base(k.path) != "catalogue.csv" {
 		t.Errorf("a bad catalogue replaced the good one: %q", k.path)
+	}
+
+	// The table's export gains the fields.
+	var buf bytes.Buffer
+	if err := c.export(&buf, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(buf.String(), "\n"); !strings.HasSuffix(head, ",date,school") || !strings.Contains(buf.String(), ",Florentine; Venetian\n") {
+		t.Errorf("CSV export (%d bytes, %d shown):\n%s", buf.Len(), len(c.shown), buf.String())
+	}
+	buf.Reset()
+	if err := c.export(&buf, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		File   string              `json:"path"`
+		Fields map[string][]string `json:"fields"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if filepath.Base(r.File) == "grey.png" && !slices.Equal(r.Fields["school"], []string{"Florentine", "Venetian"}) {
+			t.Errorf("grey.png's JSON fields %v", r.Fields)
+		}
+		if filepath.Base(r.File) == "cave.png" && r.Fields != nil {
+			t.Errorf("cave.png has no row but fields %v", r.Fields)
+		}
+	}
+	if len(rows) != len(c.shown) {
+		t.Errorf("JSON export: %d rows for %d shown", len(rows), len(c.shown))
 	}
 
 	// --show for the catalogue.

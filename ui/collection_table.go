@@ -435,6 +435,9 @@ func (c *collectionView) refreshTable() {
 // export writes the table's pictures (as filtered and sorted) as CSV or
 // JSON.
 func (c *collectionView) export(w io.Writer, format string) error {
+	if c.cat.j != nil {
+		return c.cat.export(w, format, c.exportSpec(), c.shown)
+	}
 	if format == "json" {
 		return c.exportSpec().WriteJSON(w, c.shown)
 	}
