@@ -906,6 +906,27 @@ func (k *collectionCatalogue) summarise(items []*collection.Item, what string) {
 	k.summary.SetText(b.String())
 }
 
+// lassoed summarises the pictures drawn around on the map and returns
+// the most over-represented value in a few words ("" for none), for the
+// notice that says the table shows them.
+func (k *collectionCatalogue) lassoed(items []*collection.Item) string {
+	k.summarise(items, "drawn around on the map")
+	if k.j == nil {
+		return ""
+	}
+	var sel []int
+	for _, it := range items {
+		if i, ok := k.index[it]; ok {
+			sel = append(sel, i)
+		}
+	}
+	if o := k.j.Summary(sel); len(o) > 0 && o[0].Q < catalogueFDR {
+		return fmt.Sprintf(" Most over-represented: %s = %q, %d of them against %.1f%% of the collection, q %s (Catalogue › Selection).",
+			o[0].Field, o[0].Value, o[0].InTop, 100*float64(o[0].InCollection)/float64(o[0].CollectionSize), shortP(o[0].Q))
+	}
+	return ""
+}
+
 // overText writes an association: "demo_date = 15th century: 18 of 40
 // (45.0%) against 126 of 753 (16.7%), q 0.003".
 func overText(o catalogue.Over) string {
@@ -1106,7 +1127,12 @@ func (k *collectionCatalogue) applyShow(parts []string) string {
 		return fmt.Sprintf("The catalogue has no field %q: it has %s.", field, strings.Join(k.cat.FieldNames(), ", "))
 	}
 	if parts[0] == "colour" {
-		k.c.side.SelectIndex(3)
+		// By its name: other sub-views may come before it.
+		for _, t := range k.c.side.Items {
+			if t.Text == "Map" {
+				k.c.side.Select(t)
+			}
+		}
 		k.c.atlas.colourSel.SetSelected(colourFieldPrefix + field)
 		return ""
 	}

@@ -155,7 +155,11 @@ func TestCollectionCatalogue(t *testing.T) {
 			dark = append(dark, it)
 		}
 	}
-	k.summarise(dark, "drawn around on the map")
+	c.pick(dark) // as a lasso does
+	if !strings.Contains(h.s.Notice.Text(), "The table shows the 5 pictures drawn around") {
+		t.Errorf("notice after a lasso: %q", h.s.Notice.Text())
+	}
+	c.pick(nil)
 	if !strings.Contains(k.summary.Text, "The 5 pictures drawn around on the map (5 with a row)") || !strings.Contains(k.summary.Text, "school = ") {
 		t.Errorf("summary %q", k.summary.Text)
 	}

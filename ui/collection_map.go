@@ -464,9 +464,8 @@ func (c *collectionView) pick(items []*collection.Item) {
 			c.filter.picked[it] = true
 		}
 		c.atlas.allBtn.Enable()
-		c.cat.summarise(items, "drawn around on the map")
 		c.showTable(true)
-		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items))))
+		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items)))+c.cat.lassoed(items))
 	}
 	c.refreshTable()
 }
