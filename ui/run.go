@@ -97,6 +97,9 @@ type Options struct {
 	// Open is a dialog of Explore to open on the first picture once it is
 	// analysed (see LookShows): for screenshots and demonstrations.
 	Open string
+	// Catalogue is the collection's catalogue file (package catalogue),
+	// "" for the catalogue.csv in the collection's folder, if any.
+	Catalogue string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -390,6 +393,9 @@ func (s *shell) start() {
 		if s.opts.View == "train" {
 			s.train.begin(s.opts.Images[0], s.opts.TrainArch, s.opts.TrainEpochs, s.opts.TrainSize)
 		} else if s.opts.View == "collection" {
+			if s.opts.Catalogue != "" {
+				s.collection.cat.open(s.opts.Catalogue, false)
+			}
 			s.collection.open(s.opts.Images)
 		} else {
 			s.explore.open(s.opts.Images)
