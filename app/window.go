@@ -17,8 +17,8 @@ type windowOptions struct {
 	trainArch, trainSave                                     string
 	trainEpochs, trainSize                                   int
 	trainClasses                                             []string
-	fullscreen                                               bool
-	zoom                                                     float64
+	fullscreen, calibrated                                   bool
+	zoom, threshold                                          float64
 	screenshotWait                                           time.Duration
 }
 
@@ -54,6 +54,8 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	})
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
+	fs.BoolVar(&o.calibrated, "calibrated", false, "start with calibrated confidence on: probabilities through the model's temperature (View menu)")
+	fs.Float64Var(&o.threshold, "threshold", 0, "a sigmoid model's threshold at start, in (0, 1] (default 0.5)")
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
 	return fs
 }
@@ -77,6 +79,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Show:       o.show,
 		DataDir:    o.data,
 		Open:       o.open,
+		Calibrated: o.calibrated,
+		Threshold:  o.threshold,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,
