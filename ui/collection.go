@@ -155,6 +155,9 @@ type collectionView struct {
 	confOtherBox  fyne.CanvasObject
 	confGrid      *fyne.Container
 	pair          pairView
+	// labels is a sigmoid model's Accuracy tab, its table per label
+	// (collection_labels.go), shown instead of confGrid.
+	labels *container.Scroll
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -238,6 +241,7 @@ func newCollectionView(s *shell) *collectionView {
 	c.refreshAll()
 	s.OnModel(c.modelChanged)
 	s.OnStyle(c.styleChanged)
+	s.OnOutput(c.outputChanged) // collection_labels.go
 	return c
 }
 

@@ -252,7 +252,7 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	label.Importance = widget.MediumImportance
 	label.TextStyle = fyne.TextStyle{}
 	label.SetText(c.cellText(it, col))
-	if col == colRight && it.Wrong() || col == colAgree && it.Other != nil && it.Other.Disagree {
+	if col == colRight && c.cellText(it, col) == "wrong" || col == colAgree && it.Other != nil && it.Other.Disagree {
 		label.Importance = widget.DangerImportance
 		label.TextStyle.Bold = true
 		label.Refresh()
@@ -261,6 +261,9 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 
 // cellText is the text of column col for it.
 func (c *collectionView) cellText(it *collection.Item, col int) string {
+	if text, ok := c.outputCell(it, col); ok { // collection_labels.go
+		return text
+	}
 	switch col {
 	case colName:
 		return filepath.Base(it.Path)
@@ -313,7 +316,7 @@ func (c *collectionView) thumb(it *collection.Item) image.Image {
 func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
 	col := c.shownColumns()[id.Col]
-	text := columnTitles[col]
+	text := c.outputTitle(col) // collection_labels.go
 	switch {
 	case c.other == nil:
 	case col == colPredicted:
