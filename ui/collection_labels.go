@@ -46,7 +46,7 @@ func (c *collectionView) showLabels() bool {
 // labelsSummary says what a sigmoid model's evaluation counts.
 func labelsSummary(ev engine.LabelEvaluation) string {
 	text := fmt.Sprintf("The model gives independent scores, several can be high: its answer is the labels at or above %.2f "+
-		"(View the threshold in Explore). %s labelled pictures, one label each (their folder's class): "+
+		"(the threshold is set in Explore). %s labelled pictures, one label each (their folder's class): "+
 		"%s answered exactly their own label, %s with no label at or above %.2f.",
 		ev.Threshold, engine.Thousands(ev.Total), engine.Thousands(ev.Exact), engine.Thousands(ev.None), ev.Threshold)
 	if ev.MeanAP != nil {
