@@ -169,6 +169,14 @@ func (x *exploreView) showAnswer(e *entry) {
 			}
 		}
 	}
+	if sigmoid {
+		head := widget.NewLabel("label")
+		head.TextStyle.Italic = true
+		note := widget.NewLabel(fmt.Sprintf("its score, 0 to 1; the line: %.2f", x.s.Threshold()))
+		note.TextStyle.Italic = true
+		x.bars.Add(head)
+		x.bars.Add(note)
+	}
 	for i, v := range probs {
 		name := widget.NewLabel(className(m, i))
 		name.TextStyle.Bold = bold[i]
