@@ -42,8 +42,7 @@ func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
 	c.confOtherBox.Hide()
 	c.confGrid = container.NewGridWithRows(1, tap, c.confOtherBox)
-	c.labels = container.NewVScroll(container.NewVBox())
-	c.labels.Hide()
+	c.labels = c.newLabelsPanel() // collection_labels.go
 	return container.NewBorder(c.confInfo, nil, nil, nil, container.NewStack(c.confGrid, c.labels))
 }
 

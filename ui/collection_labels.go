@@ -37,16 +37,52 @@ func (c *collectionView) showLabels() bool {
 		return true
 	}
 	c.confInfo.SetText(labelsSummary(ev))
-	c.labels.Content = labelsTable(ev)
+	label, slider := c.labelsThreshold()
+	label.SetText(fmt.Sprintf("Threshold %.2f", t))
+	if slider.Value != t {
+		slider.SetValue(t)
+	}
+	box := c.labels.Content.(*fyne.Container)
+	box.Objects[1] = labelsTable(ev)
+	box.Refresh()
 	c.labels.Show()
 	c.labels.Refresh()
 	return true
 }
 
+// newLabelsPanel is the Accuracy tab's panel for a sigmoid model: the
+// threshold (the same as Explore's: a new one is set when the slider is
+// let go, since the table is made again for it) over the table per label.
+func (c *collectionView) newLabelsPanel() *container.Scroll {
+	label := widget.NewLabel("")
+	slider := widget.NewSlider(0.01, 1)
+	slider.Step = 0.01
+	slider.OnChanged = func(v float64) { label.SetText(fmt.Sprintf("Threshold %.2f", v)) }
+	slider.OnChangeEnded = func(v float64) { c.s.SetThreshold(v) }
+	row := container.NewBorder(nil, nil, label, nil, slider)
+	scroll := container.NewVScroll(container.NewVBox(row, container.NewVBox()))
+	scroll.Hide()
+	return scroll
+}
+
+// labelsThreshold returns the label and the slider of the labels panel's
+// threshold.
+func (c *collectionView) labelsThreshold() (label *widget.Label, slider *widget.Slider) {
+	for _, o := range c.labels.Content.(*fyne.Container).Objects[0].(*fyne.Container).Objects {
+		switch o := o.(type) {
+		case *widget.Label:
+			label = o
+		case *widget.Slider:
+			slider = o
+		}
+	}
+	return label, slider
+}
+
 // labelsSummary says what a sigmoid model's evaluation counts.
 func labelsSummary(ev engine.LabelEvaluation) string {
 	text := fmt.Sprintf("The model gives independent scores, several can be high: its answer is the labels at or above %.2f "+
-		"(the threshold is set in Explore). %s labelled pictures, one label each (their folder's class): "+
+		"(the slider below, or Explore's). %s labelled pictures, one label each (their folder's class): "+
 		"%s answered exactly their own label, %s with no label at or above %.2f.",
 		ev.Threshold, engine.Thousands(ev.Total), engine.Thousands(ev.Exact), engine.Thousands(ev.None), ev.Threshold)
 	if ev.MeanAP != nil {

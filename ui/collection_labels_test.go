@@ -78,6 +78,15 @@ func TestCollectionSigmoid(t *testing.T) {
 	h.s.SetThreshold(0.3)
 	h.settle()
 	check(0.3)
+	// The Accuracy tab's own slider sets the threshold for every view.
+	_, slider := c.labelsThreshold()
+	slider.SetValue(0.4)
+	slider.OnChangeEnded(0.4)
+	h.settle()
+	check(0.4)
+	if got := h.s.explore.ans.threshold.Value; got != 0.4 {
+		t.Errorf("Explore's threshold is %v after the collection's slider set 0.4", got)
+	}
 	if got := c.outputTitle(colPredicted); got != "Labels" {
 		t.Errorf("the answer's column is titled %q", got)
 	}
