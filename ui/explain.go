@@ -139,6 +139,7 @@ func newExplainView(s *shell) *explainView {
 
 	s.OnModel(v.modelChanged)
 	s.OnStyle(v.applySizes)
+	s.OnOutput(v.modelChanged) // calibrated confidence or the threshold: the answers in the title and the probes
 	s.onSelect = append(s.onSelect, v.selected)
 	return v
 }

@@ -203,3 +203,27 @@ func TestExploreSigmoid(t *testing.T) {
 		t.Errorf("threshold %v after an invalid one", h.s.Threshold())
 	}
 }
+
+// TestExplainCalibrated: Explain's title gives the explained class's
+// probability as shown, through the temperature once calibrated confidence
+// is on, and is written again when it changes.
+func TestExplainCalibrated(t *testing.T) {
+	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
+	m := calibratedModel(t, 2.5)
+	h := newHarness(t, Options{Model: m, ModelName: "calibrated", Images: []string{path}, View: "explain"})
+	v := h.s.explain
+	h.waitFor("the Grad-CAM", func() bool { return v.result != nil })
+	h.settle()
+	p := v.entry.answer(m)
+	want := func(probs []float32) string {
+		return fmt.Sprintf("why %s (%.1f%%)?", m.Meta.Classes[p.Class], 100*probs[p.Class])
+	}
+	if !strings.Contains(v.title.Text, want(p.Probabilities)) {
+		t.Errorf("title %q, want %q", v.title.Text, want(p.Probabilities))
+	}
+	h.s.SetCalibrated(true)
+	h.settle()
+	if w := want(calibration.Rescale(p.Probabilities, 2.5)); !strings.Contains(v.title.Text, w) {
+		t.Errorf("calibrated title %q, want %q", v.title.Text, w)
+	}
+}
