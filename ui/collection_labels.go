@@ -194,3 +194,12 @@ func (c *collectionView) outputTitle(col int) string {
 	}
 	return columnTitles[col]
 }
+
+// itemAnswer is it's answer in a few words, as shown (answerLine): its
+// class and probability, or a sigmoid model's labels and scores.
+func (c *collectionView) itemAnswer(it *collection.Item) string {
+	if c.model == nil || len(it.Probabilities) != len(c.model.Meta.Classes) {
+		return fmt.Sprintf("%s %.0f %%", className2(c.classes, it.Class), 100*it.Probability())
+	}
+	return answerLine(c.s.Host, c.model, it.Probabilities)
+}
