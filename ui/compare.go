@@ -275,8 +275,7 @@ func (v *compareView) draw() {
 }
 
 // compareFigure runs each picture through m and draws the comparison, the
-// answers written as out says. It
-// runs off the UI goroutine.
+// answers written as out says. It runs off the UI goroutine.
 func compareFigure(m *engine.Model, out shownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
 	in := m.Input()
