@@ -135,6 +135,11 @@ func (c *collectionView) outputChanged() {
 // the threshold and scores, or probabilities through the temperature when
 // calibrated confidence is on. ok is false where cellText's own text holds.
 func (c *collectionView) outputCell(it *collection.Item, col int) (text string, ok bool) {
+	if a := it.Other; col == colOther && a != nil && c.other != nil && c.other.Output() == engine.OutputSigmoid {
+		// The second model's highest score (its answer's other labels are
+		// not kept), never a percentage.
+		return fmt.Sprintf("%s score %.3f", className2(c.otherClasses, a.Class), a.Probability), true
+	}
 	m := c.model
 	if m == nil || len(it.Probabilities) == 0 {
 		return "", false
