@@ -17,8 +17,8 @@ type windowOptions struct {
 	trainArch, trainSave                                     string
 	trainEpochs, trainSize                                   int
 	trainClasses                                             []string
-	fullscreen                                               bool
-	zoom                                                     float64
+	fullscreen, calibrated                                   bool
+	zoom, threshold                                          float64
 	screenshotWait                                           time.Duration
 	catalogue                                                string
 }
@@ -55,6 +55,8 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	})
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
+	fs.BoolVar(&o.calibrated, "calibrated", false, "start with calibrated confidence on: probabilities through the model's temperature (View menu)")
+	fs.Float64Var(&o.threshold, "threshold", 0, "a sigmoid model's threshold at start, in (0, 1] (default 0.5)")
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
 	fs.StringVar(&o.catalogue, "catalogue", "", "with --view collection: "+catalogueUsage+" (File menu: Open catalogue)")
 	return fs
@@ -80,6 +82,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		DataDir:    o.data,
 		Open:       o.open,
 		Catalogue:  o.catalogue,
+		Calibrated: o.calibrated,
+		Threshold:  o.threshold,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,

@@ -16,6 +16,7 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, explain, compare, collection, history, confusion, model, train (see 'artlens --help')`},
 		{[]string{"--theme", "blue"}, 2, `unknown theme "blue"`},
 		{[]string{"--zoom", "9"}, 2, "zoom 9 is out of range"},
+		{[]string{"--threshold", "1.5"}, 2, "the threshold 1.5 is not in (0, 1]"},
 		{[]string{"--zoom", "big"}, 2, `artlens: option --zoom wants a number, not "big" (see 'artlens --help')`},
 		{[]string{"--model", "/nonexistent/model.safetensors", "a.jpg"}, 1, "cannot read the weights file"},
 		{[]string{"--bogus"}, 2, "artlens: unknown option --bogus (see 'artlens --help')\n"},

@@ -160,6 +160,9 @@ type collectionView struct {
 	// (collection_catalogue.go).
 	cat    *collectionCatalogue
 	catTab *container.TabItem
+	// labels is a sigmoid model's Accuracy tab, its table per label
+	// (collection_labels.go), shown instead of confGrid.
+	labels *container.Scroll
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -246,6 +249,7 @@ func newCollectionView(s *shell) *collectionView {
 	c.refreshAll()
 	s.OnModel(c.modelChanged)
 	s.OnStyle(c.styleChanged)
+	s.OnOutput(c.outputChanged) // collection_labels.go
 	return c
 }
 

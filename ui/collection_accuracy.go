@@ -42,7 +42,8 @@ func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
 	c.confOtherBox.Hide()
 	c.confGrid = container.NewGridWithRows(1, tap, c.confOtherBox)
-	return container.NewBorder(c.confInfo, nil, nil, nil, c.confGrid)
+	c.labels = c.newLabelsPanel() // collection_labels.go
+	return container.NewBorder(c.confInfo, nil, nil, nil, container.NewStack(c.confGrid, c.labels))
 }
 
 // updateConfusion recomputes the evaluation of the labelled pictures and
@@ -61,12 +62,16 @@ func (c *collectionView) updateConfusion(now bool) {
 		c.ev, c.cells = engine.Evaluation{}, nil
 		c.conf.SetPlot(nil)
 		c.conf.Hide()
+		c.labels.Hide()
 		if len(c.items) == 0 {
 			c.confInfo.SetText("When the folders are named after classes (such as the data set's validation_set, " +
 				"or your own sorting), the accuracy and the confusion matrix of the collection show here.")
 		} else {
 			c.confInfo.SetText(noClassFolders(c.classes))
 		}
+		return
+	}
+	if c.showLabels() { // a sigmoid model: no confusion matrix (collection_labels.go)
 		return
 	}
 	ev, cells, err := collection.Evaluate(c.items, c.classes)

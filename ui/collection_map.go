@@ -854,7 +854,7 @@ func (v *mapCanvas) MouseMoved(ev *desktop.MouseEvent) {
 	}
 	it := v.p.items[i][0]
 	c := v.p.c
-	text := fmt.Sprintf("%s: %s %.0f %%", filepath.Base(it.Path), className2(c.classes, it.Class), 100*it.Probability())
+	text := filepath.Base(it.Path) + ": " + c.itemAnswer(it) // collection_labels.go
 	if it.Truth >= 0 {
 		text += ", true " + className2(c.classes, it.Truth)
 	}

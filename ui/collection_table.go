@@ -252,7 +252,7 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	label.Importance = widget.MediumImportance
 	label.TextStyle = fyne.TextStyle{}
 	label.SetText(c.cellText(it, col))
-	if col == colRight && it.Wrong() || col == colAgree && it.Other != nil && it.Other.Disagree {
+	if col == colRight && c.cellText(it, col) == "wrong" || col == colAgree && it.Other != nil && it.Other.Disagree {
 		label.Importance = widget.DangerImportance
 		label.TextStyle.Bold = true
 		label.Refresh()
@@ -263,6 +263,9 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 func (c *collectionView) cellText(it *collection.Item, col int) string {
 	if col >= colCount {
 		return c.cat.cell(it, col-colCount)
+	}
+	if text, ok := c.outputCell(it, col); ok { // collection_labels.go
+		return text
 	}
 	switch col {
 	case colName:
@@ -316,7 +319,7 @@ func (c *collectionView) thumb(it *collection.Item) image.Image {
 func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
 	col := c.shownColumns()[id.Col]
-	text := c.columnTitle(col)
+	text := c.outputTitle(col) // collection_labels.go; the catalogue's fields through columnTitle
 	switch {
 	case c.other == nil:
 	case col == colPredicted:

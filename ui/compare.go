@@ -249,8 +249,9 @@ func (v *compareView) draw() {
 	v.status.SetText("Drawing the comparison…")
 	s := v.s
 	s.Busy.Add(1)
+	out := outputsOf(s.Host, m)
 	go func() {
-		fig, chosen, err := compareFigure(m, picked, layers, filters)
+		fig, chosen, err := compareFigure(m, out, picked, layers, filters)
 		s.Do(func() {
 			defer s.Busy.Add(-1)
 			if gen != v.gen {
@@ -273,9 +274,9 @@ func (v *compareView) draw() {
 	}()
 }
 
-// compareFigure runs each picture through m and draws the comparison. It
-// runs off the UI goroutine.
-func compareFigure(m *engine.Model, picked []compareInput, layers, filters []int) (image.Image, string, error) {
+// compareFigure runs each picture through m and draws the comparison, the
+// answers written as out says. It runs off the UI goroutine.
+func compareFigure(m *engine.Model, out shownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
 	in := m.Input()
 	for i, p := range picked {
@@ -299,7 +300,7 @@ func compareFigure(m *engine.Model, picked []compareInput, layers, filters []int
 			return nil, "", err
 		}
 		items[i] = plots.CompareItem{Name: p.name, Picture: pic,
-			Answer: fmt.Sprintf("%s %.0f%%", className(m, pred.Class), 100*pred.Probabilities[pred.Class]),
+			Answer: out.answer(m, pred.Probabilities),
 			CAM:    cam.Values, CAMWidth: cam.Width, CAMHeight: cam.Height,
 			CAMLabel: "why " + className(m, pred.Class), Activations: pred.Activations}
 	}

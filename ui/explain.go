@@ -139,6 +139,7 @@ func newExplainView(s *shell) *explainView {
 
 	s.OnModel(v.modelChanged)
 	s.OnStyle(v.applySizes)
+	s.OnOutput(v.modelChanged) // calibrated confidence or the threshold: the answers in the title and the probes
 	s.onSelect = append(s.onSelect, v.selected)
 	return v
 }
@@ -459,11 +460,13 @@ func (v *explainView) show(r request, res response) {
 	v.legend.Image = res.legend
 	v.legend.Refresh()
 	class := className(m, res.mp.Class)
-	prob := 100 * res.mp.Probabilities[res.mp.Class]
-	answer := engine.Argmax(res.mp.Probabilities)
-	head := fmt.Sprintf("%s — why %s (%.1f%%)?", r.e.name, class, prob)
-	if answer != res.mp.Class {
-		head += fmt.Sprintf(" The answer is %s (%.1f%%).", className(m, answer), 100*res.mp.Probabilities[answer])
+	probs := v.s.Shown(m, res.mp.Probabilities) // calibrated when asked (outputs.go)
+	answer := engine.Argmax(probs)
+	head := fmt.Sprintf("%s — why %s (%s)?", r.e.name, class, outputText(m, probs[res.mp.Class]))
+	if m.Output() == engine.OutputSigmoid {
+		head += " Its labels: " + answerLine(v.s.Host, m, res.mp.Probabilities) + " (independent scores, several can be high)."
+	} else if answer != res.mp.Class {
+		head += fmt.Sprintf(" The answer is %s (%s).", className(m, answer), outputText(m, probs[answer]))
 	}
 	v.title.SetText(head)
 	v.elapsed = time.Since(r.startedAt)
@@ -496,7 +499,7 @@ func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
 		img.ScaleMode = canvas.ImageScalePixels
 		img.SetMinSize(fyne.NewSquareSize(112 * z))
 		name := widget.NewLabelWithStyle(p.Name, fyne.TextAlignCenter, fyne.TextStyle{})
-		ans := widget.NewLabelWithStyle(fmt.Sprintf("%s %.0f%%", className(m, p.Class), 100*p.Probabilities[p.Class]),
+		ans := widget.NewLabelWithStyle(answerLine(v.s.Host, m, p.Probabilities),
 			fyne.TextAlignCenter, fyne.TextStyle{Bold: p.Class != probes[0].Class})
 		if p.Class != probes[0].Class {
 			ans.Importance = widget.WarningImportance

@@ -76,6 +76,9 @@ type exploreView struct {
 	seenBox *widgets.SizedBox
 	ansBox  *widgets.SizedBox
 	maps    *featureMaps
+	// ans is the rest of the answer: the record beside it, the threshold
+	// and the calibrated switch (explore_answer.go).
+	ans *answerPanel
 	// opinion is a second model's answer beside the first (second.go).
 	opinion *secondOpinion
 }
@@ -116,6 +119,7 @@ func newExploreView(s *shell) *exploreView {
 
 	s.OnModel(x.modelChanged)
 	s.OnStyle(x.styleChanged)
+	s.OnOutput(x.outputChanged)
 	return x
 }
 
@@ -154,7 +158,8 @@ func (x *exploreView) newDetail() {
 
 	x.picBox = widgets.NewSizedBox(container.NewBorder(nil, x.picCap, nil, nil, x.picture))
 	x.seenBox = widgets.NewSizedBox(container.NewBorder(nil, x.seenCap, nil, nil, x.seen))
-	x.ansBox = widgets.NewSizedBox(container.NewVBox(caption, x.answer, x.sure, x.bars))
+	x.ans = newAnswerPanel(x, caption) // explore_answer.go
+	x.ansBox = widgets.NewSizedBox(container.NewVBox(caption, x.answer, x.sure, x.ans.trust, x.bars, x.ans.controls))
 
 	x.maps = newFeatureMaps(x)
 	x.opinion = newSecondOpinion(x)
@@ -223,18 +228,6 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 			c.SetText(e.name + "\n" + x.classLine(e))
 		}
 	}
-}
-
-// classLine is the list's second line for e: its class and probability.
-func (x *exploreView) classLine(e *entry) string {
-	if x.s.Model() == nil {
-		return fmt.Sprintf("%d × %d px", e.size.X, e.size.Y)
-	}
-	p := e.answer(x.s.Model())
-	if p == nil {
-		return "…"
-	}
-	return fmt.Sprintf("%s · %.0f%%", className(x.s.Model(), p.Class), 100*p.Probabilities[p.Class])
 }
 
 func className(m *engine.Model, i int) string {
@@ -609,38 +602,6 @@ func (x *exploreView) indexOf(e *entry) int {
 		}
 	}
 	return -1
-}
-
-// showAnswer writes the predicted class and one bar per class.
-func (x *exploreView) showAnswer(e *entry) {
-	m := x.s.Model()
-	x.bars.RemoveAll()
-	p := e.answer(m)
-	if p == nil {
-		x.answer.SetText("—")
-		if m == nil {
-			x.sure.SetText("No model is loaded: open one with File › Open model….")
-		} else {
-			x.sure.SetText("")
-		}
-		x.bars.Refresh()
-		return
-	}
-	x.answer.SetText(className(m, p.Class))
-	x.sure.SetText(fmt.Sprintf("%.1f%% probability", 100*p.Probabilities[p.Class]))
-	for i, v := range p.Probabilities {
-		name := widget.NewLabel(className(m, i))
-		if i == p.Class {
-			name.TextStyle.Bold = true
-		}
-		bar := widget.NewProgressBar()
-		bar.Value = float64(v)
-		text := fmt.Sprintf("%.1f%%", 100*v)
-		bar.TextFormatter = func() string { return text }
-		x.bars.Add(name)
-		x.bars.Add(bar)
-	}
-	x.bars.Refresh()
 }
 
 // modelChanged runs the new model on the shown image now and on the other

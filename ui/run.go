@@ -100,6 +100,10 @@ type Options struct {
 	// Catalogue is the collection's catalogue file (package catalogue),
 	// "" for the catalogue.csv in the collection's folder, if any.
 	Catalogue string
+	// Calibrated starts with calibrated confidence on (View menu); Threshold,
+	// when not 0, is a sigmoid model's threshold at start, in (0, 1].
+	Calibrated bool
+	Threshold  float64
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -135,6 +139,11 @@ func (o Options) Check() error {
 	}
 	if o.TrainSize != 0 && !slices.Contains(training.Sizes, o.TrainSize) {
 		return fmt.Errorf("input size %d is not offered: use one of %v", o.TrainSize, training.Sizes)
+	}
+	if o.Threshold != 0 {
+		if err := engine.CheckThreshold(o.Threshold); err != nil {
+			return err
+		}
 	}
 	if o.Scale != 0 && (o.Scale < zoomSteps[0] || o.Scale > zoomSteps[len(zoomSteps)-1]) {
 		return fmt.Errorf("zoom %g is out of range: use %g to %g", o.Scale, zoomSteps[0], zoomSteps[len(zoomSteps)-1])
@@ -358,6 +367,10 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 	}
 	a.Settings().SetTheme(newLensTheme(opts.Theme, zoom))
 	s.Host.SetStyle(zoom, opts.Theme)
+	s.Host.SetCalibrated(opts.Calibrated) // before the views, which read it when built
+	if opts.Threshold != 0 {
+		s.Host.SetThreshold(opts.Threshold)
+	}
 	m, name := opts.Model, opts.ModelName
 	if m == nil {
 		load := opts.LoadModel

@@ -65,6 +65,7 @@ func newSecondOpinion(x *exploreView) *secondOpinion {
 	o.box.Hide()
 	x.s.onSelect = append(x.s.onSelect, o.show)
 	x.s.OnModel(func() { o.refresh() })
+	x.s.OnOutput(func() { o.refresh() }) // calibrated confidence, the threshold
 	return o
 }
 
@@ -156,7 +157,12 @@ func (o *secondOpinion) show(e *entry) {
 func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 	name := className(o.model, p.Class)
 	o.answer.SetText(name)
-	o.sure.SetText(fmt.Sprintf("%.1f%% probability", 100*p.Probabilities[p.Class]))
+	probs := o.x.s.Shown(o.model, p.Probabilities) // its own temperature when calibrated
+	o.sure.SetText(fmt.Sprintf("%s %s", outputText(o.model, probs[p.Class]), engine.ScoreWord(o.model.Output())))
+	if o.model.Output() == engine.OutputSigmoid {
+		o.answer.SetText(answerLine(o.x.s.Host, o.model, p.Probabilities))
+		o.sure.SetText("Independent scores, several can be high; highest " + name + ", " + outputText(o.model, probs[p.Class]) + ".")
+	}
 	first := e.answer(o.x.s.Model())
 	switch {
 	case first == nil:
@@ -173,8 +179,8 @@ func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 		o.camCaption.SetText("The second model's Grad-CAM could not be computed: " + cam.err.Error())
 		return
 	}
-	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%.1f%%)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
-		o.name, name, 100*p.Probabilities[p.Class], cam.place))
+	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%s)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
+		o.name, name, outputText(o.model, probs[p.Class]), cam.place))
 }
 
 // secondCAM is the second model's Grad-CAM of a picture for its answer,

@@ -125,6 +125,8 @@ func buildWindow(s *shell) {
 	s.Window().SetOnDropped(s.droppedAt)
 	s.OnModel(s.header.refresh)
 	s.OnStyle(s.header.refresh, s.menu.refresh)
+	s.OnModel(s.menu.refresh)
+	s.OnOutput(s.menu.refresh)
 }
 
 // showView selects the tab named name (see Views); "" keeps the current.
@@ -415,6 +417,7 @@ type menus struct {
 	main        *fyne.MainMenu
 	light, dark *fyne.MenuItem
 	full        *fyne.MenuItem
+	calibrated  *fyne.MenuItem // "Calibrated confidence", disabled without a temperature
 }
 
 func newMenus(s *shell) *menus {
@@ -453,11 +456,13 @@ func newMenus(s *shell) *menus {
 	m.light = fyne.NewMenuItem("Light theme", func() { s.setStyle(s.Zoom(), "light") })
 	m.dark = fyne.NewMenuItem("Dark theme", func() { s.setStyle(s.Zoom(), "dark") })
 	m.full = fyne.NewMenuItem("Full screen (F11)", s.toggleFullScreen)
+	m.calibrated = fyne.NewMenuItem("Calibrated confidence", func() { s.SetCalibrated(!s.Calibrated()) })
 	viewItems := append(views, fyne.NewMenuItemSeparator(),
 		item("Larger", func() { s.zoomBy(1) }, scLarger),
 		item("Smaller", func() { s.zoomBy(-1) }, scSmaller),
 		item("Normal size", func() { s.zoomBy(0) }, scNormal),
 		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("What the network takes for each class", func() { s.showLookForClasses() }),
+		fyne.NewMenuItemSeparator(), m.calibrated,
 		fyne.NewMenuItemSeparator(), m.light, m.dark,
 		fyne.NewMenuItemSeparator(), m.full)
 	help := fyne.NewMenu("Help",
@@ -472,6 +477,11 @@ func (m *menus) refresh() {
 	dark := m.s.Dark()
 	m.light.Checked, m.dark.Checked = !dark, dark
 	m.full.Checked = m.s.Window().FullScreen()
+	// A model without a temperature (or a sigmoid's) cannot be calibrated:
+	// the item is disabled and Explore's line says why.
+	_, err := calibrationTemperature(m.s.Model())
+	m.calibrated.Disabled = err != nil
+	m.calibrated.Checked = m.s.Calibrated() && err == nil
 	m.main.Refresh()
 }
 

@@ -54,6 +54,12 @@ shot lookfor-classes --view explore --theme dark --screenshot-wait 300s --open l
 shot lookfor-layer --view explore --theme dark --screenshot-wait 600s --open lookfor:1 "$valset/painting/0009.jpg"
 shot value-conv2 --view explore --theme dark --open value:2:5:10:12 "$valset/painting/0009.jpg"
 MODEL=resnet shot value-resnet --view explore --theme dark --open value:6:5:8:8 "$valset/painting/0009.jpg"
+# Calibrated confidence and a sigmoid model's labels (docs/calibration.md,
+# docs/outputs.md); the tagger is the random-weight test fixture.
+shot model-reliability --view model --theme light --zoom 0.75
+shot explore-calibrated --view explore --theme light --calibrated "$valset/painting/0006.jpg"
+"$bin" import --classes madonna,child,angel,saint --out "$(dirname "$bin")/tagger.safetensors" importer/testdata/sigmoid-resnet.onnx >/dev/null
+MODEL=$(dirname "$bin")/tagger.safetensors shot explore-sigmoid --view explore --theme light --threshold 0.45 "$valset/iconography/111.png" "$valset/painting/0012.jpg"
 
 # The README's worked example: why drawings, why painting, and occlusion.
 tmp=$(mktemp -d)

@@ -43,6 +43,11 @@ type Host struct {
 	zoom      float32
 	themeName string // "light", "dark" or "" (the desktop's choice)
 
+	// calibrated and threshold are how outputs are shown (output.go).
+	calibrated bool
+	threshold  float64
+	onOutput   []func()
+
 	onModel []func()
 	onStyle []func()
 	onClose []func()

@@ -68,14 +68,16 @@ func modelInfo(s *host.Host) []fyne.CanvasObject {
 	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s %s; the input is one %d × %d %s picture",
 		engine.Thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
 
-	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m.Meta), trainingCard(m.Meta)}
+	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m), trainingCard(m.Meta)}
 	sideBox := widgets.NewSizedBox(container.NewVBox(side...))
 	sideBox.Width = 480 * s.Zoom()
 	// A graph's drawing says more than its long table and comes first; a
 	// chain's table is the study's Figure 1.
-	cards := []fyne.CanvasObject{layerCard, sideBox, graphCard(s, m)}
+	// The reliability diagrams go beside the test results: both say how
+	// far to believe the network.
+	cards := []fyne.CanvasObject{layerCard, sideBox, reliabilityCard(s, m), graphCard(s, m)}
 	if len(m.Places()) > len(m.ConvLayers()) {
-		cards = []fyne.CanvasObject{cards[2], sideBox, layerCard}
+		cards = []fyne.CanvasObject{cards[3], sideBox, cards[2], layerCard}
 	}
 	flow := container.New(&widgets.FlowLayout{}, cards...)
 	return []fyne.CanvasObject{title, flow}
@@ -197,9 +199,14 @@ func valueAt(v []float64, i int) string {
 	return "–"
 }
 
-func classesCard(meta engine.Metadata) fyne.CanvasObject {
+func classesCard(m *engine.Model) fyne.CanvasObject {
+	meta := m.Meta
 	text := widget.NewLabel(strings.Join(meta.Classes, ", "))
 	text.Wrapping = fyne.TextWrapWord
+	if m.Output() == engine.OutputSigmoid {
+		return widget.NewCard("Labels", fmt.Sprintf("The network scores each of %d labels on its own (a sigmoid per label): "+
+			"several can be high, they need not sum to 1", len(meta.Classes)), text)
+	}
 	return widget.NewCard("Classes", fmt.Sprintf("The network answers with one of %d classes", len(meta.Classes)), text)
 }
 
