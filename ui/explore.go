@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -61,6 +62,9 @@ type exploreView struct {
 	// opening holds the batches being opened, by openKey: the same files
 	// or folders opened again meanwhile are not read twice.
 	opening map[string]bool
+	// folder is the state of the analyses of large folders
+	// (explore_folder.go).
+	folder folderState
 
 	empty   fyne.CanvasObject // shown until an image is opened
 	scroll  *container.Scroll
@@ -214,8 +218,8 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	for _, c := range o.(*fyne.Container).Objects {
 		switch c := c.(type) {
 		case *canvas.Image:
-			if c.Image != e.thumb {
-				c.Image = e.thumb
+			if t := x.thumbOf(e); c.Image != t {
+				c.Image = t
 				c.Refresh()
 			}
 			c.SetMinSize(fyne.NewSquareSize(48 * x.s.Zoom()))
@@ -335,8 +339,28 @@ func (x *exploreView) open(paths []string) {
 	}
 	act := x.startActivity("Opening " + label + "…")
 	s.Busy.Add(1)
+	done := func(opened int, skipped []string) {
+		s.Do(func() {
+			defer s.Busy.Add(-1)
+			delete(x.opening, key)
+			x.endActivity(act)
+			if strings.HasPrefix(s.Notice.Text(), "Already opening") {
+				s.Notice.Dismiss() // done now
+			}
+			x.report(paths, opened, skipped)
+		})
+	}
+	var ctx context.Context
+	if m != nil && anyFolder(paths) {
+		ctx = x.newAnalysis() // a folder opened stops the one being analysed
+	}
 	go func() {
 		files, skipped := expandPaths(paths)
+		if ctx != nil && len(files) >= lazyFolderMin {
+			opened, skipped := x.analyseFiles(ctx, m, paths, files, skipped, act, gen)
+			done(opened, skipped)
+			return
+		}
 		opened := 0
 		for i, f := range files {
 			if len(files) > 1 {
@@ -355,15 +379,7 @@ func (x *exploreView) open(paths []string) {
 			opened++
 			s.Do(func() { x.add(e, first && gen == x.selGen) })
 		}
-		s.Do(func() {
-			defer s.Busy.Add(-1)
-			delete(x.opening, key)
-			x.endActivity(act)
-			if strings.HasPrefix(s.Notice.Text(), "Already opening") {
-				s.Notice.Dismiss() // done now
-			}
-			x.report(paths, opened, skipped)
-		})
+		done(opened, skipped)
 	}()
 }
 
@@ -474,6 +490,9 @@ func (x *exploreView) touch(e *entry) {
 		old := x.recent[i]
 		x.recent = append(x.recent[:i], x.recent[i+1:]...)
 		old.preview = nil
+		if old.lazy { // read again when shown (showLazy)
+			old.input, old.seen, old.shape = nil, nil, engine.Input{}
+		}
 		if old.pred != nil {
 			old.pred = &engine.Prediction{Probabilities: old.pred.Probabilities, Class: old.pred.Class}
 		}
@@ -506,6 +525,10 @@ func (x *exploreView) show(e *entry) {
 	m := x.s.Model()
 	if e.full(m) {
 		x.display(e)
+		return
+	}
+	if e.lazy && e.seen == nil {
+		x.showLazy(e, gen)
 		return
 	}
 	s := x.s
@@ -581,7 +604,10 @@ func (x *exploreView) display(e *entry) {
 	x.applySizes()
 	x.picture.Refresh()
 	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
-	x.seen.Image = e.seen
+	x.seen.Image = nil // not a nil *image.NRGBA: a lazy entry not read again has none
+	if e.seen != nil {
+		x.seen.Image = e.seen
+	}
 	x.seen.Refresh()
 	x.seenCap.SetText(seenCaption(e.shape))
 	x.showAnswer(e)
@@ -648,9 +674,13 @@ func (x *exploreView) showAnswer(e *entry) {
 func (x *exploreView) modelChanged() {
 	x.modelGen.Add(1)
 	x.maps.setLayers(x.s.Model())
-	var others []*entry
+	var others, lazy []*entry
 	for _, e := range x.entries {
-		if e != x.current {
+		switch {
+		case e == x.current:
+		case e.lazy:
+			lazy = append(lazy, e)
+		default:
 			others = append(others, e)
 		}
 	}
@@ -659,6 +689,7 @@ func (x *exploreView) modelChanged() {
 	}
 	x.list.Refresh()
 	x.predictInBackground(others)
+	x.reanalyse(lazy)
 }
 
 // predictInBackground runs the current model on entries one after another
