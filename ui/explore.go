@@ -56,6 +56,7 @@ type exploreView struct {
 	// sixty times a second for as long as the window is open (2 % of a
 	// core with nothing to do).
 	actBar     *widget.ProgressBarInfinite
+	actShare   *widget.ProgressBar // instead of actBar when the share done is known
 	actSlot    *fyne.Container
 	activities []activity
 	actSeq     int
@@ -87,6 +88,9 @@ type exploreView struct {
 type activity struct {
 	id   int
 	text string
+	// done is the share done (0 to 1) of an activity that knows it,
+	// shown by a still bar; -1 otherwise, shown by the busy bar.
+	done float64
 }
 
 func newExploreView(s *shell) *exploreView {
@@ -262,15 +266,23 @@ func (x *exploreView) updateCount() {
 // startActivity shows a busy bar with text until endActivity(id).
 func (x *exploreView) startActivity(text string) int {
 	x.actSeq++
-	x.activities = append(x.activities, activity{x.actSeq, text})
+	x.activities = append(x.activities, activity{x.actSeq, text, -1})
 	x.showActivity()
 	return x.actSeq
 }
 
 func (x *exploreView) setActivity(id int, text string) {
+	x.setProgress(id, text, -1)
+}
+
+// setProgress sets an activity's text and the share of it done (0 to 1;
+// -1 when not known). A known share shows in a still bar: the busy bar's
+// sixty frames a second cost the window a share of a core for as long
+// as an analysis of minutes runs.
+func (x *exploreView) setProgress(id int, text string, done float64) {
 	for i := range x.activities {
 		if x.activities[i].id == id {
-			x.activities[i].text = text
+			x.activities[i].text, x.activities[i].done = text, done
 		}
 	}
 	x.showActivity()
@@ -296,10 +308,28 @@ func (x *exploreView) showActivity() {
 		x.activity.Hide()
 		return
 	}
-	x.actLabel.SetText(x.activities[len(x.activities)-1].text)
+	top := x.activities[len(x.activities)-1]
+	x.actLabel.SetText(top.text)
+	if top.done >= 0 {
+		if x.actBar != nil {
+			x.actBar.Stop()
+			x.actBar = nil
+		}
+		if x.actShare == nil {
+			x.actShare = widget.NewProgressBar()
+		}
+		if len(x.actSlot.Objects) != 1 || x.actSlot.Objects[0] != x.actShare {
+			x.actSlot.Objects = []fyne.CanvasObject{x.actShare}
+			x.actSlot.Refresh()
+		}
+		x.actShare.SetValue(top.done)
+		x.activity.Show()
+		return
+	}
 	if x.actBar == nil {
 		x.actBar = widget.NewProgressBarInfinite()
-		x.actSlot.Add(x.actBar)
+		x.actSlot.Objects = []fyne.CanvasObject{x.actBar}
+		x.actSlot.Refresh()
 	}
 	x.activity.Show()
 }

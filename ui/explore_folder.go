@@ -29,10 +29,16 @@ var lazyFolderMin = 64
 // screen and some around them; older ones are decoded again when shown.
 const thumbsKept = 256
 
-// folderFlush is the most often the results of an analysis are handed to
-// the UI goroutine: each hand-over refreshes the strip once, however many
-// pictures it brings.
-const folderFlush = 150 * time.Millisecond
+// The results of an analysis are handed to the UI goroutine a
+// folderShare of the folder or folderWait's worth at a time, at most every
+// folderFlush, and never while the previous hand-over still waits to run:
+// each refreshes the strip and repaints the window, which under software
+// OpenGL on a loaded machine costs more than the pictures it brings.
+const (
+	folderFlush = 250 * time.Millisecond
+	folderShare = 100
+	folderWait  = 2 * time.Second
+)
 
 // folderState is the Explore view's part in the analyses of large folders.
 // Its fields are used on the UI goroutine only.
@@ -144,7 +150,7 @@ func (x *exploreView) analyseFiles(ctx context.Context, m *engine.Model, roots, 
 			mu.Unlock()
 			x.addMany(b, gen, &autoGen)
 			if p.Total > 0 {
-				x.setActivity(act, fmt.Sprintf("Analysing %s (%d of %d)…", label, p.Done, p.Total))
+				x.setProgress(act, fmt.Sprintf("Analysing %s (%d of %d)…", label, p.Done, p.Total), float64(p.Done)/float64(p.Total))
 			}
 		})
 	}
@@ -163,7 +169,9 @@ func (x *exploreView) analyseFiles(ctx context.Context, m *engine.Model, roots, 
 			failed = append(failed, r.Err.Error())
 		}
 		last = r.Progress
-		due := !posted && time.Since(lastFlush) >= folderFlush
+		since := time.Since(lastFlush)
+		enough := len(batch) >= r.Progress.Total/folderShare || since >= folderWait
+		due := !posted && since >= folderFlush && enough
 		if due {
 			posted, lastFlush = true, time.Now()
 		}
@@ -379,7 +387,8 @@ func (x *exploreView) reanalyse(lazy []*entry) {
 			e := byPath[r.File.Path]
 			mu.Lock()
 			batch = append(batch, answer{e, &engine.Prediction{Probabilities: r.Item.Probabilities, Class: r.Item.Class}})
-			due := !posted && time.Since(lastFlush) >= folderFlush
+			since := time.Since(lastFlush)
+			due := !posted && since >= folderFlush && (len(batch) >= r.Progress.Total/folderShare || since >= folderWait)
 			if due {
 				posted, lastFlush = true, time.Now()
 			}
