@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -104,5 +105,58 @@ func TestLargeFolderGoneBeforeShown(t *testing.T) {
 	want := "Could not read p02.jpg: the file does not exist (it was moved or deleted). Its answer is the one of the picture when it was opened."
 	if n := h.s.Notice; !n.Visible() || n.Text() != want {
 		t.Errorf("notice %q, want %q", n.Text(), want)
+	}
+}
+
+func TestLargeFolderTakesAnotherModel(t *testing.T) {
+	dir, _ := lazyFolder(t, keepFull+2)
+	h := newHarness(t, Options{Images: []string{dir}})
+	x := h.s.explore
+	next := brightModel(t)
+	h.s.SetModel(next, "bright model")
+	h.settle()
+	for _, e := range x.entries {
+		if p := e.answer(next); p == nil || len(p.Probabilities) != len(next.Meta.Classes) {
+			t.Errorf("%s has no answer of the new model", e.name)
+		}
+	}
+	if !x.current.full(next) || x.answer.Text == "—" {
+		t.Error("the picture shown is not analysed again by the new model")
+	}
+	if x.activity.Visible() {
+		t.Error("the activity bar stays after all work is done")
+	}
+}
+
+func TestOpeningAFolderStopsTheOneAnalysed(t *testing.T) {
+	first, _ := lazyFolder(t, 40)
+	second := filepath.Join(t.TempDir(), "second")
+	if err := os.Mkdir(second, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		writeJPEG(t, second, fmt.Sprintf("s%d.jpg", i), 64, 48, 50+i)
+	}
+	h := newHarness(t, Options{})
+	x := h.s.explore
+	x.open([]string{first})
+	x.open([]string{second}) // before the first is analysed: it stops
+	h.settle()
+	fromFirst, fromSecond := 0, 0
+	for _, e := range x.entries {
+		if filepath.Dir(e.path) == second {
+			fromSecond++
+		} else {
+			fromFirst++
+		}
+	}
+	if fromSecond != 3 {
+		t.Fatalf("%d pictures of the second folder listed, want 3", fromSecond)
+	}
+	if fromFirst == 40 {
+		t.Skip("the first folder was analysed before it could be stopped")
+	}
+	if !strings.Contains(h.s.Notice.Details()+h.s.Notice.Text(), "stopped when another folder was opened") {
+		t.Errorf("notice %q does not say the first folder was stopped", h.s.Notice.Text())
 	}
 }
