@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -55,12 +56,16 @@ type exploreView struct {
 	// sixty times a second for as long as the window is open (2 % of a
 	// core with nothing to do).
 	actBar     *widget.ProgressBarInfinite
+	actShare   *widget.ProgressBar // instead of actBar when the share done is known
 	actSlot    *fyne.Container
 	activities []activity
 	actSeq     int
 	// opening holds the batches being opened, by openKey: the same files
 	// or folders opened again meanwhile are not read twice.
 	opening map[string]bool
+	// folder is the state of the analyses of large folders
+	// (explore_folder.go).
+	folder folderState
 
 	empty   fyne.CanvasObject // shown until an image is opened
 	scroll  *container.Scroll
@@ -86,6 +91,9 @@ type exploreView struct {
 type activity struct {
 	id   int
 	text string
+	// done is the share done (0 to 1) of an activity that knows it,
+	// shown by a still bar; -1 otherwise, shown by the busy bar.
+	done float64
 }
 
 func newExploreView(s *shell) *exploreView {
@@ -219,8 +227,8 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	for _, c := range o.(*fyne.Container).Objects {
 		switch c := c.(type) {
 		case *canvas.Image:
-			if c.Image != e.thumb {
-				c.Image = e.thumb
+			if t := x.thumbOf(e); c.Image != t {
+				c.Image = t
 				c.Refresh()
 			}
 			c.SetMinSize(fyne.NewSquareSize(48 * x.s.Zoom()))
@@ -251,15 +259,23 @@ func (x *exploreView) updateCount() {
 // startActivity shows a busy bar with text until endActivity(id).
 func (x *exploreView) startActivity(text string) int {
 	x.actSeq++
-	x.activities = append(x.activities, activity{x.actSeq, text})
+	x.activities = append(x.activities, activity{x.actSeq, text, -1})
 	x.showActivity()
 	return x.actSeq
 }
 
 func (x *exploreView) setActivity(id int, text string) {
+	x.setProgress(id, text, -1)
+}
+
+// setProgress sets an activity's text and the share of it done (0 to 1;
+// -1 when not known). A known share shows in a still bar: the busy bar's
+// sixty frames a second cost the window a share of a core for as long
+// as an analysis of minutes runs.
+func (x *exploreView) setProgress(id int, text string, done float64) {
 	for i := range x.activities {
 		if x.activities[i].id == id {
-			x.activities[i].text = text
+			x.activities[i].text, x.activities[i].done = text, done
 		}
 	}
 	x.showActivity()
@@ -285,10 +301,28 @@ func (x *exploreView) showActivity() {
 		x.activity.Hide()
 		return
 	}
-	x.actLabel.SetText(x.activities[len(x.activities)-1].text)
+	top := x.activities[len(x.activities)-1]
+	x.actLabel.SetText(top.text)
+	if top.done >= 0 {
+		if x.actBar != nil {
+			x.actBar.Stop()
+			x.actBar = nil
+		}
+		if x.actShare == nil {
+			x.actShare = widget.NewProgressBar()
+		}
+		if len(x.actSlot.Objects) != 1 || x.actSlot.Objects[0] != x.actShare {
+			x.actSlot.Objects = []fyne.CanvasObject{x.actShare}
+			x.actSlot.Refresh()
+		}
+		x.actShare.SetValue(top.done)
+		x.activity.Show()
+		return
+	}
 	if x.actBar == nil {
 		x.actBar = widget.NewProgressBarInfinite()
-		x.actSlot.Add(x.actBar)
+		x.actSlot.Objects = []fyne.CanvasObject{x.actBar}
+		x.actSlot.Refresh()
 	}
 	x.activity.Show()
 }
@@ -328,8 +362,28 @@ func (x *exploreView) open(paths []string) {
 	}
 	act := x.startActivity("Opening " + label + "…")
 	s.Busy.Add(1)
+	done := func(opened int, skipped []string) {
+		s.Do(func() {
+			defer s.Busy.Add(-1)
+			delete(x.opening, key)
+			x.endActivity(act)
+			if strings.HasPrefix(s.Notice.Text(), "Already opening") {
+				s.Notice.Dismiss() // done now
+			}
+			x.report(paths, opened, skipped)
+		})
+	}
+	var ctx context.Context
+	if m != nil && anyFolder(paths) {
+		ctx = x.newAnalysis() // a folder opened stops the one being analysed
+	}
 	go func() {
 		files, skipped := expandPaths(paths)
+		if ctx != nil && len(files) >= lazyFolderMin {
+			opened, skipped := x.analyseFiles(ctx, m, paths, files, skipped, act, gen)
+			done(opened, skipped)
+			return
+		}
 		opened := 0
 		for i, f := range files {
 			if len(files) > 1 {
@@ -348,15 +402,7 @@ func (x *exploreView) open(paths []string) {
 			opened++
 			s.Do(func() { x.add(e, first && gen == x.selGen) })
 		}
-		s.Do(func() {
-			defer s.Busy.Add(-1)
-			delete(x.opening, key)
-			x.endActivity(act)
-			if strings.HasPrefix(s.Notice.Text(), "Already opening") {
-				s.Notice.Dismiss() // done now
-			}
-			x.report(paths, opened, skipped)
-		})
+		done(opened, skipped)
 	}()
 }
 
@@ -467,6 +513,9 @@ func (x *exploreView) touch(e *entry) {
 		old := x.recent[i]
 		x.recent = append(x.recent[:i], x.recent[i+1:]...)
 		old.preview = nil
+		if old.lazy { // read again when shown (showLazy)
+			old.input, old.seen, old.shape = nil, nil, engine.Input{}
+		}
 		if old.pred != nil {
 			old.pred = &engine.Prediction{Probabilities: old.pred.Probabilities, Class: old.pred.Class}
 		}
@@ -499,6 +548,10 @@ func (x *exploreView) show(e *entry) {
 	m := x.s.Model()
 	if e.full(m) {
 		x.display(e)
+		return
+	}
+	if e.lazy && e.seen == nil {
+		x.showLazy(e, gen)
 		return
 	}
 	s := x.s
@@ -574,7 +627,10 @@ func (x *exploreView) display(e *entry) {
 	x.applySizes()
 	x.picture.Refresh()
 	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
-	x.seen.Image = e.seen
+	x.seen.Image = nil // not a nil *image.NRGBA: a lazy entry not read again has none
+	if e.seen != nil {
+		x.seen.Image = e.seen
+	}
 	x.seen.Refresh()
 	x.seenCap.SetText(seenCaption(e.shape))
 	x.showAnswer(e)
@@ -609,9 +665,13 @@ func (x *exploreView) indexOf(e *entry) int {
 func (x *exploreView) modelChanged() {
 	x.modelGen.Add(1)
 	x.maps.setLayers(x.s.Model())
-	var others []*entry
+	var others, lazy []*entry
 	for _, e := range x.entries {
-		if e != x.current {
+		switch {
+		case e == x.current:
+		case e.lazy:
+			lazy = append(lazy, e)
+		default:
 			others = append(others, e)
 		}
 	}
@@ -620,6 +680,7 @@ func (x *exploreView) modelChanged() {
 	}
 	x.list.Refresh()
 	x.predictInBackground(others)
+	x.reanalyse(lazy)
 }
 
 // predictInBackground runs the current model on entries one after another

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/artlens/artlens/engine"
+	walkdir "github.com/artlens/artlens/internal/walk"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/ui/host"
 )
@@ -21,9 +22,6 @@ const (
 	previewSide = 768 // the picture "as given", as shown in the window
 	thumbSide   = 96  // the list's thumbnail
 )
-
-// maxFolderImages caps the images opened from dropped folders at once.
-const maxFolderImages = 2000
 
 // openPicture reads an image file (picture.Open; tests slow it down).
 var openPicture = picture.Open
@@ -49,6 +47,15 @@ type entry struct {
 	// entries keep its Activations (see exploreView.touch).
 	pred      *engine.Prediction
 	predModel *engine.Model
+
+	// lazy marks an entry of a large folder opened through
+	// collection.Analyse (explore_folder.go): it keeps only its answer
+	// and its thumbnail's JPEG; its picture, input and maps are read
+	// and made again when it is shown, and dropped when it leaves the
+	// recently viewed. size and format are known once it was shown.
+	lazy      bool
+	thumbJPEG []byte
+	roots     []string // the files and folders opened, naming the cache
 }
 
 // full reports whether e holds all that the detail view shows for model m.
@@ -161,7 +168,7 @@ func readAgain(e *entry) (image.Image, error) {
 	if err != nil {
 		return nil, host.FileError(e.path, err)
 	}
-	if img.Bounds().Size() != e.size {
+	if e.size != (image.Point{}) && img.Bounds().Size() != e.size { // a lazy entry's size may not be known
 		return nil, errChanged
 	}
 	return img, nil
@@ -174,8 +181,8 @@ func isImageName(name string) bool {
 }
 
 // expandPaths turns the given files and folders into the files to open:
-// files as given, folders (recursively, hidden entries left out) by image
-// file name, sorted. skipped says, one sentence each, what was left out.
+// files as given, folders (recursively, hidden entries left out, symbolic
+// links followed once each: walk.Dir) by image file name, sorted. skipped says, one sentence each, what was left out.
 func expandPaths(paths []string) (files, skipped []string) {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
@@ -189,7 +196,7 @@ func expandPaths(paths []string) (files, skipped []string) {
 			continue
 		}
 		var found, others []string
-		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		_ = walkdir.Dir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				skipped = append(skipped, fmt.Sprintf("%s: could not be read (%v)", filepath.Base(path), err))
 				return nil
@@ -211,11 +218,6 @@ func expandPaths(paths []string) (files, skipped []string) {
 			return nil
 		})
 		slices.Sort(found)
-		if len(found) > maxFolderImages {
-			skipped = append(skipped, fmt.Sprintf("%d more images in %s: at most %d are opened at once here; the Collection view (File › Open collection…) takes them all",
-				len(found)-maxFolderImages, filepath.Base(p), maxFolderImages))
-			found = found[:maxFolderImages]
-		}
 		for _, name := range others {
 			skipped = append(skipped, name+": not an image file name")
 		}
