@@ -149,8 +149,17 @@ func runLiveWindow(o windowOptions, nargs int, stderr io.Writer) int {
 	if err := displayAvailable(); err != nil {
 		return fail(stderr, "%v; 'artlens live' runs without one", err)
 	}
+	lo := liveview.Options{Source: o.liveSource, FPS: o.liveFPS, Frames: o.liveFrames}
+	if o.open != "" {
+		// --open filter:L:F follows filter F of layer L from the start.
+		var l, f int
+		if n, err := fmt.Sscanf(o.open, "filter:%d:%d", &l, &f); n != 2 || err != nil || l < 1 || f < 1 {
+			return usageError(stderr, "", "with --view live, --open takes filter:LAYER:FILTER (both from 1), not %q", o.open)
+		}
+		lo.FollowLayer, lo.FollowFilter = l, f
+	}
 	return liveview.RunWindow(m, liveview.WindowOptions{
-		Options:    liveview.Options{Source: o.liveSource, FPS: o.liveFPS, Frames: o.liveFrames},
+		Options:    lo,
 		Screenshot: o.screenshot,
 		Scale:      float32(o.zoom),
 		FullScreen: o.fullscreen,

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,6 +53,9 @@ type Options struct {
 	// when Frames frames have been shown; for --screenshot.
 	Frames   int
 	OnFrames func()
+	// FollowLayer and FollowFilter (from 1 both), when set, follow that
+	// filter from the start (for screenshots and demonstrations).
+	FollowLayer, FollowFilter int
 }
 
 // barsShown is how many classes have bars: all of a model of a few, the
@@ -93,6 +97,8 @@ type View struct {
 	gen      int
 	last     *frames.Result // the latest frame shown (the frozen one when paused)
 	shown    int
+	fired    bool                        // OnFrames was called
+	vizDone  bool                        // the followed filter's visualization is drawn
 	followed struct{ layer, filter int } // layer 0: none
 	paused   atomic.Bool
 }
@@ -149,7 +155,7 @@ func New(h Host, opt Options) *View {
 	v.camImg = canvas.NewImageFromImage(nil)
 	for _, img := range []*canvas.Image{v.frameImg, v.camImg} {
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(320, 240))
+		img.SetMinSize(fyne.NewSize(240, 180))
 	}
 	v.answer = widget.NewLabelWithStyle("—", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.answer.SizeName = theme.SizeNameHeadingText
@@ -165,8 +171,12 @@ func New(h Host, opt Options) *View {
 		l.TextStyle.Italic = true
 		return l
 	}
-	left := container.NewVBox(caption("The picture as it comes"), v.frameImg,
-		caption("Grad-CAM: where the evidence for the answer lies"), v.camImg,
+	camCaption := caption("Grad-CAM: where the evidence for the answer lies")
+	camCaption.Wrapping = fyne.TextWrapWord
+	left := container.NewVBox(
+		container.NewGridWithColumns(2,
+			container.NewBorder(caption("The picture as it comes"), nil, nil, nil, v.frameImg),
+			container.NewBorder(camCaption, nil, nil, nil, v.camImg)),
 		v.answer, bars)
 
 	v.sections = container.NewVBox()
@@ -204,6 +214,14 @@ func New(h Host, opt Options) *View {
 	v.setButtons()
 	v.ModelChanged()
 	v.listCameras()
+	if opt.FollowLayer > 0 && v.model != nil && opt.FollowLayer <= len(v.model.Places()) {
+		if !slices.Contains(v.layers, opt.FollowLayer) {
+			v.layers = append(v.layers, opt.FollowLayer)
+			sort.Ints(v.layers)
+			v.buildSections()
+		}
+		v.Follow(opt.FollowLayer, max(0, opt.FollowFilter-1))
+	}
 	if opt.Source != "" {
 		v.Start(opt.Source)
 	}
@@ -584,9 +602,17 @@ func (v *View) showResult(r *frames.Result, img rendered) {
 		v.followMap.Refresh()
 	}
 	v.shown++
-	if v.opt.Frames > 0 && v.shown == v.opt.Frames && v.opt.OnFrames != nil {
-		v.opt.OnFrames()
+	v.maybeFire()
+}
+
+// maybeFire calls OnFrames once Frames frames have been shown and the
+// followed filter's visualization, if any, is drawn.
+func (v *View) maybeFire() {
+	if v.fired || v.opt.Frames <= 0 || v.opt.OnFrames == nil || v.shown < v.opt.Frames || v.followed.layer > 0 && !v.vizDone {
+		return
 	}
+	v.fired = true
+	v.opt.OnFrames()
 }
 
 // showAnswer writes the class and the bars: every class of a model of
@@ -632,6 +658,7 @@ func (v *View) Follow(layer, filter int) {
 		v.vizCancel = nil
 	}
 	v.followed.layer, v.followed.filter = layer, filter
+	v.vizDone = false
 	if layer == 0 || v.model == nil {
 		v.follow.Hide()
 		return
@@ -668,6 +695,8 @@ func (v *View) Follow(layer, filter int) {
 			if ctx.Err() != nil || v.followed.layer != layer || v.followed.filter != filter {
 				return
 			}
+			v.vizDone = true
+			defer v.maybeFire()
 			if err != nil {
 				v.followText.SetText("What it looks for could not be drawn: " + err.Error())
 				return
