@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -101,6 +102,12 @@ type View struct {
 	vizDone  bool                        // the followed filter's visualization is drawn
 	followed struct{ layer, filter int } // layer 0: none
 	paused   atomic.Bool
+
+	// mu guards what the loop's goroutine reads and hands over.
+	mu         sync.Mutex
+	snapLayers []int
+	snapFollow struct{ layer, filter int }
+	pending    *update
 }
 
 var vizCache featviz.Cache
@@ -275,6 +282,7 @@ func (v *View) placeName(l int) string {
 }
 
 func (v *View) buildSections() {
+	v.snapshot()
 	v.sections.RemoveAll()
 	v.grids, v.gridTitles = nil, nil
 	for _, l := range v.layers {
@@ -364,20 +372,19 @@ func (v *View) Start(spec string) {
 			}
 		})
 		_, err = frames.Run(ctx, m, src, frames.LoopOptions{Layers: all, Paused: v.paused.Load}, func(r *frames.Result) {
-			images := v.renderFor(gen, r)
-			applied := make(chan struct{})
-			fyne.Do(func() {
-				defer close(applied)
-				if gen != v.gen || v.paused.Load() {
-					return
-				}
-				v.showResult(r, images)
-			})
-			// The next frame waits for this one to be on screen: a slow
-			// window makes the loop drop frames rather than queue them.
-			select {
-			case <-applied:
-			case <-ctx.Done():
+			v.mu.Lock()
+			layers, follow := v.snapLayers, v.snapFollow
+			v.mu.Unlock()
+			images := render(r, layers, follow.layer, follow.filter)
+			// The window shows the latest frame drawn: a frame still
+			// waiting for the UI goroutine is replaced, not queued, and
+			// the loop goes on with the next meanwhile.
+			v.mu.Lock()
+			waiting := v.pending != nil
+			v.pending = &update{gen: gen, r: r, images: images}
+			v.mu.Unlock()
+			if !waiting {
+				fyne.Do(v.applyPending)
 			}
 		})
 		if ctx.Err() != nil {
@@ -520,22 +527,36 @@ type rendered struct {
 	follow  image.Image
 }
 
-// renderFor draws r's pictures off the UI goroutine, for the layers and
-// filter shown when it is called.
-func (v *View) renderFor(gen int, r *frames.Result) rendered {
-	var layers []int
-	var follow struct{ layer, filter int }
-	done := make(chan struct{})
-	fyne.Do(func() {
-		layers = append(layers, v.layers...)
-		follow = v.followed
-		close(done)
-	})
-	<-done
-	return render(r, layers, follow.layer, follow.filter)
+// update is a drawn frame waiting for the UI goroutine.
+type update struct {
+	gen    int
+	r      *frames.Result
+	images rendered
 }
 
-// render is renderFor on the UI goroutine (a model or layers changed).
+// applyPending shows the latest drawn frame.
+func (v *View) applyPending() {
+	v.mu.Lock()
+	u := v.pending
+	v.pending = nil
+	v.mu.Unlock()
+	if u == nil || u.gen != v.gen || v.paused.Load() {
+		return
+	}
+	v.showResult(u.r, u.images)
+}
+
+// snapshot copies the layers shown and the followed filter for the loop's
+// goroutine, which draws them.
+func (v *View) snapshot() {
+	v.mu.Lock()
+	v.snapLayers = append([]int(nil), v.layers...)
+	v.snapFollow = v.followed
+	v.mu.Unlock()
+}
+
+// render draws r for the layers and filter shown (on the UI goroutine: a
+// model or layers changed).
 func (v *View) render(r *frames.Result) rendered {
 	return render(r, v.layers, v.followed.layer, v.followed.filter)
 }
@@ -659,6 +680,7 @@ func (v *View) Follow(layer, filter int) {
 	}
 	v.followed.layer, v.followed.filter = layer, filter
 	v.vizDone = false
+	v.snapshot()
 	if layer == 0 || v.model == nil {
 		v.follow.Hide()
 		return
