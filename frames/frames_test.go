@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/internal/brightmodel"
 )
 
@@ -437,5 +439,61 @@ func TestDefaultLayersAndBadLayer(t *testing.T) {
 	_, err = Run(context.Background(), m, &fakeCamera{period: time.Millisecond}, LoopOptions{Layers: []int{9}}, func(*Result) {})
 	if err == nil || !strings.Contains(err.Error(), "no layer 9") {
 		t.Errorf("layer 9: %v", err)
+	}
+}
+
+// TestHeadCAM: for a network whose Grad-CAM place enters a global pooling
+// and one dense layer, the loop's map from the dense layer's weights is
+// explain.GradCAM's, and a chain has no such shortcut.
+func TestHeadCAM(t *testing.T) {
+	classes := []string{"a", "b", "c"}
+	m, err := engine.NewModelArch(engine.ResNet18Arch(32, [4]int{4, 8, 8, 8}), classes, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := headOf(m, m.CAMPlace())
+	if h == nil {
+		t.Fatal("no head found for a ResNet")
+	}
+	in := m.Input()
+	nonzero := 0
+	for c := range classes {
+		input := make([]float32, in.Len())
+		for i := range input {
+			input[i] = float32((i*7+c*13)%23) / 23
+		}
+		p, err := m.Predict(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := h.cam(p.Activations[m.CAMPlace()-1], c, p.Probabilities)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := explain.GradCAM(m, input, 0, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Values) != len(want.Values) || got.Width != want.Width {
+			t.Fatalf("class %d: %dx%d, want %dx%d", c, got.Width, got.Height, want.Width, want.Height)
+		}
+		for i := range got.Values {
+			if d := got.Values[i] - want.Values[i]; d > 1e-4 || d < -1e-4 {
+				t.Fatalf("class %d: value %d is %g, Grad-CAM's %g", c, i, got.Values[i], want.Values[i])
+			}
+		}
+		if want.Max() > 0 {
+			nonzero++
+		}
+	}
+	if nonzero == 0 {
+		t.Error("every map was zero: nothing was compared")
+	}
+	bm, err := brightmodel.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if headOf(bm, bm.CAMPlace()) != nil {
+		t.Error("a chain with dense layers after its last conv got a head")
 	}
 }

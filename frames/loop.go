@@ -170,6 +170,10 @@ func Run(ctx context.Context, m *engine.Model, src Source, opt LoopOptions, each
 		<-done
 	}()
 
+	var head *camHead
+	if !opt.NoCAM {
+		head = headOf(m, camLayer)
+	}
 	var st Stats
 	var first time.Time
 	var times []time.Time // the last kept frames' times, for the rate
@@ -206,7 +210,7 @@ func Run(ctx context.Context, m *engine.Model, src Source, opt LoopOptions, each
 		r := &Result{Kept: st.Kept, Frame: f.Index}
 		r.Image, r.Err = f.Decode()
 		if r.Err == nil {
-			r.Err = compute(m, r, in, layers, camLayer, opt.NoCAM)
+			r.Err = compute(m, r, in, layers, camLayer, opt.NoCAM, head)
 		}
 		now := time.Now()
 		r.Took = now.Sub(start)
@@ -238,7 +242,7 @@ func finish(st Stats, first time.Time) Stats {
 }
 
 // compute fills r's answer, maps and Grad-CAM from r.Image.
-func compute(m *engine.Model, r *Result, in engine.Input, layers []int, camLayer int, noCAM bool) error {
+func compute(m *engine.Model, r *Result, in engine.Input, layers []int, camLayer int, noCAM bool, head *camHead) error {
 	b := r.Image.Bounds()
 	if b.Empty() {
 		return fmt.Errorf("frame %d is empty", r.Frame)
@@ -253,7 +257,11 @@ func compute(m *engine.Model, r *Result, in engine.Input, layers []int, camLayer
 	for i, l := range layers {
 		r.Maps[i] = p.Activations[l-1]
 	}
-	if !noCAM {
+	if head != nil {
+		if r.CAM, err = head.cam(p.Activations[camLayer-1], p.Class, p.Probabilities); err != nil {
+			return fmt.Errorf("Grad-CAM: %v", err)
+		}
+	} else if !noCAM {
 		if r.CAM, err = explain.GradCAM(m, r.Input, camLayer, p.Class); err != nil {
 			return fmt.Errorf("Grad-CAM: %v", err)
 		}
