@@ -142,12 +142,8 @@ func runLiveWindow(o windowOptions, nargs int, stderr io.Writer) int {
 	if o.liveFrames < 0 || o.liveFPS <= 0 {
 		return usageError(stderr, "", "--frames must not be negative and --fps must be above 0")
 	}
-	m, err := loadModel(o.model)
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	if err := displayAvailable(); err != nil {
-		return fail(stderr, "%v; 'artlens live' runs without one", err)
+	if o.zoom < 0.75 || o.zoom > 2.5 {
+		return usageError(stderr, "", "zoom %g is out of range: use 0.75 to 2.5", o.zoom)
 	}
 	lo := liveview.Options{Source: o.liveSource, FPS: o.liveFPS, Frames: o.liveFrames}
 	if o.open != "" {
@@ -157,6 +153,13 @@ func runLiveWindow(o windowOptions, nargs int, stderr io.Writer) int {
 			return usageError(stderr, "", "with --view live, --open takes filter:LAYER:FILTER (both from 1), not %q", o.open)
 		}
 		lo.FollowLayer, lo.FollowFilter = l, f
+	}
+	m, err := loadModel(o.model)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if err := displayAvailable(); err != nil {
+		return fail(stderr, "%v; 'artlens live' runs without one", err)
 	}
 	return liveview.RunWindow(m, liveview.WindowOptions{
 		Options:    lo,
