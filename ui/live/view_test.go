@@ -58,10 +58,11 @@ func video(t *testing.T) string {
 	return path
 }
 
-// waitFor polls cond on the UI goroutine until it holds or 10 s pass.
+// waitFor polls cond on the UI goroutine until it holds or 30 s pass (a
+// loaded machine takes its time building the graphs).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(20 * time.Millisecond) {
+	for start := time.Now(); time.Since(start) < 30*time.Second; time.Sleep(20 * time.Millisecond) {
 		ok := false
 		fyne.DoAndWait(func() { ok = cond() })
 		if ok {
