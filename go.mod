@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/blackjack/webcam v0.6.1
 	github.com/chewxy/hm v1.0.0
 	github.com/go-gl/glfw/v3.3/glfw v0.0.0-20240506104042-037f3cc74f2a
 	github.com/nfnt/resize v0.0.0-20180221191011-83c6a9932646

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/artlens/artlens/ui"
+	liveview "github.com/artlens/artlens/ui/live"
 )
 
 // windowOptions are the window's command-line options, bound to a flag set
@@ -16,6 +17,9 @@ type windowOptions struct {
 	screenshot, view, theme, model, show, data, second, open string
 	trainArch, trainSave                                     string
 	trainEpochs, trainSize                                   int
+	liveSource                                               string
+	liveFrames                                               int
+	liveFPS                                                  float64
 	trainClasses                                             []string
 	fullscreen, calibrated                                   bool
 	zoom, threshold                                          float64
@@ -54,6 +58,9 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 		return nil
 	})
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
+	fs.StringVar(&o.liveSource, "source", "", "with --view live: the camera (camera, camera:N, a device path), video file (GIF, Motion-JPEG AVI) or folder to run live")
+	fs.IntVar(&o.liveFrames, "frames", 0, "with --view live --screenshot: capture the window after this `number` of frames (default 5)")
+	fs.Float64Var(&o.liveFPS, "fps", 1, "with --view live: a folder's slide show speed in `pictures` a second")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.BoolVar(&o.calibrated, "calibrated", false, "start with calibrated confidence on: probabilities through the model's temperature (View menu)")
 	fs.Float64Var(&o.threshold, "threshold", 0, "a sigmoid model's threshold at start, in (0, 1] (default 0.5)")
@@ -92,6 +99,12 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		TrainClasses:      o.trainClasses,
 		TrainSave:         o.trainSave,
 	}
+	if o.view == "live" {
+		return runLiveWindow(o, fs.NArg(), stderr)
+	}
+	if o.liveSource != "" || o.liveFrames != 0 {
+		return usageError(stderr, "", "--source and --frames go with --view live")
+	}
 	if o.view == "train" {
 		if len(opts.Images) > 1 {
 			return usageError(stderr, "", "--view train takes one folder of class folders, not %d", len(opts.Images))
@@ -125,4 +138,40 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v; the commands work without one (see 'artlens --help')", err)
 	}
 	return ui.Run(opts)
+}
+
+// runLiveWindow opens the live view alone in its window (package ui/live),
+// until the window's tabs hold it.
+func runLiveWindow(o windowOptions, nargs int, stderr io.Writer) int {
+	if nargs > 0 {
+		return usageError(stderr, "", "--view live takes its frames from --source, not from files named after the options")
+	}
+	if o.liveFrames < 0 || o.liveFPS <= 0 {
+		return usageError(stderr, "", "--frames must not be negative and --fps must be above 0")
+	}
+	if o.zoom < 0.75 || o.zoom > 2.5 {
+		return usageError(stderr, "", "zoom %g is out of range: use 0.75 to 2.5", o.zoom)
+	}
+	lo := liveview.Options{Source: o.liveSource, FPS: o.liveFPS, Frames: o.liveFrames}
+	if o.open != "" {
+		// --open filter:L:F follows filter F of layer L from the start.
+		var l, f int
+		if n, err := fmt.Sscanf(o.open, "filter:%d:%d", &l, &f); n != 2 || err != nil || l < 1 || f < 1 {
+			return usageError(stderr, "", "with --view live, --open takes filter:LAYER:FILTER (both from 1), not %q", o.open)
+		}
+		lo.FollowLayer, lo.FollowFilter = l, f
+	}
+	m, err := loadModel(o.model)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	if err := displayAvailable(); err != nil {
+		return fail(stderr, "%v; 'artlens live' runs without one", err)
+	}
+	return liveview.RunWindow(m, liveview.WindowOptions{
+		Options:    lo,
+		Screenshot: o.screenshot,
+		Scale:      float32(o.zoom),
+		FullScreen: o.fullscreen,
+	})
 }

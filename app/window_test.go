@@ -24,6 +24,10 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		{[]string{"--view", "train", "--size", "50", "a"}, 2, "input size 50 is not offered: use one of [32 48 64 96 128]"},
 		{[]string{"--view", "train", "--class", "x", "a"}, 2, `--class "x": give NAME=PATH`},
 		{[]string{"--epochs", "5", "a"}, 2, "--arch, --epochs, --size, --class and --save go with --view train FOLDER"},
+		{[]string{"--source", "camera", "a.jpg"}, 2, "--source and --frames go with --view live"},
+		{[]string{"--view", "live", "--frames", "-1"}, 2, "--frames must not be negative"},
+		{[]string{"--view", "live", "--open", "lookfor:3:4"}, 2, "--open takes filter:LAYER:FILTER"},
+		{[]string{"--view", "live", "a.jpg"}, 2, "--view live takes its frames from --source"},
 	} {
 		var out, errb bytes.Buffer
 		code := runWindow(c.args, &out, &errb)
