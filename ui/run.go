@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	liveview "github.com/artlens/artlens/ui/live"
+
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/canvas"
@@ -338,7 +340,10 @@ type shell struct {
 	collection *collectionView
 	confusion  *confusionView
 	train      *trainView
-	menu       *menus
+	// live is the Live view (package ui/live): a camera, a video or a
+	// slide show through the network.
+	live *liveview.View
+	menu *menus
 
 	prefsNotice string // why what it remembered is gone, shown at start
 }

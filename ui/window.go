@@ -79,6 +79,7 @@ var screens = []screen{
 	}},
 	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
 	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = newTrainView(s); return s.train.content }},
+	{"live", "Live", theme.MediaVideoIcon, newLiveTab},
 }
 
 // buildOrder is the order in which the screens are built: the views that
@@ -86,7 +87,7 @@ var screens = []screen{
 // Collection for Confusion) first, and the History and Model views last,
 // as before the table, so that the views hear of a new model in the same
 // order.
-var buildOrder = []string{"explore", "explain", "compare", "collection", "confusion", "train", "history", "model"}
+var buildOrder = []string{"explore", "explain", "compare", "collection", "confusion", "train", "history", "model", "live"}
 
 // buildWindow wires the views into the window: a header with the model and
 // the classroom controls, the notice bar, one tab per view (see screens),
@@ -114,6 +115,9 @@ func buildWindow(s *shell) {
 			s.explain.shown()
 		case s.compare.content:
 			s.compare.shown()
+		}
+		if t.Content != s.live.Content() {
+			s.live.Stop()
 		}
 	}
 	s.showView(s.opts.View)
@@ -528,6 +532,10 @@ func addShortcuts(s *shell) {
 	// F11 and Escape for full screen, and the keys of a presenter's clicker
 	// (Page Up/Down) or the arrows to step through the opened images.
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		// Space pauses the Live view while it is shown.
+		if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.live.Content() && s.live.Key(ev.Name) {
+			return
+		}
 		switch ev.Name {
 		case fyne.KeyF11:
 			s.toggleFullScreen()
