@@ -18,6 +18,7 @@ import (
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer"
+	"github.com/artlens/artlens/ui/confusion"
 	"github.com/artlens/artlens/ui/history"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/modelview"
@@ -72,8 +73,8 @@ var screens = []screen{
 	}},
 	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
 	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
-		s.confusion = newConfusionView(s)
-		return s.confusion.content
+		s.confusion = &confusionView{confusion.New(s.Host, collectionTests{s}, s.opts.DataDir)}
+		return s.confusion.Content()
 	}},
 	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
 	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = train.New(s.Host); return s.train.Content() }},
