@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/artlens/artlens/calibration"
+	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/dataset"
 	"github.com/artlens/artlens/engine"
@@ -32,6 +33,7 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	noCache := fs.Bool("no-cache", false, "analyse every picture again, and keep nothing")
 	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (the labels column)")
 	calibrated := fs.Bool("calibrated", false, "probabilities of the (first) model from its logits divided by its temperature ('artlens calibrate'); the answers and the cache stay the same")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields, --csv a column per field")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -133,12 +135,18 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 	}
 	// In path order, so that a table does not depend on the core count.
 	slices.SortFunc(items, func(a, b *collection.Item) int { return strings.Compare(a.Path, b.Path) })
+	var cat *catalogue.Joined
+	if *asCSV || *asJSON || *catFile != "" { // only the tables show the fields
+		if cat, err = joinItems(*catFile, fs.Args(), items, stderr); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	}
 	switch {
 	case *asCSV:
 		w := csv.NewWriter(stdout)
-		w.Write(export.Header())
-		for _, it := range items {
-			w.Write(export.Record(export.Row(it)))
+		w.Write(append(export.Header(), catalogueHeader(cat)...))
+		for i, it := range items {
+			w.Write(append(export.Record(export.Row(it)), catalogueCells(cat, i)...))
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -146,8 +154,8 @@ func runAnalyse(args []string, stdout, stderr io.Writer) int {
 		}
 	case *asJSON:
 		enc := json.NewEncoder(stdout)
-		for _, it := range items {
-			if err := enc.Encode(export.Row(it)); err != nil {
+		for i, it := range items {
+			if err := enc.Encode(withFields{export.Row(it), fieldsOf(cat, i)}); err != nil {
 				return fail(stderr, "%v", err)
 			}
 		}

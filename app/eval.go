@@ -25,6 +25,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	var models modelFlags
 	fs.Var(&models, "model", "weights `file`, or the name of a shipped model, to evaluate (default: the study's); twice, two models compared with McNemar's test")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; with --by, the accuracy by a field")
+	byField := fs.String("by", "", "break the accuracy down by the catalogue's `field` (by century for dates), worst first")
 	save := fs.Bool("save", false, "write the metrics into the --model weights file, for a model that holds none (an imported one)")
 	threshold := fs.Float64("threshold", engine.DefaultThreshold, thresholdUsage+" (precision and recall are of the labels at or above it)")
 	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the answers stay the same")
@@ -53,6 +55,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(models) == 2 && (*calibrated || *reliability != "") {
 		return usageError(stderr, "eval", "--calibrated and --reliability take one model")
+	}
+	if *catFile != "" || *byField != "" {
+		if len(models) == 2 {
+			return usageError(stderr, "eval", "--by evaluates one model: give one --model")
+		}
+		return evalBy(model, *dataDir, *catFile, *byField, *asJSON, stdout, stderr)
 	}
 	if len(models) == 2 {
 		return evalPair(models, *dataDir, *cache, *asJSON, stdout, stderr)

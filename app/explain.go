@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register("explain", "show why the network answers what it does: Grad-CAM or occlusion maps over images", runExplain)
+	register("explain", "show why the network answers what it does: Grad-CAM, occlusion, RISE and other maps over images", runExplain)
 }
 
 // explainOptions are the parsed options of the explain command.
@@ -31,9 +31,12 @@ type explainOptions struct {
 	layerName string // a place named rather than numbered
 	className string
 	occlusion explain.OcclusionOptions
+	rise      explain.RISEOptions
+	seed      uint64
 	opacity   float64
 	out       string
 	json      bool
+	check     bool // --check: the trust figures (explain_check.go)
 
 	// temperature divides the logits of the probabilities shown (0: none).
 	temperature float64
@@ -56,36 +59,59 @@ type explainResult struct {
 	// at or above engine.DefaultThreshold, in Labels. Predicted is then
 	// the highest score, which Grad-CAM explains by default because one
 	// class must be chosen.
-	Output  string             `json:"output,omitempty"`
-	Scores  map[string]float64 `json:"scores,omitempty"`
-	Labels  []string           `json:"labels,omitempty"`
-	Heatmap [][]float32        `json:"heatmap,omitempty"`
-	Figure  string             `json:"figure,omitempty"`
-	Error   string             `json:"error,omitempty"`
+	Output string             `json:"output,omitempty"`
+	Scores map[string]float64 `json:"scores,omitempty"`
+	Labels []string           `json:"labels,omitempty"`
+	// Heatmap is the method's own values before display scaling: at the
+	// place's resolution for the CAMs, per input pixel for the others
+	// (occlusion's drops spread over the pixels each patch covers, as
+	// Captum attributes them: explain.OcclusionPixels).
+	Heatmap [][]float32 `json:"heatmap,omitempty"`
+	// HeatmapPositions is occlusion's map at its patch positions (one
+	// value per position, rows down the picture).
+	HeatmapPositions [][]float32 `json:"heatmap_positions,omitempty"`
+	Figure           string      `json:"figure,omitempty"`
+	Error            string      `json:"error,omitempty"`
+	trustResult                  // --check's figures (explain_check.go)
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("explain", "[--method gradcam|occlusion] [--layer N|NAME] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
-	method := fs.String("method", explain.MethodGradCAM, "`method`: gradcam (where the evidence for the class lies, from the gradient) or occlusion (how much hiding each place lowers the class's probability)")
-	layer := fs.String("layer", "", "`layer` that Grad-CAM explains: a conv layer's number from 1, or a layer's name (a graph's block, \"layer4.1\"); default: the last conv layer (5 for the study's network), or in a graph the maps that enter the global pooling")
+	fs := newFlags("explain", "[--method "+strings.Join(methodNames(), "|")+"] [--layer N|NAME] [--class NAME] [--out DIR] [--json] [--recursive] [--model FILE] IMAGE|FOLDER...", stdout, stderr)
+	method := fs.String("method", explain.MethodGradCAM, "`method`, one of:"+methodHelp())
+	layer := fs.String("layer", "", "`layer` that a CAM (gradcam, hirescam, gradcam++, scorecam, eigencam) explains: a conv layer's number from 1, or a layer's name (a graph's block, \"layer4.1\"); default: the last conv layer (5 for the study's network), or in a graph the maps that enter the global pooling")
 	class := fs.String("class", "", "the class to explain, by `name` (default: the predicted class of each image)")
-	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_gradcam.png or NAME_occlusion.png")
-	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the map's rows before enlarging), or error")
+	out := fs.String("out", "", "`folder` to write one overlay figure per image to (created if missing), as NAME_METHOD.png (NAME_gradcam.png...)")
+	asJSON := fs.Bool("json", false, "print one JSON object per image: file, method, layer, class, probabilities and heatmap (the method's own values, rows before enlarging: at the layer's resolution for the CAMs, per input pixel for the others; occlusion's drops per patch position in heatmap_positions), or error")
 	patch := fs.Int("patch", 0, "occlusion: side of the hiding patch in `pixels` of the network's input (default: a quarter of its shorter side, 16 for the study's 64x64)")
 	stride := fs.Int("stride", 0, "occlusion: step between patch positions in `pixels` of the network's input (default: an eighth of its shorter side, 8 for the study's)")
+	masks := fs.Int("masks", 0, "rise: the number of random `masks` (default 2000)")
+	seed := fs.Uint64("seed", 0, "smoothgrad and rise: the `seed` of their random numbers (the same seed gives the same map)")
 	opacity := fs.Float64("opacity", 0.5, "`opacity` of the map over the picture, 0 to 1")
 	recursive := fs.Bool("recursive", false, "look for images in the folders' subfolders too")
 	model := fs.String("model", "", modelUsage)
 	calibrated := fs.Bool("calibrated", false, "probabilities from the logits divided by the model's temperature ('artlens calibrate'); the maps stay the same")
+	check, summary := checkFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON, fs.NArg())
+	if *summary {
+		return runCheckSummary(fs, *method, set["method"], *layer, *asJSON, *model, stdout, stderr)
+	}
+	opt, err := explainParse(*method, *layer, set["layer"], *class, *patch, *stride, set["patch"] || set["stride"], *opacity, *out, *asJSON || *check, fs.NArg())
+	if err == nil && set["masks"] {
+		if opt.method != explain.MethodRISE {
+			err = errors.New("--masks belongs to --method rise")
+		} else if *masks < 1 {
+			err = fmt.Errorf("--masks must be at least 1, not %d", *masks)
+		}
+	}
 	if err != nil {
 		return usageError(stderr, "explain", "%v", err)
 	}
+	opt.rise, opt.seed = explain.RISEOptions{Masks: *masks}, *seed
+	opt.json, opt.check = *asJSON, *check
 	files, err := imageInputs(fs.Args(), *recursive, stderr)
 	if err != nil {
 		return fail(stderr, "%v", err)
@@ -140,6 +166,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", f, explainLine(res))
+		printChecks(stdout, res)
 	}
 	if !opt.json && opt.out != "" {
 		fmt.Fprintf(stdout, "wrote %d figure%s to %s\n", written, plural(written), opt.out)
@@ -155,8 +182,12 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 // --patch or --stride were given.
 func explainParse(method string, layerText string, layerSet bool, class string, patch, stride int, occlusionSet bool, opacity float64, out string, asJSON bool, nargs int) (explainOptions, error) {
 	opt := explainOptions{method: method, className: strings.TrimSpace(class), opacity: opacity, out: out, json: asJSON}
-	switch method {
-	case explain.MethodGradCAM:
+	me, err := explain.LookupMethod(method)
+	if err != nil {
+		return opt, fmt.Errorf("--method must be one of %s, not %q", strings.Join(methodNames(), ", "), method)
+	}
+	switch {
+	case me.ReadsPlace:
 		if occlusionSet {
 			return opt, errors.New("--patch and --stride belong to --method occlusion")
 		}
@@ -169,9 +200,9 @@ func explainParse(method string, layerText string, layerSet bool, class string, 
 			return opt, fmt.Errorf("--layer: conv layers are numbered from 1, not %d", layer)
 		}
 		opt.layer = layer // 0: the default; checked against the model by explainForModel
-	case explain.MethodOcclusion:
+	case method == explain.MethodOcclusion:
 		if layerSet {
-			return opt, errors.New("--layer belongs to --method gradcam: occlusion explains the whole network")
+			return opt, errors.New("--layer belongs to the methods that read a layer's maps (" + strings.Join(placeMethods(), ", ") + "): occlusion explains the whole network")
 		}
 		if patch < 0 || occlusionSet && patch == 0 && stride == 0 {
 			return opt, fmt.Errorf("--patch must be at least 1 pixel, not %d", patch)
@@ -180,8 +211,17 @@ func explainParse(method string, layerText string, layerSet bool, class string, 
 			return opt, fmt.Errorf("--stride must be at least 1 pixel, not %d", stride)
 		}
 		opt.occlusion = explain.OcclusionOptions{Patch: patch, Stride: stride}
+	case method == explain.MethodRollout:
+		if layerSet || occlusionSet {
+			return opt, errors.New("--layer, --patch and --stride do not belong to --method rollout: it reads every attention layer")
+		}
 	default:
-		return opt, fmt.Errorf("--method must be gradcam or occlusion, not %q", method)
+		if layerSet {
+			return opt, fmt.Errorf("--layer belongs to the methods that read a layer's maps (%s): %s explains the whole network", strings.Join(placeMethods(), ", "), method)
+		}
+		if occlusionSet {
+			return opt, errors.New("--patch and --stride belong to --method occlusion")
+		}
 	}
 	if opacity < 0 || opacity > 1 {
 		return opt, fmt.Errorf("--opacity must be 0 to 1, not %g", opacity)
@@ -200,7 +240,7 @@ func explainParse(method string, layerText string, layerSet bool, class string, 
 // the model's input.
 func explainForModel(opt *explainOptions, m *engine.Model) error {
 	convs := len(m.Places())
-	if opt.method == explain.MethodGradCAM {
+	if me, _ := explain.LookupMethod(opt.method); me.ReadsPlace {
 		if opt.layerName != "" {
 			l, err := m.PlaceNumber(opt.layerName)
 			if err != nil {
@@ -214,6 +254,12 @@ func explainForModel(opt *explainOptions, m *engine.Model) error {
 		if opt.layer > convs {
 			return fmt.Errorf("--layer: there is no conv layer %d; the layers are 1 to %d", opt.layer, convs)
 		}
+		return nil
+	}
+	if opt.method == explain.MethodRollout && !m.HasAttention() {
+		return errors.New("--method rollout: the model has no attention layers (rollout explains transformers such as ViT)")
+	}
+	if opt.method != explain.MethodOcclusion {
 		return nil
 	}
 	in := m.Input()
@@ -249,19 +295,20 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 	}
 	in := m.Input()
 	input := picture.ToInputShape(img, in.Channels, in.Width, in.Height)
-	var mp explain.Map
-	if opt.method == explain.MethodGradCAM {
-		mp, err = explain.GradCAM(m, input, opt.layer, class)
-	} else {
-		mp, err = explain.Occlusion(context.Background(), m, input, class, opt.occlusion)
+	me, err := explain.LookupMethod(opt.method)
+	if err != nil {
+		res.Error = err.Error()
+		return res
 	}
+	mp, err := me.Run(context.Background(), m, explain.Request{Input: input, Class: class, Place: opt.layer,
+		Occlusion: opt.occlusion, RISE: opt.rise, Seed: opt.seed})
 	if err != nil {
 		res.Error = err.Error()
 		return res
 	}
 	mp.Probabilities = calibration.Rescale(mp.Probabilities, opt.temperature)
 	res.Layer = mp.Layer
-	if opt.method == explain.MethodGradCAM {
+	if me.ReadsPlace {
 		res.placeLabel = placeLabel(m, mp.Layer)
 		if len(m.Places()) > len(m.ConvLayers()) {
 			res.LayerName = m.Places()[mp.Layer-1].Name
@@ -284,6 +331,21 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 		}
 	}
 	res.Heatmap = mp.Rows()
+	if opt.method == explain.MethodOcclusion {
+		pix, err := explain.OcclusionPixels(mp, in, opt.occlusion)
+		if err != nil {
+			res.Error = err.Error()
+			return res
+		}
+		res.HeatmapPositions = res.Heatmap
+		res.Heatmap = explain.Map{Width: in.Width, Height: in.Height, Values: pix}.Rows()
+	}
+	if opt.check {
+		if err := addChecks(&res, m, input, mp, opt); err != nil {
+			res.Error = err.Error()
+			return res
+		}
+	}
 	if opt.out == "" {
 		return res
 	}
@@ -301,27 +363,103 @@ func explainFile(m *engine.Model, path, name string, class int, opt explainOptio
 	return res
 }
 
+// methodNames lists the explanation methods' names, in the window's order.
+func methodNames() []string {
+	var names []string
+	for _, me := range explain.Methods() {
+		names = append(names, me.Name)
+	}
+	return names
+}
+
+// placeMethods lists the methods that read a layer's maps.
+func placeMethods() []string {
+	var names []string
+	for _, me := range explain.Methods() {
+		if me.ReadsPlace {
+			names = append(names, me.Name)
+		}
+	}
+	return names
+}
+
+// methodHelp is --method's list of methods, one per line with its sentence.
+func methodHelp() string {
+	var b strings.Builder
+	for _, me := range explain.Methods() {
+		fmt.Fprintf(&b, "\n  %s: %s", me.Name, me.Sentence)
+	}
+	return b.String()
+}
+
+// methodTitles are the methods' names in figures and lines.
+var methodTitles = map[string]string{
+	explain.MethodGradCAM: "Grad-CAM", explain.MethodOcclusion: "occlusion", explain.MethodHiResCAM: "HiResCAM",
+	explain.MethodGradCAMPP: "Grad-CAM++", explain.MethodScoreCAM: "Score-CAM", explain.MethodEigenCAM: "Eigen-CAM",
+	explain.MethodIntegratedGradients: "Integrated Gradients", explain.MethodSmoothGrad: "SmoothGrad", explain.MethodRISE: "RISE",
+	explain.MethodRollout: "attention rollout",
+}
+
 // explainFigure draws map mp over the picture as given, with a title that
-// says what is explained and a legend.
+// says what is explained and a legend. The CAMs run from 0 to 1; the
+// other maps from their own least to their own largest value (occlusion
+// and SmoothGrad from 0), Integrated Gradients' signed values on a
+// diverging scale symmetric about 0.
 func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map, opacity float64) (image.Image, error) {
 	lo, hi := float32(0), float32(1)
 	loText, hiText := "0", "1"
 	class := m.Meta.Classes[mp.Class]
 	caption := "where the evidence for " + class + " lies (brighter: more)"
-	method := "Grad-CAM, " + placeLabel(m, mp.Layer)
-	if mp.Method == explain.MethodOcclusion {
+	method := methodTitles[mp.Method]
+	if mp.Layer > 0 {
+		method += ", " + placeLabel(m, mp.Layer)
+	}
+	diverging := false
+	switch mp.Method {
+	case explain.MethodEigenCAM:
+		caption = "the main pattern of the layer's maps, the same for every class (brighter: stronger)"
+	case explain.MethodRollout:
+		caption = "where the class token gathers from through all attention layers (brighter: more)"
+	case explain.MethodOcclusion:
 		// Drops below 0 (hiding made the class more likely) show as 0.
 		hi = max(mp.Max(), 1e-6)
 		hiText = fmt.Sprintf("%.1f points", 100*hi)
 		loText = "0 (or a rise)"
 		caption = "how much hiding each place lowers the probability of " + class
-		method = "occlusion"
 		if m.Output() == engine.OutputSigmoid {
 			hiText = fmt.Sprintf("%.3f", hi)
 			caption = "how much hiding each place lowers the score of " + class
 		}
+	case explain.MethodSmoothGrad:
+		hi = max(mp.Max(), 1e-12)
+		hiText = fmt.Sprintf("%.3g", hi)
+		caption = "how strongly each pixel sways the score of " + class + " (mean absolute gradient)"
+	case explain.MethodRISE:
+		lo, hi = mp.Values[0], mp.Values[0]
+		for _, v := range mp.Values {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		loText, hiText = fmt.Sprintf("%.1f%%", 100*lo), fmt.Sprintf("%.1f%%", 100*hi)
+		caption = "probability of " + class + " when the pixel is kept, on average over random masks"
+	case explain.MethodIntegratedGradients:
+		diverging = true
+		hi = 0 // the scale is the map's largest magnitude, however small
+		for _, v := range mp.Values {
+			hi = max(hi, v, -v)
+		}
+		if hi == 0 {
+			hi = 1
+		}
+		loText, hiText = fmt.Sprintf("-%.3g (against)", hi), fmt.Sprintf("+%.3g (for)", hi)
+		caption = "what each pixel adds to (red) or takes from (blue) the score of " + class
 	}
-	ov, err := plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
+	var ov *image.NRGBA
+	var err error
+	if diverging {
+		ov, err = plots.DivergingOverlay(img, mp.Values, mp.Width, mp.Height, hi, opacity)
+	} else {
+		ov, err = plots.Overlay(img, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -333,6 +471,9 @@ func explainFigure(m *engine.Model, img image.Image, file string, mp explain.Map
 		// Independent scores: the answer is a set of labels, never one
 		// class's share of 100 %.
 		title = fmt.Sprintf("%s — %s — why %s (score %.3f; scores are independent, several can be high)", file, method, class, mp.Probabilities[mp.Class])
+	}
+	if diverging {
+		return plots.DivergingExplainFigure(ov, title, loText, hiText, caption), nil
 	}
 	return plots.ExplainFigure(ov, title, loText, hiText, caption), nil
 }
@@ -349,10 +490,13 @@ func placeLabel(m *engine.Model, layer int) string {
 // explainLine is the one-line summary of a result for the terminal.
 func explainLine(res explainResult) string {
 	var b strings.Builder
-	if res.Method == explain.MethodGradCAM {
-		fmt.Fprintf(&b, "Grad-CAM of %s at %s", res.Class, res.placeLabel)
-	} else {
+	switch {
+	case res.placeLabel != "":
+		fmt.Fprintf(&b, "%s of %s at %s", methodTitles[res.Method], res.Class, res.placeLabel)
+	case res.Method == explain.MethodOcclusion:
 		fmt.Fprintf(&b, "occlusion map of %s (patch %d, stride %d)", res.Class, res.Patch, res.Stride)
+	default:
+		fmt.Fprintf(&b, "%s map of %s", methodTitles[res.Method], res.Class)
 	}
 	if res.Output == engine.OutputSigmoid {
 		fmt.Fprintf(&b, "; labels at or above %g: %s (%s; the class explained by default is the highest score, as one must be chosen)",

@@ -37,6 +37,19 @@ func TestExplainFigures(t *testing.T) {
 		t.Fatalf("occlusion: exit %d, stderr %q", code, stderr)
 	}
 	decodePNG(t, filepath.Join(out, "a_occlusion.png"))
+	// Every other method draws through the same overlay (Integrated
+	// Gradients on the diverging scale).
+	for _, method := range []string{"hirescam", "gradcam++", "scorecam", "eigencam", "integrated-gradients", "smoothgrad", "rise"} {
+		args := []string{"explain", a, "--method", method, "--out", out, "--model", model}
+		if method == "rise" {
+			args = append(args, "--masks", "32")
+		}
+		code, _, stderr = runArtlens(args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", method, code, stderr)
+		}
+		decodePNG(t, filepath.Join(out, "a_"+method+".png"))
+	}
 }
 
 func TestExplainJSON(t *testing.T) {
@@ -57,7 +70,11 @@ func TestExplainJSON(t *testing.T) {
 	}{
 		{"default", nil, "gradcam", 5, "", 9, 9},
 		{"layer 3, a class", []string{"--layer", "3", "--class", "Painting"}, "gradcam", 3, "painting", 27, 27},
-		{"occlusion", []string{"--method", "occlusion", "--patch", "16", "--stride", "16", "--class", "sculpture"}, "occlusion", 0, "sculpture", 4, 4},
+		// Occlusion's heatmap is per input pixel; its positions are in heatmap_positions.
+		{"occlusion", []string{"--method", "occlusion", "--patch", "16", "--stride", "16", "--class", "sculpture"}, "occlusion", 0, "sculpture", 64, 64},
+		{"hirescam at layer 4", []string{"--method", "hirescam", "--layer", "4"}, "hirescam", 4, "", 11, 11},
+		{"rise", []string{"--method", "rise", "--masks", "64", "--seed", "3"}, "rise", 0, "", 64, 64},
+		{"integrated gradients", []string{"--method", "integrated-gradients", "--class", "drawings"}, "integrated-gradients", 0, "drawings", 64, 64},
 	}
 	for _, tc := range tests {
 		args := append([]string{"explain", a, bad, "--json", "--model", model}, tc.args...)
@@ -84,6 +101,9 @@ func TestExplainJSON(t *testing.T) {
 		}
 		if len(res.Probabilities) != 4 || len(res.Heatmap) != tc.rows || len(res.Heatmap[0]) != tc.cols {
 			t.Errorf("%s: %d probabilities, heatmap %d rows", tc.name, len(res.Probabilities), len(res.Heatmap))
+		}
+		if tc.method == "occlusion" && (len(res.HeatmapPositions) != 4 || len(res.HeatmapPositions[0]) != 4) {
+			t.Errorf("%s: heatmap_positions has %d rows, want 4", tc.name, len(res.HeatmapPositions))
 		}
 		var failed explainResult
 		if err := json.Unmarshal([]byte(lines[1]), &failed); err != nil {
@@ -123,9 +143,13 @@ func TestExplainErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{a, "--json", "--method", "lime"}, "--method must be gradcam or occlusion"},
+		{[]string{a, "--json", "--method", "lime"}, "--method must be one of gradcam, occlusion, hirescam"},
+		{[]string{a, "--json", "--method", "rollout"}, "the model has no attention layers"},
+		{[]string{a, "--json", "--method", "rollout", "--layer", "2"}, "do not belong to --method rollout"},
 		{[]string{a, "--json", "--layer", "6"}, "no conv layer 6"},
-		{[]string{a, "--json", "--method", "occlusion", "--layer", "2"}, "--layer belongs to --method gradcam"},
+		{[]string{a, "--json", "--method", "occlusion", "--layer", "2"}, "--layer belongs to the methods that read a layer's maps"},
+		{[]string{a, "--json", "--method", "smoothgrad", "--layer", "2"}, "smoothgrad explains the whole network"},
+		{[]string{a, "--json", "--masks", "10"}, "--masks belongs to --method rise"},
 		{[]string{a, "--json", "--patch", "8"}, "belong to --method occlusion"},
 		{[]string{a, "--json", "--method", "occlusion", "--patch", "65"}, "--patch must be 1 to 64"},
 		{[]string{a}, "give --out DIR"},
@@ -244,8 +268,9 @@ func TestExplainOtherModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Rows start at 0, 3, ..., 18 (7), columns at 0, 3, ..., 33 and 34 (13).
-	if res.Patch != 6 || res.Stride != 3 || len(res.Heatmap) != 7 || len(res.Heatmap[0]) != 13 {
-		t.Errorf("occlusion: patch %d stride %d, %d rows", res.Patch, res.Stride, len(res.Heatmap))
+	if res.Patch != 6 || res.Stride != 3 || len(res.HeatmapPositions) != 7 || len(res.HeatmapPositions[0]) != 13 ||
+		len(res.Heatmap) != 24 || len(res.Heatmap[0]) != 40 {
+		t.Errorf("occlusion: patch %d stride %d, %d rows of positions, %d rows of pixels", res.Patch, res.Stride, len(res.HeatmapPositions), len(res.Heatmap))
 	}
 	code, _, stderr = runArtlens("explain", a, "--json", "--method", "occlusion", "--patch", "30", "--model", model)
 	if code != 2 || !strings.Contains(stderr, "--patch must be 1 to 24 pixels") {

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register("import", "convert a network exported to ONNX by PyTorch (any torchvision CNN family, or your own) into an ArtLens weights file", runImport)
+	register("import", "convert an image classifier exported to ONNX by PyTorch (every torchvision CNN family, ConvNeXt, ViT, or your own) into an ArtLens weights file", runImport)
 }
 
 func runImport(args []string, stdout, stderr io.Writer) int {

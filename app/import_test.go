@@ -54,7 +54,7 @@ func TestImportRefusals(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"layer norm", []string{filepath.Join("..", "importer", "testdata", "refuse-layernorm.onnx")}, `LayerNormalization node "/norm/LayerNormalization"`},
+		{"recurrent", []string{filepath.Join("..", "importer", "testdata", "refuse-lstm.onnx")}, `LSTM node "/lstm/LSTM"`},
 		{"damaged", []string{damaged}, "not an ONNX model"},
 		{"class count", []string{"--classes", "a,b", filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx")}, "3 scores but 2 class names"},
 		{"mean alone", []string{"--mean", "0.5", filepath.Join("..", "importer", "testdata", "tiny-opset17.onnx")}, "--mean and --std go together"},

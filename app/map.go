@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"math"
 	"path/filepath"
@@ -28,6 +29,8 @@ type mapResult struct {
 	Class       string  `json:"class"`
 	Cluster     int     `json:"cluster"`
 	ClusterName string  `json:"cluster_name"`
+	// Fields are the picture's fields in the catalogue (--catalogue).
+	Fields map[string][]string `json:"fields,omitempty"`
 }
 
 func runMap(args []string, stdout, stderr io.Writer) int {
@@ -38,6 +41,8 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "PNG `file` to write; required")
 	model := fs.String("model", "", modelUsage)
 	noCache := fs.Bool("no-cache", false, "analyse every picture and lay them out again instead of using the results kept from an earlier run")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields")
+	colourBy := fs.String("colour", "", "colour the borders by the catalogue's `field` (a scale for dates) instead of the predicted class")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -70,6 +75,26 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 	items, _, cache, code := analyseCollection(m, fs.Args(), files, !*noCache, "map", stderr)
 	if code != 0 {
 		return code
+	}
+	cat, err := joinItems(*catFile, fs.Args(), items, stderr)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	index := make(map[*collection.Item]int, len(items))
+	for i, it := range items {
+		index[it] = i
+	}
+	var colourOf func(i int) color.NRGBA
+	var fieldKey []plots.MapKey
+	if *colourBy != "" {
+		if cat == nil {
+			return usageError(stderr, "map", "--colour colours by a catalogue's field: give the catalogue with --catalogue FILE")
+		}
+		f, err := fieldIndex(cat, *colourBy)
+		if err != nil {
+			return usageError(stderr, "map", "--colour: %v", err)
+		}
+		colourOf, fieldKey = fieldColours(cat, f)
 	}
 	classes := m.Meta.Classes
 	path := ""
@@ -115,7 +140,11 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 		if t := it.Thumbnail(); t != nil {
 			img = t
 		}
-		pics = append(pics, plots.MapPicture{X: points[i].X, Y: points[i].Y, Thumb: img, Color: plots.ClassColor(mp.Classes[i])})
+		border := plots.ClassColor(mp.Classes[i])
+		if colourOf != nil {
+			border = colourOf(index[it])
+		}
+		pics = append(pics, plots.MapPicture{X: points[i].X, Y: points[i].Y, Thumb: img, Color: border})
 		if c := mp.Classes[i]; c >= 0 && c < len(counts) {
 			counts[c]++
 		}
@@ -128,11 +157,15 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 	for c, name := range classes {
 		key = append(key, plots.MapKey{Color: plots.ClassColor(c), Text: fmt.Sprintf("%s (%d)", name, counts[c])})
 	}
+	border := "predicted class"
+	if colourOf != nil {
+		key, border = fieldKey, *colourBy
+	}
 	how := map[atlas.Method]string{atlas.UMAP: "UMAP", atlas.TSNE: "t-SNE"}[method]
 	if grid {
 		how = "a grid in UMAP's order"
 	}
-	title := fmt.Sprintf("%d pictures placed by %s of the features the network's output layer reads; border: predicted class", len(pics), how)
+	title := fmt.Sprintf("%d pictures placed by %s of the features the network's output layer reads; border: %s", len(pics), how, border)
 	side := mapSide(len(points))
 	fig := plots.MapFigure(title, pics, labels, key, side, thumb, plots.Light)
 	if err := writePNG(*out, fig); err != nil {
@@ -149,7 +182,7 @@ func runMap(args []string, stdout, stderr io.Writer) int {
 			}
 			c := mp.Of[i]
 			if err := enc.Encode(mapResult{File: it.Path, X: round4(points[i].X), Y: round4(points[i].Y),
-				Class: classes[it.Class], Cluster: c + 1, ClusterName: mp.Clusters[c].Name}); err != nil {
+				Class: classes[it.Class], Cluster: c + 1, ClusterName: mp.Clusters[c].Name, Fields: fieldsOf(cat, index[it])}); err != nil {
 				return fail(stderr, "%v", err)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/shard"
 	"github.com/artlens/artlens/picture"
@@ -37,6 +38,8 @@ type predictResult struct {
 	Scores    map[string]float64 `json:"scores,omitempty"`
 	Threshold *float64           `json:"threshold,omitempty"`
 	Error     string             `json:"error,omitempty"`
+	// Fields are the picture's fields in the catalogue (--catalogue).
+	Fields map[string][]string `json:"fields,omitempty"`
 }
 
 func runPredict(args []string, stdout, stderr io.Writer) int {
@@ -50,6 +53,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&models, "model", modelUsage+"; twice, two models side by side, their disagreements marked")
 	var sh shard.Shard
 	fs.Var(&sh, "shard", "do only part `I/N` of the images (a stable split by path, for batch runners; see the README)")
+	catFile := fs.String("catalogue", "", catalogueUsage+"; --json gives each picture's fields")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -84,6 +88,12 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}
+	var cat *catalogue.Joined
+	if *asJSON || *catFile != "" { // only --json shows the fields
+		if cat, err = joinCatalogue(*catFile, fs.Args(), files, stderr); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	}
 	enc := json.NewEncoder(stdout)
 	var table *csv.Writer
 	if *asCSV {
@@ -101,6 +111,7 @@ func runPredict(args []string, stdout, stderr io.Writer) int {
 		}
 		switch {
 		case *asJSON:
+			res.Fields = fieldsOf(cat, i)
 			werr = enc.Encode(res)
 		case table != nil:
 			table.Write(csvRecord(m.Meta.Classes, res))

@@ -76,6 +76,8 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	lr := fs.Float64("lr", 0, "the optimizer's learning `rate` (default: the recipe's, 0.001; 0.05 for residual)")
 	size := fs.Int("size", 0, "side in `pixels` of the square the pictures are shrunk to, from 16 to 512 (default: the network's own, 64 for the study's, 32 for small, the file's): larger sees finer detail and takes about the square of the side in time (the study's network needs 48 or more)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
+	catFile := fs.String("catalogue", "", "with --label, a catalogue `file` whose paths are relative to the --data folder (\"training_set/painting/x.jpg\" in the download); default: catalogue.csv in it")
+	labelField := fs.String("label", "", "train on the classes made from the catalogue's `field` (its centuries for dates, its values otherwise) instead of the class folders; no picture is copied")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -138,6 +140,11 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	dcfg, err := training.FolderConfig(*dataDir, classes, *valShare, *cache)
+	if *labelField != "" {
+		dcfg, err = labelConfig(*dataDir, *catFile, *labelField, *valShare, *cache, stderr)
+	} else if *catFile != "" {
+		return usageError(stderr, "train", "--catalogue gives the classes with --label FIELD")
+	}
 	if err != nil {
 		return fail(stderr, "%v", err)
 	}

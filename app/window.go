@@ -20,6 +20,7 @@ type windowOptions struct {
 	fullscreen                                               bool
 	zoom                                                     float64
 	screenshotWait                                           time.Duration
+	catalogue                                                string
 }
 
 // windowFlags returns the flag set of the window's options, parsed into o;
@@ -55,6 +56,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
+	fs.StringVar(&o.catalogue, "catalogue", "", "with --view collection: "+catalogueUsage+" (File menu: Open catalogue)")
 	return fs
 }
 
@@ -77,6 +79,7 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Show:       o.show,
 		DataDir:    o.data,
 		Open:       o.open,
+		Catalogue:  o.catalogue,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,

@@ -87,6 +87,15 @@ type Config struct {
 	// all of whose images form the Test split.
 	TestOnly bool
 
+	// Labels, when not nil, gives each file's class by its path relative to
+	// the folder holding the split folders (slash-separated:
+	// "training_set/painting/x.jpg", or "painting/x.jpg" in a plain folder)
+	// instead of its class folder: classes made from a catalogue's field,
+	// without copying pictures into class folders. Its values are names in
+	// Classes; a file it does not name is left out, and the class folders'
+	// names are not checked.
+	Labels map[string]string
+
 	// CacheDir is the folder where prepared data is cached: "" means
 	// the artlens folder in os.UserCacheDir, "-" means no cache.
 	CacheDir string
@@ -238,6 +247,21 @@ func (c config) classOf(split, folder string) (int, error) {
 		return 0, fmt.Errorf("dataset: class folder %q in %s maps to class %q, which is not one of the classes %v", folder, split, class, c.Classes)
 	}
 	return i, nil
+}
+
+// labelOf returns the class of the file at rel: folder, its class
+// folder's, without Labels; with Labels, the class they name, and ok false
+// for a file they do not name (left out).
+func (c config) labelOf(rel string, folder int) (class int, ok bool) {
+	if c.Labels == nil {
+		return folder, true
+	}
+	name, named := c.Labels[rel]
+	if !named {
+		return 0, false
+	}
+	class, ok = c.classIndex[name]
+	return class, ok
 }
 
 // file is one file found under the root.
@@ -414,18 +438,21 @@ func scan(root string, splits []splitFolder, c config) ([]file, error) {
 			}
 			rel := path.Join(split.Name, e.Name())
 			if !isDirEntry(root, rel, e) {
-				f, ok := statFile(root, rel, split.Test, -1)
-				if ok {
+				class, ok := c.labelOf(rel, -1)
+				if f, isFile := statFile(root, rel, split.Test, class); ok && isFile {
 					files = append(files, f)
 				}
 				continue
 			}
-			class, err := c.classOf(where, e.Name())
-			if err != nil {
-				return nil, err
-			}
-			if class < 0 {
-				continue
+			class := 0
+			if c.Labels == nil {
+				var err error
+				if class, err = c.classOf(where, e.Name()); err != nil {
+					return nil, err
+				}
+				if class < 0 {
+					continue
+				}
 			}
 			dir := filepath.Join(root, split.Name, e.Name())
 			err = walk.Dir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -448,7 +475,8 @@ func scan(root string, splits []splitFolder, c config) ([]file, error) {
 				if err != nil {
 					return err
 				}
-				if f, ok := statFile(root, filepath.ToSlash(r), split.Test, class); ok {
+				class, ok := c.labelOf(filepath.ToSlash(r), class)
+				if f, isFile := statFile(root, filepath.ToSlash(r), split.Test, class); ok && isFile {
 					files = append(files, f)
 				}
 				return nil

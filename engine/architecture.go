@@ -66,6 +66,26 @@ const (
 	// and bias: a constant transform of the input, or a scale by a
 	// constant that an imported graph holds.
 	Affine = "affine"
+	// LayerNorm normalises each position's channels (a transformer's
+	// LayerNorm over the channels of tokens or of channels-last maps), then
+	// scales and shifts each channel by its weight and bias; Epsilon as a
+	// BatchNorm's (0 means 1e-5). GELU is the exact (erf) GELU,
+	// x·Φ(x).
+	LayerNorm = "layernorm"
+	GELU      = "gelu"
+	// A transformer's tokens are maps of C channels of T×1 (token_op.go).
+	// Tokens reads maps (C, H, W) as H·W tokens, row by row; ClassToken
+	// puts a learned token (its weight, C values) first; PosEmbed adds a
+	// learned embedding (C×T) to the tokens; Attention is multi-head
+	// self-attention on the queries, keys and values that its input's 3C
+	// channels hold (Heads heads, scores scaled by Alpha, 0 meaning
+	// 1/sqrt(C/Heads)), its output C channels; Token takes token Start as
+	// a flat vector (a ViT's class token, the classifier's input).
+	Tokens     = "tokens"
+	ClassToken = "classtoken"
+	PosEmbed   = "posembed"
+	Attention  = "attention"
+	Token      = "token"
 	// ChannelShuffle permutes the channels of maps as ShuffleNet's
 	// channel shuffle does: the C channels, seen as Groups rows of C/Groups,
 	// are read column by column (output channel j·Groups + i is input
@@ -180,6 +200,8 @@ type Layer struct {
 	// Units is a Dense's number of outputs; 0 on the last Dense means one
 	// per class.
 	Units int `json:"units,omitempty"`
+	// Heads is an Attention's number of heads.
+	Heads int `json:"heads,omitempty"`
 	// Rate is a Dropout's share of units dropped while training.
 	Rate float64 `json:"rate,omitempty"`
 	// Start and End are the channels [Start, End) that a Slice takes.
@@ -547,6 +569,38 @@ func (a Arch) resolve(classes int) ([]step, error) {
 			}{{".weight", 1, false}, {".bias", 0, false}, {".mean", 0, true}, {".var", 1, true}} {
 				s.params = append(s.params, paramSpec{Name: s.Name + p.suffix, Shape: tensor.Shape{cur.c}, Init: p.init, Frozen: p.frozen})
 			}
+		case LayerNorm:
+			if l.Epsilon < 0 {
+				return nil, fmt.Errorf("%s: negative epsilon", where())
+			}
+			if s.Epsilon == 0 {
+				s.Epsilon = defaultBNEpsilon
+			}
+			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
+				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
+		case Tokens:
+			cur = shape{c: cur.c, h: cur.h * cur.w, w: 1}
+		case ClassToken, PosEmbed, Attention, Token:
+			if cur.w != 1 || cur.flat {
+				return nil, fmt.Errorf("%s: a %s reads tokens (C maps of T×1), not %s", where(), l.Kind, cur)
+			}
+			switch l.Kind {
+			case ClassToken:
+				s.params = append(s.params, paramSpec{Name: s.Name + ".token", Shape: tensor.Shape{cur.c}})
+				cur.h++
+			case PosEmbed:
+				s.params = append(s.params, paramSpec{Name: s.Name + ".embedding", Shape: tensor.Shape{cur.c, cur.h}})
+			case Attention:
+				if l.Heads < 1 || cur.c%(3*l.Heads) != 0 {
+					return nil, fmt.Errorf("%s: %d channels are not queries, keys and values for %d heads", where(), cur.c, l.Heads)
+				}
+				cur.c /= 3
+			case Token:
+				if l.Start < 0 || l.Start >= cur.h {
+					return nil, fmt.Errorf("%s: there is no token %d of %d", where(), l.Start, cur.h)
+				}
+				cur = shape{c: cur.c, flat: true}
+			}
 		case Affine:
 			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
 				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
@@ -654,11 +708,12 @@ const InputName = "input"
 var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", AvgPool: "pool",
 	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
 	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
-	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice"}
+	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice",
+	LayerNorm: "ln", GELU: "gelu", Tokens: "tokens", ClassToken: "class_token", PosEmbed: "pos_embedding", Attention: "attention", Token: "token"}
 
 // Kinds lists the layer kinds, for messages and help.
 var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
-	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice}
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU, Tokens, ClassToken, PosEmbed, Attention, Token}
 
 // String writes a shape as the layer table does: C×H×W or a length.
 func (s shape) String() string {
@@ -765,7 +820,8 @@ var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxP
 	GlobalAvgPool: "GlobalAveragePooling2D", BatchNorm: "BatchNormalization", Dropout: "Dropout", Flatten: "Flatten",
 	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
 	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine",
-	ChannelShuffle: "ChannelShuffle", Slice: "Slice"}
+	ChannelShuffle: "ChannelShuffle", Slice: "Slice", LayerNorm: "LayerNormalization", GELU: "GELU",
+	Tokens: "Tokens", ClassToken: "ClassToken", PosEmbed: "PositionEmbedding", Attention: "MultiHeadAttention", Token: "Token"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a

@@ -113,10 +113,11 @@ func (m *Model) Cell(input []float32, pred *Prediction, layer, filter, y, x int)
 	// The conv step, its index among the conv layers, its params' offset.
 	at, seen, first := -1, 0, 0
 	offsets := make([]int, len(m.steps))
+	tg := tokenGridOf(m.steps)
 	for i, s := range m.steps {
 		offsets[i] = first
 		first += len(s.params)
-		if s.Kind == Conv2D {
+		if s.Kind == Conv2D && !tg.onTokens[i] { // as ConvLayers counts them
 			seen++
 			if seen == layer {
 				at = i

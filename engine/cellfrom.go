@@ -72,6 +72,10 @@ func (m *Model) describe(j int, placeAt map[int]int, depth int) string {
 		return "the hard sigmoid of " + of(0)
 	case HardSwish:
 		return "the hard swish of " + of(0)
+	case GELU:
+		return "the GELU of " + of(0)
+	case LayerNorm:
+		return "the LayerNorm over channels of " + of(0)
 	case Mul:
 		d = m.describeMul(j, placeAt, depth)
 	case Add:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -38,6 +39,10 @@ type network struct {
 	loss   *G.Node   // mean cross-entropy
 	// norms are the batch norms that normalise by batch statistics.
 	norms []batchNormStats
+
+	// attention are the Attention layers' ops, whose last run's
+	// probabilities the window shows.
+	attention []attentionAt
 
 	vm    G.VM
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
@@ -120,6 +125,16 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 	weighted := make([]bool, len(steps))
 	picture := x
 	folded := make([]bool, len(steps)) // batch norms folded into the conv layer before
+	// A transformer's places on tokens: their patch tokens on the grid
+	// (gridPlace), kept as the place's maps.
+	grids := map[int]*G.Node{}
+	tg := tokenGridOf(steps)
+	onGrid := map[int]bool{}
+	for _, p := range placesOf(steps) {
+		if p.OnTokens {
+			onGrid[p.step] = true
+		}
+	}
 	for i, s := range steps {
 		ins := make([]*G.Node, len(s.ins))
 		inputGrad := false
@@ -176,6 +191,25 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
 				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
 			}
+		case Tokens:
+			x = must(tokensOf(s.Name, x))
+		case ClassToken:
+			x = must(classToken(s.Name, x, next()))
+		case PosEmbed:
+			x = must(posEmbed(s.Name, x, next()))
+		case Attention:
+			scale := float32(s.Alpha)
+			if scale == 0 {
+				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
+			}
+			op, y, e := attention(s.Name, x, s.Heads, scale)
+			x = must(y, e)
+			n.attention = append(n.attention, attentionAt{op: op, step: i})
+		case Token:
+			x = must(pickToken(s.Name, x, s.Start))
+		case LayerNorm:
+			a, b := next(), next()
+			x = must(layerNorm(s.Name, x, a, b, s.Epsilon))
 		case Affine:
 			a, b := next(), next()
 			x = must(channelAffine(s.Name, x, a, b, false, inputGrad, true))
@@ -210,7 +244,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			x = must(shuffle(s.Name, s.Groups, x))
 		case Slice:
 			x = must(slice(s, x))
-		case Clip, Sigmoid, HardSigmoid, HardSwish:
+		case Clip, Sigmoid, HardSigmoid, HardSwish, GELU:
 			if folded[i] {
 				break // done by the conv layer before its batch norm
 			}
@@ -219,11 +253,23 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 		}
+		if onGrid[i] && err == nil {
+			var grid *G.Node
+			grid, x, err = gridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
+			if err != nil {
+				return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
+			}
+			grids[i] = grid
+		}
 		outs[i] = x
 		weighted[i] = inputGrad || len(s.params) > 0
 	}
 	n.outs = outs
 	for _, p := range placesOf(steps) {
+		if g, ok := grids[p.step]; ok {
+			n.places = append(n.places, g)
+			continue
+		}
 		n.places = append(n.places, outs[p.step])
 	}
 	if !steps[len(steps)-1].out.flat {

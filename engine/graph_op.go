@@ -443,7 +443,7 @@ func (op *shuffleOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, err
 }
 
 // unaryOp is an activation applied value by value: Clip, Sigmoid,
-// HardSigmoid or HardSwish (the step's kind and constants).
+// HardSigmoid, HardSwish or GELU (the step's kind and constants).
 type unaryOp struct {
 	opBase
 	kind                  string
@@ -477,6 +477,8 @@ func (op *unaryOp) f(x float32) float32 {
 		return float32(1 / (1 + math.Exp(-float64(x))))
 	case HardSigmoid:
 		return min(max(op.alpha*x+op.beta, 0), 1)
+	case GELU:
+		return float32(0.5 * float64(x) * (1 + math.Erf(float64(x)/math.Sqrt2)))
 	}
 	return x * min(max(op.alpha*x+op.beta, 0), 1) // HardSwish
 }
@@ -491,6 +493,9 @@ func (op *unaryOp) df(x, y float32) float32 {
 		return 0
 	case Sigmoid:
 		return y * (1 - y)
+	case GELU: // Φ(x) + x·φ(x)
+		v := float64(x)
+		return float32(0.5*(1+math.Erf(v/math.Sqrt2)) + v*math.Exp(-v*v/2)/math.Sqrt(2*math.Pi))
 	}
 	t := op.alpha*x + op.beta
 	if op.kind == HardSigmoid {

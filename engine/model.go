@@ -173,8 +173,9 @@ func (m *Model) Input() Input { return m.arch.Input }
 // conv layer i+1 (as Activation.Layer numbers it) has ConvLayers()[i].
 func (m *Model) ConvLayers() []int {
 	var out []int
-	for _, s := range m.steps {
-		if s.Kind == Conv2D {
+	tg := tokenGridOf(m.steps)
+	for i, s := range m.steps {
+		if s.Kind == Conv2D && !tg.onTokens[i] { // a transformer's 1x1 projections on tokens are no places
 			out = append(out, s.Filters)
 		}
 	}
@@ -294,6 +295,11 @@ func (m *Model) Predict(input []float32) (*Prediction, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.predictLocked(input)
+}
+
+// predictLocked is Predict with m.mu held.
+func (m *Model) predictLocked(input []float32) (*Prediction, error) {
 	if m.infer == nil {
 		n, err := m.buildInference(1)
 		if err != nil {

@@ -22,6 +22,15 @@ type Place struct {
 	// Conv says whether it is a conv layer.
 	Conv                    bool
 	Channels, Height, Width int
+	// Tokens is set on a transformer's places (a block's output, the
+	// LayerNorm Grad-CAM explains): the layer's output is tokens, shown
+	// as maps of the patch tokens on their grid (Height×Width), and
+	// Tokens tokens (a ViT's class token) come before the grid, not in
+	// the maps.
+	Tokens int
+	// OnTokens says that the place is tokens shown on their grid (Tokens
+	// may then be 0).
+	OnTokens bool
 }
 
 // placeSpec is a place resolved against the steps: the step whose output
@@ -29,6 +38,54 @@ type Place struct {
 type placeSpec struct {
 	Place
 	step int
+}
+
+// tokenGrid describes a transformer's tokens in steps: which steps give
+// tokens (onTokens), the patch grid (gh×gw, the input of the Tokens
+// layer), how many tokens come before it (extra: the class tokens), and
+// the LayerNorm before the last attention (cam, Grad-CAM's default
+// place: pytorch-grad-cam's choice for a ViT), -1 when none.
+type tokenGrid struct {
+	onTokens      []bool
+	gh, gw, extra int
+	cam           int
+	hasTokens     bool
+}
+
+func tokenGridOf(steps []step) tokenGrid {
+	g := tokenGrid{onTokens: make([]bool, len(steps)), cam: -1}
+	for i, s := range steps {
+		switch {
+		case s.Kind == Tokens:
+			g.onTokens[i], g.hasTokens = true, true
+			g.gh, g.gw = s.in.h, s.in.w
+		case s.Kind == Token || s.out.flat:
+		default:
+			for _, j := range s.ins {
+				if j >= 0 && g.onTokens[j] {
+					g.onTokens[i] = true
+				}
+			}
+		}
+		if s.Kind == ClassToken && g.onTokens[i] {
+			g.extra++
+		}
+		if s.Kind == Attention {
+			if j := s.ins[0]; j >= 0 && steps[j].Kind == Conv2D {
+				if k := steps[j].ins[0]; k >= 0 && steps[k].Kind == LayerNorm {
+					g.cam = k
+				}
+			}
+		}
+	}
+	for i, on := range g.onTokens {
+		// Tokens that are no longer the grid and its class tokens (a
+		// model ArtLens does not show on a grid).
+		if on && steps[i].out.h != g.extra+g.gh*g.gw {
+			g.onTokens[i] = false
+		}
+	}
+	return g
 }
 
 // isGraph says whether steps form a graph rather than a chain: some layer
@@ -66,6 +123,7 @@ func placesOf(steps []step) []placeSpec {
 		return i
 	}
 	var places []placeSpec
+	tg := tokenGridOf(steps)
 	add := func(i, at int) {
 		for _, p := range places {
 			if p.step == at {
@@ -73,13 +131,26 @@ func placesOf(steps []step) []placeSpec {
 			}
 		}
 		o := steps[at].out
-		places = append(places, placeSpec{Place: Place{Layer: len(places) + 1, Name: steps[i].Name, Conv: steps[i].Kind == Conv2D,
-			Channels: o.c, Height: o.h, Width: o.w}, step: at})
+		pl := Place{Layer: len(places) + 1, Name: steps[i].Name, Conv: steps[i].Kind == Conv2D, Channels: o.c, Height: o.h, Width: o.w}
+		if tg.onTokens[at] {
+			pl.Height, pl.Width, pl.Tokens, pl.OnTokens = tg.gh, tg.gw, tg.extra, true
+		}
+		places = append(places, placeSpec{Place: pl, step: at})
 	}
 	for i, s := range steps {
-		if s.Kind == Conv2D {
+		if s.Kind == Conv2D && !tg.onTokens[i] {
 			add(i, after(i))
 		}
+	}
+	if tg.hasTokens {
+		// A transformer's places: its blocks' outputs (the residual
+		// Adds) and the LayerNorm that Grad-CAM explains, on the grid.
+		for i, s := range steps {
+			if tg.onTokens[i] && (s.Kind == Add || i == tg.cam) {
+				add(i, i)
+			}
+		}
+		return places
 	}
 	if !isGraph(steps) {
 		return places
@@ -119,6 +190,13 @@ func (m *Model) Places() []Place {
 // pytorch-grad-cam's documentation advises.
 func (m *Model) CAMPlace() int {
 	n := len(m.places)
+	if tg := tokenGridOf(m.steps); tg.cam >= 0 {
+		for _, p := range m.places {
+			if p.step == tg.cam {
+				return p.Layer
+			}
+		}
+	}
 	if !isGraph(m.steps) {
 		return len(m.ConvLayers())
 	}

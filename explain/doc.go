@@ -8,6 +8,14 @@
 //   - Occlusion (Zeiler & Fergus, 2014) slides a patch of the picture's
 //     mean colour over the input and records how much the class's
 //     probability drops at each position.
+//   - HiResCAM, GradCAMPlusPlus, ScoreCAM and EigenCAM (cams.go) as
+//     jacobgil/pytorch-grad-cam defines them; IntegratedGradients and
+//     SmoothGrad (gradients.go) as Captum's defaults; RISE (rise.go) as
+//     Petsiuk et al. and their code. SmoothGrad's noise and RISE's masks
+//     come from a counter-based splitmix64 stream (random.go) that the
+//     fixture script draws too. Methods lists them all, one definition
+//     each; docs/explanations.md has the table and the measured agreement
+//     with PyTorch.
 //   - Probes run what-if variants of the picture (grayscale, hues rotated,
 //     mirrored, blurred, centre crop) beside the original.
 //   - DistinctFilters picks the filters whose mean activation differs most

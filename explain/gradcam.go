@@ -15,16 +15,18 @@ const (
 // Map is an explanation of one picture for one class: a grid of values,
 // larger where the picture mattered more for the class.
 type Map struct {
-	// Method is MethodGradCAM or MethodOcclusion.
+	// Method is one of the Method* names (Methods lists them).
 	Method string
-	// Layer is the conv layer explained (from 1) for Grad-CAM, 0 for occlusion.
+	// Layer is the place explained (from 1) for the CAMs, 0 for the
+	// methods that read no place.
 	Layer int
 	// Class is the index of the class explained.
 	Class int
 	// Width and Height are the grid's size; Values holds Height rows of
 	// Width values. Grad-CAM values lie in [0, 1]; occlusion values are
 	// drops of probability, in [-1, 1] (negative where hiding a patch made
-	// the class more likely).
+	// the class more likely); each method's doc comment says what its
+	// values are.
 	Width, Height int
 	Values        []float32
 	// Probabilities are the class probabilities of the unchanged picture.

@@ -21,6 +21,8 @@ type Request struct {
 	Place int
 	// Occlusion configures the occlusion method.
 	Occlusion OcclusionOptions
+	// RISE configures the RISE method.
+	RISE RISEOptions
 	// Seed seeds the methods that draw random numbers, so that a map can
 	// be made again exactly.
 	Seed uint64
@@ -55,6 +57,62 @@ var methods = []Method{
 		Sentence: "Occlusion: how much the class's probability drops when a grey patch hides each part of the picture.",
 		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
 			return Occlusion(ctx, m, req.Input, req.Class, req.Occlusion)
+		},
+	},
+	{
+		Name:       MethodHiResCAM,
+		Sentence:   "HiResCAM: where in a layer's maps the evidence for the class lies, multiplying each map by the class's gradient cell by cell.",
+		ReadsPlace: true,
+		Run:        gradientCAM(MethodHiResCAM, HiResCAMValues),
+	},
+	{
+		Name:       MethodGradCAMPP,
+		Sentence:   "Grad-CAM++: like Grad-CAM, with each map weighted by its positive gradients only, so several separate parts of the picture can all show.",
+		ReadsPlace: true,
+		Run:        gradientCAM(MethodGradCAMPP, GradCAMPlusPlusValues),
+	},
+	{
+		Name:       MethodScoreCAM,
+		Sentence:   "Score-CAM: each of a layer's maps used as a mask over the picture, weighted by how much the masked picture alone raises the class's score.",
+		ReadsPlace: true,
+		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
+			return ScoreCAM(ctx, m, req.Input, req.Place, req.Class)
+		},
+	},
+	{
+		Name:       MethodEigenCAM,
+		Sentence:   "Eigen-CAM: the main pattern of a layer's maps (their first principal component); the same for every class.",
+		ReadsPlace: true,
+		Run: func(_ context.Context, m *engine.Model, req Request) (Map, error) {
+			return EigenCAM(m, req.Input, req.Place, req.Class)
+		},
+	},
+	{
+		Name:     MethodIntegratedGradients,
+		Sentence: "Integrated Gradients: how much each pixel adds to (or takes from) the class's score, along a path from a black picture to this one.",
+		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
+			return IntegratedGradients(ctx, m, req.Input, req.Class)
+		},
+	},
+	{
+		Name:     MethodSmoothGrad,
+		Sentence: "SmoothGrad: how strongly each pixel sways the class's score, averaged over 50 noisy copies of the picture.",
+		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
+			return SmoothGrad(ctx, m, req.Input, req.Class, req.Seed)
+		},
+	},
+	{
+		Name:     MethodRISE,
+		Sentence: "RISE: the class's probability when random parts of the picture are hidden, averaged for each pixel over the times it was kept.",
+		Run: func(ctx context.Context, m *engine.Model, req Request) (Map, error) {
+			return RISE(ctx, m, req.Input, req.Class, req.RISE, req.Seed)
+		},
+	},
+	{
+		Name:     MethodRollout,
+		Sentence: "Attention rollout: where a transformer's class token gathers from, through all its blocks' attention (the same for every class).",
+		Run: func(_ context.Context, m *engine.Model, req Request) (Map, error) {
+			return Rollout(m, req.Input, req.Class)
 		},
 	},
 }

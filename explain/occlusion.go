@@ -167,3 +167,38 @@ func OcclusionPatchStarts(size int, opt OcclusionOptions) []int {
 	}
 	return positions(size, opt.Patch, opt.Stride)
 }
+
+// OcclusionPixels spreads an occlusion map (mp, made with opt for input
+// in) over the input's pixels as Captum's Occlusion attributes it: each
+// pixel gets the mean of the drops of every patch position that covers
+// it (0 for a pixel no patch covers). The result has in.Width*in.Height
+// values, row-major.
+func OcclusionPixels(mp Map, in engine.Input, opt OcclusionOptions) ([]float32, error) {
+	opt = opt.For(in)
+	rows := OcclusionPatchStarts(in.Height, opt)
+	cols := OcclusionPatchStarts(in.Width, opt)
+	if mp.Width != len(cols) || mp.Height != len(rows) || len(mp.Values) != mp.Width*mp.Height {
+		return nil, fmt.Errorf("explain: an occlusion map of %dx%d positions is not one made with patch %d, stride %d on a %dx%d input",
+			mp.Width, mp.Height, opt.Patch, opt.Stride, in.Width, in.Height)
+	}
+	sum := make([]float64, in.Width*in.Height)
+	count := make([]int, len(sum))
+	for r, y := range rows {
+		for c, x := range cols {
+			v := float64(mp.Values[r*mp.Width+c])
+			for py := y; py < min(y+opt.Patch, in.Height); py++ {
+				for px := x; px < min(x+opt.Patch, in.Width); px++ {
+					sum[py*in.Width+px] += v
+					count[py*in.Width+px]++
+				}
+			}
+		}
+	}
+	out := make([]float32, len(sum))
+	for i, s := range sum {
+		if count[i] > 0 {
+			out[i] = float32(s / float64(count[i]))
+		}
+	}
+	return out, nil
+}

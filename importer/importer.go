@@ -18,6 +18,12 @@ import (
 // second input...).
 var ErrUnsupported = errors.New("unsupported model")
 
+// refusedOps are ops that no network ArtLens runs has, and what they
+// belong to.
+var refusedOps = map[string]string{"LSTM": "recurrent networks", "GRU": "recurrent networks", "RNN": "recurrent networks",
+	"Scan": "recurrent networks", "Loop": "recurrent networks",
+	"Einsum": "attention written as an Einstein summation (MaxViT's relative position attention)"}
+
 // ErrNotONNX is wrapped by the errors about files that are not readable
 // ONNX models (damaged, truncated, another format).
 var ErrNotONNX = errors.New("not an ONNX model")
@@ -25,8 +31,10 @@ var ErrNotONNX = errors.New("not an ONNX model")
 // Supported lists the ONNX ops that Import reads, for messages and help.
 const Supported = "Conv (grouped too), Relu, Clip, Sigmoid, HardSigmoid, HardSwish, MaxPool, AveragePool, GlobalAveragePool, " +
 	"ReduceMean (spatial), BatchNormalization, Gemm, MatMul+Add, Add and Mul (of branches, or by constants), Sub and Div by constants, " +
-	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, and the shape arithmetic " +
-	"Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div"
+	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, " +
+	"LayerNormalization and its op-by-op form (ReduceMean, Sub, Pow, Sqrt, Div), GELU (Erf or Gelu), MatMul on channels-last maps or tokens, " +
+	"a ViT's tokens (Reshape and Transpose of the patch grid, class token Concat, position embedding Add, Gather of a token) and PyTorch's MultiheadAttention, " +
+	"and the shape arithmetic Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div, Expand, ConstantOfShape, Equal, Where, Reshape"
 
 // Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
 // and 17); 9, 10 and 18 differ from them, for the ops read here, only in
@@ -114,9 +122,11 @@ func Import(data []byte, opt Options) (m *engine.Model, err error) {
 type layout int
 
 const (
-	nchw layout = iota // feature maps, channels first (ArtLens' own)
-	nhwc               // feature maps transposed channels-last (before a Keras flatten)
-	flat               // a vector per image
+	nchw   layout = iota // feature maps, channels first (ArtLens' own)
+	nhwc                 // feature maps transposed channels-last (before a Keras flatten)
+	flat                 // a vector per image
+	tokens               // a transformer's tokens (N, T, C): the engine's C maps of T×1 (c, h = T, w = 1)
+	ctok                 // the same transposed, (N, C, T): a patch grid flattened before its Transpose to tokens
 )
 
 // value is what the reader knows of a tensor of activations: the layer
@@ -178,6 +188,12 @@ type reader struct {
 	uses    map[string]int      // how many nodes read each value
 	in0     engine.Input        // the input picture
 	nodes   []*onnxpb.NodeProto // the graph's nodes in order
+	// readers lists the nodes that read each value; skip marks the nodes
+	// read already as part of a pattern (a GELU or a LayerNorm written op
+	// by op, patterns.go).
+	readers  map[string][]int
+	producer map[string]int // the node that makes each value
+	skip     map[int]bool
 	// inputAffine is the transform of the picture's channels that the
 	// graph runs first, folded into the input's normalisation.
 	inputAffine []chanAffine
@@ -224,6 +240,14 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 	if len(g.GetOutput()) != 1 {
 		return fmt.Errorf("%w: the graph has %d outputs; ArtLens runs networks with one output of class scores", ErrUnsupported, len(g.GetOutput()))
 	}
+	// A recurrent network is refused by its recurrent op, wherever it
+	// is, rather than by the reshapes into a sequence before it; MaxViT
+	// by its Einsum rather than its window partition.
+	for i, n := range g.GetNode() {
+		if what, ok := refusedOps[n.GetOpType()]; ok {
+			return fmt.Errorf("%w: %s node %s: op %s belongs to %s, which ArtLens does not run; it reads %s", ErrUnsupported, n.GetOpType(), nodeName(n, i), n.GetOpType(), what, Supported)
+		}
+	}
 	kind, err := outputKind(g)
 	if err != nil {
 		return err
@@ -232,13 +256,23 @@ func (r *reader) read(g *onnxpb.GraphProto) error {
 		return err
 	}
 	r.uses = map[string]int{}
-	for _, n := range g.GetNode() {
+	r.readers = map[string][]int{}
+	r.producer = map[string]int{}
+	for i, n := range g.GetNode() {
+		for _, out := range n.GetOutput() {
+			r.producer[out] = i
+		}
 		for _, in := range n.GetInput() {
 			r.uses[in]++
+			r.readers[in] = append(r.readers[in], i)
 		}
 	}
 	r.nodes = g.GetNode()
+	r.skip = map[int]bool{}
 	for i, n := range g.GetNode() {
+		if r.skip[i] {
+			continue // read as part of a pattern (patterns.go)
+		}
 		r.at = n
 		if err := r.node(n, i); err != nil {
 			return err

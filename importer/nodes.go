@@ -142,271 +142,25 @@ func (r *reader) node(n *onnxpb.NodeProto, i int) error {
 			return refuse("it follows a Pad node; ArtLens merges a Pad only into the convolution or pooling after it")
 		}
 	}
-	if r.lay == nhwc && !(op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Relu" || op == "Identity" || op == "Dropout") {
+	if r.lay == nhwc && !perPosition[op] {
 		return refuse("it works on channels-last maps; ArtLens reads them only transposed back or flattened")
 	}
 	if need := minInputs[op]; len(n.GetInput()) < need {
 		return refuse("it has %d inputs; a %s has at least %d", len(n.GetInput()), op, need)
 	}
-	maps := func() error {
-		if r.lay != nchw {
-			return refuse("it needs feature maps but its input is a flat vector")
-		}
-		return nil
-	}
-	biasFor := r.biasFor
+	s := &step{n: n, op: op, out: out, data: data, vals: vals, refuse: refuse, biasFor: r.biasFor}
 	r.biasFor = -1
-	switch op {
-	case "Identity":
-	case "Relu":
-		r.add(engine.Layer{Kind: engine.ReLU})
-	case "Dropout":
-		rate := attrFloat(n, "ratio", 0.5)
-		if len(n.GetInput()) > 1 && n.GetInput()[1] != "" {
-			c := r.consts[n.GetInput()[1]]
-			if len(c.f) != 1 {
-				return refuse("its ratio is not one number")
-			}
-			rate = c.f[0]
-		}
-		if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
-			if c, ok := r.consts[n.GetInput()[2]].ints(); !ok || len(c) != 1 || c[0] != 0 {
-				return refuse("it is in training mode")
-			}
-		}
-		if rate < 0 || rate >= 1 {
-			return refuse("its ratio %v is outside [0, 1)", rate)
-		}
-		r.add(engine.Layer{Kind: engine.Dropout, Rate: math.Round(float64(rate)*1e6) / 1e6})
-	case "Conv":
-		if err := maps(); err != nil {
-			return err
-		}
-		if err := r.conv(n, refuse); err != nil {
-			return err
-		}
-	case "MaxPool", "AveragePool":
-		if err := maps(); err != nil {
-			return err
-		}
-		if err := r.pool(n, refuse); err != nil {
-			return err
-		}
-	case "Pad":
-		if err := maps(); err != nil {
-			return err
-		}
-		if m := attrString(n, "mode", "constant"); m != "constant" {
-			return refuse("it pads in %q mode; ArtLens pads with a constant", m)
-		}
-		var pads []int64
-		var value float32
-		if r.opset < 11 {
-			pads, value = attrInts(n, "pads"), attrFloat(n, "value", 0)
-		} else {
-			if len(n.GetInput()) < 2 {
-				return refuse("it has no pads input")
-			}
-			pads, _ = r.consts[n.GetInput()[1]].ints()
-			if len(n.GetInput()) > 2 && n.GetInput()[2] != "" {
-				if v := r.consts[n.GetInput()[2]].f; len(v) == 1 {
-					value = v[0]
-				}
-			}
-			if len(n.GetInput()) > 3 && n.GetInput()[3] != "" {
-				return refuse("it pads chosen axes; ArtLens reads a Pad of all four axes")
-			}
-		}
-		if len(pads) != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
-			return refuse("it pads %v; ArtLens reads a Pad of the height and width only", pads)
-		}
-		for _, p := range pads {
-			if p < 0 {
-				return refuse("it crops (negative pads %v)", pads)
-			}
-		}
-		if p := [4]int{int(pads[2]), int(pads[3]), int(pads[6]), int(pads[7])}; p != [4]int{} {
-			r.pad = &pending{node: n, pads: p, value: value}
-		}
-	case "GlobalAveragePool":
-		if err := maps(); err != nil {
-			return err
-		}
-		r.add(engine.Layer{Kind: engine.GlobalAvgPool})
-		r.h, r.w = 1, 1
-	case "BatchNormalization":
-		c := r.c
-		if r.lay == flat {
-			c = r.n // after a dense layer (BatchNorm1d): one statistic per unit
-		}
-		if attrInt(n, "training_mode", 0) != 0 {
-			return refuse("it is in training mode")
-		}
-		if len(n.GetInput()) != 5 {
-			return refuse("it has %d inputs, want 5", len(n.GetInput()))
-		}
-		var ws [][]float32
-		for k, in := range n.GetInput()[1:] {
-			v := r.consts[in].f
-			if len(v) != c {
-				return refuse("its %s has %d values for %d channels", []string{"scale", "bias", "mean", "variance"}[k], len(v), c)
-			}
-			if r.lay == flat && r.hwcRows {
-				v = r.chwOrder(v, 1)
-			}
-			ws = append(ws, v)
-		}
-		eps := math.Round(float64(attrFloat(n, "epsilon", 1e-5))*1e9) / 1e9
-		r.add(engine.Layer{Kind: engine.BatchNorm, Epsilon: eps}, ws...)
-	case "Flatten":
-		axis := attrInt(n, "axis", 1)
-		if axis < 0 {
-			axis += int64(len(r.shape()))
-		}
-		if axis != 1 {
-			return refuse("it flattens from axis %d; ArtLens flattens each picture (axis 1)", axis)
-		}
-		r.flatten()
-	case "Reshape":
-		if err := r.reshape(n, refuse); err != nil {
-			return err
-		}
-	case "Transpose":
-		p := attrInts(n, "perm")
-		is := func(a, b, c, d int64) bool { return len(p) == 4 && p[0] == a && p[1] == b && p[2] == c && p[3] == d }
-		switch {
-		case r.inputIsT && is(0, 3, 1, 2):
-			r.inputIsT = false
-		case r.lay == nchw && is(0, 2, 3, 1):
-			r.lay = nhwc
-		case r.lay == nhwc && is(0, 3, 1, 2):
-			r.lay = nchw
-		case r.shuffle != 0 && !r.shuffled && slices.Equal(p, []int64{0, 2, 1, 3, 4}):
-			r.shuffled = true
-		default:
-			return refuse("it permutes the axes by %v; ArtLens reads only the transposes between channels-first and channels-last maps", p)
-		}
-	case "Slice":
-		if err := r.slice(n, refuse); err != nil {
-			return err
-		}
-	case "Gemm":
-		if err := r.gemm(n, refuse); err != nil {
-			return err
-		}
-	case "MatMul":
-		if r.lay != flat {
-			return refuse("it multiplies feature maps; ArtLens reads a MatMul only as a dense layer on a flat vector")
-		}
-		b := r.consts[n.GetInput()[1]]
-		if len(b.dims) != 2 || b.dims[0] != r.n || b.f == nil {
-			return refuse("its weights have shape %v, want (%d, units)", b.dims, r.n)
-		}
-		r.dense(b.f, b.dims[1], nil)
-		if r.uses[out] > 1 {
-			r.biasFor = -1 // read elsewhere too: no bias to take in
-		}
-	case "Add", "Mul", "Sub", "Div":
-		if len(vals) == 2 {
-			if op == "Sub" || op == "Div" {
-				return refuse("it subtracts or divides two tensors of activations; ArtLens joins branches with Add, Mul and Concat")
-			}
-			if err := r.join(n, op, vals, refuse); err != nil {
-				return err
-			}
-			break
-		}
-		var c constant
-		for _, in := range n.GetInput() {
-			if in != data[0] {
-				c = r.consts[in]
-			}
-		}
-		if c.f == nil {
-			return refuse("its constant is not of floats")
-		}
-		last := len(r.layers) - 1
-		if op == "Add" && biasFor >= 0 && r.src == last && r.layers[last].Kind == engine.Dense && size(c.dims) == r.n {
-			r.layers[last].NoBias = false
-			r.weights = append(r.weights, c.f)
-			break
-		}
-		if n.GetInput()[0] != data[0] && (op == "Sub" || op == "Div") {
-			return refuse("it subtracts or divides by the activations; ArtLens reads a Sub or Div by a constant")
-		}
-		if err := r.affine(op, c, refuse); err != nil {
-			return err
-		}
-	case "Concat":
-		if len(vals) == 1 && len(n.GetInput()) == 1 {
-			break // one tensor: nothing joined
-		}
-		if len(vals) != len(n.GetInput()) {
-			return refuse("it joins activations with constants")
-		}
-		if err := r.join(n, op, vals, refuse); err != nil {
-			return err
-		}
-	case "Clip":
-		lo, hi := float32(-math.MaxFloat32), float32(math.MaxFloat32)
-		if r.opset < 11 {
-			lo, hi = attrFloat(n, "min", lo), attrFloat(n, "max", hi)
-		} else {
-			for k, bound := range []*float32{&lo, &hi} {
-				if len(n.GetInput()) > k+1 && n.GetInput()[k+1] != "" {
-					v := r.consts[n.GetInput()[k+1]].f
-					if len(v) != 1 {
-						return refuse("its bounds are not constant numbers")
-					}
-					*bound = v[0]
-				}
-			}
-		}
-		if lo == 0 && hi == math.MaxFloat32 {
-			r.add(engine.Layer{Kind: engine.ReLU})
-			break
-		}
-		r.add(engine.Layer{Kind: engine.Clip, Min: float64(lo), Max: float64(hi)})
-	case "Sigmoid":
-		r.add(engine.Layer{Kind: engine.Sigmoid})
-	case "HardSigmoid":
-		r.add(engine.Layer{Kind: engine.HardSigmoid, Alpha: float64(attrFloat(n, "alpha", 0.2)), Beta: float64(attrFloat(n, "beta", 0.5))})
-	case "HardSwish":
-		r.add(engine.Layer{Kind: engine.HardSwish})
-	case "ReduceMean":
-		if err := maps(); err != nil {
-			return err
-		}
-		axes := attrInts(n, "axes")
-		if len(n.GetInput()) > 1 && n.GetInput()[1] != "" {
-			axes, _ = r.consts[n.GetInput()[1]].ints() // opset 18
-		}
-		spatial := len(axes) == 2
-		for _, a := range axes {
-			spatial = spatial && (a == 2 || a == 3 || a == -1 || a == -2)
-		}
-		if !spatial || axes[0] == axes[1] || axes[0]-axes[1] == 4 || axes[1]-axes[0] == 4 {
-			return refuse("it averages over axes %v; ArtLens reads a mean over the height and width (a global average pooling)", axes)
-		}
-		r.add(engine.Layer{Kind: engine.GlobalAvgPool})
-		r.h, r.w = 1, 1
-		if attrInt(n, "keepdims", 1) == 0 {
-			r.flatten()
-		}
-	case "Softmax", "LogSoftmax":
-		// A final LogSoftmax (PyTorch's F.log_softmax, for NLLLoss) ranks
-		// the classes as a softmax does; ArtLens shows probabilities.
-		axis := attrInt(n, "axis", map[bool]int64{true: -1, false: 1}[r.opset >= 13])
-		if r.lay != flat || (axis != 1 && axis != -1) {
-			return refuse("it is not a softmax over the class scores")
-		}
-		r.add(engine.Layer{Kind: engine.Softmax})
-	default:
+	f, ok := ops[op]
+	if !ok {
 		if notCNN[op] {
 			return refuse("op %s belongs to networks that are not convolutional classifiers (transformers, ConvNeXt, recurrent networks); ArtLens reads %s", op, Supported)
 		}
 		return refuse("unsupported op %s; ArtLens reads %s", op, Supported)
 	}
+	if err := f(r, s); err != nil {
+		return err
+	}
+	out = s.out
 	v := r.value
 	r.vals[out] = &v
 	return nil
@@ -530,8 +284,14 @@ func firstInput(n *onnxpb.NodeProto) string {
 // joins are the ops that read several tensors of activations.
 var joins = map[string]bool{"Add": true, "Mul": true, "Concat": true}
 
+// perPosition are the ops read on channels-last maps: those that work on
+// each position's channels (ConvNeXt's LayerNorm, its Linear layers as
+// MatMul, GELU), and the ways back to maps or to a vector.
+var perPosition = map[string]bool{"Flatten": true, "Reshape": true, "Transpose": true, "Relu": true, "Identity": true, "Dropout": true,
+	"LayerNormalization": true, "ReduceMean": true, "MatMul": true, "Add": true, "Mul": true, "Div": true, "Sub": true, "Gelu": true}
+
 // notCNN are ops of networks ArtLens does not run, named as such.
-var notCNN = map[string]bool{"LayerNormalization": true, "Erf": true, "Gelu": true, "Attention": true, "MultiHeadAttention": true,
+var notCNN = map[string]bool{"Erf": true, "Attention": true, "MultiHeadAttention": true,
 	"LSTM": true, "GRU": true, "RNN": true, "Einsum": true, "Softplus": true}
 
 // join reads an Add or Mul of two tensors of activations, or a Concat of
@@ -593,7 +353,7 @@ func (r *reader) affine(op string, c constant, refuse func(string, ...any) error
 	for len(dims) > 0 && dims[0] == 1 && size(dims) == size(dims[1:]) && len(dims) > 1 {
 		dims = dims[1:]
 	}
-	perChannel := size(dims) == ch && ((r.lay == nchw && len(dims) == 3 && dims[1] == 1 && dims[2] == 1) || (r.lay == flat && len(dims) == 1))
+	perChannel := size(dims) == ch && ((r.lay == nchw && len(dims) == 3 && dims[1] == 1 && dims[2] == 1) || (r.lay != nchw && len(dims) == 1))
 	if size(dims) != 1 && !perChannel {
 		return refuse("it takes a constant of shape %v; ArtLens reads one value, or one per channel", c.dims)
 	}
@@ -654,6 +414,10 @@ func (r *reader) shape() []int64 {
 		return []int64{batchMark, int64(r.c), int64(r.h), int64(r.w)}
 	case nhwc:
 		return []int64{batchMark, int64(r.h), int64(r.w), int64(r.c)}
+	case tokens:
+		return []int64{batchMark, int64(r.h), int64(r.c)}
+	case ctok:
+		return []int64{batchMark, int64(r.c), int64(r.h)}
 	}
 	return []int64{batchMark, int64(r.n)}
 }
@@ -711,6 +475,13 @@ func (r *reader) reshape(n *onnxpb.NodeProto, refuse func(string, ...any) error)
 	if len(target) == 5 && r.lay == nchw && batchOK(target[0]) && hw(target) && target[1] > 0 &&
 		(target[1]*target[2] == int64(r.c) || (target[2] == -1 && int64(r.c)%target[1] == 0)) {
 		r.shuffle = int(target[1])
+		return nil
+	}
+	if len(target) == 3 && r.lay == nchw && batchOK(target[0]) && (target[1] == int64(r.c) || target[1] == 0 && !allowZero) &&
+		(target[2] == int64(r.h*r.w) || target[2] == -1) {
+		// A patch grid flattened: (N, C, H·W), tokens once transposed.
+		r.add(engine.Layer{Kind: engine.Tokens})
+		r.lay, r.h, r.w = ctok, r.h*r.w, 1
 		return nil
 	}
 	if !flatTo() {
@@ -1155,6 +926,109 @@ func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
 	switch n.GetOpType() {
 	case "Identity", "Cast":
 		return in(0), nil
+	case "Shape":
+		c := constant{dims: []int{len(in(0).dims)}}
+		for _, d := range in(0).dims {
+			c.i = append(c.i, int64(d))
+		}
+		return c, nil
+	case "Reshape":
+		c, target := in(0), in(1)
+		t, ok := target.ints()
+		if !ok {
+			return constant{}, fmt.Errorf("a Reshape to a shape that is not integers")
+		}
+		dims, free, known := make([]int, len(t)), -1, 1
+		for k, d := range t {
+			switch {
+			case d == -1 && free < 0:
+				free = k
+				continue
+			case d == 0 && k < len(c.dims):
+				dims[k] = c.dims[k]
+			case d > 0:
+				dims[k] = int(d)
+			default:
+				return constant{}, fmt.Errorf("a Reshape of constants to %v", t)
+			}
+			known *= dims[k]
+		}
+		if free >= 0 && known > 0 {
+			dims[free] = size(c.dims) / known
+		}
+		if size(dims) != size(c.dims) {
+			return constant{}, fmt.Errorf("a Reshape of %v values to %v", size(c.dims), t)
+		}
+		c.dims = dims
+		return c, nil
+	case "ConstantOfShape":
+		shape, ok := in(0).ints()
+		count := 1
+		for _, d := range shape {
+			if d < 0 || d > 1<<20 {
+				ok = false
+			}
+			count *= int(max(d, 0))
+		}
+		if !ok || count > 1<<20 {
+			return constant{}, fmt.Errorf("a ConstantOfShape of shape %v", shape)
+		}
+		c := constant{dims: make([]int, len(shape))}
+		for k, d := range shape {
+			c.dims[k] = int(d)
+		}
+		v := constant{dims: []int{1}, f: []float32{0}}
+		if a := attr(n, "value"); a != nil {
+			var err error
+			if v, err = decodeTensor(a.GetT()); err != nil || size(v.dims) != 1 {
+				return constant{}, fmt.Errorf("a ConstantOfShape whose value is not one number")
+			}
+		}
+		for range count {
+			if v.i != nil {
+				c.i = append(c.i, v.i[0])
+			} else {
+				c.f = append(c.f, v.f[0])
+			}
+		}
+		return c, nil
+	case "Equal", "Where":
+		// The shape arithmetic of an Expand's target (x.expand(n, -1,
+		// -1)): integers, one value or one each.
+		var args [][]int64
+		for k := range n.GetInput() {
+			v, ok := in(k).ints()
+			if !ok || len(v) == 0 {
+				return constant{}, fmt.Errorf("%s of constants that are not integers", n.GetOpType())
+			}
+			args = append(args, v)
+		}
+		out := constant{}
+		for k, a := range args {
+			if len(a) > len(out.i) {
+				out.dims, out.i = in(k).dims, make([]int64, len(a))
+			}
+		}
+		at := func(a []int64, k int) int64 { return a[min(k, len(a)-1)] }
+		for k := range out.i {
+			if n.GetOpType() == "Equal" {
+				if at(args[0], k) == at(args[1], k) {
+					out.i[k] = 1
+				}
+			} else if at(args[0], k) != 0 {
+				out.i[k] = at(args[1], k)
+			} else {
+				out.i[k] = at(args[2], k)
+			}
+		}
+		return out, nil
+	case "Expand":
+		// A learned token broadcast over the batch (a ViT's class
+		// token): the constant stands for its copies.
+		if c := in(0); c.f != nil && len(c.dims) > 0 && c.dims[0] == 1 {
+			return c, nil
+		}
+		return constant{}, fmt.Errorf("an Expand of other than one learned token")
 	case "Gather":
 		data, ok := in(0).ints()
 		idx, ok2 := in(1).ints()

@@ -107,6 +107,11 @@ func Fit(img image.Image, maxW, maxH int) *image.NRGBA { return fit(img, maxW, m
 // from lo to hi labelled loText and hiText, with a caption saying what the
 // colours mean.
 func ExplainFigure(overlay image.Image, title, loText, hiText, caption string) image.Image {
+	return explainFigure(overlay, colorBar, title, loText, hiText, caption)
+}
+
+// explainFigure lays out ExplainFigure with the colour bar bar draws.
+func explainFigure(overlay image.Image, bar func(w, h int) *image.NRGBA, title, loText, hiText, caption string) image.Image {
 	ob := overlay.Bounds()
 	labelPx := clampF(float64(ob.Dx())/45, 14, 28)
 	titlePx := clampF(labelPx*1.3, 18, 36)
@@ -129,17 +134,17 @@ func ExplainFigure(overlay image.Image, title, loText, hiText, caption string) i
 	ox, oy := (W-ob.Dx())/2, margin+titleH
 	draw.Draw(img, image.Rect(ox, oy, ox+ob.Dx(), oy+ob.Dy()), overlay, ob.Min, draw.Src)
 	ly := oy + ob.Dy() + margin/2
-	drawLegend(img, (W-barW)/2, ly, barW, barH, labelPx, loText, hiText)
+	drawLegend(img, bar, (W-barW)/2, ly, barW, barH, labelPx, loText, hiText)
 	drawText(img, labelFace, caption, (W-textWidth(labelFace, caption))/2, ly+barH+int(labelPx*1.15)+lineH, mutedColor)
 	return img
 }
 
 // drawLegend draws a framed colour bar at (x, y) with lo and hi written
 // under its ends.
-func drawLegend(img *image.NRGBA, x, y, w, h int, px float64, lo, hi string) {
+func drawLegend(img *image.NRGBA, bar func(w, h int) *image.NRGBA, x, y, w, h int, px float64, lo, hi string) {
 	f := sansFace(px, false)
 	frame(img, x-1, y-1, w+2, h+2, frameColor)
-	draw.Draw(img, image.Rect(x, y, x+w, y+h), colorBar(w, h), image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(x, y, x+w, y+h), bar(w, h), image.Point{}, draw.Src)
 	base := y + h + int(px*1.15)
 	drawText(img, f, lo, x, base, inkColor)
 	drawText(img, f, hi, x+w-textWidth(f, hi), base, inkColor)
@@ -380,7 +385,7 @@ func Comparison(items []CompareItem, opt CompareOptions) (image.Image, error) {
 	// Legends: Grad-CAM's 0..1 under its column, one per layer group.
 	ly := head + headH + len(items)*rowH
 	barH := max(10, int(labelPx*0.8))
-	drawLegend(img, cols[1].x, ly, tile, barH, labelPx, "0", "1 (most)")
+	drawLegend(img, colorBar, cols[1].x, ly, tile, barH, labelPx, "0", "1 (most)")
 	for li := range opt.Layers {
 		var xs []int
 		for _, c := range cols {
@@ -392,7 +397,7 @@ func Comparison(items []CompareItem, opt CompareOptions) (image.Image, error) {
 			continue
 		}
 		w := xs[len(xs)-1] + tile - xs[0]
-		drawLegend(img, xs[0], ly, w, barH, labelPx, "0", formatValue(his[li]))
+		drawLegend(img, colorBar, xs[0], ly, w, barH, labelPx, "0", formatValue(his[li]))
 	}
 	note := "The maps of one layer share one colour scale, from 0 to the largest activation any picture reaches there."
 	drawText(img, labelFace, note, margin, ly+barH+int(labelPx*1.15)+lineH, mutedColor)

@@ -200,3 +200,17 @@ func LoadData(cfg dataset.Config, in engine.Input, progress func(done, total int
 func ResNetArch(side int) engine.Arch {
 	return engine.ResNet18Arch(side, [4]int{32, 64, 128, 256})
 }
+
+// LabelConfig is the data set configuration for training on dir with
+// classes given per file instead of by class folders (a catalogue's field:
+// centuries, schools): labels maps a file's path relative to dir
+// (slash-separated, "training_set/painting/x.jpg" in the download) to one
+// of classes. No picture is copied; the files labels do not name are left
+// out. val is as FolderConfig's.
+func LabelConfig(dir string, classes []string, labels map[string]string, val float64, cacheDir string) dataset.Config {
+	cfg := dataset.Config{Root: dir, Classes: classes, Labels: labels, ValFraction: val, CacheDir: cacheDir, ClassMap: map[string]string{}}
+	if dataset.Plain(dir) && val == 0 {
+		cfg.ValFraction = 0.2
+	}
+	return cfg
+}

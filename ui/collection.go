@@ -155,10 +155,16 @@ type collectionView struct {
 	confOtherBox  fyne.CanvasObject
 	confGrid      *fyne.Container
 	pair          pairView
+
+	// cat is the collection's catalogue and catTab its tab
+	// (collection_catalogue.go).
+	cat    *collectionCatalogue
+	catTab *container.TabItem
 }
 
 func newCollectionView(s *shell) *collectionView {
 	c := &collectionView{s: s, filter: noFilter, thumbs: map[*collection.Item]image.Image{}, sortCol: colName, then: s.opts.Show}
+	c.cat = newCollectionCatalogue(c)
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), c.openDialog)
 	c.status = widget.NewLabel("")
 	c.status.Truncation = fyne.TextTruncateEllipsis
@@ -222,6 +228,8 @@ func newCollectionView(s *shell) *collectionView {
 		container.NewTabItem("Similar", c.newSimilarPanel()),
 		container.NewTabItem("Map", c.newMapPanel()),
 	)
+	c.catTab = container.NewTabItem("Catalogue", c.cat.newPanel())
+	c.side.Append(c.catTab)
 	split := container.NewHSplit(c.tableBox, c.side)
 	split.Offset = 0.62
 	c.split = split
@@ -284,6 +292,7 @@ func (c *collectionView) open(paths []string) {
 	c.stop()
 	c.roots = append([]string(nil), paths...)
 	c.testSet = len(paths) == 1 && filepath.Base(absPath(paths[0])) == dataset.TestFolder
+	c.cat.collectionOpened()
 	c.analyse()
 }
 
@@ -295,6 +304,7 @@ func (c *collectionView) analyse() {
 	gen := c.gen
 	c.items, c.shown, c.failed, c.selected, c.layout, c.cache = nil, nil, nil, nil, nil, nil
 	c.filter.picked = nil
+	c.cat.reset()
 	c.atlas.reset()
 	c.distinct = collection.Distinct{}
 	c.complete = false
@@ -515,6 +525,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	}
 	c.refreshTable()
 	c.updateConfusion(true)
+	c.cat.analysed()
 	if c.topLayer > 0 {
 		c.showTop(c.topLayer, c.topFilter)
 	}
@@ -531,7 +542,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 const CollectionShows = "wrong (the wrong answers), disagree (where the model and the --second model disagree, the first of them side by side), " +
 	"map (the map of the collection), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
 
-	"filter:LAYER:FILTER (the pictures that excite a filter) or similar:NAME (the pictures like the file NAME)"
+	"filter:LAYER:FILTER (the pictures that excite a filter), similar:NAME (the pictures like the file NAME), " + catalogueShows
 
 // checkShow reports whether show is a valid Options.Show.
 func checkShow(show string) error {
@@ -540,6 +551,9 @@ func checkShow(show string) error {
 	}
 	parts := strings.Split(show, ":")
 	ok := false
+	if mine, good := checkCatalogueShow(parts); mine {
+		ok = good
+	}
 	switch parts[0] {
 	case "cell":
 		ok = len(parts) == 3 && parts[1] != "" && parts[2] != ""
@@ -562,6 +576,9 @@ func checkShow(show string) error {
 // collection; it returns why it cannot, or "".
 func (c *collectionView) apply(show string) string {
 	parts := strings.Split(show, ":")
+	if mine, _ := checkCatalogueShow(parts); mine {
+		return c.cat.applyShow(parts)
+	}
 	switch parts[0] {
 	case "wrong":
 		c.wrongOnly.SetChecked(true)

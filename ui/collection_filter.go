@@ -42,7 +42,7 @@ func (c *collectionView) newFilterPanel() fyne.CanvasObject {
 		"the part of each picture that the peak sees marked. In Explore, an enlarged feature map leads here too.")
 	c.topInfo.Wrapping = fyne.TextWrapWord
 	controls := container.NewHBox(widget.NewLabel("Layer"), c.layerSel, widget.NewLabel("Filter"), widgets.NewSizedBoxW(c.filterNum, 60), show)
-	return container.NewBorder(container.NewVBox(controls, c.topInfo), nil, nil, nil, container.NewScroll(c.topImg))
+	return container.NewBorder(container.NewVBox(controls, c.topInfo, c.cat.terms), nil, nil, nil, container.NewScroll(c.topImg))
 }
 
 // showFilter shows the filter tab with the pictures that excite (layer,
@@ -85,6 +85,7 @@ func (c *collectionView) showTop(layer, filter int) {
 		text += " (where in the picture is not known for this model's layers)."
 	}
 	c.topInfo.SetText(text)
+	c.cat.showTerms(layer, filter)
 	c.topGen++
 	gen := c.topGen
 	c.renderTiles(hits, func(i int, hit collection.Hit) plots.Tile {

@@ -339,6 +339,9 @@ func (p *collectionMap) colour(i int) color.NRGBA {
 		return plots.ClassColor(-1)
 	}
 	it := its[0]
+	if col, ok := p.c.cat.mapColour(it, p.colourSel.Selected); ok {
+		return col
+	}
 	switch p.colourSel.Selected {
 	case colourTruth:
 		return plots.ClassColor(it.Truth)
@@ -361,8 +364,13 @@ func (p *collectionMap) updateLegend() {
 		text string
 	}
 	var entries []entry
-	switch p.colourSel.Selected {
-	case colourRight:
+	fields, byField := p.c.cat.legend(p.colourSel.Selected)
+	for _, e := range fields {
+		entries = append(entries, entry{e.c, e.text})
+	}
+	switch {
+	case byField:
+	case p.colourSel.Selected == colourRight:
 		entries = []entry{{plots.RightColor, "right"}, {plots.WrongColor, "wrong"}, {plots.ClassColor(-1), "no true class"}}
 	default:
 		for i, name := range p.c.classes {
@@ -457,7 +465,7 @@ func (c *collectionView) pick(items []*collection.Item) {
 		}
 		c.atlas.allBtn.Enable()
 		c.showTable(true)
-		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items))))
+		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items)))+c.cat.lassoed(items))
 	}
 	c.refreshTable()
 }

@@ -56,9 +56,9 @@ var (
 // is shownColumns()[i].
 func (c *collectionView) shownColumns() []int {
 	if c.other == nil {
-		return oneModelColumns
+		return c.withFields(oneModelColumns)
 	}
-	return pairColumns
+	return c.withFields(pairColumns)
 }
 
 // columns is the number of columns shown.
@@ -215,7 +215,7 @@ func trueName(classes []string, it *collection.Item) string {
 func (c *collectionView) applyWidths() {
 	z := c.s.Zoom()
 	for i, col := range c.shownColumns() {
-		c.table.SetColumnWidth(i, columnWidths[col]*z)
+		c.table.SetColumnWidth(i, c.columnWidth(col)*z)
 	}
 }
 
@@ -261,6 +261,9 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 
 // cellText is the text of column col for it.
 func (c *collectionView) cellText(it *collection.Item, col int) string {
+	if col >= colCount {
+		return c.cat.cell(it, col-colCount)
+	}
 	switch col {
 	case colName:
 		return filepath.Base(it.Path)
@@ -313,7 +316,7 @@ func (c *collectionView) thumb(it *collection.Item) image.Image {
 func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
 	col := c.shownColumns()[id.Col]
-	text := columnTitles[col]
+	text := c.columnTitle(col)
 	switch {
 	case c.other == nil:
 	case col == colPredicted:
@@ -396,11 +399,15 @@ func indexOf(list []string, s string) int {
 func (c *collectionView) refreshTable() {
 	c.shown = c.shown[:0]
 	for _, it := range c.items {
-		if c.filter.keep(it) {
+		if c.filter.keep(it) && c.cat.keeps(it) {
 			c.shown = append(c.shown, it)
 		}
 	}
-	sortItems(c.shown, c.sortCol, c.sortDesc, c.classes, c.otherClasses)
+	if c.sortCol >= colCount {
+		c.cat.sort(c.shown, c.sortCol-colCount, c.sortDesc)
+	} else {
+		sortItems(c.shown, c.sortCol, c.sortDesc, c.classes, c.otherClasses)
+	}
 	const hint = ". Click a row for its similar pictures, its picture or name to open it in Explore, a column's title to sort."
 	switch {
 	case len(c.items) == 0:
@@ -428,6 +435,9 @@ func (c *collectionView) refreshTable() {
 // export writes the table's pictures (as filtered and sorted) as CSV or
 // JSON.
 func (c *collectionView) export(w io.Writer, format string) error {
+	if c.cat.j != nil {
+		return c.cat.export(w, format, c.exportSpec(), c.shown)
+	}
 	if format == "json" {
 		return c.exportSpec().WriteJSON(w, c.shown)
 	}

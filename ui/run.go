@@ -98,6 +98,9 @@ type Options struct {
 	// Open is a dialog of Explore to open on the first picture once it is
 	// analysed (see LookShows): for screenshots and demonstrations.
 	Open string
+	// Catalogue is the collection's catalogue file (package catalogue),
+	// "" for the catalogue.csv in the collection's folder, if any.
+	Catalogue string
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -392,6 +395,9 @@ func (s *shell) start() {
 			s.train.Begin(train.Start{Dir: s.opts.Images[0], Arch: s.opts.TrainArch, Epochs: s.opts.TrainEpochs,
 				Size: s.opts.TrainSize, Classes: s.opts.TrainClasses, Save: s.opts.TrainSave})
 		} else if s.opts.View == "collection" {
+			if s.opts.Catalogue != "" {
+				s.collection.cat.open(s.opts.Catalogue, false)
+			}
 			s.collection.open(s.opts.Images)
 		} else {
 			s.explore.open(s.opts.Images)

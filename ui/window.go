@@ -419,6 +419,11 @@ func newMenus(s *shell) *menus {
 		item("Open image…", s.openImageDialog, scOpen),
 		item("Open folder…", s.openFolderDialog, scOpenFolder),
 		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
+		fyne.NewMenuItem("Open catalogue…", func() {
+			s.showView("collection")
+			s.collection.side.Select(s.collection.catTab)
+			s.collection.cat.openDialog()
+		}),
 		fyne.NewMenuItemSeparator(),
 		item("Open model…", s.openModelDialog, scOpenModel),
 	)

@@ -120,3 +120,10 @@ if [ -d "$data" ]; then
 	rm -r "$set"
 	rm -r "$lab"
 fi
+# The collection's catalogue (docs/catalogue.md): the demo catalogue of
+# validation_set, whose dates and groups are noise.
+cat=docs/examples/demo-catalogue.csv
+shot catalogue-table --view collection --theme light --screenshot-wait 300s --catalogue "$cat" --show catalogue:values:demo_date "$valset"
+shot catalogue-accuracy --view collection --theme light --screenshot-wait 300s --catalogue "$cat" --show catalogue:accuracy:demo_date "$valset"
+shot catalogue-map --view collection --theme light --screenshot-wait 400s --catalogue "$cat" --show colour:demo_date "$valset"
+shot catalogue-filter --view collection --theme light --screenshot-wait 300s --catalogue "$cat" --show filter:5:1 "$valset"
