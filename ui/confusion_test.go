@@ -9,9 +9,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/confusion"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // testSetFolder writes a data set whose test split is curatedFolder's
@@ -81,19 +84,24 @@ func tapCell(t *testing.T, h *harness, truth, pred int) {
 	v := h.s.confusion
 	h.s.showView("confusion")
 	h.settle()
-	c := v.chart
-	if c.Image().Image == nil {
+	cs := charts(v.Content())
+	if len(cs) != 1 || cs[0].Image().Image == nil {
 		t.Fatal("the confusion chart is not drawn")
 	}
-	ev := *h.s.Model().Meta.Test
-	p, _ := plots.Confusion(ev, v.mode.Selected != showCounts, plots.Light)
-	img, px := c.Image(), c.Drawn().Px
-	var tap *tapArea
-	walk(v.content, func(o fyne.CanvasObject) {
-		if ta, ok := o.(*tapArea); ok {
-			tap = ta
+	c := cs[0]
+	var tap *widgets.TapArea
+	var mode *widget.RadioGroup
+	walk(v.Content(), func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widgets.TapArea:
+			tap = o
+		case *widget.RadioGroup:
+			mode = o
 		}
 	})
+	ev := *h.s.Model().Meta.Test
+	p, _ := plots.Confusion(ev, mode.Selected != confusion.ShowCounts, plots.Light)
+	img, px := c.Image(), c.Drawn().Px
 	for y := float32(0); y < img.Size().Height; y += 4 {
 		for x := float32(0); x < img.Size().Width; x += 4 {
 			tr, pr, ok := plots.ConfusionCell(p, len(ev.Classes), px.X, px.Y, c.Drawn().DPI,
@@ -105,6 +113,18 @@ func tapCell(t *testing.T, h *harness, truth, pred int) {
 		}
 	}
 	t.Fatalf("cell (%d, %d) not found on the chart", truth, pred)
+}
+
+// asking reports whether the Confusion view asks for the data set's
+// folder (its button shows).
+func asking(v *confusionView) bool {
+	shown := false
+	walk(v.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Choose the data set's folder…" {
+			shown = true
+		}
+	})
+	return shown
 }
 
 // waitForTestSet waits until the test set is analysed in the Collection view.
@@ -133,15 +153,15 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	v, c := h.s.confusion, h.s.collection
 
 	tapCell(t, h, 0, 1) // true dark, predicted bright
-	if !v.ask.Visible() || !hasText(v.content, "To list the test pictures of true dark predicted as bright") {
-		t.Fatalf("no question for the folder: %q", texts(v.content))
+	if !asking(v) || !hasText(v.Content(), "To list the test pictures of true dark predicted as bright") {
+		t.Fatalf("no question for the folder: %q", texts(v.Content()))
 	}
 	if h.s.tabs.Selected().Text != "Confusion" || len(c.roots) > 0 {
 		t.Errorf("tab %q, collection %v before a folder was chosen", h.s.tabs.Selected().Text, c.roots)
 	}
 	// The button opens a folder dialog.
 	var choose bool
-	walk(v.ask, func(o fyne.CanvasObject) {
+	walk(v.Content(), func(o fyne.CanvasObject) {
 		if b, ok := o.(interface{ Tapped(*fyne.PointEvent) }); ok && hasText(o, "Choose the data set's folder") {
 			b.Tapped(&fyne.PointEvent{})
 			choose = true
@@ -152,16 +172,16 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	}
 	h.w.Canvas().Overlays().Remove(h.topDialog())
 
-	v.useFolder(filepath.Join(root, "nowhere"))
-	if !v.ask.Visible() || !hasText(v.ask, "That folder cannot be used") || h.s.Prefs.String(prefDataDir) != "" {
-		t.Errorf("a missing folder was taken: %q", texts(v.ask))
+	v.UseFolder(filepath.Join(root, "nowhere"))
+	if !asking(v) || !hasText(v.Content(), "That folder cannot be used") || h.s.Prefs.String(prefDataDir) != "" {
+		t.Errorf("a missing folder was taken: %q", texts(v.Content()))
 	}
-	v.useFolder(root) // the folder above art-images will do
+	v.UseFolder(root) // the folder above art-images will do
 	if got := h.s.Prefs.String(prefDataDir); got != valset {
 		t.Errorf("remembered %q, want %q", got, valset)
 	}
 	waitForTestSet(h)
-	if h.s.tabs.Selected().Text != "Collection" || v.ask.Visible() {
+	if h.s.tabs.Selected().Text != "Collection" || asking(v) {
 		t.Errorf("tab %q after choosing the folder", h.s.tabs.Selected().Text)
 	}
 	if got := sortedShown(c); got != "lamp.png sun.png" {
@@ -188,8 +208,8 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 		t.Errorf("cell dark → dark lists %q (the copy counts once)", got)
 	}
 	h.s.showView("confusion")
-	if !hasText(v.content, "agree with this matrix") {
-		t.Errorf("Confusion tab note: %q", texts(v.content))
+	if !hasText(v.Content(), "agree with this matrix") {
+		t.Errorf("Confusion tab note: %q", texts(v.Content()))
 	}
 
 	// Another window of the app (same preferences): the remembered folder
@@ -198,8 +218,8 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	h2.s.Prefs.SetString(prefDataDir, valset)
 	tapCell(t, h2, 1, 0)
 	c2 := waitForTestSet(h2)
-	if h2.s.confusion.ask.Visible() || sortedShown(c2) != "cave.png" {
-		t.Errorf("remembered folder: ask %v, lists %q", h2.s.confusion.ask.Visible(), sortedShown(c2))
+	if asking(h2.s.confusion) || sortedShown(c2) != "cave.png" {
+		t.Errorf("remembered folder: ask %v, lists %q", asking(h2.s.confusion), sortedShown(c2))
 	}
 }
 
@@ -225,8 +245,8 @@ func TestConfusionCellDisagrees(t *testing.T) {
 		t.Errorf("accuracy panel: %q", texts(c.side))
 	}
 	h.s.showView("confusion")
-	if !hasText(h.s.confusion.content, "differ from this matrix in 2 cells") {
-		t.Errorf("Confusion tab note: %q", texts(h.s.confusion.content))
+	if !hasText(h.s.confusion.Content(), "differ from this matrix in 2 cells") {
+		t.Errorf("Confusion tab note: %q", texts(h.s.confusion.Content()))
 	}
 }
 
@@ -238,8 +258,8 @@ func TestConfusionCellFolderGone(t *testing.T) {
 	h.s.Prefs.SetString(prefDataDir, filepath.Join(t.TempDir(), "gone", "validation_set"))
 	tapCell(t, h, 1, 1)
 	v := h.s.confusion
-	if !v.ask.Visible() || !hasText(v.ask, "The data set's folder remembered from last time cannot be used") ||
-		!hasText(v.ask, "does not exist") || len(h.s.collection.roots) > 0 {
-		t.Errorf("ask %v: %q", v.ask.Visible(), texts(v.ask))
+	if !asking(v) || !hasText(v.Content(), "The data set's folder remembered from last time cannot be used") ||
+		!hasText(v.Content(), "does not exist") || len(h.s.collection.roots) > 0 {
+		t.Errorf("ask %v: %q", asking(v), texts(v.Content()))
 	}
 }

@@ -30,7 +30,7 @@ func TestDamagedPreferencesSaid(t *testing.T) {
 	}
 	h.w.Canvas().Overlays().Remove(d)
 	_, valset := testSetFolder(t)
-	h.s.confusion.useFolder(valset)
+	h.s.confusion.UseFolder(valset)
 	data, err := os.ReadFile(path)
 	if err != nil || !strings.Contains(string(data), "validation_set") {
 		t.Fatalf("the chosen folder was not remembered: %q, %v", data, err)

@@ -33,6 +33,7 @@ import (
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
 	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -339,7 +340,7 @@ type shell struct {
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
 	confusion  *confusionView
-	train      *trainView
+	train      *train.View
 	// live is the Live view (package ui/live): a camera, a video or a
 	// slide show through the network.
 	live *liveview.View
@@ -409,7 +410,8 @@ func (s *shell) start() {
 	}
 	if len(s.opts.Images) > 0 {
 		if s.opts.View == "train" {
-			s.train.begin(s.opts.Images[0], s.opts.TrainArch, s.opts.TrainEpochs, s.opts.TrainSize)
+			s.train.Begin(train.Start{Dir: s.opts.Images[0], Arch: s.opts.TrainArch, Epochs: s.opts.TrainEpochs,
+				Size: s.opts.TrainSize, Classes: s.opts.TrainClasses, Save: s.opts.TrainSave})
 		} else if s.opts.View == "collection" {
 			if s.opts.Catalogue != "" {
 				s.collection.cat.open(s.opts.Catalogue, false)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
+	"github.com/artlens/artlens/ui/confusion"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -104,7 +105,7 @@ func TestConfusionView(t *testing.T) {
 			radio = r
 		}
 	})
-	radio.SetSelected(showCounts)
+	radio.SetSelected(confusion.ShowCounts)
 	h.settle()
 	if c.Image().Image == percent || sameImage(c.Image().Image, percent) {
 		t.Error("the chart did not change to counts")

@@ -18,28 +18,27 @@ import (
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer"
+	"github.com/artlens/artlens/ui/confusion"
 	"github.com/artlens/artlens/ui/history"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/modelview"
+	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
 )
 
-// imageExtensions are offered by the image file dialog. Files are sniffed
-// by content, so this is only the dialog's filter.
-var imageExtensions = []string{".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+// imageExtensions are offered by the image file dialog (see
+// host.ImageExtensions).
+var imageExtensions = host.ImageExtensions
 
 // modelExtension is the extension of weights files; onnxExtension that of
 // ONNX models, imported when opened (with generic class names).
 const (
-	modelExtension = ".safetensors"
-	onnxExtension  = ".onnx"
+	modelExtension = host.ModelExtension
+	onnxExtension  = host.ONNXExtension
 )
 
 // isModelFile says whether path names a model rather than a picture.
-func isModelFile(path string) bool {
-	ext := filepath.Ext(path)
-	return strings.EqualFold(ext, modelExtension) || strings.EqualFold(ext, onnxExtension)
-}
+func isModelFile(path string) bool { return host.IsModelFile(path) }
 
 // loadModelFile reads a weights file, or imports an ONNX model.
 func loadModelFile(path string) (*engine.Model, error) {
@@ -74,11 +73,11 @@ var screens = []screen{
 	}},
 	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
 	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
-		s.confusion = newConfusionView(s)
-		return s.confusion.content
+		s.confusion = &confusionView{confusion.New(s.Host, collectionTests{s}, s.opts.DataDir)}
+		return s.confusion.Content()
 	}},
 	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
-	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = newTrainView(s); return s.train.content }},
+	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = train.New(s.Host); return s.train.Content() }},
 	{"live", "Live", theme.MediaVideoIcon, newLiveTab},
 }
 
@@ -143,18 +142,10 @@ func (s *shell) showView(name string) {
 }
 
 // droppedAt takes what was dropped at pos: pictures onto a class made in
-// the Train view (see classEditor.drop), else as dropped says.
+// the Train view (see train.View.DropAt), else as dropped says.
 func (s *shell) droppedAt(pos fyne.Position, uris []fyne.URI) {
-	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.content {
-		var paths []string
-		for _, u := range uris {
-			if u != nil && u.Scheme() == "file" && !isModelFile(u.Path()) {
-				paths = append(paths, u.Path())
-			}
-		}
-		if len(paths) == len(uris) && s.train.classes.drop(pos, paths) {
-			return
-		}
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.Content() && s.train.DropAt(pos, uris) {
+		return
 	}
 	s.dropped(uris)
 }
@@ -183,8 +174,8 @@ func (s *shell) dropped(uris []fyne.URI) {
 	if len(images) == 0 {
 		return
 	}
-	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.content {
-		s.train.openFolder(images[0]) // dropped onto the Train view: the pictures to train on
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.train.Content() {
+		s.train.OpenFolder(images[0]) // dropped onto the Train view: the pictures to train on
 		return
 	}
 	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {

@@ -1,6 +1,9 @@
 package widgets
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // CountNoun writes "1 file" or "3 files".
 func CountNoun(n int, noun string) string {
@@ -20,4 +23,13 @@ func FormatDuration(secs float64) string {
 	}
 	m := int(secs/60 + 0.5)
 	return fmt.Sprintf("%d h %d min", m/60, m%60)
+}
+
+// Sentence gives msg (an error's message, say) a capital first letter and
+// a full stop.
+func Sentence(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + strings.TrimSuffix(msg[1:], ".") + "."
 }

@@ -1,4 +1,4 @@
-package ui
+package confusion
 
 import (
 	"fmt"
@@ -19,21 +19,50 @@ import (
 
 // Choices of the confusion view.
 const (
-	showPercent = "percent of all test images"
-	showCounts  = "image counts"
+	ShowPercent = "percent of all test images"
+	ShowCounts  = "image counts"
 )
 
-// prefDataDir is the preference that remembers the data set's test
+// PrefDataDir is the preference that remembers the data set's test
 // folder (validation_set) chosen in the Confusion tab.
-const prefDataDir = "dataSetTestFolder"
+const PrefDataDir = "dataSetTestFolder"
 
-// confusionView shows the confusion matrix of the model's test evaluation
-// as a heat map (the study's Figure 3), in percent or counts. A click on a
-// cell lists that cell's test pictures in the Collection view, analysed
-// with the loaded model; the data set's folder is asked for once and
-// remembered.
-type confusionView struct {
-	s       *shell
+// TestSet is what the view asks of the Collection view, where a cell's
+// pictures are listed: the data set's test set, opened there.
+type TestSet interface {
+	// IsOpen reports whether the collection open (or being analysed) is
+	// the test set.
+	IsOpen() bool
+	// ShowCell lists the open test set's pictures of true class truth
+	// that the model took for pred.
+	ShowCell(truth, pred string)
+	// Open analyses the test set in dir with the loaded model and lists
+	// the cell (truth, pred) once it is done.
+	Open(dir, truth, pred string)
+	// Agreement says how the test set's answers compare with m's stored
+	// matrix; ok is false unless the test set is open and analysed with m.
+	Agreement(m *engine.Model) (a Agreement, ok bool)
+}
+
+// Agreement is how the loaded model's answers on the open test set compare
+// with the matrix stored in its file.
+type Agreement struct {
+	Root      string  // the test set's folder
+	Complete  bool    // every picture is analysed; the figures below are set only then
+	Total     int     // pictures with a class
+	Accuracy  float64 // the share answered right
+	Differing int     // cells whose counts differ from the stored matrix
+}
+
+// View shows the confusion matrix of the model's test evaluation as a heat
+// map (the study's Figure 3), in percent or counts. A click on a cell
+// lists that cell's test pictures in the Collection view, analysed with
+// the loaded model; the data set's folder is asked for once and
+// remembered. Its methods are called on the UI goroutine.
+type View struct {
+	s       *host.Host
+	tests   TestSet
+	dataDir string // the data set's folder given at the start ("" none)
 	content fyne.CanvasObject
 	chart   *widgets.Chart
 	mode    *widget.RadioGroup
@@ -48,15 +77,18 @@ type confusionView struct {
 	pending []string
 }
 
-func newConfusionView(s *shell) *confusionView {
-	v := &confusionView{s: s}
-	c := widgets.NewChart(s.Host, 1.2)
+// New builds the Confusion view on the host s; a cell's pictures are
+// listed in tests, from the data set's folder dataDir (the --data given at
+// the start) or the one remembered in the preferences (PrefDataDir).
+func New(s *host.Host, tests TestSet, dataDir string) *View {
+	v := &View{s: s, tests: tests, dataDir: dataDir}
+	c := widgets.NewChart(s, 1.2)
 	v.chart = c
-	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { widgets.SaveChart(s.Host, c.Build(), "confusion.png", 1200, 1000) })
-	mode := widget.NewRadioGroup([]string{showPercent, showCounts}, nil)
+	save := widget.NewButtonWithIcon("Save PNG…", theme.DocumentSaveIcon(), func() { widgets.SaveChart(s, c.Build(), "confusion.png", 1200, 1000) })
+	mode := widget.NewRadioGroup([]string{ShowPercent, ShowCounts}, nil)
 	mode.Horizontal = true
 	mode.Required = true
-	mode.Selected = showPercent
+	mode.Selected = ShowPercent
 	v.mode = mode
 	explain := widget.NewLabel("Rows are the true class of the test images, columns the network's answer; " +
 		"the diagonal holds the right answers. Click a cell to list its pictures.")
@@ -88,7 +120,7 @@ func newConfusionView(s *shell) *confusionView {
 			return
 		}
 		ev := *m.Meta.Test
-		percent := mode.Selected != showCounts
+		percent := mode.Selected != ShowCounts
 		c.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.Confusion(ev, percent, th) })
 		c.Show()
 		save.Enable()
@@ -96,15 +128,18 @@ func newConfusionView(s *shell) *confusionView {
 	}
 	mode.OnChanged = func(string) { update() }
 	update()
-	s.OnModel(update, v.refreshNote)
+	s.OnModel(update, v.RefreshNote)
 	s.OnStyle(c.Invalidate)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Show:"), mode, layout.NewSpacer(), save), explain, v.note, v.ask)
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(newTapArea(c, v.tapped), container.NewCenter(missing)))
+	v.content = container.NewBorder(top, nil, nil, nil, container.NewStack(widgets.NewTapArea(c, v.tapped), container.NewCenter(missing)))
 	return v
 }
 
+// Content is the view, for the window's tab.
+func (v *View) Content() fyne.CanvasObject { return v.content }
+
 // tapped finds the cell under pos and lists its pictures.
-func (v *confusionView) tapped(pos fyne.Position) {
+func (v *View) tapped(pos fyne.Position) {
 	m := v.s.Model()
 	c := v.chart
 	if m == nil || m.Meta.Test == nil || c.Image().Image == nil || !c.Visible() {
@@ -117,7 +152,7 @@ func (v *confusionView) tapped(pos fyne.Position) {
 		return
 	}
 	ev := *m.Meta.Test
-	p, err := plots.Confusion(ev, v.mode.Selected != showCounts, plots.Light)
+	p, err := plots.Confusion(ev, v.mode.Selected != ShowCounts, plots.Light)
 	if err != nil {
 		return
 	}
@@ -132,10 +167,9 @@ func (v *confusionView) tapped(pos fyne.Position) {
 // cellClicked lists the test pictures of true class truth predicted as
 // pred: in the open collection when it is the test set, else from the
 // data set's folder when it is known, else it asks for that folder.
-func (v *confusionView) cellClicked(truth, pred string) {
-	col := v.s.collection
-	if col.isOpenTestSet() {
-		col.showTestCell(truth, pred)
+func (v *View) cellClicked(truth, pred string) {
+	if v.tests.IsOpen() {
+		v.tests.ShowCell(truth, pred)
 		return
 	}
 	dir, err := v.testDir()
@@ -146,16 +180,16 @@ func (v *confusionView) cellClicked(truth, pred string) {
 		v.askFor(truth, pred, "")
 	default:
 		v.ask.Hide()
-		col.openTestSet(dir, truth, pred)
+		v.tests.Open(dir, truth, pred)
 	}
 }
 
 // testDir is the data set's test folder: the one given at the start, or
 // the one chosen last time; "" when none is known.
-func (v *confusionView) testDir() (string, error) {
-	dir := v.s.opts.DataDir
+func (v *View) testDir() (string, error) {
+	dir := v.dataDir
 	if dir == "" {
-		dir = v.s.Prefs.String(prefDataDir)
+		dir = v.s.Prefs.String(PrefDataDir)
 	}
 	if dir == "" {
 		return "", nil
@@ -165,7 +199,7 @@ func (v *confusionView) testDir() (string, error) {
 
 // askFor shows why the cell's pictures cannot be listed yet and offers to
 // choose the data set's folder; the cell is listed once it is chosen.
-func (v *confusionView) askFor(truth, pred, reason string) {
+func (v *View) askFor(truth, pred, reason string) {
 	v.pending = []string{truth, pred}
 	v.askLabel.SetText(reason + fmt.Sprintf("To list the test pictures of true %s predicted as %s, ArtLens analyses the data set's test set "+
 		"(validation_set of the Art Images download, which does not come with ArtLens) with the loaded model. "+
@@ -174,50 +208,56 @@ func (v *confusionView) askFor(truth, pred, reason string) {
 }
 
 // chooseFolder asks for the data set's folder.
-func (v *confusionView) chooseFolder() {
-	v.s.PickFolder(v.useFolder)
+func (v *View) chooseFolder() {
+	v.s.PickFolder(v.UseFolder)
 }
 
-// useFolder makes dir (the data set's folder or its validation_set) the
+// UseFolder makes dir (the data set's folder or its validation_set) the
 // test set's folder, remembered in the preferences, and lists the cell
-// that was clicked; a folder without validation_set is refused.
-func (v *confusionView) useFolder(dir string) {
+// that was clicked; a folder without validation_set is refused. It is
+// what choosing the folder in the view's dialog does.
+func (v *View) UseFolder(dir string) {
 	test, err := dataset.TestDir(dir)
 	if err != nil {
 		v.askLabel.SetText("That folder cannot be used: " + err.Error() + ".")
 		v.ask.Show()
 		return
 	}
-	if err := v.s.Prefs.SetString(prefDataDir, test); err != nil {
+	if err := v.s.Prefs.SetString(PrefDataDir, test); err != nil {
 		v.s.Notice.Post(host.NoticeError, "The data set's folder could not be remembered: "+err.Error())
 	}
 	v.ask.Hide()
 	if p := v.pending; p != nil {
 		v.pending = nil
-		v.s.collection.openTestSet(test, p[0], p[1])
+		v.tests.Open(test, p[0], p[1])
 	}
 }
 
-// refreshNote says, once the test set is open in the Collection view,
-// whether the loaded model's answers there agree with this matrix.
-func (v *confusionView) refreshNote() {
-	col := v.s.collection
+// RefreshNote says, once the test set is open in the Collection view,
+// whether the loaded model's answers there agree with this matrix; the
+// Collection view calls it when its answers change.
+func (v *View) RefreshNote() {
 	m := v.s.Model()
-	if !col.isOpenTestSet() || m == nil || m.Meta.Test == nil || col.cells == nil || col.model != m {
+	if m == nil || m.Meta.Test == nil {
 		v.note.Hide()
 		return
 	}
-	where := "“" + col.roots[0] + "”"
+	a, ok := v.tests.Agreement(m)
+	if !ok {
+		v.note.Hide()
+		return
+	}
+	where := "“" + a.Root + "”"
 	switch {
-	case !col.complete:
+	case !a.Complete:
 		v.note.SetText("A click on a cell lists its pictures from " + where + " in the Collection view, as far as they are analysed with the loaded model.")
-	case col.cellsDiffering() == 0:
+	case a.Differing == 0:
 		v.note.SetText(fmt.Sprintf("A click on a cell lists its pictures from %s in the Collection view: the loaded model's answers on these %s test pictures agree with this matrix.",
-			where, engine.Thousands(col.ev.Total)))
+			where, engine.Thousands(a.Total)))
 	default:
 		v.note.SetText(fmt.Sprintf("The loaded model's answers on the %s test pictures in %s (%.1f%% right) differ from this matrix in %s: "+
 			"the loaded model or this copy of the data set is not the one it was measured with. A click on a cell lists the pictures the loaded model puts there.",
-			engine.Thousands(col.ev.Total), where, 100*col.ev.Accuracy, widgets.CountNoun(col.cellsDiffering(), "cell")))
+			engine.Thousands(a.Total), where, 100*a.Accuracy, widgets.CountNoun(a.Differing, "cell")))
 	}
 	v.note.Show()
 }

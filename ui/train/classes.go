@@ -1,4 +1,4 @@
-package ui
+package train
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/classset"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -23,7 +24,7 @@ import (
 // added with a button) copied into its folder. It shows when the view's
 // folder is such a set; training on it is training on its folder.
 type classEditor struct {
-	v       *trainView
+	v       *View
 	set     *classset.Set
 	content *fyne.Container
 
@@ -37,7 +38,7 @@ type classEditor struct {
 	renameB, removeB, addClass *widget.Button
 }
 
-func newClassEditor(v *trainView) *classEditor {
+func newClassEditor(v *View) *classEditor {
 	e := &classEditor{v: v, rowOf: map[string]*widget.Button{}}
 	e.name = widget.NewEntry()
 	e.name.SetPlaceHolder("Name of a new class")
@@ -47,7 +48,7 @@ func newClassEditor(v *trainView) *classEditor {
 	e.message = widget.NewLabel("")
 	e.message.Wrapping = fyne.TextWrapWord
 	e.addFileB = widget.NewButtonWithIcon("Add picture…", theme.FileImageIcon(), func() {
-		e.v.s.PickFile(imageExtensions, func(err error) { e.say(true, "Could not open the picture: "+err.Error()) },
+		e.v.s.PickFile(host.ImageExtensions, func(err error) { e.say(true, "Could not open the picture: "+err.Error()) },
 			func(path string) { e.addPictures(e.selected, []string{path}) })
 	})
 	e.addFolderB = widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), func() {
@@ -108,7 +109,7 @@ func (e *classEditor) create(dir string) {
 		return
 	}
 	if _, err := classset.Create(dir); err != nil {
-		e.v.status.SetText(sentence(err.Error()))
+		e.v.status.SetText(widgets.Sentence(err.Error()))
 		return
 	}
 	e.v.openFolder(dir)
@@ -138,7 +139,7 @@ func (e *classEditor) refresh() {
 	}
 	classes, err := e.set.Classes()
 	if err != nil {
-		e.say(true, sentence(err.Error()))
+		e.say(true, widgets.Sentence(err.Error()))
 	}
 	e.classes = classes
 	e.rows.RemoveAll()
@@ -198,7 +199,7 @@ func (e *classEditor) add() {
 	}
 	name := e.name.Text
 	if err := e.set.Add(name); err != nil {
-		e.say(true, sentence(err.Error()))
+		e.say(true, widgets.Sentence(err.Error()))
 		return
 	}
 	e.name.SetText("")
@@ -258,7 +259,7 @@ func (e *classEditor) addPictures(class string, paths []string) {
 				return
 			}
 			if err != nil {
-				e.say(true, sentence(err.Error()))
+				e.say(true, widgets.Sentence(err.Error()))
 				e.changed()
 				return
 			}
@@ -318,7 +319,7 @@ func (e *classEditor) renameDialog() {
 // rename renames class old to name.
 func (e *classEditor) rename(old, name string) {
 	if err := e.set.Rename(old, name); err != nil {
-		e.say(true, sentence(err.Error()))
+		e.say(true, widgets.Sentence(err.Error()))
 		e.changed()
 		return
 	}
@@ -355,7 +356,7 @@ func (e *classEditor) removeDialog() {
 // remove deletes class name's folder (the copies).
 func (e *classEditor) remove(name string) {
 	if err := e.set.Remove(name); err != nil {
-		e.say(true, sentence(err.Error()))
+		e.say(true, widgets.Sentence(err.Error()))
 		e.changed()
 		return
 	}
@@ -394,7 +395,7 @@ func (e *classEditor) make(dir string, specs []string, then func()) {
 		e.v.s.Do(func() {
 			defer e.v.s.Busy.Add(-1)
 			if err != nil {
-				e.v.status.SetText(sentence(err.Error()))
+				e.v.status.SetText(widgets.Sentence(err.Error()))
 				e.v.s.ExitCode.Store(1)
 				return
 			}

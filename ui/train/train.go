@@ -1,4 +1,4 @@
-package ui
+package train
 
 import (
 	"context"
@@ -61,12 +61,14 @@ func sizeChoices() []string {
 // chart and the status line, so that drawing never slows training.
 const batchRedraw = time.Second
 
-// trainView is the Train tab: a folder of class folders, a network and its
+// View is the Train view: a folder of class folders, a network and its
 // settings, and the network learning live. The training itself is
 // training.Train, the command's; the view only draws what it reports.
-type trainView struct {
-	s       *shell
+// Its methods are called on the UI goroutine.
+type View struct {
+	s       *host.Host
 	content fyne.CanvasObject
+	saveTo  string // Begin's Save: where a finished run's model is written
 
 	dir                     string
 	folder, counts, warning *widget.Label
@@ -117,7 +119,7 @@ type trainRun struct {
 	failed   bool          // it ended with an error: nothing to resume
 	final    *engine.Model // the trained model once Train returned
 	recipe   map[string]string
-	setup    string // trainView.setup when it started: whose pace it measures
+	setup    string // View.setup when it started: whose pace it measures
 
 	epochs    []training.EpochReport
 	losses    []float64 // every step's loss
@@ -127,8 +129,9 @@ type trainRun struct {
 	startedAt time.Time
 }
 
-func newTrainView(s *shell) *trainView {
-	v := &trainView{s: s}
+// New builds the Train view on the host h.
+func New(s *host.Host) *View {
+	v := &View{s: s}
 	v.folder = widget.NewLabel("No folder opened: a folder holding one folder of pictures per class.")
 	v.folder.Wrapping = fyne.TextWrapWord
 	v.counts = widget.NewLabel("")
@@ -215,7 +218,7 @@ func newTrainView(s *shell) *trainView {
 	leftScroll := container.NewVScroll(left)
 	leftScroll.SetMinSize(fyne.NewSize(330*s.Zoom(), 0))
 
-	v.loss, v.acc, v.batches, v.confusion = widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0), widgets.NewChart(s.Host, 0)
+	v.loss, v.acc, v.batches, v.confusion = widgets.NewChart(s, 0), widgets.NewChart(s, 0), widgets.NewChart(s, 0), widgets.NewChart(s, 0)
 	v.slider = widget.NewSlider(1, 1)
 	v.slider.Step = 1
 	v.slider.OnChanged = func(f float64) { v.showEpoch(int(f)) }
@@ -238,7 +241,7 @@ func newTrainView(s *shell) *trainView {
 	inside := container.NewGridWithColumns(2, caption("Layer 1's filters", v.filters),
 		caption("Layer 1's feature maps", v.maps), caption("Grad-CAM (last conv layer)", v.cam))
 	epochBar := container.NewBorder(nil, nil, v.epochLabel, container.NewHBox(widget.NewLabel("Picture:"), v.pictures), v.slider)
-	conf := container.NewBorder(nil, v.cell, nil, nil, newTapArea(v.confusion, v.tapped))
+	conf := container.NewBorder(nil, v.cell, nil, nil, widgets.NewTapArea(v.confusion, v.tapped))
 	lower := container.NewHSplit(conf, inside)
 	lower.Offset = 0.55
 	split := container.NewVSplit(curves, container.NewBorder(epochBar, nil, nil, nil, lower))
@@ -254,8 +257,30 @@ func newTrainView(s *shell) *trainView {
 	return v
 }
 
+// Content is the view, for the window's tab.
+func (v *View) Content() fyne.CanvasObject { return v.content }
+
+// OpenFolder makes dir (a folder of class folders, dropped onto the view)
+// the data and counts its classes.
+func (v *View) OpenFolder(dir string) { v.openFolder(dir) }
+
+// DropAt takes pictures dropped at pos (window coordinates) onto the view:
+// onto a class made in the window, they are copied into it (see
+// classEditor.drop). It reports whether it took them; a drop it does not
+// take (a model among the files, no set of classes open) is the window's
+// to handle.
+func (v *View) DropAt(pos fyne.Position, uris []fyne.URI) bool {
+	var paths []string
+	for _, u := range uris {
+		if u != nil && u.Scheme() == "file" && !host.IsModelFile(u.Path()) {
+			paths = append(paths, u.Path())
+		}
+	}
+	return len(paths) > 0 && len(paths) == len(uris) && v.classes.drop(pos, paths)
+}
+
 // openFolder makes dir the data and counts its classes.
-func (v *trainView) openFolder(dir string) {
+func (v *View) openFolder(dir string) {
 	v.dir = dir
 	v.folder.SetText("Folder: " + dir)
 	v.classes.open(dir)
@@ -264,7 +289,7 @@ func (v *trainView) openFolder(dir string) {
 
 // settings returns the data configuration and the network the controls
 // describe, or why they cannot be used.
-func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, error) {
+func (v *View) settings() (dataset.Config, engine.Arch, *engine.Model, error) {
 	var arch engine.Arch
 	var base *engine.Model
 	switch v.network.Selected {
@@ -309,7 +334,7 @@ func (v *trainView) settings() (dataset.Config, engine.Arch, *engine.Model, erro
 
 // scan reads the folder in the background for the chosen network and shows
 // the count per class and the warnings.
-func (v *trainView) scan() {
+func (v *View) scan() {
 	v.scanGen++
 	gen := v.scanGen
 	cfg, arch, _, err := v.settings()
@@ -360,7 +385,7 @@ func oneLine(err error) string {
 	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
-func (v *trainView) showCounts(data *dataset.Data) {
+func (v *View) showCounts(data *dataset.Data) {
 	v.scanned = data
 	v.explain()
 	var b strings.Builder
@@ -378,7 +403,7 @@ func (v *trainView) showCounts(data *dataset.Data) {
 }
 
 // buttons enables what the state allows.
-func (v *trainView) buttons() {
+func (v *View) buttons() {
 	r := v.run
 	running := r != nil && r.running
 	set := func(b *widget.Button, on bool) {
@@ -399,7 +424,7 @@ func (v *trainView) buttons() {
 // rate, last epoch) with their epochs, rate, batch and augmentation, as
 // 'artlens train --recipe study --epochs N --lr R --batch B [--augment]'
 // makes it.
-func (v *trainView) trainConfig() (training.Config, error) {
+func (v *View) trainConfig() (training.Config, error) {
 	cfg := training.StudyRecipe()
 	epochs, err := strconv.Atoi(strings.TrimSpace(v.epochs.Text))
 	if err != nil || epochs < 1 || epochs > 1000 {
@@ -417,7 +442,7 @@ func (v *trainView) trainConfig() (training.Config, error) {
 }
 
 // start begins a new run with the controls' settings.
-func (v *trainView) start() {
+func (v *View) start() {
 	if v.dir == "" {
 		v.status.SetText("Open a folder of class folders first.")
 		return
@@ -455,7 +480,7 @@ func (v *trainView) start() {
 }
 
 // resume goes on with a stopped run from its last checkpoint.
-func (v *trainView) resume() {
+func (v *View) resume() {
 	if r := v.run; r != nil && !r.running && !r.finished {
 		// The stopped epoch starts again: its steps are dropped.
 		r.losses = r.losses[:min(len(r.losses), len(r.epochs)*r.steps)]
@@ -464,7 +489,7 @@ func (v *trainView) resume() {
 }
 
 // stop ends the run after the current batch; its finished epochs stay.
-func (v *trainView) stop() {
+func (v *View) stop() {
 	if r := v.run; r != nil && r.running {
 		r.cancel()
 		v.status.SetText("Stopping after this batch…")
@@ -472,7 +497,7 @@ func (v *trainView) stop() {
 }
 
 // closed stops a run when the window closes and removes its checkpoints.
-func (v *trainView) closed() {
+func (v *View) closed() {
 	if r := v.run; r != nil {
 		r.closed.Store(true)
 		if r.running {
@@ -485,7 +510,7 @@ func (v *trainView) closed() {
 
 // goOn runs training.Train in the background: from the start, or from the
 // run's checkpoint when it has one (as the command resumes).
-func (v *trainView) goOn() {
+func (v *View) goOn() {
 	r := v.run
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.running = cancel, true
@@ -550,7 +575,7 @@ func prepareRun(r *trainRun, do func(func()), status *widget.Label) (*engine.Mod
 
 // picturesOf offers the validation pictures for the feature maps and
 // Grad-CAM.
-func (v *trainView) picturesOf(data *dataset.Data) {
+func (v *View) picturesOf(data *dataset.Data) {
 	names := slices.Clone(data.Val.Paths)
 	keep := v.pictures.Selected
 	v.pictures.SetOptions(names)
@@ -562,7 +587,7 @@ func (v *trainView) picturesOf(data *dataset.Data) {
 	v.pictures.Refresh()
 }
 
-func (v *trainView) batchDone(r *trainRun, b training.BatchReport) {
+func (v *View) batchDone(r *trainRun, b training.BatchReport) {
 	if r != v.run {
 		return
 	}
@@ -578,7 +603,7 @@ func (v *trainView) batchDone(r *trainRun, b training.BatchReport) {
 	v.batches.SetPlot(func(th plots.Theme) (*plot.Plot, error) { return plots.BatchLoss(losses, steps, th) })
 }
 
-func (v *trainView) epochDone(r *trainRun, e training.EpochReport) {
+func (v *View) epochDone(r *trainRun, e training.EpochReport) {
 	if r != v.run {
 		return
 	}
@@ -602,8 +627,8 @@ func (r *trainRun) history() []engine.Epoch {
 }
 
 // runEnded shows how the run ended: finished, stopped (its epochs kept)
-// or failed; with Options.TrainSave the finished model is written there.
-func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
+// or failed; with Begin's Save the finished model is written there.
+func (v *View) runEnded(r *trainRun, m *engine.Model, err error) {
 	r.running = false
 	var stopped *training.StoppedError
 	switch {
@@ -611,7 +636,7 @@ func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
 		r.finished, r.final = true, m
 		v.status.SetText(fmt.Sprintf("Finished %s in %s. Slide through the epochs, save the model or open it in Explore.",
 			widgets.CountNoun(r.cfg.Epochs, "epoch"), widgets.FormatDuration(time.Since(r.startedAt).Seconds())))
-		if path := v.s.opts.TrainSave; path != "" && r == v.run {
+		if path := v.saveTo; path != "" && r == v.run {
 			if err := m.SaveFile(path); err != nil {
 				v.status.SetText("Could not save the model: " + err.Error())
 				v.s.ExitCode.Store(1)
@@ -623,7 +648,7 @@ func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
 	default:
 		r.failed = true
 		v.status.SetText("Training failed: " + oneLine(err))
-		if v.s.opts.TrainSave != "" {
+		if v.saveTo != "" {
 			v.s.ExitCode.Store(1)
 		}
 	}
@@ -632,7 +657,7 @@ func (v *trainView) runEnded(r *trainRun, m *engine.Model, err error) {
 
 // showEpoch shows epoch k (1-based) of the run: its confusion matrix, and
 // the filters, feature maps and Grad-CAM of its weights.
-func (v *trainView) showEpoch(k int) {
+func (v *View) showEpoch(k int) {
 	r := v.run
 	if r == nil || k < 1 || k > len(r.epochs) {
 		return
@@ -678,7 +703,7 @@ func (r *trainRun) epochModel(k int) (*engine.Model, error) {
 
 // drawEpoch draws the shown epoch's filters, and the chosen picture's
 // feature maps and Grad-CAM, in the background.
-func (v *trainView) drawEpoch() {
+func (v *View) drawEpoch() {
 	r := v.run
 	if r == nil || v.shown < 1 || r.data == nil {
 		return
@@ -742,7 +767,7 @@ func epochImages(m *engine.Model, input []float32) (filters, maps, cam image.Ima
 }
 
 // tapped lists the pictures of the confusion cell under pos.
-func (v *trainView) tapped(pos fyne.Position) {
+func (v *View) tapped(pos fyne.Position) {
 	r, c := v.run, v.confusion
 	if r == nil || v.shown < 1 || c.Image().Image == nil {
 		return
@@ -767,7 +792,7 @@ func (v *trainView) tapped(pos fyne.Position) {
 
 // showCell lists the validation pictures of class truth that the shown
 // epoch took for pred.
-func (v *trainView) showCell(truth, pred int) {
+func (v *View) showCell(truth, pred int) {
 	r := v.run
 	var names []string
 	for i, p := range r.epochs[v.shown-1].ValPredicted {
@@ -787,7 +812,7 @@ func (v *trainView) showCell(truth, pred int) {
 }
 
 // openInExplore makes the shown epoch's model the app's model.
-func (v *trainView) openInExplore() {
+func (v *View) openInExplore() {
 	r := v.run
 	if r == nil || v.shown < 1 {
 		return
@@ -802,7 +827,7 @@ func (v *trainView) openInExplore() {
 }
 
 // saveDialog asks where to write the shown epoch's model.
-func (v *trainView) saveDialog() {
+func (v *View) saveDialog() {
 	if v.run == nil || v.shown < 1 {
 		return
 	}
@@ -817,14 +842,14 @@ func (v *trainView) saveDialog() {
 		fynefile.Release(wc) // SaveFile writes it, atomically
 		v.save(path)
 	}, v.s.Window())
-	d.SetFileName(filepath.Base(v.dir) + "-epoch" + strconv.Itoa(v.shown) + modelExtension)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{modelExtension}))
+	d.SetFileName(filepath.Base(v.dir) + "-epoch" + strconv.Itoa(v.shown) + host.ModelExtension)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{host.ModelExtension}))
 	v.s.ShowFileDialog(d)
 }
 
 // save writes the shown epoch's model to path (atomically), with its
 // history and validation results.
-func (v *trainView) save(path string) {
+func (v *View) save(path string) {
 	m, err := v.run.epochModel(v.shown)
 	if err == nil {
 		err = m.SaveFile(path)
@@ -836,11 +861,34 @@ func (v *trainView) save(path string) {
 	v.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("Saved epoch %d's model as %s.", v.shown, path))
 }
 
-// begin opens dir and starts training at once (artlens --view train):
-// arch is "small", "small-residual", "study", an architecture file or "" for the default,
-// epochs 0 for the default, size 0 for the network's own (else one of
-// training.Sizes).
-func (v *trainView) begin(dir, arch string, epochs, size int) {
+// Start is what 'artlens --view train FOLDER' asks of the view: train on
+// Dir at once.
+type Start struct {
+	Dir string
+	// Arch is "small", "small-residual", "study", an architecture file or
+	// "" for the default.
+	Arch string
+	// Epochs is 0 for the default, Size 0 for the network's own (else one
+	// of training.Sizes).
+	Epochs, Size int
+	// Classes, "NAME=PATH" each, make Dir a new set of classes with the
+	// pictures of PATH copied into class NAME before training.
+	Classes []string
+	// Save, when set, is the weights file written once training has
+	// finished; the exit code is 1 when nothing is written.
+	Save string
+}
+
+// Begin opens st.Dir and starts training at once (artlens --view train).
+func (v *View) Begin(st Start) {
+	v.saveTo = st.Save
+	v.begin(st.Dir, st.Arch, st.Epochs, st.Size, st.Classes)
+}
+
+// begin opens dir and starts training at once, with the network arch
+// (see Start), epochs and size, after making the classes of classes (see
+// Start) in dir when there are any.
+func (v *View) begin(dir, arch string, epochs, size int, classes []string) {
 	switch arch {
 	case "":
 	case "small":
@@ -864,12 +912,12 @@ func (v *trainView) begin(dir, arch string, epochs, size int) {
 		v.folder.SetText("Folder: " + dir)
 		v.classes.open(dir)
 		v.start()
-		if v.run == nil && v.s.opts.TrainSave != "" {
+		if v.run == nil && v.saveTo != "" {
 			v.s.ExitCode.Store(1) // nothing will be saved
 		}
 	}
-	if len(v.s.opts.TrainClasses) > 0 {
-		v.classes.make(dir, v.s.opts.TrainClasses, run)
+	if len(classes) > 0 {
+		v.classes.make(dir, classes, run)
 		return
 	}
 	run()

@@ -1,4 +1,4 @@
-package ui
+package train
 
 import (
 	"fmt"
@@ -55,7 +55,7 @@ const (
 const fewHeldOut = 5
 
 // explain rewrites every setting's line for the values the controls hold.
-func (v *trainView) explain() {
+func (v *View) explain() {
 	own, ownErr := v.ownArch()
 	side := 0
 	if ownErr == nil {
@@ -95,7 +95,7 @@ func (v *trainView) explain() {
 // ownArch is the chosen network before the input size is applied (an
 // error for an architecture file not chosen or not readable, or no model
 // to fine-tune).
-func (v *trainView) ownArch() (engine.Arch, error) {
+func (v *View) ownArch() (engine.Arch, error) {
 	switch v.network.Selected {
 	case netStudy:
 		return engine.StudyArch(), nil
@@ -119,7 +119,7 @@ func (v *trainView) ownArch() (engine.Arch, error) {
 
 // classCount is the classes of the folder read, or 2 before one is: an
 // architecture file's last layer is checked against it.
-func (v *trainView) classCount() int {
+func (v *View) classCount() int {
 	if v.scanned != nil {
 		return len(v.scanned.Classes)
 	}
@@ -128,7 +128,7 @@ func (v *trainView) classCount() int {
 
 // chosenSize is the side the size control asks for, 0 for the network's
 // own (always with fine-tuning, which keeps the model's).
-func (v *trainView) chosenSize() int {
+func (v *View) chosenSize() int {
 	if v.size.Selected == sizeOwn || v.network.Selected == netFineTune {
 		return 0
 	}
@@ -136,7 +136,7 @@ func (v *trainView) chosenSize() int {
 	return n
 }
 
-func (v *trainView) networkHint() hint {
+func (v *View) networkHint() hint {
 	switch v.network.Selected {
 	case netStudy:
 		return hint{text: "The seed study's network: 5 conv layers on 64 × 64 pictures, each epoch about 15 times as long as the small one's."}
@@ -166,7 +166,7 @@ func (v *trainView) networkHint() hint {
 
 // sizeHint says what the input size does to the chosen network own (the
 // network before resizing, or why there is none).
-func (v *trainView) sizeHint(own engine.Arch, ownErr error) hint {
+func (v *View) sizeHint(own engine.Arch, ownErr error) hint {
 	const what = "every picture is shrunk to this square before the network sees it"
 	if v.network.Selected == netFineTune {
 		if ownErr != nil {
@@ -288,7 +288,7 @@ func valShareHint(choice string, data *dataset.Data) hint {
 // secondsPerPicture is the pace of the view's last run (seconds per
 // training picture an epoch, validation included) when it trained what
 // the controls now describe, else 0.
-func (v *trainView) secondsPerPicture() float64 {
+func (v *View) secondsPerPicture() float64 {
 	r := v.run
 	if r == nil || len(r.epochs) == 0 || r.steps == 0 || r.setup != v.setup() {
 		return 0
@@ -302,6 +302,6 @@ func (v *trainView) secondsPerPicture() float64 {
 
 // setup names the data and network the controls describe, to tell
 // whether a run's pace applies to them.
-func (v *trainView) setup() string {
+func (v *View) setup() string {
 	return strings.Join([]string{v.dir, v.network.Selected, v.archPath, v.size.Selected, v.valShare.Selected}, "\x00")
 }

@@ -1,8 +1,7 @@
-package ui
+package train
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,47 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/test"
-
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/internal/uitest"
 )
-
-// classFolders writes n small pictures into a folder per class and returns
-// the folder holding them.
-func classFolders(t testing.TB, classes []string, n int) string {
-	t.Helper()
-	root := t.TempDir()
-	for c, name := range classes {
-		dir := filepath.Join(root, name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < n; i++ {
-			writePNG(t, dir, fmt.Sprintf("%s%02d.png", name, i), 40+i, 36+c, 3*c)
-		}
-	}
-	return root
-}
-
-// trainHarness opens the Train view on dir with the small network and
-// batches of 8, with no data cache.
-func trainHarness(t testing.TB, dir string, epochs int) (*harness, *trainView) {
-	t.Helper()
-	h := newHarness(t, Options{View: "train"})
-	v := h.s.train
-	v.cacheDir = "-"
-	v.network.SetSelected(netSmall)
-	v.batch.SetSelected("8")
-	v.epochs.SetText(fmt.Sprint(epochs))
-	if dir != "" {
-		v.openFolder(dir)
-		h.settle()
-	}
-	return h, v
-}
 
 // The view's training is the command's: stopped after epoch 2 and resumed,
 // it ends on the same weights, bit for bit, as training.Train run as
@@ -62,7 +24,7 @@ func TestTrainViewMatchesCommand(t *testing.T) {
 		t.Skip("trains a network twice")
 	}
 	classes := []string{"dark", "light", "mid"}
-	dir := classFolders(t, classes, 12)
+	dir := uitest.ClassFolders(t, classes, 12)
 	h, v := trainHarness(t, dir, 4)
 	if !strings.Contains(v.counts.Text, "light: 12 pictures") || v.warning.Text == "" {
 		t.Errorf("counts %q, warning %q (the classes are tiny)", v.counts.Text, v.warning.Text)
@@ -74,15 +36,15 @@ func TestTrainViewMatchesCommand(t *testing.T) {
 	}
 	v.start()
 	r := v.run
-	h.waitFor("the stop", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the stop", func() bool { return !r.running })
+	h.Settle()
 	if len(r.epochs) != 2 || !strings.Contains(v.status.Text, "Stopped during epoch 3; 2 epochs kept") || v.resumeB.Disabled() {
 		t.Fatalf("after the stop: %d epochs, status %q, resume disabled %v", len(r.epochs), v.status.Text, v.resumeB.Disabled())
 	}
 	v.epochHook = nil
 	v.resume()
-	h.waitFor("the end of training", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the end of training", func() bool { return !r.running })
+	h.Settle()
 	if !r.finished || len(r.epochs) != 4 || r.final == nil {
 		t.Fatalf("after resuming: finished %v, %d epochs; status %q", r.finished, len(r.epochs), v.status.Text)
 	}
@@ -116,7 +78,7 @@ func TestTrainViewMatchesCommand(t *testing.T) {
 
 	// The slider goes back to epoch 1; its confusion cells list pictures.
 	v.slider.SetValue(1)
-	h.settle()
+	h.Settle()
 	if v.shown != 1 || !strings.HasPrefix(v.epochLabel.Text, "Epoch 1 of 4") || v.filters.Image == nil || v.maps.Image == nil || v.cam.Image == nil {
 		t.Errorf("slider at 1: shown %d, label %q, images %v %v %v", v.shown, v.epochLabel.Text, v.filters.Image != nil, v.maps.Image != nil, v.cam.Image != nil)
 	}
@@ -139,35 +101,25 @@ func TestTrainViewMatchesCommand(t *testing.T) {
 		}
 	}
 	v.openInExplore()
-	h.settle()
-	if h.s.Model() == nil || len(h.s.Model().Meta.History) != 1 || !strings.HasSuffix(h.s.ModelName(), "epoch 1") || h.s.tabs.SelectedIndex() != 0 {
-		t.Errorf("Open in Explore: model %q, tab %d", h.s.ModelName(), h.s.tabs.SelectedIndex())
+	h.Settle()
+	if h.Host.Model() == nil || len(h.Host.Model().Meta.History) != 1 || !strings.HasSuffix(h.Host.ModelName(), "epoch 1") || !slices.Equal(h.Shown, []string{"explore"}) {
+		t.Errorf("Open in Explore: model %q, views shown %q", h.Host.ModelName(), h.Shown)
 	}
 }
 
 // Closing the window while training stops the run and removes its
 // checkpoints.
 func TestTrainViewCloseWhileTraining(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b"}, 10)
+	dir := uitest.ClassFolders(t, []string{"a", "b"}, 10)
 	// A window of its own: the harness's temporary one is closed again at
 	// the end of the test, which the test driver does not survive.
-	test.NewTempApp(t)
-	q := &queue{}
-	w := test.NewWindow(nil)
-	s := newShell(fyne.CurrentApp(), w, Options{Model: testModel(t), View: "train"}, q.post)
-	h := &harness{t: t, s: s, w: w, q: q}
-	v := s.train
-	v.cacheDir = "-"
-	v.network.SetSelected(netSmall)
-	v.batch.SetSelected("8")
-	v.epochs.SetText("500")
-	v.openFolder(dir)
-	h.settle()
+	h := uitest.NewClosable(t)
+	v := newTestView(h, dir, 500)
 	v.start()
 	r := v.run
-	h.waitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
-	h.w.Close()
-	h.waitFor("the run to end", func() bool { return !r.running })
+	h.WaitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
+	h.W.Close()
+	h.WaitFor("the run to end", func() bool { return !r.running })
 	if _, err := os.Stat(r.ckDir); !os.IsNotExist(err) {
 		t.Errorf("the checkpoints in %s are left behind (%v)", r.ckDir, err)
 	}
@@ -179,10 +131,10 @@ func TestTrainViewCloseWhileTraining(t *testing.T) {
 // Bad folders: each says what is wrong in a line, and nothing trains.
 func TestTrainViewBadFolders(t *testing.T) {
 	empty := t.TempDir()
-	one := classFolders(t, []string{"only"}, 5)
-	junk := classFolders(t, []string{"a", "b"}, 25)
-	writeFile(t, filepath.Join(junk, "a"), "notes.jpg", []byte("<html>not a picture</html>"))
-	writeFile(t, filepath.Join(junk, "b"), "empty.png", nil)
+	one := uitest.ClassFolders(t, []string{"only"}, 5)
+	junk := uitest.ClassFolders(t, []string{"a", "b"}, 25)
+	uitest.WriteFile(t, filepath.Join(junk, "a"), "notes.jpg", []byte("<html>not a picture</html>"))
+	uitest.WriteFile(t, filepath.Join(junk, "b"), "empty.png", nil)
 	for _, tc := range []struct {
 		name, dir, warning, status string
 	}{
@@ -198,8 +150,8 @@ func TestTrainViewBadFolders(t *testing.T) {
 			continue
 		}
 		v.start()
-		h.waitFor("the run to end", func() bool { return v.run == nil || !v.run.running })
-		h.settle()
+		h.WaitFor("the run to end", func() bool { return v.run == nil || !v.run.running })
+		h.Settle()
 		if !strings.Contains(v.status.Text, tc.status) || (v.run != nil && len(v.run.epochs) > 0) {
 			t.Errorf("%s: status %q, want %q", tc.name, v.status.Text, tc.status)
 		}
@@ -210,7 +162,7 @@ func TestTrainViewBadFolders(t *testing.T) {
 		t.Errorf("no folder: status %q", v.status.Text)
 	}
 	v.openFolder(junk)
-	h.settle()
+	h.Settle()
 	v.epochs.SetText("ten")
 	v.start()
 	if v.run != nil || !strings.Contains(v.status.Text, `epochs: "ten" is not a whole number`) {
@@ -221,7 +173,7 @@ func TestTrainViewBadFolders(t *testing.T) {
 // A class folder that vanishes while training does not stop it: the
 // pictures were read before the first step.
 func TestTrainViewFolderVanishes(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b", "c"}, 10)
+	dir := uitest.ClassFolders(t, []string{"a", "b", "c"}, 10)
 	h, v := trainHarness(t, dir, 3)
 	v.epochHook = func(epoch int, _ context.CancelFunc) {
 		if epoch == 1 {
@@ -230,8 +182,8 @@ func TestTrainViewFolderVanishes(t *testing.T) {
 	}
 	v.start()
 	r := v.run
-	h.waitFor("the end of training", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the end of training", func() bool { return !r.running })
+	h.Settle()
 	if !r.finished || len(r.epochs) != 3 || !strings.HasPrefix(v.status.Text, "Finished 3 epochs") {
 		t.Errorf("finished %v, %d epochs, status %q", r.finished, len(r.epochs), v.status.Text)
 	}
@@ -240,50 +192,38 @@ func TestTrainViewFolderVanishes(t *testing.T) {
 // The Stop button stops a run after its current batch and keeps its
 // finished epochs; Start begins a new run.
 func TestTrainViewStopButton(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b"}, 10)
+	dir := uitest.ClassFolders(t, []string{"a", "b"}, 10)
 	h, v := trainHarness(t, dir, 500)
 	v.start()
 	r := v.run
 	if !v.startB.Disabled() || v.stopB.Disabled() {
 		t.Error("while training, Start is enabled or Stop disabled")
 	}
-	h.waitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
-	h.waitFor("the speed and the time left", func() bool {
+	h.WaitFor("the first epoch", func() bool { return len(r.epochs) > 0 })
+	h.WaitFor("the speed and the time left", func() bool {
 		return strings.Contains(v.status.Text, " pictures/s · ") && strings.HasSuffix(v.status.Text, " left")
 	})
 	v.stopB.OnTapped()
-	h.waitFor("the stop", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the stop", func() bool { return !r.running })
+	h.Settle()
 	if r.finished || len(r.epochs) == 0 || !strings.HasPrefix(v.status.Text, "Stopped during epoch") || v.saveB.Disabled() || v.resumeB.Disabled() {
 		t.Errorf("after Stop: %d epochs, status %q", len(r.epochs), v.status.Text)
 	}
 	v.closed()
 }
 
-// A folder dropped onto the Train view is the folder to train on.
-func TestTrainViewDrop(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b"}, 5)
-	h, v := trainHarness(t, "", 1)
-	h.s.showView("train")
-	h.s.dropped([]fyne.URI{storage.NewFileURI(dir)})
-	h.settle()
-	if v.dir != dir || !strings.Contains(v.counts.Text, "a: 5 pictures") {
-		t.Errorf("after the drop: folder %q, counts %q", v.dir, v.counts.Text)
-	}
-}
-
 // The input size setting reaches the network and the data, as 'artlens
 // train --size 48' passes it: the same weights after an epoch; a size the
 // network cannot take is said in the warning line, and nothing trains.
 func TestTrainViewInputSize(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b"}, 10)
+	dir := uitest.ClassFolders(t, []string{"a", "b"}, 10)
 	h, v := trainHarness(t, dir, 1)
 	v.size.SetSelected("48 × 48")
-	h.settle()
+	h.Settle()
 	v.start()
 	r := v.run
-	h.waitFor("the end of training", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the end of training", func() bool { return !r.running })
+	h.Settle()
 	if !r.finished || r.final.Input().Width != 48 || r.final.Input().Height != 48 {
 		t.Fatalf("finished %v, status %q", r.finished, v.status.Text)
 	}
@@ -310,7 +250,7 @@ func TestTrainViewInputSize(t *testing.T) {
 
 	v.network.SetSelected(netStudy)
 	v.size.SetSelected("32 × 32")
-	h.settle()
+	h.Settle()
 	if !strings.Contains(v.warning.Text, "cannot take 32x32 pictures") {
 		t.Errorf("the study's network at 32: warning %q", v.warning.Text)
 	}
@@ -324,15 +264,15 @@ func TestTrainViewInputSize(t *testing.T) {
 // as the chain networks do: each epoch's stem filters, maps and Grad-CAM
 // (at the last block) are drawn, and it opens in Explore with its places.
 func TestTrainViewSmallResidual(t *testing.T) {
-	dir := classFolders(t, []string{"a", "b"}, 10)
+	dir := uitest.ClassFolders(t, []string{"a", "b"}, 10)
 	h, v := trainHarness(t, "", 2)
-	v.begin(dir, "small-residual", 2, 0)
+	v.Begin(Start{Dir: dir, Arch: "small-residual", Epochs: 2})
 	r := v.run
 	if r == nil || v.network.Selected != netResidual {
 		t.Fatalf("not started with the small residual network: %q, status %q", v.network.Selected, v.status.Text)
 	}
-	h.waitFor("the end of training", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the end of training", func() bool { return !r.running })
+	h.Settle()
 	if !r.finished || len(r.epochs) != 2 || r.final.ParamCount() != 78514 {
 		t.Fatalf("finished %v, %d epochs, status %q", r.finished, len(r.epochs), v.status.Text)
 	}
@@ -340,9 +280,9 @@ func TestTrainViewSmallResidual(t *testing.T) {
 		t.Errorf("epoch images %v %v %v", v.filters.Image != nil, v.maps.Image != nil, v.cam.Image != nil)
 	}
 	v.openInExplore()
-	h.settle()
+	h.Settle()
 	var names []string
-	for _, p := range h.s.Model().Places() {
+	for _, p := range h.Host.Model().Places() {
 		names = append(names, p.Name)
 	}
 	if !slices.Contains(names, "block3") || !slices.Contains(names, "stem") {

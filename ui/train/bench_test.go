@@ -1,4 +1,4 @@
-package ui
+package train
 
 import (
 	"io"
@@ -12,6 +12,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/cputime"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/internal/uitest"
 )
 
 // BenchmarkTrainViewEpoch sets the Train view's training beside the
@@ -43,22 +44,22 @@ import (
 // of chartDebounce before they redraw).
 func BenchmarkTrainViewEpoch(b *testing.B) {
 	const epochs = 10
-	dir := classFolders(b, []string{"drawings", "iconography", "painting", "sculpture"}, 100)
+	dir := uitest.ClassFolders(b, []string{"drawings", "iconography", "painting", "sculpture"}, 100)
 	cache := b.TempDir()
 	h, v := trainHarness(b, "", epochs)
 	v.cacheDir = cache
 	v.batch.SetSelected("32")
 	v.openFolder(dir) // reads the pictures into the cache
-	h.settle()
+	h.Settle()
 
 	var after float64
 	view := func() (wall, cpu float64) {
 		c, w := cputime.Seconds(), time.Now()
 		v.start()
 		r := v.run
-		h.waitFor("the end of training", func() bool { return !r.running })
+		h.WaitFor("the end of training", func() bool { return !r.running })
 		wall = time.Since(w).Seconds()
-		h.settle()
+		h.Settle()
 		after += time.Since(w).Seconds() - wall
 		cpu = cputime.Seconds() - c
 		if !r.finished || len(r.epochs) != epochs || !strings.HasPrefix(v.status.Text, "Finished") {

@@ -1,4 +1,4 @@
-package ui
+package train
 
 import (
 	"fmt"
@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/classset"
+	"github.com/artlens/artlens/ui/internal/uitest"
 )
 
 // Classes made in the window: a new set, classes added by name (bad names
@@ -19,18 +21,17 @@ import (
 // removed (its copies only), a class folder that vanishes, and then a few
 // epochs of training on the set, as on any folder of class folders.
 func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
-	src := classFolders(t, []string{"dark", "light"}, 12) // the user's pictures, elsewhere
-	writeFile(t, filepath.Join(src, "light"), "notes.txt", []byte("not a picture"))
-	writeFile(t, filepath.Join(src, "light"), "page.jpg", []byte("<html>not a picture</html>"))
+	src := uitest.ClassFolders(t, []string{"dark", "light"}, 12) // the user's pictures, elsewhere
+	uitest.WriteFile(t, filepath.Join(src, "light"), "notes.txt", []byte("not a picture"))
+	uitest.WriteFile(t, filepath.Join(src, "light"), "page.jpg", []byte("<html>not a picture</html>"))
 	h, v := trainHarness(t, "", 2)
-	h.s.showView("train")
 	e := v.classes
 	if e.content.Visible() {
 		t.Fatal("the class editor shows with no set open")
 	}
 	dir := filepath.Join(t.TempDir(), "Pictures", "lesson")
 	e.create(dir)
-	h.settle()
+	h.Settle()
 	if v.dir != dir || !e.content.Visible() || !classset.IsSet(dir) {
 		t.Fatalf("after create: folder %q, editor shown %v", v.dir, e.content.Visible())
 	}
@@ -38,7 +39,7 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	addClass := func(name string) {
 		e.name.SetText(name)
 		e.addClass.OnTapped()
-		h.settle()
+		h.Settle()
 	}
 	addClass("dark")
 	addClass("light")
@@ -60,27 +61,27 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	// The button's path: Add folder… copies into the selected class.
 	e.rowOf["dark"].OnTapped()
 	e.addPictures(e.selected, []string{filepath.Join(src, "dark")})
-	h.settle()
+	h.Settle()
 	if !strings.HasPrefix(e.message.Text, "Copied 12 pictures into dark.") || !strings.Contains(e.rowOf["dark"].Text, "12 pictures") {
 		t.Errorf("after Add folder: message %q, row %q", e.message.Text, e.rowOf["dark"].Text)
 	}
 	// A drop onto the light row, while dark is selected, goes to light;
 	// the two files that are not pictures are said and left.
-	h.w.Content().Refresh() // lays the new rows out, as a real window's next frame does
+	h.W.Content().Refresh() // lays the new rows out, as a real window's next frame does
 	row := e.rowOf["light"]
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(row).Add(fyne.NewPos(4, row.Size().Height/2))
 	if row.Size().Height == 0 {
 		t.Fatal("the light row is not laid out")
 	}
-	h.s.droppedAt(pos, []fyne.URI{storageURI(filepath.Join(src, "light"))})
-	h.settle()
+	v.DropAt(pos, []fyne.URI{storage.NewFileURI(filepath.Join(src, "light"))})
+	h.Settle()
 	if !strings.HasPrefix(e.message.Text, "Copied 12 pictures into light.") || !strings.Contains(e.message.Text, "2 files not pictures, not copied (notes.txt, page.jpg)") {
 		t.Errorf("after the drop: message %q", e.message.Text)
 	}
 	// Dropped again: nothing copied twice; a picture from dark is a copy
 	// across classes, which the counts warn about.
-	h.s.droppedAt(pos, []fyne.URI{storageURI(filepath.Join(src, "light", "light00.png")), storageURI(filepath.Join(src, "dark", "dark00.png"))})
-	h.settle()
+	v.DropAt(pos, []fyne.URI{storage.NewFileURI(filepath.Join(src, "light", "light00.png")), storage.NewFileURI(filepath.Join(src, "dark", "dark00.png"))})
+	h.Settle()
 	if !strings.HasPrefix(e.message.Text, "Copied 1 picture into light. 1 picture was already there.") {
 		t.Errorf("dropped again: message %q", e.message.Text)
 	}
@@ -98,13 +99,13 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 		t.Errorf("rename: %v, selected %q", err, e.selected)
 	}
 	e.removeDialog()
-	if d := h.topDialog(); d == nil || !strings.Contains(strings.Join(texts(d), " "), "Only these copies are deleted: the pictures they were copied from stay where they are.") {
+	if d := h.TopDialog(); d == nil || !strings.Contains(strings.Join(uitest.Texts(d), " "), "Only these copies are deleted: the pictures they were copied from stay where they are.") {
 		t.Errorf("the removal is not confirmed first: %v", d)
 	} else {
-		h.w.Canvas().Overlays().Remove(d)
+		h.W.Canvas().Overlays().Remove(d)
 	}
 	e.remove("empty")
-	h.settle()
+	h.Settle()
 	if _, err := os.Stat(filepath.Join(dir, "empty")); !os.IsNotExist(err) || len(e.classes) != 2 {
 		t.Errorf("remove: %v, classes %v", err, e.classes)
 	}
@@ -117,7 +118,7 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	addClass("gone")
 	os.RemoveAll(filepath.Join(dir, "gone"))
 	e.drop(fyne.NewPos(-1, -1), []string{filepath.Join(src, "dark", "dark01.png")})
-	h.settle()
+	h.Settle()
 	if !strings.Contains(e.message.Text, "The folder of class gone is gone") || len(e.classes) != 2 || e.selected != "" {
 		t.Errorf("vanished class: message %q, classes %v", e.message.Text, e.classes)
 	}
@@ -129,31 +130,36 @@ func TestTrainViewClassesMadeInTheWindow(t *testing.T) {
 	// Training on the set.
 	v.start()
 	r := v.run
-	h.waitFor("the end of training", func() bool { return !r.running })
-	h.settle()
+	h.WaitFor("the end of training", func() bool { return !r.running })
+	h.Settle()
 	if !r.finished || len(r.epochs) != 2 || fmt.Sprint(r.classes) != "[dark light]" || r.data.Train.Len()+r.data.Val.Len() != 24 {
 		t.Errorf("training: finished %v, %d epochs, classes %v, status %q", r.finished, len(r.epochs), r.classes, v.status.Text)
 	}
 	v.closed()
 }
 
-// --view train --class NAME=PATH FOLDER makes FOLDER a set of classes with
-// the editor's code, then trains on it; a bad set is said, and nothing
-// trains.
+// --view train --class NAME=PATH FOLDER (Begin with Classes) makes FOLDER
+// a set of classes with the editor's code, then trains on it; a bad set is
+// said, and nothing trains.
 func TestTrainViewClassOption(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	src := classFolders(t, []string{"a", "b"}, 20)
+	src := uitest.ClassFolders(t, []string{"a", "b"}, 20)
 	set := filepath.Join(t.TempDir(), "made")
-	h := newHarness(t, Options{View: "train", Images: []string{set}, TrainArch: "small", TrainEpochs: 1,
-		TrainClasses: []string{"a=" + filepath.Join(src, "a"), "b=" + filepath.Join(src, "b")}})
-	v := h.s.train
-	h.waitFor("the end of training", func() bool { return v.run != nil && !v.run.running })
-	h.settle()
+	h := uitest.New(t)
+	v := New(h.Host)
+	h.Show(v.Content())
+	v.Begin(Start{Dir: set, Arch: "small", Epochs: 1,
+		Classes: []string{"a=" + filepath.Join(src, "a"), "b=" + filepath.Join(src, "b")}})
+	h.WaitFor("the end of training", func() bool { return v.run != nil && !v.run.running })
+	h.Settle()
 	if !v.run.finished || !classset.IsSet(set) || len(v.classes.classes) != 2 || !strings.HasPrefix(v.classes.message.Text, "2 classes made, 40 pictures copied") {
 		t.Errorf("finished %v, classes %v, message %q, status %q", v.run.finished, v.classes.classes, v.classes.message.Text, v.status.Text)
 	}
-	h = newHarness(t, Options{View: "train", Images: []string{src}, TrainClasses: []string{"c=" + filepath.Join(src, "a")}})
-	if v := h.s.train; v.run != nil || !strings.Contains(v.status.Text, "is not empty") || h.s.ExitCode.Load() != 1 {
+	h = uitest.New(t)
+	v = New(h.Host)
+	v.Begin(Start{Dir: src, Classes: []string{"c=" + filepath.Join(src, "a")}})
+	h.Settle()
+	if v.run != nil || !strings.Contains(v.status.Text, "is not empty") || h.Host.ExitCode.Load() != 1 {
 		t.Errorf("a full folder: status %q", v.status.Text)
 	}
 }
@@ -165,15 +171,14 @@ func TestTrainViewNewClassesDialog(t *testing.T) {
 	t.Setenv("HOME", home)
 	os.Mkdir(filepath.Join(home, "Pictures"), 0o755)
 	h, v := trainHarness(t, "", 1)
-	h.s.showView("train")
 	v.classes.newSetDialog()
 	want := filepath.Join(home, "Pictures", classset.DefaultName)
-	d := h.topDialog()
-	if d == nil || !hasText(d, want) {
-		t.Fatalf("the dialog does not suggest %s: %q", want, texts(d))
+	d := h.TopDialog()
+	if d == nil || !uitest.HasText(d, want) {
+		t.Fatalf("the dialog does not suggest %s: %q", want, uitest.Texts(d))
 	}
-	button(t, d, "Create").OnTapped()
-	h.settle()
+	uitest.Button(t, d, "Create").OnTapped()
+	h.Settle()
 	if v.dir != want || !classset.IsSet(want) || !v.classes.content.Visible() {
 		t.Errorf("after Create: folder %q, editor shown %v", v.dir, v.classes.content.Visible())
 	}
