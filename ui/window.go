@@ -428,6 +428,7 @@ func newMenus(s *shell) *menus {
 		item("Open image…", s.openImageDialog, scOpen),
 		item("Open folder…", s.openFolderDialog, scOpenFolder),
 		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
+		examplesMenuItem(s),
 		fyne.NewMenuItemSeparator(),
 		item("Open model…", s.openModelDialog, scOpenModel),
 	)
