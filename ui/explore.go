@@ -636,12 +636,8 @@ func (x *exploreView) showAnswer(e *entry) {
 		if i == p.Class {
 			name.TextStyle.Bold = true
 		}
-		bar := widget.NewProgressBar()
-		bar.Value = float64(v)
-		text := fmt.Sprintf("%.1f%%", 100*v)
-		bar.TextFormatter = func() string { return text }
 		x.bars.Add(name)
-		x.bars.Add(bar)
+		x.bars.Add(widgets.NewValueBar(float64(v), fmt.Sprintf("%.1f%%", 100*v), "100.0%"))
 	}
 	x.bars.Refresh()
 }
