@@ -151,7 +151,9 @@ func (l *noticeTextLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *noticeTextLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	line := fyne.MeasureText("Ag", theme.TextSize(), l.label.TextStyle).Height + theme.LineSpacing()
-	most := noticeMaxLines*line + 2*theme.InnerPadding()
+	// A label's lines follow each other at the text's height (measured:
+	// adding the theme's line spacing showed half a third line).
+	line := fyne.MeasureText("Ag", theme.TextSize(), l.label.TextStyle).Height
+	most := noticeMaxLines*line + 2*theme.InnerPadding() + 1
 	return fyne.NewSize(objects[0].MinSize().Width, min(l.label.MinSize().Height, most))
 }
