@@ -151,9 +151,11 @@ func (l *noticeTextLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *noticeTextLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	// A label's lines follow each other at the text's height (measured:
-	// adding the theme's line spacing showed half a third line).
+	// A label's lines follow each other at the text's height, below its
+	// inner padding; the padding under the last line scrolls with the text
+	// (one more padding, or the theme's line spacing, showed a third line's
+	// top).
 	line := fyne.MeasureText("Ag", theme.TextSize(), l.label.TextStyle).Height
-	most := noticeMaxLines*line + 2*theme.InnerPadding() + 1
+	most := noticeMaxLines*line + theme.InnerPadding() + 1
 	return fyne.NewSize(objects[0].MinSize().Width, min(l.label.MinSize().Height, most))
 }
