@@ -6,8 +6,23 @@ import (
 	_ "image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
+
+// TestSourcesRecorded: docs/pictures/README.md names every example's file
+// and title, so that none ships without its source.
+func TestSourcesRecorded(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "pictures", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range All {
+		if !strings.Contains(string(doc), "`"+e.File+"`") || !strings.Contains(string(doc), e.Title) {
+			t.Errorf("docs/pictures/README.md does not record %s (%s)", e.File, e.Title)
+		}
+	}
+}
 
 // TestExamplesDecodeSmall checks every example decodes, is at most 512
 // pixels on its longer side, and that every embedded file is listed.
