@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/examples"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
@@ -138,7 +139,9 @@ func (x *exploreView) newEmptyState() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("or open them with the buttons on the left, or File › Open image…", fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.TextStyle.Italic = true
-	return container.NewCenter(container.NewVBox(iconBox, title, sub))
+	try := widget.NewButtonWithIcon("Try an example", theme.MediaPlayIcon(), func() { x.s.tryExamples(examples.All) })
+	try.Importance = widget.HighImportance
+	return container.NewCenter(container.NewVBox(iconBox, title, sub, container.NewCenter(try)))
 }
 
 func (x *exploreView) newDetail() {

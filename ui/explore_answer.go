@@ -13,6 +13,7 @@ import (
 
 	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // answerPanel is the part of Explore's answer that says how far to believe
@@ -195,7 +196,9 @@ func (x *exploreView) showAnswer(e *entry) {
 			score.TextStyle.Bold = bold[i]
 			x.bars.Add(container.NewBorder(nil, nil, nil, score, thresholdBar(bar, x.s.Threshold())))
 		} else {
-			x.bars.Add(bar)
+			// The value beside the bar, not on it (widgets.NewValueBar:
+			// text over a bar and its track cannot meet 4.5:1 on both).
+			x.bars.Add(widgets.NewValueBar(float64(v), text, "100.0%"))
 		}
 	}
 	x.bars.Refresh()

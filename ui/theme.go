@@ -26,7 +26,38 @@ func (t *lensTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 	if t.forced {
 		v = t.variant
 	}
+	if c, ok := readableColors[v][n]; ok {
+		return c
+	}
 	return t.base.Color(n, v)
+}
+
+// readableColors replace the base theme's text colours that fail WCAG 2 AA
+// (a contrast of 4.5:1) on the backgrounds they are drawn on (see
+// TestTextContrast): Fyne's light theme writes errors, warnings and
+// successes in bright colours (1.5:1 to 3.3:1 on white) and low-importance
+// labels, the Train view's help lines among them, in "disabled" grey
+// (1.3:1); its dark theme writes links and the accent in a blue of 4.0:1.
+// The replacements keep each colour's hue, darker in the light theme and
+// lighter in the dark one.
+var readableColors = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
+	theme.VariantLight: {
+		theme.ColorNamePrimary:             color.NRGBA{0x14, 0x50, 0xb8, 0xff},
+		theme.ColorNameHyperlink:           color.NRGBA{0x14, 0x50, 0xb8, 0xff},
+		theme.ColorNameError:               color.NRGBA{0xa3, 0x15, 0x15, 0xff},
+		theme.ColorNameWarning:             color.NRGBA{0x7a, 0x41, 0x00, 0xff},
+		theme.ColorNameSuccess:             color.NRGBA{0x16, 0x60, 0x1b, 0xff},
+		theme.ColorNameDisabled:            color.NRGBA{0x6b, 0x6b, 0x6b, 0xff},
+		theme.ColorNamePlaceHolder:         color.NRGBA{0x6b, 0x6b, 0x6b, 0xff},
+		theme.ColorNameForegroundOnPrimary: color.White,
+	},
+	theme.VariantDark: {
+		theme.ColorNamePrimary:             color.NRGBA{0x6e, 0xa8, 0xfe, 0xff},
+		theme.ColorNameHyperlink:           color.NRGBA{0x6e, 0xa8, 0xfe, 0xff},
+		theme.ColorNameError:               color.NRGBA{0xff, 0x8a, 0x80, 0xff},
+		theme.ColorNameDisabled:            color.NRGBA{0x95, 0x95, 0x95, 0xff},
+		theme.ColorNameForegroundOnPrimary: color.NRGBA{0x17, 0x17, 0x18, 0xff},
+	},
 }
 
 func (t *lensTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base.Font(s) }

@@ -431,6 +431,7 @@ func newMenus(s *shell) *menus {
 			s.collection.side.Select(s.collection.catTab)
 			s.collection.cat.openDialog()
 		}),
+		examplesMenuItem(s),
 		fyne.NewMenuItemSeparator(),
 		item("Open model…", s.openModelDialog, scOpenModel),
 	)

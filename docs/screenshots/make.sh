@@ -39,6 +39,7 @@ shot() {
 	DISPLAY=$display LANG=en_US.UTF-8 "$bin" --screenshot "$out/$name.png" ${MODEL:+--model "$MODEL"} "$@"
 	echo "$out/$name.png"
 }
+shot first-window --view explore --theme light
 shot explore --view explore --theme light "$img"
 shot history --view history --theme light
 shot confusion --view confusion --theme light

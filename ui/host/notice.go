@@ -82,7 +82,8 @@ func (n *NoticeBar) Dismiss() {
 }
 
 func (n *NoticeBar) CreateRenderer() fyne.WidgetRenderer {
-	content := container.NewBorder(nil, nil, container.NewCenter(n.icon), container.NewCenter(container.NewHBox(n.more, n.close)), n.label)
+	text := container.New(&noticeTextLayout{label: n.label}, container.NewVScroll(n.label))
+	content := container.NewBorder(nil, nil, container.NewCenter(n.icon), container.NewCenter(container.NewHBox(n.more, n.close)), text)
 	r := &noticeRenderer{n: n, content: content}
 	r.Refresh()
 	return r
@@ -133,3 +134,28 @@ func (n *NoticeBar) Details() string { return n.details }
 
 // DetailsButton is the Details… button, shown when there are details.
 func (n *NoticeBar) DetailsButton() *widget.Button { return n.more }
+
+// noticeMaxLines is the most lines of text the notice bar shows; a longer
+// notice scrolls (its full story is behind Details…), so that a list of
+// skipped files cannot push the window past 1280 x 800 (the Collection
+// view with a collection open needs 653 px; three lines of notice took
+// the window to 820).
+const noticeMaxLines = 2
+
+// noticeTextLayout lays out the notice's text, in a vertical scroll, as
+// tall as the text up to noticeMaxLines lines.
+type noticeTextLayout struct{ label *widget.Label }
+
+func (l *noticeTextLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Resize(size)
+}
+
+func (l *noticeTextLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	// A label's lines follow each other at the text's height, below its
+	// inner padding; the padding under the last line scrolls with the text
+	// (one more padding, or the theme's line spacing, showed a third line's
+	// top).
+	line := fyne.MeasureText("Ag", theme.TextSize(), l.label.TextStyle).Height
+	most := noticeMaxLines*line + theme.InnerPadding() + 1
+	return fyne.NewSize(objects[0].MinSize().Width, min(l.label.MinSize().Height, most))
+}

@@ -66,7 +66,7 @@ func modelInfo(s *host.Host) []fyne.CanvasObject {
 		}
 	}
 	layerCard := widget.NewCard("Layers", fmt.Sprintf("%s %s; the input is one %d × %d %s picture",
-		engine.Thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableLabel)
+		engine.Thousands(engine.TotalParams(layers)), kind, in.Width, in.Height, colour), tableBox(tableLabel, s.Zoom()))
 
 	side := []fyne.CanvasObject{testCard(m.Meta), classesCard(m), trainingCard(m.Meta)}
 	sideBox := widgets.NewSizedBox(container.NewVBox(side...))
@@ -81,6 +81,23 @@ func modelInfo(s *host.Host) []fyne.CanvasObject {
 	}
 	flow := container.New(&widgets.FlowLayout{}, cards...)
 	return []fyne.CanvasObject{title, flow}
+}
+
+// maxTableWidth is the widest the layer table is drawn at zoom 1; a wider
+// one (an imported DenseNet's names of layers made the window 2,032 px
+// wide) scrolls sideways, so that the window fits 1280 x 800.
+const maxTableWidth = 1080
+
+// tableBox holds the layer table: as wide as the table up to
+// maxTableWidth, scrolling sideways beyond.
+func tableBox(table fyne.CanvasObject, zoom float32) fyne.CanvasObject {
+	w := table.MinSize().Width
+	if w <= maxTableWidth*zoom {
+		return table
+	}
+	scroll := container.NewHScroll(table)
+	scroll.SetMinSize(fyne.NewSize(maxTableWidth*zoom, 0))
+	return scroll
 }
 
 // graphScale is the size of the graph's drawing in the window, in Fyne

@@ -6,8 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/graphdraw"
 	"github.com/artlens/artlens/importer"
@@ -38,5 +41,25 @@ func TestWriteGraph(t *testing.T) {
 	}
 	if err := writeGraph(wc, graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{})); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
 		t.Errorf("graph.gif: %v", err)
+	}
+}
+
+// TestTableBox: a narrow layer table is shown as it is, a wide one (an
+// imported DenseNet's) scrolls sideways within maxTableWidth, at any zoom.
+func TestTableBox(t *testing.T) {
+	test.NewTempApp(t)
+	narrow := widget.NewLabel("conv1 Conv2d")
+	if tableBox(narrow, 1) != fyne.CanvasObject(narrow) {
+		t.Error("a narrow table is wrapped")
+	}
+	wide := widget.NewLabel(strings.Repeat("features.denseblock4.denselayer16.conv2 ", 12))
+	for _, zoom := range []float32{1, 1.5} {
+		box := tableBox(wide, zoom)
+		if _, ok := box.(*container.Scroll); !ok {
+			t.Fatalf("zoom %v: a %v-wide table is not scrolled", zoom, wide.MinSize().Width)
+		}
+		if w := box.MinSize().Width; w != maxTableWidth*zoom {
+			t.Errorf("zoom %v: the table's box is %v wide, want %v", zoom, w, maxTableWidth*zoom)
+		}
 	}
 }
