@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/artlens/artlens/engine"
@@ -47,7 +48,7 @@ func TestMethodsEveryModelAndPlace(t *testing.T) {
 			input[i] = float32(math.Sin(float64(i)*0.37))*0.5 + 0.5
 		}
 		places := m.Places()
-		for _, me := range Methods() {
+		for _, me := range MethodsFor(m) {
 			var at []int
 			switch {
 			case !me.ReadsPlace:
@@ -122,5 +123,21 @@ func TestRISEMask(t *testing.T) {
 	}
 	if !same || !differ {
 		t.Errorf("same seed same mask %v, other seed other mask %v", same, differ)
+	}
+}
+
+// TestMethodsFor: rollout reads a transformer's attention, so a CNN is
+// not offered it; every other method has a meaning for every model.
+func TestMethodsFor(t *testing.T) {
+	m, err := weights.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, me := range MethodsFor(m) {
+		names = append(names, me.Name)
+	}
+	if len(names) != len(Methods())-1 || slices.Contains(names, MethodRollout) {
+		t.Errorf("methods for the study's CNN: %v", names)
 	}
 }

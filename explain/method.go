@@ -38,6 +38,9 @@ type Method struct {
 	// ReadsPlace is true for the methods that read a place's maps (the
 	// CAMs); the others read only the input and the output.
 	ReadsPlace bool
+	// NeedsAttention is true for the methods that read a transformer's
+	// attention (rollout): they have no meaning for a CNN.
+	NeedsAttention bool
 	// Run makes the map. It stops with ctx's error when ctx is cancelled.
 	Run func(ctx context.Context, m *engine.Model, req Request) (Map, error)
 }
@@ -109,12 +112,31 @@ var methods = []Method{
 		},
 	},
 	{
-		Name:     MethodRollout,
-		Sentence: "Attention rollout: where a transformer's class token gathers from, through all its blocks' attention (the same for every class).",
+		Name:           MethodRollout,
+		NeedsAttention: true,
+		Sentence:       "Attention rollout: where a transformer's class token gathers from, through all its blocks' attention (the same for every class).",
 		Run: func(_ context.Context, m *engine.Model, req Request) (Map, error) {
 			return Rollout(m, req.Input, req.Class)
 		},
 	},
+}
+
+// AppliesTo reports whether the method has a meaning for m: every method
+// does but those that read attention, which need a transformer.
+func (me Method) AppliesTo(m *engine.Model) bool {
+	return !me.NeedsAttention || m.HasAttention()
+}
+
+// MethodsFor returns the methods that have a meaning for m, in the order of
+// Methods: what a method picker offers for that model.
+func MethodsFor(m *engine.Model) []Method {
+	var out []Method
+	for _, me := range methods {
+		if me.AppliesTo(m) {
+			out = append(out, me)
+		}
+	}
+	return out
 }
 
 // Methods returns every explanation method, in the order the window offers

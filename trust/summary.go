@@ -76,7 +76,7 @@ type MethodSummary struct {
 // SummaryOptions configures Summarise.
 type SummaryOptions struct {
 	// Methods are the methods' names (explain.LookupMethod); none means
-	// every method of explain.Methods.
+	// every method of explain.MethodsFor the model.
 	Methods []string
 	// Place is the place the CAM methods read (0: m.CAMPlace()).
 	Place int
@@ -96,7 +96,7 @@ type SummaryOptions struct {
 func Summarise(ctx context.Context, m *engine.Model, files []string, opt SummaryOptions) ([]MethodSummary, error) {
 	names := opt.Methods
 	if len(names) == 0 {
-		for _, me := range explain.Methods() {
+		for _, me := range explain.MethodsFor(m) {
 			names = append(names, me.Name)
 		}
 	}
