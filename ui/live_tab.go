@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/atomicfile"
 	liveview "github.com/artlens/artlens/ui/live"
@@ -36,6 +37,27 @@ func (h liveHost) Show(view, name string, img image.Image) {
 	case "explain", "compare":
 		h.s.ShowView(view)
 	}
+}
+
+// TopPictures gives the Live view a followed filter's top pictures from
+// the collection open in the Collection view, when it was analysed with
+// the model the Live view runs (filter from 0, layer from 1); none
+// otherwise. It runs on the UI goroutine, as the Collection view's items
+// are read there.
+func (h liveHost) TopPictures(layer, filter, k int) []image.Image {
+	c := h.s.collection
+	m := h.s.Model()
+	if c == nil || m == nil || c.model != m || len(c.items) == 0 || c.layout.Check(layer, filter+1) != nil {
+		return nil
+	}
+	w, ht := collection.InputSide(m)
+	var out []image.Image
+	for _, hit := range collection.TopK(c.items, c.layout, collection.ModelFields(m), w, ht, layer, filter+1, k) {
+		if img := hit.Item.Thumbnail(); img != nil {
+			out = append(out, img)
+		}
+	}
+	return out
 }
 
 // keepFrame writes img as a PNG named after name in a new folder of its own
