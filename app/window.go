@@ -14,10 +14,10 @@ import (
 // by windowFlags.
 type windowOptions struct {
 	screenshot, view, theme, model, show, data, second, open string
-	trainArch, trainSave                                     string
+	trainArch, trainSave, method                             string
 	trainEpochs, trainSize                                   int
 	trainClasses                                             []string
-	fullscreen                                               bool
+	fullscreen, check                                        bool
 	zoom                                                     float64
 	screenshotWait                                           time.Duration
 }
@@ -55,6 +55,8 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
+	fs.StringVar(&o.method, "method", "", "with --view explain: the explanation method at first (a name 'artlens explain --help' lists; default gradcam)")
+	fs.BoolVar(&o.check, "check", false, "run the trust checks once there is something to check: the Explain view's map of the first picture, or with --view collection the \"Which map to trust\" table")
 	return fs
 }
 
@@ -77,6 +79,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Show:       o.show,
 		DataDir:    o.data,
 		Open:       o.open,
+		Method:     o.method,
+		RunChecks:  o.check,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,

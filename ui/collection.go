@@ -155,6 +155,8 @@ type collectionView struct {
 	confOtherBox  fyne.CanvasObject
 	confGrid      *fyne.Container
 	pair          pairView
+	// trust is the "Which map to trust" tab (collection_trust.go).
+	trust *trustTable
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -221,6 +223,7 @@ func newCollectionView(s *shell) *collectionView {
 		container.NewTabItem("Filter", c.newFilterPanel()),
 		container.NewTabItem("Similar", c.newSimilarPanel()),
 		container.NewTabItem("Map", c.newMapPanel()),
+		container.NewTabItem("Trust", c.newTrustPanel()),
 	)
 	split := container.NewHSplit(c.tableBox, c.side)
 	split.Offset = 0.62
@@ -228,7 +231,7 @@ func newCollectionView(s *shell) *collectionView {
 	c.side.OnSelected = func(t *container.TabItem) {
 		// The map wants the room: the table steps aside while it shows
 		// (a lasso or the Table button brings it back).
-		c.showTable(t.Text != "Map")
+		c.showTable(t.Text != "Map" && t.Text != "Trust")
 		c.atlas.update()
 	}
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)
@@ -519,6 +522,9 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		c.showTop(c.topLayer, c.topFilter)
 	}
 	c.atlas.update()
+	if err == nil {
+		c.trust.started()
+	}
 	if show := c.then; show != "" && err == nil {
 		c.then = "" // once
 		if msg := c.apply(show); msg != "" {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
@@ -97,6 +98,13 @@ type Options struct {
 	// Open is a dialog of Explore to open on the first picture once it is
 	// analysed (see LookShows): for screenshots and demonstrations.
 	Open string
+	// Method is the Explain view's method at first (a name of
+	// explain.Methods, or its label in the window); "" for Grad-CAM.
+	Method string
+	// RunChecks runs the trust checks once there is something to check: the
+	// Explain view's map of the first picture, or (with View collection)
+	// the Collection view's "Which map to trust" table.
+	RunChecks bool
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -124,6 +132,11 @@ func (o Options) Check() error {
 	}
 	if err := checkOpen(o.Open); err != nil {
 		return err
+	}
+	if o.Method != "" {
+		if _, err := explain.LookupMethod(o.Method); err != nil {
+			return err
+		}
 	}
 	for _, c := range o.TrainClasses {
 		if name, path, ok := strings.Cut(c, "="); !ok || name == "" || path == "" {
