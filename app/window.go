@@ -55,7 +55,7 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.StringVar(&o.trainSave, "save", "", "with --view train FOLDER: the weights `file` written once training has finished")
 	fs.StringVar(&o.show, "show", "", "with --view collection, what to show once the pictures are analysed: "+ui.CollectionShows)
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
-	fs.StringVar(&o.method, "method", "", "with --view explain: the explanation method at first (a name 'artlens explain --help' lists; default gradcam)")
+	fs.StringVar(&o.method, "method", "", "the explanation method at first in the Explain view (a name 'artlens explain --help' lists; default gradcam); a comma-separated list ticks those methods in Compare's \"One picture, several methods\" and the Collection's \"Which map to trust\"")
 	fs.BoolVar(&o.check, "check", false, "run the trust checks once there is something to check: the Explain view's map of the first picture, or with --view collection the \"Which map to trust\" table")
 	return fs
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,7 +54,7 @@ type trustTable struct {
 }
 
 // trustColumns are the table's headings.
-var trustColumns = []string{"Method", "Pictures", "Deletion AUC ↓ (95 % CI)", "Insertion AUC ↑ (95 % CI)", "Sanity: last step", "Follows the network"}
+var trustColumns = []string{"Method", "Pictures", "Deletion AUC ↓ [95 % CI]", "Insertion AUC ↑ [95 % CI]", "Sanity: last step", "Follows the network"}
 
 // newTrustPanel makes the panel; c.trust holds it.
 func (c *collectionView) newTrustPanel() fyne.CanvasObject {
@@ -67,6 +68,9 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	var all []string
 	for _, me := range explain.Methods() {
 		all = append(all, me.Name)
+	}
+	if c.s.opts.Method != "" {
+		all = strings.Split(c.s.opts.Method, ",") // --method: the methods ticked
 	}
 	t.methods = newMethodChecks(3, all, nil)
 	t.sample = widget.NewSelect(trustSamples, nil)
@@ -239,7 +243,7 @@ func interval(iv trust.Interval) string {
 	if !iv.Defined {
 		return fmt.Sprintf("%.3f (n = %d, no interval)", iv.Mean, iv.N)
 	}
-	return fmt.Sprintf("%.3f (%.3f–%.3f)", iv.Mean, iv.Low, iv.High)
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", iv.Mean, iv.Low, iv.High)
 }
 
 // fill lays out one row per method.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,7 +53,11 @@ func newMethodsCompare(s *shell) *methodsCompare {
 	c := &methodsCompare{s: s, byLabel: map[string]*entry{}}
 	c.picture = widget.NewSelect(nil, func(string) { c.draw() })
 	c.picture.PlaceHolder = "(open pictures in Explore)"
-	c.methods = newMethodChecks(1, compareMethodsDefault, c.draw)
+	ticked := compareMethodsDefault
+	if strings.Contains(s.opts.Method, ",") {
+		ticked = strings.Split(s.opts.Method, ",") // --method: the methods ticked
+	}
+	c.methods = newMethodChecks(1, ticked, c.draw)
 	c.status = widget.NewLabel("")
 	c.status.Wrapping = fyne.TextWrapWord
 	c.status.TextStyle.Italic = true

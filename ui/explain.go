@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -92,7 +93,8 @@ func newExplainView(s *shell) *explainView {
 	v.method = widget.NewSelect(methodLabels(), func(string) { v.optionsChanged() })
 	v.method.Selected = methodGradCAM
 	if s.opts.Method != "" {
-		v.method.Selected = methodLabel(methodOf(s.opts.Method))
+		first, _, _ := strings.Cut(s.opts.Method, ",")
+		v.method.Selected = methodLabel(methodOf(first))
 	}
 	v.sentence = widget.NewLabel(methodOf(v.method.Selected).Sentence)
 	v.sentence.Wrapping = fyne.TextWrapWord
@@ -113,6 +115,9 @@ func newExplainView(s *shell) *explainView {
 	v.classBox, v.opacityBox = widgets.NewSizedBox(v.class), widgets.NewSizedBox(v.opacity)
 	v.methodBox = widgets.NewSizedBox(v.method)
 	v.layerRow = container.NewHBox(widget.NewLabel("Layer:"), v.layer)
+	if !methodOf(v.method.Selected).ReadsPlace {
+		v.layerRow.Hide() // --method chose a method that reads no place
+	}
 	controls := container.New(&widgets.FlowLayout{OnResize: v.relayout},
 		container.NewHBox(widget.NewLabel("Method:"), v.methodBox),
 		v.layerRow,

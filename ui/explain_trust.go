@@ -215,7 +215,7 @@ func (p *trustPanel) show(m *engine.Model, c trust.Check, took time.Duration) {
 	p.curvesNote.SetText(fmt.Sprintf("Deletion blacks out the pixels the map ranks first, 1/64 of them a step: a faithful map makes the probability of %s fall fast (a low area, lower is better). "+
 		"Insertion puts them back into a blurred copy: a faithful map brings it back fast (a high area, higher is better). "+
 		"One picture is one picture: compare methods on the same pictures (the Collection view's \"Which map to trust\"), not these areas with an ideal. "+
-		"The blurred copy alone already gets %.0f%% here, which lifts every method's insertion area.", class, 100*first))
+		"The blurred copy alone gets %.0f%% here: the higher that, the higher every method's insertion area.", class, 100*first))
 	san := c.Sanity
 	p.sanity.SetPlot(func(th plots.Theme) (*plot.Plot, error) {
 		return plots.SanitySteps(san.Layers, san.Similarity, trust.SanityThreshold, th)
@@ -233,4 +233,11 @@ func (p *trustPanel) show(m *engine.Model, c trust.Check, took time.Duration) {
 		trust.SanityThreshold, p.mp.Width*p.mp.Height))
 	p.results.Show()
 	p.v.relayout()
+	if p.v.s.opts.RunChecks {
+		// --check: the figures are what was asked for; scroll them into view.
+		p.v.s.Later(func() {
+			p.v.body.Refresh()
+			p.v.body.ScrollToOffset(fyne.NewPos(0, p.content.Position().Y))
+		})
+	}
 }

@@ -99,7 +99,9 @@ type Options struct {
 	// analysed (see LookShows): for screenshots and demonstrations.
 	Open string
 	// Method is the Explain view's method at first (a name of
-	// explain.Methods, or its label in the window); "" for Grad-CAM.
+	// explain.Methods); "" for Grad-CAM. A list, comma-separated, is the
+	// methods ticked in Compare's and the Collection's method lists (the
+	// first is Explain's).
 	Method string
 	// RunChecks runs the trust checks once there is something to check: the
 	// Explain view's map of the first picture, or (with View collection)
@@ -134,8 +136,10 @@ func (o Options) Check() error {
 		return err
 	}
 	if o.Method != "" {
-		if _, err := explain.LookupMethod(o.Method); err != nil {
-			return err
+		for _, name := range strings.Split(o.Method, ",") {
+			if _, err := explain.LookupMethod(name); err != nil {
+				return err
+			}
 		}
 	}
 	for _, c := range o.TrainClasses {
