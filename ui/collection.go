@@ -285,6 +285,7 @@ func (c *collectionView) openDialog() {
 // open before is closed (its analysis stopped).
 func (c *collectionView) open(paths []string) {
 	c.stop()
+	c.trust.reset() // its figures were of the pictures open before
 	c.roots = append([]string(nil), paths...)
 	c.testSet = len(paths) == 1 && filepath.Base(absPath(paths[0])) == dataset.TestFolder
 	c.analyse()

@@ -95,12 +95,12 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	body := container.NewVBox(title, hint, t.methods.content, controls, t.progress, t.status,
 		container.NewHScroll(t.grid), t.notes)
 	t.content = container.NewVScroll(container.NewPadded(body))
-	c.s.OnModel(t.modelChanged)
+	c.s.OnModel(t.reset)
 	return t.content
 }
 
-// modelChanged puts away a summary of the previous model.
-func (t *trustTable) modelChanged() {
+// reset puts away the summary shown: of the previous model or collection.
+func (t *trustTable) reset() {
 	t.stop()
 	t.result, t.files = nil, nil
 	t.grid.Objects = nil
