@@ -15,13 +15,13 @@ import (
 // by windowFlags.
 type windowOptions struct {
 	screenshot, view, theme, model, show, data, second, open string
-	trainArch, trainSave                                     string
+	trainArch, trainSave, method                             string
 	trainEpochs, trainSize                                   int
 	liveSource                                               string
 	liveFrames                                               int
 	liveFPS                                                  float64
 	trainClasses                                             []string
-	fullscreen, calibrated                                   bool
+	fullscreen, calibrated, check                            bool
 	zoom, threshold                                          float64
 	screenshotWait                                           time.Duration
 	catalogue                                                string
@@ -66,6 +66,8 @@ func windowFlags(stdout, stderr io.Writer, o *windowOptions) *flagSet {
 	fs.Float64Var(&o.threshold, "threshold", 0, "a sigmoid model's threshold at start, in (0, 1] (default 0.5)")
 	fs.StringVar(&o.open, "open", "", "once the first picture is analysed, open: "+ui.LookShows)
 	fs.StringVar(&o.catalogue, "catalogue", "", "with --view collection: "+catalogueUsage+" (File menu: Open catalogue)")
+	fs.StringVar(&o.method, "method", "", "the explanation method at first in the Explain view (a name 'artlens explain --help' lists; default gradcam); a comma-separated list ticks those methods in Compare's \"One picture, several methods\" and the Collection's \"Which map to trust\"")
+	fs.BoolVar(&o.check, "check", false, "run the trust checks once there is something to check: the Explain view's map of the first picture, or with --view collection the \"Which map to trust\" table")
 	return fs
 }
 
@@ -91,6 +93,8 @@ func runWindow(args []string, stdout, stderr io.Writer) int {
 		Catalogue:  o.catalogue,
 		Calibrated: o.calibrated,
 		Threshold:  o.threshold,
+		Method:     o.method,
+		RunChecks:  o.check,
 
 		ScreenshotTimeout: o.screenshotWait,
 		TrainArch:         o.trainArch,

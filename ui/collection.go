@@ -163,6 +163,8 @@ type collectionView struct {
 	// labels is a sigmoid model's Accuracy tab, its table per label
 	// (collection_labels.go), shown instead of confGrid.
 	labels *container.Scroll
+	// trust is the "Which map to trust" tab (collection_trust.go).
+	trust *trustTable
 }
 
 func newCollectionView(s *shell) *collectionView {
@@ -230,6 +232,7 @@ func newCollectionView(s *shell) *collectionView {
 		container.NewTabItem("Filter", c.newFilterPanel()),
 		container.NewTabItem("Similar", c.newSimilarPanel()),
 		container.NewTabItem("Map", c.newMapPanel()),
+		container.NewTabItem("Trust", c.newTrustPanel()),
 	)
 	c.catTab = container.NewTabItem("Catalogue", c.cat.newPanel())
 	c.side.Append(c.catTab)
@@ -239,7 +242,7 @@ func newCollectionView(s *shell) *collectionView {
 	c.side.OnSelected = func(t *container.TabItem) {
 		// The map wants the room: the table steps aside while it shows
 		// (a lasso or the Table button brings it back).
-		c.showTable(t.Text != "Map")
+		c.showTable(t.Text != "Map" && t.Text != "Trust")
 		c.atlas.update()
 	}
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)
@@ -294,6 +297,7 @@ func (c *collectionView) openDialog() {
 // open before is closed (its analysis stopped).
 func (c *collectionView) open(paths []string) {
 	c.stop()
+	c.trust.reset() // its figures were of the pictures open before
 	c.roots = append([]string(nil), paths...)
 	c.testSet = len(paths) == 1 && filepath.Base(absPath(paths[0])) == dataset.TestFolder
 	c.cat.collectionOpened()
@@ -534,6 +538,9 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		c.showTop(c.topLayer, c.topFilter)
 	}
 	c.atlas.update()
+	if err == nil {
+		c.trust.started()
+	}
 	if show := c.then; show != "" && err == nil {
 		c.then = "" // once
 		if msg := c.apply(show); msg != "" {

@@ -70,6 +70,10 @@ type compareView struct {
 	auto bool
 	gen  int
 	fig  image.Image // the figure shown, for saving
+	// methods is the mode "One picture, several methods"
+	// (compare_methods.go); modes switches between the two.
+	methods *methodsCompare
+	modes   *container.AppTabs
 }
 
 func newCompareView(s *shell) *compareView {
@@ -105,7 +109,14 @@ func newCompareView(s *shell) *compareView {
 	right := container.NewBorder(container.NewVBox(controls, v.status), nil, nil, nil, v.figure)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.18
-	v.content = split
+	v.methods = newMethodsCompare(s)
+	v.modes = container.NewAppTabs(container.NewTabItem("Pictures side by side", split),
+		container.NewTabItem("One picture, several methods", v.methods.content))
+	v.modes.OnSelected = func(*container.TabItem) { v.shown() }
+	if s.opts.View == "compare" && s.opts.Method != "" {
+		v.modes.SelectIndex(1) // --method: the methods side by side
+	}
+	v.content = v.modes
 	s.OnModel(func() {
 		if s.Model() != nil {
 			v.setLayers(len(s.Model().ConvLayers()))
@@ -138,6 +149,10 @@ func (v *compareView) relayout() {
 // shown is called when the Compare tab is selected: the list follows the
 // opened pictures, and the first ones are picked when none is.
 func (v *compareView) shown() {
+	if v.modes.SelectedIndex() == 1 {
+		v.methods.shown()
+		return
+	}
 	entries := v.s.explore.entries
 	v.labels = v.labels[:0]
 	clear(v.byLabel)

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,12 +36,24 @@ type explainView struct {
 	s       *shell
 	content fyne.CanvasObject
 
-	method  *widget.RadioGroup
+	method *widget.Select
+	// sentence says what the chosen method's map shows; layerRow is the
+	// place picker, shown for the methods that read a place.
+	sentence *widget.Label
+	layerRow *fyne.Container
+	// working shows while a map is computed; stop cancels it.
+	working *fyne.Container
+	// riseMasks is the number of RISE's masks (0: the default); tests set
+	// few.
+	riseMasks int
+	// trust is the "How much to trust this map" panel (explain_trust.go).
+	trust   *trustPanel
 	layer   *widget.Select
 	class   *widget.Select
 	opacity *widget.Slider
 
 	classBox, opacityBox *widgets.SizedBox
+	methodBox            *widgets.SizedBox
 	mapBox, probeBox     *widgets.SizedBox
 
 	title   *widget.Label
@@ -76,10 +90,21 @@ type explainView struct {
 
 func newExplainView(s *shell) *explainView {
 	v := &explainView{s: s}
-	v.method = widget.NewRadioGroup([]string{methodGradCAM, methodOcclusion}, func(string) { v.optionsChanged() })
-	v.method.Horizontal = true
-	v.method.Required = true
+	v.method = widget.NewSelect(methodLabels(), func(string) { v.optionsChanged() })
 	v.method.Selected = methodGradCAM
+	if s.opts.Method != "" {
+		first, _, _ := strings.Cut(s.opts.Method, ",")
+		v.method.Selected = methodLabel(methodOf(first))
+	}
+	v.sentence = widget.NewLabel(methodOf(v.method.Selected).Sentence)
+	v.sentence.Wrapping = fyne.TextWrapWord
+	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() {
+		if v.cancel != nil {
+			v.cancel()
+		}
+	})
+	v.working = container.NewHBox(widget.NewProgressBarInfinite(), stop)
+	v.working.Hide()
 	v.layer = widget.NewSelect(nil, func(string) { v.optionsChanged() })
 	v.class = widget.NewSelect(nil, func(string) { v.optionsChanged() })
 	v.opacity = widget.NewSlider(0, 1)
@@ -88,9 +113,14 @@ func newExplainView(s *shell) *explainView {
 	v.opacity.OnChangeEnded = func(float64) { v.redrawOverlay() }
 
 	v.classBox, v.opacityBox = widgets.NewSizedBox(v.class), widgets.NewSizedBox(v.opacity)
+	v.methodBox = widgets.NewSizedBox(v.method)
+	v.layerRow = container.NewHBox(widget.NewLabel("Layer:"), v.layer)
+	if !methodOf(v.method.Selected).ReadsPlace {
+		v.layerRow.Hide() // --method chose a method that reads no place
+	}
 	controls := container.New(&widgets.FlowLayout{OnResize: v.relayout},
-		container.NewHBox(widget.NewLabel("Method:"), v.method),
-		container.NewHBox(widget.NewLabel("Layer:"), v.layer),
+		container.NewHBox(widget.NewLabel("Method:"), v.methodBox),
+		v.layerRow,
 		container.NewHBox(widget.NewLabel("Why:"), v.classBox),
 		container.NewHBox(widget.NewLabel("Opacity:"), v.opacityBox),
 	)
@@ -124,11 +154,12 @@ func newExplainView(s *shell) *explainView {
 	v.filters.ScaleMode = canvas.ImageScalePixels
 
 	// The map and the probes side by side when the window is wide enough.
-	v.mapBox = widgets.NewSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status))
+	v.mapBox = widgets.NewSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status, v.working))
 	v.probeBox = widgets.NewSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
 	// A second model's Grad-CAM (second.go) beside the first, when set.
 	row := container.New(&widgets.FlowLayout{OnResize: v.relayout}, v.mapBox, s.explore.opinion.camBox, v.probeBox)
-	body := container.NewVBox(v.title, controls, row, widget.NewSeparator(),
+	v.trust = newTrustPanel(v)
+	body := container.NewVBox(v.title, controls, v.sentence, row, widget.NewSeparator(), v.trust.content, widget.NewSeparator(),
 		filterTitle, v.filterHint, container.NewHBox(v.filters))
 	v.body = container.NewVScroll(container.NewPadded(body))
 	v.body.Hide()
@@ -149,7 +180,7 @@ func (v *explainView) relayout() { v.s.Later(func() { v.body.Refresh() }) }
 // applySizes sets the sizes that follow the zoom.
 func (v *explainView) applySizes() {
 	z := v.s.Zoom()
-	v.classBox.Width, v.opacityBox.Width = 220*z, 160*z
+	v.classBox.Width, v.opacityBox.Width, v.methodBox.Width = 220*z, 160*z, 210*z
 	v.mapBox.Width, v.probeBox.Width = 560*z, 3*(150*z+theme.Padding())
 	v.overlay.SetMinSize(fyne.NewSquareSize(480 * z))
 	v.s.explore.opinion.camBox.Width = 400 * z
@@ -193,10 +224,12 @@ func (v *explainView) modelChanged() {
 }
 
 func (v *explainView) optionsChanged() {
-	if v.method.Selected == methodOcclusion {
-		v.layer.Disable()
+	me := methodOf(v.method.Selected)
+	v.sentence.SetText(me.Sentence)
+	if me.ReadsPlace {
+		v.layerRow.Show()
 	} else {
-		v.layer.Enable()
+		v.layerRow.Hide()
 	}
 	if v.entry != nil && v.visible() {
 		v.explain()
@@ -267,6 +300,7 @@ type request struct {
 	probes    bool
 	filters   bool
 	legendPx  image.Point
+	rise      int // RISE's masks (0: the default)
 	startedAt time.Time
 }
 
@@ -313,7 +347,7 @@ func (v *explainView) explain() {
 	v.fillLayers(m)
 	v.fillClasses(m, e.answer(m))
 	r := request{e: e, m: m, input: e.input, picture: e.preview, startedAt: time.Now(),
-		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value,
+		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value, rise: v.riseMasks,
 		probes: v.probesOf != e || v.probesFor != m, filters: v.filtersOf != m}
 	if i := v.class.SelectedIndex(); i > 0 {
 		r.class = i - 1
@@ -324,11 +358,9 @@ func (v *explainView) explain() {
 	}
 	scale := v.s.PixelScale() * v.s.Zoom()
 	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
-	what := "Grad-CAM"
-	if r.method == methodOcclusion {
-		what = "occlusion map"
-	}
-	v.status.SetText("Computing the " + what + "…")
+	v.status.SetText("Computing the " + methodLabel(methodOf(r.method)) + " map…")
+	v.working.Show()
+	v.trust.mapChanging()
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
 	s := v.s
@@ -359,15 +391,16 @@ func (v *explainView) explain() {
 // filters. It runs off the UI goroutine.
 func compute(ctx context.Context, r request) response {
 	var res response
-	if r.method == methodOcclusion {
-		res.mp, res.err = explain.Occlusion(ctx, r.m, r.input, r.class, explain.OcclusionOptions{})
-	} else {
-		class := r.class
-		if class < 0 {
-			class = r.known // -1 when not known: GradCAM finds it
-		}
-		res.mp, res.err = explain.GradCAM(r.m, r.input, r.layer, class)
+	me := methodOf(r.method)
+	class := r.class
+	if class < 0 {
+		class = r.known // -1 when not known: the method finds it
 	}
+	place := 0
+	if me.ReadsPlace {
+		place = r.layer
+	}
+	res.mp, res.err = me.Run(ctx, r.m, r.explainRequest(class, place))
 	if res.err != nil {
 		return res
 	}
@@ -380,12 +413,12 @@ func compute(ctx context.Context, r request) response {
 			res.base = picture.FromInputShape(r.input, in.Channels, in.Width, in.Height)
 		}
 	}
-	lo, hi := mapRange(res.mp)
-	res.overlay, res.err = plots.Overlay(res.base, res.mp.Values, res.mp.Width, res.mp.Height, lo, hi, r.opacity)
+	sc := scaleOf(r.m, res.mp)
+	res.overlay, res.err = overlayOf(res.base, res.mp, sc, r.opacity)
 	if res.err != nil {
 		return res
 	}
-	res.legend = plots.Legend(lo, hi, r.legendPx.X, r.legendPx.Y)
+	res.legend = legendOf(sc, r.legendPx.X, r.legendPx.Y)
 	return res
 }
 
@@ -435,19 +468,12 @@ func (v *explainView) showExtras(r request, x extras) {
 	v.relayout()
 }
 
-// mapRange is the range of values a map's colours span: Grad-CAM's 0 to 1,
-// occlusion's 0 to its largest drop (rises show as 0).
-func mapRange(mp explain.Map) (lo, hi float32) {
-	if mp.Method == explain.MethodOcclusion {
-		return 0, max(mp.Max(), 1e-6)
-	}
-	return 0, 1
-}
-
 // show puts a computed explanation on screen.
 func (v *explainView) show(r request, res response) {
+	v.working.Hide()
 	if res.err != nil {
-		if res.err == context.Canceled {
+		if errors.Is(res.err, context.Canceled) {
+			v.status.SetText("Stopped.")
 			return
 		}
 		v.status.SetText("The explanation could not be computed: " + res.err.Error())
@@ -474,15 +500,20 @@ func (v *explainView) show(r request, res response) {
 		in := m.Input()
 		v.caption.SetText(fmt.Sprintf("Bright where hiding a %d-pixel patch (of the network's %d × %d input) lowers the probability of %s most; the largest drop is %.1f points. Colours from 0 to that drop.",
 			explain.OcclusionOptions{}.For(in).Patch, in.Width, in.Height, class, 100*res.mp.Max()))
-	} else {
+	} else if res.mp.Method == explain.MethodGradCAM {
 		where := fmt.Sprintf("conv layer %d", res.mp.Layer)
 		if places := m.Places(); len(places) > len(m.ConvLayers()) {
 			where = fmt.Sprintf("%s (layer %d)", places[res.mp.Layer-1].Name, res.mp.Layer)
 		}
 		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as %s sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
 			class, where, res.mp.Width, res.mp.Height, m.PlaceChannels()[res.mp.Layer-1], class))
+	} else {
+		sc := scaleOf(m, res.mp)
+		v.caption.SetText(fmt.Sprintf("%s%s: %s (%d × %d values). Colours from %s to %s.",
+			methodLabel(methodOf(r.method)), placeText(m, res.mp), sc.what, res.mp.Width, res.mp.Height, sc.loText, sc.hiText))
 	}
 	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
+	v.trust.mapShown(r, res.mp)
 	v.relayout()
 }
 
@@ -518,12 +549,12 @@ func (v *explainView) redrawOverlay() {
 		return
 	}
 	mp, base, opacity := *v.result, v.base, v.opacity.Value
+	sc := scaleOf(v.s.Model(), mp)
 	gen := v.gen
 	s := v.s
 	s.Busy.Add(1)
 	go func() {
-		lo, hi := mapRange(mp)
-		img, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, lo, hi, opacity)
+		img, err := overlayOf(base, mp, sc, opacity)
 		s.Do(func() {
 			defer s.Busy.Add(-1)
 			if err != nil || gen != v.gen {

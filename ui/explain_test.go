@@ -74,8 +74,8 @@ func TestExplainView(t *testing.T) {
 	// Occlusion: the layer list does not apply.
 	v.method.SetSelected(methodOcclusion)
 	h.settle()
-	if v.result.Method != explain.MethodOcclusion || !v.layer.Disabled() || !hasText(v.content, "hiding a") {
-		t.Errorf("occlusion: method %s, layer disabled %v", v.result.Method, v.layer.Disabled())
+	if v.result.Method != explain.MethodOcclusion || v.layerRow.Visible() || !hasText(v.content, "hiding a") {
+		t.Errorf("occlusion: method %s, layer picker shown %v", v.result.Method, v.layerRow.Visible())
 	}
 	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.input, 3, explain.OcclusionOptions{})
 	if err != nil {

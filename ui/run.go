@@ -28,6 +28,7 @@ import (
 
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
@@ -107,6 +108,15 @@ type Options struct {
 	// when not 0, is a sigmoid model's threshold at start, in (0, 1].
 	Calibrated bool
 	Threshold  float64
+	// Method is the Explain view's method at first (a name of
+	// explain.Methods); "" for Grad-CAM. A list, comma-separated, is the
+	// methods ticked in Compare's and the Collection's method lists (the
+	// first is Explain's).
+	Method string
+	// RunChecks runs the trust checks once there is something to check: the
+	// Explain view's map of the first picture, or (with View collection)
+	// the Collection view's "Which map to trust" table.
+	RunChecks bool
 }
 
 // Views lists the names Options.View accepts, in tab order.
@@ -134,6 +144,13 @@ func (o Options) Check() error {
 	}
 	if err := checkOpen(o.Open); err != nil {
 		return err
+	}
+	if o.Method != "" {
+		for _, name := range strings.Split(o.Method, ",") {
+			if _, err := explain.LookupMethod(name); err != nil {
+				return err
+			}
+		}
 	}
 	for _, c := range o.TrainClasses {
 		if name, path, ok := strings.Cut(c, "="); !ok || name == "" || path == "" {

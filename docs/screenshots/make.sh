@@ -48,6 +48,13 @@ shot explore-dark --view explore --theme dark "$img"
 shot history-dark --view history --theme dark
 shot explain --view explain --theme light "$starry"
 shot compare --view compare --theme light "$starry" "$valset/painting/0006.jpg" "$valset/drawings/3429_mainfoto_05.jpg"
+# The explanation methods and the trust checks (docs/explanations.md,
+# docs/trust.md). collection-trust.png: --view collection --check --method
+# gradcam,hirescam,gradcam++,eigencam,occlusion,integrated-gradients on a
+# folder of two pictures per class of VALSET (minutes).
+shot explain-methods --view explain --theme light --method integrated-gradients "$starry"
+shot explain-trust --view explain --theme light --check --screenshot-wait 120s "$starry"
+shot compare-methods --view compare --theme light --method gradcam --screenshot-wait 300s "$starry" "$img"
 # What a filter looks for, and how one value is computed (drawn in the
 # window; the pages take minutes).
 shot lookfor-filter --view explore --theme dark --screenshot-wait 120s --open lookfor:3:49 "$valset/painting/0009.jpg"
