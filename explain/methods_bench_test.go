@@ -21,7 +21,7 @@ func BenchmarkMethods(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := picture.ToInput(scene(300, 200), engine.InputSize)
-	for _, me := range Methods() {
+	for _, me := range MethodsFor(m) {
 		b.Run(me.Name, func(b *testing.B) {
 			req := Request{Input: in, Class: -1, Seed: 1}
 			if _, err := me.Run(context.Background(), m, req); err != nil { // graphs built
