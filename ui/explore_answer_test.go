@@ -46,11 +46,29 @@ func calibratedModel(t *testing.T, temp float64) *engine.Model {
 func barTexts(x *exploreView) []string {
 	var out []string
 	walk(x.bars, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.ProgressBar); ok {
-			out = append(out, b.TextFormatter())
+		// A bar's value is written beside it (widgets.NewValueBar: a
+		// border of the bar and its label) or, for a sigmoid's scores,
+		// on no bar at all.
+		if b, ok := o.(*fyne.Container); ok && len(b.Objects) == 2 {
+			if _, ok := b.Objects[0].(*widget.ProgressBar); ok {
+				if l := labelIn(b.Objects[1]); l != nil {
+					out = append(out, l.Text)
+				}
+			}
 		}
 	})
 	return out
+}
+
+// labelIn returns the first label in o's tree.
+func labelIn(o fyne.CanvasObject) *widget.Label {
+	var found *widget.Label
+	walk(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && found == nil {
+			found = l
+		}
+	})
+	return found
 }
 
 // TestExploreCalibrated turns calibrated confidence on and off: the
