@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -59,7 +60,12 @@ func (v *View) setCatalogue(path string, chosen bool) {
 		v.cat.from.Selected = fromFolders
 	}
 	v.cat.from.Refresh()
-	showText(v.cat.line, fmt.Sprintf("Catalogue %s: %d fields; choose one under Classes from to train on its values.", filepath.Base(path), len(cat.Fields)))
+	fields := "fields"
+	if len(cat.Fields) == 1 {
+		fields = "field"
+	}
+	showText(v.cat.line, fmt.Sprintf("Catalogue %s: %d %s (%s); choose one under Classes from to train on its values.",
+		filepath.Base(path), len(cat.Fields), fields, strings.Join(cat.FieldNames(), ", ")))
 	if v.dir != "" {
 		v.scan()
 	}
