@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/artlens/artlens/catalogue"
 	"github.com/artlens/artlens/collection"
@@ -192,35 +191,10 @@ func labelConfig(dataDir, catFile, field string, val float64, cacheDir string, s
 	if j == nil {
 		return dataset.Config{}, fmt.Errorf("--label needs a catalogue: give it with --catalogue FILE (no catalogue.csv in %s)", dataDir)
 	}
-	f, err := fieldIndex(j, field)
+	l, err := j.LabelsFor(dataDir, paths, field)
 	if err != nil {
 		return dataset.Config{}, err
 	}
-	labels, classes, several := j.Classes(f)
-	if len(classes) < 2 {
-		return dataset.Config{}, fmt.Errorf("the field %q makes %d classes: training needs at least 2", field, len(classes))
-	}
-	byPath := make(map[string]string, len(labels))
-	counts := map[string]int{}
-	for i, l := range labels {
-		if l == "" {
-			continue
-		}
-		rel, err := filepath.Rel(dataDir, paths[i])
-		if err != nil {
-			continue
-		}
-		byPath[filepath.ToSlash(rel)] = l
-		counts[l]++
-	}
-	parts := make([]string, len(classes))
-	for k, c := range classes {
-		parts[k] = fmt.Sprintf("%s %d", c, counts[c])
-	}
-	fmt.Fprintf(stderr, "artlens: classes from %s: %s pictures", j.Cat.Fields[f].Name, strings.Join(parts, ", "))
-	if several > 0 {
-		fmt.Fprintf(stderr, "; %d pictures with several values left out", several)
-	}
-	fmt.Fprintln(stderr)
-	return training.LabelConfig(dataDir, classes, byPath, val, cacheDir), nil
+	fmt.Fprintf(stderr, "artlens: %s\n", l.Summary())
+	return training.LabelConfig(dataDir, l.Classes, l.ByPath, val, cacheDir), nil
 }

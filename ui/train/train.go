@@ -73,6 +73,7 @@ type View struct {
 	dir                     string
 	folder, counts, warning *widget.Label
 	classes                 *classEditor // classes made in the window
+	cat                     catChoice    // a catalogue whose field can make the classes
 	network                 *widget.RadioGroup
 	archPath                string
 	size                    *widget.Select
@@ -144,6 +145,11 @@ func New(s *host.Host) *View {
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), func() { s.PickFolder(v.openFolder) })
 	v.classes = newClassEditor(v)
 	newSet := widget.NewButtonWithIcon("New classes…", theme.FolderNewIcon(), v.classes.newSetDialog)
+	v.newCatChoice()
+	catB := widget.NewButtonWithIcon("Catalogue…", theme.FileIcon(), func() {
+		s.PickFile([]string{".csv", ".jsonl", ".ndjson", ".json"}, func(err error) { showText(v.cat.line, "Could not open the catalogue: "+oneLine(err)) },
+			func(path string) { v.setCatalogue(path, true) })
+	})
 
 	v.network = widget.NewRadioGroup([]string{netStudy, netSmall, netResidual, netFile, netFineTune}, func(choice string) {
 		if choice == netFile && v.archPath == "" {
@@ -207,7 +213,9 @@ func New(s *host.Host) *View {
 
 	left := container.NewVBox(
 		widget.NewLabelWithStyle("Pictures", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewGridWithColumns(2, open, newSet), v.folder, v.classes.content, v.counts, v.warning,
+		container.NewGridWithColumns(2, open, newSet), v.folder,
+		container.NewBorder(nil, nil, catB, nil, container.NewBorder(nil, nil, widget.NewLabel("Classes from"), nil, v.cat.from)), v.cat.line,
+		v.classes.content, v.counts, v.warning,
 		widget.NewLabelWithStyle("Network", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.network, v.hints.network,
 		container.NewBorder(nil, nil, widget.NewLabel("Input size"), nil, v.size),
@@ -284,6 +292,7 @@ func (v *View) openFolder(dir string) {
 	v.dir = dir
 	v.folder.SetText("Folder: " + dir)
 	v.classes.open(dir)
+	v.folderOpened(dir)
 	v.scan()
 }
 
@@ -318,6 +327,9 @@ func (v *View) settings() (dataset.Config, engine.Arch, *engine.Model, error) {
 	}
 	share, _ := strconv.Atoi(strings.TrimSuffix(v.valShare.Selected, "%"))
 	cfg, err := training.FolderConfig(v.dir, nil, float64(share)/100, v.cacheDir)
+	if v.field() != "" {
+		cfg, err = v.labelConfig(float64(share) / 100)
+	}
 	if err != nil {
 		return cfg, arch, nil, err
 	}
@@ -911,6 +923,7 @@ func (v *View) begin(dir, arch string, epochs, size int, classes []string) {
 		v.dir = dir
 		v.folder.SetText("Folder: " + dir)
 		v.classes.open(dir)
+		v.folderOpened(dir)
 		v.start()
 		if v.run == nil && v.saveTo != "" {
 			v.s.ExitCode.Store(1) // nothing will be saved
