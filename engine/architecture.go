@@ -86,6 +86,18 @@ const (
 	PosEmbed   = "posembed"
 	Attention  = "attention"
 	Token      = "token"
+	// A Swin Transformer's channels-last maps are the engine's maps
+	// (window_op.go). WindowAttention is shifted-window multi-head
+	// self-attention on the queries, keys and values that its input's 3C
+	// channels hold (Heads heads, scores scaled by Alpha, 0 meaning
+	// 1/sqrt(C/Heads)), in windows of Window (height, width) positions
+	// of the maps rolled by minus Shift (height, width; zeros: unshifted),
+	// with a learned relative position bias (heads, N, N), N the window's
+	// positions; its output is C channels. PatchMerge gathers each 2x2
+	// block of positions into 4C channels (Swin's PatchMerging before its
+	// LayerNorm and Linear).
+	WindowAttention = "windowattention"
+	PatchMerge      = "patchmerge"
 	// ChannelShuffle permutes the channels of maps as ShuffleNet's
 	// channel shuffle does: the C channels, seen as Groups rows of C/Groups,
 	// are read column by column (output channel j·Groups + i is input
@@ -202,6 +214,10 @@ type Layer struct {
 	Units int `json:"units,omitempty"`
 	// Heads is an Attention's number of heads.
 	Heads int `json:"heads,omitempty"`
+	// Window and Shift are a WindowAttention's window size and shift
+	// (height, width).
+	Window []int `json:"window,omitempty"`
+	Shift  []int `json:"shift,omitempty"`
 	// Rate is a Dropout's share of units dropped while training.
 	Rate float64 `json:"rate,omitempty"`
 	// Start and End are the channels [Start, End) that a Slice takes.
@@ -601,6 +617,18 @@ func (a Arch) resolve(classes int) ([]step, error) {
 				}
 				cur = shape{c: cur.c, flat: true}
 			}
+		case WindowAttention:
+			if err := windowLayerOK(l, cur); err != nil {
+				return nil, fmt.Errorf("%s: %w", where(), err)
+			}
+			n := l.Window[0] * l.Window[1]
+			s.params = append(s.params, paramSpec{Name: s.Name + ".relative_position_bias", Shape: tensor.Shape{l.Heads, n, n}})
+			cur.c /= 3
+		case PatchMerge:
+			if cur.flat || cur.h%2 != 0 || cur.w%2 != 0 {
+				return nil, fmt.Errorf("%s: a patch merge needs maps of even height and width, not %s", where(), cur)
+			}
+			cur = shape{c: cur.c * 4, h: cur.h / 2, w: cur.w / 2}
 		case Affine:
 			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
 				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})
@@ -709,11 +737,13 @@ var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", 
 	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
 	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
 	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice",
-	LayerNorm: "ln", GELU: "gelu", Tokens: "tokens", ClassToken: "class_token", PosEmbed: "pos_embedding", Attention: "attention", Token: "token"}
+	LayerNorm: "ln", GELU: "gelu", Tokens: "tokens", ClassToken: "class_token", PosEmbed: "pos_embedding", Attention: "attention", Token: "token",
+	WindowAttention: "window_attention", PatchMerge: "patch_merge"}
 
 // Kinds lists the layer kinds, for messages and help.
 var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
-	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU, Tokens, ClassToken, PosEmbed, Attention, Token}
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU, Tokens, ClassToken, PosEmbed, Attention, Token,
+	WindowAttention, PatchMerge}
 
 // String writes a shape as the layer table does: C×H×W or a length.
 func (s shape) String() string {
@@ -821,7 +851,8 @@ var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxP
 	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
 	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine",
 	ChannelShuffle: "ChannelShuffle", Slice: "Slice", LayerNorm: "LayerNormalization", GELU: "GELU",
-	Tokens: "Tokens", ClassToken: "ClassToken", PosEmbed: "PositionEmbedding", Attention: "MultiHeadAttention", Token: "Token"}
+	Tokens: "Tokens", ClassToken: "ClassToken", PosEmbed: "PositionEmbedding", Attention: "MultiHeadAttention", Token: "Token",
+	WindowAttention: "ShiftedWindowAttention", PatchMerge: "PatchMerging"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a

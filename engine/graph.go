@@ -43,6 +43,8 @@ type network struct {
 	// attention are the Attention layers' ops, whose last run's
 	// probabilities the window shows.
 	attention []attentionAt
+	// windows are the WindowAttention layers' ops, likewise.
+	windows []windowAttentionAt
 
 	vm    G.VM
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
@@ -205,6 +207,16 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			op, y, e := attention(s.Name, x, s.Heads, scale)
 			x = must(y, e)
 			n.attention = append(n.attention, attentionAt{op: op, step: i})
+		case WindowAttention:
+			scale := float32(s.Alpha)
+			if scale == 0 {
+				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
+			}
+			op, y, e := windowAttention(s.Name, x, next(), s.Heads, scale, s.Window, s.Shift)
+			x = must(y, e)
+			n.windows = append(n.windows, windowAttentionAt{op: op, step: i})
+		case PatchMerge:
+			x = must(patchMerge(s.Name, x))
 		case Token:
 			x = must(pickToken(s.Name, x, s.Start))
 		case LayerNorm:
