@@ -446,3 +446,28 @@ func windowLayerOK(l Layer, in shape) error {
 	}
 	return nil
 }
+
+// WindowPosition returns the position (y·w + x) of maps of h×w that
+// token t of window k reads in a WindowAttention layer of the given
+// window and shift (height, width each): the importer checks an
+// exported graph's window partition against it.
+func WindowPosition(h, w int, window, shift []int, k, t int) int {
+	return windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1]}.pos(k, t)
+}
+
+// WindowMasked says whether a WindowAttention layer of the given window
+// and shift on maps of h×w adds the mask (-100) to the score of token t
+// for token u in window k (they lie in different regions of the rolled
+// maps).
+func WindowMasked(h, w int, window, shift []int, k, t, u int) bool {
+	g := windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1]}
+	return (g.sh != 0 || g.sw != 0) && g.region(k, t) != g.region(k, u)
+}
+
+// PatchMergeSource returns the position (y·w + x) of maps of h×w and the
+// channel of c that channel ch of position (y, x) of a PatchMerge
+// layer's output (4c channels of h/2×w/2) comes from.
+func PatchMergeSource(w, c, y, x, ch int) (pos, channel int) {
+	off := blockOffsets[ch/c]
+	return (2*y+off[0])*w + 2*x + off[1], ch % c
+}
