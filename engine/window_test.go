@@ -84,3 +84,64 @@ func TestWindowGeometry(t *testing.T) {
 		t.Errorf("the last window spans %d regions, want 4", len(regions))
 	}
 }
+
+// TestWindowAttentionMaps checks Model.Attention on the Swin network: one
+// map per WindowAttention layer with its window and shift, each
+// position's row over the maps summing to 1 within its window, and the
+// shifted layer's mask keeping a position of the last window from
+// looking at the other regions.
+func TestWindowAttentionMaps(t *testing.T) {
+	m, err := NewModelArch(swinArch(), []string{"a", "b", "c"}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, m.Input().Len())
+	for i := range x {
+		x[i] = float32(i%7) / 7
+	}
+	maps, _, err := m.Attention(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(maps) != 2 || maps[1].Name != "b1.attn" || !slices.Equal(maps[1].Shift, []int{2, 2}) || maps[1].Tokens != 64 {
+		t.Fatalf("maps %+v", maps)
+	}
+	if m.HasAttention() {
+		t.Error("a Swin has no global attention (rollout)")
+	}
+	for _, a := range maps {
+		g := windowGeom{h: 8, w: 8, wh: 4, ww: 4, sh: a.Shift[0], sw: a.Shift[1]}
+		for k := range g.windows() {
+			for tok := range g.tokens() {
+				q := g.pos(k, tok)
+				row := a.Row(1, q)
+				sum := float32(0)
+				for u, v := range row {
+					sum += v
+					inWindow := false
+					for j := range g.tokens() {
+						inWindow = inWindow || g.pos(k, j) == u
+					}
+					if v != 0 && !inWindow {
+						t.Fatalf("%s: position %d looks at %d outside its window", a.Name, q, u)
+					}
+					if inWindow && v > 1e-20 && g.sh != 0 && g.region(k, tok) != g.region(k, slices.Index(windowPositions(g, k), u)) {
+						t.Fatalf("%s: position %d looks at %d across the mask (%g)", a.Name, q, u, v)
+					}
+				}
+				if sum < 0.9999 || sum > 1.0001 {
+					t.Fatalf("%s: position %d's row sums to %g", a.Name, q, sum)
+				}
+			}
+		}
+	}
+}
+
+// windowPositions returns the positions of window k's tokens in order.
+func windowPositions(g windowGeom, k int) []int {
+	var p []int
+	for tok := range g.tokens() {
+		p = append(p, g.pos(k, tok))
+	}
+	return p
+}
