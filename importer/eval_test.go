@@ -38,7 +38,7 @@ func TestEvalOps(t *testing.T) {
 			f([]int{3, 2}, 0, 0, 0, 0, 7, 8)},
 		{"slice backwards with a step", "Slice", nil, []constant{i([]int{5}, 0, 1, 2, 3, 4), i([]int{1}, -1), i([]int{1}, -9), i([]int{1}, 0), i([]int{1}, -2)},
 			i([]int{3}, 4, 2, 0)},
-		{"slice of a matrix's columns", "Slice", nil, []constant{f([]int{2, 3}, 1, 2, 3, 4, 5, 6), i([]int{1}, 1), i([]int{1}, 1 << 62), i([]int{1}, 1)},
+		{"slice of a matrix's columns", "Slice", nil, []constant{f([]int{2, 3}, 1, 2, 3, 4, 5, 6), i([]int{1}, 1), i([]int{1}, 1<<62), i([]int{1}, 1)},
 			f([]int{2, 2}, 2, 3, 5, 6)},
 		{"gather of rows of a table", "Gather", nil, []constant{f([]int{3, 2}, 1, 2, 3, 4, 5, 6), i([]int{2, 2}, 2, 0, 1, -1)},
 			f([]int{2, 2, 2}, 5, 6, 1, 2, 3, 4, 5, 6)},
