@@ -87,7 +87,7 @@ const (
 	Attention  = "attention"
 	Token      = "token"
 	// A Swin Transformer's channels-last maps are the engine's maps
-	// (window_op.go). WindowAttention is shifted-window multi-head
+	// (swin_op.go). WindowAttention is shifted-window multi-head
 	// self-attention on the queries, keys and values that its input's 3C
 	// channels hold (Heads heads, scores scaled by Alpha, 0 meaning
 	// 1/sqrt(C/Heads)), in windows of Window (height, width) positions
