@@ -242,7 +242,7 @@ func (r *reader) windowAttention(s *step) error {
 		n := r.nodes[k]
 		switch n.GetOpType() {
 		case "MatMul":
-			if _, ok := r.consts[n.GetInput()[1]]; ok {
+			if _, ok := r.constant(n.GetInput()[1]); ok {
 				weighted = append(weighted, n)
 			} else {
 				mats = append(mats, n)
@@ -258,7 +258,7 @@ func (r *reader) windowAttention(s *step) error {
 			for _, m := range weighted {
 				v := m.GetOutput()[0]
 				if o := other(n, v); o != "" {
-					if c, ok := r.consts[o]; ok && c.f != nil {
+					if c, ok := r.constant(o); ok && c.f != nil {
 						biasOf[v], biasOut[v] = c, n.GetOutput()[0]
 					}
 				}
@@ -269,7 +269,8 @@ func (r *reader) windowAttention(s *step) error {
 		return refuse("it does not have two Linear layers (qkv and proj), Q Kᵀ, P V and one Softmax")
 	}
 	ch, h, w := r.c, r.h, r.w
-	qkvW, projW := r.consts[weighted[0].GetInput()[1]], r.consts[weighted[1].GetInput()[1]]
+	qkvW, _ := r.constant(weighted[0].GetInput()[1])
+	projW, _ := r.constant(weighted[1].GetInput()[1])
 	if qkvW.f == nil || len(qkvW.dims) != 2 || qkvW.dims[0] != ch || qkvW.dims[1] != 3*ch {
 		return refuse("its qkv Linear is not (%d, %d)", ch, 3*ch)
 	}
