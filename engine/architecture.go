@@ -215,7 +215,9 @@ type Layer struct {
 	// Heads is an Attention's number of heads.
 	Heads int `json:"heads,omitempty"`
 	// Window and Shift are a WindowAttention's window size and shift
-	// (height, width).
+	// (height, width); its Pads (top and left 0) say how far its input
+	// maps were padded at the bottom and right to whole windows, cropped
+	// off its output.
 	Window []int `json:"window,omitempty"`
 	Shift  []int `json:"shift,omitempty"`
 	// Rate is a Dropout's share of units dropped while training.
@@ -623,7 +625,8 @@ func (a Arch) resolve(classes int) ([]step, error) {
 			}
 			n := l.Window[0] * l.Window[1]
 			s.params = append(s.params, paramSpec{Name: s.Name + ".relative_position_bias", Shape: tensor.Shape{l.Heads, n, n}})
-			cur.c /= 3
+			crop := windowCrop(l, cur.h, cur.w)
+			cur = shape{c: cur.c / 3, h: crop[0], w: crop[1]}
 		case PatchMerge:
 			if cur.flat || cur.h%2 != 0 || cur.w%2 != 0 {
 				return nil, fmt.Errorf("%s: a patch merge needs maps of even height and width, not %s", where(), cur)

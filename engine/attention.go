@@ -9,7 +9,8 @@ import "fmt"
 // GridH×GridW patches row by row.
 //
 // A WindowAttention layer's (Swin's) is the same on the positions of its
-// maps (Tokens = GridHeight·GridWidth, Extra 0), but a position looks
+// maps (Tokens = GridHeight·GridWidth, Extra 0; the maps padded to whole
+// windows when the layer pads them), but a position looks
 // only within its window: Window and Shift are set (height, width), and
 // Probs holds the windows' attention, windows×Heads×N×N values (N the
 // window's positions, window k and its token t as

@@ -212,7 +212,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if scale == 0 {
 				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
 			}
-			op, y, e := windowAttention(s.Name, x, next(), s.Heads, scale, s.Window, s.Shift)
+			op, y, e := windowAttention(s.Name, x, next(), s.Heads, scale, s.Window, s.Shift, windowCrop(s.Layer, s.in.h, s.in.w))
 			x = must(y, e)
 			n.windows = append(n.windows, windowAttentionAt{op: op, step: i})
 		case PatchMerge:

@@ -20,8 +20,19 @@ import (
 
 // windowGeom is the window partition of maps of h×w: windows of wh×ww
 // positions, the maps first rolled by (-sh, -sw) (torch.roll) when the
-// windows are shifted.
-type windowGeom struct{ h, w, wh, ww, sh, sw int }
+// windows are shifted. The output keeps the top-left oh×ow of the maps
+// (torchvision pads maps to whole windows, and crops the result).
+type windowGeom struct{ h, w, wh, ww, sh, sw, oh, ow int }
+
+// out returns the output index of position p (y·w + x) of the maps, -1
+// when it lies in the padding cropped off.
+func (g windowGeom) out(p int) int {
+	y, x := p/g.w, p%g.w
+	if y >= g.oh || x >= g.ow {
+		return -1
+	}
+	return y*g.ow + x
+}
 
 func (g windowGeom) windows() int { return (g.h / g.wh) * (g.w / g.ww) }
 func (g windowGeom) tokens() int  { return g.wh * g.ww }
@@ -65,9 +76,12 @@ const maskValue = -100
 // reshape (…, 3, heads, C/heads) splits them) and the relative position
 // bias (heads, N, N), N = wh·ww: per window and head, P = softmax(Q Kᵀ ·
 // scale + bias + mask) over keys, output P V, written back at the
-// positions its tokens came from (the reverse roll). The mask (shifted
-// windows only) is maskValue between tokens of different regions. probs
-// keeps the last run's attention (B, windows, heads, N, N).
+// positions its tokens came from (the reverse roll), the maps cropped to
+// their top-left crop (height, width) when padded to whole windows (the
+// padding's queries, keys and values are the qkv Linear's bias, a 1x1
+// convolution padded with zeros before). The mask (shifted windows only)
+// is maskValue between tokens of different regions. probs keeps the last
+// run's attention (B, windows, heads, N, N).
 type windowAttnOp struct {
 	opBase
 	g     windowGeom
@@ -77,13 +91,13 @@ type windowAttnOp struct {
 	probs []float32
 }
 
-func windowAttention(name string, x, bias *G.Node, heads int, scale float32, window, shift []int) (*windowAttnOp, *G.Node, error) {
+func windowAttention(name string, x, bias *G.Node, heads int, scale float32, window, shift, crop []int) (*windowAttnOp, *G.Node, error) {
 	s := x.Shape()
-	if len(window) != 2 || len(shift) != 2 {
-		return nil, nil, fmt.Errorf("window attention %s: window %v and shift %v are not two sizes", name, window, shift)
+	if len(window) != 2 || len(shift) != 2 || len(crop) != 2 {
+		return nil, nil, fmt.Errorf("window attention %s: window %v, shift %v and crop %v are not two sizes", name, window, shift, crop)
 	}
 	op := &windowAttnOp{opBase: newOpBase("WindowAttention(%s)", name), heads: heads, scale: scale,
-		g: windowGeom{h: s[2], w: s[3], wh: window[0], ww: window[1], sh: shift[0], sw: shift[1]}}
+		g: windowGeom{h: s[2], w: s[3], wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: crop[0], ow: crop[1]}}
 	y, err := G.ApplyOp(op, x, bias)
 	return op, y, err
 }
@@ -96,13 +110,13 @@ func (op *windowAttnOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 		return nil, err
 	}
 	n := op.g.tokens()
-	if s[1]%(3*op.heads) != 0 || s[2] != op.g.h || s[3] != op.g.w {
+	if s[1]%(3*op.heads) != 0 || s[2] != op.g.h || s[3] != op.g.w || op.g.oh > op.g.h || op.g.ow > op.g.w {
 		return nil, fmt.Errorf("%s: %v is not queries, keys and values for %d heads on %dx%d maps", op.name, s, op.heads, op.g.w, op.g.h)
 	}
 	if b, err := shapeOf(op.name, in[1]); err != nil || !b.Eq(tensor.Shape{op.heads, n, n}) {
 		return nil, fmt.Errorf("%s: the bias is %v, want (%d, %d, %d)", op.name, in[1], op.heads, n, n)
 	}
-	return tensor.Shape{s[0], s[1] / 3, s[2], s[3]}, nil
+	return tensor.Shape{s[0], s[1] / 3, op.g.oh, op.g.ow}, nil
 }
 
 // windowWork is one window's scratch: its tokens' queries, keys and
@@ -197,8 +211,8 @@ func (op *windowAttnOp) Do(in ...G.Value) (G.Value, error) {
 	s := in[0].Shape()
 	b, c := s[0], s[1]/3
 	g, n, d, hw := op.g, op.g.tokens(), c/op.heads, op.g.h*op.g.w
-	nw := g.windows()
-	out := reuse(&op.out, tensor.Shape{b, c, s[2], s[3]})
+	nw, ohw := g.windows(), g.oh*g.ow
+	out := reuse(&op.out, tensor.Shape{b, c, g.oh, g.ow})
 	y := out.Float32s()
 	op.probs = grow(op.probs, b*nw*op.heads*n*n)
 	op.eachWindow(b, threadsFor(b), func(i, k int, w *windowWork) {
@@ -210,9 +224,12 @@ func (op *windowAttnOp) Do(in ...G.Value) (G.Value, error) {
 			copy(op.probs[((i*nw+k)*op.heads+h)*n*n:], w.p)
 			gemm(false, false, n, d, n, w.p, w.v, false, w.o, 1)
 			for t := range n {
-				p := g.pos(k, t)
+				p := g.out(g.pos(k, t))
+				if p < 0 {
+					continue
+				}
 				for e := range d {
-					y[(i*c+h*d+e)*hw+p] = w.o[t*d+e]
+					y[(i*c+h*d+e)*ohw+p] = w.o[t*d+e]
 				}
 			}
 		}
@@ -274,6 +291,7 @@ func (op *windowAttnGradOp) Do(in ...G.Value) (G.Value, error) {
 	s := in[0].Shape()
 	b, c := s[0], s[1]/3
 	g, n, d, hw := f.g, f.g.tokens(), c/f.heads, f.g.h*f.g.w
+	ohw := g.oh * g.ow
 	var dx, db []float32
 	if op.bias {
 		out := reuse(&op.out, in[1].Shape())
@@ -293,9 +311,13 @@ func (op *windowAttnGradOp) Do(in ...G.Value) (G.Value, error) {
 				f.gather(img, c, k, h, &w)
 				f.probabilities(bias, k, h, &w)
 				for t := range n {
-					p := g.pos(k, t)
+					p := g.out(g.pos(k, t))
 					for e := range d {
-						do[t*d+e] = dy[(i*c+h*d+e)*hw+p]
+						if p < 0 {
+							do[t*d+e] = 0 // cropped off
+						} else {
+							do[t*d+e] = dy[(i*c+h*d+e)*ohw+p]
+						}
 					}
 				}
 				gemm(false, true, n, n, d, do, w.v, false, w.dp, 1) // dP = dO Vᵀ
@@ -441,6 +463,9 @@ func windowLayerOK(l Layer, in shape) error {
 		return fmt.Errorf("window %v and shift %v are not a height and a width each", l.Window, l.Shift)
 	case in.h%l.Window[0] != 0 || in.w%l.Window[1] != 0:
 		return fmt.Errorf("maps of %dx%d are not whole windows of %dx%d", in.w, in.h, l.Window[1], l.Window[0])
+	case l.Pads != nil && (len(l.Pads) != 4 || l.Pads[0] != 0 || l.Pads[1] != 0 || l.Pads[2] < 0 || l.Pads[3] < 0 ||
+		l.Pads[2] >= l.Window[0] || l.Pads[3] >= l.Window[1]):
+		return fmt.Errorf("pads %v are not a bottom and right padding to whole windows %v", l.Pads, l.Window)
 	case l.Shift[0] < 0 || l.Shift[0] >= l.Window[0] || l.Shift[1] < 0 || l.Shift[1] >= l.Window[1]:
 		return fmt.Errorf("shift %v is not within window %v", l.Shift, l.Window)
 	}
@@ -452,7 +477,7 @@ func windowLayerOK(l Layer, in shape) error {
 // window and shift (height, width each): the importer checks an
 // exported graph's window partition against it.
 func WindowPosition(h, w int, window, shift []int, k, t int) int {
-	return windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1]}.pos(k, t)
+	return windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: h, ow: w}.pos(k, t)
 }
 
 // WindowMasked says whether a WindowAttention layer of the given window
@@ -470,4 +495,14 @@ func WindowMasked(h, w int, window, shift []int, k, t, u int) bool {
 func PatchMergeSource(w, c, y, x, ch int) (pos, channel int) {
 	off := blockOffsets[ch/c]
 	return (2*y+off[0])*w + 2*x + off[1], ch % c
+}
+
+// windowCrop returns the maps' size that a WindowAttention layer l keeps
+// of its input of h×w: less its padding to whole windows (Pads' bottom and
+// right).
+func windowCrop(l Layer, h, w int) []int {
+	if len(l.Pads) == 4 {
+		return []int{h - l.Pads[2], w - l.Pads[3]}
+	}
+	return []int{h, w}
 }

@@ -145,3 +145,25 @@ func windowPositions(g windowGeom, k int) []int {
 	}
 	return p
 }
+
+// TestSwinPaddedGradients checks a shifted window attention on maps of
+// 6x6 padded to whole windows of 4x4 (its qkv convolution padded at the
+// bottom and right, its output cropped back to 6x6) against finite
+// differences of the loss.
+func TestSwinPaddedGradients(t *testing.T) {
+	arch := Arch{Input: Input{Channels: 3, Height: 12, Width: 12}, Layers: []Layer{
+		{Kind: Conv2D, Name: "patch", Filters: 6, Kernel: []int{2}, Stride: []int{2}},
+		{Kind: LayerNorm, Name: "norm1"},
+		{Kind: Conv2D, Name: "qkv", Filters: 18, Kernel: []int{1}, Padding: PaddingExplicit, Pads: []int{0, 0, 2, 2}},
+		{Kind: WindowAttention, Name: "attn", Heads: 2, Window: []int{4, 4}, Shift: []int{2, 2}, Pads: []int{0, 0, 2, 2}},
+		{Kind: Conv2D, Name: "proj", Filters: 6, Kernel: []int{1}},
+		{Kind: Add, Name: "res", Inputs: []string{"proj", "patch"}},
+		{Kind: GlobalAvgPool},
+		{Kind: Flatten},
+		{Kind: Dense, Name: "head"},
+	}}
+	m := checkGraphGradients(t, arch, rand.New(rand.NewPCG(13, 14)), []int{1, 2})
+	if p := m.Places()[len(m.Places())-1]; p.Name != "res" || p.Height != 6 || p.Width != 6 {
+		t.Errorf("the block's output %+v, want maps of 6x6", p)
+	}
+}

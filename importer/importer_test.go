@@ -146,7 +146,6 @@ func TestImportRefuses(t *testing.T) {
 		{"refuse-two-inputs", []string{"2 inputs", `"input", "extra"`}},
 		{"refuse-lstm", []string{"LSTM node", "recurrent networks"}},
 		{"refuse-maxvit", []string{"Einsum node", "MaxViT"}},
-		{"refuse-swin-pad", []string{"Pad node", "shifted-window attention", "not a partition of 18x18 maps", "padding"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

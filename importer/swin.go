@@ -101,13 +101,13 @@ func (p *probe) value(v string) (constant, error) {
 }
 
 // positions returns maps (1, h, w, c) in which every channel of position
-// (y, x) holds its number y·w + x, times c plus the channel with
-// channels set.
-func positions(h, w, c int, channels bool) constant {
+// (y, x) holds its number y·w + x plus from, or that number times c plus
+// the channel with channels set.
+func positions(h, w, c int, channels bool, from int) constant {
 	p := constant{dims: []int{1, h, w, c}, f: make([]float32, h*w*c)}
 	for i := range h * w {
 		for ch := range c {
-			v := i
+			v := i + from
 			if channels {
 				v = i*c + ch
 			}
@@ -166,7 +166,7 @@ func (r *reader) patchMerging(s *step) bool {
 	}
 	out := r.nodes[concat].GetOutput()[0]
 	h, w, c := r.h, r.w, r.c
-	p := r.newProbe(map[string]constant{s.data[0]: positions(h, w, c, true)})
+	p := r.newProbe(map[string]constant{s.data[0]: positions(h, w, c, true, 0)})
 	got, err := p.value(out)
 	if err != nil || len(got.dims) != 4 || got.dims[1]*2 != h || got.dims[2]*2 != w || got.dims[3] != 4*c {
 		return false
@@ -300,9 +300,11 @@ func (r *reader) windowAttention(s *step) error {
 	if !(scale > 0) || math.IsInf(float64(scale), 0) {
 		return refuse("its queries are not scaled by a constant")
 	}
-	// Which position each token of each window holds.
+	// Which position each token of each window holds: the maps' positions
+	// numbered from 1, the padding to whole windows 0.
 	x := s.data[0]
-	p := r.newProbe(map[string]constant{x: positions(h, w, ch, false)})
+	numbered := positions(h, w, ch, false, 1)
+	p := r.newProbe(map[string]constant{x: numbered})
 	toks, err := p.value(weighted[0].GetInput()[0])
 	if err != nil {
 		return refuse("its window partition cannot be run: %v", err)
@@ -311,35 +313,57 @@ func (r *reader) windowAttention(s *step) error {
 		return refuse("its qkv Linear reads %v, not windows of tokens of %d channels", toks.dims, ch)
 	}
 	nw, nt := toks.dims[0], toks.dims[1]
-	rows, cols := map[int]bool{}, map[int]bool{}
-	for t := range nt {
-		pos := int(toks.f[t*ch])
-		rows[pos/w], cols[pos%w] = true, true
+	// The window and shift whose partition (of the maps padded to whole
+	// windows) the tokens are.
+	var window, shift []int
+	hp, wp := 0, 0
+	partition := func(wh, ww, sh, sw int) bool {
+		hp, wp = (h+wh-1)/wh*wh, (w+ww-1)/ww*ww
+		if (hp/wh)*(wp/ww) != nw {
+			return false
+		}
+		for k := range nw {
+			for t := range nt {
+				pos := engine.WindowPosition(hp, wp, []int{wh, ww}, []int{sh, sw}, k, t)
+				want := float32(0)
+				if y, x := pos/wp, pos%wp; y < h && x < w {
+					want = float32(y*w + x + 1)
+				}
+				for c := range ch {
+					if toks.f[(k*nt+t)*ch+c] != want {
+						return false
+					}
+				}
+			}
+		}
+		return true
 	}
-	first := int(toks.f[0])
-	window, shift := []int{len(rows), len(cols)}, []int{first / w, first % w}
-	if window[0]*window[1] != nt || h%window[0] != 0 || w%window[1] != 0 || nw != (h/window[0])*(w/window[1]) ||
-		shift[0] >= window[0] || shift[1] >= window[1] {
-		return refuse("its %d windows of %d tokens are not a partition of %dx%d maps (padding to whole windows is not read)", nw, nt, w, h)
-	}
-	for k := range nw {
-		for t := range nt {
-			want := float32(engine.WindowPosition(h, w, window, shift, k, t))
-			for c := range ch {
-				if toks.f[(k*nt+t)*ch+c] != want {
-					return refuse("its window partition is not windows of %v rolled by %v", window, shift)
+search:
+	for wh := 1; wh <= nt; wh++ {
+		if nt%wh != 0 {
+			continue
+		}
+		ww := nt / wh
+		for sh := range wh {
+			for sw := range ww {
+				if partition(wh, ww, sh, sw) {
+					window, shift = []int{wh, ww}, []int{sh, sw}
+					break search
 				}
 			}
 		}
 	}
+	if window == nil {
+		return refuse("its %d windows of %d tokens are not a partition of %dx%d maps, padded to whole windows and rolled", nw, nt, w, h)
+	}
 	// The scores' bias and mask: what Softmax reads when Q Kᵀ is zero.
-	p = r.newProbe(map[string]constant{x: positions(h, w, ch, false),
+	p = r.newProbe(map[string]constant{x: numbered,
 		weighted[0].GetOutput()[0]: {dims: []int{nw, nt, 3 * ch}, f: make([]float32, nw*nt*3*ch)}})
 	scores, err := p.value(qk.GetOutput()[0])
 	if err != nil {
 		return refuse("its scores cannot be run: %v", err)
 	}
-	p = r.newProbe(map[string]constant{x: positions(h, w, ch, false),
+	p = r.newProbe(map[string]constant{x: numbered,
 		qk.GetOutput()[0]: {dims: scores.dims, f: make([]float32, size(scores.dims))}})
 	add, err := p.value(sm.GetInput()[0])
 	if err != nil {
@@ -358,7 +382,7 @@ func (r *reader) windowAttention(s *step) error {
 			for t := range nt {
 				for u := range nt {
 					want := float64(0)
-					if engine.WindowMasked(h, w, window, shift, k, t, u) {
+					if engine.WindowMasked(hp, wp, window, shift, k, t, u) {
 						want = -100
 					}
 					got := float64(add.f[((k*heads+hd)*nt+t)*nt+u] - bias[(hd*nt+t)*nt+u])
@@ -380,7 +404,7 @@ func (r *reader) windowAttention(s *step) error {
 			back.f[i*ch+c] = float32(i)
 		}
 	}
-	p = r.newProbe(map[string]constant{x: positions(h, w, ch, false), projOut: back})
+	p = r.newProbe(map[string]constant{x: numbered, projOut: back})
 	got, err := p.value(end)
 	if err != nil {
 		return refuse("its window reverse cannot be run: %v", err)
@@ -390,8 +414,8 @@ func (r *reader) windowAttention(s *step) error {
 	}
 	for k := range nw {
 		for t := range nt {
-			pos := engine.WindowPosition(h, w, window, shift, k, t)
-			if got.f[pos*ch] != float32(k*nt+t) {
+			pos := engine.WindowPosition(hp, wp, window, shift, k, t)
+			if y, x := pos/wp, pos%wp; y < h && x < w && got.f[(y*w+x)*ch] != float32(k*nt+t) {
 				return refuse("its window reverse does not put the tokens back where they came from")
 			}
 		}
@@ -402,8 +426,18 @@ func (r *reader) windowAttention(s *step) error {
 	if k := strings.LastIndex(scope, "/"); k >= 0 {
 		scope = scope[:k+1]
 	}
-	conv := func(wt constant, b constant, units int, name string) {
+	// Maps padded to whole windows: the qkv convolution pads them with
+	// zeros (its output there is its bias, as the Linear's of torchvision's
+	// zero padding), the attention crops its output back.
+	var pads []int
+	if hp != h || wp != w {
+		pads = []int{0, 0, hp - h, wp - w}
+	}
+	conv := func(wt constant, b constant, units int, name string, pads []int) {
 		l := engine.Layer{Kind: engine.Conv2D, Filters: units, Kernel: []int{1, 1}, NoBias: b.f == nil}
+		if pads != nil {
+			l.Padding, l.Pads = engine.PaddingExplicit, pads
+		}
 		ws := [][]float32{transpose(wt.f, ch, units)}
 		if b.f != nil {
 			ws = append(ws, b.f)
@@ -411,10 +445,10 @@ func (r *reader) windowAttention(s *step) error {
 		r.add(l, ws...)
 		r.from[len(r.from)-1] = scope + name + "/MatMul"
 	}
-	conv(qkvW, qkvB, 3*ch, "qkv")
-	r.add(engine.Layer{Kind: engine.WindowAttention, Heads: heads, Alpha: float64(scale), Window: window, Shift: shift}, bias)
+	conv(qkvW, qkvB, 3*ch, "qkv", pads)
+	r.add(engine.Layer{Kind: engine.WindowAttention, Heads: heads, Alpha: float64(scale), Window: window, Shift: shift, Pads: pads}, bias)
 	r.from[len(r.from)-1] = scope + "WindowAttention"
-	conv(projW, projB, ch, "proj")
+	conv(projW, projB, ch, "proj", nil)
 	for k := range inD {
 		r.skip[k] = true
 	}

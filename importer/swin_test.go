@@ -82,6 +82,36 @@ func TestImportSwin(t *testing.T) {
 	}
 }
 
+// TestImportSwinPadded imports a Swin whose maps (18x18) torchvision pads
+// to whole windows of 4x4 (its padding's tokens are keys and values too,
+// the shifted block's mask is on the padded maps) and crops back, and
+// checks it against PyTorch's output within 1e-4.
+func TestImportSwinPadded(t *testing.T) {
+	m, err := ImportFile(filepath.Join("testdata", "swin-pad-opset17.onnx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := 0
+	for _, l := range m.Arch().Layers {
+		if l.Kind == engine.WindowAttention && len(l.Pads) == 4 && l.Pads[2] == 2 && l.Pads[3] == 2 {
+			padded++
+		}
+	}
+	if padded != 2 {
+		t.Errorf("%d window attentions padded by 2, want 2", padded)
+	}
+	ref := readReference(t, "swin-pad-opset17")
+	p, err := m.Predict(ref.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := maxDiff(p.Logits, ref.Output)
+	t.Logf("largest difference from PyTorch: %.2g", d)
+	if d > 1e-4 {
+		t.Errorf("outputs %v, PyTorch %v", p.Logits, ref.Output)
+	}
+}
+
 // TestSwinExplained checks the imported Swin's places against PyTorch's
 // (each stage's blocks' outputs, maps on the patch grid) and Grad-CAM at
 // its default place, the final norm before the pooling, computed by

@@ -277,14 +277,15 @@ def swin():
     export("swin-opset17", model, x, 17)
     shrink("swin-opset17")
     swin_explain(model, x, "swin-opset17-explain")
-    # Maps of 18x18 in windows of 4x4: torchvision pads them to 20x20,
-    # which ArtLens refuses (it reads whole windows only).
+    # Maps of 18x18 in windows of 4x4: torchvision pads them to 20x20
+    # (the padding's tokens take part as keys and values) and crops the
+    # result.
     pad = swin_transformer.SwinTransformer(patch_size=[2, 2], embed_dim=12, depths=[2], num_heads=[2], window_size=[4, 4],
-                                           stochastic_depth_prob=0.0, num_classes=5).eval()
-    path = os.path.join(OUT, "refuse-swin-pad.onnx")
-    torch.onnx.export(pad, (torch.rand(1, 3, 36, 36, generator=gen),), path, opset_version=17,
-                      input_names=["input"], output_names=["output"])
-    shrink("refuse-swin-pad")
+                                           stochastic_depth_prob=0.0, num_classes=5)
+    randomise(pad, gen)
+    randomise_swin(pad, gen)
+    export("swin-pad-opset17", pad, torch.rand(1, 3, 36, 36, generator=gen), 17)
+    shrink("swin-pad-opset17")
 
 
 def swin_explain(model, x, name):
