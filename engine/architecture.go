@@ -73,7 +73,7 @@ const (
 	// x·Φ(x).
 	LayerNorm = "layernorm"
 	GELU      = "gelu"
-	// A transformer's tokens are maps of C channels of T×1 (token_op.go).
+	// A transformer's tokens are maps of C channels of T×1 (nn/token_op.go).
 	// Tokens reads maps (C, H, W) as H·W tokens, row by row; ClassToken
 	// puts a learned token (its weight, C values) first; PosEmbed adds a
 	// learned embedding (C×T) to the tokens; Attention is multi-head

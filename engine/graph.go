@@ -6,6 +6,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/engine/nn"
 )
 
 // network is one gorgonia expression graph of the model for a fixed batch
@@ -74,7 +76,7 @@ type network struct {
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, store *kernelStore) (*network, error) {
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, store *nn.KernelStore) (*network, error) {
 	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
@@ -106,7 +108,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, toInput, false))
+		x = must(nn.ChannelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, toInput, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -156,24 +158,29 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			}
 			if bn := i + 1; store != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
 				norm := [4]*G.Node{next(), next(), next(), next()}
-				var clip *step
+				fn := nn.FoldedNorm{Name: steps[bn].Name, Epsilon: steps[bn].Epsilon}
 				if c := clipAfter(steps, bn); c > 0 {
-					clip = &steps[c]
+					a := activationOf(steps[c])
+					fn.Clip = &a
 					folded[c] = true
 				}
-				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], i, steps[bn].relu, clip, store))
+				x = must(nn.FoldedConv2D(x, w, b, norm, convOf(s, i, steps[bn].relu, false, store), fn))
 				folded[bn] = true
 				break
 			}
-			x = must(conv2d(x, w, b, s, i, s.relu, inputGrad, store))
+			x = must(nn.Conv2D(x, w, b, convOf(s, i, s.relu, inputGrad, store)))
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))
 			}
 		case MaxPool:
-			x = must(maxPool(x, s))
+			x = must(nn.MaxPool(x, s.Name, windowOf(s)))
 		case AvgPool, GlobalAvgPool:
-			x = must(avgPool(x, s))
+			win := windowOf(s)
+			if s.Kind == GlobalAvgPool {
+				win = nn.NewWindow(s.in.h, s.in.w, 1, 1, [4]int{})
+			}
+			x = must(nn.AvgPool(x, s.Name, win, s.CountPad))
 		case BatchNorm:
 			// Inference form: y = (x-mean)/sqrt(var+eps)*scale + bias,
 			// computed as x*a + (bias - mean*a).
@@ -184,45 +191,45 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			}
 			scale, bias, mean, variance := next(), next(), next(), next()
 			if train && batchStats {
-				y, op, e := batchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
+				y, op, e := nn.BatchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
 				x = must(y, e)
 				n.norms = append(n.norms, batchNormStats{op: op, mean: p - 2, variance: p - 1})
 			} else {
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
-				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
+				x = must(nn.ChannelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
 			}
 		case Tokens:
-			x = must(tokensOf(s.Name, x))
+			x = must(nn.Tokens(s.Name, x))
 		case ClassToken:
-			x = must(classToken(s.Name, x, next()))
+			x = must(nn.ClassToken(s.Name, x, next()))
 		case PosEmbed:
-			x = must(posEmbed(s.Name, x, next()))
+			x = must(nn.PosEmbed(s.Name, x, next()))
 		case Attention:
 			scale := float32(s.Alpha)
 			if scale == 0 {
 				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
 			}
-			op, y, e := attention(s.Name, x, s.Heads, scale)
+			op, y, e := nn.Attention(s.Name, x, s.Heads, scale)
 			x = must(y, e)
 			n.attention = append(n.attention, attentionAt{op: op, step: i})
 		case Token:
-			x = must(pickToken(s.Name, x, s.Start))
+			x = must(nn.PickToken(s.Name, x, s.Start))
 		case LayerNorm:
 			a, b := next(), next()
-			x = must(layerNorm(s.Name, x, a, b, s.Epsilon))
+			x = must(nn.LayerNorm(s.Name, x, a, b, s.Epsilon))
 		case Affine:
 			a, b := next(), next()
-			x = must(channelAffine(s.Name, x, a, b, false, inputGrad, true))
+			x = must(nn.ChannelAffine(s.Name, x, a, b, false, inputGrad, true))
 		case Dropout:
 			if train && err == nil {
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))
 				n.masks = append(n.masks, m)
 				n.rates = append(n.rates, s.Rate)
-				x = must(dropout(x, m))
+				x = must(nn.Dropout(x, m))
 			}
 		case Flatten:
 			if !s.in.flat {
-				x = must(flatten(x))
+				x = must(nn.Flatten(x))
 			}
 		case Dense:
 			if i == lastDense {
@@ -232,30 +239,30 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			x = must(dense(x, w, b, s, s.relu, inputGrad))
+			x = must(nn.Dense(x, w, b, s.Name, s.relu, inputGrad))
 		case Softmax:
 			// The last layer: logits are its input, probabilities are
 			// taken below for every model.
 		case Add, Mul:
-			x = must(eltwise(s.Name, s.Kind == Mul, s.relu, ins[0], ins[1]))
+			x = must(nn.Eltwise(s.Name, s.Kind == Mul, s.relu, ins[0], ins[1]))
 		case Concat:
-			x = must(concat(s.Name, ins))
+			x = must(nn.Concat(s.Name, ins))
 		case ChannelShuffle:
-			x = must(shuffle(s.Name, s.Groups, x))
+			x = must(nn.Shuffle(s.Name, s.Groups, x))
 		case Slice:
-			x = must(slice(s, x))
+			x = must(nn.Slice(s.Name, s.Start, s.End, x))
 		case Clip, Sigmoid, HardSigmoid, HardSwish, GELU:
 			if folded[i] {
 				break // done by the conv layer before its batch norm
 			}
-			x = must(unary(s, x))
+			x = must(nn.Unary(activationOf(s), x))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 		}
 		if onGrid[i] && err == nil {
 			var grid *G.Node
-			grid, x, err = gridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
+			grid, x, err = nn.GridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
 			if err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 			}
@@ -287,9 +294,9 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		if arch.OutputKind() == OutputSigmoid {
 			// Each score through its own sigmoid, as the model's file
 			// gives them: never a softmax over them.
-			n.probs = must(unary(step{Layer: Layer{Kind: Sigmoid, Name: "output"}}, n.logits))
+			n.probs = must(nn.Unary(nn.Activation{Kind: nn.Sigmoid, Name: "output"}, n.logits))
 		} else {
-			n.probs = must(softmaxNode(n.logits))
+			n.probs = must(nn.Softmax(n.logits))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", arch.OutputKind(), err)
@@ -297,6 +304,29 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		n.vm = G.NewTapeMachine(g)
 	}
 	return n, nil
+}
+
+// attentionAt is an Attention layer's op in a network, and its step.
+type attentionAt struct {
+	op   *nn.AttentionOp
+	step int
+}
+
+// windowOf returns a step's window.
+func windowOf(s step) nn.Window {
+	return nn.NewWindow(s.kh, s.kw, s.sh, s.sw, s.pads)
+}
+
+// convOf describes conv layer s (step layer) for package nn, its ReLU
+// fused when relu is set; store as buildNetwork takes it.
+func convOf(s step, layer int, relu, inputGrad bool, store *nn.KernelStore) nn.Conv {
+	return nn.Conv{Name: s.Name, Window: windowOf(s), Groups: s.Groups, ReLU: relu, InputGrad: inputGrad, Store: store, Layer: layer}
+}
+
+// activationOf describes an activation step (Clip, Sigmoid, HardSigmoid,
+// HardSwish, GELU) for package nn, whose kinds are the layer kinds.
+func activationOf(s step) nn.Activation {
+	return nn.Activation{Kind: s.Kind, Name: s.Name, Min: s.Min, Max: s.Max, Alpha: s.Alpha, Beta: s.Beta}
 }
 
 // clipAfter returns the step of the Clip that alone reads step bn (a batch
