@@ -50,37 +50,45 @@ type network struct {
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
 }
 
-// buildNetwork builds the graph of arch (resolved in steps) for batch
-// images, with params the weight tensors in paramSpecs order. With train
-// set, it adds dropout masks, one-hot labels, the loss and its gradients
-// with respect to every weight but batch norm statistics.
-//
-// With batchStats set (training only), batch norms normalise by the
-// statistics of the batch, as PyTorch's train mode does, and the network
-// keeps them for the running averages (norms); otherwise by their running
-// averages, which are then constants of the graph.
-//
-// With toInput set, every op passes a gradient down to the input, so
-// that the input can be differentiated (InputGradient); otherwise the
-// first layer with weights skips that work.
-//
-// With store set (inference graphs that nothing differentiates: Predict's
-// and PredictBatch's), the weights are constants for as long as the
-// store's version stays as it is: each conv layer keeps its kernels
-// packed in the store, shared with the model's other graphs, and folds
-// into them the batch norm that alone reads it (its output is then the
-// batch norm's, the activation its place shows, and the convolution's own
-// output is not kept).
+// networkOptions say what graph buildNetwork builds.
+type networkOptions struct {
+	// Classes is the number of outputs; Batch the number of images.
+	Classes, Batch int
+	// Train adds dropout masks, one-hot labels, the loss and its
+	// gradients with respect to every weight but batch norm statistics.
+	Train bool
+	// BatchStats (training only): batch norms normalise by the
+	// statistics of the batch, as PyTorch's train mode does, and the
+	// network keeps them for the running averages (norms); otherwise by
+	// their running averages, which are then constants of the graph.
+	BatchStats bool
+	// ToInput: every op passes a gradient down to the input, so that the
+	// input can be differentiated (InputGradient); otherwise the first
+	// layer with weights skips that work.
+	ToInput bool
+	// Store (inference graphs that nothing differentiates: Predict's and
+	// PredictBatch's): the weights are constants for as long as the
+	// store's version stays as it is: each conv layer keeps its kernels
+	// packed in the store, shared with the model's other graphs, and
+	// folds into them the batch norm that alone reads it (its output is
+	// then the batch norm's, the activation its place shows, and the
+	// convolution's own output is not kept).
+	Store *nn.KernelStore
+}
+
+// buildNetwork builds the graph of arch (resolved in steps) for o.Batch
+// images, with params the weight tensors in paramSpecs order, as o says
+// (see networkOptions).
 //
 // Dropout is a multiplication by a mask input that the trainer fills from
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, store *nn.KernelStore) (*network, error) {
-	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, o networkOptions) (*network, error) {
+	n := &network{g: G.NewGraph(), batch: o.Batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
-	n.input = G.NewTensor(g, tensor.Float32, 4, G.WithShape(batch, in.Channels, in.Height, in.Width), G.WithName("input"))
+	n.input = G.NewTensor(g, tensor.Float32, 4, G.WithShape(o.Batch, in.Channels, in.Height, in.Width), G.WithName("input"))
 	specs := paramSpecs(steps)
 	if len(specs) != len(params) {
 		return nil, fmt.Errorf("engine: %d weight tensors for %d in the architecture", len(params), len(specs))
@@ -108,7 +116,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = must(nn.ChannelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, toInput, false))
+		x = must(nn.ChannelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, o.ToInput, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -143,7 +151,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		for k, j := range s.ins {
 			if j < 0 {
 				ins[k] = picture
-				inputGrad = inputGrad || toInput
+				inputGrad = inputGrad || o.ToInput
 				continue
 			}
 			ins[k] = outs[j]
@@ -156,7 +164,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			if bn := i + 1; store != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
+			if bn := i + 1; o.Store != nil && !o.Train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
 				norm := [4]*G.Node{next(), next(), next(), next()}
 				fn := nn.FoldedNorm{Name: steps[bn].Name, Epsilon: steps[bn].Epsilon}
 				if c := clipAfter(steps, bn); c > 0 {
@@ -164,11 +172,11 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 					fn.Clip = &a
 					folded[c] = true
 				}
-				x = must(nn.FoldedConv2D(x, w, b, norm, convOf(s, i, steps[bn].relu, false, store), fn))
+				x = must(nn.FoldedConv2D(x, w, b, norm, convOf(s, i, steps[bn].relu, false, o.Store), fn))
 				folded[bn] = true
 				break
 			}
-			x = must(nn.Conv2D(x, w, b, convOf(s, i, s.relu, inputGrad, store)))
+			x = must(nn.Conv2D(x, w, b, convOf(s, i, s.relu, inputGrad, o.Store)))
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))
@@ -190,7 +198,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				break // done by the conv layer it reads
 			}
 			scale, bias, mean, variance := next(), next(), next(), next()
-			if train && batchStats {
+			if o.Train && o.BatchStats {
 				y, op, e := nn.BatchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
 				x = must(y, e)
 				n.norms = append(n.norms, batchNormStats{op: op, mean: p - 2, variance: p - 1})
@@ -221,7 +229,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			a, b := next(), next()
 			x = must(nn.ChannelAffine(s.Name, x, a, b, false, inputGrad, true))
 		case Dropout:
-			if train && err == nil {
+			if o.Train && err == nil {
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))
 				n.masks = append(n.masks, m)
 				n.rates = append(n.rates, s.Rate)
@@ -286,8 +294,8 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		return n, nil
 	}
 	n.logits = outs[len(outs)-1]
-	if train {
-		if err := n.addLoss(classes); err != nil {
+	if o.Train {
+		if err := n.addLoss(o.Classes); err != nil {
 			return nil, err
 		}
 	} else {

@@ -486,7 +486,7 @@ func (m *Model) runBatch(inputs []float32, batch int, read func(n *network, firs
 
 // build builds the model's graph on the given weight tensors.
 func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network, error) {
-	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false, false, nil)
+	return buildNetwork(m.arch, m.steps, weights, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Train: train})
 }
 
 // buildInference builds a graph that predicts with the model's weights,
@@ -494,7 +494,7 @@ func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network,
 // model's graphs) until their version moves, batch norms folded into the
 // conv layers they follow.
 func (m *Model) buildInference(batch int) (*network, error) {
-	return buildNetwork(m.arch, m.steps, m.weights, len(m.Meta.Classes), batch, false, false, false, m.kernels)
+	return buildNetwork(m.arch, m.steps, m.weights, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Store: m.kernels})
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

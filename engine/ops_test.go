@@ -61,7 +61,7 @@ func twinNetworks(t *testing.T, m *Model, batch int, train bool) (ours, ref *net
 		}
 		return ws
 	}
-	ours, err := buildNetwork(m.arch, m.steps, clone(), len(m.Meta.Classes), batch, train, false, false, nil)
+	ours, err := buildNetwork(m.arch, m.steps, clone(), networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Train: train})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func (m *Model) NewTrainingGraph(batch int, bn BatchNormMode) (*TrainingGraph, e
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), batch, true, bn == BatchStatistics, false, nil)
+	n, err := buildNetwork(m.arch, m.steps, own, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Train: true, BatchStats: bn == BatchStatistics})
 	if err != nil {
 		return nil, err
 	}
