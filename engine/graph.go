@@ -182,13 +182,13 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, o networkOpti
 				x = must(G.Rectify(x))
 			}
 		case MaxPool:
-			x = must(nn.MaxPool(x, s.Name, windowOf(s)))
+			x = must(nn.MaxPool(s.Name, x, windowOf(s)))
 		case AvgPool, GlobalAvgPool:
 			win := windowOf(s)
 			if s.Kind == GlobalAvgPool {
 				win = nn.NewWindow(s.in.h, s.in.w, 1, 1, [4]int{})
 			}
-			x = must(nn.AvgPool(x, s.Name, win, s.CountPad))
+			x = must(nn.AvgPool(s.Name, x, win, s.CountPad))
 		case BatchNorm:
 			// Inference form: y = (x-mean)/sqrt(var+eps)*scale + bias,
 			// computed as x*a + (bias - mean*a).

@@ -36,14 +36,14 @@ type poolOp struct {
 }
 
 // MaxPool returns the max pooling of x over win, named name.
-func MaxPool(x *G.Node, name string, win Window) (*G.Node, error) {
+func MaxPool(name string, x *G.Node, win Window) (*G.Node, error) {
 	return G.ApplyOp(&poolOp{opBase: newOpBase("MaxPool(%s)", name), win: win, max: true}, x)
 }
 
 // AvgPool returns the average pooling of x over win, named name; the
 // padding counts in the average when countPad is set. A global average
 // pooling is one whose window is the whole map.
-func AvgPool(x *G.Node, name string, win Window, countPad bool) (*G.Node, error) {
+func AvgPool(name string, x *G.Node, win Window, countPad bool) (*G.Node, error) {
 	return G.ApplyOp(&poolOp{opBase: newOpBase("AvgPool(%s)", name), win: win, countPad: countPad}, x)
 }
 
