@@ -56,7 +56,7 @@ func newInputGradNet(m *Model, layer int) (*inputGradNet, error) {
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), 1, false, false, true, nil)
+	n, err := buildNetwork(m.arch, m.steps, own, networkOptions{Classes: len(m.Meta.Classes), Batch: 1, ToInput: true})
 	if err != nil {
 		return nil, err
 	}
