@@ -37,7 +37,7 @@ func (m *Model) stepValue(input []float32, i int) (shape, []float32, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	version := m.kernels.version.Load()
+	version := m.kernels.Version()
 	if c := m.stepOut; c != nil && c.step == i && c.version == version && slices.Equal(c.input, input) {
 		return c.out, c.data, nil
 	}

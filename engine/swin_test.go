@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/artlens/artlens/engine/nn"
 )
 
 // swinArch is a small Swin Transformer: 2x2 patches of a 16x16 picture
@@ -52,39 +54,6 @@ func TestSwinGradients(t *testing.T) {
 	_ = m
 }
 
-// TestWindowGeometry checks the shifted partition and the mask's
-// regions on 8x8 maps, windows of 4x4 rolled by 2: window 0's first
-// token reads position (2, 2); the last window's tokens wrap round to
-// row and column 0 and span four regions.
-func TestWindowGeometry(t *testing.T) {
-	g := windowGeom{h: 8, w: 8, wh: 4, ww: 4, sh: 2, sw: 2}
-	if p := g.pos(0, 0); p != 2*8+2 {
-		t.Errorf("window 0 token 0 reads %d, want 18", p)
-	}
-	if p := g.pos(3, 15); p != 1*8+1 {
-		t.Errorf("window 3 token 15 reads %d, want 9", p)
-	}
-	seen := make([]bool, 64)
-	for k := range g.windows() {
-		for tok := range g.tokens() {
-			seen[g.pos(k, tok)] = true
-		}
-	}
-	if slices.Contains(seen, false) {
-		t.Errorf("the windows miss positions: %v", seen)
-	}
-	regions := map[int]bool{}
-	for tok := range g.tokens() {
-		regions[g.region(3, tok)] = true
-		if g.region(0, tok) != 0 {
-			t.Errorf("window 0 token %d in region %d", tok, g.region(0, tok))
-		}
-	}
-	if len(regions) != 4 {
-		t.Errorf("the last window spans %d regions, want 4", len(regions))
-	}
-}
-
 // TestWindowAttentionMaps checks Model.Attention on the Swin network: one
 // map per WindowAttention layer with its window and shift, each
 // position's row over the maps summing to 1 within its window, and the
@@ -110,22 +79,19 @@ func TestWindowAttentionMaps(t *testing.T) {
 		t.Error("a Swin has no global attention (rollout)")
 	}
 	for _, a := range maps {
-		g := windowGeom{h: 8, w: 8, wh: 4, ww: 4, sh: a.Shift[0], sw: a.Shift[1]}
-		for k := range g.windows() {
-			for tok := range g.tokens() {
-				q := g.pos(k, tok)
+		g := nn.NewWindowGeom(8, 8, []int{4, 4}, a.Shift, nil)
+		for k := range g.Windows() {
+			for tok := range g.Tokens() {
+				q := g.Pos(k, tok)
 				row := a.Row(1, q)
 				sum := float32(0)
 				for u, v := range row {
 					sum += v
-					inWindow := false
-					for j := range g.tokens() {
-						inWindow = inWindow || g.pos(k, j) == u
-					}
-					if v != 0 && !inWindow {
+					j := slices.Index(windowPositions(g, k), u)
+					if v != 0 && j < 0 {
 						t.Fatalf("%s: position %d looks at %d outside its window", a.Name, q, u)
 					}
-					if inWindow && v > 1e-20 && g.sh != 0 && g.region(k, tok) != g.region(k, slices.Index(windowPositions(g, k), u)) {
+					if j >= 0 && v > 1e-20 && g.Masked(k, tok, j) {
 						t.Fatalf("%s: position %d looks at %d across the mask (%g)", a.Name, q, u, v)
 					}
 				}
@@ -138,10 +104,10 @@ func TestWindowAttentionMaps(t *testing.T) {
 }
 
 // windowPositions returns the positions of window k's tokens in order.
-func windowPositions(g windowGeom, k int) []int {
+func windowPositions(g nn.WindowGeom, k int) []int {
 	var p []int
-	for tok := range g.tokens() {
-		p = append(p, g.pos(k, tok))
+	for tok := range g.Tokens() {
+		p = append(p, g.Pos(k, tok))
 	}
 	return p
 }

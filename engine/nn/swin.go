@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -18,15 +18,15 @@ import (
 // (WindowAttention) and PatchMerging's gathering of each 2x2 block of
 // positions into channels (PatchMerge).
 
-// windowGeom is the window partition of maps of h×w: windows of wh×ww
+// WindowGeom is the window partition of maps of h×w: windows of wh×ww
 // positions, the maps first rolled by (-sh, -sw) (torch.roll) when the
 // windows are shifted. The output keeps the top-left oh×ow of the maps
 // (torchvision pads maps to whole windows, and crops the result).
-type windowGeom struct{ h, w, wh, ww, sh, sw, oh, ow int }
+type WindowGeom struct{ h, w, wh, ww, sh, sw, oh, ow int }
 
 // out returns the output index of position p (y·w + x) of the maps, -1
 // when it lies in the padding cropped off.
-func (g windowGeom) out(p int) int {
+func (g WindowGeom) out(p int) int {
 	y, x := p/g.w, p%g.w
 	if y >= g.oh || x >= g.ow {
 		return -1
@@ -34,13 +34,13 @@ func (g windowGeom) out(p int) int {
 	return y*g.ow + x
 }
 
-func (g windowGeom) windows() int { return (g.h / g.wh) * (g.w / g.ww) }
-func (g windowGeom) tokens() int  { return g.wh * g.ww }
+func (g WindowGeom) windows() int { return (g.h / g.wh) * (g.w / g.ww) }
+func (g WindowGeom) tokens() int  { return g.wh * g.ww }
 
 // pos returns the position (y·W + x) of the maps that token t of window
 // k reads: the windows run row by row over the rolled maps, their tokens
 // row by row, as torchvision's window partition orders them.
-func (g windowGeom) pos(k, t int) int {
+func (g WindowGeom) pos(k, t int) int {
 	nx := g.w / g.ww
 	y := ((k/nx)*g.wh + t/g.ww + g.sh) % g.h
 	x := ((k%nx)*g.ww + t%g.ww + g.sw) % g.w
@@ -52,7 +52,7 @@ func (g windowGeom) pos(k, t int) int {
 // times three of columns, split at size-window and size-shift); tokens
 // of different regions do not attend to each other. Without a shift on
 // an axis, that axis is one band (torchvision's later slices cover it).
-func (g windowGeom) region(k, t int) int {
+func (g WindowGeom) region(k, t int) int {
 	nx := g.w / g.ww
 	band := func(i, size, win, shift int) int {
 		switch {
@@ -70,7 +70,7 @@ func (g windowGeom) region(k, t int) int {
 // different regions.
 const maskValue = -100
 
-// windowAttnOp is Swin's shifted-window multi-head self-attention on
+// WindowAttentionOp is Swin's shifted-window multi-head self-attention on
 // maps x (B, 3C, H, W) holding the qkv Linear's queries, keys and values
 // (channel s·C + h·d + e is part s, head h, element e, as torchvision's
 // reshape (…, 3, heads, C/heads) splits them) and the relative position
@@ -82,29 +82,32 @@ const maskValue = -100
 // convolution padded with zeros before). The mask (shifted windows only)
 // is maskValue between tokens of different regions. probs keeps the last
 // run's attention (B, windows, heads, N, N).
-type windowAttnOp struct {
+type WindowAttentionOp struct {
 	opBase
-	g     windowGeom
+	g     WindowGeom
 	heads int
 	scale float32
 	out   *tensor.Dense
 	probs []float32
 }
 
-func windowAttention(name string, x, bias *G.Node, heads int, scale float32, window, shift, crop []int) (*windowAttnOp, *G.Node, error) {
+// WindowAttention returns Swin's shifted-window attention of x (see
+// WindowAttentionOp) with the relative position bias bias, and its op,
+// whose Probs the window shows.
+func WindowAttention(name string, x, bias *G.Node, heads int, scale float32, window, shift, crop []int) (*WindowAttentionOp, *G.Node, error) {
 	s := x.Shape()
 	if len(window) != 2 || len(shift) != 2 || len(crop) != 2 {
 		return nil, nil, fmt.Errorf("window attention %s: window %v, shift %v and crop %v are not two sizes", name, window, shift, crop)
 	}
-	op := &windowAttnOp{opBase: newOpBase("WindowAttention(%s)", name), heads: heads, scale: scale,
-		g: windowGeom{h: s[2], w: s[3], wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: crop[0], ow: crop[1]}}
+	op := &WindowAttentionOp{opBase: newOpBase("WindowAttention(%s)", name), heads: heads, scale: scale,
+		g: WindowGeom{h: s[2], w: s[3], wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: crop[0], ow: crop[1]}}
 	y, err := G.ApplyOp(op, x, bias)
 	return op, y, err
 }
 
-func (op *windowAttnOp) Arity() int    { return 2 }
-func (op *windowAttnOp) Type() hm.Type { return fnType(4, 3, 4) }
-func (op *windowAttnOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *WindowAttentionOp) Arity() int    { return 2 }
+func (op *WindowAttentionOp) Type() hm.Type { return fnType(4, 3, 4) }
+func (op *WindowAttentionOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, err := shapeOf(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -132,7 +135,7 @@ func (w *windowWork) size(n, d int) {
 
 // gather reads head h's queries, keys and values of window k from one
 // image's qkv maps img (3C×H·W).
-func (op *windowAttnOp) gather(img []float32, c, k, h int, w *windowWork) {
+func (op *WindowAttentionOp) gather(img []float32, c, k, h int, w *windowWork) {
 	g, n, d, hw := op.g, op.g.tokens(), c/op.heads, op.g.h*op.g.w
 	for t := range n {
 		p := g.pos(k, t)
@@ -147,7 +150,7 @@ func (op *windowAttnOp) gather(img []float32, c, k, h int, w *windowWork) {
 
 // probabilities computes P (N×N) of window k and head h from w's
 // queries and keys into w.p.
-func (op *windowAttnOp) probabilities(bias []float32, k, h int, w *windowWork) {
+func (op *WindowAttentionOp) probabilities(bias []float32, k, h int, w *windowWork) {
 	n, d := op.g.tokens(), len(w.q)/op.g.tokens()
 	gemm(false, true, n, n, d, w.q, w.k, false, w.p, 1)
 	shifted := op.g.sh != 0 || op.g.sw != 0
@@ -181,7 +184,7 @@ func (op *windowAttnOp) probabilities(bias []float32, k, h int, w *windowWork) {
 
 // eachWindow runs f on every (image, window) of a batch of b images,
 // over up to threads goroutines, each with its own scratch.
-func (op *windowAttnOp) eachWindow(b, threads int, f func(i, k int, w *windowWork)) {
+func (op *WindowAttentionOp) eachWindow(b, threads int, f func(i, k int, w *windowWork)) {
 	nw := op.g.windows()
 	jobs := b * nw
 	threads = max(1, min(threads, jobs))
@@ -199,7 +202,7 @@ func (op *windowAttnOp) eachWindow(b, threads int, f func(i, k int, w *windowWor
 	wg.Wait()
 }
 
-func (op *windowAttnOp) Do(in ...G.Value) (G.Value, error) {
+func (op *WindowAttentionOp) Do(in ...G.Value) (G.Value, error) {
 	x, err := f32s(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -237,34 +240,34 @@ func (op *windowAttnOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-func (op *windowAttnOp) DiffWRT(int) []bool { return []bool{true, true} }
-func (op *windowAttnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&windowAttnGradOp{opBase: newOpBase("%sGrad", op.name), fwd: op}, inputs[0], inputs[1], grad)
+func (op *WindowAttentionOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (op *WindowAttentionOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&windowAttentionGradOp{opBase: newOpBase("%sGrad", op.name), fwd: op}, inputs[0], inputs[1], grad)
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(&windowAttnGradOp{opBase: newOpBase("%sBiasGrad", op.name), fwd: op, bias: true}, inputs[0], inputs[1], grad)
+	db, err := G.ApplyOp(&windowAttentionGradOp{opBase: newOpBase("%sBiasGrad", op.name), fwd: op, bias: true}, inputs[0], inputs[1], grad)
 	return G.Nodes{dx, db}, err
 }
 
-// windowAttnGradOp is the gradient of a windowAttnOp with respect to its
+// windowAttentionGradOp is the gradient of a WindowAttentionOp with respect to its
 // queries, keys and values, or (bias set) to its relative position bias.
 // Inputs: x, bias, dy.
-type windowAttnGradOp struct {
+type windowAttentionGradOp struct {
 	opBase
-	fwd  *windowAttnOp
+	fwd  *WindowAttentionOp
 	bias bool
 	out  *tensor.Dense
 }
 
-func (op *windowAttnGradOp) Arity() int { return 3 }
-func (op *windowAttnGradOp) Type() hm.Type {
+func (op *windowAttentionGradOp) Arity() int { return 3 }
+func (op *windowAttentionGradOp) Type() hm.Type {
 	if op.bias {
 		return fnType(4, 3, 4, 3)
 	}
 	return fnType(4, 3, 4, 4)
 }
-func (op *windowAttnGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *windowAttentionGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	if op.bias {
 		return shapeOf(op.name, in[1])
 	}
@@ -274,7 +277,7 @@ func (op *windowAttnGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 // Do: per window and head, with dO the output's gradient, dV = Pᵀ dO,
 // dP = dO Vᵀ, dS = P ⊙ (dP - rowsum(dP ⊙ P)) (the bias's gradient,
 // summed over windows and images), dQ = scale·dS K, dK = scale·dSᵀ Q.
-func (op *windowAttnGradOp) Do(in ...G.Value) (G.Value, error) {
+func (op *windowAttentionGradOp) Do(in ...G.Value) (G.Value, error) {
 	x, err := f32s(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -357,16 +360,9 @@ func (op *windowAttnGradOp) Do(in ...G.Value) (G.Value, error) {
 	return op.out, nil
 }
 
-func (op *windowAttnGradOp) DiffWRT(int) []bool { return []bool{false, false, false} }
-func (op *windowAttnGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
+func (op *windowAttentionGradOp) DiffWRT(int) []bool { return []bool{false, false, false} }
+func (op *windowAttentionGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("engine: no second derivatives")
-}
-
-// windowAttentionAt is a WindowAttention layer's op in a network, and
-// its step.
-type windowAttentionAt struct {
-	op   *windowAttnOp
-	step int
 }
 
 // patchMergeOp gathers each 2x2 block of positions of x (B, C, H, W)
@@ -380,7 +376,9 @@ type patchMergeOp struct {
 	out  *tensor.Dense
 }
 
-func patchMerge(name string, x *G.Node) (*G.Node, error) {
+// PatchMerge returns x's 2x2 blocks of positions gathered into channels
+// (see patchMergeOp).
+func PatchMerge(name string, x *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&patchMergeOp{opBase: newOpBase("PatchMerge(%s)", name)}, x)
 }
 
@@ -452,57 +450,59 @@ func (op *patchMergeOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, 
 	return G.Nodes{dx}, err
 }
 
-// windowLayerOK checks a WindowAttention layer l against its input maps.
-func windowLayerOK(l Layer, in shape) error {
-	switch {
-	case in.flat:
-		return fmt.Errorf("a window attention reads maps, not %s", in)
-	case l.Heads < 1 || in.c%(3*l.Heads) != 0:
-		return fmt.Errorf("%d channels are not queries, keys and values for %d heads", in.c, l.Heads)
-	case len(l.Window) != 2 || len(l.Shift) != 2 || l.Window[0] < 1 || l.Window[1] < 1:
-		return fmt.Errorf("window %v and shift %v are not a height and a width each", l.Window, l.Shift)
-	case in.h%l.Window[0] != 0 || in.w%l.Window[1] != 0:
-		return fmt.Errorf("maps of %dx%d are not whole windows of %dx%d", in.w, in.h, l.Window[1], l.Window[0])
-	case l.Pads != nil && (len(l.Pads) != 4 || l.Pads[0] != 0 || l.Pads[1] != 0 || l.Pads[2] < 0 || l.Pads[3] < 0 ||
-		l.Pads[2] >= l.Window[0] || l.Pads[3] >= l.Window[1]):
-		return fmt.Errorf("pads %v are not a bottom and right padding to whole windows %v", l.Pads, l.Window)
-	case l.Shift[0] < 0 || l.Shift[0] >= l.Window[0] || l.Shift[1] < 0 || l.Shift[1] >= l.Window[1]:
-		return fmt.Errorf("shift %v is not within window %v", l.Shift, l.Window)
-	}
-	return nil
-}
-
-// WindowPosition returns the position (y·w + x) of maps of h×w that
-// token t of window k reads in a WindowAttention layer of the given
-// window and shift (height, width each): the importer checks an
-// exported graph's window partition against it.
-func WindowPosition(h, w int, window, shift []int, k, t int) int {
-	return windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: h, ow: w}.pos(k, t)
-}
-
-// WindowMasked says whether a WindowAttention layer of the given window
-// and shift on maps of h×w adds the mask (-100) to the score of token t
-// for token u in window k (they lie in different regions of the rolled
-// maps).
-func WindowMasked(h, w int, window, shift []int, k, t, u int) bool {
-	g := windowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1]}
-	return (g.sh != 0 || g.sw != 0) && g.region(k, t) != g.region(k, u)
-}
-
 // PatchMergeSource returns the position (y·w + x) of maps of h×w and the
-// channel of c that channel ch of position (y, x) of a PatchMerge
-// layer's output (4c channels of h/2×w/2) comes from.
+// channel of c that channel ch of position (y, x) of a PatchMerge's
+// output (4c channels of h/2×w/2) comes from.
 func PatchMergeSource(w, c, y, x, ch int) (pos, channel int) {
 	off := blockOffsets[ch/c]
 	return (2*y+off[0])*w + 2*x + off[1], ch % c
 }
 
-// windowCrop returns the maps' size that a WindowAttention layer l keeps
-// of its input of h×w: less its padding to whole windows (Pads' bottom and
-// right).
-func windowCrop(l Layer, h, w int) []int {
-	if len(l.Pads) == 4 {
-		return []int{h - l.Pads[2], w - l.Pads[3]}
+// NewWindowGeom returns the partition of maps of h×w into windows of
+// window (height, width) rolled by minus shift, the output cropped to
+// crop (nil: the whole maps).
+func NewWindowGeom(h, w int, window, shift, crop []int) WindowGeom {
+	g := WindowGeom{h: h, w: w, wh: window[0], ww: window[1], sh: shift[0], sw: shift[1], oh: h, ow: w}
+	if len(crop) == 2 {
+		g.oh, g.ow = crop[0], crop[1]
 	}
-	return []int{h, w}
+	return g
 }
+
+// Windows returns how many windows the maps hold.
+func (g WindowGeom) Windows() int { return g.windows() }
+
+// Tokens returns the positions of a window.
+func (g WindowGeom) Tokens() int { return g.tokens() }
+
+// Pos returns the position (y·w + x) of the maps that token t of window k
+// reads.
+func (g WindowGeom) Pos(k, t int) int { return g.pos(k, t) }
+
+// Masked says whether tokens t and u of window k lie in different
+// regions of the rolled maps, so that the mask keeps them apart.
+func (g WindowGeom) Masked(k, t, u int) bool {
+	return (g.sh != 0 || g.sw != 0) && g.region(k, t) != g.region(k, u)
+}
+
+// Locate returns the window k and token t that hold position q.
+func (g WindowGeom) Locate(q int) (k, t int) {
+	y := (q/g.w - g.sh + g.h) % g.h
+	x := (q%g.w - g.sw + g.w) % g.w
+	return (y/g.wh)*(g.w/g.ww) + x/g.ww, (y%g.wh)*g.ww + x%g.ww
+}
+
+// Size returns the maps' height and width, the window's and the shift.
+func (g WindowGeom) Size() (h, w int, window, shift []int) {
+	return g.h, g.w, []int{g.wh, g.ww}, []int{g.sh, g.sw}
+}
+
+// Geom returns the op's window partition.
+func (op *WindowAttentionOp) Geom() WindowGeom { return op.g }
+
+// Probs returns the attention of the op's last run: (B, windows, heads,
+// N, N), rewritten by the next run.
+func (op *WindowAttentionOp) Probs() []float32 { return op.probs }
+
+// Heads returns the op's number of heads.
+func (op *WindowAttentionOp) Heads() int { return op.heads }
