@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
@@ -178,10 +179,12 @@ func TestImportSwinT(t *testing.T) {
 	if base == "" {
 		t.Skip("ARTLENS_SWIN_ONNX names no model")
 	}
+	start := time.Now()
 	m, err := ImportFile(base+".onnx", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("imported in %v", time.Since(start).Round(time.Millisecond))
 	data, err := os.ReadFile(base + ".json")
 	if err != nil {
 		t.Fatal(err)
