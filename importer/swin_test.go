@@ -111,6 +111,20 @@ func TestImportSwinPadded(t *testing.T) {
 	if d > 1e-4 {
 		t.Errorf("outputs %v, PyTorch %v", p.Logits, ref.Output)
 	}
+	data, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := engine.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := back.Predict(ref.Input); err != nil || maxDiff(q.Logits, p.Logits) != 0 {
+		t.Fatalf("through the weights file: %v, %v", q, err)
+	}
+	if _, err := explain.GradCAM(m, ref.Input, 0, -1); err != nil {
+		t.Errorf("Grad-CAM: %v", err)
+	}
 }
 
 // TestSwinExplained checks the imported Swin's places against PyTorch's
