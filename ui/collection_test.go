@@ -360,7 +360,7 @@ func TestCollectionCacheAndPanels(t *testing.T) {
 	// A click on a name opens the picture in Explore.
 	c.table.Select(widget.TableCellID{Row: 2, Col: colName})
 	h.settle()
-	if h.s.tabs.Selected().Text != "Explore" || h.s.explore.current == nil || h.s.explore.current.path != c.shown[2].Path {
+	if h.s.tabs.Selected().Text != "Explore" || h.s.explore.current == nil || h.s.explore.current.Path != c.shown[2].Path {
 		t.Errorf("Explore shows %v", h.s.explore.current)
 	}
 }
