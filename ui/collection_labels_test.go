@@ -84,7 +84,7 @@ func TestCollectionSigmoid(t *testing.T) {
 	slider.OnChangeEnded(0.4)
 	h.settle()
 	check(0.4)
-	if got := h.s.explore.ans.threshold.Value; got != 0.4 {
+	if got := exploreThreshold(h.s.explore.Content()).Value; got != 0.4 {
 		t.Errorf("Explore's threshold is %v after the collection's slider set 0.4", got)
 	}
 	if got := c.outputTitle(colPredicted); got != "Labels" {

@@ -165,8 +165,8 @@ func TestCollectionMap(t *testing.T) {
 	i := p.view.at(pos)
 	p.view.Tapped(&fyne.PointEvent{Position: pos})
 	h.settle()
-	if h.s.tabs.Selected().Text != "Explore" || h.s.explore.current == nil || h.s.explore.current.Path != p.items[i][0].Path {
-		t.Errorf("Explore shows %v, want %s", h.s.explore.current, p.items[i][0].Path)
+	if h.s.tabs.Selected().Text != "Explore" || h.s.Picture() == nil || h.s.Picture().Path != p.items[i][0].Path {
+		t.Errorf("Explore shows %v, want %s", h.s.Picture(), p.items[i][0].Path)
 	}
 
 	// Opened again, the map is read back with its names.

@@ -65,7 +65,7 @@ func (c *collectionView) pairSized() {
 // secondChanged analyses the open collection again when the second
 // opinion changed: the first model's results come from the cache.
 func (c *collectionView) secondChanged() {
-	if o := c.s.explore.opinion; o.model == c.other {
+	if c.s.Second() == c.other {
 		return
 	}
 	c.stop()
@@ -79,9 +79,8 @@ func (c *collectionView) secondChanged() {
 // setOther takes the second opinion as the collection's second model (or
 // none), and shows or hides what belongs to it.
 func (c *collectionView) setOther() {
-	o := c.s.explore.opinion
-	c.other, c.otherClasses = o.model, nil
-	c.modelName, c.otherName = c.s.ModelName(), o.name
+	c.other, c.otherClasses = c.s.Second(), nil
+	c.modelName, c.otherName = c.s.ModelName(), c.s.SecondName()
 	if c.other != nil {
 		c.otherClasses = c.other.Meta.Classes
 		if c.modelName == c.otherName {

@@ -162,7 +162,7 @@ func TestCollectionTwoModels(t *testing.T) {
 	// No second opinion: the columns, the filter and the tab go, and the
 	// table shows every picture (the first model's answers from the
 	// cache).
-	h.s.explore.opinion.set(nil, "")
+	h.s.SetSecond(nil, "")
 	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
 	h.settle()
 	if c.columns() != colOther || cellText(c, 0, colRight) == "" || c.disagreeOnly.Visible() || c.disagreeOnly.Checked || len(c.shown) != len(reds) || c.confOtherBox.Visible() {
@@ -177,7 +177,7 @@ func TestCollectionTwoModels(t *testing.T) {
 		t.Errorf("status %q", texts(c.content))
 	}
 	// Chosen again: its answers come from its own cache.
-	h.s.explore.opinion.set(highModel(t), "high")
+	h.s.SetSecond(highModel(t), "high")
 	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
 	h.settle()
 	if c.columns() != colCount || !hasText(c.content, "(10 from the cache)") || collectionDisagreements(c) != 2 {

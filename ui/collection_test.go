@@ -360,8 +360,8 @@ func TestCollectionCacheAndPanels(t *testing.T) {
 	// A click on a name opens the picture in Explore.
 	c.table.Select(widget.TableCellID{Row: 2, Col: colName})
 	h.settle()
-	if h.s.tabs.Selected().Text != "Explore" || h.s.explore.current == nil || h.s.explore.current.Path != c.shown[2].Path {
-		t.Errorf("Explore shows %v", h.s.explore.current)
+	if h.s.tabs.Selected().Text != "Explore" || h.s.Picture() == nil || h.s.Picture().Path != c.shown[2].Path {
+		t.Errorf("Explore shows %v", h.s.Picture())
 	}
 }
 
@@ -424,7 +424,7 @@ func TestCollectionDrop(t *testing.T) {
 	h.s.dropped([]fyne.URI{storageURI(root)})
 	h.waitFor("the dropped folder", func() bool { return !c.running && len(c.items) > 0 })
 	h.settle()
-	if len(c.items) != len(reds) || h.s.tabs.Selected().Text != "Collection" || h.s.explore.current != nil {
+	if len(c.items) != len(reds) || h.s.tabs.Selected().Text != "Collection" || h.s.Picture() != nil {
 		t.Errorf("%d pictures in the collection, tab %q", len(c.items), h.s.tabs.Selected().Text)
 	}
 }
@@ -435,10 +435,11 @@ func TestFilterFromExplore(t *testing.T) {
 	root, _ := curatedFolder(t)
 	h, c := openCollection(t, root)
 	h.open(filepath.Join(root, "bright", "day.png"))
-	f := h.s.explore.maps
-	tiles := mapTiles(f)
-	test.Tap(tiles[1]) // layer 1, filter 2
-	if f.dialog == nil {
+	h.s.showView("explore") // the maps are clicked where they show
+	h.settle()
+	tiles := mapTiles(h.s.explore.Content())
+	tiles[1].Tapped(&fyne.PointEvent{}) // layer 1, filter 2
+	if h.topDialog() == nil {
 		t.Fatal("no dialog after clicking a map")
 	}
 	var excite *widget.Button

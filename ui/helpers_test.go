@@ -66,7 +66,7 @@ func (h *harness) settle() {
 // open opens paths in the Explore view and waits for the result.
 func (h *harness) open(paths ...string) {
 	h.t.Helper()
-	h.s.explore.open(paths)
+	h.s.explore.Open(paths)
 	h.settle()
 }
 

@@ -33,6 +33,9 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
+	"github.com/artlens/artlens/ui/compare"
+	explainview "github.com/artlens/artlens/ui/explain"
+	"github.com/artlens/artlens/ui/explore"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
@@ -119,6 +122,9 @@ type Options struct {
 	RunChecks bool
 }
 
+// LookShows describes the values of Options.Open (see explore.LookShows).
+const LookShows = explore.LookShows
+
 // Views lists the names Options.View accepts, in tab order.
 var Views = viewNames()
 
@@ -142,7 +148,7 @@ func (o Options) Check() error {
 	if err := checkShow(o.Show); err != nil {
 		return err
 	}
-	if err := checkOpen(o.Open); err != nil {
+	if err := explore.CheckOpen(o.Open); err != nil {
 		return err
 	}
 	if o.Method != "" {
@@ -345,15 +351,12 @@ type shell struct {
 	opts     Options
 	modelErr error // why the starting model could not be loaded
 
-	onSelect []func(*entry) // called when Explore shows a picture
-	onOpened []func()       // called when Explore's list of pictures changed
-
 	header  *header
 	tabs    *container.AppTabs
 	names   []string // the views' names, in tab order (Views)
-	explore *exploreView
-	explain *explainView
-	compare *compareView
+	explore *explore.View
+	explain *explainview.View
+	compare *compare.View
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
 	confusion  *confusionView
@@ -406,6 +409,16 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 		name = weights.Shipped[0].Name
 	}
 	s.Host.SetModel(m, name)
+	if opts.Second != nil {
+		s.Host.SetSecond(opts.Second, opts.SecondName)
+	}
+	// The Collection view analyses its collection again for another
+	// second opinion.
+	s.OnSecond(func() {
+		if s.collection != nil {
+			s.collection.secondChanged()
+		}
+	})
 	w.SetIcon(assets.IconResource())
 	buildWindow(s)
 	w.SetOnClosed(s.Closed)
@@ -423,7 +436,7 @@ func (s *shell) start() {
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
 	if s.opts.Open != "" {
-		s.openWhenReady(s.opts.Open)
+		s.explore.OpenWhenReady(s.opts.Open)
 	}
 	if len(s.opts.Images) > 0 {
 		if s.opts.View == "train" {
@@ -435,7 +448,7 @@ func (s *shell) start() {
 			}
 			s.collection.open(s.opts.Images)
 		} else {
-			s.explore.open(s.opts.Images)
+			s.explore.Open(s.opts.Images)
 		}
 	}
 }

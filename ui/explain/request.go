@@ -1,4 +1,4 @@
-package ui
+package explain
 
 import (
 	"github.com/artlens/artlens/explain"

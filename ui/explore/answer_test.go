@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -14,36 +14,8 @@ import (
 	"github.com/artlens/artlens/importer"
 )
 
-// calibratedModel is the test model with a temperature and a made-up test
-// record of its confidence: right on 7 of every 10 pictures in every bin.
-func calibratedModel(t *testing.T, temp float64) *engine.Model {
-	t.Helper()
-	m := testModel(t)
-	var probs [][]float32
-	var truth []int
-	for b := 0; b < calibration.NumBins; b++ {
-		p := (float32(b) + 0.5) / calibration.NumBins
-		for k := 0; k < 10; k++ {
-			rest := (1 - p) / 3
-			probs = append(probs, []float32{p, rest, rest, rest})
-			top := engine.Argmax(probs[len(probs)-1])
-			if k < 7 {
-				truth = append(truth, top)
-			} else {
-				truth = append(truth, (top+1)%4)
-			}
-		}
-	}
-	before, err := calibration.NewReliability("test", probs, truth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Meta.Calibration = &engine.Calibration{Temperature: temp, FitOn: "made up", FitCount: 150, Before: before, After: before}
-	return m
-}
-
 // barTexts is the text of each bar of Explore's answer, in class order.
-func barTexts(x *exploreView) []string {
+func barTexts(x *View) []string {
 	var out []string
 	walk(x.bars, func(o fyne.CanvasObject) {
 		// A bar's value is written beside it (widgets.NewValueBar: a
@@ -79,7 +51,7 @@ func labelIn(o fyne.CanvasObject) *widget.Label {
 func TestExploreCalibrated(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
 	m := calibratedModel(t, 2.5)
-	h := newHarness(t, Options{Model: m, ModelName: "calibrated", Images: []string{path}})
+	h := newHarness(t, harnessOptions{Model: m, ModelName: "calibrated", Images: []string{path}})
 	x := h.s.explore
 	p := x.current.Pred
 	if p == nil {
@@ -92,7 +64,7 @@ func TestExploreCalibrated(t *testing.T) {
 			t.Errorf("bar %d = %q, want the model's own %q", i, plain[i], want)
 		}
 	}
-	if h.s.menu.calibrated.Disabled || h.s.menu.calibrated.Checked {
+	if menuCalibrated(h).Disabled || menuCalibrated(h).Checked {
 		t.Error("the menu item should be enabled and unchecked")
 	}
 	if x.ans.calibrated.Checked || x.ans.calibrated.Disabled() {
@@ -122,7 +94,7 @@ func TestExploreCalibrated(t *testing.T) {
 	if !strings.Contains(x.ans.trust.Text, "it was right 70 % of the time (") {
 		t.Errorf("record %q does not give the bin's accuracy and count", x.ans.trust.Text)
 	}
-	if !h.s.menu.calibrated.Checked || !x.ans.calibrated.Checked {
+	if !menuCalibrated(h).Checked || !x.ans.calibrated.Checked {
 		t.Error("the menu item and Explore's switch should be checked")
 	}
 	if line := x.classLine(x.current); !strings.HasSuffix(line, fmt.Sprintf("%.0f%%", 100*shown[top])) {
@@ -132,7 +104,7 @@ func TestExploreCalibrated(t *testing.T) {
 	// Explore's switch turns it off everywhere.
 	x.ans.calibrated.SetChecked(false)
 	h.settle()
-	if h.s.Calibrated() || h.s.menu.calibrated.Checked {
+	if h.s.Calibrated() || menuCalibrated(h).Checked {
 		t.Error("Explore's switch did not turn calibrated confidence off")
 	}
 	if got := barTexts(x); strings.Join(got, " ") != strings.Join(plain, " ") {
@@ -144,7 +116,7 @@ func TestExploreCalibrated(t *testing.T) {
 	h.s.SetCalibrated(true)
 	h.s.SetModel(testModel(t), "plain")
 	h.settle()
-	if !h.s.menu.calibrated.Disabled || !x.ans.calibrated.Disabled() {
+	if !menuCalibrated(h).Disabled || !x.ans.calibrated.Disabled() {
 		t.Error("without a temperature the switch should be disabled")
 	}
 	if !strings.Contains(x.ans.why.Text, calibration.ErrNoTemperature.Error()) {
@@ -162,7 +134,7 @@ func TestExploreCalibrated(t *testing.T) {
 // are the model's own (not renormalised), the answer is the labels at or
 // above the threshold, and a new threshold changes the answer.
 func TestExploreSigmoid(t *testing.T) {
-	m, err := importer.ImportFile(filepath.Join("..", "importer", "testdata", "sigmoid-resnet.onnx"),
+	m, err := importer.ImportFile(filepath.Join("..", "..", "importer", "testdata", "sigmoid-resnet.onnx"),
 		importer.Options{Classes: []string{"madonna", "child", "angel", "saint"}})
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +143,7 @@ func TestExploreSigmoid(t *testing.T) {
 		t.Fatalf("the fixture's output is %q", m.Output())
 	}
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 5)
-	h := newHarness(t, Options{Model: m, ModelName: "tagger", Images: []string{path}})
+	h := newHarness(t, harnessOptions{Model: m, ModelName: "tagger", Images: []string{path}})
 	x := h.s.explore
 	p := x.current.Pred
 	if p == nil {
@@ -222,26 +194,30 @@ func TestExploreSigmoid(t *testing.T) {
 	}
 }
 
-// TestExplainCalibrated: Explain's title gives the explained class's
-// probability as shown, through the temperature once calibrated confidence
-// is on, and is written again when it changes.
-func TestExplainCalibrated(t *testing.T) {
-	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
-	m := calibratedModel(t, 2.5)
-	h := newHarness(t, Options{Model: m, ModelName: "calibrated", Images: []string{path}, View: "explain"})
-	v := h.s.explain
-	h.waitFor("the Grad-CAM", func() bool { return v.result != nil })
-	h.settle()
-	p := v.entry.Answer(m)
-	want := func(probs []float32) string {
-		return fmt.Sprintf("why %s (%.1f%%)?", m.Meta.Classes[p.Class], 100*probs[p.Class])
+// calibratedModel is the test model with a temperature and a made-up test
+// record of its confidence: right on 7 of every 10 pictures in every bin.
+func calibratedModel(t *testing.T, temp float64) *engine.Model {
+	t.Helper()
+	m := testModel(t)
+	var probs [][]float32
+	var truth []int
+	for b := 0; b < calibration.NumBins; b++ {
+		p := (float32(b) + 0.5) / calibration.NumBins
+		for k := 0; k < 10; k++ {
+			rest := (1 - p) / 3
+			probs = append(probs, []float32{p, rest, rest, rest})
+			top := engine.Argmax(probs[len(probs)-1])
+			if k < 7 {
+				truth = append(truth, top)
+			} else {
+				truth = append(truth, (top+1)%4)
+			}
+		}
 	}
-	if !strings.Contains(v.title.Text, want(p.Probabilities)) {
-		t.Errorf("title %q, want %q", v.title.Text, want(p.Probabilities))
+	before, err := calibration.NewReliability("test", probs, truth)
+	if err != nil {
+		t.Fatal(err)
 	}
-	h.s.SetCalibrated(true)
-	h.settle()
-	if w := want(calibration.Rescale(p.Probabilities, 2.5)); !strings.Contains(v.title.Text, w) {
-		t.Errorf("calibrated title %q, want %q", v.title.Text, w)
-	}
+	m.Meta.Calibration = &engine.Calibration{Temperature: temp, FitOn: "made up", FitCount: 150, Before: before, After: before}
+	return m
 }

@@ -1,4 +1,4 @@
-package ui
+package explain
 
 import (
 	"context"
@@ -30,11 +30,11 @@ const (
 	classAnswer     = "the answer"
 )
 
-// explainView answers "why this answer?" for the picture selected in
+// View answers "why this answer?" for the picture selected in
 // Explore: a Grad-CAM or occlusion map over the picture, for any class and
 // conv layer, the what-if probes and the first layer's filters.
-type explainView struct {
-	s       *shell
+type View struct {
+	h       *host.Host
 	content fyne.CanvasObject
 
 	method *widget.Select
@@ -71,7 +71,7 @@ type explainView struct {
 
 	// entry is the picture explained; want the one to explain once the
 	// view is shown.
-	entry, want *entry
+	entry, want *host.Picture
 	// gen counts requests: a result for an older one is dropped. cancel
 	// stops the work of the last request.
 	gen    int
@@ -81,20 +81,35 @@ type explainView struct {
 	base   image.Image
 	// probesOf and filtersOf say for what the probes and filters shown
 	// were made, so that they are not made again for every map.
-	probesOf  *entry
+	probesOf  *host.Picture
 	probesFor *engine.Model
 	filtersOf *engine.Model
+	// second is a second model's Grad-CAM beside the first (second.go).
+	second *secondCAM
+	// runChecks runs the trust checks of the first map shown (--check).
+	runChecks bool
 	// elapsed is how long the last map took from the request to its
 	// display (for the status line and the tests).
 	elapsed time.Duration
 }
 
-func newExplainView(s *shell) *explainView {
-	v := &explainView{s: s}
+// Options are what the command line chose for the view.
+type Options struct {
+	// Method is the method at first (a name of explain.Methods; the first
+	// of a comma-separated list); "" for Grad-CAM.
+	Method string
+	// RunChecks runs the trust checks of the first map shown.
+	RunChecks bool
+}
+
+// New builds the Explain view on h: it explains the picture the Explore
+// view shows (h.Picture, OnPicture).
+func New(h *host.Host, opts Options) *View {
+	v := &View{h: h, runChecks: opts.RunChecks}
 	v.method = widget.NewSelect(widgets.MethodLabels(), func(string) { v.optionsChanged() })
 	v.method.Selected = methodGradCAM
-	if s.opts.Method != "" {
-		first, _, _ := strings.Cut(s.opts.Method, ",")
+	if opts.Method != "" {
+		first, _, _ := strings.Cut(opts.Method, ",")
 		v.method.Selected = widgets.MethodLabel(widgets.MethodOf(first))
 	}
 	v.sentence = widget.NewLabel(widgets.MethodOf(v.method.Selected).Sentence)
@@ -158,7 +173,8 @@ func newExplainView(s *shell) *explainView {
 	v.mapBox = widgets.NewSizedBox(container.NewVBox(v.overlay, container.NewCenter(v.legend), v.caption, v.status, v.working))
 	v.probeBox = widgets.NewSizedBox(container.NewVBox(probeTitle, probeHint, v.probes))
 	// A second model's Grad-CAM (second.go) beside the first, when set.
-	row := container.New(&widgets.FlowLayout{OnResize: v.relayout}, v.mapBox, s.explore.opinion.camBox, v.probeBox)
+	v.second = newSecondCAM(h)
+	row := container.New(&widgets.FlowLayout{OnResize: v.relayout}, v.mapBox, v.second.box, v.probeBox)
 	v.trust = newTrustPanel(v)
 	body := container.NewVBox(v.title, controls, v.sentence, row, widget.NewSeparator(), v.trust.content, widget.NewSeparator(),
 		filterTitle, v.filterHint, container.NewHBox(v.filters))
@@ -169,23 +185,23 @@ func newExplainView(s *shell) *explainView {
 	v.content = container.NewStack(v.empty, v.body)
 	v.applySizes()
 
-	s.OnModel(v.modelChanged)
-	s.OnStyle(v.applySizes)
-	s.OnOutput(v.modelChanged) // calibrated confidence or the threshold: the answers in the title and the probes
-	s.onSelect = append(s.onSelect, v.selected)
+	h.OnModel(v.modelChanged)
+	h.OnStyle(v.applySizes)
+	h.OnOutput(v.modelChanged) // calibrated confidence or the threshold: the answers in the title and the probes
+	h.OnPicture(v.selected)
 	return v
 }
 
-func (v *explainView) relayout() { v.s.Later(func() { v.body.Refresh() }) }
+func (v *View) relayout() { v.h.Later(func() { v.body.Refresh() }) }
 
 // applySizes sets the sizes that follow the zoom.
-func (v *explainView) applySizes() {
-	z := v.s.Zoom()
+func (v *View) applySizes() {
+	z := v.h.Zoom()
 	v.classBox.Width, v.opacityBox.Width, v.methodBox.Width = 220*z, 160*z, 210*z
 	v.mapBox.Width, v.probeBox.Width = 560*z, 3*(150*z+theme.Padding())
 	v.overlay.SetMinSize(fyne.NewSquareSize(480 * z))
-	v.s.explore.opinion.camBox.Width = 400 * z
-	v.s.explore.opinion.camImage.SetMinSize(fyne.NewSquareSize(360 * z))
+	v.second.box.Width = 400 * z
+	v.second.image.SetMinSize(fyne.NewSquareSize(360 * z))
 	v.legend.SetMinSize(fyne.NewSize(300*z, 18*z))
 	v.filters.SetMinSize(fyne.NewSize(8*40*z, 4*40*z))
 	for _, o := range v.probes.Objects {
@@ -193,15 +209,15 @@ func (v *explainView) applySizes() {
 	}
 }
 
+// Content is the view.
+func (v *View) Content() fyne.CanvasObject { return v.content }
+
 // visible reports whether the Explain tab is showing.
-func (v *explainView) visible() bool {
-	t := v.s.tabs
-	return t != nil && t.Selected() != nil && t.Selected().Content == v.content
-}
+func (v *View) visible() bool { return v.h.Showing("explain") }
 
 // selected is called when Explore shows e: the work starts at once when
 // the view is showing, else when it is opened (see shown).
-func (v *explainView) selected(e *entry) {
+func (v *View) selected(e *host.Picture) {
 	v.want = e
 	if v.visible() {
 		v.explain()
@@ -210,21 +226,21 @@ func (v *explainView) selected(e *entry) {
 	}
 }
 
-// shown is called when the Explain tab is selected.
-func (v *explainView) shown() {
+// Shown is called when the Explain tab is selected.
+func (v *View) Shown() {
 	if v.want != nil && (v.want != v.entry || v.result == nil) {
 		v.explain()
 	}
 }
 
-func (v *explainView) modelChanged() {
+func (v *View) modelChanged() {
 	v.probesOf, v.filtersOf, v.result = nil, nil, nil
 	if v.want != nil && v.visible() {
 		v.explain()
 	}
 }
 
-func (v *explainView) optionsChanged() {
+func (v *View) optionsChanged() {
 	me := widgets.MethodOf(v.method.Selected)
 	v.sentence.SetText(me.Sentence)
 	if me.ReadsPlace {
@@ -241,7 +257,7 @@ func (v *explainView) optionsChanged() {
 // conv layers and blocks, by name); Grad-CAM's default place (the last
 // conv layer of a chain) is chosen at first and whenever the chosen one
 // is not in m.
-func (v *explainView) fillLayers(m *engine.Model) {
+func (v *View) fillLayers(m *engine.Model) {
 	places := m.Places()
 	n := len(places)
 	graph := n > len(m.ConvLayers())
@@ -270,7 +286,7 @@ func (v *explainView) fillLayers(m *engine.Model) {
 }
 
 // fillClasses offers "the answer (class)" and every class of m.
-func (v *explainView) fillClasses(m *engine.Model, p *engine.Prediction) {
+func (v *View) fillClasses(m *engine.Model, p *engine.Prediction) {
 	answer := classAnswer
 	if p != nil {
 		answer = fmt.Sprintf("%s (%s)", classAnswer, host.ClassName(m, p.Class))
@@ -289,7 +305,7 @@ func (v *explainView) fillClasses(m *engine.Model, p *engine.Prediction) {
 // request is what one explanation is computed from, read on the UI
 // goroutine.
 type request struct {
-	e         *entry
+	e         *host.Picture
 	m         *engine.Model
 	input     []float32
 	picture   image.Image
@@ -316,8 +332,8 @@ type response struct {
 
 // explain computes the chosen map of the wanted picture in the background,
 // cancelling the previous request's work.
-func (v *explainView) explain() {
-	e, m := v.want, v.s.Model()
+func (v *View) explain() {
+	e, m := v.want, v.h.Model()
 	if e == nil {
 		return
 	}
@@ -357,14 +373,14 @@ func (v *explainView) explain() {
 	if p := e.Answer(m); p != nil {
 		r.known = p.Class // saves Grad-CAM a pass to find it
 	}
-	scale := v.s.PixelScale() * v.s.Zoom()
+	scale := v.h.PixelScale() * v.h.Zoom()
 	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
 	v.status.SetText("Computing the " + widgets.MethodLabel(widgets.MethodOf(r.method)) + " map…")
 	v.working.Show()
 	v.trust.mapChanging()
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
-	s := v.s
+	s := v.h
 	s.Busy.Add(1)
 	go func() {
 		defer s.Do(func() { s.Busy.Add(-1) })
@@ -450,7 +466,7 @@ func computeExtras(ctx context.Context, r request, base image.Image) extras {
 }
 
 // showExtras puts the probes and filters on screen.
-func (v *explainView) showExtras(r request, x extras) {
+func (v *View) showExtras(r request, x extras) {
 	if x.probes != nil {
 		v.probesOf, v.probesFor = r.e, r.m
 		v.showProbes(r.m, x.probes)
@@ -470,7 +486,7 @@ func (v *explainView) showExtras(r request, x extras) {
 }
 
 // show puts a computed explanation on screen.
-func (v *explainView) show(r request, res response) {
+func (v *View) show(r request, res response) {
 	v.working.Hide()
 	if res.err != nil {
 		if errors.Is(res.err, context.Canceled) {
@@ -487,11 +503,11 @@ func (v *explainView) show(r request, res response) {
 	v.legend.Image = res.legend
 	v.legend.Refresh()
 	class := host.ClassName(m, res.mp.Class)
-	probs := v.s.Shown(m, res.mp.Probabilities) // calibrated when asked (outputs.go)
+	probs := v.h.Shown(m, res.mp.Probabilities) // calibrated when asked (outputs.go)
 	answer := engine.Argmax(probs)
 	head := fmt.Sprintf("%s — why %s (%s)?", r.e.Name, class, host.OutputText(m, probs[res.mp.Class]))
 	if m.Output() == engine.OutputSigmoid {
-		head += " Its labels: " + answerLine(v.s.Host, m, res.mp.Probabilities) + " (independent scores, several can be high)."
+		head += " Its labels: " + v.h.AnswerLine(m, res.mp.Probabilities) + " (independent scores, several can be high)."
 	} else if answer != res.mp.Class {
 		head += fmt.Sprintf(" The answer is %s (%s).", host.ClassName(m, answer), host.OutputText(m, probs[answer]))
 	}
@@ -521,8 +537,8 @@ func (v *explainView) show(r request, res response) {
 // showProbes lays out one tile per probe: the changed picture as the
 // network sees it, and its answer; an answer that differs from the
 // original's is in bold.
-func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
-	z := v.s.Zoom()
+func (v *View) showProbes(m *engine.Model, probes []explain.Probe) {
+	z := v.h.Zoom()
 	in := m.Input()
 	var tiles []fyne.CanvasObject
 	for _, p := range probes {
@@ -531,7 +547,7 @@ func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
 		img.ScaleMode = canvas.ImageScalePixels
 		img.SetMinSize(fyne.NewSquareSize(112 * z))
 		name := widget.NewLabelWithStyle(p.Name, fyne.TextAlignCenter, fyne.TextStyle{})
-		ans := widget.NewLabelWithStyle(answerLine(v.s.Host, m, p.Probabilities),
+		ans := widget.NewLabelWithStyle(v.h.AnswerLine(m, p.Probabilities),
 			fyne.TextAlignCenter, fyne.TextStyle{Bold: p.Class != probes[0].Class})
 		if p.Class != probes[0].Class {
 			ans.Importance = widget.WarningImportance
@@ -545,14 +561,14 @@ func (v *explainView) showProbes(m *engine.Model, probes []explain.Probe) {
 }
 
 // redrawOverlay draws the shown map again at a new opacity.
-func (v *explainView) redrawOverlay() {
+func (v *View) redrawOverlay() {
 	if v.result == nil || v.base == nil {
 		return
 	}
 	mp, base, opacity := *v.result, v.base, v.opacity.Value
-	sc := widgets.ScaleOf(v.s.Model(), mp)
+	sc := widgets.ScaleOf(v.h.Model(), mp)
 	gen := v.gen
-	s := v.s
+	s := v.h
 	s.Busy.Add(1)
 	go func() {
 		img, err := widgets.OverlayOf(base, mp, sc, opacity)

@@ -1,4 +1,4 @@
-package ui
+package explain
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 // that runs package trust's checks on the map shown (deletion, insertion,
 // the sanity check) in the background, and their figures.
 type trustPanel struct {
-	v       *explainView
+	v       *View
 	content fyne.CanvasObject
 
 	checkBtn, stopBtn *widget.Button
@@ -56,7 +56,7 @@ type trustPanel struct {
 	auto   bool
 }
 
-func newTrustPanel(v *explainView) *trustPanel {
+func newTrustPanel(v *View) *trustPanel {
 	p := &trustPanel{v: v}
 	title := widget.NewLabelWithStyle("How much to trust this map", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
@@ -76,8 +76,8 @@ func newTrustPanel(v *explainView) *trustPanel {
 	p.progress.Hide()
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
-	p.curves = widgets.NewChart(v.s.Host, 1.45)
-	p.sanity = widgets.NewChart(v.s.Host, 1.45)
+	p.curves = widgets.NewChart(v.h, 1.45)
+	p.sanity = widgets.NewChart(v.h, 1.45)
 	p.curvesNote = widget.NewLabel("")
 	p.curvesNote.Wrapping = fyne.TextWrapWord
 	p.curvesNote.TextStyle.Italic = true
@@ -96,13 +96,13 @@ func newTrustPanel(v *explainView) *trustPanel {
 	p.content = container.NewVBox(title, hint,
 		container.NewHBox(p.checkBtn, bar, p.stopBtn), p.status, p.results)
 	p.applySizes()
-	v.s.OnStyle(p.applySizes)
+	v.h.OnStyle(p.applySizes)
 	return p
 }
 
 // applySizes sets the sizes that follow the zoom.
 func (p *trustPanel) applySizes() {
-	z := p.v.s.Zoom()
+	z := p.v.h.Zoom()
 	p.curvesBox.Width, p.sanityBox.Width = 520*z, 520*z
 	p.curvesRoom.SetMinSize(fyne.NewSize(500*z, 345*z))
 	p.sanityRoom.SetMinSize(fyne.NewSize(500*z, 345*z))
@@ -123,7 +123,7 @@ func (p *trustPanel) mapShown(r request, mp explain.Map) {
 	p.of, p.mp = &r, mp
 	p.checkBtn.Enable()
 	p.status.SetText("")
-	if p.v.s.opts.RunChecks && !p.auto {
+	if p.v.runChecks && !p.auto {
 		p.auto = true
 		p.check()
 	}
@@ -162,7 +162,7 @@ func (p *trustPanel) check() {
 	p.checkBtn.Disable()
 	p.results.Hide()
 	p.status.SetText("Checking the " + widgets.MethodLabel(me) + " map: deletion and insertion, then the sanity check layer by layer…")
-	s := p.v.s
+	s := p.v.h
 	s.Busy.Add(1)
 	start := time.Now()
 	go func() {
@@ -229,9 +229,9 @@ func (p *trustPanel) show(m *engine.Model, c trust.Check, took time.Duration) {
 		trust.SanityThreshold, p.mp.Width*p.mp.Height))
 	p.results.Show()
 	p.v.relayout()
-	if p.v.s.opts.RunChecks {
+	if p.v.runChecks {
 		// --check: the figures are what was asked for; scroll them into view.
-		p.v.s.Later(func() {
+		p.v.h.Later(func() {
 			p.v.body.Refresh()
 			p.v.body.ScrollToOffset(fyne.NewPos(0, p.content.Position().Y))
 		})

@@ -1,4 +1,4 @@
-package ui
+package compare
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ import (
 
 // setLayers offers n conv layers, the first, middle and last ticked (1, 3
 // and 5 for the study's network), unless it offers n already.
-func (v *compareView) setLayers(n int) {
+func (v *View) setLayers(n int) {
 	if len(v.layers) == n {
 		return
 	}
@@ -44,16 +44,16 @@ func (v *compareView) setLayers(n int) {
 	v.layerBox.Refresh()
 }
 
-// compareView draws two to four opened pictures side by side, as the
+// View draws two to four opened pictures side by side, as the
 // study's Figures 4-7: their answers, their Grad-CAMs, and the maps of the
 // same filters on one colour scale per layer; the figure can be saved.
-type compareView struct {
-	s       *shell
+type View struct {
+	h       *host.Host
 	content fyne.CanvasObject
 
 	picks   *widget.CheckGroup
 	labels  []string // the check group's options, one per opened entry
-	byLabel map[string]*entry
+	byLabel map[string]*host.Picture
 	// layerBox holds the controls, wrapped as words: "Layers:", a check
 	// per conv layer (an imported network has dozens), and the last tail
 	// objects, the filters and Save.
@@ -76,8 +76,19 @@ type compareView struct {
 	modes   *container.AppTabs
 }
 
-func newCompareView(s *shell) *compareView {
-	v := &compareView{s: s, byLabel: map[string]*entry{}}
+// Options are what the command line chose for the view.
+type Options struct {
+	// Method, a list of explain.Methods' names, comma-separated, is the
+	// methods ticked in "One picture, several methods"; with Methods, the
+	// view starts in that mode.
+	Method  string
+	Methods bool
+}
+
+// New builds the Compare view on h: it follows the pictures opened in the
+// Explore view (h.Pictures).
+func New(h *host.Host, opts Options) *View {
+	v := &View{h: h, byLabel: map[string]*host.Picture{}}
 	v.auto = true
 	v.picks = widget.NewCheckGroup(nil, func([]string) {
 		v.auto = false // the user's picks now stand
@@ -100,8 +111,8 @@ func newCompareView(s *shell) *compareView {
 		container.NewHBox(widget.NewLabel("Filters:"), filterBox),
 		v.save)
 	v.layerBox, v.tail = controls, 2
-	if s.Model() != nil {
-		v.setLayers(len(s.Model().ConvLayers()))
+	if h.Model() != nil {
+		v.setLayers(len(h.Model().ConvLayers()))
 	}
 	v.figure = canvas.NewImageFromImage(nil)
 	v.figure.FillMode = canvas.ImageFillContain
@@ -109,28 +120,28 @@ func newCompareView(s *shell) *compareView {
 	right := container.NewBorder(container.NewVBox(controls, v.status), nil, nil, nil, v.figure)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.18
-	v.methods = newMethodsCompare(s)
+	v.methods = newMethodsCompare(h, opts.Method)
 	v.modes = container.NewAppTabs(container.NewTabItem("Pictures side by side", split),
 		container.NewTabItem("One picture, several methods", v.methods.content))
-	v.modes.OnSelected = func(*container.TabItem) { v.shown() }
-	if s.opts.View == "compare" && s.opts.Method != "" {
+	v.modes.OnSelected = func(*container.TabItem) { v.Shown() }
+	if opts.Methods && opts.Method != "" {
 		v.modes.SelectIndex(1) // --method: the methods side by side
 	}
 	v.content = v.modes
-	s.OnModel(func() {
-		if s.Model() != nil {
-			v.setLayers(len(s.Model().ConvLayers()))
+	h.OnModel(func() {
+		if h.Model() != nil {
+			v.setLayers(len(h.Model().ConvLayers()))
 		}
 		v.draw()
 	})
-	s.onOpened = append(s.onOpened, v.opened)
+	h.OnPictures(v.opened)
 	return v
 }
 
 // opened follows Explore's list while the view is showing.
-func (v *compareView) opened() {
-	if t := v.s.tabs; t != nil && t.Selected() != nil && t.Selected().Content == v.content {
-		v.shown()
+func (v *View) opened() {
+	if v.h.Showing("compare") {
+		v.Shown()
 	}
 }
 
@@ -138,22 +149,25 @@ func (v *compareView) opened() {
 // Only while it shows: a hidden tab's flow is laid out at alternating
 // widths, and refreshing it each time kept the UI goroutine busy in a
 // loop (a core's worth of CPU on every other tab, idle or not).
-func (v *compareView) relayout() {
-	v.s.Later(func() {
+func (v *View) relayout() {
+	v.h.Later(func() {
 		if v.content.Visible() {
 			v.content.Refresh()
 		}
 	})
 }
 
-// shown is called when the Compare tab is selected: the list follows the
+// Content is the view.
+func (v *View) Content() fyne.CanvasObject { return v.content }
+
+// Shown is called when the Compare tab is selected: the list follows the
 // opened pictures, and the first ones are picked when none is.
-func (v *compareView) shown() {
+func (v *View) Shown() {
 	if v.modes.SelectedIndex() == 1 {
 		v.methods.shown()
 		return
 	}
-	entries := v.s.explore.entries
+	entries := v.h.Pictures()
 	v.labels = v.labels[:0]
 	clear(v.byLabel)
 	used := map[string]int{}
@@ -186,7 +200,7 @@ func (v *compareView) shown() {
 
 // chosenFilters parses the filter field for the given layers: nil for
 // "most different" (an empty field).
-func (v *compareView) chosenFilters(convs, layers []int) ([]int, error) {
+func (v *View) chosenFilters(convs, layers []int) ([]int, error) {
 	text := strings.TrimSpace(v.filters.Text)
 	if text == "" {
 		return nil, nil
@@ -212,7 +226,7 @@ func (v *compareView) chosenFilters(convs, layers []int) ([]int, error) {
 
 // compareInput is one picture to compare, read on the UI goroutine.
 type compareInput struct {
-	e       *entry // for reading its picture again
+	e       *host.Picture // for reading its picture again
 	name    string
 	input   []float32 // for a model taking shape
 	shape   engine.Input
@@ -220,10 +234,10 @@ type compareInput struct {
 }
 
 // draw makes the figure in the background; a newer call wins.
-func (v *compareView) draw() {
+func (v *View) draw() {
 	v.gen++
 	gen := v.gen
-	m := v.s.Model()
+	m := v.h.Model()
 	var picked []compareInput
 	for _, l := range v.picks.Selected {
 		if e := v.byLabel[l]; e != nil {
@@ -262,7 +276,7 @@ func (v *compareView) draw() {
 		return
 	}
 	v.status.SetText("Drawing the comparison…")
-	s := v.s
+	s := v.h
 	s.Busy.Add(1)
 	out := s.OutputsOf(m)
 	go func() {
@@ -345,18 +359,18 @@ func compareFigure(m *engine.Model, out host.Outputs, picked []compareInput, lay
 }
 
 // saveDialog asks where to save the figure as PNG.
-func (v *compareView) saveDialog() {
+func (v *View) saveDialog() {
 	if v.fig == nil {
 		return
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, v.fig); err != nil {
-		v.s.ShowError("Could not save the figure", err.Error())
+		v.h.ShowError("Could not save the figure", err.Error())
 		return
 	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			v.s.ShowError("Could not save the figure", err.Error())
+			v.h.ShowError("Could not save the figure", err.Error())
 			return
 		}
 		if w == nil {
@@ -365,12 +379,12 @@ func (v *compareView) saveDialog() {
 		_, werr := w.Write(buf.Bytes())
 		werr = fynefile.Finish(w, werr)
 		if werr != nil {
-			v.s.ShowError("Could not save the figure", werr.Error())
+			v.h.ShowError("Could not save the figure", werr.Error())
 			return
 		}
-		v.s.Notice.Post(host.NoticeInfo, "Saved the comparison as "+w.URI().Name()+".")
-	}, v.s.Window())
+		v.h.Notice.Post(host.NoticeInfo, "Saved the comparison as "+w.URI().Name()+".")
+	}, v.h.Window())
 	d.SetFileName("comparison.png")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	v.s.ShowFileDialog(d)
+	v.h.ShowFileDialog(d)
 }

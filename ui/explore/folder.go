@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ type folderState struct {
 
 // newAnalysis stops the running analysis, if any, and returns the context
 // of the next one.
-func (x *exploreView) newAnalysis() context.Context {
+func (x *View) newAnalysis() context.Context {
 	if x.folder.cancel != nil {
 		x.folder.cancel()
 	}
@@ -77,7 +77,7 @@ func anyFolder(paths []string) bool {
 
 // thumbOf returns e's thumbnail, decoding a lazy entry's JPEG when needed;
 // only the thumbsKept most recently decoded stay.
-func (x *exploreView) thumbOf(e *entry) image.Image {
+func (x *View) thumbOf(e *entry) image.Image {
 	if e.Thumb != nil || e.ThumbJPEG == nil {
 		return e.Thumb
 	}
@@ -120,8 +120,8 @@ func lazyEntry(r collection.Result, m *engine.Model, roots []string) *entry {
 // strip in batches as they are analysed, and the first is shown unless
 // something else is selected meanwhile; at the end the batch is put in
 // file order. It runs off the UI goroutine and returns what opens does.
-func (x *exploreView) analyseFiles(ctx context.Context, m *engine.Model, roots, files, skipped []string, act, gen int) (int, []string) {
-	s := x.s
+func (x *View) analyseFiles(ctx context.Context, m *engine.Model, roots, files, skipped []string, act, gen int) (int, []string) {
+	s := x.h
 	cfiles := make([]collection.File, len(files))
 	rank := make(map[string]int, len(files))
 	for i, f := range files {
@@ -208,11 +208,11 @@ func (x *exploreView) analyseFiles(ctx context.Context, m *engine.Model, roots, 
 // addMany puts a batch of analysed lazy entries in the strip: an entry for
 // a path already listed replaces it. The first batch of an opening shows
 // its first entry unless something else was selected or opened meanwhile.
-func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
+func (x *View) addMany(b []*entry, gen int, autoGen *int) {
 	if len(b) == 0 {
 		return
 	}
-	m := x.s.Model()
+	m := x.h.Model()
 	index := make(map[string]int, len(x.entries))
 	for i, e := range x.entries {
 		index[e.Path] = i
@@ -236,9 +236,7 @@ func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
 	}
 	x.updateCount()
 	x.list.Refresh()
-	for _, f := range x.s.onOpened {
-		f()
-	}
+	x.h.SetPictures(x.entries)
 	if *autoGen < 0 && gen == x.selGen && show < 0 {
 		show = index[b[0].Path]
 	}
@@ -255,7 +253,7 @@ func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
 // files) in file order, in the places they took in the strip; when the
 // entry shown is the one shown by itself, the first in file order is
 // shown instead.
-func (x *exploreView) sortBatch(rank map[string]int, autoGen *int) {
+func (x *View) sortBatch(rank map[string]int, autoGen *int) {
 	var slots []int
 	var batch []*entry
 	for i, e := range x.entries {
@@ -288,8 +286,8 @@ func (x *exploreView) sortBatch(rank map[string]int, autoGen *int) {
 
 // showLazy reads a lazy entry's picture again, runs the network on it
 // for its maps, and shows it.
-func (x *exploreView) showLazy(e *entry, gen int) {
-	s := x.s
+func (x *View) showLazy(e *entry, gen int) {
+	s := x.h
 	m := s.Model()
 	act := x.startActivity("Analysing " + e.Name + "…")
 	s.Busy.Add(1)
@@ -334,13 +332,13 @@ func (x *exploreView) showLazy(e *entry, gen int) {
 // reanalyse gives lazy entries the current model's answers, through
 // collection.Analyse and the cache of the folders they came from; it
 // stops the analysis running, if any.
-func (x *exploreView) reanalyse(lazy []*entry) {
+func (x *View) reanalyse(lazy []*entry) {
 	ctx := x.newAnalysis()
-	m := x.s.Model()
+	m := x.h.Model()
 	if m == nil || len(lazy) == 0 {
 		return
 	}
-	s := x.s
+	s := x.h
 	byPath := make(map[string]*entry, len(lazy))
 	files := make([]collection.File, len(lazy))
 	for i, e := range lazy {

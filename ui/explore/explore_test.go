@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"encoding/binary"
@@ -22,7 +22,7 @@ import (
 )
 
 func TestExploreEmptyState(t *testing.T) {
-	h := newHarness(t, Options{})
+	h := newHarness(t, harnessOptions{})
 	x := h.s.explore
 	if !x.empty.Visible() || x.scroll.Visible() {
 		t.Fatal("with no image, the empty state should show instead of the detail")
@@ -38,7 +38,7 @@ func TestExploreEmptyState(t *testing.T) {
 func TestExploreShowsImage(t *testing.T) {
 	dir := t.TempDir()
 	path := writeJPEG(t, dir, "portrait.jpg", 300, 400, 1)
-	h := newHarness(t, Options{Images: []string{path}})
+	h := newHarness(t, harnessOptions{Images: []string{path}})
 	x := h.s.explore
 
 	if len(x.entries) != 1 || x.current != x.entries[0] {
@@ -127,7 +127,7 @@ func mapTiles(f *featureMaps) []*mapTile {
 
 func TestFeatureMapOptions(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 200, 150, 2)
-	h := newHarness(t, Options{Images: []string{path}})
+	h := newHarness(t, harnessOptions{Images: []string{path}})
 	f := h.s.explore.maps
 
 	// Any of the five layers can be shown.
@@ -195,7 +195,7 @@ func TestOpenSeveralAndGoBack(t *testing.T) {
 	dir := t.TempDir()
 	a := writeJPEG(t, dir, "a.jpg", 120, 100, 1)
 	b := writePNG(t, dir, "b.png", 90, 160, 2)
-	h := newHarness(t, Options{Images: []string{a}})
+	h := newHarness(t, harnessOptions{Images: []string{a}})
 	x := h.s.explore
 	h.open(b)
 	if len(x.entries) != 2 || x.current.Name != "b.png" {
@@ -207,7 +207,7 @@ func TestOpenSeveralAndGoBack(t *testing.T) {
 	if x.current.Name != "a.jpg" || x.title.Text != "a.jpg" {
 		t.Fatalf("showing %s after selecting the first", x.current.Name)
 	}
-	x.step(1)
+	x.Step(1)
 	h.settle()
 	if x.current.Name != "b.png" {
 		t.Fatalf("showing %s after stepping forward", x.current.Name)
@@ -233,14 +233,14 @@ func TestLatestOpenedWins(t *testing.T) {
 		once.Do(func() { close(release) })
 		host.OpenPicture = picture.Open
 	})
-	h := newHarness(t, Options{})
+	h := newHarness(t, harnessOptions{})
 	x := h.s.explore
-	x.open([]string{slow})
+	x.Open([]string{slow})
 	h.waitFor("the activity bar", func() bool { return x.activity.Visible() })
 	if !strings.Contains(x.actLabel.Text, "slow.jpg") {
 		t.Errorf("activity says %q", x.actLabel.Text)
 	}
-	x.open([]string{fast})
+	x.Open([]string{fast})
 	h.waitFor("fast.jpg to show", func() bool { return x.current != nil && x.current.Name == "fast.jpg" })
 	once.Do(func() { close(release) })
 	h.settle()
@@ -262,9 +262,9 @@ func TestLargePhotoKeepsWindowResponsive(t *testing.T) {
 	dir := t.TempDir()
 	small := writeJPEG(t, dir, "small.jpg", 100, 100, 1)
 	big := writeJPEG(t, dir, "big.jpg", 6000, 5000, 2)
-	h := newHarness(t, Options{Images: []string{small}})
+	h := newHarness(t, harnessOptions{Images: []string{small}})
 	x := h.s.explore
-	x.open([]string{big})
+	x.Open([]string{big})
 	// open returned at once: the window still shows the small picture
 	// and says that it is working.
 	if x.current.Name != "small.jpg" || !x.activity.Visible() {
@@ -289,7 +289,7 @@ func TestBadImagesKeepWhatIsShown(t *testing.T) {
 	trunc := truncatedJPEG(t, dir, "cut.jpg")
 	empty := writeFile(t, dir, "empty.png", nil)
 	huge := writeFile(t, dir, "huge.png", hugePNGHeader(20000, 20000))
-	h := newHarness(t, Options{Images: []string{good}})
+	h := newHarness(t, harnessOptions{Images: []string{good}})
 	x := h.s.explore
 	shown := x.current
 
@@ -335,7 +335,7 @@ func TestFolderWithMixedFiles(t *testing.T) {
 	writeFile(t, folder, "page.png", []byte("<html></html>"))
 	truncatedJPEG(t, folder, "cut.jpg")
 
-	h := newHarness(t, Options{})
+	h := newHarness(t, harnessOptions{})
 	x := h.s.explore
 	h.s.dropped([]fyne.URI{storageURI(folder)})
 	h.settle()
@@ -380,7 +380,7 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 	for i := range keepFull + 2 {
 		paths = append(paths, writeJPEG(t, dir, fmt.Sprintf("p%02d.jpg", i), 64, 64, i))
 	}
-	h := newHarness(t, Options{Images: []string{dir}})
+	h := newHarness(t, harnessOptions{Images: []string{dir}})
 	x := h.s.explore
 	if len(x.entries) != len(paths) {
 		t.Fatalf("%d entries", len(x.entries))
@@ -415,7 +415,7 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 
 func TestNoModel(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
-	h := newHarness(t, Options{Images: []string{path},
+	h := newHarness(t, harnessOptions{Images: []string{path},
 		LoadModel: func() (*engine.Model, error) { return nil, fmt.Errorf("damaged") }})
 	x := h.s.explore
 	if h.topDialog() == nil || !hasText(h.topDialog(), "damaged") {
@@ -430,7 +430,7 @@ func TestOpeningAgainReplacesTheEntry(t *testing.T) {
 	dir := t.TempDir()
 	a := writeJPEG(t, dir, "a.jpg", 100, 100, 1)
 	b := writeJPEG(t, dir, "b.jpg", 100, 100, 2)
-	h := newHarness(t, Options{Images: []string{a, b}})
+	h := newHarness(t, harnessOptions{Images: []string{a, b}})
 	x := h.s.explore
 	h.open(a)
 	if len(x.entries) != 2 || x.current == nil || x.current.Name != "a.jpg" || x.title.Text != "a.jpg" {
@@ -444,7 +444,7 @@ func TestOpeningAgainReplacesTheEntry(t *testing.T) {
 
 func TestEmptyFolder(t *testing.T) {
 	dir := t.TempDir()
-	h := newHarness(t, Options{})
+	h := newHarness(t, harnessOptions{})
 	h.open(dir)
 	if n := h.s.Notice; !n.Visible() || !strings.Contains(n.Text(), "No image files were found") {
 		t.Errorf("notice %q (visible %v)", n.Text(), n.Visible())

@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"context"
@@ -29,11 +29,11 @@ import (
 // probabilities, and are read and run again when selected.
 const keepFull = 8
 
-// exploreView is the main view: the list of opened images on the left, and
+// View is the main view: the list of opened images on the left, and
 // for the selected one the picture as given, the picture as the network
 // sees it, the class probabilities and the feature maps.
-type exploreView struct {
-	s       *shell
+type View struct {
+	h       *host.Host
 	content fyne.CanvasObject
 
 	entries []*entry
@@ -87,6 +87,21 @@ type exploreView struct {
 	ans *answerPanel
 	// opinion is a second model's answer beside the first (second.go).
 	opinion *secondOpinion
+	// filters is where "Pictures that excite this filter" goes.
+	filters Filters
+}
+
+// Filters is what the Explore view needs of the Collection view: its
+// pictures ranked by a filter's peak (layer and filter from 1), shown.
+type Filters interface {
+	ShowFilter(layer, filter int)
+}
+
+// Options are what the Explore view is built with.
+type Options struct {
+	// Filters is where an enlarged map's "Pictures that excite this
+	// filter" goes; nil leaves the button without effect.
+	Filters Filters
 }
 
 type activity struct {
@@ -97,8 +112,14 @@ type activity struct {
 	done float64
 }
 
-func newExploreView(s *shell) *exploreView {
-	x := &exploreView{s: s}
+// New builds the Explore view on h: it shows the picture selected through
+// h.SetPicture and the list through h.SetPictures, serves Show("explore",
+// …) and takes the second opinion from h.Second.
+func New(h *host.Host, opts Options) *View {
+	x := &View{h: h, filters: opts.Filters}
+	if x.filters == nil {
+		x.filters = noFilters{}
+	}
 	x.count = widget.NewLabel("")
 	x.count.TextStyle.Italic = true
 	x.list = widget.NewList(func() int { return len(x.entries) }, x.newRow, x.updateRow)
@@ -107,8 +128,8 @@ func newExploreView(s *shell) *exploreView {
 			x.show(x.entries[id])
 		}
 	}
-	openImage := widget.NewButtonWithIcon("Open image…", theme.FileImageIcon(), s.openImageDialog)
-	openFolder := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), s.openFolderDialog)
+	openImage := widget.NewButtonWithIcon("Open image…", theme.FileImageIcon(), x.OpenImageDialog)
+	openFolder := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), x.OpenFolderDialog)
 	left := container.NewBorder(container.NewVBox(openImage, openFolder, x.count), nil, nil, nil, x.list)
 
 	x.actLabel = widget.NewLabel("")
@@ -126,25 +147,26 @@ func newExploreView(s *shell) *exploreView {
 	x.content = split
 	x.updateCount()
 
-	s.OnModel(x.modelChanged)
-	s.OnStyle(x.styleChanged)
-	s.OnOutput(x.outputChanged)
+	h.OnModel(x.modelChanged)
+	h.OnStyle(x.styleChanged)
+	h.Serve("explore", func(path string, _ image.Image) { x.Open([]string{path}) })
+	h.OnOutput(x.outputChanged)
 	return x
 }
 
-func (x *exploreView) newEmptyState() fyne.CanvasObject {
+func (x *View) newEmptyState() fyne.CanvasObject {
 	icon := widget.NewIcon(theme.MediaPhotoIcon())
 	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), icon))
 	title := widget.NewLabelWithStyle("Drop art images or a folder of images here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("or open them with the buttons on the left, or File › Open image…", fyne.TextAlignCenter, fyne.TextStyle{})
 	sub.TextStyle.Italic = true
-	try := widget.NewButtonWithIcon("Try an example", theme.MediaPlayIcon(), func() { x.s.tryExamples(examples.All) })
+	try := widget.NewButtonWithIcon("Try an example", theme.MediaPlayIcon(), func() { x.TryExamples(examples.All) })
 	try.Importance = widget.HighImportance
 	return container.NewCenter(container.NewVBox(iconBox, title, sub, container.NewCenter(try)))
 }
 
-func (x *exploreView) newDetail() {
+func (x *View) newDetail() {
 	x.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	x.title.SizeName = theme.SizeNameSubHeadingText
 	x.title.Truncation = fyne.TextTruncateEllipsis
@@ -174,9 +196,6 @@ func (x *exploreView) newDetail() {
 
 	x.maps = newFeatureMaps(x)
 	x.opinion = newSecondOpinion(x)
-	if s := x.s.opts; s.Second != nil {
-		x.opinion.set(s.Second, s.SecondName)
-	}
 	top := container.New(&widgets.FlowLayout{OnResize: x.relayout}, x.picBox, x.seenBox, x.ansBox, x.opinion.box)
 	body := container.NewVBox(x.title, top, widget.NewSeparator(), x.maps.content)
 	x.scroll = container.NewVScroll(container.NewPadded(body))
@@ -185,15 +204,15 @@ func (x *exploreView) newDetail() {
 
 // relayout lets the scroll container take a new content height (see
 // flowLayout).
-func (x *exploreView) relayout() {
-	x.s.Later(func() { x.scroll.Refresh() })
+func (x *View) relayout() {
+	x.h.Later(func() { x.scroll.Refresh() })
 }
 
 // applySizes sets the sizes of the pictures for the current zoom. The
 // picture as given keeps its aspect ratio within a 240-unit square, so that
 // its caption sits right under it.
-func (x *exploreView) applySizes() {
-	z := x.s.Zoom()
+func (x *View) applySizes() {
+	z := x.h.Zoom()
 	side := 240 * z
 	size := fyne.NewSquareSize(side)
 	if img := x.picture.Image; img != nil {
@@ -213,7 +232,7 @@ func (x *exploreView) applySizes() {
 	x.maps.orderBox.Width = 210 * z
 }
 
-func (x *exploreView) newRow() fyne.CanvasObject {
+func (x *View) newRow() fyne.CanvasObject {
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(48))
@@ -222,7 +241,7 @@ func (x *exploreView) newRow() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, img, nil, label)
 }
 
-func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+func (x *View) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= len(x.entries) {
 		return
 	}
@@ -234,14 +253,14 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 				c.Image = t
 				c.Refresh()
 			}
-			c.SetMinSize(fyne.NewSquareSize(48 * x.s.Zoom()))
+			c.SetMinSize(fyne.NewSquareSize(48 * x.h.Zoom()))
 		case *widget.Label:
 			c.SetText(e.Name + "\n" + x.classLine(e))
 		}
 	}
 }
 
-func (x *exploreView) updateCount() {
+func (x *View) updateCount() {
 	switch len(x.entries) {
 	case 0:
 		x.count.SetText("No images yet")
@@ -253,14 +272,14 @@ func (x *exploreView) updateCount() {
 }
 
 // startActivity shows a busy bar with text until endActivity(id).
-func (x *exploreView) startActivity(text string) int {
+func (x *View) startActivity(text string) int {
 	x.actSeq++
 	x.activities = append(x.activities, activity{x.actSeq, text, -1})
 	x.showActivity()
 	return x.actSeq
 }
 
-func (x *exploreView) setActivity(id int, text string) {
+func (x *View) setActivity(id int, text string) {
 	x.setProgress(id, text, -1)
 }
 
@@ -268,7 +287,7 @@ func (x *exploreView) setActivity(id int, text string) {
 // -1 when not known). A known share shows in a still bar: the busy bar's
 // sixty frames a second cost the window a share of a core for as long
 // as an analysis of minutes runs.
-func (x *exploreView) setProgress(id int, text string, done float64) {
+func (x *View) setProgress(id int, text string, done float64) {
 	for i := range x.activities {
 		if x.activities[i].id == id {
 			x.activities[i].text, x.activities[i].done = text, done
@@ -277,7 +296,7 @@ func (x *exploreView) setProgress(id int, text string, done float64) {
 	x.showActivity()
 }
 
-func (x *exploreView) endActivity(id int) {
+func (x *View) endActivity(id int) {
 	for i, a := range x.activities {
 		if a.id == id {
 			x.activities = append(x.activities[:i], x.activities[i+1:]...)
@@ -287,7 +306,7 @@ func (x *exploreView) endActivity(id int) {
 	x.showActivity()
 }
 
-func (x *exploreView) showActivity() {
+func (x *View) showActivity() {
 	if len(x.activities) == 0 {
 		if x.actBar != nil {
 			x.actBar.Stop()
@@ -323,16 +342,16 @@ func (x *exploreView) showActivity() {
 	x.activity.Show()
 }
 
-// open opens images and folders in the background. Each image is added to
+// Open opens images and folders in the background. Each image is added to
 // the list as soon as it is analysed; the first one of the batch is shown
 // unless something else was selected or opened meanwhile (the latest
 // wins). What could not be opened is reported in the notice bar; what was
 // shown before stays.
-func (x *exploreView) open(paths []string) {
+func (x *View) Open(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	s := x.s
+	s := x.h
 	key := openKey(paths)
 	if x.opening[key] {
 		s.Notice.Post(host.NoticeInfo, "Already opening "+widgets.QuoteNames(paths)+": the images appear in the list as they are read.")
@@ -416,15 +435,15 @@ func openKey(paths []string) string {
 }
 
 // report tells in the notice bar what a batch could not open.
-func (x *exploreView) report(paths []string, opened int, skipped []string) {
+func (x *View) report(paths []string, opened int, skipped []string) {
 	if len(skipped) == 0 {
 		if opened == 0 {
-			x.s.Notice.Post(host.NoticeWarning, "No image files were found in "+widgets.QuoteNames(paths)+".")
+			x.h.Notice.Post(host.NoticeWarning, "No image files were found in "+widgets.QuoteNames(paths)+".")
 		}
 		return
 	}
 	if opened == 0 && len(skipped) == 1 {
-		x.s.Notice.Post(host.NoticeError, "Could not open "+skipped[0]+".")
+		x.h.Notice.Post(host.NoticeError, "Could not open "+skipped[0]+".")
 		return
 	}
 	head := fmt.Sprintf("Opened %s from %s. Skipped:", widgets.CountNoun(opened, "image"), widgets.QuoteNames(paths))
@@ -446,13 +465,13 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 	if opened == 0 {
 		kind = host.NoticeError
 	}
-	x.s.Notice.PostDetails(kind, short, details)
+	x.h.Notice.PostDetails(kind, short, details)
 }
 
 // add puts an analysed entry in the list, and selects it when sel. An
 // image opened again replaces its entry.
-func (x *exploreView) add(e *entry, sel bool) {
-	m := x.s.Model()
+func (x *View) add(e *entry, sel bool) {
+	m := x.h.Model()
 	if e.PredModel != m {
 		e.Pred, e.PredModel = nil, nil // analysed with a model replaced meanwhile
 	}
@@ -471,9 +490,7 @@ func (x *exploreView) add(e *entry, sel bool) {
 	x.touch(e)
 	x.updateCount()
 	x.list.Refresh()
-	for _, f := range x.s.onOpened {
-		f()
-	}
+	x.h.SetPictures(x.entries)
 	if sel {
 		x.list.Unselect(i) // so that selecting it shows it even if it was selected
 		x.list.Select(i)
@@ -484,7 +501,7 @@ func (x *exploreView) add(e *entry, sel bool) {
 
 // touch marks e as recently viewed; entries beyond keepFull give back their
 // preview and activations.
-func (x *exploreView) touch(e *entry) {
+func (x *View) touch(e *entry) {
 	for i, r := range x.recent {
 		if r == e {
 			x.recent = append(x.recent[:i], x.recent[i+1:]...)
@@ -509,8 +526,8 @@ func (x *exploreView) touch(e *entry) {
 	}
 }
 
-// step selects the next (dir > 0) or previous image of the list.
-func (x *exploreView) step(dir int) {
+// Step selects the next (dir > 0) or previous image of the list.
+func (x *View) Step(dir int) {
 	if len(x.entries) == 0 {
 		return
 	}
@@ -527,12 +544,12 @@ func (x *exploreView) step(dir int) {
 
 // show displays e, reading its picture again and running the network when
 // what it holds is not enough (a model change, or memory given back).
-func (x *exploreView) show(e *entry) {
+func (x *View) show(e *entry) {
 	x.selGen++
 	gen := x.selGen
 	x.current = e
 	x.touch(e)
-	m := x.s.Model()
+	m := x.h.Model()
 	if e.Full(m) {
 		x.display(e)
 		return
@@ -541,7 +558,7 @@ func (x *exploreView) show(e *entry) {
 		x.showLazy(e, gen)
 		return
 	}
-	s := x.s
+	s := x.h
 	act := x.startActivity("Analysing " + e.Name + "…")
 	s.Busy.Add(1)
 	needPreview, input := e.Preview == nil, e.Input
@@ -605,10 +622,10 @@ func (x *exploreView) show(e *entry) {
 
 // display fills the detail with e (which holds its preview and, with a
 // model, its prediction) and starts drawing its feature maps.
-func (x *exploreView) display(e *entry) {
+func (x *View) display(e *entry) {
 	x.empty.Hide()
 	x.scroll.Show()
-	x.s.Window().SetTitle("ArtLens — " + e.Name)
+	x.h.Window().SetTitle("ArtLens — " + e.Name)
 	x.title.SetText(e.Name)
 	x.picture.Image = e.Preview
 	x.applySizes()
@@ -624,12 +641,10 @@ func (x *exploreView) display(e *entry) {
 	x.list.RefreshItem(x.indexOf(e))
 	x.maps.draw(e, true)
 	x.scroll.Refresh()
-	for _, f := range x.s.onSelect {
-		f(e)
-	}
+	x.h.SetPicture(e)
 }
 
-func (x *exploreView) indexOfPath(path string) int {
+func (x *View) indexOfPath(path string) int {
 	for i, c := range x.entries {
 		if c.Path == path {
 			return i
@@ -638,7 +653,7 @@ func (x *exploreView) indexOfPath(path string) int {
 	return -1
 }
 
-func (x *exploreView) indexOf(e *entry) int {
+func (x *View) indexOf(e *entry) int {
 	for i, c := range x.entries {
 		if c == e {
 			return i
@@ -649,9 +664,9 @@ func (x *exploreView) indexOf(e *entry) int {
 
 // modelChanged runs the new model on the shown image now and on the other
 // opened images in the background.
-func (x *exploreView) modelChanged() {
+func (x *View) modelChanged() {
 	x.modelGen.Add(1)
-	x.maps.setLayers(x.s.Model())
+	x.maps.setLayers(x.h.Model())
 	var others, lazy []*entry
 	for _, e := range x.entries {
 		switch {
@@ -672,12 +687,12 @@ func (x *exploreView) modelChanged() {
 
 // predictInBackground runs the current model on entries one after another
 // for the list's class line; a later model change stops it.
-func (x *exploreView) predictInBackground(entries []*entry) {
-	m := x.s.Model()
+func (x *View) predictInBackground(entries []*entry) {
+	m := x.h.Model()
 	if m == nil || len(entries) == 0 {
 		return
 	}
-	s := x.s
+	s := x.h
 	gen := x.modelGen.Load()
 	inputs := make([][]float32, len(entries))
 	for i, e := range entries {
@@ -706,7 +721,7 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 			}
 			short := &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
 			s.Do(func() {
-				if x.s.Model() != m || e.Answer(m) != nil {
+				if x.h.Model() != m || e.Answer(m) != nil {
 					return
 				}
 				e.Pred, e.PredModel = short, m
@@ -717,7 +732,7 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 }
 
 // styleChanged applies a new zoom or theme.
-func (x *exploreView) styleChanged() {
+func (x *View) styleChanged() {
 	x.applySizes()
 	x.list.Refresh()
 	if x.current != nil && x.scroll.Visible() {

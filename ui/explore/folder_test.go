@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func lazyFolder(t *testing.T, n int) (string, []string) {
 
 func TestLargeFolderIsKeptLazily(t *testing.T) {
 	dir, paths := lazyFolder(t, keepFull+4)
-	h := newHarness(t, Options{Images: []string{dir}})
+	h := newHarness(t, harnessOptions{Images: []string{dir}})
 	x := h.s.explore
 	m := h.s.Model()
 	if len(x.entries) != len(paths) {
@@ -71,12 +71,12 @@ func TestLargeFolderIsKeptLazily(t *testing.T) {
 
 func TestLargeFolderReopensFromTheCache(t *testing.T) {
 	dir, paths := lazyFolder(t, 5)
-	h := newHarness(t, Options{Images: []string{dir}})
+	h := newHarness(t, harnessOptions{Images: []string{dir}})
 	before := h.s.explore.entries[3].Answer(h.s.Model()).Probabilities
 	if c := h.s.explore.folder.cached; c != 0 {
 		t.Fatalf("%d answers from an empty cache", c)
 	}
-	h2 := newHarness(t, Options{Images: []string{dir}})
+	h2 := newHarness(t, harnessOptions{Images: []string{dir}})
 	x := h2.s.explore
 	if len(x.entries) != len(paths) {
 		t.Fatalf("%d entries", len(x.entries))
@@ -91,7 +91,7 @@ func TestLargeFolderReopensFromTheCache(t *testing.T) {
 
 func TestLargeFolderGoneBeforeShown(t *testing.T) {
 	dir, _ := lazyFolder(t, 3)
-	h := newHarness(t, Options{Images: []string{dir}})
+	h := newHarness(t, harnessOptions{Images: []string{dir}})
 	x := h.s.explore
 	gone := x.entries[2]
 	if err := os.Remove(gone.Path); err != nil {
@@ -110,7 +110,7 @@ func TestLargeFolderGoneBeforeShown(t *testing.T) {
 
 func TestLargeFolderTakesAnotherModel(t *testing.T) {
 	dir, _ := lazyFolder(t, keepFull+2)
-	h := newHarness(t, Options{Images: []string{dir}})
+	h := newHarness(t, harnessOptions{Images: []string{dir}})
 	x := h.s.explore
 	next := brightModel(t)
 	h.s.SetModel(next, "bright model")
@@ -137,10 +137,10 @@ func TestOpeningAFolderStopsTheOneAnalysed(t *testing.T) {
 	for i := range 3 {
 		writeJPEG(t, second, fmt.Sprintf("s%d.jpg", i), 64, 48, 50+i)
 	}
-	h := newHarness(t, Options{})
+	h := newHarness(t, harnessOptions{})
 	x := h.s.explore
-	x.open([]string{first})
-	x.open([]string{second}) // before the first is analysed: it stops
+	x.Open([]string{first})
+	x.Open([]string{second}) // before the first is analysed: it stops
 	h.settle()
 	fromFirst, fromSecond := 0, 0
 	for _, e := range x.entries {

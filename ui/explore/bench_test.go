@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -76,7 +76,7 @@ func BenchmarkExploreFolderBudget(b *testing.B) {
 		var h *harness
 		start := time.Now()
 		cpuSec = cpu(func() {
-			h = newHarness(b, Options{Model: m, Images: []string{dirs[n]}})
+			h = newHarness(b, harnessOptions{Model: m, Images: []string{dirs[n]}})
 		})
 		wall = time.Since(start).Seconds()
 		if got := len(h.s.explore.entries); got != n {

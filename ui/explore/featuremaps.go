@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -51,7 +51,7 @@ func defaultLayers(n int) []bool {
 // of the selected image: which layers, how the colours are scaled, in what
 // order, and one grid of maps per layer. Clicking a map enlarges it.
 type featureMaps struct {
-	x        *exploreView
+	x        *View
 	content  fyne.CanvasObject
 	layers   []bool          // by place (a chain's conv layer), from 0: shown
 	checks   []*widget.Check // one per conv layer of a chain model
@@ -131,11 +131,11 @@ func renderLayers(p *engine.Prediction, o mapOptions) ([]*layerView, error) {
 	return out, nil
 }
 
-func newFeatureMaps(x *exploreView) *featureMaps {
+func newFeatureMaps(x *View) *featureMaps {
 	f := &featureMaps{x: x}
 	f.layerBox = container.NewHBox()
 	layers := f.layerBox
-	f.setLayers(x.s.Model())
+	f.setLayers(x.h.Model())
 	f.norm = widget.NewRadioGroup([]string{normEachMap, normWholeLayer}, func(string) { f.redraw() })
 	f.norm.Horizontal = true
 	f.norm.Required = true
@@ -335,7 +335,7 @@ func (p *placePicker) filter() {
 
 // open shows the picker in a dialog.
 func (p *placePicker) open() {
-	s := p.f.x.s
+	s := p.f.x.h
 	scroll := container.NewVScroll(p.list)
 	scroll.SetMinSize(fyne.NewSize(420*s.Zoom(), 480*s.Zoom()))
 	content := container.NewBorder(p.search, nil, nil, nil, scroll)
@@ -352,7 +352,7 @@ func (f *featureMaps) options() mapOptions {
 	if f.order.Selected == orderByActive {
 		o.order = plots.ByActivation
 	}
-	scale := f.x.s.PixelScale() * f.x.s.Zoom()
+	scale := f.x.h.PixelScale() * f.x.h.Zoom()
 	o.legendPx = image.Pt(int(240*scale+0.5), int(20*scale+0.5))
 	return o
 }
@@ -370,7 +370,7 @@ func (f *featureMaps) redraw() {
 func (f *featureMaps) draw(e *entry, clear bool) {
 	f.gen++
 	gen := f.gen
-	s := f.x.s
+	s := f.x.h
 	p := e.Answer(s.Model())
 	if p == nil || len(p.Activations) == 0 {
 		f.shown = nil
@@ -407,7 +407,7 @@ func (f *featureMaps) draw(e *entry, clear bool) {
 
 // build replaces the grids with views.
 func (f *featureMaps) build(e *entry, views []*layerView) {
-	z := f.x.s.Zoom()
+	z := f.x.h.Zoom()
 	f.shown = views
 	var objs []fyne.CanvasObject
 	if len(views) == 0 {
@@ -449,7 +449,7 @@ func (f *featureMaps) build(e *entry, views []*layerView) {
 
 // enlarge shows filter ch of layer l in a dialog with its values.
 func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
-	s := f.x.s
+	s := f.x.h
 	z := s.Zoom()
 	a := l.act
 	lo, hi := l.rangeOf(ch)
@@ -479,13 +479,12 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	// The collection view ranks its pictures by this filter's peak.
 	excite := widget.NewButtonWithIcon("Pictures that excite this filter", theme.SearchIcon(), func() {
 		f.dialog.Hide()
-		s.ShowView("collection")
-		s.collection.showFilter(a.Layer, ch+1)
+		f.x.filters.ShowFilter(a.Layer, ch+1)
 	})
 	// What it looks for, and how a value is computed (lookfor.go,
 	// valueview.go).
-	look := widget.NewButtonWithIcon("What it looks for", theme.VisibilityIcon(), func() { f.look = s.showLookForFilter(a.Layer, ch) })
-	picker := newMapPicker(big, a.Width, a.Height, func(y, x int) { f.value = s.showValue(e, a.Layer, ch, y, x, lo, hi) })
+	look := widget.NewButtonWithIcon("What it looks for", theme.VisibilityIcon(), func() { f.look = showLookForFilter(s, a.Layer, ch) })
+	picker := newMapPicker(big, a.Width, a.Height, func(y, x int) { f.value = showValue(s, e, a.Layer, ch, y, x, lo, hi) })
 	clickNote := widget.NewLabel("Click a cell: how its value is computed.")
 	clickNote.TextStyle.Italic = true
 	if a.Layer > len(s.Model().ConvLayers()) { // a graph's block: no filter of its own

@@ -1,4 +1,4 @@
-package ui
+package compare
 
 import (
 	"context"
@@ -31,11 +31,11 @@ var compareMethodsDefault = []string{explain.MethodGradCAM, explain.MethodHiResC
 // several explanation methods side by side, each map on its own scale,
 // computed one after the other in the background.
 type methodsCompare struct {
-	s       *shell
+	h       *host.Host
 	content fyne.CanvasObject
 
 	picture  *widget.Select
-	byLabel  map[string]*entry
+	byLabel  map[string]*host.Picture
 	methods  *widgets.MethodChecks
 	tiles    *fyne.Container
 	status   *widget.Label
@@ -50,13 +50,13 @@ type methodsCompare struct {
 	shownMaps []explain.Map
 }
 
-func newMethodsCompare(s *shell) *methodsCompare {
-	c := &methodsCompare{s: s, byLabel: map[string]*entry{}}
+func newMethodsCompare(h *host.Host, method string) *methodsCompare {
+	c := &methodsCompare{h: h, byLabel: map[string]*host.Picture{}}
 	c.picture = widget.NewSelect(nil, func(string) { c.draw() })
 	c.picture.PlaceHolder = "(open pictures in Explore)"
 	ticked := compareMethodsDefault
-	if strings.Contains(s.opts.Method, ",") {
-		ticked = strings.Split(s.opts.Method, ",") // --method: the methods ticked
+	if strings.Contains(method, ",") {
+		ticked = strings.Split(method, ",") // --method: the methods ticked
 	}
 	c.methods = widgets.NewMethodChecks(1, ticked, c.draw)
 	c.status = widget.NewLabel("")
@@ -76,19 +76,19 @@ func newMethodsCompare(s *shell) *methodsCompare {
 		c.progress, c.status)
 	c.content = container.NewBorder(nil, nil, left, nil,
 		container.NewBorder(head, nil, nil, nil, container.NewVScroll(c.tiles)))
-	s.OnModel(func() {
-		if t := s.tabs; c.content.Visible() && t != nil && t.Selected() != nil && s.compare != nil && t.Selected().Content == s.compare.content {
+	h.OnModel(func() {
+		if c.content.Visible() && h.Showing("compare") {
 			c.draw()
 		}
 	})
-	s.OnStyle(c.applySizes)
+	h.OnStyle(c.applySizes)
 	c.applySizes()
 	return c
 }
 
 // applySizes sets the tiles' size, which follows the zoom.
 func (c *methodsCompare) applySizes() {
-	z := c.s.Zoom()
+	z := c.h.Zoom()
 	c.tiles.Layout = container.NewGridWrap(fyne.NewSize(290*z, 420*z)).Layout
 	c.tiles.Refresh()
 }
@@ -98,7 +98,7 @@ func (c *methodsCompare) shown() {
 	var labels []string
 	clear(c.byLabel)
 	used := map[string]int{}
-	for _, e := range c.s.explore.entries {
+	for _, e := range c.h.Pictures() {
 		label := e.Name
 		if n := used[e.Name]; n > 0 {
 			label = fmt.Sprintf("%s (%d)", e.Name, n+1)
@@ -149,7 +149,7 @@ func (c *methodsCompare) draw() {
 	c.stop()
 	gen := c.gen
 	c.shownMaps = nil
-	m := c.s.Model()
+	m := c.h.Model()
 	e := c.byLabel[c.picture.Selected]
 	var methods []explain.Method
 	for _, n := range c.methods.Names() {
@@ -171,7 +171,7 @@ func (c *methodsCompare) draw() {
 		c.tiles.Refresh()
 		return
 	}
-	z := c.s.Zoom()
+	z := c.h.Zoom()
 	tiles := make([]*fyne.Container, len(methods))
 	c.tiles.Objects = nil
 	for i, me := range methods {
@@ -188,9 +188,9 @@ func (c *methodsCompare) draw() {
 	c.status.SetText(fmt.Sprintf("Computing %d maps of %s…", len(methods), e.Name))
 	in := m.Input()
 	input, shape, preview := e.Input, e.Shape, e.Preview
-	legendPx := image.Pt(int(240*z*c.s.PixelScale()+0.5), int(14*z*c.s.PixelScale()+0.5))
+	legendPx := image.Pt(int(240*z*c.h.PixelScale()+0.5), int(14*z*c.h.PixelScale()+0.5))
 	riseMasks := c.riseMasks
-	s := c.s
+	s := c.h
 	s.Busy.Add(1)
 	start := time.Now()
 	go func() {
@@ -241,7 +241,7 @@ func (c *methodsCompare) draw() {
 
 // fillTile shows tile t of method me in box.
 func (c *methodsCompare) fillTile(box *fyne.Container, m *engine.Model, me explain.Method, t methodTile) {
-	z := c.s.Zoom()
+	z := c.h.Zoom()
 	name := widget.NewLabelWithStyle(widgets.MethodLabel(me)+widgets.PlaceText(m, t.mp), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	if t.err != nil {
 		msg := widget.NewLabel("Could not be computed: " + t.err.Error())

@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"math"
@@ -21,7 +21,7 @@ func TestLookFor(t *testing.T) {
 	lookForOptions = featviz.Options{Steps: 4}
 	defer func() { lookForOptions = featviz.Options{} }()
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
-	h := newHarness(t, Options{Images: []string{path}})
+	h := newHarness(t, harnessOptions{Images: []string{path}})
 	f := h.s.explore.maps
 	test.Tap(mapTiles(f)[1]) // layer 1, filter 2
 	test.Tap(button(t, h.topDialog(), "What it looks for"))
@@ -46,21 +46,21 @@ func TestLookFor(t *testing.T) {
 	}
 	// Asked for again, the filter comes from the cache: the same picture.
 	page.dlg.Hide()
-	again := h.s.showLookForFilter(1, 1)
+	again := showLookForFilter(h.s.Host, 1, 1)
 	h.settle()
 	if len(again.results) != 1 || again.results[0] != v.results[0] {
 		t.Error("filter 2 drawn again instead of taken from the cache")
 	}
 	again.dlg.Hide()
 
-	classes := h.s.showLookForClasses()
+	classes := ShowLookForClasses(h.s.Host)
 	h.settle()
 	if len(classes.results) != 4 || classes.results[2].Goal.Class != 2 || !hasText(h.topDialog(), "painting: ") {
 		t.Errorf("classes: %d pictures, %q", len(classes.results), texts(h.topDialog()))
 	}
 
 	lookForOptions = featviz.Options{Steps: 100000}
-	slow := h.s.showLookForLayer(2)
+	slow := showLookForLayer(h.s.Host, 2)
 	slow.dlg.Hide() // closing stops the drawing
 	h.settle()
 	if !slow.done || len(slow.results) != 0 || slow.status.Text != "Stopped: 0 of 64 drawn." {
@@ -73,7 +73,7 @@ func TestLookFor(t *testing.T) {
 // cell of layer 2 shows the pooling of layer 1 that its window reads.
 func TestValueView(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
-	h := newHarness(t, Options{Images: []string{path}})
+	h := newHarness(t, harnessOptions{Images: []string{path}})
 	f := h.s.explore.maps
 	f.checks[0].SetChecked(false) // layer 2 alone
 	f.checks[1].SetChecked(true)
@@ -140,8 +140,8 @@ func TestValueView(t *testing.T) {
 // norm and the ReLU6, adding up to the cell's value.
 func TestValueViewMobileNet(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
-	h := newHarness(t, Options{Images: []string{path}})
-	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v2-opset17-bn.onnx"))
+	h := newHarness(t, harnessOptions{Images: []string{path}})
+	h.s.openModel(filepath.Join("..", "..", "importer", "testdata", "mobilenet-v2-opset17-bn.onnx"))
 	h.settle()
 	e := h.s.explore.current
 	layer := 0 // the first depthwise convolution: features.1.conv.0.0
@@ -155,7 +155,7 @@ func TestValueViewMobileNet(t *testing.T) {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}
 	a := pred.Activations[layer-1]
-	v := h.s.showValue(e, layer, 3, 5, 6, 0, 1)
+	v := showValue(h.s.Host, e, layer, 3, 5, 6, 0, 1)
 	c := v.cell
 	if c == nil {
 		t.Fatalf("no cell: %q", v.err.Text)
@@ -176,8 +176,8 @@ func TestValueViewMobileNet(t *testing.T) {
 // engine's values), says so, and adds up to the cell's value.
 func TestValueViewSqueezeExcitation(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)
-	h := newHarness(t, Options{Images: []string{path}})
-	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v3-small-opset17-bn.onnx"))
+	h := newHarness(t, harnessOptions{Images: []string{path}})
+	h.s.openModel(filepath.Join("..", "..", "importer", "testdata", "mobilenet-v3-small-opset17-bn.onnx"))
 	h.settle()
 	e := h.s.explore.current
 	layer := 0 // the projection after the first squeeze-excitation
@@ -191,7 +191,7 @@ func TestValueViewSqueezeExcitation(t *testing.T) {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}
 	a := pred.Activations[layer-1]
-	v := h.s.showValue(e, layer, 2, 3, 4, 0, 1)
+	v := showValue(h.s.Host, e, layer, 2, 3, 4, 0, 1)
 	c := v.cell
 	if c == nil {
 		t.Fatalf("no cell: %q", v.err.Text)

@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ import (
 // calibrated switch. The answer itself (x.answer, x.sure, x.bars) is
 // written by showAnswer.
 type answerPanel struct {
-	x       *exploreView
+	x       *View
 	caption *widget.Label
 
 	trust    *widget.Label // the test record for the shown top probability
@@ -36,7 +36,7 @@ type answerPanel struct {
 	setting        bool          // the widgets are being set from the host's state
 }
 
-func newAnswerPanel(x *exploreView, caption *widget.Label) *answerPanel {
+func newAnswerPanel(x *View, caption *widget.Label) *answerPanel {
 	a := &answerPanel{x: x, caption: caption}
 	x.sure.Wrapping = fyne.TextWrapWord // a sigmoid model's line is long
 	a.trust = widget.NewLabel("")
@@ -49,7 +49,7 @@ func newAnswerPanel(x *exploreView, caption *widget.Label) *answerPanel {
 	a.threshold.Step = 0.01
 	a.threshold.OnChanged = func(v float64) {
 		if !a.setting {
-			x.s.SetThreshold(v)
+			x.h.SetThreshold(v)
 		}
 	}
 	a.thresholdRow = container.NewBorder(nil, nil, a.thresholdLabel, nil, a.threshold)
@@ -57,7 +57,7 @@ func newAnswerPanel(x *exploreView, caption *widget.Label) *answerPanel {
 
 	a.calibrated = widget.NewCheck("Calibrated confidence", func(on bool) {
 		if !a.setting {
-			x.s.SetCalibrated(on)
+			x.h.SetCalibrated(on)
 		}
 	})
 	a.why = widget.NewLabel("")
@@ -66,13 +66,13 @@ func newAnswerPanel(x *exploreView, caption *widget.Label) *answerPanel {
 	a.why.SizeName = theme.SizeNameCaptionText
 	a.controls = container.NewVBox(a.thresholdRow, a.calibrated, a.why)
 	a.refresh()
-	x.s.OnModel(a.refresh)
+	x.h.OnModel(a.refresh)
 	return a
 }
 
 // refresh sets the controls from the host's state and the current model.
 func (a *answerPanel) refresh() {
-	s, m := a.x.s, a.x.s.Model()
+	s, m := a.x.h, a.x.h.Model()
 	a.setting = true
 	defer func() { a.setting = false }()
 	sigmoid := m != nil && m.Output() == engine.OutputSigmoid
@@ -112,8 +112,8 @@ func (a *answerPanel) refresh() {
 // confidence is on) and the test record for it; for a sigmoid model the
 // labels at or above the threshold, and each label's own score, never
 // renormalised, with the threshold marked on its bar.
-func (x *exploreView) showAnswer(e *entry) {
-	m := x.s.Model()
+func (x *View) showAnswer(e *entry) {
+	m := x.h.Model()
 	x.ans.refresh()
 	x.bars.RemoveAll()
 	x.ans.trust.Hide()
@@ -129,11 +129,11 @@ func (x *exploreView) showAnswer(e *entry) {
 		return
 	}
 	sigmoid := m.Output() == engine.OutputSigmoid
-	probs := x.s.Shown(m, p.Probabilities)
+	probs := x.h.Shown(m, p.Probabilities)
 	top := engine.Argmax(probs)
 	bold := map[int]bool{}
 	if sigmoid {
-		t := x.s.Threshold()
+		t := x.h.Threshold()
 		labels := engine.Answer(engine.OutputSigmoid, probs, t)
 		names := make([]string, len(labels))
 		for i, c := range labels {
@@ -149,11 +149,11 @@ func (x *exploreView) showAnswer(e *entry) {
 		bold[top] = true
 		x.answer.SetText(host.ClassName(m, top))
 		word := "probability"
-		if t, _ := x.s.Temperature(m); t > 0 {
+		if t, _ := x.h.Temperature(m); t > 0 {
 			word = "probability, calibrated"
 		}
 		x.sure.SetText(fmt.Sprintf("%.1f%% %s", 100*probs[top], word))
-		t, _ := x.s.Temperature(m)
+		t, _ := x.h.Temperature(m)
 		if rel, ok := calibration.Stored(m, t > 0); ok {
 			if line := calibration.Sentence(rel, float64(probs[top])); line != "" {
 				x.ans.trust.SetText(strings.ToUpper(line[:1]) + line[1:] + ".")
@@ -164,7 +164,7 @@ func (x *exploreView) showAnswer(e *entry) {
 	if sigmoid {
 		head := widget.NewLabel("label")
 		head.TextStyle.Italic = true
-		note := widget.NewLabel(fmt.Sprintf("its score, 0 to 1; the line: %.2f", x.s.Threshold()))
+		note := widget.NewLabel(fmt.Sprintf("its score, 0 to 1; the line: %.2f", x.h.Threshold()))
 		note.TextStyle.Italic = true
 		x.bars.Add(head)
 		x.bars.Add(note)
@@ -185,7 +185,7 @@ func (x *exploreView) showAnswer(e *entry) {
 			// crosses no text.
 			score := widget.NewLabel(fmt.Sprintf("%.3f", v))
 			score.TextStyle.Bold = bold[i]
-			x.bars.Add(container.NewBorder(nil, nil, nil, score, thresholdBar(bar, x.s.Threshold())))
+			x.bars.Add(container.NewBorder(nil, nil, nil, score, thresholdBar(bar, x.h.Threshold())))
 		} else {
 			// The value beside the bar, not on it (widgets.NewValueBar:
 			// text over a bar and its track cannot meet 4.5:1 on both).
@@ -217,8 +217,8 @@ func (l *markLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0
 
 // classLine is the list's second line for e: its class and probability
 // (as shown: calibrated or not), or a sigmoid model's labels.
-func (x *exploreView) classLine(e *entry) string {
-	m := x.s.Model()
+func (x *View) classLine(e *entry) string {
+	m := x.h.Model()
 	if m == nil {
 		return fmt.Sprintf("%d × %d px", e.Size.X, e.Size.Y)
 	}
@@ -226,9 +226,9 @@ func (x *exploreView) classLine(e *entry) string {
 	if p == nil {
 		return "…"
 	}
-	probs := x.s.Shown(m, p.Probabilities)
+	probs := x.h.Shown(m, p.Probabilities)
 	if m.Output() == engine.OutputSigmoid {
-		t := x.s.Threshold()
+		t := x.h.Threshold()
 		labels := engine.Answer(engine.OutputSigmoid, probs, t)
 		if len(labels) == 0 {
 			return fmt.Sprintf("no label ≥ %.2f", t)
@@ -245,7 +245,7 @@ func (x *exploreView) classLine(e *entry) string {
 
 // outputChanged shows the answers again after the calibrated switch or the
 // threshold changed.
-func (x *exploreView) outputChanged() {
+func (x *View) outputChanged() {
 	if x.current != nil && x.scroll.Visible() {
 		x.showAnswer(x.current)
 	} else {

@@ -1,19 +1,18 @@
-package ui
+package explain
 
 import (
 	"context"
 	"image"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -21,10 +20,10 @@ func TestExplainView(t *testing.T) {
 	dir := t.TempDir()
 	a := writeJPEG(t, dir, "a.jpg", 300, 200, 1)
 	b := writePNG(t, dir, "b.png", 120, 160, 2)
-	h := newHarness(t, Options{Images: []string{a, b}, View: "explain"})
+	h := newHarness(t, harnessOptions{Images: []string{a, b}, View: "explain"})
 	v := h.s.explain
-	if h.s.tabs.Selected().Text != "Explain" {
-		t.Fatalf("tab %q selected", h.s.tabs.Selected().Text)
+	if h.s.view != "explain" {
+		t.Fatalf("view %q selected", h.s.view)
 	}
 	h.waitFor("the first picture's Grad-CAM", func() bool { return v.result != nil && v.entry != nil && v.entry.Name == "a.jpg" })
 	h.settle()
@@ -88,7 +87,7 @@ func TestExplainView(t *testing.T) {
 	// Selecting the other picture in Explore explains it instead, with
 	// its own probes; work for the old selection is dropped.
 	v.method.SetSelected(methodGradCAM)
-	h.s.explore.list.Select(1)
+	h.s.selectPicture(1)
 	h.settle()
 	if v.entry.Name != "b.png" || v.probesOf != v.entry || v.overlay.Image.Bounds().Size() != image.Pt(120, 160) {
 		t.Errorf("after selecting b.png: explaining %s, overlay %v", v.entry.Name, v.overlay.Image.Bounds())
@@ -109,7 +108,7 @@ func TestExplainWaitsUntilShown(t *testing.T) {
 	dir := t.TempDir()
 	a := writeJPEG(t, dir, "a.jpg", 200, 200, 1)
 	b := writeJPEG(t, dir, "b.jpg", 200, 150, 3)
-	h := newHarness(t, Options{Images: []string{a, b}})
+	h := newHarness(t, harnessOptions{Images: []string{a, b}})
 	v := h.s.explain
 	if v.result != nil || v.gen != 0 {
 		t.Fatal("the Explain view computed while hidden")
@@ -120,7 +119,7 @@ func TestExplainWaitsUntilShown(t *testing.T) {
 		t.Fatal("opening the tab did not explain the selected picture")
 	}
 	v.method.SetSelected(methodOcclusion)
-	h.s.explore.list.Select(1) // before the occlusion of a.jpg is back
+	h.s.selectPicture(1) // before the occlusion of a.jpg is back
 	h.settle()
 	if v.entry.Name != "b.jpg" || v.result.Method != explain.MethodOcclusion {
 		t.Fatalf("showing %s (%s)", v.entry.Name, v.result.Method)
@@ -131,71 +130,6 @@ func TestExplainWaitsUntilShown(t *testing.T) {
 	}
 	if !slices.Equal(want.Values, v.result.Values) {
 		t.Error("the map shown is not b.jpg's")
-	}
-}
-
-func TestCompareView(t *testing.T) {
-	dir := t.TempDir()
-	var paths []string
-	for i, name := range []string{"a.jpg", "b.jpg", "c.jpg", "d.jpg"} {
-		paths = append(paths, writeJPEG(t, dir, name, 160+20*i, 120, i+1))
-	}
-	h := newHarness(t, Options{Images: paths, View: "compare"})
-	v := h.s.compare
-	h.settle()
-	if len(v.picks.Options) != 4 || len(v.picks.Selected) != 3 {
-		t.Fatalf("options %q, picked %q", v.picks.Options, v.picks.Selected)
-	}
-	if v.fig == nil || v.save.Disabled() || !hasText(v.content, "differs most") {
-		t.Fatalf("no figure: %q", texts(v.content))
-	}
-	// Three rows of 180-pixel tiles, nine maps of three layers.
-	if b := v.fig.Bounds(); b.Dx() < 11*180 || b.Dy() < 3*180 {
-		t.Errorf("figure %v", b)
-	}
-
-	v.filters.SetText("1, 7")
-	v.filters.OnSubmitted(v.filters.Text)
-	h.settle()
-	if !hasText(v.content, "the chosen filters (conv1 #1 #7, conv3 #1 #7, conv5 #1 #7)") {
-		t.Errorf("chosen filters: %q", texts(v.content))
-	}
-	v.filters.SetText("200")
-	v.filters.OnSubmitted(v.filters.Text)
-	if !hasText(v.content, "conv layer 1 has only 32 filters") || v.fig != nil {
-		t.Errorf("bad filter: %q", texts(v.content))
-	}
-	v.filters.SetText("")
-	v.picks.SetSelected([]string{"a.jpg"})
-	h.settle()
-	if !hasText(v.content, "Pick two to four pictures on the left (1 picked)") || !v.save.Disabled() {
-		t.Errorf("one picture: %q", texts(v.content))
-	}
-	v.picks.SetSelected([]string{"a.jpg", "d.jpg"})
-	h.settle()
-	if v.fig == nil {
-		t.Fatal("no figure for two pictures")
-	}
-	// The user's picks stay when more pictures are opened.
-	h.open(writeJPEG(t, dir, "e.jpg", 100, 100, 9))
-	if !slices.Equal(v.picks.Selected, []string{"a.jpg", "d.jpg"}) || len(v.picks.Options) != 5 {
-		t.Errorf("after opening e.jpg: picked %q of %q", v.picks.Selected, v.picks.Options)
-	}
-}
-
-// An imported network's dozens of conv layers wrap in the Compare view's
-// controls, rather than widen the window past the screen (MobileNetV3's
-// 52 checks in a row were 3,000 pixels), and the filters and Save stay.
-func TestCompareViewManyLayers(t *testing.T) {
-	h := newHarness(t, Options{Images: []string{writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 3)}})
-	h.s.openModel(filepath.Join("..", "importer", "testdata", "mobilenet-v3-small-opset17-bn.onnx"))
-	h.settle()
-	v := h.s.compare
-	if objs := v.layerBox.Objects; len(v.layers) != 52 || len(objs) != 55 || objs[len(objs)-1] != fyne.CanvasObject(v.save) {
-		t.Fatalf("%d layer checks, %d controls", len(v.layers), len(objs))
-	}
-	if w := v.content.MinSize().Width; w > 1000 {
-		t.Errorf("the Compare view needs %v pixels", w)
 	}
 }
 
@@ -214,7 +148,7 @@ func BenchmarkExplainClick(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := &entry{Input: input, Preview: img, Pred: p, PredModel: m}
+	e := &host.Picture{Input: input, Preview: img, Pred: p, PredModel: m}
 	r := request{e: e, m: m, input: input, picture: img, method: methodGradCAM, layer: 5, class: -1, known: p.Class,
 		opacity: 0.5, legendPx: image.Pt(300, 18)}
 	compute(context.Background(), r) // builds the gradient graph

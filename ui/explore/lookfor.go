@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/featviz"
+	"github.com/artlens/artlens/ui/host"
 )
 
 // vizCache keeps the pictures drawn in this run, per model fingerprint,
@@ -31,7 +32,7 @@ var lookForOptions featviz.Options
 // would draw for one filter, for every filter of a layer, or for each
 // class, drawn one after the other off the UI goroutine.
 type lookFor struct {
-	s       *shell
+	h       *host.Host
 	m       *engine.Model
 	dlg     *dialog.CustomDialog
 	cancel  context.CancelFunc
@@ -46,16 +47,16 @@ type lookFor struct {
 
 // showLookForFilter shows what filter (0-based) of conv layer layer looks
 // for, with a way to the whole layer.
-func (s *shell) showLookForFilter(layer, filter int) *lookFor {
-	if s.Model() == nil {
+func showLookForFilter(h *host.Host, layer, filter int) *lookFor {
+	if h.Model() == nil {
 		return nil
 	}
 	canvas := ""
-	in := s.Model().Input()
-	if side := featviz.DefaultOptions(min(in.Height, in.Width)).Size; s.Model().ConvOnly(layer) && side > max(in.Height, in.Width) {
+	in := h.Model().Input()
+	if side := featviz.DefaultOptions(min(in.Height, in.Width)).Size; h.Model().ConvOnly(layer) && side > max(in.Height, in.Width) {
 		canvas = fmt.Sprintf(" It is %d pixels wide, more than the network's %d: its conv layers read any size.", side, in.Width)
 	}
-	v := s.showLookFor(fmt.Sprintf("What filter %d of layer %d looks for", filter+1, layer),
+	v := showLookFor(h, fmt.Sprintf("What filter %d of layer %d looks for", filter+1, layer),
 		"The picture the network itself would draw for this filter: starting from noise, it is changed step by step "+
 			"to raise the filter's mean response, shifted, turned and scaled a little at each step so that only what works "+
 			"wherever it lies stays."+canvas+" Its peak is the highest value of the filter's map on it.",
@@ -65,37 +66,38 @@ func (s *shell) showLookForFilter(layer, filter int) *lookFor {
 	}
 	whole := widget.NewButtonWithIcon(fmt.Sprintf("Every filter of layer %d", layer), theme.GridIcon(), func() {
 		v.dlg.Hide()
-		v.page = s.showLookForLayer(layer)
+		v.page = showLookForLayer(h, layer)
 	})
 	v.tiles.Add(container.NewCenter(whole))
 	return v
 }
 
 // showLookForLayer shows what each filter of conv layer layer looks for.
-func (s *shell) showLookForLayer(layer int) *lookFor {
-	if s.Model() == nil {
+func showLookForLayer(h *host.Host, layer int) *lookFor {
+	if h.Model() == nil {
 		return nil
 	}
-	n := s.Model().ConvLayers()[layer-1]
+	n := h.Model().ConvLayers()[layer-1]
 	goals := make([]featviz.Goal, n)
 	for f := range goals {
 		goals[f] = featviz.Goal{Layer: layer, Filter: f}
 	}
-	return s.showLookFor(fmt.Sprintf("What the %d filters of layer %d look for", n, layer),
+	return showLookFor(h, fmt.Sprintf("What the %d filters of layer %d look for", n, layer),
 		"Each picture is what the network would draw to raise one filter's response most; they come one after the other.",
 		goals, 112, -1)
 }
 
-// showLookForClasses shows what the network takes for each class.
-func (s *shell) showLookForClasses() *lookFor {
-	if s.Model() == nil {
+// ShowLookForClasses shows what the network takes for each class (the
+// View menu's "What the network takes for each class").
+func ShowLookForClasses(h *host.Host) *lookFor {
+	if h.Model() == nil {
 		return nil
 	}
-	goals := make([]featviz.Goal, len(s.Model().Meta.Classes))
+	goals := make([]featviz.Goal, len(h.Model().Meta.Classes))
 	for c := range goals {
 		goals[c] = featviz.Goal{Class: c}
 	}
-	return s.showLookFor("What the network takes for each class",
+	return showLookFor(h, "What the network takes for each class",
 		"The picture the network would draw to be as sure as it can of each class, from noise: not a painting or a "+
 			"sculpture, but what in a picture makes it answer so.",
 		goals, 224, 0)
@@ -108,52 +110,52 @@ func (s *shell) showLookForClasses() *lookFor {
 // pixels a pixel; a layer's page at the input's size: its tiles of 112
 // points would show a larger canvas below its pixels, and a whole layer
 // on it takes four times as long.
-func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side float32, size int) *lookFor {
-	if s.Model() == nil {
+func showLookFor(h *host.Host, title, intro string, goals []featviz.Goal, side float32, size int) *lookFor {
+	if h.Model() == nil {
 		return nil
 	}
-	v := &lookFor{s: s, m: s.Model(), bar: widget.NewProgressBar(), status: widget.NewLabel(""), side: side * s.Zoom()}
+	v := &lookFor{h: h, m: h.Model(), bar: widget.NewProgressBar(), status: widget.NewLabel(""), side: side * h.Zoom()}
 	about := widget.NewLabel(intro)
 	about.Wrapping = fyne.TextWrapWord
-	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+64*s.Zoom(), v.side+60*s.Zoom())) // room for the caption
+	v.tiles = container.NewGridWrap(fyne.NewSize(v.side+64*h.Zoom(), v.side+60*h.Zoom())) // room for the caption
 	if len(goals) == 1 {
 		v.tiles = container.NewVBox()
 	}
 	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() { v.stop() })
 	top := container.NewVBox(about, container.NewBorder(nil, nil, nil, stop, v.bar), v.status)
 	content := container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.tiles))
-	v.dlg = dialog.NewCustom(title, "Close", content, s.Window())
+	v.dlg = dialog.NewCustom(title, "Close", content, h.Window())
 	v.dlg.SetOnClosed(v.stop)
 	if len(goals) > 1 {
-		v.dlg.Resize(s.DialogSize())
+		v.dlg.Resize(h.DialogSize())
 	} else {
-		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+440*s.Zoom()))
+		v.dlg.Resize(fyne.NewSize(max(520, v.side+200), v.side+440*h.Zoom()))
 	}
 	v.dlg.Show()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
-	s.Busy.Add(1)
+	h.Busy.Add(1)
 	m, opt := v.m, lookForOptions
 	if opt.Size == 0 {
 		opt.Size = size
 	}
 	go func() {
-		defer s.Do(func() { s.Busy.Add(-1) })
+		defer h.Do(func() { h.Busy.Add(-1) })
 		for i, g := range goals {
 			last := -1
 			r, err := vizCache.Visualize(ctx, m, g, opt, func(done, total int) {
 				// A few updates per picture are enough for the bar.
 				if pct := 20 * done / total; pct != last {
 					last = pct
-					s.Do(func() {
+					h.Do(func() {
 						v.bar.SetValue((float64(i) + float64(done)/float64(total)) / float64(len(goals)))
 						v.status.SetText(fmt.Sprintf("Drawing %s: step %d of %d", v.name(g), done, total))
 					})
 				}
 			})
 			if err != nil {
-				s.Do(func() {
+				h.Do(func() {
 					v.done = true
 					if ctx.Err() != nil {
 						v.status.SetText(fmt.Sprintf("Stopped: %d of %d drawn.", i, len(goals)))
@@ -163,9 +165,9 @@ func (s *shell) showLookFor(title, intro string, goals []featviz.Goal, side floa
 				})
 				return
 			}
-			s.Do(func() { v.add(r, len(goals) == 1) })
+			h.Do(func() { v.add(r, len(goals) == 1) })
 		}
-		s.Do(func() {
+		h.Do(func() {
 			v.done = true
 			v.bar.SetValue(1)
 			v.status.SetText(fmt.Sprintf("Drawn: %d picture%s.", len(goals), plural(len(goals))))
@@ -251,7 +253,9 @@ func parseOpen(open string) (kind string, nums []int, err error) {
 	return kind, nums, nil
 }
 
-func checkOpen(open string) error {
+// CheckOpen reports an Options.Open value that cannot be opened (see
+// LookShows).
+func CheckOpen(open string) error {
 	if open == "" {
 		return nil
 	}
@@ -259,24 +263,25 @@ func checkOpen(open string) error {
 	return err
 }
 
-// openWhenReady opens what open names once Explore's first picture is
+// OpenWhenReady opens what open names once Explore's first picture is
 // analysed; it counts as background work until then, so a screenshot
 // waits for it.
-func (s *shell) openWhenReady(open string) {
+func (x *View) OpenWhenReady(open string) {
+	h := x.h
 	kind, nums, err := parseOpen(open)
 	if err != nil {
 		return
 	}
-	s.Busy.Add(1)
+	h.Busy.Add(1)
 	go func() {
 		deadline := time.Now().Add(time.Minute)
 		for time.Now().Before(deadline) {
 			ready := make(chan bool)
-			s.Do(func() {
-				e := s.explore.current
-				ok := e != nil && s.Model() != nil && e.Full(s.Model())
+			h.Do(func() {
+				e := x.current
+				ok := e != nil && h.Model() != nil && e.Full(h.Model())
 				if ok {
-					s.openNow(kind, nums, e)
+					x.openNow(kind, nums, e, open)
 				}
 				ready <- ok
 			})
@@ -285,35 +290,36 @@ func (s *shell) openWhenReady(open string) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		s.Do(func() { s.Busy.Add(-1) })
+		h.Do(func() { h.Busy.Add(-1) })
 	}()
 }
 
 // openNow opens the dialog of kind (see parseOpen) for the picture e.
-func (s *shell) openNow(kind string, nums []int, e *entry) {
+func (x *View) openNow(kind string, nums []int, e *entry, open string) {
+	h := x.h
 	if kind == "places" {
-		if p := s.explore.maps.picker; p != nil {
-			_, text, _ := strings.Cut(s.opts.Open, ":")
+		if p := x.maps.picker; p != nil {
+			_, text, _ := strings.Cut(open, ":")
 			p.open()
 			p.search.SetText(text)
 		}
 		return
 	}
-	convs := s.Model().ConvLayers()
+	convs := h.Model().ConvLayers()
 	if kind != "classes" && nums[0] > len(convs) || len(nums) > 1 && nums[1] > convs[nums[0]-1] {
-		s.ShowError("Cannot open it", fmt.Sprintf("the model has no filter %v", nums))
+		h.ShowError("Cannot open it", fmt.Sprintf("the model has no filter %v", nums))
 		return
 	}
 	switch {
 	case kind == "classes":
-		s.showLookForClasses()
+		ShowLookForClasses(h)
 	case kind == "lookfor" && len(nums) == 1:
-		s.showLookForLayer(nums[0])
+		showLookForLayer(h, nums[0])
 	case kind == "lookfor":
-		s.showLookForFilter(nums[0], nums[1]-1)
+		showLookForFilter(h, nums[0], nums[1]-1)
 	case kind == "value":
 		a := e.Pred.Activations[nums[0]-1]
 		mp := a.Map(nums[1] - 1)
-		s.showValue(e, nums[0], nums[1]-1, min(nums[2], a.Height)-1, min(nums[3], a.Width)-1, slices.Min(mp), slices.Max(mp))
+		showValue(h, e, nums[0], nums[1]-1, min(nums[2], a.Height)-1, min(nums[3], a.Width)-1, slices.Min(mp), slices.Max(mp))
 	}
 }

@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"cmp"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 )
 
 // shownChannels is how many of a window's channels the value view spells
@@ -30,7 +31,7 @@ const shownChannels = 3
 // cell, large enough for a projector. The arrow keys step to the
 // neighbouring cells.
 type valueView struct {
-	s       *shell
+	h       *host.Host
 	m       *engine.Model
 	e       *entry
 	pred    *engine.Prediction
@@ -48,23 +49,23 @@ type valueView struct {
 
 // showValue opens the value view on cell (y, x) of filter (0-based) of
 // conv layer layer for the picture e; lo and hi are the map's colour range.
-func (s *shell) showValue(e *entry, layer, filter, y, x int, lo, hi float32) *valueView {
-	m := s.Model()
+func showValue(h *host.Host, e *entry, layer, filter, y, x int, lo, hi float32) *valueView {
+	m := h.Model()
 	pred := e.Answer(m)
 	if m == nil || pred == nil || pred.Activations == nil {
 		return nil
 	}
-	v := &valueView{s: s, m: m, e: e, pred: pred, layer: layer, filter: filter, y: y, x: x, lo: lo, hi: hi,
+	v := &valueView{h: h, m: m, e: e, pred: pred, layer: layer, filter: filter, y: y, x: x, lo: lo, hi: hi,
 		body: container.NewVBox(), result: container.NewVBox(), err: widget.NewLabel("")}
 	hint := widget.NewLabel("Arrow keys: the neighbouring cells.")
 	hint.TextStyle.Italic = true
 	content := container.NewBorder(nil, container.NewVBox(v.result, hint), nil, nil, container.NewScroll(v.body))
-	v.dlg = dialog.NewCustom("How this value is computed", "Close", content, s.Window())
-	c := s.Window().Canvas()
+	v.dlg = dialog.NewCustom("How this value is computed", "Close", content, h.Window())
+	c := h.Window().Canvas()
 	v.prevKey = c.OnTypedKey()
 	c.SetOnTypedKey(v.typedKey)
 	v.dlg.SetOnClosed(func() { c.SetOnTypedKey(v.prevKey) })
-	v.dlg.Resize(s.DialogSize())
+	v.dlg.Resize(h.DialogSize())
 	v.show()
 	v.dlg.Show()
 	return v
@@ -108,7 +109,7 @@ func (v *valueView) show() {
 		return
 	}
 	v.cell = c
-	z := v.s.Zoom()
+	z := v.h.Zoom()
 	big := func(s string, size float32, bold bool) *canvas.Text {
 		t := canvas.NewText(s, theme.Color(theme.ColorNameForeground))
 		t.TextSize = size * z
@@ -131,7 +132,7 @@ func (v *valueView) show() {
 	// A window read through a squeeze-excitation or a batch norm is a long
 	// sentence: wrapped to the dialog, which would otherwise widen the
 	// window past the screen.
-	for _, line := range wrapText(from+": each value times the kernel's weight, all added.", 18*z, v.s.DialogSize().Width-60*z) {
+	for _, line := range wrapText(from+": each value times the kernel's weight, all added.", 18*z, v.h.DialogSize().Width-60*z) {
 		objs = append(objs, big(line, 18, false))
 	}
 
@@ -252,7 +253,7 @@ func centred(o fyne.CanvasObject) fyne.CanvasObject {
 // grid draws KH×KW values as cells, coloured by colour (nil: neutral);
 // cells in the padding are marked.
 func (v *valueView) grid(c *engine.Cell, vals []float32, colour func(int) color.Color, pad []bool) fyne.CanvasObject {
-	side := 64 * v.s.Zoom()
+	side := 64 * v.h.Zoom()
 	cells := make([]fyne.CanvasObject, len(vals))
 	for i, val := range vals {
 		bg := color.Color(theme.Color(theme.ColorNameInputBackground))
@@ -263,7 +264,7 @@ func (v *valueView) grid(c *engine.Cell, vals []float32, colour func(int) color.
 		if pad != nil && pad[i] {
 			text, bg = "pad", theme.Color(theme.ColorNameInputBackground)
 		}
-		cells[i] = valueBox(text, bg, side, 15*v.s.Zoom())
+		cells[i] = valueBox(text, bg, side, 15*v.h.Zoom())
 	}
 	return container.NewGridWithColumns(c.KW, cells...)
 }
@@ -283,7 +284,7 @@ func valueBox(text string, bg color.Color, side, size float32) fyne.CanvasObject
 
 // valueCell is the result: the cell's value in the map's colour.
 func (v *valueView) valueCell(val float32, side float32) fyne.CanvasObject {
-	return valueBox(formatValue(val), plots.Color(norm(val, v.lo, v.hi)), side*v.s.Zoom(), 26*v.s.Zoom())
+	return valueBox(formatValue(val), plots.Color(norm(val, v.lo, v.hi)), side*v.h.Zoom(), 26*v.h.Zoom())
 }
 
 // pools draws, for channel ch, what each window value pools: the cells
@@ -299,12 +300,12 @@ func (v *valueView) pools(c *engine.Cell, ch int) fyne.CanvasObject {
 			lo, hi = min(lo, slices.Min(p.Values)), max(hi, slices.Max(p.Values))
 		}
 	}
-	side := 40 * v.s.Zoom()
+	side := 40 * v.h.Zoom()
 	boxes := make([]fyne.CanvasObject, n)
 	kind := "average of"
 	for i, p := range c.Pooled[ch*n : (ch+1)*n] {
 		if p == nil {
-			boxes[i] = valueBox("pad", theme.Color(theme.ColorNameInputBackground), side, 11*v.s.Zoom())
+			boxes[i] = valueBox("pad", theme.Color(theme.ColorNameInputBackground), side, 11*v.h.Zoom())
 			continue
 		}
 		if p.Max {
@@ -312,11 +313,11 @@ func (v *valueView) pools(c *engine.Cell, ch int) fyne.CanvasObject {
 		}
 		cells := make([]fyne.CanvasObject, len(p.Values))
 		for j, val := range p.Values {
-			b := valueBox(formatShort(val), plots.Color(norm(val, lo, hi)), side, 11*v.s.Zoom())
+			b := valueBox(formatShort(val), plots.Color(norm(val, lo, hi)), side, 11*v.h.Zoom())
 			if p.Max && j == p.Won {
 				frame := canvas.NewRectangle(color.Transparent)
 				frame.StrokeColor = color.NRGBA{R: 0xff, G: 0x40, B: 0x40, A: 0xff}
-				frame.StrokeWidth = 3 * v.s.Zoom()
+				frame.StrokeWidth = 3 * v.h.Zoom()
 				b = container.NewStack(b, frame)
 			}
 			cells[j] = b

@@ -1,4 +1,4 @@
-package ui
+package explore
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func seenCaption(in engine.Input) string {
 // isImageName reports whether a file name has an image extension; folders
 // are opened by name so that unrelated large files are not read.
 func isImageName(name string) bool {
-	return slices.Contains(imageExtensions, strings.ToLower(filepath.Ext(name)))
+	return slices.Contains(host.ImageExtensions, strings.ToLower(filepath.Ext(name)))
 }
 
 // expandPaths turns the given files and folders into the files to open:
