@@ -4,12 +4,32 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/artlens/artlens/ui/host"
 )
 
 // The window's tests see the Explore view (package ui/explore) as a user
 // does: through the host's picture and the widgets on screen.
+
+// walkAll calls f for o and every object in its tree, hidden or not (the
+// Explore view's widgets while another tab shows).
+func walkAll(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	f(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkAll(c, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkAll(c, f)
+		}
+	}
+}
 
 // mapTiles returns the feature-map tiles the Explore view shows, in
 // order: the objects of its unexported tile type.
@@ -27,7 +47,7 @@ func mapTiles(content fyne.CanvasObject) []fyne.Tappable {
 // model's), or nil.
 func exploreThreshold(content fyne.CanvasObject) *widget.Slider {
 	var found *widget.Slider
-	walk(content, func(o fyne.CanvasObject) {
+	walkAll(content, func(o fyne.CanvasObject) {
 		if s, ok := o.(*widget.Slider); ok && s.Min == 0.01 && s.Max == 1 {
 			found = s
 		}

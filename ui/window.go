@@ -28,10 +28,6 @@ import (
 	"github.com/artlens/artlens/weights"
 )
 
-// imageExtensions are offered by the image file dialog (see
-// host.ImageExtensions).
-var imageExtensions = host.ImageExtensions
-
 // modelExtension is the extension of weights files; onnxExtension that of
 // ONNX models, imported when opened (with generic class names).
 const (
