@@ -264,7 +264,7 @@ func (v *compareView) draw() {
 	v.status.SetText("Drawing the comparison…")
 	s := v.s
 	s.Busy.Add(1)
-	out := outputsOf(s.Host, m)
+	out := s.Outputs(m)
 	go func() {
 		fig, chosen, err := compareFigure(m, out, picked, layers, filters)
 		s.Do(func() {
@@ -291,7 +291,7 @@ func (v *compareView) draw() {
 
 // compareFigure runs each picture through m and draws the comparison, the
 // answers written as out says. It runs off the UI goroutine.
-func compareFigure(m *engine.Model, out shownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
+func compareFigure(m *engine.Model, out host.ShownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
 	in := m.Input()
 	for i, p := range picked {
@@ -315,7 +315,7 @@ func compareFigure(m *engine.Model, out shownOutputs, picked []compareInput, lay
 			return nil, "", err
 		}
 		items[i] = plots.CompareItem{Name: p.name, Picture: pic,
-			Answer: out.answer(m, pred.Probabilities),
+			Answer: out.Answer(m, pred.Probabilities),
 			CAM:    cam.Values, CAMWidth: cam.Width, CAMHeight: cam.Height,
 			CAMLabel: "why " + className(m, pred.Class), Activations: pred.Activations}
 	}

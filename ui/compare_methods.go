@@ -35,7 +35,7 @@ type methodsCompare struct {
 
 	picture  *widget.Select
 	byLabel  map[string]*entry
-	methods  *methodChecks
+	methods  *widgets.MethodChecks
 	tiles    *fyne.Container
 	status   *widget.Label
 	progress *widget.ProgressBar
@@ -57,7 +57,7 @@ func newMethodsCompare(s *shell) *methodsCompare {
 	if strings.Contains(s.opts.Method, ",") {
 		ticked = strings.Split(s.opts.Method, ",") // --method: the methods ticked
 	}
-	c.methods = newMethodChecks(1, ticked, c.draw)
+	c.methods = widgets.NewMethodChecks(1, ticked, c.draw)
 	c.status = widget.NewLabel("")
 	c.status.Wrapping = fyne.TextWrapWord
 	c.status.TextStyle.Italic = true
@@ -69,7 +69,7 @@ func newMethodsCompare(s *shell) *methodsCompare {
 	pick := widgets.NewSizedBox(c.picture)
 	pick.Width = 320
 	methodsHead := widget.NewLabelWithStyle("Methods", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewVScroll(container.NewVBox(methodsHead, c.methods.content))
+	left := container.NewVScroll(container.NewVBox(methodsHead, c.methods.Content))
 	head := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Picture:"), pick, c.stopBtn),
 		c.progress, c.status)
@@ -151,7 +151,7 @@ func (c *methodsCompare) draw() {
 	m := c.s.Model()
 	e := c.byLabel[c.picture.Selected]
 	var methods []explain.Method
-	for _, n := range c.methods.names() {
+	for _, n := range c.methods.Names() {
 		me, _ := explain.LookupMethod(n)
 		methods = append(methods, me)
 	}
@@ -174,7 +174,7 @@ func (c *methodsCompare) draw() {
 	tiles := make([]*fyne.Container, len(methods))
 	c.tiles.Objects = nil
 	for i, me := range methods {
-		name := widget.NewLabelWithStyle(methodLabel(me), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		name := widget.NewLabelWithStyle(widgets.MethodLabel(me), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		tiles[i] = container.NewVBox(name, widget.NewLabel("waiting…"))
 		c.tiles.Objects = append(c.tiles.Objects, tiles[i])
 	}
@@ -241,7 +241,7 @@ func (c *methodsCompare) draw() {
 // fillTile shows tile t of method me in box.
 func (c *methodsCompare) fillTile(box *fyne.Container, m *engine.Model, me explain.Method, t methodTile) {
 	z := c.s.Zoom()
-	name := widget.NewLabelWithStyle(methodLabel(me)+placeText(m, t.mp), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(widgets.MethodLabel(me)+placeText(m, t.mp), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	if t.err != nil {
 		msg := widget.NewLabel("Could not be computed: " + t.err.Error())
 		if errors.Is(t.err, context.Canceled) {

@@ -90,13 +90,13 @@ type explainView struct {
 
 func newExplainView(s *shell) *explainView {
 	v := &explainView{s: s}
-	v.method = widget.NewSelect(methodLabels(), func(string) { v.optionsChanged() })
+	v.method = widget.NewSelect(widgets.MethodLabels(), func(string) { v.optionsChanged() })
 	v.method.Selected = methodGradCAM
 	if s.opts.Method != "" {
 		first, _, _ := strings.Cut(s.opts.Method, ",")
-		v.method.Selected = methodLabel(methodOf(first))
+		v.method.Selected = widgets.MethodLabel(widgets.MethodOf(first))
 	}
-	v.sentence = widget.NewLabel(methodOf(v.method.Selected).Sentence)
+	v.sentence = widget.NewLabel(widgets.MethodOf(v.method.Selected).Sentence)
 	v.sentence.Wrapping = fyne.TextWrapWord
 	stop := widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), func() {
 		if v.cancel != nil {
@@ -115,7 +115,7 @@ func newExplainView(s *shell) *explainView {
 	v.classBox, v.opacityBox = widgets.NewSizedBox(v.class), widgets.NewSizedBox(v.opacity)
 	v.methodBox = widgets.NewSizedBox(v.method)
 	v.layerRow = container.NewHBox(widget.NewLabel("Layer:"), v.layer)
-	if !methodOf(v.method.Selected).ReadsPlace {
+	if !widgets.MethodOf(v.method.Selected).ReadsPlace {
 		v.layerRow.Hide() // --method chose a method that reads no place
 	}
 	controls := container.New(&widgets.FlowLayout{OnResize: v.relayout},
@@ -224,7 +224,7 @@ func (v *explainView) modelChanged() {
 }
 
 func (v *explainView) optionsChanged() {
-	me := methodOf(v.method.Selected)
+	me := widgets.MethodOf(v.method.Selected)
 	v.sentence.SetText(me.Sentence)
 	if me.ReadsPlace {
 		v.layerRow.Show()
@@ -358,7 +358,7 @@ func (v *explainView) explain() {
 	}
 	scale := v.s.PixelScale() * v.s.Zoom()
 	r.legendPx = image.Pt(int(300*scale+0.5), int(18*scale+0.5))
-	v.status.SetText("Computing the " + methodLabel(methodOf(r.method)) + " map…")
+	v.status.SetText("Computing the " + widgets.MethodLabel(widgets.MethodOf(r.method)) + " map…")
 	v.working.Show()
 	v.trust.mapChanging()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -391,7 +391,7 @@ func (v *explainView) explain() {
 // filters. It runs off the UI goroutine.
 func compute(ctx context.Context, r request) response {
 	var res response
-	me := methodOf(r.method)
+	me := widgets.MethodOf(r.method)
 	class := r.class
 	if class < 0 {
 		class = r.known // -1 when not known: the method finds it
@@ -510,7 +510,7 @@ func (v *explainView) show(r request, res response) {
 	} else {
 		sc := scaleOf(m, res.mp)
 		v.caption.SetText(fmt.Sprintf("%s%s: %s (%d × %d values). Colours from %s to %s.",
-			methodLabel(methodOf(r.method)), placeText(m, res.mp), sc.what, res.mp.Width, res.mp.Height, sc.loText, sc.hiText))
+			widgets.MethodLabel(widgets.MethodOf(r.method)), placeText(m, res.mp), sc.what, res.mp.Width, res.mp.Height, sc.loText, sc.hiText))
 	}
 	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
 	v.trust.mapShown(r, res.mp)

@@ -3,49 +3,11 @@ package ui
 import (
 	"fmt"
 	"image"
-	"slices"
-	"strings"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/plots"
 )
-
-// methodLabel is a method's name in the window: its sentence's opening
-// words ("Grad-CAM", "Integrated Gradients").
-func methodLabel(me explain.Method) string {
-	label, _, ok := strings.Cut(me.Sentence, ":")
-	if !ok {
-		return me.Name
-	}
-	return label
-}
-
-// methodLabels lists every method of explain.Methods by its label, in the
-// table's order.
-func methodLabels() []string {
-	var out []string
-	for _, me := range explain.Methods() {
-		out = append(out, methodLabel(me))
-	}
-	return out
-}
-
-// methodOf returns the method whose label or name is s; Grad-CAM when
-// none is.
-func methodOf(s string) explain.Method {
-	for _, me := range explain.Methods() {
-		if methodLabel(me) == s || me.Name == s {
-			return me
-		}
-	}
-	me, _ := explain.LookupMethod(explain.MethodGradCAM)
-	return me
-}
 
 // mapScale is how a map's values become colours: from lo to hi, or on a
 // diverging scale from -hi to +hi for a signed map; loText and hiText
@@ -141,57 +103,4 @@ func placeText(m *engine.Model, mp explain.Map) string {
 		return fmt.Sprintf(", at %s (layer %d)", places[mp.Layer-1].Name, mp.Layer)
 	}
 	return fmt.Sprintf(", at conv layer %d", mp.Layer)
-}
-
-// methodChecks is a tick box per method of explain.Methods, laid out in
-// columns so that nine of them never widen a panel.
-type methodChecks struct {
-	checks  []*widget.Check
-	content *fyne.Container
-	// onChanged, when set, is called after a tick changed.
-	onChanged func()
-	setting   bool
-}
-
-// newMethodChecks lays the methods out in cols columns, those named in
-// ticked ticked.
-func newMethodChecks(cols int, ticked []string, onChanged func()) *methodChecks {
-	mc := &methodChecks{onChanged: onChanged}
-	var objs []fyne.CanvasObject
-	for _, me := range explain.Methods() {
-		ch := widget.NewCheck(methodLabel(me), func(bool) {
-			if mc.onChanged != nil && !mc.setting {
-				mc.onChanged()
-			}
-		})
-		ch.Checked = slices.Contains(ticked, me.Name)
-		mc.checks = append(mc.checks, ch)
-		objs = append(objs, ch)
-	}
-	mc.content = container.NewGridWithColumns(cols, objs...)
-	return mc
-}
-
-// names returns the ticked methods' names, in the table's order.
-func (mc *methodChecks) names() []string {
-	var out []string
-	for i, me := range explain.Methods() {
-		if mc.checks[i].Checked {
-			out = append(out, me.Name)
-		}
-	}
-	return out
-}
-
-// set ticks the methods named (names or labels) and no other, then calls
-// onChanged once.
-func (mc *methodChecks) set(names ...string) {
-	mc.setting = true
-	for i, me := range explain.Methods() {
-		mc.checks[i].SetChecked(slices.Contains(names, me.Name) || slices.Contains(names, methodLabel(me)))
-	}
-	mc.setting = false
-	if mc.onChanged != nil {
-		mc.onChanged()
-	}
 }

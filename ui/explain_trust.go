@@ -21,11 +21,6 @@ import (
 	"github.com/artlens/artlens/ui/widgets"
 )
 
-// trustSeed seeds the sanity check's random weights, as the command
-// line's explain --check does, so that the window and the command line
-// give the same figures.
-const trustSeed = 25
-
 // trustPanel is the Explain view's "How much to trust this map": a button
 // that runs package trust's checks on the map shown (deletion, insertion,
 // the sanity check) in the background, and their figures.
@@ -152,7 +147,7 @@ func (p *trustPanel) check() {
 	p.stop()
 	gen := p.gen
 	r, mp := *p.of, p.mp
-	me := methodOf(r.method)
+	me := widgets.MethodOf(r.method)
 	place := 0
 	if me.ReadsPlace {
 		place = mp.Layer
@@ -165,13 +160,13 @@ func (p *trustPanel) check() {
 	p.stopBtn.Show()
 	p.checkBtn.Disable()
 	p.results.Hide()
-	p.status.SetText("Checking the " + methodLabel(me) + " map: deletion and insertion, then the sanity check layer by layer…")
+	p.status.SetText("Checking the " + widgets.MethodLabel(me) + " map: deletion and insertion, then the sanity check layer by layer…")
 	s := p.v.s
 	s.Busy.Add(1)
 	start := time.Now()
 	go func() {
 		defer s.Do(func() { s.Busy.Add(-1) })
-		c, err := trust.CheckMap(ctx, r.m, me, req, mp, trustSeed, func(done, total int) {
+		c, err := trust.CheckMap(ctx, r.m, me, req, mp, widgets.TrustSeed, func(done, total int) {
 			s.Do(func() {
 				if gen == p.gen {
 					p.progress.SetValue(float64(done) / float64(max(total, 1)))
@@ -203,7 +198,7 @@ func (p *trustPanel) show(m *engine.Model, c trust.Check, took time.Duration) {
 	p.result = &c
 	class := className(m, c.Class)
 	p.status.SetText(fmt.Sprintf("%s map for %s, checked in %.1f s (sanity check seeded %d: the same check gives the same figures).",
-		methodLabel(methodOf(c.Method)), class, took.Seconds(), trustSeed))
+		widgets.MethodLabel(widgets.MethodOf(c.Method)), class, took.Seconds(), widgets.TrustSeed))
 	del, ins := c.Deletion, c.Insertion
 	p.curves.SetPlot(func(th plots.Theme) (*plot.Plot, error) {
 		return plots.TrustCurves(del.Probabilities, ins.Probabilities, del.AUC, ins.AUC, th)

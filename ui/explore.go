@@ -241,12 +241,7 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-func className(m *engine.Model, i int) string {
-	if i >= 0 && i < len(m.Meta.Classes) {
-		return m.Meta.Classes[i]
-	}
-	return fmt.Sprintf("class %d", i+1)
-}
+func className(m *engine.Model, i int) string { return host.ClassName(m, i) }
 
 func (x *exploreView) updateCount() {
 	switch len(x.entries) {
@@ -342,7 +337,7 @@ func (x *exploreView) open(paths []string) {
 	s := x.s
 	key := openKey(paths)
 	if x.opening[key] {
-		s.Notice.Post(host.NoticeInfo, "Already opening "+quoteNames(paths)+": the images appear in the list as they are read.")
+		s.Notice.Post(host.NoticeInfo, "Already opening "+widgets.QuoteNames(paths)+": the images appear in the list as they are read.")
 		return
 	}
 	if x.opening == nil {
@@ -426,7 +421,7 @@ func openKey(paths []string) string {
 func (x *exploreView) report(paths []string, opened int, skipped []string) {
 	if len(skipped) == 0 {
 		if opened == 0 {
-			x.s.Notice.Post(host.NoticeWarning, "No image files were found in "+quoteNames(paths)+".")
+			x.s.Notice.Post(host.NoticeWarning, "No image files were found in "+widgets.QuoteNames(paths)+".")
 		}
 		return
 	}
@@ -434,9 +429,9 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 		x.s.Notice.Post(host.NoticeError, "Could not open "+skipped[0]+".")
 		return
 	}
-	head := fmt.Sprintf("Opened %s from %s. Skipped:", widgets.CountNoun(opened, "image"), quoteNames(paths))
+	head := fmt.Sprintf("Opened %s from %s. Skipped:", widgets.CountNoun(opened, "image"), widgets.QuoteNames(paths))
 	if opened == 0 {
-		head = fmt.Sprintf("Could not open any image from %s:", quoteNames(paths))
+		head = fmt.Sprintf("Could not open any image from %s:", widgets.QuoteNames(paths))
 	}
 	// The bar names a few; Details… lists them all.
 	const shown = 3
@@ -454,15 +449,6 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 		kind = host.NoticeError
 	}
 	x.s.Notice.PostDetails(kind, short, details)
-}
-
-// quoteNames names what was opened: “name” for one path, "the files"
-// for more.
-func quoteNames(paths []string) string {
-	if len(paths) == 1 {
-		return "“" + filepath.Base(paths[0]) + "”"
-	}
-	return "the files"
 }
 
 // add puts an analysed entry in the list, and selects it when sel. An

@@ -15,12 +15,13 @@ import (
 	walkdir "github.com/artlens/artlens/internal/walk"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/ui/host"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Sizes, in pixels, of the images kept for each opened picture.
 const (
-	previewSide = 768 // the picture "as given", as shown in the window
-	thumbSide   = 96  // the list's thumbnail
+	previewSide = widgets.PreviewSide // the picture "as given", as shown in the window
+	thumbSide   = 96                  // the list's thumbnail
 )
 
 // openPicture reads an image file (picture.Open; tests slow it down).

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"image"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -12,9 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
-	"github.com/artlens/artlens/explain"
-	"github.com/artlens/artlens/picture"
-	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
@@ -33,7 +29,7 @@ type secondOpinion struct {
 	// preds holds the second model's answers by entry, for model, and
 	// cams its Grad-CAMs at its default place, for the Explain view.
 	preds map[*entry]*engine.Prediction
-	cams  map[*entry]secondCAM
+	cams  map[*entry]widgets.CAM
 	// camBox is the second Grad-CAM in the Explain view, beside the
 	// first.
 	camBox     *widgets.SizedBox
@@ -43,7 +39,7 @@ type secondOpinion struct {
 }
 
 func newSecondOpinion(x *exploreView) *secondOpinion {
-	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}, cams: map[*entry]secondCAM{}}
+	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}, cams: map[*entry]widgets.CAM{}}
 	o.camImage = canvas.NewImageFromImage(nil)
 	o.camImage.FillMode = canvas.ImageFillContain
 	o.camCaption = widget.NewLabel("")
@@ -119,7 +115,7 @@ func (o *secondOpinion) show(e *entry) {
 	s.Busy.Add(1)
 	go func() {
 		var p *engine.Prediction
-		var cam secondCAM
+		var cam widgets.CAM
 		input, _, err := inputFor(e, m.Input())
 		if err == nil {
 			p, err = m.Predict(input)
@@ -129,7 +125,7 @@ func (o *secondOpinion) show(e *entry) {
 			if base == nil {
 				base, _ = loadPreview(e) // unreadable now: the network's input will do
 			}
-			cam = gradCAMOf(m, input, base, p.Class)
+			cam = widgets.GradCAMOf(m, input, base, p.Class)
 		}
 		s.Do(func() {
 			defer s.Busy.Add(-1)
@@ -173,50 +169,14 @@ func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 		o.verdict.SetText("The two models disagree.")
 	}
 	cam := o.cams[e]
-	o.camImage.Image = cam.overlay
+	o.camImage.Image = cam.Overlay
 	o.camImage.Refresh()
-	if cam.err != nil {
-		o.camCaption.SetText("The second model's Grad-CAM could not be computed: " + cam.err.Error())
+	if cam.Err != nil {
+		o.camCaption.SetText("The second model's Grad-CAM could not be computed: " + cam.Err.Error())
 		return
 	}
 	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%s)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
-		o.name, name, outputText(o.model, probs[p.Class]), cam.place))
-}
-
-// secondCAM is the second model's Grad-CAM of a picture for its answer,
-// over the picture.
-type secondCAM struct {
-	overlay image.Image
-	place   string
-	err     error
-}
-
-// gradCAMOf computes m's Grad-CAM of a picture (input at m's size) for
-// class at m's default place, over base, the picture (the network's input
-// when nil). It runs off the UI goroutine; the Collection view's two
-// models side by side draw with it too.
-func gradCAMOf(m *engine.Model, input []float32, base image.Image, class int) secondCAM {
-	mp, err := explain.GradCAM(m, input, 0, class)
-	if err != nil {
-		return secondCAM{err: err}
-	}
-	if base == nil {
-		in := m.Input()
-		base = picture.FromInputShape(input, in.Channels, in.Width, in.Height)
-	}
-	overlay, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5)
-	return secondCAM{overlay: overlay, place: placeLabel(m, mp.Layer), err: err}
-}
-
-// placeLabel names m's place number layer (1-based) as the views do: "conv
-// layer 5" in a chain, by the name the graph gives it ("layer4.1") in a
-// graph.
-func placeLabel(m *engine.Model, layer int) string {
-	places := m.Places()
-	if len(places) > len(m.ConvLayers()) && layer >= 1 && layer <= len(places) {
-		return places[layer-1].Name
-	}
-	return fmt.Sprintf("conv layer %d", layer)
+		o.name, name, outputText(o.model, probs[p.Class]), cam.Place))
 }
 
 // secondMenuItems are the File menu's items for the second opinion: each

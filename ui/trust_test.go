@@ -13,6 +13,7 @@ import (
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/trust"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // TestExplainMethodPicker checks that the picker lists every method with
@@ -31,7 +32,7 @@ func TestExplainMethodPicker(t *testing.T) {
 		t.Fatalf("picker offers %q, the table has %d methods", v.method.Options, len(all))
 	}
 	for i, me := range all {
-		if v.method.Options[i] != methodLabel(me) || methodOf(v.method.Options[i]).Name != me.Name {
+		if v.method.Options[i] != widgets.MethodLabel(me) || widgets.MethodOf(v.method.Options[i]).Name != me.Name {
 			t.Errorf("option %d is %q for method %s", i, v.method.Options[i], me.Name)
 		}
 	}
@@ -45,7 +46,7 @@ func TestExplainMethodPicker(t *testing.T) {
 		{explain.MethodIntegratedGradients, false},
 	} {
 		me, _ := explain.LookupMethod(c.method)
-		v.method.SetSelected(methodLabel(me))
+		v.method.SetSelected(widgets.MethodLabel(me))
 		h.settle()
 		if v.layerRow.Visible() != c.place {
 			t.Errorf("%s: place picker shown %v", c.method, v.layerRow.Visible())
@@ -100,8 +101,8 @@ func TestExplainTrustPanel(t *testing.T) {
 		t.Errorf("check: %+v", c)
 	}
 	// The figures are the library's for the same map.
-	want, err := trust.CheckMap(t.Context(), h.s.Model(), methodOf(methodGradCAM), explain.Request{Input: v.entry.input, Class: v.result.Class, Place: v.result.Layer},
-		*v.result, trustSeed, nil)
+	want, err := trust.CheckMap(t.Context(), h.s.Model(), widgets.MethodOf(methodGradCAM), explain.Request{Input: v.entry.input, Class: v.result.Class, Place: v.result.Layer},
+		*v.result, widgets.TrustSeed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestCollectionTrust(t *testing.T) {
 	h, c := openCollection(t, root)
 	tt := c.trust
 	names := []string{explain.MethodGradCAM, explain.MethodEigenCAM} // quick to make again in the sanity check
-	tt.methods.set(names...)
+	tt.methods.Set(names...)
 	tt.sample.SetSelected("all")
 	for i, it := range c.side.Items {
 		if it.Text == "Trust" {
@@ -206,7 +207,7 @@ func TestCompareMethods(t *testing.T) {
 			t.Errorf("tile %d shows %s, not %s", i, mp.Method, order[i])
 		}
 	}
-	mc.methods.set(methodGradCAM, methodOcclusion)
+	mc.methods.Set(methodGradCAM, methodOcclusion)
 	mc.picture.SetSelected("b.jpg")
 	h.settle()
 	if len(mc.tiles.Objects) != 2 || len(mc.shownMaps) != 2 || !hasText(mc.content, "each map on its own scale") {

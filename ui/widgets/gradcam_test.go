@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestPlaceLabel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := placeLabel(m, m.CAMPlace()); got != c.want {
+		if got := PlaceLabel(m, m.CAMPlace()); got != c.want {
 			t.Errorf("%s: the default place is called %q, want %q", c.model, got, c.want)
 		}
 	}
