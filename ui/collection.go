@@ -333,7 +333,7 @@ func (c *collectionView) analyse() {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.running = true
-	c.status.SetText("Looking for pictures in " + quoteNames(c.roots) + "…")
+	c.status.SetText("Looking for pictures in " + widgets.QuoteNames(c.roots) + "…")
 	c.progress.SetValue(0)
 	c.progressBox.Show()
 	roots := c.roots
@@ -351,7 +351,7 @@ func (c *collectionView) analyse() {
 				}
 				c.finish(gen, nil, 0, err)
 				if err == nil {
-					s.Notice.Post(host.NoticeWarning, "No pictures were found in "+quoteNames(roots)+".")
+					s.Notice.Post(host.NoticeWarning, "No pictures were found in "+widgets.QuoteNames(roots)+".")
 				}
 			})
 			return
@@ -469,7 +469,7 @@ func (c *collectionView) add(items []*collection.Item, failed []string, p collec
 	c.failed = append(c.failed, failed...)
 	if p.Total > 0 {
 		c.progress.SetValue(float64(p.Done) / float64(p.Total))
-		text := fmt.Sprintf("Analysing %s: %s of %s pictures", quoteNames(c.roots), engine.Thousands(p.Done), engine.Thousands(p.Total))
+		text := fmt.Sprintf("Analysing %s: %s of %s pictures", widgets.QuoteNames(c.roots), engine.Thousands(p.Done), engine.Thousands(p.Total))
 		if r := p.Rate(); r > 0 {
 			text += fmt.Sprintf(" · %.0f per second · about %s left", r, shortDuration(p.Left()))
 		}
@@ -497,7 +497,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 		c.status.SetText("")
 		c.s.Notice.Post(host.NoticeError, "The collection could not be analysed: "+err.Error())
 	default:
-		text := fmt.Sprintf("%s in %s", pictures(n), quoteNames(c.roots))
+		text := fmt.Sprintf("%s in %s", pictures(n), widgets.QuoteNames(c.roots))
 		if cached > 0 {
 			text += fmt.Sprintf(" (%s from the cache)", engine.Thousands(cached))
 		}

@@ -206,5 +206,5 @@ func (c *collectionView) itemAnswer(it *collection.Item) string {
 	if c.model == nil || len(it.Probabilities) != len(c.model.Meta.Classes) {
 		return fmt.Sprintf("%s %.0f %%", className2(c.classes, it.Class), 100*it.Probability())
 	}
-	return answerLine(c.s.Host, c.model, it.Probabilities)
+	return c.s.AnswerLine(c.model, it.Probabilities)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Two models side by side in the Collection view: the second model is the
@@ -189,19 +190,19 @@ func (c *collectionView) showPair(it *collection.Item) {
 	s := c.s
 	s.Busy.Add(1)
 	go func() {
-		var cams [2]secondCAM
+		var cams [2]widgets.CAM
 		img, _, err := picture.Open(it.Path)
 		var base image.Image
 		if err == nil {
-			base = picture.Thumbnail(img, previewSide)
+			base = picture.Thumbnail(img, widgets.PreviewSide)
 		}
 		for i, m := range models {
 			if err != nil {
-				cams[i].err = err
+				cams[i].Err = err
 				continue
 			}
 			in := m.Input()
-			cams[i] = gradCAMOf(m, picture.ToInputShape(img, in.Channels, in.Width, in.Height), base, classes[i])
+			cams[i] = widgets.GradCAMOf(m, picture.ToInputShape(img, in.Channels, in.Width, in.Height), base, classes[i])
 		}
 		s.Do(func() {
 			defer s.Busy.Add(-1)
@@ -210,13 +211,13 @@ func (c *collectionView) showPair(it *collection.Item) {
 			}
 			for i, cam := range cams {
 				text := fmt.Sprintf("%s: %s, %.1f%%", names[i], answers[i], 100*probs[i])
-				if cam.err != nil {
-					text += "\nIts Grad-CAM could not be computed: " + cam.err.Error()
+				if cam.Err != nil {
+					text += "\nIts Grad-CAM could not be computed: " + cam.Err.Error()
 				} else {
-					text += fmt.Sprintf("\nGrad-CAM at %s", cam.place)
+					text += fmt.Sprintf("\nGrad-CAM at %s", cam.Place)
 				}
 				p.captions[i].SetText(text)
-				p.images[i].Image = cam.overlay
+				p.images[i].Image = cam.Overlay
 				p.images[i].Refresh()
 			}
 		})

@@ -18,6 +18,7 @@ import (
 
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/trust"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // trustSamples are the sample sizes the "Which map to trust" panel
@@ -36,7 +37,7 @@ type trustTable struct {
 	c       *collectionView
 	content fyne.CanvasObject
 
-	methods  *methodChecks
+	methods  *widgets.MethodChecks
 	sample   *widget.Select
 	runBtn   *widget.Button
 	stopBtn  *widget.Button
@@ -72,7 +73,7 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	if c.s.opts.Method != "" {
 		all = strings.Split(c.s.opts.Method, ",") // --method: the methods ticked
 	}
-	t.methods = newMethodChecks(3, all, nil)
+	t.methods = widgets.NewMethodChecks(3, all, nil)
 	t.sample = widget.NewSelect(trustSamples, nil)
 	t.sample.Selected = trustDefaultSample
 	t.runBtn = widget.NewButtonWithIcon("Check the methods", theme.SearchIcon(), t.run)
@@ -92,7 +93,7 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	t.notes.TextStyle.Italic = true
 	t.notes.Hide()
 	controls := container.NewHBox(widget.NewLabel("Pictures:"), t.sample, t.runBtn, t.stopBtn)
-	body := container.NewVBox(title, hint, t.methods.content, controls, t.progress, t.status,
+	body := container.NewVBox(title, hint, t.methods.Content, controls, t.progress, t.status,
 		container.NewHScroll(t.grid), t.notes)
 	t.content = container.NewVScroll(container.NewPadded(body))
 	c.s.OnModel(t.reset)
@@ -163,7 +164,7 @@ func (t *trustTable) run() {
 		t.status.SetText("Open a folder of pictures first: the methods are checked on its pictures.")
 		return
 	}
-	names := t.methods.names()
+	names := t.methods.Names()
 	if len(names) == 0 {
 		t.status.SetText("Tick at least one method.")
 		return
@@ -188,7 +189,7 @@ func (t *trustTable) run() {
 	start := time.Now()
 	go func() {
 		defer s.Do(func() { s.Busy.Add(-1) })
-		sum, err := trust.Summarise(ctx, m, files, trust.SummaryOptions{Methods: names, Seed: trustSeed,
+		sum, err := trust.Summarise(ctx, m, files, trust.SummaryOptions{Methods: names, Seed: widgets.TrustSeed,
 			Progress: func(done, total int) {
 				s.Do(func() {
 					if gen == t.gen {
@@ -212,7 +213,7 @@ func (t *trustTable) run() {
 			default:
 				t.result, t.files = sum, files
 				t.status.SetText(fmt.Sprintf("%d methods checked on %s with %s, in %s (the sanity check seeded %d).",
-					len(names), what, c.s.ModelName(), time.Since(start).Round(time.Second), trustSeed))
+					len(names), what, c.s.ModelName(), time.Since(start).Round(time.Second), widgets.TrustSeed))
 				t.fill(sum)
 			}
 		})
@@ -261,7 +262,7 @@ func (t *trustTable) fill(sum []trust.MethodSummary) {
 		if ms.Pictures > ms.Failed {
 			follows = fmt.Sprintf("%d of %d", ms.Follows, ms.Pictures-ms.Failed)
 		}
-		for _, text := range []string{methodLabel(methodOf(ms.Method)), pics, interval(ms.Deletion), interval(ms.Insertion), interval(ms.SanityLast), follows} {
+		for _, text := range []string{widgets.MethodLabel(widgets.MethodOf(ms.Method)), pics, interval(ms.Deletion), interval(ms.Insertion), interval(ms.SanityLast), follows} {
 			cells = append(cells, widget.NewLabel(text))
 		}
 	}

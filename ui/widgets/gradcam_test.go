@@ -1,9 +1,8 @@
-package ui
+package widgets
 
 import (
 	"testing"
 
-	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -18,7 +17,7 @@ func TestPlaceLabel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := widgets.PlaceLabel(m, m.CAMPlace()); got != c.want {
+		if got := PlaceLabel(m, m.CAMPlace()); got != c.want {
 			t.Errorf("%s: the default place is called %q, want %q", c.model, got, c.want)
 		}
 	}
