@@ -16,6 +16,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -194,7 +195,7 @@ func (c *collectionView) showPair(it *collection.Item) {
 		img, _, err := picture.Open(it.Path)
 		var base image.Image
 		if err == nil {
-			base = picture.Thumbnail(img, widgets.PreviewSide)
+			base = picture.Thumbnail(img, host.PreviewSide)
 		}
 		for i, m := range models {
 			if err != nil {

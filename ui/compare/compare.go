@@ -278,7 +278,7 @@ func (v *View) draw() {
 	v.status.SetText("Drawing the comparison…")
 	s := v.h
 	s.Busy.Add(1)
-	out := s.Outputs(m)
+	out := s.OutputsOf(m)
 	go func() {
 		fig, chosen, err := compareFigure(m, out, picked, layers, filters)
 		s.Do(func() {
@@ -305,7 +305,7 @@ func (v *View) draw() {
 
 // compareFigure runs each picture through m and draws the comparison, the
 // answers written as out says. It runs off the UI goroutine.
-func compareFigure(m *engine.Model, out host.ShownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
+func compareFigure(m *engine.Model, out host.Outputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
 	in := m.Input()
 	for i, p := range picked {

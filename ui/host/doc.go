@@ -26,7 +26,7 @@
 //	Pictures(), OnPictures(func())      the pictures it has opened (SetPictures)
 //	Second(), SecondName(), OnSecond(func())  the second opinion (SetSecond)
 //	Showing(view string) bool           whether a view is the one showing
-//	AnswerLine, Outputs, Shown          outputs in words, as shown (output.go)
+//	AnswerLine, OutputsOf, Shown        outputs in words, as shown (output.go)
 //
 // A view that can be asked to show a picture registers itself with
 // Serve(view, func(path, img)); Show is how one view sends the user to
