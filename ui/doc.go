@@ -5,11 +5,11 @@
 // one table (screens, in window.go), each row a name, a tab and the
 // function that builds the view on the host (package ui/host), which is all
 // a view knows of the window; shared widgets are in ui/widgets. The History,
-// Model, Confusion and Train views are packages of their own (ui/history,
-// ui/modelview, ui/confusion, ui/train); the others (explore.go,
-// explain.go, compare.go, collection*.go, with lookfor.go, valueview.go,
-// second.go, featuremaps.go and images.go) are still files of this
-// package. window.go
+// Model, Confusion, Train and Collection views are packages of their own
+// (ui/history, ui/modelview, ui/confusion, ui/train, ui/collection); the
+// others (explore.go, explain.go, compare.go, with lookfor.go,
+// valueview.go, second.go, featuremaps.go and images.go) are still files
+// of this package. window.go
 // wires the views together (tabs, menus, keyboard, dropped files), run.go
 // starts the app, theme.go holds the theme and zoom.
 //

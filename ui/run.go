@@ -33,6 +33,7 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
+	colview "github.com/artlens/artlens/ui/collection"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
@@ -139,7 +140,7 @@ func (o Options) Check() error {
 	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
 		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
 	}
-	if err := checkShow(o.Show); err != nil {
+	if err := colview.CheckShow(o.Show); err != nil {
 		return err
 	}
 	if err := checkOpen(o.Open); err != nil {
@@ -431,9 +432,9 @@ func (s *shell) start() {
 				Size: s.opts.TrainSize, Classes: s.opts.TrainClasses, Save: s.opts.TrainSave})
 		} else if s.opts.View == "collection" {
 			if s.opts.Catalogue != "" {
-				s.collection.cat.open(s.opts.Catalogue, false)
+				s.collection.OpenCatalogue(s.opts.Catalogue)
 			}
-			s.collection.open(s.opts.Images)
+			s.collection.Open(s.opts.Images)
 		} else {
 			s.explore.open(s.opts.Images)
 		}

@@ -68,8 +68,8 @@ var screens = []screen{
 	{"explain", "Explain", theme.QuestionIcon, func(s *shell) fyne.CanvasObject { s.explain = newExplainView(s); return s.explain.content }},
 	{"compare", "Compare", theme.ViewRestoreIcon, func(s *shell) fyne.CanvasObject { s.compare = newCompareView(s); return s.compare.content }},
 	{"collection", "Collection", theme.ListIcon, func(s *shell) fyne.CanvasObject {
-		s.collection = newCollectionView(s)
-		return s.collection.content
+		s.collection = newCollectionTab(s)
+		return s.collection.Content()
 	}},
 	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
 	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
@@ -178,8 +178,8 @@ func (s *shell) dropped(uris []fyne.URI) {
 		s.train.OpenFolder(images[0]) // dropped onto the Train view: the pictures to train on
 		return
 	}
-	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {
-		s.collection.open(images) // dropped onto the Collection view: a collection
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.Content() {
+		s.collection.Open(images) // dropped onto the Collection view: a collection
 		return
 	}
 	s.showView("explore")
@@ -425,11 +425,10 @@ func newMenus(s *shell) *menus {
 	file := fyne.NewMenu("File",
 		item("Open image…", s.openImageDialog, scOpen),
 		item("Open folder…", s.openFolderDialog, scOpenFolder),
-		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
+		item("Open collection…", func() { s.showView("collection"); s.collection.OpenDialog() }, scOpenCollection),
 		fyne.NewMenuItem("Open catalogue…", func() {
 			s.showView("collection")
-			s.collection.side.Select(s.collection.catTab)
-			s.collection.cat.openDialog()
+			s.collection.OpenCatalogueDialog()
 		}),
 		examplesMenuItem(s),
 		fyne.NewMenuItemSeparator(),
@@ -510,7 +509,7 @@ func addShortcuts(s *shell) {
 	on(scOpen, s.openImageDialog)
 	on(scOpenFolder, s.openFolderDialog)
 	on(scOpenModel, s.openModelDialog)
-	on(scOpenCollection, func() { s.showView("collection"); s.collection.openDialog() })
+	on(scOpenCollection, func() { s.showView("collection"); s.collection.OpenDialog() })
 	on(scLarger, func() { s.zoomBy(1) })
 	// Ctrl+Shift+= is Ctrl++ on most keyboards.
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })
