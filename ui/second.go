@@ -18,7 +18,7 @@ import (
 // secondOpinion is the Explore view's second model: its answer on the
 // shown picture, beside the current model's, and whether the two agree.
 // The File menu chooses the model (a shipped one or a file) or none; the
-// Collection view runs it too (collection_pair.go).
+// Collection view runs it too (ui/collection/pair.go).
 type secondOpinion struct {
 	x     *exploreView
 	model *engine.Model // nil: no second model

@@ -42,7 +42,7 @@ func (c *View) newConfusionPanel() fyne.CanvasObject {
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
 	c.confOtherBox.Hide()
 	c.confGrid = container.NewGridWithRows(1, tap, c.confOtherBox)
-	c.labels = c.newLabelsPanel() // collection_labels.go
+	c.labels = c.newLabelsPanel() // labels.go
 	return container.NewBorder(c.confInfo, nil, nil, nil, container.NewStack(c.confGrid, c.labels))
 }
 
@@ -71,7 +71,7 @@ func (c *View) updateConfusion(now bool) {
 		}
 		return
 	}
-	if c.showLabels() { // a sigmoid model: no confusion matrix (collection_labels.go)
+	if c.showLabels() { // a sigmoid model: no confusion matrix (labels.go)
 		return
 	}
 	ev, cells, err := collection.Evaluate(c.items, c.classes)

@@ -141,7 +141,7 @@ type View struct {
 	split *container.Split
 
 	// other is the second model the items were analysed with (the
-	// second opinion, collection_pair.go), nil for none; modelName and
+	// second opinion, pair.go), nil for none; modelName and
 	// otherName tell the two apart.
 	other                *engine.Model
 	otherClasses         []string
@@ -158,13 +158,13 @@ type View struct {
 	pair          pairView
 
 	// cat is the collection's catalogue and catTab its tab
-	// (collection_catalogue.go).
+	// (catalogue.go).
 	cat    *collectionCatalogue
 	catTab *container.TabItem
 	// labels is a sigmoid model's Accuracy tab, its table per label
-	// (collection_labels.go), shown instead of confGrid.
+	// (labels.go), shown instead of confGrid.
 	labels *container.Scroll
-	// trust is the "Which map to trust" tab (collection_trust.go).
+	// trust is the "Which map to trust" tab (trust.go).
 	trust *trustTable
 }
 
@@ -274,7 +274,7 @@ func New(h *host.Host, opts Options) *View {
 	c.refreshAll()
 	s.OnModel(c.modelChanged)
 	s.OnStyle(c.styleChanged)
-	s.OnOutput(c.outputChanged) // collection_labels.go
+	s.OnOutput(c.outputChanged) // labels.go
 	return c
 }
 

@@ -854,7 +854,7 @@ func (v *mapCanvas) MouseMoved(ev *desktop.MouseEvent) {
 	}
 	it := v.p.items[i][0]
 	c := v.p.c
-	text := filepath.Base(it.Path) + ": " + c.itemAnswer(it) // collection_labels.go
+	text := filepath.Base(it.Path) + ": " + c.itemAnswer(it) // labels.go
 	if it.Truth >= 0 {
 		text += ", true " + className2(c.classes, it.Truth)
 	}

@@ -33,7 +33,7 @@ const (
 	colSecond
 	colTrue
 	colRight
-	// With a second model (collection_pair.go): its answer and whether
+	// With a second model (pair.go): its answer and whether
 	// the two agree.
 	colOther
 	colAgree
@@ -264,7 +264,7 @@ func (c *View) cellText(it *collection.Item, col int) string {
 	if col >= colCount {
 		return c.cat.cell(it, col-colCount)
 	}
-	if text, ok := c.outputCell(it, col); ok { // collection_labels.go
+	if text, ok := c.outputCell(it, col); ok { // labels.go
 		return text
 	}
 	switch col {
@@ -319,7 +319,7 @@ func (c *View) thumb(it *collection.Item) image.Image {
 func (c *View) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
 	col := c.shownColumns()[id.Col]
-	text := c.outputTitle(col) // collection_labels.go; the catalogue's fields through columnTitle
+	text := c.outputTitle(col) // labels.go; the catalogue's fields through columnTitle
 	switch {
 	case c.other == nil:
 	case col == colPredicted:
