@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/artlens/artlens/engine"
 	colview "github.com/artlens/artlens/ui/collection"
 )
 
@@ -19,12 +18,11 @@ func (c *collectionView) secondChanged() { c.SecondChanged() }
 func (c *collectionView) showFilter(layer, filter int) { c.ShowFilter(layer, filter) }
 
 // newCollectionTab builds the Collection view on the shell: the
-// command line's options, Explore's second opinion as its second model,
-// and the Confusion view told of new answers on the test set.
+// command line's options, and the Confusion view told of new answers on
+// the test set. The second opinion is the host's (Host.Second).
 func newCollectionTab(s *shell) *collectionView {
 	return &collectionView{colview.New(s.Host, colview.Options{
 		Show: s.opts.Show, Method: s.opts.Method, RunChecks: s.opts.RunChecks,
-		Second: func() (*engine.Model, string) { return s.explore.opinion.model, s.explore.opinion.name },
 		TestAnswers: func() {
 			if s.confusion != nil {
 				s.confusion.refreshNote()

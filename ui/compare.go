@@ -158,11 +158,11 @@ func (v *compareView) shown() {
 	clear(v.byLabel)
 	used := map[string]int{}
 	for _, e := range entries {
-		label := e.name
-		if n := used[e.name]; n > 0 {
-			label = fmt.Sprintf("%s (%d)", e.name, n+1)
+		label := e.Name
+		if n := used[e.Name]; n > 0 {
+			label = fmt.Sprintf("%s (%d)", e.Name, n+1)
 		}
-		used[e.name]++
+		used[e.Name]++
 		v.labels = append(v.labels, label)
 		v.byLabel[label] = e
 	}
@@ -227,7 +227,7 @@ func (v *compareView) draw() {
 	var picked []compareInput
 	for _, l := range v.picks.Selected {
 		if e := v.byLabel[l]; e != nil {
-			picked = append(picked, compareInput{e, e.name, e.input, e.shape, e.preview})
+			picked = append(picked, compareInput{e, e.Name, e.Input, e.Shape, e.Preview})
 		}
 	}
 	var layers []int
@@ -264,7 +264,7 @@ func (v *compareView) draw() {
 	v.status.SetText("Drawing the comparison…")
 	s := v.s
 	s.Busy.Add(1)
-	out := s.Outputs(m)
+	out := s.OutputsOf(m)
 	go func() {
 		fig, chosen, err := compareFigure(m, out, picked, layers, filters)
 		s.Do(func() {
@@ -291,14 +291,14 @@ func (v *compareView) draw() {
 
 // compareFigure runs each picture through m and draws the comparison, the
 // answers written as out says. It runs off the UI goroutine.
-func compareFigure(m *engine.Model, out host.ShownOutputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
+func compareFigure(m *engine.Model, out host.Outputs, picked []compareInput, layers, filters []int) (image.Image, string, error) {
 	items := make([]plots.CompareItem, len(picked))
 	in := m.Input()
 	for i, p := range picked {
 		var err error
 		pic := p.preview
 		if pic == nil {
-			if pic, err = loadPreview(p.e); err != nil {
+			if pic, err = host.LoadPreview(p.e); err != nil {
 				pic = picture.FromInputShape(p.input, p.shape.Channels, p.shape.Width, p.shape.Height)
 			}
 		}
@@ -317,7 +317,7 @@ func compareFigure(m *engine.Model, out host.ShownOutputs, picked []compareInput
 		items[i] = plots.CompareItem{Name: p.name, Picture: pic,
 			Answer: out.Answer(m, pred.Probabilities),
 			CAM:    cam.Values, CAMWidth: cam.Width, CAMHeight: cam.Height,
-			CAMLabel: "why " + className(m, pred.Class), Activations: pred.Activations}
+			CAMLabel: "why " + host.ClassName(m, pred.Class), Activations: pred.Activations}
 	}
 	per := make([][]int, len(layers))
 	var desc []string

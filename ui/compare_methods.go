@@ -18,6 +18,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -98,11 +99,11 @@ func (c *methodsCompare) shown() {
 	clear(c.byLabel)
 	used := map[string]int{}
 	for _, e := range c.s.explore.entries {
-		label := e.name
-		if n := used[e.name]; n > 0 {
-			label = fmt.Sprintf("%s (%d)", e.name, n+1)
+		label := e.Name
+		if n := used[e.Name]; n > 0 {
+			label = fmt.Sprintf("%s (%d)", e.Name, n+1)
 		}
-		used[e.name]++
+		used[e.Name]++
 		labels = append(labels, label)
 		c.byLabel[label] = e
 	}
@@ -138,7 +139,7 @@ type methodTile struct {
 	mp      explain.Map
 	overlay image.Image
 	legend  image.Image
-	scale   mapScale
+	scale   widgets.MapScale
 	err     error
 }
 
@@ -184,9 +185,9 @@ func (c *methodsCompare) draw() {
 	c.progress.SetValue(0)
 	c.progress.Show()
 	c.stopBtn.Show()
-	c.status.SetText(fmt.Sprintf("Computing %d maps of %s…", len(methods), e.name))
+	c.status.SetText(fmt.Sprintf("Computing %d maps of %s…", len(methods), e.Name))
 	in := m.Input()
-	input, shape, preview := e.input, e.shape, e.preview
+	input, shape, preview := e.Input, e.Shape, e.Preview
 	legendPx := image.Pt(int(240*z*c.s.PixelScale()+0.5), int(14*z*c.s.PixelScale()+0.5))
 	riseMasks := c.riseMasks
 	s := c.s
@@ -197,7 +198,7 @@ func (c *methodsCompare) draw() {
 		base := preview
 		if base == nil {
 			var err error
-			if base, err = loadPreview(e); err != nil {
+			if base, err = host.LoadPreview(e); err != nil {
 				base = picture.FromInputShape(input, shape.Channels, shape.Width, shape.Height)
 			}
 		}
@@ -215,9 +216,9 @@ func (c *methodsCompare) draw() {
 				return
 			}
 			if t.err == nil {
-				t.scale = scaleOf(m, t.mp)
-				t.overlay, t.err = overlayOf(base, t.mp, t.scale, 0.55)
-				t.legend = legendOf(t.scale, legendPx.X, legendPx.Y)
+				t.scale = widgets.ScaleOf(m, t.mp)
+				t.overlay, t.err = widgets.OverlayOf(base, t.mp, t.scale, 0.55)
+				t.legend = widgets.LegendOf(t.scale, legendPx.X, legendPx.Y)
 			}
 			s.Do(func() {
 				if gen != c.gen {
@@ -231,7 +232,7 @@ func (c *methodsCompare) draw() {
 					c.stopBtn.Hide()
 					c.status.SetText(fmt.Sprintf("%d methods explain %s of %s, each map on its own scale (the legend under it), in %.1f s. "+
 						"The maps answer different questions: see each method's sentence in Explain, and the Collection view's \"Which map to trust\".",
-						len(methods), className(m, class), e.name, time.Since(start).Seconds()))
+						len(methods), host.ClassName(m, class), e.Name, time.Since(start).Seconds()))
 				}
 			})
 		}
@@ -241,7 +242,7 @@ func (c *methodsCompare) draw() {
 // fillTile shows tile t of method me in box.
 func (c *methodsCompare) fillTile(box *fyne.Container, m *engine.Model, me explain.Method, t methodTile) {
 	z := c.s.Zoom()
-	name := widget.NewLabelWithStyle(widgets.MethodLabel(me)+placeText(m, t.mp), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(widgets.MethodLabel(me)+widgets.PlaceText(m, t.mp), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	if t.err != nil {
 		msg := widget.NewLabel("Could not be computed: " + t.err.Error())
 		if errors.Is(t.err, context.Canceled) {
@@ -259,8 +260,8 @@ func (c *methodsCompare) fillTile(box *fyne.Container, m *engine.Model, me expla
 	bar := canvas.NewImageFromImage(t.legend)
 	bar.FillMode = canvas.ImageFillStretch
 	bar.SetMinSize(fyne.NewSize(240*z, 14*z))
-	ends := container.NewBorder(nil, nil, widget.NewLabel(t.scale.loText), widget.NewLabel(t.scale.hiText))
-	what := widget.NewLabel(t.scale.what)
+	ends := container.NewBorder(nil, nil, widget.NewLabel(t.scale.LoText), widget.NewLabel(t.scale.HiText))
+	what := widget.NewLabel(t.scale.What)
 	what.Wrapping = fyne.TextWrapWord
 	what.TextStyle.Italic = true
 	box.Objects = []fyne.CanvasObject{name, img, container.NewCenter(bar), ends, what}

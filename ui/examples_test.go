@@ -42,7 +42,7 @@ func TestTryAnExample(t *testing.T) {
 	if len(x.entries) != len(examples.All) {
 		t.Fatalf("%d pictures open, want the %d examples", len(x.entries), len(examples.All))
 	}
-	if x.current == nil || x.current.path != filepath.Join(dir, examples.All[0].Name()) {
+	if x.current == nil || x.current.Path != filepath.Join(dir, examples.All[0].Name()) {
 		t.Errorf("showing %v, want the first example", x.current)
 	}
 	if x.empty.Visible() || x.answer.Text == "" {
@@ -71,7 +71,7 @@ func TestTryAnExampleMenu(t *testing.T) {
 	if got := h.s.tabs.Selected().Text; got != "Explore" {
 		t.Errorf("tab %q selected, want Explore", got)
 	}
-	if len(h.s.explore.entries) != 1 || filepath.Base(h.s.explore.entries[0].path) != examples.All[1].Name() {
+	if len(h.s.explore.entries) != 1 || filepath.Base(h.s.explore.entries[0].Path) != examples.All[1].Name() {
 		t.Errorf("opened %d pictures, want %s", len(h.s.explore.entries), examples.All[1].Name())
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -272,7 +273,7 @@ func (v *explainView) fillLayers(m *engine.Model) {
 func (v *explainView) fillClasses(m *engine.Model, p *engine.Prediction) {
 	answer := classAnswer
 	if p != nil {
-		answer = fmt.Sprintf("%s (%s)", classAnswer, className(m, p.Class))
+		answer = fmt.Sprintf("%s (%s)", classAnswer, host.ClassName(m, p.Class))
 	}
 	opts := []string{answer}
 	opts = append(opts, m.Meta.Classes...)
@@ -333,27 +334,27 @@ func (v *explainView) explain() {
 		v.overlay.Refresh()
 	}
 	v.entry = e
-	v.title.SetText(e.name)
+	v.title.SetText(e.Name)
 	if m == nil {
 		v.status.SetText("No model is loaded: open one with File › Open model….")
 		return
 	}
-	if e.shape != m.Input() {
+	if e.Shape != m.Input() {
 		// Explore reads the picture again at this model's input and then
 		// selects it anew, which calls explain again.
 		v.status.SetText("Reading the picture for this model…")
 		return
 	}
 	v.fillLayers(m)
-	v.fillClasses(m, e.answer(m))
-	r := request{e: e, m: m, input: e.input, picture: e.preview, startedAt: time.Now(),
+	v.fillClasses(m, e.Answer(m))
+	r := request{e: e, m: m, input: e.Input, picture: e.Preview, startedAt: time.Now(),
 		method: v.method.Selected, layer: v.layer.SelectedIndex() + 1, class: -1, opacity: v.opacity.Value, rise: v.riseMasks,
 		probes: v.probesOf != e || v.probesFor != m, filters: v.filtersOf != m}
 	if i := v.class.SelectedIndex(); i > 0 {
 		r.class = i - 1
 	}
 	r.known = -1
-	if p := e.answer(m); p != nil {
+	if p := e.Answer(m); p != nil {
 		r.known = p.Class // saves Grad-CAM a pass to find it
 	}
 	scale := v.s.PixelScale() * v.s.Zoom()
@@ -406,19 +407,19 @@ func compute(ctx context.Context, r request) response {
 	}
 	res.base = r.picture
 	if res.base == nil {
-		if img, err := loadPreview(r.e); err == nil {
+		if img, err := host.LoadPreview(r.e); err == nil {
 			res.base = img
 		} else {
 			in := r.m.Input()
 			res.base = picture.FromInputShape(r.input, in.Channels, in.Width, in.Height)
 		}
 	}
-	sc := scaleOf(r.m, res.mp)
-	res.overlay, res.err = overlayOf(res.base, res.mp, sc, r.opacity)
+	sc := widgets.ScaleOf(r.m, res.mp)
+	res.overlay, res.err = widgets.OverlayOf(res.base, res.mp, sc, r.opacity)
 	if res.err != nil {
 		return res
 	}
-	res.legend = legendOf(sc, r.legendPx.X, r.legendPx.Y)
+	res.legend = widgets.LegendOf(sc, r.legendPx.X, r.legendPx.Y)
 	return res
 }
 
@@ -485,14 +486,14 @@ func (v *explainView) show(r request, res response) {
 	v.overlay.Refresh()
 	v.legend.Image = res.legend
 	v.legend.Refresh()
-	class := className(m, res.mp.Class)
+	class := host.ClassName(m, res.mp.Class)
 	probs := v.s.Shown(m, res.mp.Probabilities) // calibrated when asked (outputs.go)
 	answer := engine.Argmax(probs)
-	head := fmt.Sprintf("%s — why %s (%s)?", r.e.name, class, outputText(m, probs[res.mp.Class]))
+	head := fmt.Sprintf("%s — why %s (%s)?", r.e.Name, class, host.OutputText(m, probs[res.mp.Class]))
 	if m.Output() == engine.OutputSigmoid {
 		head += " Its labels: " + answerLine(v.s.Host, m, res.mp.Probabilities) + " (independent scores, several can be high)."
 	} else if answer != res.mp.Class {
-		head += fmt.Sprintf(" The answer is %s (%s).", className(m, answer), outputText(m, probs[answer]))
+		head += fmt.Sprintf(" The answer is %s (%s).", host.ClassName(m, answer), host.OutputText(m, probs[answer]))
 	}
 	v.title.SetText(head)
 	v.elapsed = time.Since(r.startedAt)
@@ -508,9 +509,9 @@ func (v *explainView) show(r request, res response) {
 		v.caption.SetText(fmt.Sprintf("Bright where the evidence for %s lies, as %s sees it (%d × %d cells, smoothed over the picture): Grad-CAM weighs the layer's %d filters by how much each raises the score of %s. Colours from 0 to 1 (the strongest place).",
 			class, where, res.mp.Width, res.mp.Height, m.PlaceChannels()[res.mp.Layer-1], class))
 	} else {
-		sc := scaleOf(m, res.mp)
+		sc := widgets.ScaleOf(m, res.mp)
 		v.caption.SetText(fmt.Sprintf("%s%s: %s (%d × %d values). Colours from %s to %s.",
-			widgets.MethodLabel(widgets.MethodOf(r.method)), placeText(m, res.mp), sc.what, res.mp.Width, res.mp.Height, sc.loText, sc.hiText))
+			widgets.MethodLabel(widgets.MethodOf(r.method)), widgets.PlaceText(m, res.mp), sc.What, res.mp.Width, res.mp.Height, sc.LoText, sc.HiText))
 	}
 	v.status.SetText(fmt.Sprintf("Computed in %d ms.", v.elapsed.Milliseconds()))
 	v.trust.mapShown(r, res.mp)
@@ -549,12 +550,12 @@ func (v *explainView) redrawOverlay() {
 		return
 	}
 	mp, base, opacity := *v.result, v.base, v.opacity.Value
-	sc := scaleOf(v.s.Model(), mp)
+	sc := widgets.ScaleOf(v.s.Model(), mp)
 	gen := v.gen
 	s := v.s
 	s.Busy.Add(1)
 	go func() {
-		img, err := overlayOf(base, mp, sc, opacity)
+		img, err := widgets.OverlayOf(base, mp, sc, opacity)
 		s.Do(func() {
 			defer s.Busy.Add(-1)
 			if err != nil || gen != v.gen {

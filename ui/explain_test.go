@@ -26,13 +26,13 @@ func TestExplainView(t *testing.T) {
 	if h.s.tabs.Selected().Text != "Explain" {
 		t.Fatalf("tab %q selected", h.s.tabs.Selected().Text)
 	}
-	h.waitFor("the first picture's Grad-CAM", func() bool { return v.result != nil && v.entry != nil && v.entry.name == "a.jpg" })
+	h.waitFor("the first picture's Grad-CAM", func() bool { return v.result != nil && v.entry != nil && v.entry.Name == "a.jpg" })
 	h.settle()
 	r := v.result
 	if r.Method != explain.MethodGradCAM || r.Layer != 5 || r.Width != 9 {
 		t.Errorf("default map: %s layer %d, %d wide", r.Method, r.Layer, r.Width)
 	}
-	if p := v.entry.answer(h.s.Model()); p == nil || r.Class != p.Class {
+	if p := v.entry.Answer(h.s.Model()); p == nil || r.Class != p.Class {
 		t.Errorf("explained class %d, not the answer", r.Class)
 	}
 	// The overlay is the picture as given (its preview), not the 64×64 input.
@@ -77,7 +77,7 @@ func TestExplainView(t *testing.T) {
 	if v.result.Method != explain.MethodOcclusion || v.layerRow.Visible() || !hasText(v.content, "hiding a") {
 		t.Errorf("occlusion: method %s, layer picker shown %v", v.result.Method, v.layerRow.Visible())
 	}
-	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.input, 3, explain.OcclusionOptions{})
+	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.Input, 3, explain.OcclusionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +90,8 @@ func TestExplainView(t *testing.T) {
 	v.method.SetSelected(methodGradCAM)
 	h.s.explore.list.Select(1)
 	h.settle()
-	if v.entry.name != "b.png" || v.probesOf != v.entry || v.overlay.Image.Bounds().Size() != image.Pt(120, 160) {
-		t.Errorf("after selecting b.png: explaining %s, overlay %v", v.entry.name, v.overlay.Image.Bounds())
+	if v.entry.Name != "b.png" || v.probesOf != v.entry || v.overlay.Image.Bounds().Size() != image.Pt(120, 160) {
+		t.Errorf("after selecting b.png: explaining %s, overlay %v", v.entry.Name, v.overlay.Image.Bounds())
 	}
 	v.status.SetText("") // the time taken varies from run to run
 	// Lay the whole window out again before the capture: under the race
@@ -116,16 +116,16 @@ func TestExplainWaitsUntilShown(t *testing.T) {
 	}
 	h.s.showView("explain")
 	h.settle()
-	if v.result == nil || v.entry.name != "a.jpg" {
+	if v.result == nil || v.entry.Name != "a.jpg" {
 		t.Fatal("opening the tab did not explain the selected picture")
 	}
 	v.method.SetSelected(methodOcclusion)
 	h.s.explore.list.Select(1) // before the occlusion of a.jpg is back
 	h.settle()
-	if v.entry.name != "b.jpg" || v.result.Method != explain.MethodOcclusion {
-		t.Fatalf("showing %s (%s)", v.entry.name, v.result.Method)
+	if v.entry.Name != "b.jpg" || v.result.Method != explain.MethodOcclusion {
+		t.Fatalf("showing %s (%s)", v.entry.Name, v.result.Method)
 	}
-	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.input, -1, explain.OcclusionOptions{})
+	want, err := explain.Occlusion(t.Context(), h.s.Model(), v.entry.Input, -1, explain.OcclusionOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func BenchmarkExplainClick(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := &entry{input: input, preview: img, pred: p, predModel: m}
+	e := &entry{Input: input, Preview: img, Pred: p, PredModel: m}
 	r := request{e: e, m: m, input: input, picture: img, method: methodGradCAM, layer: 5, class: -1, known: p.Class,
 		opacity: 0.5, legendPx: image.Pt(300, 18)}
 	compute(context.Background(), r) // builds the gradient graph

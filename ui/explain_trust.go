@@ -18,6 +18,7 @@ import (
 	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/plots"
 	"github.com/artlens/artlens/trust"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -196,7 +197,7 @@ func (p *trustPanel) check() {
 // show puts the figures of check c on screen.
 func (p *trustPanel) show(m *engine.Model, c trust.Check, took time.Duration) {
 	p.result = &c
-	class := className(m, c.Class)
+	class := host.ClassName(m, c.Class)
 	p.status.SetText(fmt.Sprintf("%s map for %s, checked in %.1f s (sanity check seeded %d: the same check gives the same figures).",
 		widgets.MethodLabel(widgets.MethodOf(c.Method)), class, took.Seconds(), widgets.TrustSeed))
 	del, ins := c.Deletion, c.Insertion

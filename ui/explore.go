@@ -236,12 +236,10 @@ func (x *exploreView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 			}
 			c.SetMinSize(fyne.NewSquareSize(48 * x.s.Zoom()))
 		case *widget.Label:
-			c.SetText(e.name + "\n" + x.classLine(e))
+			c.SetText(e.Name + "\n" + x.classLine(e))
 		}
 	}
 }
-
-func className(m *engine.Model, i int) string { return host.ClassName(m, i) }
 
 func (x *exploreView) updateCount() {
 	switch len(x.entries) {
@@ -391,7 +389,7 @@ func (x *exploreView) open(paths []string) {
 				text := "Analysing " + filepath.Base(f) + "…"
 				s.Do(func() { x.setActivity(act, text) })
 			}
-			e, err := loadEntry(f, m)
+			e, err := host.LoadPicture(f, m)
 			if err != nil {
 				skipped = append(skipped, err.Error())
 				continue
@@ -455,10 +453,10 @@ func (x *exploreView) report(paths []string, opened int, skipped []string) {
 // image opened again replaces its entry.
 func (x *exploreView) add(e *entry, sel bool) {
 	m := x.s.Model()
-	if e.predModel != m {
-		e.pred, e.predModel = nil, nil // analysed with a model replaced meanwhile
+	if e.PredModel != m {
+		e.Pred, e.PredModel = nil, nil // analysed with a model replaced meanwhile
 	}
-	i := x.indexOfPath(e.path)
+	i := x.indexOfPath(e.Path)
 	if i >= 0 {
 		old := x.entries[i]
 		x.entries[i] = e
@@ -479,7 +477,7 @@ func (x *exploreView) add(e *entry, sel bool) {
 	if sel {
 		x.list.Unselect(i) // so that selecting it shows it even if it was selected
 		x.list.Select(i)
-	} else if e.pred == nil && m != nil {
+	} else if e.Pred == nil && m != nil {
 		x.predictInBackground([]*entry{e})
 	}
 }
@@ -501,12 +499,12 @@ func (x *exploreView) touch(e *entry) {
 		}
 		old := x.recent[i]
 		x.recent = append(x.recent[:i], x.recent[i+1:]...)
-		old.preview = nil
-		if old.lazy { // read again when shown (showLazy)
-			old.input, old.seen, old.shape = nil, nil, engine.Input{}
+		old.Preview = nil
+		if old.Lazy { // read again when shown (showLazy)
+			old.Input, old.Seen, old.Shape = nil, nil, engine.Input{}
 		}
-		if old.pred != nil {
-			old.pred = &engine.Prediction{Probabilities: old.pred.Probabilities, Class: old.pred.Class}
+		if old.Pred != nil {
+			old.Pred = &engine.Prediction{Probabilities: old.Pred.Probabilities, Class: old.Pred.Class}
 		}
 	}
 }
@@ -535,21 +533,21 @@ func (x *exploreView) show(e *entry) {
 	x.current = e
 	x.touch(e)
 	m := x.s.Model()
-	if e.full(m) {
+	if e.Full(m) {
 		x.display(e)
 		return
 	}
-	if e.lazy && e.seen == nil {
+	if e.Lazy && e.Seen == nil {
 		x.showLazy(e, gen)
 		return
 	}
 	s := x.s
-	act := x.startActivity("Analysing " + e.name + "…")
+	act := x.startActivity("Analysing " + e.Name + "…")
 	s.Busy.Add(1)
-	needPreview, input := e.preview == nil, e.input
+	needPreview, input := e.Preview == nil, e.Input
 	var shape engine.Input
 	var seen *image.NRGBA
-	if m != nil && m.Input() != e.shape {
+	if m != nil && m.Input() != e.Shape {
 		input, shape = nil, m.Input() // the picture is read again at the model's size
 	}
 	go func() {
@@ -557,11 +555,11 @@ func (x *exploreView) show(e *entry) {
 		var perr, err error
 		var pred *engine.Prediction
 		if needPreview {
-			preview, perr = loadPreview(e) // reads only fields set before e was listed
+			preview, perr = host.LoadPreview(e) // reads only fields set before e was listed
 		}
 		var ierr error
 		if input == nil {
-			input, seen, ierr = inputFor(e, shape)
+			input, seen, ierr = host.InputFor(e, shape)
 		}
 		if m != nil && ierr == nil {
 			pred, err = m.Predict(input)
@@ -574,31 +572,31 @@ func (x *exploreView) show(e *entry) {
 			}
 			if needPreview {
 				switch {
-				case errors.Is(perr, errChanged):
-					preview = e.seen
-					s.Notice.Post(host.NoticeWarning, "“"+e.name+"” has changed since it was opened: the picture as the network "+
+				case errors.Is(perr, host.ErrChanged):
+					preview = e.Seen
+					s.Notice.Post(host.NoticeWarning, "“"+e.Name+"” has changed since it was opened: the picture as the network "+
 						"saw it then is shown, with its answer. Open the file again to analyse the new picture.")
 				case perr != nil:
-					preview = e.seen
+					preview = e.Seen
 					s.Notice.Post(host.NoticeWarning, "Could not read "+perr.Error()+
 						". The picture as the network saw it when it was opened is shown instead.")
 				}
-				e.preview = preview
+				e.Preview = preview
 			}
 			if seen != nil {
-				e.input, e.seen, e.shape = input, seen, shape
+				e.Input, e.Seen, e.Shape = input, seen, shape
 			}
 			switch {
-			case errors.Is(ierr, errChanged):
-				s.Notice.Post(host.NoticeWarning, "“"+e.name+"” has changed since it was opened, and this model needs the picture read "+
+			case errors.Is(ierr, host.ErrChanged):
+				s.Notice.Post(host.NoticeWarning, "“"+e.Name+"” has changed since it was opened, and this model needs the picture read "+
 					"again at its own input size. Open the file again to analyse the new picture.")
 			case ierr != nil:
 				s.Notice.Post(host.NoticeWarning, "Could not read "+ierr.Error()+
 					". This model needs the picture read again at its own input size, so it cannot analyse it.")
 			case err != nil:
-				s.Notice.Post(host.NoticeError, fmt.Sprintf("The network could not analyse %s: %v", e.name, err))
+				s.Notice.Post(host.NoticeError, fmt.Sprintf("The network could not analyse %s: %v", e.Name, err))
 			case pred != nil:
-				e.pred, e.predModel = pred, m
+				e.Pred, e.PredModel = pred, m
 			}
 			x.display(e)
 		})
@@ -610,18 +608,18 @@ func (x *exploreView) show(e *entry) {
 func (x *exploreView) display(e *entry) {
 	x.empty.Hide()
 	x.scroll.Show()
-	x.s.Window().SetTitle("ArtLens — " + e.name)
-	x.title.SetText(e.name)
-	x.picture.Image = e.preview
+	x.s.Window().SetTitle("ArtLens — " + e.Name)
+	x.title.SetText(e.Name)
+	x.picture.Image = e.Preview
 	x.applySizes()
 	x.picture.Refresh()
-	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.size.X, e.size.Y, strings.ToUpper(e.format)))
+	x.picCap.SetText(fmt.Sprintf("As given: %d × %d pixels, %s", e.Size.X, e.Size.Y, strings.ToUpper(e.Format)))
 	x.seen.Image = nil // not a nil *image.NRGBA: a lazy entry not read again has none
-	if e.seen != nil {
-		x.seen.Image = e.seen
+	if e.Seen != nil {
+		x.seen.Image = e.Seen
 	}
 	x.seen.Refresh()
-	x.seenCap.SetText(seenCaption(e.shape))
+	x.seenCap.SetText(seenCaption(e.Shape))
 	x.showAnswer(e)
 	x.list.RefreshItem(x.indexOf(e))
 	x.maps.draw(e, true)
@@ -633,7 +631,7 @@ func (x *exploreView) display(e *entry) {
 
 func (x *exploreView) indexOfPath(path string) int {
 	for i, c := range x.entries {
-		if c.path == path {
+		if c.Path == path {
 			return i
 		}
 	}
@@ -658,7 +656,7 @@ func (x *exploreView) modelChanged() {
 	for _, e := range x.entries {
 		switch {
 		case e == x.current:
-		case e.lazy:
+		case e.Lazy:
 			lazy = append(lazy, e)
 		default:
 			others = append(others, e)
@@ -683,8 +681,8 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 	gen := x.modelGen.Load()
 	inputs := make([][]float32, len(entries))
 	for i, e := range entries {
-		if e.shape == m.Input() {
-			inputs[i] = e.input
+		if e.Shape == m.Input() {
+			inputs[i] = e.Input
 		}
 	}
 	s.Busy.Add(1)
@@ -698,7 +696,7 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 				// Read again at this model's size; the entry keeps its
 				// own input until it is shown.
 				var err error
-				if inputs[i], _, err = inputFor(e, m.Input()); err != nil {
+				if inputs[i], _, err = host.InputFor(e, m.Input()); err != nil {
 					continue
 				}
 			}
@@ -708,10 +706,10 @@ func (x *exploreView) predictInBackground(entries []*entry) {
 			}
 			short := &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
 			s.Do(func() {
-				if x.s.Model() != m || e.answer(m) != nil {
+				if x.s.Model() != m || e.Answer(m) != nil {
 					return
 				}
-				e.pred, e.predModel = short, m
+				e.Pred, e.PredModel = short, m
 				x.list.RefreshItem(x.indexOf(e))
 			})
 		}

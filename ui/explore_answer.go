@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -70,15 +70,6 @@ func newAnswerPanel(x *exploreView, caption *widget.Label) *answerPanel {
 	return a
 }
 
-// calibrationTemperature is calibration.Temperature, with an error for no
-// model.
-func calibrationTemperature(m *engine.Model) (float64, error) {
-	if m == nil {
-		return 0, errors.New("no model is loaded")
-	}
-	return calibration.Temperature(m)
-}
-
 // refresh sets the controls from the host's state and the current model.
 func (a *answerPanel) refresh() {
 	s, m := a.x.s, a.x.s.Model()
@@ -97,7 +88,7 @@ func (a *answerPanel) refresh() {
 	} else {
 		a.thresholdRow.Hide()
 	}
-	temp, err := calibrationTemperature(m)
+	temp, err := host.CalibrationTemperature(m)
 	switch {
 	case err != nil:
 		a.calibrated.SetChecked(false)
@@ -126,7 +117,7 @@ func (x *exploreView) showAnswer(e *entry) {
 	x.ans.refresh()
 	x.bars.RemoveAll()
 	x.ans.trust.Hide()
-	p := e.answer(m)
+	p := e.Answer(m)
 	if p == nil {
 		x.answer.SetText("—")
 		if m == nil {
@@ -146,7 +137,7 @@ func (x *exploreView) showAnswer(e *entry) {
 		labels := engine.Answer(engine.OutputSigmoid, probs, t)
 		names := make([]string, len(labels))
 		for i, c := range labels {
-			names[i], bold[c] = className(m, c), true
+			names[i], bold[c] = host.ClassName(m, c), true
 		}
 		if len(names) == 0 {
 			x.answer.SetText(fmt.Sprintf("No label at or above %.2f", t))
@@ -156,7 +147,7 @@ func (x *exploreView) showAnswer(e *entry) {
 		x.sure.SetText("Independent scores from 0 to 1, one per label: several can be high, they need not sum to 1.")
 	} else {
 		bold[top] = true
-		x.answer.SetText(className(m, top))
+		x.answer.SetText(host.ClassName(m, top))
 		word := "probability"
 		if t, _ := x.s.Temperature(m); t > 0 {
 			word = "probability, calibrated"
@@ -179,7 +170,7 @@ func (x *exploreView) showAnswer(e *entry) {
 		x.bars.Add(note)
 	}
 	for i, v := range probs {
-		name := widget.NewLabel(className(m, i))
+		name := widget.NewLabel(host.ClassName(m, i))
 		name.TextStyle.Bold = bold[i]
 		bar := widget.NewProgressBar()
 		bar.Value = float64(v)
@@ -229,9 +220,9 @@ func (l *markLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0
 func (x *exploreView) classLine(e *entry) string {
 	m := x.s.Model()
 	if m == nil {
-		return fmt.Sprintf("%d × %d px", e.size.X, e.size.Y)
+		return fmt.Sprintf("%d × %d px", e.Size.X, e.Size.Y)
 	}
-	p := e.answer(m)
+	p := e.Answer(m)
 	if p == nil {
 		return "…"
 	}
@@ -244,12 +235,12 @@ func (x *exploreView) classLine(e *entry) string {
 		}
 		names := make([]string, len(labels))
 		for i, c := range labels {
-			names[i] = className(m, c)
+			names[i] = host.ClassName(m, c)
 		}
 		return fmt.Sprintf("%s · %.2f", strings.Join(names, ", "), probs[labels[0]])
 	}
 	top := engine.Argmax(probs)
-	return fmt.Sprintf("%s · %.0f%%", className(m, top), 100*probs[top])
+	return fmt.Sprintf("%s · %.0f%%", host.ClassName(m, top), 100*probs[top])
 }
 
 // outputChanged shows the answers again after the calibrated switch or the

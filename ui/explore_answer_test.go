@@ -81,7 +81,7 @@ func TestExploreCalibrated(t *testing.T) {
 	m := calibratedModel(t, 2.5)
 	h := newHarness(t, Options{Model: m, ModelName: "calibrated", Images: []string{path}})
 	x := h.s.explore
-	p := x.current.pred
+	p := x.current.Pred
 	if p == nil {
 		t.Fatal("no prediction")
 	}
@@ -173,7 +173,7 @@ func TestExploreSigmoid(t *testing.T) {
 	path := writeJPEG(t, t.TempDir(), "a.jpg", 120, 90, 5)
 	h := newHarness(t, Options{Model: m, ModelName: "tagger", Images: []string{path}})
 	x := h.s.explore
-	p := x.current.pred
+	p := x.current.Pred
 	if p == nil {
 		t.Fatal("no prediction")
 	}
@@ -232,7 +232,7 @@ func TestExplainCalibrated(t *testing.T) {
 	v := h.s.explain
 	h.waitFor("the Grad-CAM", func() bool { return v.result != nil })
 	h.settle()
-	p := v.entry.answer(m)
+	p := v.entry.Answer(m)
 	want := func(probs []float32) string {
 		return fmt.Sprintf("why %s (%.1f%%)?", m.Meta.Classes[p.Class], 100*probs[p.Class])
 	}

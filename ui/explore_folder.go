@@ -78,20 +78,20 @@ func anyFolder(paths []string) bool {
 // thumbOf returns e's thumbnail, decoding a lazy entry's JPEG when needed;
 // only the thumbsKept most recently decoded stay.
 func (x *exploreView) thumbOf(e *entry) image.Image {
-	if e.thumb != nil || e.thumbJPEG == nil {
-		return e.thumb
+	if e.Thumb != nil || e.ThumbJPEG == nil {
+		return e.Thumb
 	}
-	img, err := jpeg.Decode(bytes.NewReader(e.thumbJPEG))
+	img, err := jpeg.Decode(bytes.NewReader(e.ThumbJPEG))
 	if err != nil {
 		return nil
 	}
-	e.thumb = img
+	e.Thumb = img
 	x.folder.thumbs = append(x.folder.thumbs, e)
 	if len(x.folder.thumbs) > thumbsKept {
 		old := x.folder.thumbs[0]
 		x.folder.thumbs = x.folder.thumbs[1:]
 		if old != e {
-			old.thumb = nil
+			old.Thumb = nil
 		}
 	}
 	return img
@@ -102,15 +102,15 @@ func (x *exploreView) thumbOf(e *entry) image.Image {
 func lazyEntry(r collection.Result, m *engine.Model, roots []string) *entry {
 	it := r.Item
 	return &entry{
-		path: r.File.Path, name: filepath.Base(r.File.Path),
+		Path: r.File.Path, Name: filepath.Base(r.File.Path),
 		// The stamp is taken after the analysis read the file: a file
 		// replaced in between is seen as unchanged (and shown new).
-		stamp:     stampOf(r.File.Path),
-		lazy:      true,
-		roots:     roots,
-		thumbJPEG: it.Thumb,
-		pred:      &engine.Prediction{Probabilities: it.Probabilities, Class: it.Class},
-		predModel: m,
+		Stamp:     host.StampOf(r.File.Path),
+		Lazy:      true,
+		Roots:     roots,
+		ThumbJPEG: it.Thumb,
+		Pred:      &engine.Prediction{Probabilities: it.Probabilities, Class: it.Class},
+		PredModel: m,
 	}
 }
 
@@ -215,14 +215,14 @@ func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
 	m := x.s.Model()
 	index := make(map[string]int, len(x.entries))
 	for i, e := range x.entries {
-		index[e.path] = i
+		index[e.Path] = i
 	}
 	show := -1
 	for _, e := range b {
-		if e.predModel != m {
-			e.pred, e.predModel = nil, nil // analysed with a model replaced meanwhile
+		if e.PredModel != m {
+			e.Pred, e.PredModel = nil, nil // analysed with a model replaced meanwhile
 		}
-		if i, ok := index[e.path]; ok {
+		if i, ok := index[e.Path]; ok {
 			old := x.entries[i]
 			x.entries[i] = e
 			x.recent = slices.DeleteFunc(x.recent, func(r *entry) bool { return r == old })
@@ -232,7 +232,7 @@ func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
 			continue
 		}
 		x.entries = append(x.entries, e)
-		index[e.path] = len(x.entries) - 1
+		index[e.Path] = len(x.entries) - 1
 	}
 	x.updateCount()
 	x.list.Refresh()
@@ -240,7 +240,7 @@ func (x *exploreView) addMany(b []*entry, gen int, autoGen *int) {
 		f()
 	}
 	if *autoGen < 0 && gen == x.selGen && show < 0 {
-		show = index[b[0].path]
+		show = index[b[0].Path]
 	}
 	if show >= 0 {
 		x.list.Unselect(show) // so that selecting it shows it even if it was selected
@@ -259,7 +259,7 @@ func (x *exploreView) sortBatch(rank map[string]int, autoGen *int) {
 	var slots []int
 	var batch []*entry
 	for i, e := range x.entries {
-		if _, ok := rank[e.path]; ok && e.lazy {
+		if _, ok := rank[e.Path]; ok && e.Lazy {
 			slots = append(slots, i)
 			batch = append(batch, e)
 		}
@@ -267,7 +267,7 @@ func (x *exploreView) sortBatch(rank map[string]int, autoGen *int) {
 	if len(batch) == 0 {
 		return
 	}
-	slices.SortFunc(batch, func(a, b *entry) int { return rank[a.path] - rank[b.path] })
+	slices.SortFunc(batch, func(a, b *entry) int { return rank[a.Path] - rank[b.Path] })
 	for k, i := range slots {
 		x.entries[i] = batch[k]
 	}
@@ -291,14 +291,14 @@ func (x *exploreView) sortBatch(rank map[string]int, autoGen *int) {
 func (x *exploreView) showLazy(e *entry, gen int) {
 	s := x.s
 	m := s.Model()
-	act := x.startActivity("Analysing " + e.name + "…")
+	act := x.startActivity("Analysing " + e.Name + "…")
 	s.Busy.Add(1)
-	path, stamp := e.path, e.stamp
+	path, stamp := e.Path, e.Stamp
 	go func() {
 		var f *entry
-		err := errChanged
-		if stampOf(path) == stamp {
-			f, err = loadEntry(path, m)
+		err := host.ErrChanged
+		if host.StampOf(path) == stamp {
+			f, err = host.LoadPicture(path, m)
 		} else if _, serr := os.Stat(path); serr != nil {
 			err = host.FileError(path, serr)
 		}
@@ -311,20 +311,20 @@ func (x *exploreView) showLazy(e *entry, gen int) {
 			if err != nil {
 				x.display(e)
 				x.picCap.SetText("The picture could not be read again.")
-				if err == errChanged {
-					s.Notice.Post(host.NoticeWarning, "“"+e.name+"” has changed since it was opened: its answer is the one of the picture then. "+
+				if err == host.ErrChanged {
+					s.Notice.Post(host.NoticeWarning, "“"+e.Name+"” has changed since it was opened: its answer is the one of the picture then. "+
 						"Open the folder again to analyse the new picture.")
 				} else {
 					s.Notice.Post(host.NoticeWarning, "Could not read "+err.Error()+". Its answer is the one of the picture when it was opened.")
 				}
 				return
 			}
-			e.format, e.size, e.shape, e.input, e.seen, e.preview = f.format, f.size, f.shape, f.input, f.seen, f.preview
-			if f.pred != nil {
-				e.pred, e.predModel = f.pred, f.predModel
+			e.Format, e.Size, e.Shape, e.Input, e.Seen, e.Preview = f.Format, f.Size, f.Shape, f.Input, f.Seen, f.Preview
+			if f.Pred != nil {
+				e.Pred, e.PredModel = f.Pred, f.PredModel
 			}
-			if e.predModel != s.Model() {
-				e.pred, e.predModel = nil, nil
+			if e.PredModel != s.Model() {
+				e.Pred, e.PredModel = nil, nil
 			}
 			x.display(e)
 		})
@@ -344,10 +344,10 @@ func (x *exploreView) reanalyse(lazy []*entry) {
 	byPath := make(map[string]*entry, len(lazy))
 	files := make([]collection.File, len(lazy))
 	for i, e := range lazy {
-		byPath[e.path] = e
-		files[i] = collection.File{Path: e.path}
+		byPath[e.Path] = e
+		files[i] = collection.File{Path: e.Path}
 	}
-	roots := lazy[0].roots
+	roots := lazy[0].Roots
 	act := x.startActivity("Analysing the pictures again with the new model…")
 	s.Busy.Add(1)
 	go func() {
@@ -373,7 +373,7 @@ func (x *exploreView) reanalyse(lazy []*entry) {
 					return
 				}
 				for _, a := range b {
-					a.e.pred, a.e.predModel = a.p, m
+					a.e.Pred, a.e.PredModel = a.p, m
 				}
 				x.list.Refresh()
 			})

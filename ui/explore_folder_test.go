@@ -36,20 +36,20 @@ func TestLargeFolderIsKeptLazily(t *testing.T) {
 		t.Fatalf("%d entries, want %d", len(x.entries), len(paths))
 	}
 	for i, e := range x.entries {
-		if e.path != paths[i] {
-			t.Fatalf("entry %d is %s, want %s: the strip is in file order", i, e.name, filepath.Base(paths[i]))
+		if e.Path != paths[i] {
+			t.Fatalf("entry %d is %s, want %s: the strip is in file order", i, e.Name, filepath.Base(paths[i]))
 		}
-		if !e.lazy || e.answer(m) == nil || len(e.thumbJPEG) == 0 {
-			t.Errorf("%s: lazy %v, answer %v, thumbnail %d bytes", e.name, e.lazy, e.answer(m), len(e.thumbJPEG))
+		if !e.Lazy || e.Answer(m) == nil || len(e.ThumbJPEG) == 0 {
+			t.Errorf("%s: lazy %v, answer %v, thumbnail %d bytes", e.Name, e.Lazy, e.Answer(m), len(e.ThumbJPEG))
 		}
-		if e != x.current && (e.input != nil || e.seen != nil || e.preview != nil) {
-			t.Errorf("%s is not shown but keeps its picture", e.name)
+		if e != x.current && (e.Input != nil || e.Seen != nil || e.Preview != nil) {
+			t.Errorf("%s is not shown but keeps its picture", e.Name)
 		}
 		if x.thumbOf(e) == nil {
-			t.Errorf("%s: the thumbnail cannot be decoded", e.name)
+			t.Errorf("%s: the thumbnail cannot be decoded", e.Name)
 		}
 	}
-	if x.current != x.entries[0] || !x.current.full(m) || x.picture.Image != x.current.preview || len(x.maps.shown) != 3 {
+	if x.current != x.entries[0] || !x.current.Full(m) || x.picture.Image != x.current.Preview || len(x.maps.shown) != 3 {
 		t.Fatal("the folder's first picture should be shown in full")
 	}
 	if x.picCap.Text != "As given: 64 × 48 pixels, JPEG" {
@@ -60,11 +60,11 @@ func TestLargeFolderIsKeptLazily(t *testing.T) {
 	for i := 1; i < len(x.entries); i++ {
 		x.list.Select(i)
 		h.settle()
-		if e := x.entries[i]; x.current != e || !e.full(m) || x.title.Text != e.name {
-			t.Fatalf("%s is not shown in full", e.name)
+		if e := x.entries[i]; x.current != e || !e.Full(m) || x.title.Text != e.Name {
+			t.Fatalf("%s is not shown in full", e.Name)
 		}
 	}
-	if e := x.entries[0]; e.seen != nil || e.input != nil || e.preview != nil || e.answer(m) == nil {
+	if e := x.entries[0]; e.Seen != nil || e.Input != nil || e.Preview != nil || e.Answer(m) == nil {
 		t.Error("the first picture, viewed long ago, should keep only its answer")
 	}
 }
@@ -72,7 +72,7 @@ func TestLargeFolderIsKeptLazily(t *testing.T) {
 func TestLargeFolderReopensFromTheCache(t *testing.T) {
 	dir, paths := lazyFolder(t, 5)
 	h := newHarness(t, Options{Images: []string{dir}})
-	before := h.s.explore.entries[3].answer(h.s.Model()).Probabilities
+	before := h.s.explore.entries[3].Answer(h.s.Model()).Probabilities
 	if c := h.s.explore.folder.cached; c != 0 {
 		t.Fatalf("%d answers from an empty cache", c)
 	}
@@ -84,7 +84,7 @@ func TestLargeFolderReopensFromTheCache(t *testing.T) {
 	if c := x.folder.cached; c != len(paths) {
 		t.Errorf("%d of %d answers from the collection cache on reopening", c, len(paths))
 	}
-	if got := x.entries[3].answer(h2.s.Model()).Probabilities; fmt.Sprint(got) != fmt.Sprint(before) {
+	if got := x.entries[3].Answer(h2.s.Model()).Probabilities; fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Errorf("answer from the cache %v, want %v", got, before)
 	}
 }
@@ -94,7 +94,7 @@ func TestLargeFolderGoneBeforeShown(t *testing.T) {
 	h := newHarness(t, Options{Images: []string{dir}})
 	x := h.s.explore
 	gone := x.entries[2]
-	if err := os.Remove(gone.path); err != nil {
+	if err := os.Remove(gone.Path); err != nil {
 		t.Fatal(err)
 	}
 	x.list.Select(2)
@@ -116,11 +116,11 @@ func TestLargeFolderTakesAnotherModel(t *testing.T) {
 	h.s.SetModel(next, "bright model")
 	h.settle()
 	for _, e := range x.entries {
-		if p := e.answer(next); p == nil || len(p.Probabilities) != len(next.Meta.Classes) {
-			t.Errorf("%s has no answer of the new model", e.name)
+		if p := e.Answer(next); p == nil || len(p.Probabilities) != len(next.Meta.Classes) {
+			t.Errorf("%s has no answer of the new model", e.Name)
 		}
 	}
-	if !x.current.full(next) || x.answer.Text == "—" {
+	if !x.current.Full(next) || x.answer.Text == "—" {
 		t.Error("the picture shown is not analysed again by the new model")
 	}
 	if x.activity.Visible() {
@@ -144,7 +144,7 @@ func TestOpeningAFolderStopsTheOneAnalysed(t *testing.T) {
 	h.settle()
 	fromFirst, fromSecond := 0, 0
 	for _, e := range x.entries {
-		if filepath.Dir(e.path) == second {
+		if filepath.Dir(e.Path) == second {
 			fromSecond++
 		} else {
 			fromFirst++

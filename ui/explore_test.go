@@ -51,13 +51,13 @@ func TestExploreShowsImage(t *testing.T) {
 	if !strings.Contains(x.picCap.Text, "300 × 400") {
 		t.Errorf("caption %q does not give the picture's size", x.picCap.Text)
 	}
-	if x.picture.Image != e.preview || x.picture.Image == nil {
+	if x.picture.Image != e.Preview || x.picture.Image == nil {
 		t.Error("the picture as given is not shown")
 	}
-	if x.seen.Image != e.seen || x.seen.ScaleMode != canvas.ImageScalePixels {
+	if x.seen.Image != e.Seen || x.seen.ScaleMode != canvas.ImageScalePixels {
 		t.Error("the network's view is not shown pixel-exact")
 	}
-	if b := e.seen.Bounds(); b.Dx() != 64 || b.Dy() != 64 {
+	if b := e.Seen.Bounds(); b.Dx() != 64 || b.Dy() != 64 {
 		t.Errorf("network view is %v, want 64×64", b)
 	}
 	// The prediction is the model's, shown as the class name and one bar per class.
@@ -198,19 +198,19 @@ func TestOpenSeveralAndGoBack(t *testing.T) {
 	h := newHarness(t, Options{Images: []string{a}})
 	x := h.s.explore
 	h.open(b)
-	if len(x.entries) != 2 || x.current.name != "b.png" {
-		t.Fatalf("after opening b: %d entries, showing %s", len(x.entries), x.current.name)
+	if len(x.entries) != 2 || x.current.Name != "b.png" {
+		t.Fatalf("after opening b: %d entries, showing %s", len(x.entries), x.current.Name)
 	}
 	// Back to the first one, from the list and with the keyboard.
 	x.list.Select(0)
 	h.settle()
-	if x.current.name != "a.jpg" || x.title.Text != "a.jpg" {
-		t.Fatalf("showing %s after selecting the first", x.current.name)
+	if x.current.Name != "a.jpg" || x.title.Text != "a.jpg" {
+		t.Fatalf("showing %s after selecting the first", x.current.Name)
 	}
 	x.step(1)
 	h.settle()
-	if x.current.name != "b.png" {
-		t.Fatalf("showing %s after stepping forward", x.current.name)
+	if x.current.Name != "b.png" {
+		t.Fatalf("showing %s after stepping forward", x.current.Name)
 	}
 	if got := x.count.Text; got != "2 images" {
 		t.Errorf("count = %q", got)
@@ -223,7 +223,7 @@ func TestLatestOpenedWins(t *testing.T) {
 	fast := writeJPEG(t, dir, "fast.jpg", 100, 80, 2)
 	release := make(chan struct{})
 	var once sync.Once
-	openPicture = func(path string) (image.Image, string, error) {
+	host.OpenPicture = func(path string) (image.Image, string, error) {
 		if path == slow {
 			<-release
 		}
@@ -231,7 +231,7 @@ func TestLatestOpenedWins(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		once.Do(func() { close(release) })
-		openPicture = picture.Open
+		host.OpenPicture = picture.Open
 	})
 	h := newHarness(t, Options{})
 	x := h.s.explore
@@ -241,11 +241,11 @@ func TestLatestOpenedWins(t *testing.T) {
 		t.Errorf("activity says %q", x.actLabel.Text)
 	}
 	x.open([]string{fast})
-	h.waitFor("fast.jpg to show", func() bool { return x.current != nil && x.current.name == "fast.jpg" })
+	h.waitFor("fast.jpg to show", func() bool { return x.current != nil && x.current.Name == "fast.jpg" })
 	once.Do(func() { close(release) })
 	h.settle()
-	if x.current.name != "fast.jpg" || x.title.Text != "fast.jpg" {
-		t.Errorf("showing %s after the slow image finished; the latest opened should stay", x.current.name)
+	if x.current.Name != "fast.jpg" || x.title.Text != "fast.jpg" {
+		t.Errorf("showing %s after the slow image finished; the latest opened should stay", x.current.Name)
 	}
 	if len(x.entries) != 2 {
 		t.Errorf("%d entries; the slow image should still be added to the list", len(x.entries))
@@ -267,14 +267,14 @@ func TestLargePhotoKeepsWindowResponsive(t *testing.T) {
 	x.open([]string{big})
 	// open returned at once: the window still shows the small picture
 	// and says that it is working.
-	if x.current.name != "small.jpg" || !x.activity.Visible() {
-		t.Fatalf("while the photo is analysed: showing %s, activity visible %v", x.current.name, x.activity.Visible())
+	if x.current.Name != "small.jpg" || !x.activity.Visible() {
+		t.Fatalf("while the photo is analysed: showing %s, activity visible %v", x.current.Name, x.activity.Visible())
 	}
 	h.settle()
-	if x.current.name != "big.jpg" {
-		t.Fatalf("showing %s", x.current.name)
+	if x.current.Name != "big.jpg" {
+		t.Fatalf("showing %s", x.current.Name)
 	}
-	if b := x.current.preview.Bounds(); max(b.Dx(), b.Dy()) > previewSide {
+	if b := x.current.Preview.Bounds(); max(b.Dx(), b.Dy()) > host.PreviewSide {
 		t.Errorf("preview is %v; the full photo should not be kept for display", b)
 	}
 	if !strings.Contains(x.picCap.Text, "6000 × 5000") {
@@ -311,7 +311,7 @@ func TestBadImagesKeepWhatIsShown(t *testing.T) {
 		if h.s.Notice.Kind() != host.NoticeError {
 			t.Errorf("%s: notice kind %v, want an error", filepath.Base(c.path), h.s.Notice.Kind())
 		}
-		if len(x.entries) != 1 || x.current != shown || x.title.Text != "good.jpg" || x.picture.Image != shown.preview {
+		if len(x.entries) != 1 || x.current != shown || x.title.Text != "good.jpg" || x.picture.Image != shown.Preview {
 			t.Errorf("%s: what was shown changed (%d entries, showing %s)", filepath.Base(c.path), len(x.entries), x.title.Text)
 		}
 	}
@@ -342,12 +342,12 @@ func TestFolderWithMixedFiles(t *testing.T) {
 
 	var names []string
 	for _, e := range x.entries {
-		names = append(names, e.name)
+		names = append(names, e.Name)
 	}
 	if fmt.Sprint(names) != "[a.png b.jpg c.JPG]" {
 		t.Fatalf("opened %v, want the three good images in name order", names)
 	}
-	if x.current == nil || x.current.name != "a.png" {
+	if x.current == nil || x.current.Name != "a.png" {
 		t.Errorf("showing %v, want the folder's first image", x.current)
 	}
 	n := h.s.Notice
@@ -387,11 +387,11 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 	}
 	full := 0
 	for _, e := range x.entries {
-		if e.full(h.s.Model()) {
+		if e.Full(h.s.Model()) {
 			full++
 		}
-		if e.answer(h.s.Model()) == nil {
-			t.Errorf("%s has no class for the list", e.name)
+		if e.Answer(h.s.Model()) == nil {
+			t.Errorf("%s has no class for the list", e.Name)
 		}
 	}
 	if full > keepFull {
@@ -399,16 +399,16 @@ func TestEvictedEntryIsReadAgain(t *testing.T) {
 	}
 	// The first one is shown and keeps all; the second has given back its
 	// memory: showing it again reads the file and runs the network.
-	if x.current != x.entries[0] || !x.entries[0].full(h.s.Model()) {
+	if x.current != x.entries[0] || !x.entries[0].Full(h.s.Model()) {
 		t.Fatal("the shown image should keep its preview and maps")
 	}
 	second := x.entries[1]
-	if second.full(h.s.Model()) {
+	if second.Full(h.s.Model()) {
 		t.Fatal("the second entry should have given back its preview")
 	}
 	x.list.Select(1)
 	h.settle()
-	if x.current != second || !second.full(h.s.Model()) || x.picture.Image != second.preview || len(x.maps.shown) != 3 {
+	if x.current != second || !second.Full(h.s.Model()) || x.picture.Image != second.Preview || len(x.maps.shown) != 3 {
 		t.Error("the second image is not shown in full again")
 	}
 }
@@ -433,11 +433,11 @@ func TestOpeningAgainReplacesTheEntry(t *testing.T) {
 	h := newHarness(t, Options{Images: []string{a, b}})
 	x := h.s.explore
 	h.open(a)
-	if len(x.entries) != 2 || x.current == nil || x.current.name != "a.jpg" || x.title.Text != "a.jpg" {
+	if len(x.entries) != 2 || x.current == nil || x.current.Name != "a.jpg" || x.title.Text != "a.jpg" {
 		t.Fatalf("after opening a.jpg again: %d entries, showing %q", len(x.entries), x.title.Text)
 	}
 	h.open(a) // while it is shown
-	if len(x.entries) != 2 || x.current == nil || x.current.name != "a.jpg" || x.picture.Image != x.current.preview {
+	if len(x.entries) != 2 || x.current == nil || x.current.Name != "a.jpg" || x.picture.Image != x.current.Preview {
 		t.Fatalf("after opening the shown image again: %d entries, showing %q", len(x.entries), x.title.Text)
 	}
 }

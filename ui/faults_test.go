@@ -22,15 +22,15 @@ import (
 	"github.com/artlens/artlens/weights"
 )
 
-// hookOpen makes openPicture call before(path) first, for the rest of the
+// hookOpen makes host.OpenPicture call before(path) first, for the rest of the
 // test.
 func hookOpen(t *testing.T, before func(path string)) {
 	t.Helper()
-	openPicture = func(path string) (image.Image, string, error) {
+	host.OpenPicture = func(path string) (image.Image, string, error) {
 		before(path)
 		return picture.Open(path)
 	}
-	t.Cleanup(func() { openPicture = picture.Open })
+	t.Cleanup(func() { host.OpenPicture = picture.Open })
 }
 
 func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
@@ -64,13 +64,13 @@ func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
 
 	var names []string
 	for _, e := range x.entries {
-		names = append(names, e.name)
+		names = append(names, e.Name)
 	}
 	if fmt.Sprint(names) != "[keep.jpg a.jpg e.jpg]" {
 		t.Fatalf("entries %v; want the image shown before and the two that could be read", names)
 	}
-	if e := x.entries[2]; e.size != image.Pt(40, 50) || e.format != "png" {
-		t.Errorf("e.jpg, replaced by a 40×50 PNG, was read as %v %s", e.size, e.format)
+	if e := x.entries[2]; e.Size != image.Pt(40, 50) || e.Format != "png" {
+		t.Errorf("e.jpg, replaced by a 40×50 PNG, was read as %v %s", e.Size, e.Format)
 	}
 	n := h.s.Notice
 	if !n.Visible() || n.Kind() != host.NoticeWarning {
@@ -100,11 +100,11 @@ func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
 	x := h.s.explore
 	gone, changed, same := x.entries[1], x.entries[2], x.entries[3]
 	for _, e := range []*entry{gone, changed, same} {
-		if e.preview != nil {
-			t.Fatalf("%s kept its preview; the test needs it read again", e.name)
+		if e.Preview != nil {
+			t.Fatalf("%s kept its preview; the test needs it read again", e.Name)
 		}
 	}
-	if err := os.Remove(gone.path); err != nil {
+	if err := os.Remove(gone.Path); err != nil {
 		t.Fatal(err)
 	}
 	writePNG(t, dir, "p02.jpg", 30, 90, 5) // another picture under the same name
@@ -119,25 +119,25 @@ func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
 		h.s.Notice.Dismiss()
 		x.list.Select(x.indexOf(c.e))
 		h.settle()
-		if x.current != c.e || x.title.Text != c.e.name {
-			t.Fatalf("showing %q, want %s", x.title.Text, c.e.name)
+		if x.current != c.e || x.title.Text != c.e.Name {
+			t.Fatalf("showing %q, want %s", x.title.Text, c.e.Name)
 		}
-		if x.picture.Image != c.e.seen || c.e.preview != c.e.seen {
-			t.Errorf("%s: the picture shown is not the one the network saw", c.e.name)
+		if x.picture.Image != c.e.Seen || c.e.Preview != c.e.Seen {
+			t.Errorf("%s: the picture shown is not the one the network saw", c.e.Name)
 		}
 		if !strings.Contains(x.picCap.Text, "64 × 48") || x.answer.Text == "—" || len(x.maps.shown) != 3 {
-			t.Errorf("%s: caption %q, answer %q, %d layers; want what was analysed", c.e.name, x.picCap.Text, x.answer.Text, len(x.maps.shown))
+			t.Errorf("%s: caption %q, answer %q, %d layers; want what was analysed", c.e.Name, x.picCap.Text, x.answer.Text, len(x.maps.shown))
 		}
 		if n := h.s.Notice; !n.Visible() || n.Kind() != host.NoticeWarning || n.Text() != c.want {
-			t.Errorf("%s: notice %q (visible %v), want %q", c.e.name, n.Text(), n.Visible(), c.want)
+			t.Errorf("%s: notice %q (visible %v), want %q", c.e.Name, n.Text(), n.Visible(), c.want)
 		}
 	}
 	// A file left as it was is read again without a word.
 	h.s.Notice.Dismiss()
 	x.list.Select(x.indexOf(same))
 	h.settle()
-	if x.picture.Image != same.preview || same.preview == same.seen || h.s.Notice.Visible() {
-		t.Errorf("an unchanged file: preview read again %v, notice %q", same.preview != same.seen, h.s.Notice.Text())
+	if x.picture.Image != same.Preview || same.Preview == same.Seen || h.s.Notice.Visible() {
+		t.Errorf("an unchanged file: preview read again %v, notice %q", same.Preview != same.Seen, h.s.Notice.Text())
 	}
 }
 
@@ -157,7 +157,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 	// The model in use is in memory: it goes on working.
 	h.open(writeJPEG(t, t.TempDir(), "b.jpg", 80, 120, 2))
 	x := h.s.explore
-	if x.current == nil || x.current.name != "b.jpg" || !slices.Contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
+	if x.current == nil || x.current.Name != "b.jpg" || !slices.Contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
 		t.Fatalf("after the model file was deleted: showing %v, answer %q", x.current, x.answer.Text)
 	}
 	answer := x.answer.Text
@@ -173,7 +173,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 			t.Errorf("%s: dialog says %q, want %q", how, texts(d), want)
 		}
 		h.w.Canvas().Overlays().Remove(d)
-		if h.s.Model() != m || h.s.ModelName() != "other.safetensors" || x.answer.Text != answer || x.current.name != "b.jpg" {
+		if h.s.Model() != m || h.s.ModelName() != "other.safetensors" || x.answer.Text != answer || x.current.Name != "b.jpg" {
 			t.Errorf("%s: the model or what is shown changed", how)
 		}
 	}
@@ -302,7 +302,7 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 	if nt := h.s.Notice; !nt.Visible() || nt.Kind() != host.NoticeInfo || !strings.HasPrefix(nt.Text(), "Already opening “large”") {
 		t.Errorf("second open: notice %q (visible %v)", nt.Text(), nt.Visible())
 	}
-	if x.current == nil || x.current.name != "shown.jpg" {
+	if x.current == nil || x.current.Name != "shown.jpg" {
 		t.Errorf("while opening, showing %v; the image shown before should stay", x.current)
 	}
 	once.Do(func() { close(release) })
@@ -314,7 +314,7 @@ func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
 	if len(x.entries) != n+1 {
 		t.Errorf("%d entries, want the %d images and the one shown before", len(x.entries), n)
 	}
-	if x.current == nil || x.current.name != "img00.jpg" || x.title.Text != "img00.jpg" {
+	if x.current == nil || x.current.Name != "img00.jpg" || x.title.Text != "img00.jpg" {
 		t.Errorf("showing %q, want the folder's first image", x.title.Text)
 	}
 	if x.activity.Visible() || len(x.opening) != 0 {
@@ -347,7 +347,7 @@ func TestPictureDeletedAfterTheDialogListedIt(t *testing.T) {
 		t.Errorf("notice %q (visible %v), want %q", n.Text(), n.Visible(), want)
 	}
 	x := h.s.explore
-	if len(x.entries) != 1 || x.current == nil || x.current.name != "shown.jpg" || x.title.Text != "shown.jpg" {
+	if len(x.entries) != 1 || x.current == nil || x.current.Name != "shown.jpg" || x.title.Text != "shown.jpg" {
 		t.Errorf("what was shown changed: %d entries, title %q", len(x.entries), x.title.Text)
 	}
 }
@@ -384,11 +384,11 @@ func TestBusyWindowUnderChanges(t *testing.T) {
 		t.Fatalf("model %q", h.s.ModelName())
 	}
 	for _, e := range x.entries {
-		if p := e.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
-			t.Errorf("%s has no answer from the current model", e.name)
+		if p := e.Answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
+			t.Errorf("%s has no answer from the current model", e.Name)
 		}
 	}
-	if x.current == nil || !x.current.full(h.s.Model()) || x.title.Text != x.current.name {
+	if x.current == nil || !x.current.Full(h.s.Model()) || x.title.Text != x.current.Name {
 		t.Error("the image shown is not shown in full with the current model")
 	}
 }

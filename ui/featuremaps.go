@@ -371,7 +371,7 @@ func (f *featureMaps) draw(e *entry, clear bool) {
 	f.gen++
 	gen := f.gen
 	s := f.x.s
-	p := e.answer(s.Model())
+	p := e.Answer(s.Model())
 	if p == nil || len(p.Activations) == 0 {
 		f.shown = nil
 		msg := "The feature maps appear once the network has analysed the picture."
@@ -470,7 +470,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	}
 	note := widget.NewLabel(scaleNote)
 	note.TextStyle.Italic = true
-	input := canvas.NewImageFromImage(e.seen)
+	input := canvas.NewImageFromImage(e.Seen)
 	input.ScaleMode = canvas.ImageScalePixels
 	input.FillMode = canvas.ImageFillContain
 	input.SetMinSize(fyne.NewSquareSize(128 * z))
@@ -496,7 +496,7 @@ func (f *featureMaps) enlarge(e *entry, l *layerView, ch int) {
 	side := container.NewVBox(f.info, container.NewHBox(legend), note, clickNote, widget.NewSeparator(),
 		container.NewHBox(input), inputCap, excite, look)
 	content := container.NewHBox(picker, side)
-	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.name, a.Layer, ch+1), "Close", content, s.Window())
+	f.dialog = dialog.NewCustom(fmt.Sprintf("%s: layer %d, filter %d", e.Name, a.Layer, ch+1), "Close", content, s.Window())
 	f.dialog.Show()
 }
 

@@ -32,7 +32,7 @@ func TestLiveTab(t *testing.T) {
 	if len(x.entries) != 1 {
 		t.Fatalf("%d pictures in Explore, want the frame", len(x.entries))
 	}
-	path := x.entries[0].path
+	path := x.entries[0].Path
 	defer os.RemoveAll(filepath.Dir(path))
 	img, _, err := picture.Open(path)
 	if err != nil {

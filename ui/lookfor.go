@@ -274,7 +274,7 @@ func (s *shell) openWhenReady(open string) {
 			ready := make(chan bool)
 			s.Do(func() {
 				e := s.explore.current
-				ok := e != nil && s.Model() != nil && e.full(s.Model())
+				ok := e != nil && s.Model() != nil && e.Full(s.Model())
 				if ok {
 					s.openNow(kind, nums, e)
 				}
@@ -312,7 +312,7 @@ func (s *shell) openNow(kind string, nums []int, e *entry) {
 	case kind == "lookfor":
 		s.showLookForFilter(nums[0], nums[1]-1)
 	case kind == "value":
-		a := e.pred.Activations[nums[0]-1]
+		a := e.Pred.Activations[nums[0]-1]
 		mp := a.Map(nums[1] - 1)
 		s.showValue(e, nums[0], nums[1]-1, min(nums[2], a.Height)-1, min(nums[3], a.Width)-1, slices.Min(mp), slices.Max(mp))
 	}

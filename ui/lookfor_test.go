@@ -99,7 +99,7 @@ func TestValueView(t *testing.T) {
 	if v == nil || v.y != 3 || v.x != 7 || v.layer != 2 || v.filter != 4 {
 		t.Fatalf("after the tap: %+v", v)
 	}
-	act := h.s.explore.current.pred.Activations[1]
+	act := h.s.explore.current.Pred.Activations[1]
 	check := func(y, x int) {
 		t.Helper()
 		c := v.cell
@@ -150,7 +150,7 @@ func TestValueViewMobileNet(t *testing.T) {
 			layer = l + 1
 		}
 	}
-	pred := e.answer(h.s.Model())
+	pred := e.Answer(h.s.Model())
 	if layer == 0 || pred == nil {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}
@@ -186,7 +186,7 @@ func TestValueViewSqueezeExcitation(t *testing.T) {
 			layer = l + 1
 		}
 	}
-	pred := e.answer(h.s.Model())
+	pred := e.Answer(h.s.Model())
 	if layer == 0 || pred == nil {
 		t.Fatalf("layer %d, prediction %v", layer, pred)
 	}

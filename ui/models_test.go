@@ -91,7 +91,7 @@ func TestSecondOpinion(t *testing.T) {
 		h.settle()
 		if !o.box.Visible() || o.caption.Text != "Second opinion: low.safetensors" || h.s.explore.answer.Text != want.first ||
 			o.answer.Text != want.second || o.verdict.Text != want.verdict || !strings.HasSuffix(o.sure.Text, "% probability") {
-			t.Errorf("%s: first %q, second %q %q %q %q", h.s.explore.entries[i].name, h.s.explore.answer.Text, o.caption.Text, o.answer.Text, o.sure.Text, o.verdict.Text)
+			t.Errorf("%s: first %q, second %q %q %q %q", h.s.explore.entries[i].Name, h.s.explore.answer.Text, o.caption.Text, o.answer.Text, o.sure.Text, o.verdict.Text)
 		}
 		// The Explain view's second Grad-CAM: the second model's, for
 		// its answer, over the picture as given (40 x 30).

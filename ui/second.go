@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
@@ -18,7 +19,7 @@ import (
 // secondOpinion is the Explore view's second model: its answer on the
 // shown picture, beside the current model's, and whether the two agree.
 // The File menu chooses the model (a shipped one or a file) or none; the
-// Collection view runs it too (ui/collection/pair.go).
+// Collection view runs it too (collection_pair.go).
 type secondOpinion struct {
 	x     *exploreView
 	model *engine.Model // nil: no second model
@@ -68,6 +69,7 @@ func newSecondOpinion(x *exploreView) *secondOpinion {
 // set makes m (named name) the second model; nil removes it.
 func (o *secondOpinion) set(m *engine.Model, name string) {
 	o.model, o.name = m, name
+	o.x.s.SetSecond(m, name) // the Collection view's second model
 	clear(o.preds)
 	clear(o.cams)
 	o.gen++
@@ -111,19 +113,19 @@ func (o *secondOpinion) show(e *entry) {
 	o.camImage.Refresh()
 	o.camCaption.SetText("Computing the second model's Grad-CAM…")
 	gen, s := o.gen, o.x.s
-	preview := e.preview
+	preview := e.Preview
 	s.Busy.Add(1)
 	go func() {
 		var p *engine.Prediction
 		var cam widgets.CAM
-		input, _, err := inputFor(e, m.Input())
+		input, _, err := host.InputFor(e, m.Input())
 		if err == nil {
 			p, err = m.Predict(input)
 		}
 		if err == nil {
 			base := preview
 			if base == nil {
-				base, _ = loadPreview(e) // unreadable now: the network's input will do
+				base, _ = host.LoadPreview(e) // unreadable now: the network's input will do
 			}
 			cam = widgets.GradCAMOf(m, input, base, p.Class)
 		}
@@ -151,19 +153,19 @@ func (o *secondOpinion) show(e *entry) {
 // write fills the box with p, the second model's answer on e, and says
 // whether the current model's answer is the same class.
 func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
-	name := className(o.model, p.Class)
+	name := host.ClassName(o.model, p.Class)
 	o.answer.SetText(name)
 	probs := o.x.s.Shown(o.model, p.Probabilities) // its own temperature when calibrated
-	o.sure.SetText(fmt.Sprintf("%s %s", outputText(o.model, probs[p.Class]), engine.ScoreWord(o.model.Output())))
+	o.sure.SetText(fmt.Sprintf("%s %s", host.OutputText(o.model, probs[p.Class]), engine.ScoreWord(o.model.Output())))
 	if o.model.Output() == engine.OutputSigmoid {
 		o.answer.SetText(answerLine(o.x.s.Host, o.model, p.Probabilities))
-		o.sure.SetText("Independent scores, several can be high; highest " + name + ", " + outputText(o.model, probs[p.Class]) + ".")
+		o.sure.SetText("Independent scores, several can be high; highest " + name + ", " + host.OutputText(o.model, probs[p.Class]) + ".")
 	}
-	first := e.answer(o.x.s.Model())
+	first := e.Answer(o.x.s.Model())
 	switch {
 	case first == nil:
 		o.verdict.SetText("")
-	case className(o.x.s.Model(), first.Class) == name:
+	case host.ClassName(o.x.s.Model(), first.Class) == name:
 		o.verdict.SetText("The two models agree.")
 	default:
 		o.verdict.SetText("The two models disagree.")
@@ -176,7 +178,7 @@ func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
 		return
 	}
 	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%s)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
-		o.name, name, outputText(o.model, probs[p.Class]), cam.Place))
+		o.name, name, host.OutputText(o.model, probs[p.Class]), cam.Place))
 }
 
 // secondMenuItems are the File menu's items for the second opinion: each

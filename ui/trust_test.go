@@ -98,7 +98,7 @@ func TestExplainTrustPanel(t *testing.T) {
 		t.Errorf("check: %+v", c)
 	}
 	// The figures are the library's for the same map.
-	want, err := trust.CheckMap(t.Context(), h.s.Model(), widgets.MethodOf(methodGradCAM), explain.Request{Input: v.entry.input, Class: v.result.Class, Place: v.result.Layer},
+	want, err := trust.CheckMap(t.Context(), h.s.Model(), widgets.MethodOf(methodGradCAM), explain.Request{Input: v.entry.Input, Class: v.result.Class, Place: v.result.Layer},
 		*v.result, widgets.TrustSeed, nil)
 	if err != nil {
 		t.Fatal(err)

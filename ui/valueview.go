@@ -50,7 +50,7 @@ type valueView struct {
 // conv layer layer for the picture e; lo and hi are the map's colour range.
 func (s *shell) showValue(e *entry, layer, filter, y, x int, lo, hi float32) *valueView {
 	m := s.Model()
-	pred := e.answer(m)
+	pred := e.Answer(m)
 	if m == nil || pred == nil || pred.Activations == nil {
 		return nil
 	}
@@ -98,7 +98,7 @@ func (v *valueView) typedKey(ev *fyne.KeyEvent) {
 // show computes the cell (a single pass over one window: no need to leave
 // the UI goroutine) and draws it.
 func (v *valueView) show() {
-	c, err := v.m.Cell(v.e.input, v.pred, v.layer, v.filter, v.y, v.x)
+	c, err := v.m.Cell(v.e.Input, v.pred, v.layer, v.filter, v.y, v.x)
 	if err != nil {
 		v.err.SetText("Cannot show this cell: " + err.Error())
 		v.body.Objects = []fyne.CanvasObject{v.err}
@@ -120,7 +120,7 @@ func (v *valueView) show() {
 	if name := v.m.Places()[c.Layer-1].Name; name != fmt.Sprintf("conv%d", c.Layer) {
 		layer += " (" + name + ")" // an imported network's module
 	}
-	objs = append(objs, big(fmt.Sprintf("%s, filter %d, row %d, column %d of %s", layer, c.Filter+1, c.Y+1, c.X+1, v.e.name), 22, true))
+	objs = append(objs, big(fmt.Sprintf("%s, filter %d, row %d, column %d of %s", layer, c.Filter+1, c.Y+1, c.X+1, v.e.Name), 22, true))
 	from := fmt.Sprintf("The filter sees a %d×%d window of %s, over %d channel%s", c.KH, c.KW, c.From, c.Channels, plural(c.Channels))
 	switch {
 	case c.Groups > 1 && c.Channels == 1:

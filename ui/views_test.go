@@ -204,7 +204,7 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if !slices.Contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
 		t.Errorf("explore view not refreshed: answer %q, %d layers", x.answer.Text, len(x.maps.shown))
 	}
-	if p := x.current.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
+	if p := x.current.Answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
 		t.Error("the shown image was not run through the new model")
 	}
 	for _, name := range []string{"History", "Confusion"} {
@@ -356,7 +356,7 @@ func TestOpenImportedModel(t *testing.T) {
 	if b := x.seen.Image.Bounds(); b.Dx() != 10 || b.Dy() != 12 {
 		t.Errorf("the network sees %v, want 10 × 12", b)
 	}
-	if px := x.current.seen.Pix; px[0] != px[1] || px[1] != px[2] {
+	if px := x.current.Seen.Pix; px[0] != px[1] || px[1] != px[2] {
 		t.Errorf("the picture the network sees is not gray: %v", px[:4])
 	}
 	if !strings.Contains(x.seenCap.Text, "10 × 12 pixels, in grayscale") {

@@ -474,7 +474,7 @@ func (m *menus) refresh() {
 	m.full.Checked = m.s.Window().FullScreen()
 	// A model without a temperature (or a sigmoid's) cannot be calibrated:
 	// the item is disabled and Explore's line says why.
-	_, err := calibrationTemperature(m.s.Model())
+	_, err := host.CalibrationTemperature(m.s.Model())
 	m.calibrated.Disabled = err != nil
 	m.calibrated.Checked = m.s.Calibrated() && err == nil
 	m.main.Refresh()

@@ -179,9 +179,6 @@ type Options struct {
 	Method string
 	// RunChecks runs the Trust tab's checks once a collection is analysed.
 	RunChecks bool
-	// Second returns the second model (the Explore view's second opinion,
-	// nil for none) and its name; nil for none ever.
-	Second func() (*engine.Model, string)
 	// TestAnswers, when set, is called after the answers on an open test
 	// set changed (the Confusion view's note says whether they agree).
 	TestAnswers func()

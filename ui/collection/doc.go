@@ -11,9 +11,9 @@
 // model, Two models.
 //
 // New builds it on the window's host (package ui/host) with Options, what
-// the shell tells it of the command line and of the other views: the
-// second opinion (Options.Second) and who hears of new answers on the
-// test set (Options.TestAnswers). It sends the user to Explore with
+// the shell tells it of the command line and who hears of new answers on
+// the test set (Options.TestAnswers); the second model is the host's second
+// opinion (Host.Second), and SecondChanged analyses the collection again. It sends the user to Explore with
 // Host.Show; the shell reaches it through View's exported methods (the
 // menus, dropped folders, --view collection FOLDER, --catalogue, the
 // Confusion view's cells through ui/confusion_link.go, Explore's "Pictures

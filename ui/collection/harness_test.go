@@ -47,7 +47,7 @@ func newHarness(t testing.TB, o start) (*uitest.Harness, *View) {
 // setSecond makes m (named name; nil for none) the second opinion, as
 // File › Second opinion does through the shell.
 func setSecond(c *View, m *engine.Model, name string) {
-	c.opts.Second = func() (*engine.Model, string) { return m, name }
+	c.h.SetSecond(m, name)
 	c.SecondChanged()
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -63,19 +64,10 @@ func (c *View) pairSized() {
 	}
 }
 
-// second is the second opinion (Options.Second): its model, nil for
-// none, and its name.
-func (c *View) second() (*engine.Model, string) {
-	if c.opts.Second == nil {
-		return nil, ""
-	}
-	return c.opts.Second()
-}
-
 // SecondChanged analyses the open collection again when the second
 // opinion changed: the first model's results come from the cache.
 func (c *View) SecondChanged() {
-	if m, _ := c.second(); m == c.other {
+	if c.h.Second() == c.other {
 		return
 	}
 	c.stop()
@@ -89,9 +81,8 @@ func (c *View) SecondChanged() {
 // setOther takes the second opinion as the collection's second model (or
 // none), and shows or hides what belongs to it.
 func (c *View) setOther() {
-	other, otherName := c.second()
-	c.other, c.otherClasses = other, nil
-	c.modelName, c.otherName = c.h.ModelName(), otherName
+	c.other, c.otherClasses = c.h.Second(), nil
+	c.modelName, c.otherName = c.h.ModelName(), c.h.SecondName()
 	if c.other != nil {
 		c.otherClasses = c.other.Meta.Classes
 		if c.modelName == c.otherName {
@@ -204,7 +195,7 @@ func (c *View) showPair(it *collection.Item) {
 		img, _, err := picture.Open(it.Path)
 		var base image.Image
 		if err == nil {
-			base = picture.Thumbnail(img, widgets.PreviewSide)
+			base = picture.Thumbnail(img, host.PreviewSide)
 		}
 		for i, m := range models {
 			if err != nil {

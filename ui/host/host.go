@@ -62,6 +62,16 @@ type Host struct {
 
 	showView func(name string)
 	shows    map[string]func(path string, img image.Image)
+
+	// picture and pictures are what the Explore view shows and lists
+	// (picture.go); second is the second opinion.
+	picture    *Picture
+	pictures   []*Picture
+	onPicture  []func(*Picture)
+	onPictures []func()
+	second     *engine.Model
+	secondName string
+	onSecond   []func()
 }
 
 // New returns the host of window w of app a; do runs a function on the UI

@@ -12,9 +12,9 @@ import (
 )
 
 // TrustSeed seeds the sanity check's random weights, as the command
-// line's explain --check does, so that the window and the command line
-// give the same figures (the Explain view's trust panel, the Collection
-// view's Trust tab).
+// line's explain --check does, so that the window (the Explain view's
+// check, the Collection view's summary) and the command line give the
+// same figures.
 const TrustSeed = 25
 
 // MethodLabel is a method's name in the window: its sentence's opening
@@ -52,8 +52,7 @@ func MethodOf(s string) explain.Method {
 // MethodChecks is a tick box per method of explain.Methods, laid out in
 // columns so that nine of them never widen a panel.
 type MethodChecks struct {
-	checks []*widget.Check
-	// Content holds the tick boxes.
+	Checks  []*widget.Check
 	Content *fyne.Container
 	// onChanged, when set, is called after a tick changed.
 	onChanged func()
@@ -61,7 +60,7 @@ type MethodChecks struct {
 }
 
 // NewMethodChecks lays the methods out in cols columns, those named in
-// ticked ticked; onChanged (nil for none) is called after a tick changed.
+// ticked ticked; onChanged (may be nil) is called after a tick changed.
 func NewMethodChecks(cols int, ticked []string, onChanged func()) *MethodChecks {
 	mc := &MethodChecks{onChanged: onChanged}
 	var objs []fyne.CanvasObject
@@ -72,7 +71,7 @@ func NewMethodChecks(cols int, ticked []string, onChanged func()) *MethodChecks 
 			}
 		})
 		ch.Checked = slices.Contains(ticked, me.Name)
-		mc.checks = append(mc.checks, ch)
+		mc.Checks = append(mc.Checks, ch)
 		objs = append(objs, ch)
 	}
 	mc.Content = container.NewGridWithColumns(cols, objs...)
@@ -83,7 +82,7 @@ func NewMethodChecks(cols int, ticked []string, onChanged func()) *MethodChecks 
 func (mc *MethodChecks) Names() []string {
 	var out []string
 	for i, me := range explain.Methods() {
-		if mc.checks[i].Checked {
+		if mc.Checks[i].Checked {
 			out = append(out, me.Name)
 		}
 	}
@@ -95,7 +94,7 @@ func (mc *MethodChecks) Names() []string {
 func (mc *MethodChecks) Set(names ...string) {
 	mc.setting = true
 	for i, me := range explain.Methods() {
-		mc.checks[i].SetChecked(slices.Contains(names, me.Name) || slices.Contains(names, MethodLabel(me)))
+		mc.Checks[i].SetChecked(slices.Contains(names, me.Name) || slices.Contains(names, MethodLabel(me)))
 	}
 	mc.setting = false
 	if mc.onChanged != nil {
