@@ -33,6 +33,7 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
+	colview "github.com/artlens/artlens/ui/collection"
 	"github.com/artlens/artlens/ui/compare"
 	explainview "github.com/artlens/artlens/ui/explain"
 	"github.com/artlens/artlens/ui/explore"
@@ -145,7 +146,7 @@ func (o Options) Check() error {
 	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
 		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
 	}
-	if err := checkShow(o.Show); err != nil {
+	if err := colview.CheckShow(o.Show); err != nil {
 		return err
 	}
 	if err := explore.CheckOpen(o.Open); err != nil {
@@ -444,9 +445,9 @@ func (s *shell) start() {
 				Size: s.opts.TrainSize, Classes: s.opts.TrainClasses, Save: s.opts.TrainSave})
 		} else if s.opts.View == "collection" {
 			if s.opts.Catalogue != "" {
-				s.collection.cat.open(s.opts.Catalogue, false)
+				s.collection.OpenCatalogue(s.opts.Catalogue)
 			}
-			s.collection.open(s.opts.Images)
+			s.collection.Open(s.opts.Images)
 		} else {
 			s.explore.Open(s.opts.Images)
 		}

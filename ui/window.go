@@ -71,8 +71,8 @@ var screens = []screen{
 		return s.compare.Content()
 	}},
 	{"collection", "Collection", theme.ListIcon, func(s *shell) fyne.CanvasObject {
-		s.collection = newCollectionView(s)
-		return s.collection.content
+		s.collection = newCollectionTab(s)
+		return s.collection.Content()
 	}},
 	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
 	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
@@ -205,8 +205,8 @@ func (s *shell) dropped(uris []fyne.URI) {
 		s.train.OpenFolder(images[0]) // dropped onto the Train view: the pictures to train on
 		return
 	}
-	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {
-		s.collection.open(images) // dropped onto the Collection view: a collection
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.Content() {
+		s.collection.Open(images) // dropped onto the Collection view: a collection
 		return
 	}
 	s.showView("explore")
@@ -429,11 +429,10 @@ func newMenus(s *shell) *menus {
 	file := fyne.NewMenu("File",
 		item("Open image…", s.explore.OpenImageDialog, scOpen),
 		item("Open folder…", s.explore.OpenFolderDialog, scOpenFolder),
-		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
+		item("Open collection…", func() { s.showView("collection"); s.collection.OpenDialog() }, scOpenCollection),
 		fyne.NewMenuItem("Open catalogue…", func() {
 			s.showView("collection")
-			s.collection.side.Select(s.collection.catTab)
-			s.collection.cat.openDialog()
+			s.collection.OpenCatalogueDialog()
 		}),
 		examplesMenuItem(s),
 		fyne.NewMenuItemSeparator(),
@@ -514,7 +513,7 @@ func addShortcuts(s *shell) {
 	on(scOpen, s.explore.OpenImageDialog)
 	on(scOpenFolder, s.explore.OpenFolderDialog)
 	on(scOpenModel, s.openModelDialog)
-	on(scOpenCollection, func() { s.showView("collection"); s.collection.openDialog() })
+	on(scOpenCollection, func() { s.showView("collection"); s.collection.OpenDialog() })
 	on(scLarger, func() { s.zoomBy(1) })
 	// Ctrl+Shift+= is Ctrl++ on most keyboards.
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })

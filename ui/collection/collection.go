@@ -1,9 +1,9 @@
 // The Collection view: this file holds the view, its analysis and what the
-// sub-views share; each sub-view has its own file (collection_table.go,
-// collection_accuracy.go, collection_filter.go, collection_similar.go,
-// collection_map.go).
+// sub-views share; each sub-view has its own file (table.go, accuracy.go,
+// filter.go, similar.go, map.go, trust.go, catalogue.go, pair.go,
+// labels.go).
 
-package ui
+package collection
 
 import (
 	"context"
@@ -58,13 +58,14 @@ const (
 	confusionPeriod = 2 * time.Second
 )
 
-// collectionView shows a whole folder of pictures: a table of every picture
+// View shows a whole folder of pictures: a table of every picture
 // with its predicted class, filters and sorting, and beside it the
 // labelled collection's confusion matrix, the pictures that excite a
 // filter most and the pictures most similar to the selected one. The
 // analysis runs in the background on every core (package collection).
-type collectionView struct {
-	s       *shell
+type View struct {
+	h       *host.Host
+	opts    Options
 	content fyne.CanvasObject
 
 	roots   []string
@@ -140,7 +141,7 @@ type collectionView struct {
 	split *container.Split
 
 	// other is the second model the items were analysed with (the
-	// second opinion, collection_pair.go), nil for none; modelName and
+	// second opinion, pair.go), nil for none; modelName and
 	// otherName tell the two apart.
 	other                *engine.Model
 	otherClasses         []string
@@ -157,18 +158,36 @@ type collectionView struct {
 	pair          pairView
 
 	// cat is the collection's catalogue and catTab its tab
-	// (collection_catalogue.go).
+	// (catalogue.go).
 	cat    *collectionCatalogue
 	catTab *container.TabItem
 	// labels is a sigmoid model's Accuracy tab, its table per label
-	// (collection_labels.go), shown instead of confGrid.
+	// (labels.go), shown instead of confGrid.
 	labels *container.Scroll
-	// trust is the "Which map to trust" tab (collection_trust.go).
+	// trust is the "Which map to trust" tab (trust.go).
 	trust *trustTable
 }
 
-func newCollectionView(s *shell) *collectionView {
-	c := &collectionView{s: s, filter: noFilter, thumbs: map[*collection.Item]image.Image{}, sortCol: colName, then: s.opts.Show}
+// Options are what the shell tells the Collection view of the rest of the
+// window and the command line.
+type Options struct {
+	// Show is what to show once the first collection is analysed (see
+	// Shows), "" for nothing.
+	Show string
+	// Method lists the methods ticked in the Trust tab (--method, comma
+	// separated), "" for the default ones.
+	Method string
+	// RunChecks runs the Trust tab's checks once a collection is analysed.
+	RunChecks bool
+	// TestAnswers, when set, is called after the answers on an open test
+	// set changed (the Confusion view's note says whether they agree).
+	TestAnswers func()
+}
+
+// New builds the Collection view on h.
+func New(h *host.Host, opts Options) *View {
+	s := h
+	c := &View{h: h, opts: opts, filter: noFilter, thumbs: map[*collection.Item]image.Image{}, sortCol: colName, then: opts.Show}
 	c.cat = newCollectionCatalogue(c)
 	open := widget.NewButtonWithIcon("Open folder…", theme.FolderOpenIcon(), c.openDialog)
 	c.status = widget.NewLabel("")
@@ -248,23 +267,27 @@ func newCollectionView(s *shell) *collectionView {
 	c.content = container.NewBorder(container.NewVBox(top, c.progressBox), nil, nil, nil, split)
 	c.newPairPanel()
 	c.setOther()
-	c.setClasses(s.modelClasses())
+	c.setClasses(c.modelClasses())
 	c.refreshAll()
 	s.OnModel(c.modelChanged)
 	s.OnStyle(c.styleChanged)
-	s.OnOutput(c.outputChanged) // collection_labels.go
+	s.OnOutput(c.outputChanged) // labels.go
 	return c
 }
 
-func (s *shell) modelClasses() []string {
-	if s.Model() == nil {
+// Content is the view, for the window's tab.
+func (c *View) Content() fyne.CanvasObject { return c.content }
+
+// modelClasses are the current model's classes (none without a model).
+func (c *View) modelClasses() []string {
+	if c.h.Model() == nil {
 		return nil
 	}
-	return s.Model().Meta.Classes
+	return c.h.Model().Meta.Classes
 }
 
 // setClasses fills the class filters for classes.
-func (c *collectionView) setClasses(classes []string) {
+func (c *View) setClasses(classes []string) {
 	c.classes = classes
 	c.predSel.Options = append([]string{anyClass}, classes...)
 	c.truthSel.Options = append(append([]string{anyClass}, classes...), noClass)
@@ -272,7 +295,7 @@ func (c *collectionView) setClasses(classes []string) {
 	c.truthSel.SetSelected(anyClass)
 }
 
-func (c *collectionView) refreshAll() {
+func (c *View) refreshAll() {
 	c.refreshTable()
 	c.updateConfusion(true)
 	c.updateSimilar()
@@ -287,15 +310,15 @@ func pictures(n int) string {
 }
 
 // openDialog asks for a folder and opens it as the collection.
-func (c *collectionView) openDialog() {
-	c.s.PickFolder(func(path string) { c.open([]string{path}) })
+func (c *View) openDialog() {
+	c.h.PickFolder(func(path string) { c.open([]string{path}) })
 }
 
 // open makes the pictures of paths (folders with their subfolders, or
 // files) the collection and analyses them in the background: cached ones
 // come at once, the others as they are analysed, on every core. What was
 // open before is closed (its analysis stopped).
-func (c *collectionView) open(paths []string) {
+func (c *View) open(paths []string) {
 	c.stop()
 	c.trust.reset() // its figures were of the pictures open before
 	c.roots = append([]string(nil), paths...)
@@ -305,8 +328,8 @@ func (c *collectionView) open(paths []string) {
 }
 
 // analyse (re)analyses c.roots with the current model.
-func (c *collectionView) analyse() {
-	s := c.s
+func (c *View) analyse() {
+	s := c.h
 	m := s.Model()
 	c.gen++
 	gen := c.gen
@@ -320,7 +343,7 @@ func (c *collectionView) analyse() {
 	c.model = m
 	c.setOther()
 	other := c.other
-	c.setClasses(s.modelClasses())
+	c.setClasses(c.modelClasses())
 	c.refreshAll()
 	c.clearTop()
 	if len(c.roots) == 0 {
@@ -450,14 +473,14 @@ func (c *collectionView) analyse() {
 			phases.report(fmt.Sprintf("collection of %s (%s from the cache)", pictures(len(c.items)), engine.Thousands(last.Cached)))
 			if saveErr != nil {
 				// Not silent: unsaved, the next opening analyses everything again.
-				s.Notice.Post(host.NoticeWarning, sentence(saveErr.Error()))
+				s.Notice.Post(host.NoticeWarning, widgets.Sentence(saveErr.Error()))
 			}
 		})
 	}()
 }
 
 // add shows a batch of analysed pictures and the progress.
-func (c *collectionView) add(items []*collection.Item, failed []string, p collection.Progress) {
+func (c *View) add(items []*collection.Item, failed []string, p collection.Progress) {
 	if c.testSet {
 		for _, it := range items {
 			c.distinct.Add(it)
@@ -483,7 +506,7 @@ func (c *collectionView) add(items []*collection.Item, failed []string, p collec
 }
 
 // finish ends an analysis: it says what was done and what failed.
-func (c *collectionView) finish(gen int, files []collection.File, cached int, err error) {
+func (c *View) finish(gen int, files []collection.File, cached int, err error) {
 	c.running = false
 	c.complete = err == nil
 	c.cancel = nil
@@ -495,7 +518,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 			engine.Thousands(n), widgets.CountNoun(len(files), "picture")))
 	case err != nil:
 		c.status.SetText("")
-		c.s.Notice.Post(host.NoticeError, "The collection could not be analysed: "+err.Error())
+		c.h.Notice.Post(host.NoticeError, "The collection could not be analysed: "+err.Error())
 	default:
 		text := fmt.Sprintf("%s in %s", pictures(n), widgets.QuoteNames(c.roots))
 		if cached > 0 {
@@ -529,7 +552,7 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 			}
 			short += "\n• " + f
 		}
-		c.s.Notice.PostDetails(host.NoticeWarning, short, head+"\n• "+strings.Join(c.failed, "\n• "))
+		c.h.Notice.PostDetails(host.NoticeWarning, short, head+"\n• "+strings.Join(c.failed, "\n• "))
 	}
 	c.refreshTable()
 	c.updateConfusion(true)
@@ -544,19 +567,20 @@ func (c *collectionView) finish(gen int, files []collection.File, cached int, er
 	if show := c.then; show != "" && err == nil {
 		c.then = "" // once
 		if msg := c.apply(show); msg != "" {
-			c.s.Notice.Post(host.NoticeWarning, msg)
+			c.h.Notice.Post(host.NoticeWarning, msg)
 		}
 	}
 }
 
-// CollectionShows describes the values of Options.Show.
-const CollectionShows = "wrong (the wrong answers), disagree (where the model and the --second model disagree, the first of them side by side), " +
+// Shows describes the values of Options.Show.
+const Shows = "wrong (the wrong answers), disagree (where the model and the --second model disagree, the first of them side by side), " +
 	"map (the map of the collection), cell:TRUE:PREDICTED (a confusion cell's pictures), " +
 
 	"filter:LAYER:FILTER (the pictures that excite a filter), similar:NAME (the pictures like the file NAME), " + catalogueShows
 
-// checkShow reports whether show is a valid Options.Show.
-func checkShow(show string) error {
+// CheckShow reports whether show is a valid Options.Show: nil, or an
+// error that lists the valid values.
+func CheckShow(show string) error {
 	if show == "" || show == "wrong" || show == "disagree" || show == "map" {
 		return nil
 	}
@@ -578,14 +602,14 @@ func checkShow(show string) error {
 		ok = len(parts) >= 2 && strings.Join(parts[1:], ":") != ""
 	}
 	if !ok {
-		return fmt.Errorf("cannot show %q: use %s", show, CollectionShows)
+		return fmt.Errorf("cannot show %q: use %s", show, Shows)
 	}
 	return nil
 }
 
 // apply shows what show names (a valid Options.Show) in the analysed
 // collection; it returns why it cannot, or "".
-func (c *collectionView) apply(show string) string {
+func (c *View) apply(show string) string {
 	parts := strings.Split(show, ":")
 	if mine, _ := checkCatalogueShow(parts); mine {
 		return c.cat.applyShow(parts)
@@ -659,23 +683,23 @@ func shortDuration(d time.Duration) string {
 }
 
 // stop cancels the analysis in progress, if any; what was analysed stays.
-func (c *collectionView) stop() {
+func (c *View) stop() {
 	if c.cancel != nil {
 		c.cancel()
 	}
 }
 
 // modelChanged analyses the open collection again with the new model.
-func (c *collectionView) modelChanged() {
+func (c *View) modelChanged() {
 	c.stop()
 	if len(c.roots) > 0 {
 		c.analyse()
 	} else {
-		c.setClasses(c.s.modelClasses())
+		c.setClasses(c.modelClasses())
 	}
 }
 
-func (c *collectionView) styleChanged() {
+func (c *View) styleChanged() {
 	c.pairSized()
 	c.confOther.Invalidate()
 	c.applyWidths()
@@ -696,8 +720,8 @@ func absPath(p string) string {
 
 // setFigure shows a figure drawn for the screen's pixels at its own size,
 // so that its captions stay sharp (the panel scrolls when it is smaller).
-func (c *collectionView) setFigure(o *canvas.Image, img image.Image) {
-	sc := c.s.PixelScale()
+func (c *View) setFigure(o *canvas.Image, img image.Image) {
+	sc := c.h.PixelScale()
 	b := img.Bounds()
 	o.Image = img
 	o.SetMinSize(fyne.NewSize(float32(b.Dx())/sc, float32(b.Dy())/sc))
@@ -706,8 +730,8 @@ func (c *collectionView) setFigure(o *canvas.Image, img image.Image) {
 
 // renderTiles reads the pictures of hits again and draws them as a grid
 // in the background; done gets the figure on the UI goroutine.
-func (c *collectionView) renderTiles(hits []collection.Hit, tile func(int, collection.Hit) plots.Tile, done func(image.Image)) {
-	s := c.s
+func (c *View) renderTiles(hits []collection.Hit, tile func(int, collection.Hit) plots.Tile, done func(image.Image)) {
+	s := c.h
 	side := int(panelTile * s.Zoom() * s.PixelScale())
 	th := s.ChartTheme()
 	tiles := make([]plots.Tile, len(hits))

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"context"
@@ -34,7 +34,7 @@ const trustDefaultSample = "10"
 // sanity check) per explanation method over the collection's pictures or
 // a sample of them, computed in the background.
 type trustTable struct {
-	c       *collectionView
+	c       *View
 	content fyne.CanvasObject
 
 	methods  *widgets.MethodChecks
@@ -58,7 +58,7 @@ type trustTable struct {
 var trustColumns = []string{"Method", "Pictures", "Deletion AUC ↓ [95 % CI]", "Insertion AUC ↑ [95 % CI]", "Sanity: last step", "Follows the network"}
 
 // newTrustPanel makes the panel; c.trust holds it.
-func (c *collectionView) newTrustPanel() fyne.CanvasObject {
+func (c *View) newTrustPanel() fyne.CanvasObject {
 	t := &trustTable{c: c}
 	c.trust = t
 	title := widget.NewLabelWithStyle("Which map to trust", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -70,8 +70,8 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	for _, me := range explain.Methods() {
 		all = append(all, me.Name)
 	}
-	if c.s.opts.Method != "" {
-		all = strings.Split(c.s.opts.Method, ",") // --method: the methods ticked
+	if c.opts.Method != "" {
+		all = strings.Split(c.opts.Method, ",") // --method: the methods ticked
 	}
 	t.methods = widgets.NewMethodChecks(3, all, nil)
 	t.sample = widget.NewSelect(trustSamples, nil)
@@ -96,7 +96,7 @@ func (c *collectionView) newTrustPanel() fyne.CanvasObject {
 	body := container.NewVBox(title, hint, t.methods.Content, controls, t.progress, t.status,
 		container.NewHScroll(t.grid), t.notes)
 	t.content = container.NewVScroll(container.NewPadded(body))
-	c.s.OnModel(t.reset)
+	c.h.OnModel(t.reset)
 	return t.content
 }
 
@@ -141,7 +141,7 @@ func (t *trustTable) stop() {
 // started is called when the collection's analysis is done: with the
 // --check option the summary runs once.
 func (t *trustTable) started() {
-	if t.c.s.opts.RunChecks && !t.auto && len(t.c.items) > 0 {
+	if t.c.opts.RunChecks && !t.auto && len(t.c.items) > 0 {
 		t.auto = true
 		t.c.side.SelectIndex(slices.IndexFunc(t.c.side.Items, func(it *container.TabItem) bool { return it.Content == t.content }))
 		t.run()
@@ -151,7 +151,7 @@ func (t *trustTable) started() {
 // run checks the ticked methods on the sample in the background.
 func (t *trustTable) run() {
 	c := t.c
-	m := c.s.Model()
+	m := c.h.Model()
 	if m == nil {
 		t.status.SetText("No model is loaded.")
 		return
@@ -184,7 +184,7 @@ func (t *trustTable) run() {
 		what = fmt.Sprintf("a sample of %d of the %d pictures (every %s by name)", len(files), len(all), ordinal(step))
 	}
 	t.status.SetText(fmt.Sprintf("Checking %d methods on %s…", len(names), what))
-	s := c.s
+	s := c.h
 	s.Busy.Add(1)
 	start := time.Now()
 	go func() {
@@ -213,7 +213,7 @@ func (t *trustTable) run() {
 			default:
 				t.result, t.files = sum, files
 				t.status.SetText(fmt.Sprintf("%d methods checked on %s with %s, in %s (the sanity check seeded %d).",
-					len(names), what, c.s.ModelName(), time.Since(start).Round(time.Second), widgets.TrustSeed))
+					len(names), what, c.h.ModelName(), time.Since(start).Round(time.Second), widgets.TrustSeed))
 				t.fill(sum)
 			}
 		})

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"os"
@@ -35,7 +35,7 @@ func TestCollectionTrust(t *testing.T) {
 	}
 	start := time.Now()
 	test.Tap(tt.runBtn)
-	h.settle()
+	h.Settle()
 	if len(tt.result) != len(names) || len(tt.files) != 3 {
 		t.Fatalf("%d rows, %d files: %q", len(tt.result), len(tt.files), tt.status.Text)
 	}
@@ -57,7 +57,7 @@ func TestCollectionTrust(t *testing.T) {
 	// Stop leaves no table half made.
 	test.Tap(tt.runBtn)
 	test.Tap(tt.stopBtn)
-	h.settle()
+	h.Settle()
 	if tt.cancel != nil || tt.runBtn.Disabled() {
 		t.Error("not stopped")
 	}

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -26,35 +26,35 @@ var confusionLeast = fyne.NewSize(480, 400)
 
 // newConfusionPanel is the side panel's accuracy tab: the labelled
 // pictures' confusion matrix, whose cells list their pictures when clicked.
-func (c *collectionView) newConfusionPanel() fyne.CanvasObject {
-	c.conf = widgets.NewChart(c.s.Host, 1.2)
+func (c *View) newConfusionPanel() fyne.CanvasObject {
+	c.conf = widgets.NewChart(c.h, 1.2)
 	c.conf.Least = confusionLeast
 	c.confInfo = widget.NewLabel("")
 	c.confInfo.Wrapping = fyne.TextWrapWord
-	tap := newTapArea(c.conf, c.confusionTapped)
+	tap := widgets.NewTapArea(c.conf, c.confusionTapped)
 	// The second model's matrix below the first, when there is one
 	// (updateOtherConfusion sets the grid's rows: a hidden cell would
 	// still take its share).
-	c.confOther = widgets.NewChart(c.s.Host, 1.2)
+	c.confOther = widgets.NewChart(c.h, 1.2)
 	c.confOther.Least = confusionLeast
 	c.confOtherInfo = widget.NewLabel("")
 	c.confOtherInfo.Wrapping = fyne.TextWrapWord
 	c.confOtherBox = container.NewBorder(c.confOtherInfo, nil, nil, nil, c.confOther)
 	c.confOtherBox.Hide()
 	c.confGrid = container.NewGridWithRows(1, tap, c.confOtherBox)
-	c.labels = c.newLabelsPanel() // collection_labels.go
+	c.labels = c.newLabelsPanel() // labels.go
 	return container.NewBorder(c.confInfo, nil, nil, nil, container.NewStack(c.confGrid, c.labels))
 }
 
 // updateConfusion recomputes the evaluation of the labelled pictures and
 // redraws the chart (while analysing, at most every confusionPeriod).
-func (c *collectionView) updateConfusion(now bool) {
+func (c *View) updateConfusion(now bool) {
 	if !now && time.Since(c.confAt) < confusionPeriod {
 		return
 	}
 	c.confAt = time.Now()
-	if c.s.confusion != nil {
-		defer c.s.confusion.refreshNote()
+	if c.opts.TestAnswers != nil {
+		defer c.opts.TestAnswers()
 	}
 	defer c.updateOtherConfusion()
 	labelled := collection.Labelled(c.items)
@@ -71,7 +71,7 @@ func (c *collectionView) updateConfusion(now bool) {
 		}
 		return
 	}
-	if c.showLabels() { // a sigmoid model: no confusion matrix (collection_labels.go)
+	if c.showLabels() { // a sigmoid model: no confusion matrix (labels.go)
 		return
 	}
 	ev, cells, err := collection.Evaluate(c.items, c.classes)
@@ -104,7 +104,7 @@ func namedConfusion(ev engine.Evaluation, name string, th plots.Theme) (*plot.Pl
 // storedCheck compares the answers on the test set, once all are in, with
 // the test results stored in the model file (the Confusion tab), in a
 // sentence that starts with a space; "" for another collection.
-func (c *collectionView) storedCheck() string {
+func (c *View) storedCheck() string {
 	if !c.testSet || c.model == nil || c.model.Meta.Test == nil || c.cells == nil {
 		return ""
 	}
@@ -124,7 +124,7 @@ func (c *collectionView) storedCheck() string {
 // cellsDiffering counts the cells whose count differs between the
 // collection's confusion matrix and the stored test results (every cell
 // when their classes differ).
-func (c *collectionView) cellsDiffering() int {
+func (c *View) cellsDiffering() int {
 	st := c.model.Meta.Test
 	n := 0
 	for t := range c.classes {
@@ -159,7 +159,7 @@ func storedRight(ev *engine.Evaluation) int {
 }
 
 // confusionTapped lists the pictures of the cell under pos.
-func (c *collectionView) confusionTapped(pos fyne.Position) {
+func (c *View) confusionTapped(pos fyne.Position) {
 	if c.cells == nil || c.conf.Image().Image == nil {
 		return
 	}
@@ -183,7 +183,7 @@ func (c *collectionView) confusionTapped(pos fyne.Position) {
 
 // showCell filters the table to the pictures of true class truth predicted
 // as pred.
-func (c *collectionView) showCell(truth, pred int) {
+func (c *View) showCell(truth, pred int) {
 	c.wrongOnly.SetChecked(false)
 	c.below.SetText("")
 	c.search.SetText("")
@@ -202,60 +202,40 @@ func (c *collectionView) showCell(truth, pred int) {
 			text += fmt.Sprintf(" The test results stored in the model file count %s here: the loaded model or this copy of the data set is not the one they were measured with.", engine.Thousands(n))
 		}
 	}
-	c.s.Notice.Post(host.NoticeInfo, text)
+	c.h.Notice.Post(host.NoticeInfo, text)
 }
 
 // showTestCell shows the Collection view with the test set's pictures of
 // true class truth predicted as pred (class names): the test set is the
 // open collection.
-func (c *collectionView) showTestCell(truth, pred string) {
-	c.s.ShowView("collection")
+func (c *View) showTestCell(truth, pred string) {
+	c.h.ShowView("collection")
 	show := "cell:" + truth + ":" + pred
 	if c.running {
 		c.then = show // the counts when all are in
 		if c.cells != nil {
 			if msg := c.apply(show); msg != "" {
-				c.s.Notice.Post(host.NoticeWarning, msg)
+				c.h.Notice.Post(host.NoticeWarning, msg)
 			}
 		}
 		return
 	}
 	if msg := c.apply(show); msg != "" {
-		c.s.Notice.Post(host.NoticeWarning, msg)
+		c.h.Notice.Post(host.NoticeWarning, msg)
 	}
 }
 
 // openTestSet opens dir, a validation_set folder, as the collection and
 // shows the pictures of true class truth predicted as pred once analysed.
-func (c *collectionView) openTestSet(dir, truth, pred string) {
-	c.s.ShowView("collection")
+func (c *View) openTestSet(dir, truth, pred string) {
+	c.h.ShowView("collection")
 	c.open([]string{dir})
 	c.then = "cell:" + truth + ":" + pred
 }
 
 // isOpenTestSet reports whether the collection is the test set (opened or
 // being analysed).
-func (c *collectionView) isOpenTestSet() bool { return c.testSet && len(c.roots) == 1 }
-
-// tapArea passes taps on its content to onTap, with the position in the
-// content's coordinates.
-type tapArea struct {
-	widget.BaseWidget
-	content fyne.CanvasObject
-	onTap   func(fyne.Position)
-}
-
-func newTapArea(content fyne.CanvasObject, onTap func(fyne.Position)) *tapArea {
-	t := &tapArea{content: content, onTap: onTap}
-	t.ExtendBaseWidget(t)
-	return t
-}
-
-func (t *tapArea) Tapped(ev *fyne.PointEvent) { t.onTap(ev.Position) }
-
-func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(t.content)
-}
+func (c *View) isOpenTestSet() bool { return c.testSet && len(c.roots) == 1 }
 
 // noClassFolders says that no folder is named after one of classes,
 // naming the first few: an ImageNet network's 1,000 names made the panel,

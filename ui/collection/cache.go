@@ -1,8 +1,7 @@
-package ui
+package collection
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 
@@ -13,19 +12,19 @@ import (
 
 // clearCacheDialog says how much the collection caches hold and, once
 // confirmed, removes them all (clearCache).
-func (c *collectionView) clearCacheDialog() {
+func (c *View) clearCacheDialog() {
 	dir, err := collection.DefaultCacheDir()
 	if err != nil {
-		c.s.Notice.Post(host.NoticeError, "The collection cache could not be found: "+err.Error())
+		c.h.Notice.Post(host.NoticeError, "The collection cache could not be found: "+err.Error())
 		return
 	}
 	n, size, err := collection.CacheUsage(dir)
 	switch {
 	case err != nil:
-		c.s.Notice.Post(host.NoticeError, "The collection cache could not be read: "+err.Error())
+		c.h.Notice.Post(host.NoticeError, "The collection cache could not be read: "+err.Error())
 		return
 	case n == 0:
-		c.s.Notice.Post(host.NoticeInfo, "The collection cache is empty ("+dir+").")
+		c.h.Notice.Post(host.NoticeInfo, "The collection cache is empty ("+dir+").")
 		return
 	}
 	msg := fmt.Sprintf("Remove the results kept for %s (%s in %s)?\n\nA collection is analysed again the next time it is opened.",
@@ -34,7 +33,7 @@ func (c *collectionView) clearCacheDialog() {
 		if ok {
 			c.clearCache(dir)
 		}
-	}, c.s.Window())
+	}, c.h.Window())
 	d.SetConfirmText("Clear")
 	d.SetDismissText("Cancel")
 	d.Show()
@@ -42,25 +41,17 @@ func (c *collectionView) clearCacheDialog() {
 
 // clearCache removes every collection cache in dir and says what was
 // freed.
-func (c *collectionView) clearCache(dir string) {
+func (c *View) clearCache(dir string) {
 	n, freed, err := collection.ClearCaches(dir)
 	if err != nil {
-		c.s.Notice.Post(host.NoticeError, "The collection cache could not be cleared: "+err.Error())
+		c.h.Notice.Post(host.NoticeError, "The collection cache could not be cleared: "+err.Error())
 		return
 	}
-	c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("Cleared the collection cache: the results of %s removed, %s freed.",
+	c.h.Notice.Post(host.NoticeInfo, fmt.Sprintf("Cleared the collection cache: the results of %s removed, %s freed.",
 		widgets.CountNoun(n, "collection"), megabytes(freed)))
 }
 
 // megabytes writes a size as "36.0 MB" (or "0.4 MB").
 func megabytes(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-}
-
-// sentence gives msg a capital first letter and a full stop.
-func sentence(msg string) string {
-	if msg == "" {
-		return msg
-	}
-	return strings.ToUpper(msg[:1]) + strings.TrimSuffix(msg[1:], ".") + "."
 }

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ import (
 
 // newFilterPanel is the side panel's filter tab: the pictures of the
 // collection that excite a chosen filter most.
-func (c *collectionView) newFilterPanel() fyne.CanvasObject {
+func (c *View) newFilterPanel() fyne.CanvasObject {
 	c.layerSel = widget.NewSelect(nil, nil)
 	c.setLayerChoices(5) // the study's, until a collection gives the model's
 	c.layerSel.SetSelected("3")
@@ -47,14 +47,14 @@ func (c *collectionView) newFilterPanel() fyne.CanvasObject {
 
 // showFilter shows the filter tab with the pictures that excite (layer,
 // filter) most.
-func (c *collectionView) showFilter(layer, filter int) {
+func (c *View) showFilter(layer, filter int) {
 	c.side.SelectIndex(1)
 	c.showTop(layer, filter)
 }
 
 // showTop shows the pictures that excite (layer, filter) most (both from
 // 1), reading them again from disk in the background.
-func (c *collectionView) showTop(layer, filter int) {
+func (c *View) showTop(layer, filter int) {
 	c.topLayer, c.topFilter = layer, filter
 	c.layerSel.SetSelected(strconv.Itoa(layer))
 	c.filterNum.SetText(strconv.Itoa(filter))
@@ -99,7 +99,7 @@ func (c *collectionView) showTop(layer, filter int) {
 }
 
 // setLayerChoices offers conv layers 1 to n.
-func (c *collectionView) setLayerChoices(n int) {
+func (c *View) setLayerChoices(n int) {
 	if len(c.layerSel.Options) == n {
 		return
 	}
@@ -110,7 +110,7 @@ func (c *collectionView) setLayerChoices(n int) {
 	c.layerSel.Refresh()
 }
 
-func (c *collectionView) clearTop() {
+func (c *View) clearTop() {
 	c.topImg.Image = nil
 	c.topImg.Refresh()
 	c.simImg.Image = nil

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/internal/uitest"
 	"github.com/artlens/artlens/ui/widgets"
 )
 
@@ -30,14 +31,13 @@ func highModel(t testing.TB) *engine.Model {
 
 // openPair opens curatedFolder in the Collection view with highModel as
 // the second opinion ("high").
-func openPair(t *testing.T, show string) (*harness, *collectionView, map[string]uint8) {
+func openPair(t *testing.T, show string) (*uitest.Harness, *View, map[string]uint8) {
 	root, reds := curatedFolder(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	h := newHarness(t, Options{Model: brightModel(t), ModelName: "bright model", Second: highModel(t), SecondName: "high",
-		View: "collection", Images: []string{root}, Show: show})
-	c := h.s.collection
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
-	h.settle()
+	h, c := newHarness(t, start{Model: brightModel(t), ModelName: "bright model", Second: highModel(t), SecondName: "high",
+		Images: []string{root}, Show: show})
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
+	h.Settle()
 	return h, c, reds
 }
 
@@ -129,7 +129,7 @@ func TestCollectionTwoModels(t *testing.T) {
 	// A click on a disagreement: both answers and Grad-CAMs side by side.
 	row := slices.Index(shownNames(c), "lamp.png")
 	c.cellSelected(widget.TableCellID{Row: row, Col: colPredicted})
-	h.settle()
+	h.Settle()
 	if tab := c.side.Selected(); tab.Text != pairTabTitle {
 		t.Fatalf("tab %q after a click on a disagreement", tab.Text)
 	}
@@ -162,9 +162,9 @@ func TestCollectionTwoModels(t *testing.T) {
 	// No second opinion: the columns, the filter and the tab go, and the
 	// table shows every picture (the first model's answers from the
 	// cache).
-	h.s.SetSecond(nil, "")
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
-	h.settle()
+	setSecond(c, nil, "")
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
+	h.Settle()
 	if c.columns() != colOther || cellText(c, 0, colRight) == "" || c.disagreeOnly.Visible() || c.disagreeOnly.Checked || len(c.shown) != len(reds) || c.confOtherBox.Visible() {
 		t.Errorf("without a second model: %d columns, filter %v %v, %d rows", c.columns(), c.disagreeOnly.Visible(), c.disagreeOnly.Checked, len(c.shown))
 	}
@@ -177,15 +177,15 @@ func TestCollectionTwoModels(t *testing.T) {
 		t.Errorf("status %q", texts(c.content))
 	}
 	// Chosen again: its answers come from its own cache.
-	h.s.SetSecond(highModel(t), "high")
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
-	h.settle()
+	setSecond(c, highModel(t), "high")
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) == len(reds) })
+	h.Settle()
 	if c.columns() != colCount || !hasText(c.content, "(10 from the cache)") || collectionDisagreements(c) != 2 {
 		t.Errorf("the second model again: %d columns, status %q", c.columns(), texts(c.content))
 	}
 }
 
-func collectionDisagreements(c *collectionView) int {
+func collectionDisagreements(c *View) int {
 	n := 0
 	for _, it := range c.items {
 		if it.Other != nil && it.Other.Disagree {

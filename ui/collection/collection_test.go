@@ -1,13 +1,10 @@
-package ui
+package collection
 
 import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -19,62 +16,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/collection"
-	"github.com/artlens/artlens/engine"
-	"github.com/artlens/artlens/internal/brightmodel"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/internal/uitest"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
-// brightModel returns the hand-set model of package brightmodel: "bright"
-// when a uniform picture's red is above 0.5, filter 1 of every conv layer
-// equal to the red value.
-func brightModel(t testing.TB) *engine.Model {
-	t.Helper()
-	m, err := brightmodel.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// curatedFolder writes a collection sorted into dark/ and bright/ folders,
-// with mistakes: bright pictures under dark/ and a dark one under bright/,
-// and an unlabelled folder. Red values near 128 give unsure answers.
-func curatedFolder(t testing.TB) (root string, reds map[string]uint8) {
-	root = t.TempDir()
-	reds = map[string]uint8{
-		"dark/night.png": 20, "dark/dusk.png": 60, "dark/grey.png": 125, "dark/lamp.png": 135, "dark/sun.png": 240,
-		"bright/day.png": 230, "bright/noon.png": 250, "bright/haze.png": 130, "bright/cave.png": 30,
-		"misc/unsorted.png": 200,
-	}
-	for name, red := range reds {
-		img := image.NewNRGBA(image.Rect(0, 0, 48, 36))
-		for i := 0; i < len(img.Pix); i += 4 {
-			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = red, 90, 160, 255
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, root, name, buf.Bytes())
-	}
-	return root, reds
-}
-
-// openCollection opens root in the collection view of a new harness and
-// waits until it is analysed.
-func openCollection(t testing.TB, root string) (*harness, *collectionView) {
+// openCollection opens root in the Collection view of a new harness, with
+// brightModel, and waits until it is analysed.
+func openCollection(t testing.TB, root string) (*uitest.Harness, *View) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	h := newHarness(t, Options{Model: brightModel(t), ModelName: "bright model", View: "collection", Images: []string{root}})
-	c := h.s.collection
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
-	h.settle()
+	h, c := newHarness(t, start{Model: brightModel(t), ModelName: "bright model", Images: []string{root}})
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+	h.Settle()
 	return h, c
 }
 
-func shownNames(c *collectionView) []string {
+func shownNames(c *View) []string {
 	var out []string
 	for _, it := range c.shown {
 		out = append(out, filepath.Base(it.Path))
@@ -84,7 +41,7 @@ func shownNames(c *collectionView) []string {
 
 // cellText renders a table cell of column col (such as colPredicted)
 // through the table's own template and update function.
-func cellText(c *collectionView, row, col int) string {
+func cellText(c *View, row, col int) string {
 	o := c.newCell()
 	c.updateCell(widget.TableCellID{Row: row, Col: slices.Index(c.shownColumns(), col)}, o)
 	return o.(*fyne.Container).Objects[1].(*widget.Label).Text
@@ -92,10 +49,7 @@ func cellText(c *collectionView, row, col int) string {
 
 func TestCollectionViewOpensAFolderTree(t *testing.T) {
 	root, reds := curatedFolder(t)
-	h, c := openCollection(t, root)
-	if tab := h.s.tabs.Selected(); tab.Text != "Collection" {
-		t.Fatalf("tab %q selected", tab.Text)
-	}
+	_, c := openCollection(t, root)
 	if len(c.items) != len(reds) {
 		t.Fatalf("%d pictures, want %d", len(c.items), len(reds))
 	}
@@ -133,7 +87,6 @@ func TestCollectionViewOpensAFolderTree(t *testing.T) {
 	if c.ev.Total != 9 || !hasText(c.content, "6 of 9 labelled pictures right (66.7%)") || c.conf.Build() == nil {
 		t.Errorf("evaluation %+v, texts %q", c.ev, texts(c.content))
 	}
-	test.AssertImageMatches(t, "collection.png", h.w.Canvas().Capture())
 }
 
 func TestCollectionSortByColumn(t *testing.T) {
@@ -264,7 +217,7 @@ func TestCollectionConfusionCellLists(t *testing.T) {
 	root, _ := curatedFolder(t)
 	h, c := openCollection(t, root)
 	c.side.SelectIndex(0)
-	h.settle()
+	h.Settle()
 	if c.conf.Image().Image == nil {
 		t.Fatal("confusion chart not drawn")
 	}
@@ -304,10 +257,10 @@ func TestCollectionConfusionCellLists(t *testing.T) {
 	}
 }
 
-func findTapArea(t *testing.T, c *collectionView) *tapArea {
-	var out *tapArea
+func findTapArea(t *testing.T, c *View) *widgets.TapArea {
+	var out *widgets.TapArea
 	walk(c.side, func(o fyne.CanvasObject) {
-		if ta, ok := o.(*tapArea); ok {
+		if ta, ok := o.(*widgets.TapArea); ok {
 			out = ta
 		}
 	})
@@ -323,27 +276,27 @@ func TestCollectionCacheAndPanels(t *testing.T) {
 	root, _ := curatedFolder(t)
 	writeFile(t, root, "readme.txt", []byte("notes"))
 	h, c := openCollection(t, root)
-	if !hasText(h.w.Content(), "1 file of the collection left out:") || !hasText(h.w.Content(), "readme.txt: not an image file") {
-		t.Errorf("notice: %q", texts(h.s.Notice))
+	if !hasText(h.Host.Notice, "1 file of the collection left out:") || !hasText(h.Host.Notice, "readme.txt: not an image file") {
+		t.Errorf("notice: %q", texts(h.Host.Notice))
 	}
 	c.open([]string{root})
-	h.waitFor("the second opening", func() bool { return !c.running && len(c.items) == 10 })
-	h.settle()
+	h.WaitFor("the second opening", func() bool { return !c.running && len(c.items) == 10 })
+	h.Settle()
 	if !hasText(c.content, "(10 from the cache)") {
 		t.Errorf("second opening: %q", texts(c.content))
 	}
 
 	c.table.Select(widget.TableCellID{Row: 0, Col: colPredicted})
-	h.settle()
+	h.Settle()
 	if c.selected != c.shown[0] || c.simImg.Image == nil || !hasText(c.side, "the 8 pictures the network finds most alike") {
 		t.Errorf("similar panel: %q", texts(c.side))
 	}
-	if h.s.tabs.Selected().Text != "Collection" {
-		t.Error("a click on a class cell left the collection")
+	if len(h.Shown) > 0 {
+		t.Errorf("a click on a class cell left the collection for %q", h.Shown)
 	}
 
 	c.showFilter(1, 1)
-	h.settle()
+	h.Settle()
 	if c.topImg.Image == nil || !hasText(c.side, "Layer 1, filter 1: the 9 of 10 pictures") {
 		t.Errorf("top panel: %q", texts(c.side))
 	}
@@ -358,10 +311,11 @@ func TestCollectionCacheAndPanels(t *testing.T) {
 	}
 
 	// A click on a name opens the picture in Explore.
+	opened := explored(h)
 	c.table.Select(widget.TableCellID{Row: 2, Col: colName})
-	h.settle()
-	if h.s.tabs.Selected().Text != "Explore" || h.s.Picture() == nil || h.s.Picture().Path != c.shown[2].Path {
-		t.Errorf("Explore shows %v", h.s.Picture())
+	h.Settle()
+	if lastShown(h) != "explore" || len(*opened) != 1 || (*opened)[0] != c.shown[2].Path {
+		t.Errorf("Explore asked to show %q (views %q), want %s", *opened, h.Shown, c.shown[2].Path)
 	}
 }
 
@@ -372,13 +326,12 @@ func TestCollectionStop(t *testing.T) {
 		writePNG(t, root, fmt.Sprintf("p%02d.png", i), 200, 150, i)
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	h := newHarness(t, Options{View: "collection"})
-	c := h.s.collection
+	h, c := newHarness(t, start{})
 	c.open([]string{root})
-	h.waitFor("a first batch", func() bool { return len(c.items) > 0 || !c.running })
+	h.WaitFor("a first batch", func() bool { return len(c.items) > 0 || !c.running })
 	c.stop()
-	h.waitFor("the stop", func() bool { return !c.running })
-	h.settle()
+	h.WaitFor("the stop", func() bool { return !c.running })
+	h.Settle()
 	if len(c.items) == 0 || len(c.items) == 40 {
 		t.Skipf("%d of 40 analysed before the stop took effect (machine too fast or slow to tell)", len(c.items))
 	}
@@ -392,7 +345,7 @@ func TestCollectionStop(t *testing.T) {
 
 func TestCollectionShowOption(t *testing.T) {
 	for _, bad := range []string{"bogus", "cell:dark", "filter:a:1", "similar:", "filter:1"} {
-		if err := (Options{Show: bad}).Check(); err == nil {
+		if err := CheckShow(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -403,60 +356,13 @@ func TestCollectionShowOption(t *testing.T) {
 		"wrong":            "cave.png lamp.png sun.png",
 		"similar:day.png":  "day.png",
 	} {
-		h := newHarness(t, Options{Model: brightModel(t), View: "collection", Images: []string{root}, Show: show})
-		c := h.s.collection
-		h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
-		h.settle()
+		h, c := newHarness(t, start{Model: brightModel(t), Images: []string{root}, Show: show})
+		h.WaitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+		h.Settle()
 		got := shownNames(c)
 		sort.Strings(got)
 		if strings.Join(got, " ") != want {
 			t.Errorf("--show %s: table %v, want %s", show, got, want)
 		}
-	}
-}
-
-// A folder dropped onto the Collection view becomes the collection.
-func TestCollectionDrop(t *testing.T) {
-	root, reds := curatedFolder(t)
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	h := newHarness(t, Options{Model: brightModel(t), View: "collection"})
-	c := h.s.collection
-	h.s.dropped([]fyne.URI{storageURI(root)})
-	h.waitFor("the dropped folder", func() bool { return !c.running && len(c.items) > 0 })
-	h.settle()
-	if len(c.items) != len(reds) || h.s.tabs.Selected().Text != "Collection" || h.s.Picture() != nil {
-		t.Errorf("%d pictures in the collection, tab %q", len(c.items), h.s.tabs.Selected().Text)
-	}
-}
-
-// From an enlarged feature map in Explore, "Pictures that excite this
-// filter" shows that filter's top pictures of the open collection.
-func TestFilterFromExplore(t *testing.T) {
-	root, _ := curatedFolder(t)
-	h, c := openCollection(t, root)
-	h.open(filepath.Join(root, "bright", "day.png"))
-	h.s.showView("explore") // the maps are clicked where they show
-	h.settle()
-	tiles := mapTiles(h.s.explore.Content())
-	tiles[1].Tapped(&fyne.PointEvent{}) // layer 1, filter 2
-	if h.topDialog() == nil {
-		t.Fatal("no dialog after clicking a map")
-	}
-	var excite *widget.Button
-	walk(h.topDialog(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Pictures that excite this filter" {
-			excite = b
-		}
-	})
-	if excite == nil {
-		t.Fatal("no button to the filter's pictures in the dialog")
-	}
-	test.Tap(excite)
-	h.settle()
-	if h.s.tabs.Selected().Text != "Collection" || c.side.Selected().Text != "Filter" || c.topLayer != 1 || c.topFilter != 2 {
-		t.Errorf("tab %q, side %q, layer %d filter %d", h.s.tabs.Selected().Text, c.side.Selected().Text, c.topLayer, c.topFilter)
-	}
-	if c.topImg.Image == nil || !hasText(c.side, "Layer 1, filter 2: the 9 of 10 pictures") {
-		t.Errorf("filter panel: %q", texts(c.side))
 	}
 }

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"os"
@@ -9,21 +9,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/artlens/artlens/ui/internal/uitest"
 )
 
 // button finds the button labelled text in o, or fails the test.
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+func button(t testing.TB, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
-	var found *widget.Button
-	walk(o, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-		}
-	})
-	if found == nil {
-		t.Fatalf("no button %q in %q", text, texts(o))
-	}
-	return found
+	return uitest.Button(t, o, text)
 }
 
 // cacheGobs lists the cache files under $XDG_CACHE_HOME.
@@ -49,7 +41,7 @@ func TestClearCache(t *testing.T) {
 	clearBtn := button(t, c.content, "Clear cache…")
 
 	test.Tap(clearBtn)
-	d := h.topDialog()
+	d := h.TopDialog()
 	if d == nil || !hasText(d, "Remove the results kept for 1 collection") {
 		t.Fatalf("no confirmation with the cache's size: %q", texts(d))
 	}
@@ -59,23 +51,23 @@ func TestClearCache(t *testing.T) {
 	}
 
 	test.Tap(clearBtn)
-	test.Tap(button(t, h.topDialog(), "Clear"))
+	test.Tap(button(t, h.TopDialog(), "Clear"))
 	if files := cacheGobs(t); len(files) != 0 {
 		t.Errorf("cleared, the cache still holds %q", files)
 	}
-	if !h.s.Notice.Visible() || !strings.HasPrefix(h.s.Notice.Text(), "Cleared the collection cache: the results of 1 collection removed") {
-		t.Errorf("notice %q", h.s.Notice.Text())
+	if !h.Host.Notice.Visible() || !strings.HasPrefix(h.Host.Notice.Text(), "Cleared the collection cache: the results of 1 collection removed") {
+		t.Errorf("notice %q", h.Host.Notice.Text())
 	}
 
 	test.Tap(clearBtn)
-	if !strings.HasPrefix(h.s.Notice.Text(), "The collection cache is empty") {
-		t.Errorf("an empty cache: notice %q", h.s.Notice.Text())
+	if !strings.HasPrefix(h.Host.Notice.Text(), "The collection cache is empty") {
+		t.Errorf("an empty cache: notice %q", h.Host.Notice.Text())
 	}
 
 	// Reopened, the collection is analysed again and cached again.
 	c.open([]string{root})
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
-	h.settle()
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+	h.Settle()
 	if len(cacheGobs(t)) != 1 {
 		t.Errorf("reanalysed, the cache holds %q", cacheGobs(t))
 	}

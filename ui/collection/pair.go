@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -40,7 +40,7 @@ type pairView struct {
 	gen      int
 }
 
-func (c *collectionView) newPairPanel() {
+func (c *View) newPairPanel() {
 	p := &c.pair
 	p.info = widget.NewLabel("")
 	p.info.Wrapping = fyne.TextWrapWord
@@ -58,16 +58,16 @@ func (c *collectionView) newPairPanel() {
 }
 
 // pairSized sizes the two Grad-CAMs for the zoom.
-func (c *collectionView) pairSized() {
+func (c *View) pairSized() {
 	for _, img := range c.pair.images {
-		img.SetMinSize(fyne.NewSquareSize(200 * c.s.Zoom()))
+		img.SetMinSize(fyne.NewSquareSize(200 * c.h.Zoom()))
 	}
 }
 
-// secondChanged analyses the open collection again when the second
+// SecondChanged analyses the open collection again when the second
 // opinion changed: the first model's results come from the cache.
-func (c *collectionView) secondChanged() {
-	if c.s.Second() == c.other {
+func (c *View) SecondChanged() {
+	if c.h.Second() == c.other {
 		return
 	}
 	c.stop()
@@ -80,9 +80,9 @@ func (c *collectionView) secondChanged() {
 
 // setOther takes the second opinion as the collection's second model (or
 // none), and shows or hides what belongs to it.
-func (c *collectionView) setOther() {
-	c.other, c.otherClasses = c.s.Second(), nil
-	c.modelName, c.otherName = c.s.ModelName(), c.s.SecondName()
+func (c *View) setOther() {
+	c.other, c.otherClasses = c.h.Second(), nil
+	c.modelName, c.otherName = c.h.ModelName(), c.h.SecondName()
 	if c.other != nil {
 		c.otherClasses = c.other.Meta.Classes
 		if c.modelName == c.otherName {
@@ -119,7 +119,7 @@ func (c *collectionView) setOther() {
 }
 
 // exportSpec says what the CSV and JSON exports hold.
-func (c *collectionView) exportSpec() collection.Export {
+func (c *View) exportSpec() collection.Export {
 	e := collection.Export{Classes: c.classes}
 	if c.other != nil {
 		e.Model, e.Other, e.OtherClasses = c.modelName, c.otherName, c.otherClasses
@@ -129,7 +129,7 @@ func (c *collectionView) exportSpec() collection.Export {
 
 // updateOtherConfusion draws the second model's confusion matrix below
 // the first's, when there is a second model and labelled pictures.
-func (c *collectionView) updateOtherConfusion() {
+func (c *View) updateOtherConfusion() {
 	var ev engine.Evaluation
 	var err error
 	if c.other != nil && c.cells != nil {
@@ -159,7 +159,7 @@ func (c *collectionView) updateOtherConfusion() {
 
 // showPair shows it's answers from both models and their Grad-CAMs at
 // their default places, computed off the UI goroutine.
-func (c *collectionView) showPair(it *collection.Item) {
+func (c *View) showPair(it *collection.Item) {
 	p := &c.pair
 	if c.other == nil || it.Other == nil {
 		return
@@ -188,7 +188,7 @@ func (c *collectionView) showPair(it *collection.Item) {
 		p.images[i].Refresh()
 		p.captions[i].SetText(fmt.Sprintf("%s: %s, %.1f%%\nComputing its Grad-CAM…", names[i], answers[i], 100*probs[i]))
 	}
-	s := c.s
+	s := c.h
 	s.Busy.Add(1)
 	go func() {
 		var cams [2]widgets.CAM

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -67,8 +67,7 @@ func BenchmarkCollectionResponsiveness(b *testing.B) {
 	pictures := 0
 	for b.Loop() {
 		b.Setenv("XDG_CACHE_HOME", b.TempDir()) // analysed, not read from the cache
-		h := newHarness(b, Options{Model: m, View: "collection"})
-		c := h.s.collection
+		h, c := newHarness(b, start{Model: m})
 		start := time.Now()
 		c.open([]string{dir})
 		stop := make(chan struct{})
@@ -82,7 +81,7 @@ func BenchmarkCollectionResponsiveness(b *testing.B) {
 					return
 				case <-t.C:
 					posted := time.Now()
-					h.s.Do(func() {
+					h.Host.Do(func() {
 						mu.Lock()
 						waits = append(waits, time.Since(posted))
 						mu.Unlock()
@@ -93,7 +92,7 @@ func BenchmarkCollectionResponsiveness(b *testing.B) {
 		// The UI goroutine: run what is posted, idle briefly when nothing is.
 		for c.running || len(c.items) == 0 {
 			t0 := time.Now()
-			if h.q.drain() {
+			if h.Q.Drain() {
 				busy += time.Since(t0)
 			} else {
 				time.Sleep(200 * time.Microsecond)
@@ -105,7 +104,7 @@ func BenchmarkCollectionResponsiveness(b *testing.B) {
 		close(stop)
 		total += time.Since(start)
 		pictures += len(c.items)
-		h.settle()
+		h.Settle()
 	}
 	if len(waits) == 0 {
 		b.Fatal("no probe ran")

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -38,8 +38,8 @@ func TestCollectionMap(t *testing.T) {
 	h, c := openCollection(t, root)
 	p := c.atlas
 	c.side.SelectIndex(3)
-	h.waitFor("the map", func() bool { return p.m != nil })
-	h.settle()
+	h.WaitFor("the map", func() bool { return p.m != nil })
+	h.Settle()
 	if c.tableBox.Visible() {
 		t.Error("the table stays beside the map")
 	}
@@ -149,7 +149,7 @@ func TestCollectionMap(t *testing.T) {
 	if p.m.Clusters[big].Name != "my pictures" || !hasText(p.view.labels, "my pictures") {
 		t.Errorf("renamed cluster: %q, labels %q", p.m.Clusters[big].Name, texts(p.view.labels))
 	}
-	h.waitFor("the map to be saved", func() bool {
+	h.WaitFor("the map to be saved", func() bool {
 		saved, err := atlas.Load(p.path)
 		return err == nil && saved.Clusters[big].Name == "my pictures"
 	})
@@ -161,20 +161,20 @@ func TestCollectionMap(t *testing.T) {
 	}
 
 	// A click on a picture opens it in Explore.
+	opened := explored(h)
 	pos := p.view.toView(p.points[1])
 	i := p.view.at(pos)
 	p.view.Tapped(&fyne.PointEvent{Position: pos})
-	h.settle()
-	if h.s.tabs.Selected().Text != "Explore" || h.s.Picture() == nil || h.s.Picture().Path != p.items[i][0].Path {
-		t.Errorf("Explore shows %v, want %s", h.s.Picture(), p.items[i][0].Path)
+	h.Settle()
+	if lastShown(h) != "explore" || len(*opened) != 1 || (*opened)[0] != p.items[i][0].Path {
+		t.Errorf("Explore asked to show %q (views %q), want %s", *opened, h.Shown, p.items[i][0].Path)
 	}
 
 	// Opened again, the map is read back with its names.
-	h.s.showView("collection")
 	c.analyse()
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
-	h.waitFor("the map", func() bool { return p.m != nil })
-	h.settle()
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+	h.WaitFor("the map", func() bool { return p.m != nil })
+	h.Settle()
 	if !strings.Contains(p.status.Text, "kept from an earlier run") || p.m.Clusters[big].Name != "my pictures" {
 		t.Errorf("reopened: status %q, renamed cluster %q", p.status.Text, p.m.Clusters[big].Name)
 	}
@@ -190,8 +190,8 @@ func BenchmarkCollectionMapFrame(b *testing.B) {
 	h, c := openCollection(b, root)
 	p := c.atlas
 	c.side.SelectIndex(3)
-	h.waitFor("the map", func() bool { return p.m != nil })
-	h.settle()
+	h.WaitFor("the map", func() bool { return p.m != nil })
+	h.Settle()
 	const n = 10000
 	rnd := rand.New(rand.NewPCG(1, 2))
 	points := make([]atlas.Point, n)

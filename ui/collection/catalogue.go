@@ -4,7 +4,7 @@
 // coloured by a field; a selection summarised in the catalogue's words;
 // and dissection: the terms tied to a filter, the filters tied to a term.
 
-package ui
+package collection
 
 import (
 	"encoding/csv"
@@ -50,7 +50,7 @@ const colourFieldPrefix = "field: "
 // each time an analysis ends (in path order, so that ties do not depend on
 // the order the pictures came in); before, its columns are empty.
 type collectionCatalogue struct {
-	c *collectionView
+	c *View
 
 	// path is the catalogue's file ("" for none); found says it was the
 	// catalogue.csv beside the collection rather than one opened, and
@@ -111,7 +111,7 @@ type collectionCatalogue struct {
 	pendingShow []string
 }
 
-func newCollectionCatalogue(c *collectionView) *collectionCatalogue {
+func newCollectionCatalogue(c *View) *collectionCatalogue {
 	k := &collectionCatalogue{c: c, facetField: -1}
 	k.terms = widget.NewLabel("")
 	k.terms.Wrapping = fyne.TextWrapWord
@@ -222,7 +222,7 @@ func (k *collectionCatalogue) field() int {
 
 // openDialog asks for a catalogue file.
 func (k *collectionCatalogue) openDialog() {
-	s := k.c.s
+	s := k.c.h
 	s.PickFile([]string{".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"}, func(err error) {
 		s.Notice.Post(host.NoticeError, "The catalogue could not be opened: "+err.Error())
 	}, func(path string) { k.open(path, false) })
@@ -232,7 +232,7 @@ func (k *collectionCatalogue) openDialog() {
 // makes it the collection's; a catalogue that does not read is said and
 // changes nothing. found says it was found beside the collection.
 func (k *collectionCatalogue) open(path string, found bool) {
-	s := k.c.s
+	s := k.c.h
 	s.Busy.Add(1)
 	k.loading++
 	go func() {
@@ -320,7 +320,7 @@ func (k *collectionCatalogue) join(say bool) {
 			kind = host.NoticeWarning
 		}
 		if say || kind == host.NoticeWarning {
-			k.c.s.Notice.PostDetails(kind, k.reportHead(name), "Catalogue "+k.path+":\n• "+strings.Join(lines, "\n• "))
+			k.c.h.Notice.PostDetails(kind, k.reportHead(name), "Catalogue "+k.path+":\n• "+strings.Join(lines, "\n• "))
 		}
 	}
 	k.setFacetQuiet(-1, "")
@@ -470,7 +470,7 @@ func (k *collectionCatalogue) setFacet(f int, value string) {
 	k.setFacetQuiet(f, value)
 	if k.keep != nil {
 		k.c.showTable(true)
-		k.c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s with %s = %q (and the other filters).", pictures(len(k.keep)), k.cat.Fields[f].Name, value))
+		k.c.h.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s with %s = %q (and the other filters).", pictures(len(k.keep)), k.cat.Fields[f].Name, value))
 	}
 	k.facetList.Refresh()
 	k.c.refreshTable()
@@ -514,7 +514,7 @@ func (k *collectionCatalogue) tableColumns() []int {
 }
 
 // withFields puts the fields' columns after the Folder column.
-func (c *collectionView) withFields(cols []int) []int {
+func (c *View) withFields(cols []int) []int {
 	fields := c.cat.tableColumns()
 	if len(fields) == 0 {
 		return cols
@@ -524,7 +524,7 @@ func (c *collectionView) withFields(cols []int) []int {
 }
 
 // columnTitle is the title of column col.
-func (c *collectionView) columnTitle(col int) string {
+func (c *View) columnTitle(col int) string {
 	if col >= colCount {
 		if f := col - colCount; c.cat.cat != nil && f < len(c.cat.cat.Fields) {
 			return c.cat.cat.Fields[f].Name
@@ -535,7 +535,7 @@ func (c *collectionView) columnTitle(col int) string {
 }
 
 // columnWidth is the width of column col at zoom 1.
-func (c *collectionView) columnWidth(col int) float32 {
+func (c *View) columnWidth(col int) float32 {
 	if col >= colCount {
 		return 120
 	}
@@ -965,7 +965,7 @@ func (k *collectionCatalogue) dissect(layer int, done func()) {
 			name = places[layer-1].Name
 		}
 	}
-	s := c.s
+	s := c.h
 	s.Busy.Add(1)
 	go func() {
 		j.Row = slices.Clone(j.Row)

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 // confusion matrix, which would mislead (a picture is in one row but may
 // be in several columns or none). It reports whether it did: false for a
 // softmax model, whose matrix updateConfusion draws.
-func (c *collectionView) showLabels() bool {
+func (c *View) showLabels() bool {
 	if c.model == nil || c.model.Output() != engine.OutputSigmoid {
 		c.labels.Hide()
 		c.confGrid.Show()
@@ -29,7 +29,7 @@ func (c *collectionView) showLabels() bool {
 	c.ev, c.cells = engine.Evaluation{}, nil
 	c.conf.SetPlot(nil)
 	c.confGrid.Hide()
-	t := c.s.Threshold()
+	t := c.h.Threshold()
 	ev, err := collection.EvaluateLabels(c.items, c.classes, t)
 	if err != nil {
 		c.confInfo.SetText(err.Error())
@@ -53,12 +53,12 @@ func (c *collectionView) showLabels() bool {
 // newLabelsPanel is the Accuracy tab's panel for a sigmoid model: the
 // threshold (the same as Explore's: a new one is set when the slider is
 // let go, since the table is made again for it) over the table per label.
-func (c *collectionView) newLabelsPanel() *container.Scroll {
+func (c *View) newLabelsPanel() *container.Scroll {
 	label := widget.NewLabel("")
 	slider := widget.NewSlider(0.01, 1)
 	slider.Step = 0.01
 	slider.OnChanged = func(v float64) { label.SetText(fmt.Sprintf("Threshold %.2f", v)) }
-	slider.OnChangeEnded = func(v float64) { c.s.SetThreshold(v) }
+	slider.OnChangeEnded = func(v float64) { c.h.SetThreshold(v) }
 	row := container.NewBorder(nil, nil, label, nil, slider)
 	scroll := container.NewVScroll(container.NewVBox(row, container.NewVBox()))
 	scroll.Hide()
@@ -67,7 +67,7 @@ func (c *collectionView) newLabelsPanel() *container.Scroll {
 
 // labelsThreshold returns the label and the slider of the labels panel's
 // threshold.
-func (c *collectionView) labelsThreshold() (label *widget.Label, slider *widget.Slider) {
+func (c *View) labelsThreshold() (label *widget.Label, slider *widget.Slider) {
 	for _, o := range c.labels.Content.(*fyne.Container).Objects[0].(*fyne.Container).Objects {
 		switch o := o.(type) {
 		case *widget.Label:
@@ -125,7 +125,7 @@ func labelsTable(ev engine.LabelEvaluation) fyne.CanvasObject {
 
 // outputChanged shows the table and the accuracy again after the
 // threshold or the calibrated switch changed.
-func (c *collectionView) outputChanged() {
+func (c *View) outputChanged() {
 	c.table.Refresh()
 	c.updateConfusion(true)
 }
@@ -134,7 +134,7 @@ func (c *collectionView) outputChanged() {
 // shown as the model's plain probabilities: a sigmoid model's labels at
 // the threshold and scores, or probabilities through the temperature when
 // calibrated confidence is on. ok is false where cellText's own text holds.
-func (c *collectionView) outputCell(it *collection.Item, col int) (text string, ok bool) {
+func (c *View) outputCell(it *collection.Item, col int) (text string, ok bool) {
 	if a := it.Other; col == colOther && a != nil && c.other != nil && c.other.Output() == engine.OutputSigmoid {
 		// The second model's highest score (its answer's other labels are
 		// not kept), never a percentage.
@@ -145,17 +145,17 @@ func (c *collectionView) outputCell(it *collection.Item, col int) (text string, 
 		return "", false
 	}
 	if m.Output() != engine.OutputSigmoid {
-		t, _ := c.s.Temperature(m)
+		t, _ := c.h.Temperature(m)
 		if t <= 0 || col != colProbability && col != colSecond {
 			return "", false
 		}
-		shown := c.s.Shown(m, it.Probabilities)
+		shown := c.h.Shown(m, it.Probabilities)
 		if col == colProbability {
 			return fmt.Sprintf("%.1f%%", 100*shown[it.Class]), true
 		}
 		return fmt.Sprintf("%s %.0f%%", className2(c.classes, it.Second), 100*shown[it.Second]), true
 	}
-	th := c.s.Threshold()
+	th := c.h.Threshold()
 	switch col {
 	case colPredicted:
 		labels := engine.Answer(engine.OutputSigmoid, it.Probabilities, th)
@@ -186,7 +186,7 @@ func (c *collectionView) outputCell(it *collection.Item, col int) (text string, 
 
 // outputTitle is column col's title: a sigmoid model's answer is labels
 // and their scores.
-func (c *collectionView) outputTitle(col int) string {
+func (c *View) outputTitle(col int) string {
 	if c.model != nil && c.model.Output() == engine.OutputSigmoid {
 		switch col {
 		case colPredicted:
@@ -202,9 +202,9 @@ func (c *collectionView) outputTitle(col int) string {
 
 // itemAnswer is it's answer in a few words, as shown (answerLine): its
 // class and probability, or a sigmoid model's labels and scores.
-func (c *collectionView) itemAnswer(it *collection.Item) string {
+func (c *View) itemAnswer(it *collection.Item) string {
 	if c.model == nil || len(it.Probabilities) != len(c.model.Meta.Classes) {
 		return fmt.Sprintf("%s %.0f %%", className2(c.classes, it.Class), 100*it.Probability())
 	}
-	return c.s.AnswerLine(c.model, it.Probabilities)
+	return c.h.AnswerLine(c.model, it.Probabilities)
 }

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 func TestCollectionSigmoid(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	classes := []string{"madonna", "child", "angel", "saint"}
-	m, err := importer.ImportFile(filepath.Join("..", "importer", "testdata", "sigmoid-resnet.onnx"), importer.Options{Classes: classes})
+	m, err := importer.ImportFile(filepath.Join("..", "..", "importer", "testdata", "sigmoid-resnet.onnx"), importer.Options{Classes: classes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +33,9 @@ func TestCollectionSigmoid(t *testing.T) {
 			writePNG(t, filepath.Join(root, c), fmt.Sprintf("%d.png", k), 40, 30, 10*i+k)
 		}
 	}
-	h := newHarness(t, Options{Model: m, ModelName: "tagger", View: "collection", Images: []string{root}})
-	c := h.s.collection
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) == 8 })
-	h.settle()
+	h, c := newHarness(t, start{Model: m, ModelName: "tagger", Images: []string{root}})
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) == 8 })
+	h.Settle()
 
 	check := func(th float64) {
 		t.Helper()
@@ -75,17 +74,17 @@ func TestCollectionSigmoid(t *testing.T) {
 		}
 	}
 	check(engine.DefaultThreshold)
-	h.s.SetThreshold(0.3)
-	h.settle()
+	h.Host.SetThreshold(0.3)
+	h.Settle()
 	check(0.3)
 	// The Accuracy tab's own slider sets the threshold for every view.
 	_, slider := c.labelsThreshold()
 	slider.SetValue(0.4)
 	slider.OnChangeEnded(0.4)
-	h.settle()
+	h.Settle()
 	check(0.4)
-	if got := exploreThreshold(h.s.explore.Content()).Value; got != 0.4 {
-		t.Errorf("Explore's threshold is %v after the collection's slider set 0.4", got)
+	if got := h.Host.Threshold(); got != 0.4 {
+		t.Errorf("the window's threshold is %v after the collection's slider set 0.4", got)
 	}
 	if got := c.outputTitle(colPredicted); got != "Labels" {
 		t.Errorf("the answer's column is titled %q", got)

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 
 // newSimilarPanel is the side panel's similar tab: the selected picture
 // and those the network takes to resemble it.
-func (c *collectionView) newSimilarPanel() fyne.CanvasObject {
+func (c *View) newSimilarPanel() fyne.CanvasObject {
 	c.simImg = canvas.NewImageFromImage(nil)
 	c.simImg.FillMode = canvas.ImageFillContain
 	c.simInfo = widget.NewLabel("")
@@ -33,7 +33,7 @@ func (c *collectionView) newSimilarPanel() fyne.CanvasObject {
 // selectItem makes it the selected picture and shows its most similar
 // ones; with two models, a picture they disagree on (or any, while the
 // Two models tab shows) is shown side by side instead.
-func (c *collectionView) selectItem(it *collection.Item) {
+func (c *View) selectItem(it *collection.Item) {
 	c.selected = it
 	c.updateSimilar()
 	if it.Other != nil && (it.Other.Disagree || c.side.Selected() == c.pair.tab) {
@@ -44,7 +44,7 @@ func (c *collectionView) selectItem(it *collection.Item) {
 	c.side.SelectIndex(2)
 }
 
-func (c *collectionView) updateSimilar() {
+func (c *View) updateSimilar() {
 	it := c.selected
 	if it == nil {
 		c.openSelBtn.Disable()

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ gone/x.png,1500,Dutch
 `
 
 // shownColumnTitles returns the table's column titles, in order.
-func shownColumnTitles(c *collectionView) []string {
+func shownColumnTitles(c *View) []string {
 	var out []string
 	for _, col := range c.shownColumns() {
 		out = append(out, c.columnTitle(col))
@@ -48,10 +48,10 @@ func TestCollectionCatalogue(t *testing.T) {
 	if k.j == nil || !k.found {
 		t.Fatalf("the catalogue.csv beside the collection was not joined (path %q)", k.path)
 	}
-	if got := h.s.Notice.Text(); !strings.Contains(got, "9 of 10 pictures have a row · 1 row names no picture · 1 picture has no row · 1 date cell does not read as a date.") {
+	if got := h.Host.Notice.Text(); !strings.Contains(got, "9 of 10 pictures have a row · 1 row names no picture · 1 picture has no row · 1 date cell does not read as a date.") {
 		t.Errorf("notice %q does not say 9 of 10 pictures have a row", got)
 	}
-	details := h.s.Notice.Details()
+	details := h.Host.Notice.Details()
 	for _, want := range []string{"gone/x.png", "bright/cave.png", "after the flood"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("the notice's details do not name %q:\n%s", want, details)
@@ -156,8 +156,8 @@ func TestCollectionCatalogue(t *testing.T) {
 		}
 	}
 	c.pick(dark) // as a lasso does
-	if !strings.Contains(h.s.Notice.Text(), "The table shows the 5 pictures drawn around") {
-		t.Errorf("notice after a lasso: %q", h.s.Notice.Text())
+	if !strings.Contains(h.Host.Notice.Text(), "The table shows the 5 pictures drawn around") {
+		t.Errorf("notice after a lasso: %q", h.Host.Notice.Text())
 	}
 	c.pick(nil)
 	if !strings.Contains(k.summary.Text, "The 5 pictures drawn around on the map (5 with a row)") || !strings.Contains(k.summary.Text, "school = ") {
@@ -167,7 +167,7 @@ func TestCollectionCatalogue(t *testing.T) {
 	// A filter's terms beside its top pictures (ten pictures: each
 	// filter's top is the whole collection, so nothing stands out).
 	c.showFilter(1, 1)
-	h.settle()
+	h.Settle()
 	if !k.terms.Visible() || !strings.Contains(k.terms.Text, "no value is over-represented") {
 		t.Errorf("filter terms %q", k.terms.Text)
 	}
@@ -175,8 +175,8 @@ func TestCollectionCatalogue(t *testing.T) {
 	// A catalogue that does not read changes nothing.
 	bad := writeFile(t, t.TempDir(), "book.xlsx", []byte("PK\x03\x04 not a catalogue"))
 	k.open(bad, false)
-	h.settle()
-	if kind, text := h.s.Notice.Kind(), h.s.Notice.Text(); !strings.Contains(text, "could not be read") || !strings.Contains(text, "Nothing was changed") {
+	h.Settle()
+	if kind, text := h.Host.Notice.Kind(), h.Host.Notice.Text(); !strings.Contains(text, "could not be read") || !strings.Contains(text, "Nothing was changed") {
 		t.Errorf("notice %v %q for a spreadsheet", kind, text)
 	}
 	if k.j == nil || filepath.Base(k.path) != "catalogue.csv" {
@@ -240,8 +240,8 @@ func TestCheckCatalogueShow(t *testing.T) {
 		{"catalogue:filters:school", false},
 		{"colour:", false},
 	} {
-		if err := checkShow(tc.show); (err == nil) != tc.ok {
-			t.Errorf("checkShow(%q) = %v", tc.show, err)
+		if err := CheckShow(tc.show); (err == nil) != tc.ok {
+			t.Errorf("CheckShow(%q) = %v", tc.show, err)
 		}
 	}
 }
@@ -253,11 +253,10 @@ func TestCollectionCatalogueOption(t *testing.T) {
 	root, _ := curatedFolder(t)
 	file := writeFile(t, t.TempDir(), "books.csv", []byte(catalogueCSV))
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	h := newHarness(t, Options{Model: brightModel(t), ModelName: "bright model", View: "collection", Images: []string{root},
+	h, c := newHarness(t, start{Model: brightModel(t), ModelName: "bright model", Images: []string{root},
 		Catalogue: file, Show: "catalogue:accuracy:date"})
-	c := h.s.collection
-	h.waitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
-	h.settle()
+	h.WaitFor("the collection", func() bool { return !c.running && len(c.items) > 0 })
+	h.Settle()
 	if c.cat.j == nil || c.cat.found || c.cat.path != file {
 		t.Fatalf("the catalogue %s was not joined (path %q)", file, c.cat.path)
 	}

@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ const (
 	colSecond
 	colTrue
 	colRight
-	// With a second model (collection_pair.go): its answer and whether
+	// With a second model (pair.go): its answer and whether
 	// the two agree.
 	colOther
 	colAgree
@@ -54,7 +54,7 @@ var (
 
 // shownColumns returns the columns shown, in order: the table's column i
 // is shownColumns()[i].
-func (c *collectionView) shownColumns() []int {
+func (c *View) shownColumns() []int {
 	if c.other == nil {
 		return c.withFields(oneModelColumns)
 	}
@@ -62,7 +62,7 @@ func (c *collectionView) shownColumns() []int {
 }
 
 // columns is the number of columns shown.
-func (c *collectionView) columns() int { return len(c.shownColumns()) }
+func (c *View) columns() int { return len(c.shownColumns()) }
 
 // tableFilter says which pictures the table shows.
 type tableFilter struct {
@@ -212,14 +212,14 @@ func trueName(classes []string, it *collection.Item) string {
 	return className2(classes, it.Truth)
 }
 
-func (c *collectionView) applyWidths() {
-	z := c.s.Zoom()
+func (c *View) applyWidths() {
+	z := c.h.Zoom()
 	for i, col := range c.shownColumns() {
 		c.table.SetColumnWidth(i, c.columnWidth(col)*z)
 	}
 }
 
-func (c *collectionView) newCell() fyne.CanvasObject {
+func (c *View) newCell() fyne.CanvasObject {
 	img := canvas.NewImageFromImage(nil)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(40))
@@ -228,7 +228,7 @@ func (c *collectionView) newCell() fyne.CanvasObject {
 	return container.NewStack(img, label)
 }
 
-func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+func (c *View) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects
 	img, label := objs[0].(*canvas.Image), objs[1].(*widget.Label)
 	if id.Row < 0 || id.Row >= len(c.shown) {
@@ -260,11 +260,11 @@ func (c *collectionView) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 }
 
 // cellText is the text of column col for it.
-func (c *collectionView) cellText(it *collection.Item, col int) string {
+func (c *View) cellText(it *collection.Item, col int) string {
 	if col >= colCount {
 		return c.cat.cell(it, col-colCount)
 	}
-	if text, ok := c.outputCell(it, col); ok { // collection_labels.go
+	if text, ok := c.outputCell(it, col); ok { // labels.go
 		return text
 	}
 	switch col {
@@ -304,7 +304,7 @@ func (c *collectionView) cellText(it *collection.Item, col int) string {
 }
 
 // thumb decodes it's thumbnail, keeping the last few hundred decoded.
-func (c *collectionView) thumb(it *collection.Item) image.Image {
+func (c *View) thumb(it *collection.Item) image.Image {
 	if t, ok := c.thumbs[it]; ok {
 		return t
 	}
@@ -316,10 +316,10 @@ func (c *collectionView) thumb(it *collection.Item) image.Image {
 	return t
 }
 
-func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+func (c *View) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b := o.(*widget.Button)
 	col := c.shownColumns()[id.Col]
-	text := c.outputTitle(col) // collection_labels.go; the catalogue's fields through columnTitle
+	text := c.outputTitle(col) // labels.go; the catalogue's fields through columnTitle
 	switch {
 	case c.other == nil:
 	case col == colPredicted:
@@ -340,7 +340,7 @@ func (c *collectionView) updateHeader(id widget.TableCellID, o fyne.CanvasObject
 
 // sortBy sorts the table by col, or reverses the order when it is sorted
 // by col already.
-func (c *collectionView) sortBy(col int) {
+func (c *View) sortBy(col int) {
 	if col == colPicture {
 		col = colName
 	}
@@ -354,7 +354,7 @@ func (c *collectionView) sortBy(col int) {
 
 // cellSelected opens a picture in Explore when its picture or name was
 // clicked, and otherwise makes it the selected picture of the side panel.
-func (c *collectionView) cellSelected(id widget.TableCellID) {
+func (c *View) cellSelected(id widget.TableCellID) {
 	if id.Row < 0 || id.Row >= len(c.shown) {
 		return
 	}
@@ -368,12 +368,12 @@ func (c *collectionView) cellSelected(id widget.TableCellID) {
 }
 
 // openInExplore shows the picture of it in the Explore view.
-func (c *collectionView) openInExplore(it *collection.Item) {
-	c.s.Show("explore", it.Path, nil)
+func (c *View) openInExplore(it *collection.Item) {
+	c.h.Show("explore", it.Path, nil)
 }
 
 // filterChanged reads the filter widgets and shows what passes.
-func (c *collectionView) filterChanged() {
+func (c *View) filterChanged() {
 	if c.table == nil || c.exportJSON == nil {
 		return // still being built
 	}
@@ -399,7 +399,7 @@ func indexOf(list []string, s string) int {
 }
 
 // refreshTable filters and sorts the items again and redraws the table.
-func (c *collectionView) refreshTable() {
+func (c *View) refreshTable() {
 	c.shown = c.shown[:0]
 	for _, it := range c.items {
 		if c.filter.keep(it) && c.cat.keeps(it) {
@@ -437,7 +437,7 @@ func (c *collectionView) refreshTable() {
 
 // export writes the table's pictures (as filtered and sorted) as CSV or
 // JSON.
-func (c *collectionView) export(w io.Writer, format string) error {
+func (c *View) export(w io.Writer, format string) error {
 	if c.cat.j != nil {
 		return c.cat.export(w, format, c.exportSpec(), c.shown)
 	}
@@ -447,8 +447,8 @@ func (c *collectionView) export(w io.Writer, format string) error {
 	return c.exportSpec().WriteCSV(w, c.shown)
 }
 
-func (c *collectionView) exportDialog(format string) {
-	s := c.s
+func (c *View) exportDialog(format string) {
+	s := c.h
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			s.Notice.Post(host.NoticeError, "The table could not be saved: "+err.Error())

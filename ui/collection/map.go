@@ -1,4 +1,4 @@
-package ui
+package collection
 
 import (
 	"context"
@@ -52,7 +52,7 @@ const (
 // with their names, which the user may edit; a lasso that puts pictures
 // into the table; a click that opens a picture in Explore.
 type collectionMap struct {
-	c *collectionView
+	c *View
 
 	m *atlas.Map
 	// points are where the pictures are drawn (the map's, or the grid's);
@@ -82,7 +82,7 @@ type collectionMap struct {
 }
 
 // newMapPanel is the side panel's Map tab.
-func (c *collectionView) newMapPanel() fyne.CanvasObject {
+func (c *View) newMapPanel() fyne.CanvasObject {
 	p := &collectionMap{c: c}
 	c.atlas = p
 	p.view = newMapCanvas(p)
@@ -199,7 +199,7 @@ func (p *collectionMap) update() {
 // shows it; Stop cancels it.
 func (p *collectionMap) compute() {
 	p.stop()
-	c, s := p.c, p.c.s
+	c, s := p.c, p.c.h
 	p.gen++
 	gen := p.gen
 	key := p.key()
@@ -429,7 +429,7 @@ func (p *collectionMap) rename(i int, name string) {
 	if p.saveAt != nil {
 		p.saveAt.Stop()
 	}
-	p.saveAt = time.AfterFunc(400*time.Millisecond, func() { p.c.s.Do(p.save) })
+	p.saveAt = time.AfterFunc(400*time.Millisecond, func() { p.c.h.Do(p.save) })
 }
 
 // save writes the map with its names beside the collection cache, in the
@@ -440,7 +440,7 @@ func (p *collectionMap) save() {
 	}
 	snap := *p.m
 	snap.Clusters = slices.Clone(p.m.Clusters)
-	path, s := p.path, p.c.s
+	path, s := p.path, p.c.h
 	s.Busy.Add(1)
 	go func() {
 		err := snap.Save(path)
@@ -454,7 +454,7 @@ func (p *collectionMap) save() {
 }
 
 // pick shows in the table only items (all of them when nil), and says so.
-func (c *collectionView) pick(items []*collection.Item) {
+func (c *View) pick(items []*collection.Item) {
 	if items == nil {
 		c.filter.picked = nil
 		c.atlas.allBtn.Disable()
@@ -465,14 +465,14 @@ func (c *collectionView) pick(items []*collection.Item) {
 		}
 		c.atlas.allBtn.Enable()
 		c.showTable(true)
-		c.s.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items)))+c.cat.lassoed(items))
+		c.h.Notice.Post(host.NoticeInfo, fmt.Sprintf("The table shows the %s drawn around on the map (and the other filters).", pictures(len(items)))+c.cat.lassoed(items))
 	}
 	c.refreshTable()
 }
 
 // showTable shows the table beside the side panel, or hides it so that
 // the side panel (the map) has the whole width.
-func (c *collectionView) showTable(on bool) {
+func (c *View) showTable(on bool) {
 	if on == c.tableBox.Visible() {
 		return
 	}
@@ -635,7 +635,7 @@ func (v *mapCanvas) draw(w, h int) image.Image {
 		v.buf = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
 	img := v.buf
-	bg := v.p.c.s.ChartTheme().Background
+	bg := v.p.c.h.ChartTheme().Background
 	draw.Draw(img, img.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
 	p := v.p
 	size := v.Size()
@@ -854,7 +854,7 @@ func (v *mapCanvas) MouseMoved(ev *desktop.MouseEvent) {
 	}
 	it := v.p.items[i][0]
 	c := v.p.c
-	text := filepath.Base(it.Path) + ": " + c.itemAnswer(it) // collection_labels.go
+	text := filepath.Base(it.Path) + ": " + c.itemAnswer(it) // labels.go
 	if it.Truth >= 0 {
 		text += ", true " + className2(c.classes, it.Truth)
 	}
