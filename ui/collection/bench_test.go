@@ -33,7 +33,7 @@ func BenchmarkCollectionRefresh(b *testing.B) {
 						shown = append(shown, it)
 					}
 				}
-				sortItems(shown, col, false, classes4, nil)
+				sortItems(shown, col, false, classes4, nil, nil)
 			}
 		})
 	}

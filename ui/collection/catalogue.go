@@ -629,7 +629,7 @@ func (k *collectionCatalogue) updateAccuracy(f int) {
 		truth[i], pred[i] = it.Truth, it.Class
 		if it.Truth >= 0 && it.Truth < len(classes) {
 			labelled++
-			if it.Right() {
+			if k.c.rank(it) == 1 {
 				right++
 			}
 		}

@@ -71,7 +71,28 @@ func TestCollectionSigmoid(t *testing.T) {
 			if got, want := cellText(c, row, colProbability), fmt.Sprintf("%.3f", it.Probabilities[it.Class]); got != want {
 				t.Errorf("%s: top score %q, want the model's own %q", filepath.Base(it.Path), got, want)
 			}
+			// Right when the folder's label is among the labels, whatever
+			// the top score's label.
+			want = "wrong"
+			if float64(it.Probabilities[it.Truth]) >= th {
+				want = "right"
+			}
+			if got := cellText(c, row, colRight); got != want {
+				t.Errorf("threshold %.2f, %s: %q, want %q (its label's score %.3f)", th, filepath.Base(it.Path), got, want, it.Probabilities[it.Truth])
+			}
 		}
+		// "wrong only" keeps the pictures whose own label is missing.
+		c.wrongOnly.SetChecked(true)
+		missed := 0
+		for _, it := range c.items {
+			if float64(it.Probabilities[it.Truth]) < th {
+				missed++
+			}
+		}
+		if len(c.shown) != missed {
+			t.Errorf("threshold %.2f: wrong only shows %d pictures, %d miss their own label", th, len(c.shown), missed)
+		}
+		c.wrongOnly.SetChecked(false)
 	}
 	check(engine.DefaultThreshold)
 	h.Host.SetThreshold(0.3)

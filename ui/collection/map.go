@@ -346,10 +346,10 @@ func (p *collectionMap) colour(i int) color.NRGBA {
 	case colourTruth:
 		return plots.ClassColor(it.Truth)
 	case colourRight:
-		switch {
-		case it.Right():
+		switch p.c.rank(it) {
+		case 1:
 			return plots.RightColor
-		case it.Wrong():
+		case 0:
 			return plots.WrongColor
 		}
 		return plots.ClassColor(-1)

@@ -69,6 +69,8 @@ type tableFilter struct {
 	predicted int // class index, -1 for any
 	truth     int // class index, -1 for any, -2 for none
 	wrongOnly bool
+	// rank says whether a picture is wrong, right or unlabelled (View.rank).
+	rank func(*collection.Item) int
 	// disagree keeps the pictures where two models answer differently.
 	disagree bool
 	below    float32 // only probabilities below this (0: no limit)
@@ -87,7 +89,7 @@ func (f tableFilter) keep(it *collection.Item) bool {
 		return false
 	case f.truth >= 0 && it.Truth != f.truth, f.truth == -2 && it.Truth >= 0:
 		return false
-	case f.wrongOnly && !it.Wrong():
+	case f.wrongOnly && f.rank != nil && f.rank(it) != 0, f.wrongOnly && f.rank == nil && !it.Wrong():
 		return false
 	case f.disagree && (it.Other == nil || !it.Other.Disagree):
 		return false
@@ -103,7 +105,10 @@ func (f tableFilter) keep(it *collection.Item) bool {
 
 // sortItems sorts items by column col (descending with desc), ties by
 // path, so that the order is the same whatever order the items came in.
-func sortItems(items []*collection.Item, col int, desc bool, classes, otherClasses []string) {
+func sortItems(items []*collection.Item, col int, desc bool, classes, otherClasses []string, rank func(*collection.Item) int) {
+	if rank == nil {
+		rank = rightRank
+	}
 	name := func(i int) string { return className2(classes, i) }
 	// File names are lowered once, not at each of the n log n comparisons.
 	var lower map[*collection.Item]string
@@ -128,7 +133,7 @@ func sortItems(items []*collection.Item, col int, desc bool, classes, otherClass
 		case colTrue:
 			return strings.Compare(trueName(classes, a), trueName(classes, b))
 		case colRight:
-			return rightRank(a) - rightRank(b)
+			return rank(a) - rank(b)
 		case colOther:
 			if c := strings.Compare(otherName(otherClasses, a), otherName(otherClasses, b)); c != 0 {
 				return c
@@ -159,6 +164,24 @@ func cmpFloat(a, b float32) int {
 		return 1
 	}
 	return 0
+}
+
+// rank orders wrong (0) before right (1) before unlabelled (2) pictures
+// as the model answers: a softmax model is right when its top class is the
+// picture's folder; a sigmoid model, whose answer is the labels at or
+// above the threshold, when the folder's label is among them (its other
+// labels are counted in the Accuracy tab's precision, not here).
+func (c *View) rank(it *collection.Item) int {
+	if it.Truth < 0 || it.Truth >= len(it.Probabilities) {
+		return 2
+	}
+	if c.model != nil && c.model.Output() == engine.OutputSigmoid {
+		if float64(it.Probabilities[it.Truth]) >= c.h.Threshold() {
+			return 1
+		}
+		return 0
+	}
+	return rightRank(it)
 }
 
 // rightRank orders wrong before right before unlabelled.
@@ -281,10 +304,10 @@ func (c *View) cellText(it *collection.Item, col int) string {
 	case colTrue:
 		return trueName(c.classes, it)
 	case colRight:
-		switch {
-		case it.Right():
+		switch c.rank(it) {
+		case 1:
 			return "right"
-		case it.Wrong():
+		case 0:
 			return "wrong"
 		}
 	case colOther:
@@ -378,7 +401,7 @@ func (c *View) filterChanged() {
 		return // still being built
 	}
 	f := tableFilter{predicted: indexOf(c.classes, c.predSel.Selected), truth: indexOf(c.classes, c.truthSel.Selected),
-		wrongOnly: c.wrongOnly.Checked, disagree: c.disagreeOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text)), picked: c.filter.picked}
+		wrongOnly: c.wrongOnly.Checked, rank: c.rank, disagree: c.disagreeOnly.Checked, search: strings.ToLower(strings.TrimSpace(c.search.Text)), picked: c.filter.picked}
 	if c.truthSel.Selected == noClass {
 		f.truth = -2
 	}
@@ -409,7 +432,7 @@ func (c *View) refreshTable() {
 	if c.sortCol >= colCount {
 		c.cat.sort(c.shown, c.sortCol-colCount, c.sortDesc)
 	} else {
-		sortItems(c.shown, c.sortCol, c.sortDesc, c.classes, c.otherClasses)
+		sortItems(c.shown, c.sortCol, c.sortDesc, c.classes, c.otherClasses, c.rank)
 	}
 	const hint = ". Click a row for its similar pictures, its picture or name to open it in Explore, a column's title to sort."
 	switch {
