@@ -18,6 +18,10 @@ type ExtraReport struct {
 	Added   int            // their total
 	Dropped int            // pictures identical, once prepared, to one of the test or validation split (left out)
 	Skipped int            // files of the folder that are not pictures (listed by dataset.Load's report)
+
+	// Fingerprint identifies the pictures added (as dataset.Data's
+	// Fingerprint does a data set); Describe ends with its first 12 digits.
+	Fingerprint string
 }
 
 // String is the report in one line: the folder, the pictures per class
@@ -44,6 +48,9 @@ func (r ExtraReport) describe(classes []string) string {
 	if r.Skipped > 0 {
 		s += fmt.Sprintf("; %d files not pictures", r.Skipped)
 	}
+	if len(r.Fingerprint) >= 12 {
+		s += "; fingerprint " + r.Fingerprint[:12]
+	}
 	return s
 }
 
@@ -55,9 +62,12 @@ func (r ExtraReport) describe(classes []string) string {
 // test or validation split's is left out (the supplementary set is
 // de-duplicated by perceptual hash when it is gathered; this catches the
 // copies it missed byte for byte). A class folder not named after one of
-// data's classes is an error. data.Fingerprint then covers the extra
-// pictures too, so that a checkpoint of another data set is not resumed.
-// cacheDir is as dataset.Config's.
+// data's classes is an error.
+// data.Fingerprint still identifies the data set alone (the shipped
+// models' tests recompute it without the extra folder); the report's
+// Fingerprint identifies the extra pictures, and Config.Extra, which
+// records Describe, keeps a checkpoint of other extra pictures from being
+// resumed. cacheDir is as dataset.Config's.
 func AddExtra(data *dataset.Data, dir, cacheDir string, progress func(done, total int)) (ExtraReport, error) {
 	rep := ExtraReport{Dir: dir, Counts: map[string]int{}}
 	if !dataset.Plain(dir) {
@@ -122,8 +132,8 @@ func AddExtra(data *dataset.Data, dir, cacheDir string, progress func(done, tota
 		v[0] += n
 		counts[c] = v
 	}
-	h := sha256.Sum256([]byte("artlens extra v1\n" + data.Fingerprint + "\n" + extra.Fingerprint + "\n" + fmt.Sprint(rep.Dropped)))
-	data.Fingerprint = hex.EncodeToString(h[:])
+	h := sha256.Sum256([]byte("artlens extra v1\n" + extra.Fingerprint + "\n" + fmt.Sprint(rep.Dropped)))
+	rep.Fingerprint = hex.EncodeToString(h[:])
 	return rep, nil
 }
 
