@@ -78,6 +78,7 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	size := fs.Int("size", 0, "side in `pixels` of the square the pictures are shrunk to, from 16 to 512 (default: the network's own, 64 for the study's, 32 for small, the file's): larger sees finer detail and takes about the square of the side in time (the study's network needs 48 or more)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	catFile := fs.String("catalogue", "", "with --label, a catalogue `file` whose paths are relative to the --data folder (\"training_set/painting/x.jpg\" in the download); default: catalogue.csv in it")
+	average := fs.Float64("average", -1, "`decay` of the moving average of the weights, 0 for none (default: the recipe's, 0.998 for improved and residual: about five epochs of the data set, too long a memory for a fine-tuning of two or three)")
 	extraDir := fs.String("extra", "", "`folder` of class folders named after the classes (supplementary pictures, such as docs/extra-art-SOURCES.tsv's) added to the training split only: validation and test stay the data set's; recorded in the weights file")
 	initFile := fs.String("init", "", "weights `file` (or the name of a shipped model) to start from instead of a fresh initialisation, every layer trained on (same network and classes; recorded in the weights file)")
 	labelField := fs.String("label", "", "train on the classes made from the catalogue's `field` (its centuries for dates, its values otherwise) instead of the class folders; no picture is copied")
@@ -129,6 +130,12 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	}
 	if *lr > 0 {
 		cfg.LearningRate = *lr
+	}
+	if *average >= 1 {
+		return usageError(stderr, "train", "--average must be below 1")
+	}
+	if *average >= 0 {
+		cfg.Average = *average
 	}
 	if *workers < 1 || cfg.Batch%*workers != 0 {
 		return usageError(stderr, "train", "--workers must divide the batch of %d", cfg.Batch)

@@ -159,7 +159,7 @@ func TestTrainExtraAndInit(t *testing.T) {
 	}
 
 	second := filepath.Join(dir, "second.safetensors")
-	code, stdout, stderr = runArtlens(append([]string{"train", "--out", second, "--init", first}, common...)...)
+	code, stdout, stderr = runArtlens(append([]string{"train", "--out", second, "--init", first, "--average", "0"}, common...)...)
 	if code != 0 {
 		t.Fatalf("--init: exit %d, %s%s", code, stdout, stderr)
 	}
@@ -170,7 +170,7 @@ func TestTrainExtraAndInit(t *testing.T) {
 	if got := m2.Meta.Training["init"]; got != "from first.safetensors (every layer trained)" || m2.Meta.Training["extra_data"] != "" {
 		t.Errorf("--init: the file records init %q, extra %q", got, m2.Meta.Training["extra_data"])
 	}
-	if m2.Meta.Training["fine_tuning"] != "" || len(m2.Meta.History) != 1 {
+	if m2.Meta.Training["fine_tuning"] != "" || m2.Meta.Training["averaging"] != "none" || len(m2.Meta.History) != 1 {
 		t.Errorf("--init: %v, %d epochs", m2.Meta.Training, len(m2.Meta.History))
 	}
 
