@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -77,6 +78,9 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	size := fs.Int("size", 0, "side in `pixels` of the square the pictures are shrunk to, from 16 to 512 (default: the network's own, 64 for the study's, 32 for small, the file's): larger sees finer detail and takes about the square of the side in time (the study's network needs 48 or more)")
 	cache := fs.String("cache", "", "`folder` for the prepared-data cache (default: the user cache folder; '-' for none)")
 	catFile := fs.String("catalogue", "", "with --label, a catalogue `file` whose paths are relative to the --data folder (\"training_set/painting/x.jpg\" in the download); default: catalogue.csv in it")
+	average := fs.Float64("average", -1, "`decay` of the moving average of the weights, 0 for none (default: the recipe's, 0.998 for improved and residual: about five epochs of the data set, too long a memory for a fine-tuning of two or three)")
+	extraDir := fs.String("extra", "", "`folder` of class folders named after the classes (supplementary pictures, such as docs/extra-art-SOURCES.tsv's) added to the training split only: validation and test stay the data set's; recorded in the weights file")
+	initFile := fs.String("init", "", "weights `file` (or the name of a shipped model) to start from instead of a fresh initialisation, every layer trained on (same network and classes; recorded in the weights file)")
 	labelField := fs.String("label", "", "train on the classes made from the catalogue's `field` (its centuries for dates, its values otherwise) instead of the class folders; no picture is copied")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -118,11 +122,20 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 	if *fineTune != "" && *archFile != "" {
 		return usageError(stderr, "train", "--finetune keeps the model's own network: give --arch or --finetune, not both")
 	}
+	if *initFile != "" && (*fineTune != "" || *archFile != "" || *size != 0) {
+		return usageError(stderr, "train", "--init keeps the model's own network and input size: give --init without --finetune, --arch or --size")
+	}
 	if *size != 0 && *fineTune != "" {
 		return usageError(stderr, "train", "--finetune keeps the model's input size: give --size or --finetune, not both")
 	}
 	if *lr > 0 {
 		cfg.LearningRate = *lr
+	}
+	if *average >= 1 {
+		return usageError(stderr, "train", "--average must be below 1")
+	}
+	if *average >= 0 {
+		cfg.Average = *average
 	}
 	if *workers < 1 || cfg.Batch%*workers != 0 {
 		return usageError(stderr, "train", "--workers must divide the batch of %d", cfg.Batch)
@@ -165,6 +178,15 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		}
 		arch = base.Arch()
 		cfg.FineTune = true
+	case *initFile != "":
+		if base, err = loadModel(*initFile); err != nil {
+			return fail(stderr, "%v", err)
+		}
+		if !slices.Equal(base.Meta.Classes, classes) {
+			return fail(stderr, "--init %s: the model's classes are %s, the data's %s", *initFile, strings.Join(base.Meta.Classes, ", "), strings.Join(classes, ", "))
+		}
+		arch = base.Arch()
+		cfg.Init = modelName(*initFile)
 	}
 	if arch, err = training.Resize(arch, *size); err != nil {
 		return fail(stderr, "%v", err)
@@ -174,13 +196,27 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	fmt.Fprintln(stderr, data.Report.String())
+	if *extraDir != "" {
+		rep, err := training.AddExtra(data, *extraDir, *cache, loadProgress(stderr))
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		cfg.Extra = rep.Describe(data.Classes)
+		fmt.Fprintln(stderr, "extra: "+cfg.Extra)
+	}
 	fmt.Fprintf(stderr, "training on %d images, validating on %d, testing on %d; recipe %s, %d epochs\n",
 		data.Train.Len(), data.Val.Len(), data.Test.Len(), *recipe, cfg.Epochs)
 	fmt.Fprintln(stderr, batchNote(data.Train.Len(), cfg.Batch))
 	var m *engine.Model
-	if base != nil {
+	switch {
+	case base != nil && cfg.Init != "":
+		// The trained model goes on learning as it is; what it knew of
+		// its former test split and calibration no longer holds.
+		m = base
+		m.Meta.Test, m.Meta.Validation, m.Meta.Calibration = nil, nil, nil
+	case base != nil:
 		m, err = training.FineTuneModel(base, data.Classes, cfg.Seed)
-	} else {
+	default:
 		m, err = engine.NewModelArch(arch, data.Classes, cfg.Seed)
 	}
 	if err != nil {

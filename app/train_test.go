@@ -113,3 +113,76 @@ func TestTrainPlainFolder(t *testing.T) {
 		t.Errorf("an empty folder: exit %d, %q", code, stderr)
 	}
 }
+
+// TestTrainExtraAndInit trains on a folder with a supplementary folder of
+// pictures (--extra: they reach the training split only, and the file
+// records them) and then goes on from the weights written (--init: the
+// same network, every layer trained, recorded too).
+func TestTrainExtraAndInit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a network")
+	}
+	dir := t.TempDir()
+	lab, extra := filepath.Join(dir, "lab"), filepath.Join(dir, "extra")
+	for c, class := range []string{"wide", "tall"} {
+		for i := 0; i < 10; i++ {
+			w, h := 30+i, 18+i
+			if c == 1 {
+				w, h = h, w
+			}
+			os.MkdirAll(filepath.Join(lab, class), 0o755)
+			writeTestImage(t, filepath.Join(lab, class), class+string(rune('A'+i))+".png", w, h)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		os.MkdirAll(filepath.Join(extra, "wide"), 0o755)
+		writeTestImage(t, filepath.Join(extra, "wide"), "x"+string(rune('A'+i))+".png", 50+i, 20)
+	}
+	arch := filepath.Join(dir, "arch.json")
+	os.WriteFile(arch, []byte(tinyArch), 0o644)
+	first := filepath.Join(dir, "first.safetensors")
+	common := []string{"--data", lab, "--epochs", "1", "--batch", "4", "--recipe", "study", "--cache", "-"}
+	code, stdout, stderr := runArtlens(append([]string{"train", "--out", first, "--arch", arch, "--extra", extra}, common...)...)
+	if code != 0 {
+		t.Fatalf("--extra: exit %d, %s%s", code, stdout, stderr)
+	}
+	// 20 pictures, 4 held out for validation, 3 extra for training.
+	if !strings.Contains(stderr, "training on 19 images, validating on 4") || !strings.Contains(stderr, "3 pictures for training only (tall 0, wide 3)") {
+		t.Errorf("--extra: the counts that reach training are not said:\n%s", stderr)
+	}
+	m, err := engine.LoadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Meta.Training["extra_data"]; !strings.Contains(got, extra) || !strings.Contains(got, "wide 3") {
+		t.Errorf("--extra: the file records %q", got)
+	}
+
+	second := filepath.Join(dir, "second.safetensors")
+	code, stdout, stderr = runArtlens(append([]string{"train", "--out", second, "--init", first, "--average", "0"}, common...)...)
+	if code != 0 {
+		t.Fatalf("--init: exit %d, %s%s", code, stdout, stderr)
+	}
+	m2, err := engine.LoadFile(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m2.Meta.Training["init"]; got != "from first.safetensors (every layer trained)" || m2.Meta.Training["extra_data"] != "" {
+		t.Errorf("--init: the file records init %q, extra %q", got, m2.Meta.Training["extra_data"])
+	}
+	if m2.Meta.Training["fine_tuning"] != "" || m2.Meta.Training["averaging"] != "none" || len(m2.Meta.History) != 1 {
+		t.Errorf("--init: %v, %d epochs", m2.Meta.Training, len(m2.Meta.History))
+	}
+
+	for _, tc := range []struct{ args, want string }{
+		{"--init " + first + " --arch small", "give --init without"},
+		{"--init " + first + " --classes wide,tall", "the model's classes are tall, wide"},
+		{"--extra " + lab + "/wide", "holds no class folders"},
+	} {
+		args := append([]string{"train", "--data", lab, "--out", filepath.Join(dir, "x.safetensors"), "--cache", "-"}, strings.Fields(tc.args)...)
+		code, _, stderr := runArtlens(args...)
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}

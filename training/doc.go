@@ -12,5 +12,8 @@
 // each epoch's weights) and stops it through Config.Stop. FolderConfig and
 // LoadData prepare a folder for both; SmallArch is a fast network for a
 // live lesson, and FineTuneModel with Config.FineTune trains a new last
-// layer on a trained model's frozen features.
+// layer on a trained model's frozen features. AddExtra adds a
+// supplementary folder of pictures to the training split only (issue 30's
+// public-domain artworks), and Config.Init and Config.Extra record a run
+// that starts from trained weights and what it added.
 package training

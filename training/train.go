@@ -63,6 +63,15 @@ type Config struct {
 	// FineTune trains only the last layer's tensors (the new output layer
 	// of a model made by FineTuneModel); the others keep their values.
 	FineTune bool
+	// Init, when not empty, says in words which trained weights the model
+	// starts from (`artlens train --init FILE`: every layer trained on,
+	// none frozen) instead of a fresh initialisation; it is recorded in
+	// the metadata and the checkpoints.
+	Init string
+	// Extra, when not empty, says in words which supplementary pictures
+	// were added to the training split (AddExtra's report); recorded
+	// likewise.
+	Extra string
 	// OnBatch, when set, is called on Train's goroutine after every
 	// optimizer step; OnEpoch after every epoch (see Report). The Train
 	// view draws from them; they must return quickly.
@@ -133,6 +142,12 @@ func (c Config) describe() map[string]string {
 	}
 	if c.FineTune {
 		d["fine_tuning"] = "last layer only, the others frozen"
+	}
+	if c.Init != "" {
+		d["init"] = "from " + c.Init + " (every layer trained)"
+	}
+	if c.Extra != "" {
+		d["extra_data"] = c.Extra
 	}
 	if c.Average > 0 {
 		d["averaging"] = "exponential moving average of the weights, decay " + strconv.FormatFloat(c.Average, 'g', -1, 64)
