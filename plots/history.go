@@ -86,18 +86,18 @@ func History(h []engine.Epoch, metric string, best int, th Theme) (*plot.Plot, e
 	if span := hi - lo; span > 0 {
 		p.Y.Min, p.Y.Max = lo-0.05*span, hi+0.05*span
 		if legendPos == "top" {
-			p.Y.Max = hi + 0.7*span
+			p.Y.Max = hi + 0.45*span
 		} else {
-			p.Y.Min = math.Max(0, lo-0.7*span)
+			p.Y.Min = math.Max(0, lo-0.45*span)
 		}
 		if metric == "loss" {
 			p.Y.Min = math.Max(0, p.Y.Min)
 		} else {
 			p.Y.Max = math.Min(100*max(1, hi/100), p.Y.Max)
 		}
-		// Round outwards to a step the ticks can name briefly (0.05,
-		// 10), so that they do not read "25.00".
-		step := math.Pow(10, math.Floor(math.Log10(p.Y.Max-p.Y.Min))) / 2
+		// Round outwards to a step the ticks can name briefly (0.02,
+		// 2), so that they do not read "25.00".
+		step := math.Pow(10, math.Floor(math.Log10(p.Y.Max-p.Y.Min))) / 5
 		p.Y.Min, p.Y.Max = math.Floor(p.Y.Min/step)*step, math.Ceil(p.Y.Max/step)*step
 	}
 	p.X.Label.Text = "epoch"
