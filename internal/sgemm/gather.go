@@ -50,26 +50,31 @@ const runs = 4
 
 // runsAVX2 packs a whole panel whose 16 columns are up to 4 runs of
 // neighbouring cells (a convolution with stride 1: a run per output row
-// the panel reaches) with two AVX2 loads a run and a row, the runs
-// blended, and reports whether it could: not for a panel cut short, with
-// more runs, or whose loads, 16 values from each run's start less its
-// first lane, would reach outside src (rows from rlo to rhi).
+// the panel reaches), or of every other cell (stride 2), with AVX2: two
+// loads a run and a row (four, shuffled, for stride 2), the runs blended.
+// It reports whether it could: not for a panel cut short, with more runs,
+// or whose loads, 16 (32) values from each run's start less its first
+// lane's reach, would reach outside src (rows from rlo to rhi).
 func runsAVX2(panel, src []float32, rows, cs []int32, rlo, rhi int32) bool {
 	if len(cs) != nr {
 		return false
+	}
+	var stride int32 = 1
+	if cs[1] == cs[0]+2 {
+		stride = 2
 	}
 	var offs [runs]int
 	var masks [2 * runs][8]int32
 	n := 0
 	for j, c := range cs {
-		if j > 0 && c == cs[j-1]+1 {
+		if j > 0 && c == cs[j-1]+stride {
 			continue
 		}
 		if n == runs {
 			return false
 		}
-		offs[n] = int(c) - j
-		if int(rlo)+offs[n] < 0 || int(rhi)+offs[n]+nr > len(src) {
+		offs[n] = int(c) - int(stride)*j
+		if int(rlo)+offs[n] < 0 || int(rhi)+offs[n]+int(stride)*nr > len(src) {
 			return false
 		}
 		for l := j; l < nr; l++ {
@@ -81,7 +86,11 @@ func runsAVX2(panel, src []float32, rows, cs []int32, rlo, rhi int32) bool {
 		offs[i] = offs[0] // never read
 	}
 	_ = panel[len(rows)*nr-1]
-	runs16(len(rows), &src[0], &rows[0], &offs, &masks, n, &panel[0])
+	if stride == 2 {
+		runs16s2(len(rows), &src[0], &rows[0], &offs, &masks, n, &panel[0])
+	} else {
+		runs16(len(rows), &src[0], &rows[0], &offs, &masks, n, &panel[0])
+	}
 	return true
 }
 
