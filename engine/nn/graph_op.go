@@ -450,11 +450,6 @@ type unaryOp struct {
 	min, max, alpha, beta float32
 	dims                  int
 	out                   *tensor.Dense
-
-	// A run shared among the cores (see applyShare).
-	x, y   []float32
-	shares int
-	share  func(int)
 }
 
 // Activation kinds of Unary: the engine's layer kinds of the same names.
@@ -550,42 +545,10 @@ func (op *unaryOp) Do(in ...G.Value) (G.Value, error) {
 		sgemm.Clip(y, x, op.min, op.max)
 		return out, nil
 	}
-	// A ViT-B/16's GELUs compute 7 million error functions a picture: a
-	// picture's values are shared among the cores, each value computed
-	// as on one.
-	op.shares = min(threadsFor(in[0].Shape()[0]), max(1, len(y)>>14))
-	if op.shares == 1 {
-		op.apply(y, x)
-		return out, nil
-	}
-	op.x, op.y = x, y
-	if op.share == nil {
-		op.share = op.applyShare // a method value made once: Run allocates nothing
-	}
-	sgemm.Run(op.shares, op.share)
-	op.x, op.y = nil, nil
-	return out, nil
-}
-
-// applyShare sets share i of op.shares of op.y to the activation of op.x.
-func (op *unaryOp) applyShare(i int) {
-	lo, hi := i*len(op.y)/op.shares, (i+1)*len(op.y)/op.shares
-	op.apply(op.y[lo:hi], op.x[lo:hi])
-}
-
-// apply sets y to the activation of x (as long), GELU's loop without
-// f's switch per value (the same expression, so the same bits).
-func (op *unaryOp) apply(y, x []float32) {
-	if op.kind == GELU {
-		y = y[:len(x)]
-		for i, v := range x {
-			y[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)))
-		}
-		return
-	}
 	for i, v := range x {
 		y[i] = op.f(v)
 	}
+	return out, nil
 }
 
 func (op *unaryOp) DiffWRT(int) []bool { return []bool{true} }

@@ -8,8 +8,6 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/artlens/artlens/internal/sgemm"
 )
 
 // A transformer's tokens (B, T, C) are laid out in the engine as maps of
@@ -339,13 +337,6 @@ type AttentionOp struct {
 	scale float32
 	out   *tensor.Dense
 	probs []float32
-
-	// A run's image shared among the cores by heads (see headShare).
-	x, y   []float32
-	img    int
-	c, t   int
-	shares int
-	share  func(int)
 }
 
 // Attention returns the multi-head self-attention of x (heads heads,
@@ -405,52 +396,22 @@ func (op *AttentionOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	s := in[0].Shape()
 	b, c, t := s[0], s[1]/3, s[2]
+	d := c / op.heads
 	out := reuse(&op.out, tensor.Shape{b, c, t, 1})
 	y := out.Float32s()
 	op.probs = grow(op.probs, b*op.heads*t*t)
 	threads := threadsFor(b)
-	if shares := min(threads, op.heads); shares > 1 {
-		// One picture: the heads shared among the cores, each head's
-		// products and softmax on one (a ViT-B/16's 12 heads of 197
-		// tokens are small products, and their softmax's 5.6 million
-		// exponentials a picture were on one core). The products do not
-		// depend on the goroutines sharing them: the same bits.
-		op.x, op.y, op.c, op.t, op.shares = x, y, c, t, shares
-		if op.share == nil {
-			op.share = op.headShare // a method value made once: Run allocates nothing
-		}
-		for i := 0; i < b; i++ {
-			op.img = i
-			sgemm.Run(shares, op.share)
-		}
-		op.x, op.y = nil, nil
-		return out, nil
-	}
 	for i := 0; i < b; i++ {
+		img := x[i*3*c*t : (i+1)*3*c*t]
 		for h := 0; h < op.heads; h++ {
-			op.head(x, y, c, t, i, h, threads)
+			p := op.probs[(i*op.heads+h)*t*t : (i*op.heads+h+1)*t*t]
+			op.probabilities(img, c, t, h, p, threads)
+			v := img[(2*c+h*d)*t : (2*c+(h+1)*d)*t]
+			// Oᵀ (d×T) = Vᵀ Pᵀ, written as the head's channels.
+			gemm(false, true, d, t, t, v, p, false, y[(i*c+h*d)*t:(i*c+(h+1)*d)*t], threads)
 		}
 	}
 	return out, nil
-}
-
-// headShare computes share s of op.shares of the heads of image op.img.
-func (op *AttentionOp) headShare(s int) {
-	for h := s * op.heads / op.shares; h < (s+1)*op.heads/op.shares; h++ {
-		op.head(op.x, op.y, op.c, op.t, op.img, h, 1)
-	}
-}
-
-// head computes head h of image i of x (B, 3C, T) into y (B, C, T), its
-// attention into op.probs.
-func (op *AttentionOp) head(x, y []float32, c, t, i, h, threads int) {
-	d := c / op.heads
-	img := x[i*3*c*t : (i+1)*3*c*t]
-	p := op.probs[(i*op.heads+h)*t*t : (i*op.heads+h+1)*t*t]
-	op.probabilities(img, c, t, h, p, threads)
-	v := img[(2*c+h*d)*t : (2*c+(h+1)*d)*t]
-	// Oᵀ (d×T) = Vᵀ Pᵀ, written as the head's channels.
-	gemm(false, true, d, t, t, v, p, false, y[(i*c+h*d)*t:(i*c+(h+1)*d)*t], threads)
 }
 
 func (op *AttentionOp) DiffWRT(int) []bool { return []bool{true} }
