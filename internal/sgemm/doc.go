@@ -19,7 +19,13 @@
 //
 // B can also be a Source, which packs its own panels: a convolution's
 // im2col matrix is packed straight from the image (package engine), so
-// it is never written out and read back.
+// it is never written out and read back. Gather packs such panels from
+// the image written out with its padding: with AVX-512 one load or gather
+// a panel row; with AVX2 (the project's Zen 3 machine since 2026-12-08) a
+// panel of up to 4 runs of neighbouring cells, or of every other cell
+// (stride 2), is two (four) loads a run, blended, and any other is
+// written out value by value; on Zen 3 that took a ResNet-18 prediction's
+// CPU time on one core from 91-114 ms to 71-82 ms.
 //
 // Three element-wise passes of the engine's ops that the products leave
 // behind also have AVX2 loops here, beside Go loops they are tested

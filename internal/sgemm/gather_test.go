@@ -20,7 +20,12 @@ func TestGather(t *testing.T) {
 			name       string
 			depth, n   int
 			stride, at int32
-		}{{"neighbours", 27, 48, 1, 3}, {"neighbours cut short", 9, 37, 1, 0}, {"stride 2", 30, 40, 2, 7}, {"one column", 5, 1, 1, 11}, {"scattered", 17, 70, 0, 0}} {
+		}{{"neighbours", 27, 48, 1, 3}, {"neighbours cut short", 9, 37, 1, 0}, {"stride 2", 30, 40, 2, 7}, {"one column", 5, 1, 1, 11}, {"scattered", 17, 70, 0, 0},
+			// A negative stride: rows of -stride neighbours, 2 apart (an
+			// output's rows in the padded maps: runs blended with AVX2).
+			{"rows of 7", 20, 50, -7, 4}, {"rows of 5", 12, 40, -5, 0}, {"rows of 12", 9, 64, -12, 2},
+			// Below -100: rows of -stride-100 cells 2 apart (stride 2).
+			{"stride 2, rows of 7", 21, 49, -107, 3}, {"stride 2, rows of 14", 18, 56, -114, 0}, {"stride 2, rows of 16", 10, 64, -116, 5}} {
 			rows := make([]int32, c.depth)
 			for p := range rows {
 				rows[p] = int32(rng.IntN(2000))
@@ -30,6 +35,11 @@ func TestGather(t *testing.T) {
 				cols[j] = c.at + c.stride*int32(j)
 				if c.stride == 0 {
 					cols[j] = int32(rng.IntN(2000))
+				}
+				if w := -c.stride - 100; w > 0 {
+					cols[j] = c.at + int32(j)/w*(2*w+3) + 2*(int32(j)%w)
+				} else if w := -c.stride; w > 0 {
+					cols[j] = c.at + int32(j)/w*(w+2) + int32(j)%w
 				}
 			}
 			panels := (c.n + nr - 1) / nr

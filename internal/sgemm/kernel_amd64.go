@@ -137,6 +137,12 @@ func copy16(depth int, src *float32, base int, rows *int32, dst *float32)
 func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32)
 
 //go:noescape
+func runs16(depth int, src *float32, rows *int32, offs *[runs]int, masks *[2 * runs][8]int32, n int, dst *float32)
+
+//go:noescape
+func runs16s2(depth int, src *float32, rows *int32, offs *[runs]int, masks *[2 * runs][8]int32, n int, dst *float32)
+
+//go:noescape
 func clip8(n int, lo, hi float32, x, y *float32)
 
 // Clip sets each y[i] to min(max(x[i], lo), hi) as Go's min and max

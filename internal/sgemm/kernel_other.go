@@ -33,6 +33,14 @@ func copy16(depth int, src *float32, base int, rows *int32, dst *float32) {
 	panic("sgemm: no assembly kernel")
 }
 
+func runs16(depth int, src *float32, rows *int32, offs *[runs]int, masks *[2 * runs][8]int32, n int, dst *float32) {
+	panic("sgemm: no assembly kernel")
+}
+
+func runs16s2(depth int, src *float32, rows *int32, offs *[runs]int, masks *[2 * runs][8]int32, n int, dst *float32) {
+	panic("sgemm: no assembly kernel")
+}
+
 func gather16(depth int, src *float32, rows *int32, idx *[nr]int32, mask uint16, dst *float32) {
 	panic("sgemm: no assembly kernel")
 }
