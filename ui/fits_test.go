@@ -14,7 +14,7 @@ var modelFamilies = []string{
 	"study", "resnet",
 	"densenet-opset13.onnx", "efficientnet-b0-opset13.onnx", "googlenet-opset13.onnx",
 	"mobilenet-v2-opset13.onnx", "mobilenet-v3-small-opset13.onnx", "regnet-y-opset13.onnx",
-	"resnet-opset17-bn.onnx", "shufflenet-v2-x0-5-opset13.onnx", "squeezenet1-1-opset13.onnx",
+	"resnet-opset17-bn.onnx", "shufflenet-v2-x0-5-opset13.onnx", "squeezenet1-1-opset13.onnx", "vit-opset17.onnx",
 }
 
 // TestEveryViewFits builds the window with a model of each family and a
