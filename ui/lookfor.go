@@ -17,6 +17,7 @@ import (
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/featviz"
+	"github.com/artlens/artlens/ui/attention"
 )
 
 // vizCache keeps the pictures drawn in this run, per model fingerprint,
@@ -225,7 +226,7 @@ func (v *lookFor) add(r *featviz.Result, single bool) {
 // LookShows describes the values of Options.Open.
 const LookShows = "lookfor:LAYER:FILTER (what a filter looks for), lookfor:LAYER (every filter of a layer), " +
 	"lookfor:classes (what the network takes for each class), value:LAYER:FILTER:ROW:COLUMN (how a value of a map is computed; all from 1) " +
-	"or places[:TEXT] (a graph model's place picker, searching for TEXT)"
+	"or places[:TEXT] (a graph model's place picker, searching for TEXT), or " + attention.Shows
 
 // parseOpen splits an Options.Open value into its kind and numbers.
 func parseOpen(open string) (kind string, nums []int, err error) {
@@ -254,6 +255,9 @@ func parseOpen(open string) (kind string, nums []int, err error) {
 func checkOpen(open string) error {
 	if open == "" {
 		return nil
+	}
+	if spec, ok := strings.CutPrefix(open, "attention:"); ok {
+		return attention.CheckSpec(spec)
 	}
 	_, _, err := parseOpen(open)
 	return err

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/artlens/artlens/ui/attention"
 	liveview "github.com/artlens/artlens/ui/live"
 
 	"fyne.io/fyne/v2"
@@ -361,7 +362,9 @@ type shell struct {
 	// live is the Live view (package ui/live): a camera, a video or a
 	// slide show through the network.
 	live *liveview.View
-	menu *menus
+	// attention is the Attention view (package ui/attention).
+	attention *attention.View
+	menu      *menus
 
 	prefsNotice string // why what it remembered is gone, shown at start
 }
@@ -422,7 +425,9 @@ func (s *shell) start() {
 		s.ShowError("Could not load the model",
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
-	if s.opts.Open != "" {
+	if spec, ok := strings.CutPrefix(s.opts.Open, "attention:"); ok {
+		s.attention.OpenWhenReady(spec)
+	} else if s.opts.Open != "" {
 		s.openWhenReady(s.opts.Open)
 	}
 	if len(s.opts.Images) > 0 {
@@ -434,6 +439,8 @@ func (s *shell) start() {
 				s.collection.cat.open(s.opts.Catalogue, false)
 			}
 			s.collection.open(s.opts.Images)
+		} else if s.opts.View == "attention" {
+			s.Show("attention", s.opts.Images[0], nil)
 		} else {
 			s.explore.open(s.opts.Images)
 		}

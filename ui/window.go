@@ -80,7 +80,7 @@ var screens = []screen{
 	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
 	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = train.New(s.Host); return s.train.Content() }},
 	{"live", "Live", theme.MediaVideoIcon, newLiveTab},
-	{"attention", "Attention", theme.VisibilityIcon, func(s *shell) fyne.CanvasObject { return attention.New(s.Host).Content() }},
+	{"attention", "Attention", theme.VisibilityIcon, func(s *shell) fyne.CanvasObject { s.attention = attention.New(s.Host); return s.attention.Content() }},
 }
 
 // buildOrder is the order in which the screens are built: the views that

@@ -84,6 +84,9 @@ type View struct {
 	mainImg    *canvas.Image
 	// steps is the step-through dialog open, for the tests.
 	steps *stepDialog
+	// pending is what OpenWhenReady asked for, applied once the next
+	// picture is analysed.
+	pending string
 }
 
 // New builds the Attention view on h and registers it with
@@ -131,8 +134,8 @@ func New(h *host.Host) *View {
 	warn.Wrapping = fyne.TextWrapWord
 	warn.TextStyle.Italic = true
 	v.mainBox = container.NewStack()
-	v.sideBox = container.NewVBox()
-	controls := container.NewHBox(open, widget.NewLabel("Block"), v.blockSel, widget.NewLabel("Head"), v.headSel, v.allCheck, v.classBtn)
+	v.sideBox = container.NewHBox()
+	controls := container.NewHBox(open, v.blockSel, v.headSel, v.allCheck, v.classBtn)
 	click := container.NewHBox(widget.NewLabel("A click on a patch:"), v.clickRadio)
 	top := container.NewVBox(controls, click, v.title, v.what)
 	v.body = container.NewBorder(top, warn, nil, nil,
@@ -215,6 +218,10 @@ func (v *View) Open(path string, img image.Image) {
 			v.query = 0
 			v.block = min(v.block, len(v.maps)-1)
 			v.redraw()
+			if spec := v.pending; spec != "" {
+				v.pending = ""
+				v.apply(spec)
+			}
 		})
 	}()
 }
@@ -300,8 +307,8 @@ func (v *View) redraw() {
 	v.allCheck.Enable()
 	a := v.maps[v.block]
 	var blocks []string
-	for i, b := range v.maps {
-		blocks = append(blocks, fmt.Sprintf("%d · %s", i+1, blockName(b)))
+	for i := range v.maps {
+		blocks = append(blocks, fmt.Sprintf("Block %d", i+1))
 	}
 	v.blockSel.Options = blocks
 	v.blockSel.SetSelectedIndex(v.block)
@@ -371,9 +378,9 @@ func (v *View) showOne(a engine.AttentionMap) {
 	if v.query >= a.Extra {
 		mark = v.query - a.Extra
 	}
-	line := fmt.Sprintf("Block %d, %s: where %s looks. Each patch's colour is the weight it gets (0 to %s, the largest here, white); "+
+	line := fmt.Sprintf("Block %d (%s), %s: where %s looks. Each patch's colour is the weight it gets (0 to %s, the largest here, white); "+
 		"the weights of the %d tokens sum to 1, %s to the class token itself (not on the grid).",
-		v.block+1, headName(v.head), tokenName(a, v.query), format(hi), a.Tokens, format(float32(self)))
+		v.block+1, blockName(a), headName(v.head), tokenName(a, v.query), format(hi), a.Tokens, format(float32(self)))
 	if mark >= 0 {
 		line += " The query patch is framed."
 	}
@@ -439,8 +446,8 @@ func (v *View) showAllHeads(a engine.AttentionMap) {
 	if v.query >= a.Extra {
 		mark = v.query - a.Extra
 	}
-	v.what.SetText(fmt.Sprintf("Block %d, all %d heads: where %s looks in each, on one scale (black 0, white %s, the largest of them). "+
-		"Click a head to see it alone.", v.block+1, a.Heads, tokenName(a, v.query), format(hi)))
+	v.what.SetText(fmt.Sprintf("Block %d (%s), all %d heads: where %s looks in each, on one scale (black 0, white %s, the largest of them). "+
+		"Click a head to see it alone.", v.block+1, blockName(a), a.Heads, tokenName(a, v.query), format(hi)))
 	tiles := container.NewGridWrap(fyne.NewSize(smallSide*v.h.Zoom(), (smallSide+28)*v.h.Zoom()))
 	for h := range a.Heads {
 		img := v.overlay(maps[h], a, hi, mark, smallSide)
@@ -469,15 +476,18 @@ func (v *View) showSide(a engine.AttentionMap) {
 		return container.NewVBox(t, container.NewCenter(img), widgets.NewSizedBoxW(s, sideSide*v.h.Zoom()))
 	}
 	objs := []fyne.CanvasObject{card("Attention rollout",
-		"All blocks: each block's mean attention with the residual, (A+I)/2, multiplied; the class token's row. The same for every class.",
+		"Every block's mean attention and residual, (A+I)/2, multiplied: the class token's row. The same for every class.",
 		v.rollout, a.GridWidth, a.GridHeight)}
 	switch {
 	case v.camErr != nil:
 		objs = append(objs, widget.NewLabel("Grad-CAM: "+v.camErr.Error()))
 	case len(v.cam.Values) > 0:
 		place := v.model.Places()[v.cam.Layer-1].Name
+		if parts := strings.Split(place, "."); len(parts) > 2 {
+			place = strings.Join(parts[len(parts)-2:], ".") // the block and the layer
+		}
 		objs = append(objs, card("Grad-CAM, "+v.model.Meta.Classes[v.cam.Class],
-			"At "+place+": the gradient of this class, so it depends on the answer.", v.cam.Values, v.cam.Width, v.cam.Height))
+			"At "+place+", by the gradient of this class: it changes with the class.", v.cam.Values, v.cam.Width, v.cam.Height))
 	}
 	v.sideBox.Objects = objs
 	v.sideBox.Refresh()
@@ -489,4 +499,93 @@ func format(v float32) string {
 		return "0"
 	}
 	return strconv.FormatFloat(float64(v), 'g', 4, 32)
+}
+
+// Shows describes the values OpenWhenReady takes, for --open.
+const Shows = "attention:block=B,head=H,query=R:C,all,weight=R:C,norm=R:C (the Attention view: block B and head H from 1, " +
+	"head 0 the mean; the query patch at row R, column C; all heads; the step-through of the weight the query gives patch R:C, " +
+	"or of the block's LayerNorm there; each part optional)"
+
+// CheckSpec reports whether spec (what follows "attention:" in --open)
+// is one OpenWhenReady takes.
+func CheckSpec(spec string) error {
+	_, err := parseSpec(spec)
+	return err
+}
+
+// specPart is one part of a spec: a key and its numbers.
+type specPart struct {
+	key  string
+	nums []int
+}
+
+// parseSpec splits a spec into its parts.
+func parseSpec(spec string) ([]specPart, error) {
+	var parts []specPart
+	for _, p := range strings.Split(spec, ",") {
+		if p == "" {
+			continue
+		}
+		key, val, _ := strings.Cut(p, "=")
+		want := map[string]int{"block": 1, "head": 1, "query": 2, "all": 0, "weight": 2, "norm": 2}
+		n, ok := want[key]
+		var nums []int
+		if val != "" {
+			for _, s := range strings.Split(val, ":") {
+				k, err := strconv.Atoi(s)
+				if err != nil || k < 0 {
+					ok = false
+				}
+				nums = append(nums, k)
+			}
+		}
+		if !ok || len(nums) != n {
+			return nil, fmt.Errorf("cannot open %q: use %s", "attention:"+spec, Shows)
+		}
+		parts = append(parts, specPart{key, nums})
+	}
+	return parts, nil
+}
+
+// OpenWhenReady applies spec (see Shows) once the next picture is
+// analysed: for screenshots and demonstrations.
+func (v *View) OpenWhenReady(spec string) {
+	v.pending = spec
+}
+
+// apply applies spec to the picture shown; numbers out of range are
+// clamped to the model's.
+func (v *View) apply(spec string) {
+	parts, err := parseSpec(spec)
+	if err != nil || len(v.maps) == 0 {
+		return
+	}
+	patch := func(nums []int) (int, int) {
+		a := v.maps[v.block]
+		return min(max(nums[1], 1), a.GridWidth) - 1, min(max(nums[0], 1), a.GridHeight) - 1
+	}
+	for _, p := range parts {
+		switch p.key {
+		case "block":
+			v.block = min(max(p.nums[0], 1), len(v.maps)) - 1
+		case "head":
+			v.head = min(p.nums[0], v.maps[v.block].Heads) - 1
+		case "query":
+			x, y := patch(p.nums)
+			a := v.maps[v.block]
+			v.query = a.Extra + y*a.GridWidth + x
+		case "all":
+			v.allHeads = true
+			v.allCheck.SetChecked(true)
+		}
+	}
+	v.redraw()
+	for _, p := range parts {
+		switch p.key {
+		case "weight", "norm":
+			x, y := patch(p.nums)
+			v.clickRadio.SetSelected(map[string]string{"weight": clickWeight, "norm": clickNorm}[p.key])
+			v.clickPatch(x, y)
+		}
+	}
 }

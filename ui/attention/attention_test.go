@@ -75,7 +75,7 @@ func TestAttentionView(t *testing.T) {
 			t.Fatalf("the view's attention differs from the model's at %d", i)
 		}
 	}
-	if !uitest.HasText(v.Content(), "Block 1, the heads' mean: where the class token looks") ||
+	if !uitest.HasText(v.Content(), "Block 1 (encoder.layers.encoder_layer_0), the heads' mean: where the class token looks") ||
 		!uitest.HasText(v.Content(), "Attention is not explanation") {
 		t.Errorf("the view says %q", uitest.Texts(v.Content()))
 	}
@@ -83,7 +83,7 @@ func TestAttentionView(t *testing.T) {
 	// Block 2, head 2.
 	v.blockSel.SetSelectedIndex(1)
 	v.headSel.SetSelectedIndex(2)
-	if v.block != 1 || v.head != 1 || !uitest.HasText(v.Content(), "Block 2, head 2: where the class token looks") {
+	if v.block != 1 || v.head != 1 || !uitest.HasText(v.Content(), "Block 2 (encoder.layers.encoder_layer_1), head 2: where the class token looks") {
 		t.Fatalf("block %d, head %d; the view says %q", v.block, v.head, uitest.Texts(v.Content()))
 	}
 	grid := maps[1].OnGrid(1, 0)

@@ -11,7 +11,7 @@ import (
 )
 
 // opacity is how much of a patch's colour covers the picture.
-const opacity = 0.62
+const opacity = 0.55
 
 // gridOverlay draws the map m (gh rows of gw values) over pic as one
 // coloured square per patch, scaled from 0 to hi (the colour map's low
