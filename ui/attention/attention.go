@@ -29,7 +29,7 @@ const (
 )
 
 // meanHeads is the head choice that averages the block's heads.
-const meanHeads = "Mean of the heads"
+const meanHeads = "Mean"
 
 // Sizes of the maps at zoom 1, in Fyne units.
 const (
@@ -459,7 +459,7 @@ func (v *View) showAllHeads(a engine.AttentionMap) {
 		})))
 	}
 	scroll := container.NewVScroll(tiles)
-	scroll.SetMinSize(fyne.NewSize(3*smallSide*v.h.Zoom()+24, mainSide*v.h.Zoom()))
+	scroll.SetMinSize(fyne.NewSize(4*(smallSide+4)*v.h.Zoom()+16, mainSide*v.h.Zoom()))
 	v.mainBox.Objects = []fyne.CanvasObject{scroll}
 	v.mainBox.Refresh()
 }

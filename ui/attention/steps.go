@@ -109,8 +109,8 @@ func (v *View) showWeight(a engine.AttentionMap, head, query, key int) *stepDial
 				fmt.Sprintf("5. Scaled by 1/√%d = %s: the score %s × %s = %s", st.Dim, format(st.Scale), format(st.Dot), format(st.Scale), format(st.Score)),
 				fmt.Sprintf("6. The softmax over the query's row of %d scores (one for each token): the largest is %s (%s); "+
 					"each score minus it, exponentiated, and summed: Σ exp(score − %s) = %s.",
-					st.Tokens, format(st.Max), tokenName(a, st.MaxKey), format(st.Max), format(float32(st.SumExp))),
-				fmt.Sprintf("7. This key's exp(%s − %s) = %s, divided by the sum: %s / %s", format(st.Score), format(st.Max),
+					st.Tokens, format(st.Max), tokenName(a, st.MaxKey), paren(st.Max), format(float32(st.SumExp))),
+				fmt.Sprintf("7. This key's exp(%s − %s) = %s, divided by the sum: %s / %s", format(st.Score), paren(st.Max),
 					format(float32(st.Exp)), format(float32(st.Exp)), format(float32(st.SumExp))),
 				fmt.Sprintf("The map of head %d holds %s (the engine's attention as the model ran); the steps give %s.", head+1, format(shown), format(st.Value)),
 			)
@@ -156,7 +156,7 @@ func (v *View) showNorm(a engine.AttentionMap, token int) *stepDialog {
 					fmt.Sprintf("2. Their mean: %s", format(float32(st.Mean))),
 					fmt.Sprintf("3. Their variance (the mean of the squared differences from it): %s", format(float32(st.Variance))),
 					fmt.Sprintf("4. Plus ε = %g, square root: √(%s + %g) = %s", st.Epsilon, format(float32(st.Variance)), st.Epsilon, format(float32(st.Std))),
-					fmt.Sprintf("5. Channel %d's value, normalised: (%s − %s) / %s = %s", ch+1, format(st.Input), format(float32(st.Mean)), format(float32(st.Std)), format(st.Normalised)),
+					fmt.Sprintf("5. Channel %d's value, normalised: (%s − %s) / %s = %s", ch+1, format(st.Input), paren(float32(st.Mean)), format(float32(st.Std)), format(st.Normalised)),
 					fmt.Sprintf("6. Times the channel's scale %s, %s its shift %s: %s × %s %s %s", format(st.Scale), plusWord(sign), format(shift),
 						format(st.Normalised), format(st.Scale), sign, format(shift)),
 					fmt.Sprintf("The engine's output there: %s.", format(st.Engine)),
@@ -179,6 +179,14 @@ func (v *View) showNorm(a engine.AttentionMap, token int) *stepDialog {
 	}
 	step()
 	return d
+}
+
+// paren writes v, in parentheses when it is negative (after a minus).
+func paren(v float32) string {
+	if v < 0 {
+		return "(" + format(v) + ")"
+	}
+	return format(v)
 }
 
 // plusWord says "plus" or "minus" for a sign.
