@@ -78,7 +78,7 @@ func (m *Model) Attention(input []float32) ([]AttentionMap, *Prediction, error) 
 		s := m.steps[a.step]
 		t := s.out.h
 		mp := AttentionMap{Name: s.Name, Heads: s.Heads, Tokens: t, Extra: tg.extra, GridHeight: tg.gh, GridWidth: tg.gw,
-			Probs: append([]float32(nil), a.op.probs[:s.Heads*t*t]...)}
+			Probs: append([]float32(nil), a.op.Probs()[:s.Heads*t*t]...)}
 		if !tg.hasTokens || t != tg.extra+tg.gh*tg.gw {
 			mp.Extra, mp.GridHeight, mp.GridWidth = t, 0, 0 // no grid to show it on
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/artlens/artlens/engine/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -86,7 +87,7 @@ func TestBatchNormTrainMatchesPyTorch(t *testing.T) {
 			x := node("x", c.Shape, c.Input)
 			gamma, beta := node("gamma", []int{ch}, c.Weight), node("beta", []int{ch}, c.Bias)
 			up := node("upstream", c.Shape, c.Upstream)
-			y, op, err := batchNormTrain("bn", x, gamma, beta, c.Eps, false, true)
+			y, op, err := nn.BatchNormTrain("bn", x, gamma, beta, c.Eps, false, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +117,7 @@ func TestBatchNormTrainMatchesPyTorch(t *testing.T) {
 			// folded into its running variance.
 			count := float64(len(c.Input) / ch)
 			for k := range ch {
-				unbiased := op.variance[k] * count / (count - 1)
+				unbiased := op.Variance()[k] * count / (count - 1)
 				want := (c.NewRunningVar[k] - (1-c.Momentum)*c.RunningVar[k]) / c.Momentum
 				if math.Abs(unbiased-want) > 1e-6*math.Max(1, want) {
 					t.Errorf("channel %d: unbiased batch variance %.9g, PyTorch's %.9g", k, unbiased, want)

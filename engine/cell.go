@@ -281,7 +281,7 @@ walk:
 // poolCell returns the cell (r, q) of channel c of the pooling p of maps
 // (each mh×mw), as the engine's pooling computes it.
 func poolCell(maps []float32, mh, mw int, p *step, c, r, q int) *Pool {
-	y0, y1, x0, x1 := windowOf(*p).bounds(r, q, mh, mw)
+	y0, y1, x0, x1 := windowOf(*p).Bounds(r, q, mh, mw)
 	out := &Pool{Max: p.Kind == MaxPool, Rows: y1 - y0, Cols: x1 - x0, Top: y0, Left: x0, Divisor: float32((y1 - y0) * (x1 - x0))}
 	if p.CountPad {
 		out.Divisor = float32(p.kh * p.kw)

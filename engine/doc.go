@@ -22,10 +22,9 @@
 // LayerGradient gives the gradient of one class's logit with respect to a
 // conv layer's activations, for Grad-CAM (package explain).
 //
-// gorgonia builds each graph and differentiates it; the layers that carry
-// the arithmetic are the package's own gorgonia ops (conv_op.go and its
-// neighbours, see op_common.go), whose matrix products run in package
-// internal/sgemm. Benchmarks: bench_test.go, and scripts/bench-vs-pytorch.sh
+// gorgonia builds each graph (graph.go) and differentiates it; the layers
+// that carry the arithmetic are the gorgonia ops of package engine/nn,
+// whose matrix products run in package internal/sgemm. Benchmarks: bench_test.go, and scripts/bench-vs-pytorch.sh
 // for the comparison with PyTorch.
 //
 // The package imports no GUI code, so the command line, the tests and the

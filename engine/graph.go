@@ -6,6 +6,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/engine/nn"
 )
 
 // network is one gorgonia expression graph of the model for a fixed batch
@@ -48,37 +50,45 @@ type network struct {
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
 }
 
-// buildNetwork builds the graph of arch (resolved in steps) for batch
-// images, with params the weight tensors in paramSpecs order. With train
-// set, it adds dropout masks, one-hot labels, the loss and its gradients
-// with respect to every weight but batch norm statistics.
-//
-// With batchStats set (training only), batch norms normalise by the
-// statistics of the batch, as PyTorch's train mode does, and the network
-// keeps them for the running averages (norms); otherwise by their running
-// averages, which are then constants of the graph.
-//
-// With toInput set, every op passes a gradient down to the input, so
-// that the input can be differentiated (InputGradient); otherwise the
-// first layer with weights skips that work.
-//
-// With store set (inference graphs that nothing differentiates: Predict's
-// and PredictBatch's), the weights are constants for as long as the
-// store's version stays as it is: each conv layer keeps its kernels
-// packed in the store, shared with the model's other graphs, and folds
-// into them the batch norm that alone reads it (its output is then the
-// batch norm's, the activation its place shows, and the convolution's own
-// output is not kept).
+// networkOptions say what graph buildNetwork builds.
+type networkOptions struct {
+	// Classes is the number of outputs; Batch the number of images.
+	Classes, Batch int
+	// Train adds dropout masks, one-hot labels, the loss and its
+	// gradients with respect to every weight but batch norm statistics.
+	Train bool
+	// BatchStats (training only): batch norms normalise by the
+	// statistics of the batch, as PyTorch's train mode does, and the
+	// network keeps them for the running averages (norms); otherwise by
+	// their running averages, which are then constants of the graph.
+	BatchStats bool
+	// ToInput: every op passes a gradient down to the input, so that the
+	// input can be differentiated (InputGradient); otherwise the first
+	// layer with weights skips that work.
+	ToInput bool
+	// Store (inference graphs that nothing differentiates: Predict's and
+	// PredictBatch's): the weights are constants for as long as the
+	// store's version stays as it is: each conv layer keeps its kernels
+	// packed in the store, shared with the model's other graphs, and
+	// folds into them the batch norm that alone reads it (its output is
+	// then the batch norm's, the activation its place shows, and the
+	// convolution's own output is not kept).
+	Store *nn.KernelStore
+}
+
+// buildNetwork builds the graph of arch (resolved in steps) for o.Batch
+// images, with params the weight tensors in paramSpecs order, as o says
+// (see networkOptions).
 //
 // Dropout is a multiplication by a mask input that the trainer fills from
 // its own seeded generator: gorgonia's Dropout op seeds itself from the
 // clock, which would make training unrepeatable, and it has no inference
 // switch.
-func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batch int, train, batchStats, toInput bool, store *kernelStore) (*network, error) {
-	n := &network{g: G.NewGraph(), batch: batch, in: arch.Input}
+func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, o networkOptions) (*network, error) {
+	n := &network{g: G.NewGraph(), batch: o.Batch, in: arch.Input}
 	g := n.g
 	in := arch.Input
-	n.input = G.NewTensor(g, tensor.Float32, 4, G.WithShape(batch, in.Channels, in.Height, in.Width), G.WithName("input"))
+	n.input = G.NewTensor(g, tensor.Float32, 4, G.WithShape(o.Batch, in.Channels, in.Height, in.Width), G.WithName("input"))
 	specs := paramSpecs(steps)
 	if len(specs) != len(params) {
 		return nil, fmt.Errorf("engine: %d weight tensors for %d in the architecture", len(params), len(specs))
@@ -106,7 +116,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			scale[i] = 1 / arch.Std[i]
 			shift[i] = -arch.Mean[i] / arch.Std[i]
 		}
-		x = must(channelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, toInput, false))
+		x = must(nn.ChannelAffine("input", x, constant("input.scale", tensor.Shape{c}, scale), constant("input.shift", tensor.Shape{c}, shift), false, o.ToInput, false))
 		if err != nil {
 			return nil, fmt.Errorf("engine: input normalisation: %w", err)
 		}
@@ -141,7 +151,7 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		for k, j := range s.ins {
 			if j < 0 {
 				ins[k] = picture
-				inputGrad = inputGrad || toInput
+				inputGrad = inputGrad || o.ToInput
 				continue
 			}
 			ins[k] = outs[j]
@@ -154,26 +164,31 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			if bn := i + 1; store != nil && !train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
+			if bn := i + 1; o.Store != nil && !o.Train && bn < len(steps) && steps[bn].Kind == BatchNorm && s.uses == 1 && steps[bn].ins[0] == i {
 				norm := [4]*G.Node{next(), next(), next(), next()}
-				var clip *step
+				fn := nn.FoldedNorm{Name: steps[bn].Name, Epsilon: steps[bn].Epsilon}
 				if c := clipAfter(steps, bn); c > 0 {
-					clip = &steps[c]
+					a := activationOf(steps[c])
+					fn.Clip = &a
 					folded[c] = true
 				}
-				x = must(foldedConv2d(x, w, b, norm, s, steps[bn], i, steps[bn].relu, clip, store))
+				x = must(nn.FoldedConv2D(x, w, b, norm, convOf(s, i, steps[bn].relu, false, o.Store), fn))
 				folded[bn] = true
 				break
 			}
-			x = must(conv2d(x, w, b, s, i, s.relu, inputGrad, store))
+			x = must(nn.Conv2D(x, w, b, convOf(s, i, s.relu, inputGrad, o.Store)))
 		case ReLU:
 			if !s.fused {
 				x = must(G.Rectify(x))
 			}
 		case MaxPool:
-			x = must(maxPool(x, s))
+			x = must(nn.MaxPool(s.Name, x, windowOf(s)))
 		case AvgPool, GlobalAvgPool:
-			x = must(avgPool(x, s))
+			win := windowOf(s)
+			if s.Kind == GlobalAvgPool {
+				win = nn.NewWindow(s.in.h, s.in.w, 1, 1, [4]int{})
+			}
+			x = must(nn.AvgPool(s.Name, x, win, s.CountPad))
 		case BatchNorm:
 			// Inference form: y = (x-mean)/sqrt(var+eps)*scale + bias,
 			// computed as x*a + (bias - mean*a).
@@ -183,46 +198,46 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 				break // done by the conv layer it reads
 			}
 			scale, bias, mean, variance := next(), next(), next(), next()
-			if train && batchStats {
-				y, op, e := batchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
+			if o.Train && o.BatchStats {
+				y, op, e := nn.BatchNormTrain(s.Name, x, scale, bias, s.Epsilon, s.relu, inputGrad)
 				x = must(y, e)
 				n.norms = append(n.norms, batchNormStats{op: op, mean: p - 2, variance: p - 1})
 			} else {
 				a, b := batchNormCoefficients(must, s, scale, bias, mean, variance)
-				x = must(channelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
+				x = must(nn.ChannelAffine(s.Name, x, a, b, s.relu, inputGrad, true))
 			}
 		case Tokens:
-			x = must(tokensOf(s.Name, x))
+			x = must(nn.Tokens(s.Name, x))
 		case ClassToken:
-			x = must(classToken(s.Name, x, next()))
+			x = must(nn.ClassToken(s.Name, x, next()))
 		case PosEmbed:
-			x = must(posEmbed(s.Name, x, next()))
+			x = must(nn.PosEmbed(s.Name, x, next()))
 		case Attention:
 			scale := float32(s.Alpha)
 			if scale == 0 {
 				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
 			}
-			op, y, e := attention(s.Name, x, s.Heads, scale)
+			op, y, e := nn.Attention(s.Name, x, s.Heads, scale)
 			x = must(y, e)
 			n.attention = append(n.attention, attentionAt{op: op, step: i})
 		case Token:
-			x = must(pickToken(s.Name, x, s.Start))
+			x = must(nn.PickToken(s.Name, x, s.Start))
 		case LayerNorm:
 			a, b := next(), next()
-			x = must(layerNorm(s.Name, x, a, b, s.Epsilon))
+			x = must(nn.LayerNorm(s.Name, x, a, b, s.Epsilon))
 		case Affine:
 			a, b := next(), next()
-			x = must(channelAffine(s.Name, x, a, b, false, inputGrad, true))
+			x = must(nn.ChannelAffine(s.Name, x, a, b, false, inputGrad, true))
 		case Dropout:
-			if train && err == nil {
+			if o.Train && err == nil {
 				m := G.NewTensor(g, tensor.Float32, x.Shape().Dims(), G.WithShape(x.Shape().Clone()...), G.WithName(s.Name))
 				n.masks = append(n.masks, m)
 				n.rates = append(n.rates, s.Rate)
-				x = must(dropout(x, m))
+				x = must(nn.Dropout(x, m))
 			}
 		case Flatten:
 			if !s.in.flat {
-				x = must(flatten(x))
+				x = must(nn.Flatten(x))
 			}
 		case Dense:
 			if i == lastDense {
@@ -232,30 +247,30 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 			if !s.NoBias {
 				b = next()
 			}
-			x = must(dense(x, w, b, s, s.relu, inputGrad))
+			x = must(nn.Dense(x, w, b, s.Name, s.relu, inputGrad))
 		case Softmax:
 			// The last layer: logits are its input, probabilities are
 			// taken below for every model.
 		case Add, Mul:
-			x = must(eltwise(s.Name, s.Kind == Mul, s.relu, ins[0], ins[1]))
+			x = must(nn.Eltwise(s.Name, s.Kind == Mul, s.relu, ins[0], ins[1]))
 		case Concat:
-			x = must(concat(s.Name, ins))
+			x = must(nn.Concat(s.Name, ins))
 		case ChannelShuffle:
-			x = must(shuffle(s.Name, s.Groups, x))
+			x = must(nn.Shuffle(s.Name, s.Groups, x))
 		case Slice:
-			x = must(slice(s, x))
+			x = must(nn.Slice(s.Name, s.Start, s.End, x))
 		case Clip, Sigmoid, HardSigmoid, HardSwish, GELU:
 			if folded[i] {
 				break // done by the conv layer before its batch norm
 			}
-			x = must(unary(s, x))
+			x = must(nn.Unary(activationOf(s), x))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 		}
 		if onGrid[i] && err == nil {
 			var grid *G.Node
-			grid, x, err = gridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
+			grid, x, err = nn.GridPlace(s.Name, x, tg.extra, tg.gh, tg.gw)
 			if err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", s.Name, err)
 			}
@@ -279,17 +294,17 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		return n, nil
 	}
 	n.logits = outs[len(outs)-1]
-	if train {
-		if err := n.addLoss(classes); err != nil {
+	if o.Train {
+		if err := n.addLoss(o.Classes); err != nil {
 			return nil, err
 		}
 	} else {
 		if arch.OutputKind() == OutputSigmoid {
 			// Each score through its own sigmoid, as the model's file
 			// gives them: never a softmax over them.
-			n.probs = must(unary(step{Layer: Layer{Kind: Sigmoid, Name: "output"}}, n.logits))
+			n.probs = must(nn.Unary(nn.Activation{Kind: nn.Sigmoid, Name: "output"}, n.logits))
 		} else {
-			n.probs = must(softmaxNode(n.logits))
+			n.probs = must(nn.Softmax(n.logits))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("engine: %s: %w", arch.OutputKind(), err)
@@ -297,6 +312,29 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, classes, batc
 		n.vm = G.NewTapeMachine(g)
 	}
 	return n, nil
+}
+
+// attentionAt is an Attention layer's op in a network, and its step.
+type attentionAt struct {
+	op   *nn.AttentionOp
+	step int
+}
+
+// windowOf returns a step's window.
+func windowOf(s step) nn.Window {
+	return nn.NewWindow(s.kh, s.kw, s.sh, s.sw, s.pads)
+}
+
+// convOf describes conv layer s (step layer) for package nn, its ReLU
+// fused when relu is set; store as buildNetwork takes it.
+func convOf(s step, layer int, relu, inputGrad bool, store *nn.KernelStore) nn.Conv {
+	return nn.Conv{Name: s.Name, Window: windowOf(s), Groups: s.Groups, ReLU: relu, InputGrad: inputGrad, Store: store, Layer: layer}
+}
+
+// activationOf describes an activation step (Clip, Sigmoid, HardSigmoid,
+// HardSwish, GELU) for package nn, whose kinds are the layer kinds.
+func activationOf(s step) nn.Activation {
+	return nn.Activation{Kind: s.Kind, Name: s.Name, Min: s.Min, Max: s.Max, Alpha: s.Alpha, Beta: s.Beta}
 }
 
 // clipAfter returns the step of the Clip that alone reads step bn (a batch

@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -85,5 +89,53 @@ func TestInputGradientRefusesBadTargets(t *testing.T) {
 		if _, _, _, err := m.InputGradient(x, tg); err == nil {
 			t.Errorf("%+v: no error", tg)
 		}
+	}
+}
+
+// TestInputGradientsAsInputGradient checks that InputGradients gives, for
+// each input, InputGradient's gradient bit for bit, on one core and on
+// three (workers take the inputs in any order), and that a cancelled
+// context stops it.
+func TestInputGradientsAsInputGradient(t *testing.T) {
+	m, err := NewModelArch(StudyArch(), []string{"a", "b", "c"}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	inputs := make([][]float32, 7)
+	for i := range inputs {
+		inputs[i] = make([]float32, m.Input().Len())
+		for j := range inputs[i] {
+			inputs[i][j] = rng.Float32()
+		}
+	}
+	for _, target := range []Target{{Class: 1}, {Layer: 2, Filter: 3}} {
+		want := make([][]float32, len(inputs))
+		for i, x := range inputs {
+			if _, want[i], _, err = m.InputGradient(x, target); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, procs := range []int{1, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			got, err := m.InputGradients(context.Background(), inputs, target)
+			runtime.GOMAXPROCS(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				if !slices.Equal(got[i], want[i]) {
+					t.Errorf("%+v on %d cores: input %d's gradient differs from InputGradient's", target, procs, i)
+				}
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.InputGradients(ctx, inputs, Target{Class: 0}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v, want context.Canceled", err)
+	}
+	if _, err := m.InputGradients(context.Background(), [][]float32{{1, 2}}, Target{Class: 0}); err == nil {
+		t.Error("a short input: no error")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/artlens/artlens/engine/nn"
 	"github.com/artlens/artlens/internal/sgemm"
 )
 
@@ -39,7 +40,7 @@ type Model struct {
 	// no longer used kept its weights and graphs alive (ResNet-18's heap
 	// grew from 118 to 209 MB and its predictions ran on fresh, faulting
 	// memory, twice as slow).
-	kernels *kernelStore
+	kernels *nn.KernelStore
 	// borrowed: the weights (and kernels) are another model's, shared by
 	// Share; own copies them before they are written.
 	borrowed bool
@@ -142,7 +143,7 @@ func newModel(arch Arch, classes []string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	m := &Model{kernels: new(kernelStore), arch: arch, steps: steps, places: placesOf(steps), Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
+	m := &Model{kernels: new(nn.KernelStore), arch: arch, steps: steps, places: placesOf(steps), Meta: Metadata{Classes: append([]string(nil), classes...), Preprocessing: PreprocessingOf(arch)}}
 	if arch.Input.Height == arch.Input.Width {
 		m.Meta.InputSize = arch.Input.Width
 	}
@@ -212,7 +213,7 @@ type Param struct {
 // it is called again).
 func (m *Model) Params() []Param {
 	m.own()
-	m.kernels.version.Add(1)
+	m.kernels.WeightsChanged()
 	return m.Weights()
 }
 
@@ -233,7 +234,7 @@ func (m *Model) Weights() []Param {
 // WeightsChanged tells m that its weights were written through the slices
 // Params returned: predictions made after it see the new weights (the
 // graphs that predict keep their kernels prepared until then).
-func (m *Model) WeightsChanged() { m.kernels.version.Add(1) }
+func (m *Model) WeightsChanged() { m.kernels.WeightsChanged() }
 
 // Share returns a model that predicts with m's weights, not copied, and
 // with m's packed kernels (ResNet-18's 45 MB of weights and 43 MB of
@@ -271,7 +272,7 @@ func (m *Model) own() {
 	for i, w := range m.weights {
 		m.weights[i] = w.Clone().(*tensor.Dense)
 	}
-	m.kernels = new(kernelStore)
+	m.kernels = new(nn.KernelStore)
 	m.infer, m.batchNets, m.prefixes = nil, nil, nil
 	m.borrowed = false
 }
@@ -485,7 +486,7 @@ func (m *Model) runBatch(inputs []float32, batch int, read func(n *network, firs
 
 // build builds the model's graph on the given weight tensors.
 func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network, error) {
-	return buildNetwork(m.arch, m.steps, weights, len(m.Meta.Classes), batch, train, false, false, nil)
+	return buildNetwork(m.arch, m.steps, weights, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Train: train})
 }
 
 // buildInference builds a graph that predicts with the model's weights,
@@ -493,7 +494,7 @@ func (m *Model) build(weights []*tensor.Dense, batch int, train bool) (*network,
 // model's graphs) until their version moves, batch norms folded into the
 // conv layers they follow.
 func (m *Model) buildInference(batch int) (*network, error) {
-	return buildNetwork(m.arch, m.steps, m.weights, len(m.Meta.Classes), batch, false, false, false, m.kernels)
+	return buildNetwork(m.arch, m.steps, m.weights, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Store: m.kernels})
 }
 
 // Argmax returns the index of the largest value (the first one on ties).

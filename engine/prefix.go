@@ -125,7 +125,7 @@ func (m *Model) newConvPrefix(place, height, width int) (*ConvPrefix, error) {
 			return nil, fmt.Errorf("engine: %s is %v at %dx%d, %v at the model's size", s.Name, s.Shape, width, height, m.weights[i].Shape())
 		}
 	}
-	n, err := buildNetwork(a, steps, m.weights[:len(specs)], len(m.Meta.Classes), 1, false, false, true, nil)
+	n, err := buildNetwork(a, steps, m.weights[:len(specs)], networkOptions{Classes: len(m.Meta.Classes), Batch: 1, ToInput: true})
 	if err != nil {
 		return nil, err
 	}

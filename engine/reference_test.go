@@ -9,7 +9,7 @@ import (
 )
 
 // buildGorgonia is the graph builder as it was before the engine's own ops
-// (conv_op.go, pool_op.go, dense_op.go): gorgonia's Conv2d, MaxPool2D, Mul
+// (engine/nn: conv_op.go, pool_op.go, dense_op.go): gorgonia's Conv2d, MaxPool2D, Mul
 // and broadcast ops. Tests check the new ops against it.
 //
 // It builds the graph of arch (resolved in steps) for batch

@@ -6,15 +6,17 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/artlens/artlens/engine/nn"
 )
 
 // packedOf returns the packed kernels each conv layer of n last ran with,
 // by step.
-func packedOf(n *network) map[int]*packedKernels {
-	out := map[int]*packedKernels{}
+func packedOf(n *network) map[int]*nn.PackedKernels {
+	out := map[int]*nn.PackedKernels{}
 	for _, node := range n.g.AllNodes() {
-		if op, ok := node.Op().(*convOp); ok {
-			out[op.layer] = op.packed
+		if layer, p, ok := nn.ConvKernels(node.Op()); ok {
+			out[layer] = p
 		}
 	}
 	return out

@@ -50,7 +50,7 @@ func (m *Model) stepValues(input []float32, is ...int) ([]shape, [][]float32, er
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	version := m.kernels.version.Load()
+	version := m.kernels.Version()
 	if c := m.stepOut; c != nil && slices.Equal(c.steps, is) && c.version == version && slices.Equal(c.input, input) {
 		return c.out, c.data, nil
 	}

@@ -7,7 +7,14 @@ import (
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
+
+	"github.com/artlens/artlens/engine/nn"
 )
+
+// BatchNormMomentum is the weight of a training batch's statistics in a
+// batch norm's running averages, PyTorch's default (Keras' 0.99 decay is
+// 1 - 0.01).
+const BatchNormMomentum = 0.1
 
 // TrainingGraph computes the loss and the gradients of a model for a batch
 // of labelled images, with dropout active. Each Forward starts from the
@@ -58,7 +65,7 @@ func (m *Model) NewTrainingGraph(batch int, bn BatchNormMode) (*TrainingGraph, e
 	for i, w := range m.weights {
 		own[i] = w.Clone().(*tensor.Dense)
 	}
-	n, err := buildNetwork(m.arch, m.steps, own, len(m.Meta.Classes), batch, true, bn == BatchStatistics, false, nil)
+	n, err := buildNetwork(m.arch, m.steps, own, networkOptions{Classes: len(m.Meta.Classes), Batch: batch, Train: true, BatchStats: bn == BatchStatistics})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +153,7 @@ func (t *TrainingGraph) Gradients() ([][]float32, error) {
 // batch statistics: its op, which keeps them, and the indices (in Params
 // order) of the layer's running mean and variance.
 type batchNormStats struct {
-	op             *batchNormOp
+	op             *nn.BatchNormOp
 	mean, variance int
 }
 
@@ -175,22 +182,22 @@ func (m *Model) FoldBatchStatistics(graphs []*TrainingGraph) error {
 	mom := BatchNormMomentum
 	for i, bn := range first.norms {
 		mean, variance := m.weights[bn.mean].Float32s(), m.weights[bn.variance].Float32s()
-		if len(bn.op.mean) != len(mean) {
+		if len(bn.op.Mean()) != len(mean) {
 			return errors.New("engine: batch statistics asked for before a Forward")
 		}
 		// Values per channel in the whole batch, for the unbiased variance.
-		count := float64(len(graphs)*first.batch) * float64(bn.op.out.Shape().TotalSize()/(first.batch*len(mean)))
+		count := float64(len(graphs)*first.batch) * float64(bn.op.OutputShape().TotalSize()/(first.batch*len(mean)))
 		for ch := range mean {
 			var mu float64
 			for _, g := range graphs {
-				mu += g.net.norms[i].op.mean[ch]
+				mu += g.net.norms[i].op.Mean()[ch]
 			}
 			mu /= k
 			var v float64
 			for _, g := range graphs {
 				o := g.net.norms[i].op
-				d := o.mean[ch] - mu
-				v += o.variance[ch] + d*d
+				d := o.Mean()[ch] - mu
+				v += o.Variance()[ch] + d*d
 			}
 			v = v / k * count / (count - 1)
 			mean[ch] = float32((1-mom)*float64(mean[ch]) + mom*mu)

@@ -16,6 +16,7 @@ import (
 	"github.com/nlpodyssey/safetensors"
 	"gorgonia.org/tensor"
 
+	"github.com/artlens/artlens/engine/nn"
 	"github.com/artlens/artlens/internal/atomicfile"
 )
 
@@ -78,7 +79,7 @@ func Load(data []byte) (*Model, error) {
 		return nil, bad("the architecture it describes is not usable: %v", err)
 	}
 	specs := paramSpecs(steps)
-	m := &Model{kernels: new(kernelStore), Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
+	m := &Model{kernels: new(nn.KernelStore), Meta: meta, arch: arch, steps: steps, places: placesOf(steps)}
 	last := ""
 	if len(specs) > 0 {
 		last = strings.TrimSuffix(specs[len(specs)-1].Name, ".bias")

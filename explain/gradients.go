@@ -58,13 +58,6 @@ func GaussLegendre(n int) (nodes, weights []float64) {
 	return nodes, weights
 }
 
-// logitGradient returns the gradient of class's logit with respect to the
-// input x, and the probabilities at x.
-func logitGradient(m *engine.Model, x []float32, class int) (grad, probs []float32, err error) {
-	_, grad, probs, err = m.InputGradient(x, engine.Target{Class: class})
-	return grad, probs, err
-}
-
 // resolveClass returns class, or the class the network predicts for input
 // when class is -1, with the input's probabilities.
 func resolveClass(m *engine.Model, input []float32, class int) (int, []float32, error) {
@@ -103,20 +96,21 @@ func IntegratedGradients(ctx context.Context, m *engine.Model, input []float32, 
 		return Map{}, err
 	}
 	nodes, weights := GaussLegendre(IGSteps)
-	total := make([]float64, len(input))
-	scaled := make([]float32, len(input))
+	scaled := make([][]float32, len(nodes))
 	for i := range nodes {
-		if err := ctx.Err(); err != nil {
-			return Map{}, err
-		}
 		alpha := (1 + nodes[i]) / 2
+		scaled[i] = make([]float32, len(input))
 		for j, v := range input {
-			scaled[j] = float32(alpha * float64(v))
+			scaled[i][j] = float32(alpha * float64(v))
 		}
-		grad, _, err := logitGradient(m, scaled, c)
-		if err != nil {
-			return Map{}, err
-		}
+	}
+	grads, err := m.InputGradients(ctx, scaled, engine.Target{Class: c})
+	if err != nil {
+		return Map{}, err
+	}
+	// Summed in the nodes' order, whichever core computed each.
+	total := make([]float64, len(input))
+	for i, grad := range grads {
 		step := weights[i] / 2
 		for j, g := range grad {
 			total[j] += step * float64(g)
@@ -178,20 +172,20 @@ func SmoothGrad(ctx context.Context, m *engine.Model, input []float32, class int
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	sigma := SmoothGradSigma * float64(hi-lo)
-	total := make([]float64, len(input))
-	noisy := make([]float32, len(input))
-	for k := 0; k < SmoothGradSamples; k++ {
-		if err := ctx.Err(); err != nil {
-			return Map{}, err
-		}
+	noisy := make([][]float32, SmoothGradSamples)
+	for k := range noisy {
 		noise := SmoothGradNoise(seed, k, len(input), sigma)
+		noisy[k] = make([]float32, len(input))
 		for j, v := range input {
-			noisy[j] = v + noise[j]
+			noisy[k][j] = v + noise[j]
 		}
-		grad, _, err := logitGradient(m, noisy, c)
-		if err != nil {
-			return Map{}, err
-		}
+	}
+	grads, err := m.InputGradients(ctx, noisy, engine.Target{Class: c})
+	if err != nil {
+		return Map{}, err
+	}
+	total := make([]float64, len(input))
+	for _, grad := range grads {
 		for j, g := range grad {
 			total[j] += math.Abs(float64(g))
 		}

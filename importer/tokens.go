@@ -9,7 +9,7 @@ import (
 )
 
 // A transformer's tokens (N, T, C) are the layout tokens: the engine's C
-// maps of T×1 (engine/token_op.go). A patch grid becomes tokens by a
+// maps of T×1 (engine/nn/token_op.go). A patch grid becomes tokens by a
 // Reshape to (N, C, H·W) and a Transpose (0, 2, 1); the class token is
 // a Concat with a constant, the position embedding an Add of one, the
 // class token is taken back by a Gather on axis 1, and PyTorch's

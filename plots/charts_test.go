@@ -320,10 +320,25 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Train view's small charts: a confusion matrix whose title and
+	// class names must be fitted, and a history whose legend must clear
+	// the curves.
+	smallConf, err := Image(conf, 330, 300, 96)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := History(sampleHistory(), "loss", 9, Dark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallHist, err := Image(hist, 300, 190, 96)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, g := range []struct {
 		file string
 		img  image.Image
-	}{{"confusion_percent.png", confImg}, {"grid_conv3.png", grid}} {
+	}{{"confusion_percent.png", confImg}, {"grid_conv3.png", grid}, {"confusion_small.png", smallConf}, {"history_small.png", smallHist}} {
 		t.Run(g.file, func(t *testing.T) { checkGolden(t, g.file, g.img) })
 	}
 }

@@ -75,6 +75,31 @@ func History(h []engine.Epoch, metric string, best int, th Theme) (*plot.Plot, e
 	}
 
 	p := newPlot("Training history: "+metric, th)
+	// Room for the legend above the curves (below them for accuracy),
+	// so that it covers none of them even in a small chart, as long as
+	// the axis need not pass a value the metric cannot take (a loss
+	// below 0, an accuracy above 100 %).
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range train {
+		lo, hi = math.Min(lo, math.Min(train[i].Y, val[i].Y)), math.Max(hi, math.Max(train[i].Y, val[i].Y))
+	}
+	if span := hi - lo; span > 0 {
+		p.Y.Min, p.Y.Max = lo-0.05*span, hi+0.05*span
+		if legendPos == "top" {
+			p.Y.Max = hi + 0.7*span
+		} else {
+			p.Y.Min = math.Max(0, lo-0.7*span)
+		}
+		if metric == "loss" {
+			p.Y.Min = math.Max(0, p.Y.Min)
+		} else {
+			p.Y.Max = math.Min(100*max(1, hi/100), p.Y.Max)
+		}
+		// Round outwards to a step the ticks can name briefly (0.05,
+		// 10), so that they do not read "25.00".
+		step := math.Pow(10, math.Floor(math.Log10(p.Y.Max-p.Y.Min))) / 2
+		p.Y.Min, p.Y.Max = math.Floor(p.Y.Min/step)*step, math.Ceil(p.Y.Max/step)*step
+	}
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = yLabel
 	p.X.Tick.Marker = integerTicks{}
@@ -84,6 +109,7 @@ func History(h []engine.Epoch, metric string, best int, th Theme) (*plot.Plot, e
 	p.Add(grid)
 
 	legend := newBoxLegend(legendPos == "top", th)
+	legend.avoid = []plotter.XYs{train, val}
 	markers := len(h) <= 40
 	for _, s := range []struct {
 		name string

@@ -96,6 +96,7 @@ func drawPlot(p *plot.Plot, c vg.CanvasSizer) {
 	}
 	w, h := c.Size()
 	m := min(margin, w/20, h/20)
+	defer fitToWidth(p, w-2*m)()
 	p.Draw(draw.Crop(dc, m, -m, m, -m))
 }
 

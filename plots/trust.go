@@ -42,6 +42,7 @@ func TrustCurves(deletion, insertion []float64, deletionAUC, insertionAUC float6
 			}
 			xys[i] = plotter.XY{X: float64(i) / float64(len(s.ys)-1), Y: y}
 		}
+		legend.avoid = append(legend.avoid, xys)
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, fmt.Errorf("plots: %v", err)

@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -27,7 +27,9 @@ type reshapeOp struct {
 	out      *tensor.Dense
 }
 
-func tokensOf(name string, x *G.Node) (*G.Node, error) {
+// Tokens returns the maps x (B, C, H, W) as H·W tokens (B, C, H·W, 1),
+// row by row.
+func Tokens(name string, x *G.Node) (*G.Node, error) {
 	s := x.Shape()
 	op := &reshapeOp{opBase: newOpBase("Tokens(%s)", name), from: s[1:].Clone(), to: tensor.Shape{s[1], s[2] * s[3], 1}}
 	return G.ApplyOp(op, x)
@@ -70,7 +72,8 @@ type classTokenOp struct {
 	out *tensor.Dense
 }
 
-func classToken(name string, x, tok *G.Node) (*G.Node, error) {
+// ClassToken returns x's tokens with the learned token tok first.
+func ClassToken(name string, x, tok *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&classTokenOp{opBase: newOpBase("ClassToken(%s)", name)}, x, tok)
 }
 
@@ -177,7 +180,8 @@ type posEmbedOp struct {
 	out *tensor.Dense
 }
 
-func posEmbed(name string, x, e *G.Node) (*G.Node, error) {
+// PosEmbed returns x's tokens plus the position embedding e.
+func PosEmbed(name string, x, e *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&posEmbedOp{opBase: newOpBase("PosEmbed(%s)", name)}, x, e)
 }
 
@@ -263,7 +267,8 @@ type pickTokenOp struct {
 	out  *tensor.Dense
 }
 
-func pickToken(name string, x *G.Node, k int) (*G.Node, error) {
+// PickToken returns token k of x as a flat vector (B, C).
+func PickToken(name string, x *G.Node, k int) (*G.Node, error) {
 	return G.ApplyOp(&pickTokenOp{opBase: newOpBase("Token%d(%s)", k, name), k: k, t: x.Shape()[2]}, x)
 }
 
@@ -318,7 +323,7 @@ func (op *pickTokenOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, e
 	return G.Nodes{dx}, err
 }
 
-// attentionOp is multi-head self-attention on tokens whose queries, keys
+// AttentionOp is multi-head self-attention on tokens whose queries, keys
 // and values (the in-projection's output) are the channels of x (B, 3C,
 // T, 1), in that order, each head h reading channels [h·d, (h+1)·d) of
 // each (d = C/heads, as PyTorch's MultiheadAttention splits them): per
@@ -326,7 +331,7 @@ func (op *pickTokenOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, e
 // side by side as the C channels of (B, C, T, 1). The out-projection is
 // the 1x1 convolution after it. probs keeps the last run's attention
 // (B, heads, T queries, T keys) for the window.
-type attentionOp struct {
+type AttentionOp struct {
 	opBase
 	heads int
 	scale float32
@@ -334,15 +339,21 @@ type attentionOp struct {
 	probs []float32
 }
 
-func attention(name string, x *G.Node, heads int, scale float32) (*attentionOp, *G.Node, error) {
-	op := &attentionOp{opBase: newOpBase("Attention(%s)", name), heads: heads, scale: scale}
+// Attention returns the multi-head self-attention of x (heads heads,
+// scores scaled by scale) and its op, whose Probs the window shows.
+func Attention(name string, x *G.Node, heads int, scale float32) (*AttentionOp, *G.Node, error) {
+	op := &AttentionOp{opBase: newOpBase("Attention(%s)", name), heads: heads, scale: scale}
 	y, err := G.ApplyOp(op, x)
 	return op, y, err
 }
 
-func (op *attentionOp) Arity() int    { return 1 }
-func (op *attentionOp) Type() hm.Type { return fnType(4, 4) }
-func (op *attentionOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+// Probs returns the attention of the op's last run: (B, heads, T
+// queries, T keys), the op's own memory (copy what you keep).
+func (op *AttentionOp) Probs() []float32 { return op.probs }
+
+func (op *AttentionOp) Arity() int    { return 1 }
+func (op *AttentionOp) Type() hm.Type { return fnType(4, 4) }
+func (op *AttentionOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, err := shapeOf(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -354,7 +365,7 @@ func (op *attentionOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 }
 
 // probabilities computes P (T×T) of head h of image x (3C×T) into p.
-func (op *attentionOp) probabilities(x []float32, c, t, h int, p []float32, threads int) {
+func (op *AttentionOp) probabilities(x []float32, c, t, h int, p []float32, threads int) {
 	d := c / op.heads
 	q, k := x[h*d*t:(h+1)*d*t], x[(c+h*d)*t:(c+(h+1)*d)*t]
 	gemm(true, false, t, t, d, q, k, false, p, threads)
@@ -378,7 +389,7 @@ func (op *attentionOp) probabilities(x []float32, c, t, h int, p []float32, thre
 	}
 }
 
-func (op *attentionOp) Do(in ...G.Value) (G.Value, error) {
+func (op *AttentionOp) Do(in ...G.Value) (G.Value, error) {
 	x, err := f32s(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -403,17 +414,17 @@ func (op *attentionOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-func (op *attentionOp) DiffWRT(int) []bool { return []bool{true} }
-func (op *attentionOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+func (op *AttentionOp) DiffWRT(int) []bool { return []bool{true} }
+func (op *AttentionOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	dx, err := G.ApplyOp(&attentionGradOp{opBase: newOpBase("%sGrad", op.name), fwd: op}, inputs[0], grad)
 	return G.Nodes{dx}, err
 }
 
-// attentionGradOp is the gradient of an attentionOp with respect to its
+// attentionGradOp is the gradient of an AttentionOp with respect to its
 // queries, keys and values. Inputs: x, dy.
 type attentionGradOp struct {
 	opBase
-	fwd *attentionOp
+	fwd *AttentionOp
 	out *tensor.Dense
 }
 
@@ -472,12 +483,6 @@ func (op *attentionGradOp) Do(in ...G.Value) (G.Value, error) {
 func (op *attentionGradOp) DiffWRT(int) []bool { return []bool{false, false} }
 func (op *attentionGradOp) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("engine: no second derivatives")
-}
-
-// attentionAt is an Attention layer's op in a network, and its step.
-type attentionAt struct {
-	op   *attentionOp
-	step int
 }
 
 // tokSliceOp takes tokens [from, to) of x (B, C, T, W) as (B, C, h, w),
@@ -650,11 +655,11 @@ func (op *tokJoinOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, err
 	return ds, nil
 }
 
-// gridPlace takes x (B, C, extra + gh·gw, 1), a place on tokens, apart:
+// GridPlace takes x (B, C, extra + gh·gw, 1), a place on tokens, apart:
 // grid is its patch tokens as maps (B, C, gh, gw), the place's
 // activations; y is x again, joined from the tokens before the grid and
 // grid, so that a gradient with respect to grid is that of the place.
-func gridPlace(name string, x *G.Node, extra, gh, gw int) (grid, y *G.Node, err error) {
+func GridPlace(name string, x *G.Node, extra, gh, gw int) (grid, y *G.Node, err error) {
 	t := x.Shape()[2]
 	grid, err = G.ApplyOp(&tokSliceOp{opBase: newOpBase("Grid(%s)", name), from: extra, to: t, h: gh, w: gw}, x)
 	if err != nil {

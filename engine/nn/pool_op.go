@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ import (
 // index of each window's maximum for its backward pass.
 type poolOp struct {
 	opBase
-	win      window
+	win      Window
 	max      bool
 	countPad bool
 	// keepArg: the backward pass needs each window's argmax (set when the
@@ -35,19 +35,16 @@ type poolOp struct {
 	share  func(int)   // poolShare
 }
 
-// maxPool returns the max pooling of step s on x.
-func maxPool(x *G.Node, s step) (*G.Node, error) {
-	return G.ApplyOp(&poolOp{opBase: newOpBase("MaxPool(%s)", s.Name), win: windowOf(s), max: true}, x)
+// MaxPool returns the max pooling of x over win, named name.
+func MaxPool(name string, x *G.Node, win Window) (*G.Node, error) {
+	return G.ApplyOp(&poolOp{opBase: newOpBase("MaxPool(%s)", name), win: win, max: true}, x)
 }
 
-// avgPool returns the average pooling of step s on x; a global average
+// AvgPool returns the average pooling of x over win, named name; the
+// padding counts in the average when countPad is set. A global average
 // pooling is one whose window is the whole map.
-func avgPool(x *G.Node, s step) (*G.Node, error) {
-	win := windowOf(s)
-	if s.Kind == GlobalAvgPool {
-		win = window{kh: s.in.h, kw: s.in.w, sh: 1, sw: 1}
-	}
-	return G.ApplyOp(&poolOp{opBase: newOpBase("AvgPool(%s)", s.Name), win: win, countPad: s.CountPad}, x)
+func AvgPool(name string, x *G.Node, win Window, countPad bool) (*G.Node, error) {
+	return G.ApplyOp(&poolOp{opBase: newOpBase("AvgPool(%s)", name), win: win, countPad: countPad}, x)
 }
 
 func (op *poolOp) Arity() int    { return 1 }
@@ -64,9 +61,9 @@ func (op *poolOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{x[0], x[1], oh, ow}, nil
 }
 
-// bounds returns the input rows [y0, y1) and columns [x0, x1) of output
+// Bounds returns the input rows [y0, y1) and columns [x0, x1) of output
 // cell (oy, ox) that lie inside an h×w map.
-func (p window) bounds(oy, ox, h, w int) (y0, y1, x0, x1 int) {
+func (p Window) Bounds(oy, ox, h, w int) (y0, y1, x0, x1 int) {
 	y0, x0 = oy*p.sh-p.pads[0], ox*p.sw-p.pads[1]
 	y1, x1 = min(y0+p.kh, h), min(x0+p.kw, w)
 	return max(y0, 0), y1, max(x0, 0), x1
@@ -91,7 +88,7 @@ func (op *poolOp) Do(in ...G.Value) (G.Value, error) {
 		op.div = make([]float32, oh*ow)
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
-				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				y0, y1, x0, x1 := op.win.Bounds(oy, ox, h, w)
 				op.div[oy*ow+ox] = float32((y1 - y0) * (x1 - x0))
 				if op.countPad {
 					op.div[oy*ow+ox] = float32(op.win.kh * op.win.kw)
@@ -127,7 +124,7 @@ func (op *poolOp) poolShare(i int) {
 
 // pool pools maps [m0, m1) of x into y, as share number share.
 func (op *poolOp) pool(y, x []float32, m0, m1, h, w, share int) {
-	if op.max && op.win == (window{kh: 2, kw: 2, sh: 2, sw: 2}) {
+	if op.max && op.win == (Window{kh: 2, kw: 2, sh: 2, sw: 2}) {
 		if op.keepArg {
 			op.max2x2(y, x, m0, m1, h, w)
 		} else {
@@ -202,7 +199,7 @@ func (op *poolOp) poolWindows(y, x []float32, m0, m1, h, w int) {
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
 				o := (m*oh+oy)*ow + ox
-				y0, y1, x0, x1 := op.win.bounds(oy, ox, h, w)
+				y0, y1, x0, x1 := op.win.Bounds(oy, ox, h, w)
 				if y1 <= y0 || x1 <= x0 {
 					// A window wholly in the padding (a damaged model's
 					// pads as large as the window): nothing to pool.
@@ -362,7 +359,7 @@ func (op *poolGradOp) Do(in ...G.Value) (G.Value, error) {
 					continue
 				}
 				g := dy[o] / p.div[oy*ow+ox]
-				y0, y1, x0, x1 := p.win.bounds(oy, ox, h, w)
+				y0, y1, x0, x1 := p.win.Bounds(oy, ox, h, w)
 				for iy := y0; iy < y1; iy++ {
 					row := plane[iy*w+x0 : iy*w+x1]
 					for i := range row {

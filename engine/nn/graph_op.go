@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -35,9 +35,9 @@ type eltwiseOp struct {
 	share   func(int)
 }
 
-// eltwise returns x+y (or x*y with mul), the larger of the two first, its
+// Eltwise returns x+y (or x*y with mul), the larger of the two first, its
 // ReLU fused when relu is set.
-func eltwise(name string, mul, relu bool, x, y *G.Node) (*G.Node, error) {
+func Eltwise(name string, mul, relu bool, x, y *G.Node) (*G.Node, error) {
 	if y.Shape().TotalSize() > x.Shape().TotalSize() {
 		x, y = y, x
 	}
@@ -219,8 +219,8 @@ type concatOp struct {
 	out *tensor.Dense
 }
 
-// concat returns xs joined along their channels.
-func concat(name string, xs []*G.Node) (*G.Node, error) {
+// Concat returns xs joined along their channels.
+func Concat(name string, xs []*G.Node) (*G.Node, error) {
 	return G.ApplyOp(&concatOp{opBase: newOpBase("Concat(%s)", name), n: len(xs)}, xs...)
 }
 
@@ -339,9 +339,9 @@ func (op *channelsOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, er
 	return G.Nodes{dx}, err
 }
 
-// slice returns channels [s.Start, s.End) of x.
-func slice(s step, x *G.Node) (*G.Node, error) {
-	return G.ApplyOp(&channelsOp{opBase: newOpBase("Slice(%s)", s.Name), from: s.Start, to: s.End}, x)
+// Slice returns channels [from, to) of x, named name.
+func Slice(name string, from, to int, x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(&channelsOp{opBase: newOpBase("Slice(%s)", name), from: from, to: to}, x)
 }
 
 // unsliceOp puts maps (B, K, H, W) at channels [from, from+K) of maps of
@@ -394,8 +394,8 @@ type shuffleOp struct {
 	out    *tensor.Dense
 }
 
-// shuffle returns x with its channels shuffled in groups.
-func shuffle(name string, groups int, x *G.Node) (*G.Node, error) {
+// Shuffle returns x with its channels shuffled in groups.
+func Shuffle(name string, groups int, x *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&shuffleOp{opBase: newOpBase("ChannelShuffle(%s)", name), groups: groups}, x)
 }
 
@@ -452,8 +452,29 @@ type unaryOp struct {
 	out                   *tensor.Dense
 }
 
-// unary returns the activation of step s on x.
-func unary(s step, x *G.Node) (*G.Node, error) {
+// Activation kinds of Unary: the engine's layer kinds of the same names.
+// Clip bounds each value to [Min, Max]; Sigmoid is 1/(1+exp(-x));
+// HardSigmoid is max(0, min(1, Alpha*x + Beta)); HardSwish is
+// x*HardSigmoid(x) with Alpha 1/6 and Beta 1/2; GELU is the exact (erf)
+// GELU, x·Φ(x).
+const (
+	Clip        = "clip"
+	Sigmoid     = "sigmoid"
+	HardSigmoid = "hardsigmoid"
+	HardSwish   = "hardswish"
+	GELU        = "gelu"
+)
+
+// Activation is an activation applied value by value: its Kind (Clip,
+// Sigmoid, HardSigmoid, HardSwish or GELU), its layer's name and its
+// constants.
+type Activation struct {
+	Kind, Name            string
+	Min, Max, Alpha, Beta float64
+}
+
+// Unary returns the activation s on x.
+func Unary(s Activation, x *G.Node) (*G.Node, error) {
 	op := &unaryOp{opBase: newOpBase("%s(%s)", s.Kind, s.Name), kind: s.Kind, dims: x.Dims(),
 		min: float32(s.Min), max: float32(s.Max), alpha: float32(s.Alpha), beta: float32(s.Beta)}
 	if s.Kind == HardSwish {

@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -29,9 +29,9 @@ type affineOp struct {
 	out *tensor.Dense
 }
 
-// channelAffine returns x·a + b per channel (see affineOp), its ReLU fused
+// ChannelAffine returns x·a + b per channel (see affineOp), its ReLU fused
 // when relu is set.
-func channelAffine(name string, x, a, b *G.Node, relu, inputGrad, paramGrad bool) (*G.Node, error) {
+func ChannelAffine(name string, x, a, b *G.Node, relu, inputGrad, paramGrad bool) (*G.Node, error) {
 	op := &affineOp{opBase: newOpBase("Affine(%s)", name), dims: x.Dims(), relu: relu, inputGrad: inputGrad, paramGrad: paramGrad}
 	if relu {
 		op.name += "+ReLU"

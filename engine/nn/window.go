@@ -1,34 +1,35 @@
-package engine
+package nn
 
 import "github.com/artlens/artlens/internal/sgemm"
 
-// window is the geometry of a convolution or pooling: kernel height and
+// Window is the geometry of a convolution or pooling: kernel height and
 // width, strides, and padding (top, left, bottom, right; any of them may
 // differ).
-type window struct {
+type Window struct {
 	kh, kw, sh, sw int
 	pads           [4]int
 }
 
-// windowOf returns a step's window.
-func windowOf(s step) window {
-	return window{kh: s.kh, kw: s.kw, sh: s.sh, sw: s.sw, pads: s.pads}
+// NewWindow returns the window of a kh×kw kernel with strides sh and sw
+// and padding pads (top, left, bottom, right).
+func NewWindow(kh, kw, sh, sw int, pads [4]int) Window {
+	return Window{kh: kh, kw: kw, sh: sh, sw: sw, pads: pads}
 }
 
 // out returns the output size for an h×w input.
-func (p window) out(h, w int) (oh, ow int) {
+func (p Window) out(h, w int) (oh, ow int) {
 	return (h+p.pads[0]+p.pads[2]-p.kh)/p.sh + 1, (w+p.pads[1]+p.pads[3]-p.kw)/p.sw + 1
 }
 
 // direct says whether the window is one cell with stride 1 and no
 // padding: the im2col matrix of an image is then the image itself.
-func (p window) direct() bool {
+func (p Window) direct() bool {
 	return p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.pads == [4]int{}
 }
 
 // span returns the outputs ox in [lo, hi) whose input column ox*sw+x0
 // lies inside a row of w cells (the others read padding).
-func (p window) span(x0, w, ow int) (lo, hi int) {
+func (p Window) span(x0, w, ow int) (lo, hi int) {
 	lo = 0
 	if x0 < 0 {
 		lo = min((-x0+p.sw-1)/p.sw, ow)
@@ -49,7 +50,7 @@ type cell struct{ off, y, x int }
 
 // kernelCells returns the row cells of the im2col matrix of a c×h×w
 // input: one per kernel entry (channel, ky, kx).
-func (p window) kernelCells(c, h, w int) []cell {
+func (p Window) kernelCells(c, h, w int) []cell {
 	cells := make([]cell, 0, c*p.kh*p.kw)
 	for ch := 0; ch < c; ch++ {
 		for ky := 0; ky < p.kh; ky++ {
@@ -63,7 +64,7 @@ func (p window) kernelCells(c, h, w int) []cell {
 
 // outputCells returns the column cells of the im2col matrix of an h×w
 // input: one per output cell (oy, ox), in row-major order.
-func (p window) outputCells(h, w int) []cell {
+func (p Window) outputCells(h, w int) []cell {
 	oh, ow := p.out(h, w)
 	cells := make([]cell, 0, oh*ow)
 	for oy := 0; oy < oh; oy++ {
@@ -166,14 +167,14 @@ func (m *im2colMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
 
 // padded returns the size of an h×w map with the window's padding
 // written out around it.
-func (p window) padded(h, w int) (hp, wp int) {
+func (p Window) padded(h, w int) (hp, wp int) {
 	return h + p.pads[0] + p.pads[2], w + p.pads[1] + p.pads[3]
 }
 
 // pad writes rows [y0, y1) of the c maps h×w of x into dst, c maps
 // hp×wp (as padded returns) whose borders are zero: the image that a
 // gatherMatrix reads.
-func (p window) pad(dst, x []float32, c, h, w, y0, y1 int) {
+func (p Window) pad(dst, x []float32, c, h, w, y0, y1 int) {
 	hp, wp := p.padded(h, w)
 	top, left := p.pads[0], p.pads[1]
 	for ch := 0; ch < c; ch++ {
@@ -188,7 +189,7 @@ func (p window) pad(dst, x []float32, c, h, w, y0, y1 int) {
 // with their padding (see pad), the offset of each row (kernel entry
 // (ch, ky, kx)) and of each column (output cell (oy, ox)) in the padded
 // maps: entry (r, q) is the padded maps' value at rows[r]+cols[q].
-func (p window) gatherOffsets(c, h, w int) (rows, cols []int32) {
+func (p Window) gatherOffsets(c, h, w int) (rows, cols []int32) {
 	hp, wp := p.padded(h, w)
 	oh, ow := p.out(h, w)
 	rows = make([]int32, 0, c*p.kh*p.kw)
@@ -226,7 +227,7 @@ func (m *gatherMatrix) PackB(dst []float32, p0, depth, j0, cols int) {
 // col2im adds each entry of col (laid out as im2col writes it) to the
 // input cell it was read from; entries from the padding are dropped. It is
 // the transpose of im2col, for the gradient with respect to the input.
-func (p window) col2im(x, col []float32, c, h, w int) {
+func (p Window) col2im(x, col []float32, c, h, w int) {
 	oh, ow := p.out(h, w)
 	i := 0
 	for ch := 0; ch < c; ch++ {

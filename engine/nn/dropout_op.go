@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"fmt"
@@ -18,8 +18,8 @@ type maskOp struct {
 	out  *tensor.Dense
 }
 
-// dropout returns x times mask.
-func dropout(x, mask *G.Node) (*G.Node, error) {
+// Dropout returns x times mask.
+func Dropout(x, mask *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&maskOp{opBase: newOpBase("Dropout(%s)", mask.Name()), dims: x.Dims()}, x, mask)
 }
 

@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"fmt"
@@ -13,18 +13,6 @@ import (
 
 	"github.com/artlens/artlens/internal/sgemm"
 )
-
-// The engine's own gorgonia ops (conv_op.go, pool_op.go, dense_op.go)
-// replace gorgonia's Conv2d, MaxPool2D, Mul and the broadcast additions and
-// ReLUs around them. gorgonia allocates every op's output and scratch
-// memory on every run (about 1,500 allocations and 10 MB per prediction);
-// these ops keep their output and scratch buffers from run to run, fuse
-// the bias and the ReLU into the layer, and run their matrix products
-// through package sgemm, one product per image. They differentiate symbolically (SymDiff)
-// into more such ops, so gorgonia's Grad and Backpropagate work as before.
-//
-// An op's output tensor is its own and is rewritten by the next run of the
-// graph: readers copy what they keep (Predict does).
 
 // gemm sets c (m×n) to a·b, or adds a·b to c with acc. Matrices are
 // row-major; a is m×k, stored as k×m when ta is set; b is k×n, stored as
@@ -56,7 +44,7 @@ func threadsFor(batch int) int {
 // whose ops and inputs hash the same, and each op owns buffers.
 var opIDs atomic.Uint64
 
-// opBase is what the engine's ops share: a name, an identity, and the
+// opBase is what the ops share: a name, an identity, and the
 // answers gorgonia's compiler asks for (no pointers into the inputs, no
 // cgo of their own, no overwriting of inputs).
 type opBase struct {

@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // for each output cell, the input under that kernel cell, zero in the
 // padding. A convolution is then one matrix product of the kernels with
 // col.
-func (p window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
+func (p Window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
 	_, ow := p.out(h, w)
 	i := 0
 	for ch := 0; ch < c; ch++ {
@@ -56,7 +56,7 @@ func (p window) im2col(col, x []float32, c, h, w, oy0, oy1 int) {
 // image.
 func TestIm2colMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	windows := []window{
+	windows := []Window{
 		{kh: 3, kw: 3, sh: 1, sw: 1},
 		{kh: 3, kw: 3, sh: 2, sw: 2},
 		{kh: 3, kw: 3, sh: 1, sw: 1, pads: [4]int{1, 1, 1, 1}},

@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -10,12 +10,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// BatchNormMomentum is the weight of a training batch's statistics in a
-// batch norm's running averages, PyTorch's default (Keras' 0.99 decay is
-// 1 - 0.01).
-const BatchNormMomentum = 0.1
-
-// batchNormOp is a batch norm in PyTorch's train mode: each channel of x
+// BatchNormOp is a batch norm in PyTorch's train mode: each channel of x
 // (B, C, H, W), or each unit of x (B, C), is normalised by the mean and
 // the (biased) variance of its values in the batch, then scaled by gamma
 // and shifted by beta, and a ReLU follows when relu is set. Inputs: x,
@@ -23,7 +18,7 @@ const BatchNormMomentum = 0.1
 // running averages, see Model.FoldBatchStatistics) and the inverse
 // standard deviations, which the gradient ops read: they take this op's
 // output, so gorgonia runs them after it in the same run.
-type batchNormOp struct {
+type BatchNormOp struct {
 	opBase
 	dims      int
 	relu      bool
@@ -35,10 +30,10 @@ type batchNormOp struct {
 	out                    *tensor.Dense
 }
 
-// batchNormTrain returns the batch-statistics batch norm of x (see
-// batchNormOp) and its op, whose statistics the trainer reads.
-func batchNormTrain(name string, x, gamma, beta *G.Node, eps float64, relu, inputGrad bool) (*G.Node, *batchNormOp, error) {
-	op := &batchNormOp{opBase: newOpBase("BatchNorm(%s)", name), dims: x.Dims(), relu: relu, inputGrad: inputGrad, eps: eps}
+// BatchNormTrain returns the batch-statistics batch norm of x (see
+// BatchNormOp) and its op, whose statistics the trainer reads.
+func BatchNormTrain(name string, x, gamma, beta *G.Node, eps float64, relu, inputGrad bool) (*G.Node, *BatchNormOp, error) {
+	op := &BatchNormOp{opBase: newOpBase("BatchNorm(%s)", name), dims: x.Dims(), relu: relu, inputGrad: inputGrad, eps: eps}
 	if relu {
 		op.name += "+ReLU"
 	}
@@ -46,9 +41,17 @@ func batchNormTrain(name string, x, gamma, beta *G.Node, eps float64, relu, inpu
 	return y, op, err
 }
 
-func (op *batchNormOp) Arity() int    { return 3 }
-func (op *batchNormOp) Type() hm.Type { return fnType(op.dims, 1, 1, op.dims) }
-func (op *batchNormOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+// Mean and Variance return the per-channel mean and (biased) variance of
+// the last run's batch (empty before a run), the op's own memory.
+func (op *BatchNormOp) Mean() []float64     { return op.mean }
+func (op *BatchNormOp) Variance() []float64 { return op.variance }
+
+// OutputShape returns the shape of the last run's output (B, C, ...).
+func (op *BatchNormOp) OutputShape() tensor.Shape { return op.out.Shape() }
+
+func (op *BatchNormOp) Arity() int    { return 3 }
+func (op *BatchNormOp) Type() hm.Type { return fnType(op.dims, 1, 1, op.dims) }
+func (op *BatchNormOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	x, err := shapeOf(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -71,7 +74,7 @@ func channels(s tensor.Shape) (batch, c, n int) {
 	return s[0], s[1], s.TotalSize() / (s[0] * s[1])
 }
 
-func (op *batchNormOp) Do(in ...G.Value) (G.Value, error) {
+func (op *BatchNormOp) Do(in ...G.Value) (G.Value, error) {
 	x, err := f32s(op.name, in[0])
 	if err != nil {
 		return nil, err
@@ -135,13 +138,13 @@ func (op *batchNormOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-func (op *batchNormOp) DiffWRT(int) []bool { return []bool{op.inputGrad, true, true} }
+func (op *BatchNormOp) DiffWRT(int) []bool { return []bool{op.inputGrad, true, true} }
 
 // SymDiff gives the gradients through the batch statistics. With x̂ the
 // normalised input, M the values per channel and g the gradient of the
 // output (past the ReLU): dβ = Σg, dγ = Σg·x̂, and dx = γ/σ·(g − Σg/M −
 // x̂·Σg·x̂/M), since every value of a channel moves its mean and variance.
-func (op *batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+func (op *BatchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	g := grad
 	var err error
 	if op.relu {
@@ -166,12 +169,12 @@ func (op *batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, e
 	return out, nil
 }
 
-// batchNormGradOp is part of batchNormOp's backward pass, on the
+// batchNormGradOp is part of BatchNormOp's backward pass, on the
 // statistics its forward op kept. Inputs: g (the output's gradient), x,
 // gamma. With input set it gives dx (x's shape), otherwise dγ (C).
 type batchNormGradOp struct {
 	opBase
-	fwd   *batchNormOp
+	fwd   *BatchNormOp
 	input bool
 	out   *tensor.Dense
 }

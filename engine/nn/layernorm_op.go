@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -23,8 +23,8 @@ type layerNormOp struct {
 	out  *tensor.Dense
 }
 
-// layerNorm returns the LayerNorm of x with scale g and shift b.
-func layerNorm(name string, x, g, b *G.Node, eps float64) (*G.Node, error) {
+// LayerNorm returns the LayerNorm of x with scale g and shift b.
+func LayerNorm(name string, x, g, b *G.Node, eps float64) (*G.Node, error) {
 	op := &layerNormOp{opBase: newOpBase("LayerNorm(%s)", name), dims: x.Dims(), eps: float32(eps)}
 	return G.ApplyOp(op, x, g, b)
 }

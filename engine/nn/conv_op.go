@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"errors"
@@ -22,14 +22,14 @@ import (
 type convOp struct {
 	opBase
 	layerInputs
-	win    window
+	win    Window
 	groups int
 	relu   bool
 	// inputGrad: the gradient with respect to x is needed (false for the
 	// first layer with weights, whose input is the picture).
 	inputGrad bool
 	// fold: the batch norm that alone reads the convolution is folded
-	// into its kernels and bias (inference graphs; see foldedConv2d),
+	// into its kernels and bias (inference graphs; see FoldedConv2D),
 	// with this epsilon. Its scale, bias, mean and variance follow the
 	// layer's inputs.
 	fold bool
@@ -42,12 +42,12 @@ type convOp struct {
 	// inference graph of the model shares, kept until its version moves;
 	// layer is the conv layer's step, its key there. Training graphs
 	// (nil) pack their own, own, on every run.
-	store *kernelStore
+	store *KernelStore
 	layer int
 
 	out    *tensor.Dense
-	packed *packedKernels // the kernels this run multiplies by
-	own    packedKernels  // without a store
+	packed *PackedKernels // the kernels this run multiplies by
+	own    PackedKernels  // without a store
 	cells  convCells
 	srcs   []im2colMatrix // one per band of rows
 	// byFilters: the bands are bands of filters (each of all the output
@@ -78,7 +78,7 @@ type convCells struct {
 }
 
 // of returns the cells for a c×h×w input of the window win.
-func (cc *convCells) of(win window, c, h, w int) *convCells {
+func (cc *convCells) of(win Window, c, h, w int) *convCells {
 	if cc.kernel == nil || cc.c != c || cc.h != h || cc.w != w {
 		*cc = convCells{c: c, h: h, w: w, kernel: win.kernelCells(c, h, w), outputs: win.outputCells(h, w)}
 		cc.rows, cc.cols = win.gatherOffsets(c, h, w)
@@ -86,30 +86,58 @@ func (cc *convCells) of(win window, c, h, w int) *convCells {
 	return cc
 }
 
-// conv2d returns the conv layer s (step layer) on x with kernels w and
-// bias b (nil for none), its ReLU fused when relu is set; store as
-// buildNetwork takes it.
-func conv2d(x, w, b *G.Node, s step, layer int, relu, inputGrad bool, store *kernelStore) (*G.Node, error) {
-	op := &convOp{opBase: newOpBase("Conv2D(%s)", s.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
-		groups: max(s.Groups, 1), relu: relu, inputGrad: inputGrad, store: store, layer: layer}
+// Conv describes a conv layer for Conv2D and FoldedConv2D.
+type Conv struct {
+	Name   string
+	Window Window
+	Groups int // 0 or 1: not grouped
+	// ReLU fuses the ReLU that alone reads the layer (with FoldedConv2D,
+	// the one that reads its batch norm).
+	ReLU bool
+	// InputGrad: the gradient with respect to x is needed (false for the
+	// first layer with weights, whose input is the picture).
+	InputGrad bool
+	// Store, in inference graphs that nothing differentiates, holds the
+	// packed kernels that every such graph of a model shares, under key
+	// Layer (the conv layer's step); nil: the op packs its own on every
+	// run (training graphs).
+	Store *KernelStore
+	Layer int
+}
+
+// Conv2D returns the conv layer c on x with kernels w and bias b (nil for
+// none).
+func Conv2D(x, w, b *G.Node, c Conv) (*G.Node, error) {
+	relu := c.ReLU
+	op := &convOp{opBase: newOpBase("Conv2D(%s)", c.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: c.Window,
+		groups: max(c.Groups, 1), relu: relu, inputGrad: c.InputGrad, store: c.Store, layer: c.Layer}
 	if relu {
 		op.name += "+ReLU"
 	}
 	return op.apply(op, x, w, b)
 }
 
-// foldedConv2d returns the conv layer s on x with kernels w and bias b
+// FoldedNorm is the batch norm that FoldedConv2D folds into a conv layer,
+// and the Clip that alone reads it, if any.
+type FoldedNorm struct {
+	Name    string
+	Epsilon float64
+	// Clip, when not nil, is done after the batch norm (MobileNet's
+	// ReLU6): its Name, Min and Max count.
+	Clip *Activation
+}
+
+// FoldedConv2D returns the conv layer c on x with kernels w and bias b
 // (nil for none) followed by the batch norm bn (its scale, bias, mean and
 // variance in norm) folded into them: kernels w·a and bias (b-mean)·a +
 // bias per filter, a = scale/sqrt(variance+eps), as the batch norm's
-// inference form computes its output from the convolution's. Its ReLU
-// (bn's) is fused when relu is set. The kernels are folded and packed
-// when store's version moves, not on every run (store is not nil). The
-// Clip step clip, when not nil,
-// is done after the batch norm (see clipAfter). It is not differentiated.
-func foldedConv2d(x, w, b *G.Node, norm [4]*G.Node, s, bn step, layer int, relu bool, clip *step, store *kernelStore) (*G.Node, error) {
-	op := &convOp{opBase: newOpBase("Conv2D(%s)+%s", s.Name, bn.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: windowOf(s),
-		groups: max(s.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), store: store, layer: layer}
+// inference form computes its output from the convolution's. c.ReLU is
+// bn's. The kernels are folded and packed when c.Store's version moves,
+// not on every run (c.Store is not nil). It is not differentiated.
+func FoldedConv2D(x, w, b *G.Node, norm [4]*G.Node, c Conv, bn FoldedNorm) (*G.Node, error) {
+	relu, clip := c.ReLU, bn.Clip
+	op := &convOp{opBase: newOpBase("Conv2D(%s)+%s", c.Name, bn.Name), layerInputs: layerInputs{dims: 4, bias: b != nil}, win: c.Window,
+		groups: max(c.Groups, 1), relu: relu, fold: true, eps: float32(bn.Epsilon), store: c.Store, layer: c.Layer}
 	if relu {
 		op.name += "+ReLU"
 	}
@@ -183,7 +211,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	// inference graph once for as long as the weights stay as they are
 	// (packing ResNet-18's kernels took a quarter of a prediction), for
 	// all the model's graphs.
-	pack := func(p *packedKernels) error {
+	pack := func(p *PackedKernels) error {
 		if len(p.kernels) != op.groups {
 			p.kernels = make([]sgemm.PackedA, op.groups)
 		}
@@ -257,7 +285,7 @@ func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 // in float32 as batchNormCoefficients does, and sets p.shift to the
 // folded bias: the batch norm's bias - mean·a, plus bias·a when the
 // convolution has one.
-func (op *convOp) foldNorm(p *packedKernels, norm []G.Value, bias []float32, f, fg int) error {
+func (op *convOp) foldNorm(p *PackedKernels, norm []G.Value, bias []float32, f, fg int) error {
 	var v [4][]float32
 	for i := range v {
 		var err error
@@ -406,7 +434,7 @@ func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 // gradient, scattered back by col2im. Inputs: w, dy.
 type convInputGradOp struct {
 	opBase
-	win    window
+	win    Window
 	groups int
 	x      tensor.Shape
 
@@ -460,7 +488,7 @@ func (op *convInputGradOp) Do(in ...G.Value) (G.Value, error) {
 // transposed im2col matrix. Inputs: x, dy.
 type convKernelGradOp struct {
 	opBase
-	win    window
+	win    Window
 	groups int
 
 	out   *tensor.Dense
@@ -513,4 +541,15 @@ func (op *convKernelGradOp) Do(in ...G.Value) (G.Value, error) {
 		}
 	}
 	return out, nil
+}
+
+// ConvKernels returns the store key and the packed kernels that op, a
+// conv op, last ran with; ok is false for any other op. Tests check with
+// it that graphs share their kernels.
+func ConvKernels(op G.Op) (layer int, p *PackedKernels, ok bool) {
+	c, ok := op.(*convOp)
+	if !ok {
+		return 0, nil, false
+	}
+	return c.layer, c.packed, true
 }

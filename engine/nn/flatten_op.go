@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"github.com/chewxy/hm"
@@ -15,8 +15,8 @@ type flattenOp struct {
 	out *tensor.Dense
 }
 
-// flatten returns x (B, C, H, W) as (B, C*H*W).
-func flatten(x *G.Node) (*G.Node, error) {
+// Flatten returns x (B, C, H, W) as (B, C*H*W).
+func Flatten(x *G.Node) (*G.Node, error) {
 	s := x.Shape()
 	return G.ApplyOp(&flattenOp{opBase: newOpBase("Flatten"), to: tensor.Shape{s[0], s.TotalSize() / s[0]}}, x)
 }

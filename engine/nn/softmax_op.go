@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"math"
@@ -16,8 +16,8 @@ type softmaxOp struct {
 	out *tensor.Dense
 }
 
-// softmaxNode returns the softmax of each row of x.
-func softmaxNode(x *G.Node) (*G.Node, error) {
+// Softmax returns the softmax of each row of x.
+func Softmax(x *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&softmaxOp{opBase: newOpBase("SoftMax")}, x)
 }
 

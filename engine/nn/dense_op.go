@@ -1,4 +1,4 @@
-package engine
+package nn
 
 import (
 	"fmt"
@@ -24,10 +24,11 @@ type denseOp struct {
 	out *tensor.Dense
 }
 
-// dense returns the dense layer s on x (B, I) with weights w and bias b
-// (nil for none), its ReLU fused when relu is set.
-func dense(x, w, b *G.Node, s step, relu, inputGrad bool) (*G.Node, error) {
-	op := &denseOp{opBase: newOpBase("Dense(%s)", s.Name), layerInputs: layerInputs{dims: 2, bias: b != nil}, relu: relu, inputGrad: inputGrad}
+// Dense returns the dense layer name on x (B, I) with weights w and bias
+// b (nil for none), its ReLU fused when relu is set; inputGrad: the
+// gradient with respect to x is needed.
+func Dense(x, w, b *G.Node, name string, relu, inputGrad bool) (*G.Node, error) {
+	op := &denseOp{opBase: newOpBase("Dense(%s)", name), layerInputs: layerInputs{dims: 2, bias: b != nil}, relu: relu, inputGrad: inputGrad}
 	if relu {
 		op.name += "+ReLU"
 	}
