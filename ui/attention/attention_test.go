@@ -196,3 +196,39 @@ func TestGridOverlay(t *testing.T) {
 		t.Errorf("the mark's corner is %v, not white", got)
 	}
 }
+
+// TestSpec checks what --open attention:… takes, and that a spec applied
+// once the picture is analysed picks the block, head and query and opens
+// the step-through it names.
+func TestSpec(t *testing.T) {
+	cases := []struct {
+		spec string
+		ok   bool
+	}{
+		{"block=2,head=1,query=2:3", true},
+		{"block=12,all", true},
+		{"weight=4:7", true},
+		{"norm=1:1,head=0", true},
+		{"", true},
+		{"block=x", false},
+		{"query=2", false},
+		{"colour=red", false},
+		{"head=-1", false},
+	}
+	for _, c := range cases {
+		if err := CheckSpec(c.spec); (err == nil) != c.ok {
+			t.Errorf("%q: %v", c.spec, err)
+		}
+	}
+	h, v, _ := vitHarness(t)
+	v.OpenWhenReady("block=2,head=2,query=3:4,weight=1:1")
+	h.Host.Show("attention", v.path, nil)
+	h.Settle()
+	if v.block != 1 || v.head != 1 || v.query != 1+2*4+3 || v.steps == nil || !v.steps.done {
+		t.Fatalf("block %d, head %d, query %d, step-through %v", v.block, v.head, v.query, v.steps)
+	}
+	want := "= " + format(v.maps[1].Row(1, v.query)[1])
+	if got := v.steps.lines[len(v.steps.lines)-1]; got != want {
+		t.Errorf("the step-through ends %q, want %q", got, want)
+	}
+}
