@@ -144,6 +144,13 @@ func TestAttentionStepThrough(t *testing.T) {
 	if h.TopDialog() == nil {
 		t.Error("no dialog on the window")
 	}
+	// The left arrow: the key one patch to the left, column 3.
+	h.W.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	h.Settle()
+	want = "= " + format(v.maps[1].Row(1, 0)[key-1])
+	if got := d.lines[len(d.lines)-1]; d.key != key-1 || got != want || !strings.Contains(d.lines[0], "row 2, column 3") {
+		t.Errorf("after the left arrow: key %d, %q ends %q, want %q", d.key, d.lines[0], got, want)
+	}
 
 	// The LayerNorm: ln_1 of block 2, at the clicked token, is a place
 	// (Grad-CAM's); the dialog's value is its map's.

@@ -14,6 +14,9 @@ import (
 	"github.com/artlens/artlens/engine"
 )
 
+// arrows are the arrow keys' steps on the grid, (x, y).
+var arrows = map[fyne.KeyName][2]int{fyne.KeyLeft: {-1, 0}, fyne.KeyRight: {1, 0}, fyne.KeyUp: {0, -1}, fyne.KeyDown: {0, 1}}
+
 // shownValues is how many of a row's values the step-through writes out.
 const shownValues = 8
 
@@ -24,8 +27,9 @@ type stepDialog struct {
 	body  *fyne.Container
 	lines []string // what it shows, for the tests
 	done  bool
-	// The LayerNorm's channel, stepped by the buttons.
-	channel int
+	// The LayerNorm's channel, stepped by the buttons; the weight's key
+	// token, moved by the arrow keys.
+	channel, key int
 }
 
 // newStepDialog opens a dialog titled title saying that it computes.
@@ -74,50 +78,90 @@ func row(vals []float32) string {
 // in head head of block a, computed by the engine off the UI goroutine.
 func (v *View) showWeight(a engine.AttentionMap, head, query, key int) *stepDialog {
 	d := v.newStepDialog("How this attention weight is computed")
+	d.key = key
 	m, input, block := v.model, v.input, v.block
-	shown := a.Row(head, query)[key] // the number the map holds
 	mean := v.head < 0
-	var meanValue float32
-	if mean {
+	var compute func()
+	compute = func() {
+		key := d.key
+		shown := a.Row(head, query)[key] // the number the map holds
+		var meanValue float32
 		for h := range a.Heads {
 			meanValue += a.Row(h, query)[key] / float32(a.Heads)
 		}
+		v.h.Busy.Add(1)
+		go func() {
+			st, err := m.AttentionStep(input, block, head, query, key)
+			v.h.Do(func() {
+				defer v.h.Busy.Add(-1)
+				if key != d.key {
+					return // the user stepped on
+				}
+				if err != nil {
+					v.fill(d, []string{"This weight cannot be shown: " + err.Error()}, "")
+					return
+				}
+				v.fill(d, weightLines(a, st, mean, meanValue, shown), "= "+format(st.Value), hint("Arrow keys: the neighbouring patches as the key."))
+			})
+		}()
 	}
-	v.h.Busy.Add(1)
-	go func() {
-		st, err := m.AttentionStep(input, block, head, query, key)
-		v.h.Do(func() {
-			defer v.h.Busy.Add(-1)
-			if err != nil {
-				v.fill(d, []string{"This weight cannot be shown: " + err.Error()}, "")
-				return
+	// The arrow keys move the key over the grid, as the value view's move
+	// its cell; other keys go to the window.
+	c := v.h.Window().Canvas()
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		step, ok := arrows[ev.Name]
+		if !ok || d.key < a.Extra {
+			if prev != nil {
+				prev(ev)
 			}
-			q, k := tokenName(a, query), tokenName(a, key)
-			lines := []string{
-				fmt.Sprintf("Block %d (%s), head %d of %d: how much %s (the query) reads from %s (the key).", block+1, st.Name, head+1, st.Heads, q, k),
-			}
-			if mean {
-				lines = append(lines, fmt.Sprintf("The map shows the mean of the %d heads' weights (%s); here is head %d's. Choose a head to follow another.",
-					a.Heads, format(meanValue), head+1))
-			}
-			lines = append(lines,
-				fmt.Sprintf("1. The query row: the head's %d values of %s's query (the in-projection of the block's LayerNorm output): q = %s",
-					st.Dim, q, row(st.QueryRow)),
-				fmt.Sprintf("2. The key row: the head's %d values of %s's key: k = %s", st.Dim, k, row(st.KeyRow)),
-				fmt.Sprintf("3. Their products, q₁k₁, q₂k₂, …: %s", row(st.Products)),
-				fmt.Sprintf("4. Their sum, the dot product q·k = %s", format(st.Dot)),
-				fmt.Sprintf("5. Scaled by 1/√%d = %s: the score %s × %s = %s", st.Dim, format(st.Scale), format(st.Dot), format(st.Scale), format(st.Score)),
-				fmt.Sprintf("6. The softmax over the query's row of %d scores (one for each token): the largest is %s (%s); "+
-					"each score minus it, exponentiated, and summed: Σ exp(score − %s) = %s.",
-					st.Tokens, format(st.Max), tokenName(a, st.MaxKey), paren(st.Max), format(float32(st.SumExp))),
-				fmt.Sprintf("7. This key's exp(%s − %s) = %s, divided by the sum: %s / %s", format(st.Score), paren(st.Max),
-					format(float32(st.Exp)), format(float32(st.Exp)), format(float32(st.SumExp))),
-				fmt.Sprintf("The map of head %d holds %s (the engine's attention as the model ran); the steps give %s.", head+1, format(shown), format(st.Value)),
-			)
-			v.fill(d, lines, "= "+format(st.Value))
-		})
-	}()
+			return
+		}
+		p := d.key - a.Extra
+		x := min(max(p%a.GridWidth+step[0], 0), a.GridWidth-1)
+		y := min(max(p/a.GridWidth+step[1], 0), a.GridHeight-1)
+		if k := a.Extra + y*a.GridWidth + x; k != d.key {
+			d.key = k
+			compute()
+		}
+	})
+	d.dlg.SetOnClosed(func() { c.SetOnTypedKey(prev) })
+	compute()
 	return d
+}
+
+// weightLines are the step-through's lines for st, the weight the map
+// of a holds as shown (mean: the map is the heads' mean, meanValue).
+func weightLines(a engine.AttentionMap, st *engine.AttentionStep, mean bool, meanValue, shown float32) []string {
+	q, k := tokenName(a, st.Query), tokenName(a, st.Key)
+	lines := []string{
+		fmt.Sprintf("Block %d (%s), head %d of %d: how much %s (the query) reads from %s (the key).", st.Block+1, st.Name, st.Head+1, st.Heads, q, k),
+	}
+	if mean {
+		lines = append(lines, fmt.Sprintf("The map shows the mean of the %d heads' weights (%s); here is head %d's. Choose a head to follow another.",
+			a.Heads, format(meanValue), st.Head+1))
+	}
+	return append(lines,
+		fmt.Sprintf("1. The query row: the head's %d values of %s's query (the in-projection of the block's LayerNorm output): q = %s",
+			st.Dim, q, row(st.QueryRow)),
+		fmt.Sprintf("2. The key row: the head's %d values of %s's key: k = %s", st.Dim, k, row(st.KeyRow)),
+		fmt.Sprintf("3. Their products, q₁k₁, q₂k₂, …: %s", row(st.Products)),
+		fmt.Sprintf("4. Their sum, the dot product q·k = %s", format(st.Dot)),
+		fmt.Sprintf("5. Scaled by 1/√%d = %s: the score %s × %s = %s", st.Dim, format(st.Scale), format(st.Dot), format(st.Scale), format(st.Score)),
+		fmt.Sprintf("6. The softmax over the query's row of %d scores (one for each token): the largest is %s (%s); "+
+			"each score minus it, exponentiated, and summed: Σ exp(score − %s) = %s.",
+			st.Tokens, format(st.Max), tokenName(a, st.MaxKey), paren(st.Max), format(float32(st.SumExp))),
+		fmt.Sprintf("7. This key's exp(%s − %s) = %s, divided by the sum: %s / %s", format(st.Score), paren(st.Max),
+			format(float32(st.Exp)), format(float32(st.Exp)), format(float32(st.SumExp))),
+		fmt.Sprintf("The map of head %d holds %s (the engine's attention as the model ran); the steps give %s.", st.Head+1, format(shown), format(st.Value)),
+	)
+}
+
+// hint is an italic line.
+func hint(text string) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.TextStyle.Italic = true
+	return l
 }
 
 // showNorm opens the step-through of block a's LayerNorm (the one its
