@@ -60,6 +60,18 @@ const (
 	PosEmbed   = "posembed"
 	Attention  = "attention"
 	Token      = "token"
+	// A Swin Transformer's channels-last maps are the engine's maps
+	// (engine/nn/swin.go). WindowAttention is shifted-window multi-head
+	// self-attention on the queries, keys and values that its input's 3C
+	// channels hold (Heads heads, scores scaled by Alpha, 0 meaning
+	// 1/sqrt(C/Heads)), in windows of Window (height, width) positions
+	// of the maps rolled by minus Shift (height, width; zeros: unshifted),
+	// with a learned relative position bias (heads, N, N), N the window's
+	// positions; its output is C channels. PatchMerge gathers each 2x2
+	// block of positions into 4C channels (Swin's PatchMerging before its
+	// LayerNorm and Linear).
+	WindowAttention = "windowattention"
+	PatchMerge      = "patchmerge"
 	// ChannelShuffle permutes the channels of maps as ShuffleNet's
 	// channel shuffle does: the C channels, seen as Groups rows of C/Groups,
 	// are read column by column (output channel j·Groups + i is input
@@ -176,6 +188,12 @@ type Layer struct {
 	Units int `json:"units,omitempty"`
 	// Heads is an Attention's number of heads.
 	Heads int `json:"heads,omitempty"`
+	// Window and Shift are a WindowAttention's window size and shift
+	// (height, width); its Pads (top and left 0) say how far its input
+	// maps were padded at the bottom and right to whole windows, cropped
+	// off its output.
+	Window []int `json:"window,omitempty"`
+	Shift  []int `json:"shift,omitempty"`
 	// Rate is a Dropout's share of units dropped while training.
 	Rate float64 `json:"rate,omitempty"`
 	// Start and End are the channels [Start, End) that a Slice takes.
@@ -257,8 +275,10 @@ var kindBase = map[string]string{Conv2D: "conv", ReLU: "relu", MaxPool: "pool", 
 	GlobalAvgPool: "global_pool", BatchNorm: "bn", Dropout: "dropout", Flatten: "flatten", Dense: "dense", Softmax: "softmax",
 	Add: "add", Mul: "mul", Concat: "concat", Clip: "clip", Sigmoid: "sigmoid", HardSigmoid: "hardsigmoid",
 	HardSwish: "hardswish", Affine: "affine", ChannelShuffle: "shuffle", Slice: "slice",
-	LayerNorm: "ln", GELU: "gelu", Tokens: "tokens", ClassToken: "class_token", PosEmbed: "pos_embedding", Attention: "attention", Token: "token"}
+	LayerNorm: "ln", GELU: "gelu", Tokens: "tokens", ClassToken: "class_token", PosEmbed: "pos_embedding", Attention: "attention", Token: "token",
+	WindowAttention: "window_attention", PatchMerge: "patch_merge"}
 
 // Kinds lists the layer kinds, for messages and help.
 var Kinds = []string{Conv2D, ReLU, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Dropout, Flatten, Dense, Softmax,
-	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU, Tokens, ClassToken, PosEmbed, Attention, Token}
+	Add, Mul, Concat, Clip, Sigmoid, HardSigmoid, HardSwish, Affine, ChannelShuffle, Slice, LayerNorm, GELU, Tokens, ClassToken, PosEmbed, Attention, Token,
+	WindowAttention, PatchMerge}

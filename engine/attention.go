@@ -7,6 +7,15 @@ import "fmt"
 // over all tokens (the keys, the columns). Tokens are the Extra tokens
 // before the patch grid (a ViT's class token is token 0), then the
 // GridH×GridW patches row by row.
+//
+// A WindowAttention layer's (Swin's) is the same on the positions of its
+// maps (Tokens = GridHeight·GridWidth, Extra 0; the maps padded to whole
+// windows when the layer pads them), but a position looks
+// only within its window: Window and Shift are set (height, width), and
+// Probs holds the windows' attention, windows×Heads×N×N values (N the
+// window's positions, window k and its token t as
+// WindowPosition gives them), not Heads×Tokens×Tokens. Row and OnGrid
+// read both kinds; rollout (global attention only) reads neither.
 type AttentionMap struct {
 	// Name is the Attention layer's name
 	// ("encoder.layers.encoder_layer_3.self_attention" in an imported ViT).
@@ -14,13 +23,20 @@ type AttentionMap struct {
 	Heads, Tokens                int
 	Extra, GridHeight, GridWidth int
 	// Probs holds Heads×Tokens×Tokens values: head h, query q, key k at
-	// (h·Tokens + q)·Tokens + k.
+	// (h·Tokens + q)·Tokens + k (a window attention's: see above).
 	Probs []float32
+	// Window and Shift are a window attention's windows and shift, nil
+	// for attention over all tokens.
+	Window, Shift []int
 }
 
 // Row returns the attention of query token q in head h over the keys
-// (sharing Probs' memory).
+// (sharing Probs' memory; for a window attention, a new slice, zero
+// outside q's window).
 func (a AttentionMap) Row(h, q int) []float32 {
+	if a.Window != nil {
+		return a.windowRow(h, q)
+	}
 	at := (h*a.Tokens + q) * a.Tokens
 	return a.Probs[at : at+a.Tokens : at+a.Tokens]
 }
@@ -74,6 +90,7 @@ func (m *Model) Attention(input []float32) ([]AttentionMap, *Prediction, error) 
 	n := m.infer
 	tg := tokenGridOf(m.steps)
 	var maps []AttentionMap
+	maps = append(maps, m.windowMaps(n)...)
 	for _, a := range n.attention {
 		s := m.steps[a.step]
 		t := s.out.h

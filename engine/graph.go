@@ -45,6 +45,8 @@ type network struct {
 	// attention are the Attention layers' ops, whose last run's
 	// probabilities the window shows.
 	attention []attentionAt
+	// windows are the WindowAttention layers' ops, likewise.
+	windows []windowAttentionAt
 
 	vm    G.VM
 	bound map[*G.Node]*tensor.Dense // the inputs' tensors (see let)
@@ -220,6 +222,16 @@ func buildNetwork(arch Arch, steps []step, params []*tensor.Dense, o networkOpti
 			op, y, e := nn.Attention(s.Name, x, s.Heads, scale)
 			x = must(y, e)
 			n.attention = append(n.attention, attentionAt{op: op, step: i})
+		case WindowAttention:
+			scale := float32(s.Alpha)
+			if scale == 0 {
+				scale = float32(1 / math.Sqrt(float64(s.in.c/3/s.Heads)))
+			}
+			op, y, e := nn.WindowAttention(s.Name, x, next(), s.Heads, scale, s.Window, s.Shift, windowCrop(s.Layer, s.in.h, s.in.w))
+			x = must(y, e)
+			n.windows = append(n.windows, windowAttentionAt{op: op, step: i})
+		case PatchMerge:
+			x = must(nn.PatchMerge(s.Name, x))
 		case Token:
 			x = must(nn.PickToken(s.Name, x, s.Start))
 		case LayerNorm:

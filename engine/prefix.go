@@ -41,9 +41,9 @@ func (m *Model) ConvOnly(place int) bool {
 	return m.sizeBound(m.places[place-1].step) == ""
 }
 
-// sizeBound returns the name of a flatten, dense, global pooling or
-// position embedding that step i is computed from (itself included), or
-// "".
+// sizeBound returns the name of a flatten, dense, global pooling,
+// position embedding or window attention that step i is computed from
+// (itself included), or "".
 func (m *Model) sizeBound(i int) string {
 	seen := make([]bool, len(m.steps))
 	todo := []int{i}
@@ -55,7 +55,8 @@ func (m *Model) sizeBound(i int) string {
 		}
 		seen[j] = true
 		switch m.steps[j].Kind {
-		case Flatten, Dense, GlobalAvgPool, PosEmbed: // a position embedding fixes the number of tokens
+		case Flatten, Dense, GlobalAvgPool, PosEmbed, // a position embedding fixes the number of tokens
+			WindowAttention: // a window attention's roll and mask depend on the maps' size
 			return m.steps[j].Name
 		}
 		todo = append(todo, m.steps[j].ins...)

@@ -293,6 +293,19 @@ func (a Arch) resolve(classes int) ([]step, error) {
 				}
 				cur = shape{c: cur.c, flat: true}
 			}
+		case WindowAttention:
+			if err := windowLayerOK(l, cur); err != nil {
+				return nil, fmt.Errorf("%s: %w", where(), err)
+			}
+			n := l.Window[0] * l.Window[1]
+			s.params = append(s.params, paramSpec{Name: s.Name + ".relative_position_bias", Shape: tensor.Shape{l.Heads, n, n}})
+			crop := windowCrop(l, cur.h, cur.w)
+			cur = shape{c: cur.c / 3, h: crop[0], w: crop[1]}
+		case PatchMerge:
+			if cur.flat || cur.h%2 != 0 || cur.w%2 != 0 {
+				return nil, fmt.Errorf("%s: a patch merge needs maps of even height and width, not %s", where(), cur)
+			}
+			cur = shape{c: cur.c * 4, h: cur.h / 2, w: cur.w / 2}
 		case Affine:
 			s.params = append(s.params, paramSpec{Name: s.Name + ".weight", Shape: tensor.Shape{cur.c}, Init: 1},
 				paramSpec{Name: s.Name + ".bias", Shape: tensor.Shape{cur.c}})

@@ -27,7 +27,8 @@ var kerasType = map[string]string{Conv2D: "Conv2D", ReLU: "ReLU", MaxPool: "MaxP
 	Dense: "Dense", Softmax: "Softmax", Add: "Add", Mul: "Multiply", Concat: "Concatenate", Clip: "Clip",
 	Sigmoid: "Sigmoid", HardSigmoid: "HardSigmoid", HardSwish: "HardSwish", Affine: "Affine",
 	ChannelShuffle: "ChannelShuffle", Slice: "Slice", LayerNorm: "LayerNormalization", GELU: "GELU",
-	Tokens: "Tokens", ClassToken: "ClassToken", PosEmbed: "PositionEmbedding", Attention: "MultiHeadAttention", Token: "Token"}
+	Tokens: "Tokens", ClassToken: "ClassToken", PosEmbed: "PositionEmbedding", Attention: "MultiHeadAttention", Token: "Token",
+	WindowAttention: "ShiftedWindowAttention", PatchMerge: "PatchMerging"}
 
 // Summary returns the layer table of the model, in the form of the study's
 // Figure 1. As in Keras, a ReLU right after a conv or dense layer, and a

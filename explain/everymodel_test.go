@@ -15,7 +15,7 @@ import (
 
 // TestMethodsEveryModelAndPlace runs every method on every kind of model
 // ArtLens opens (a grayscale 40x24 chain, the study's network, the shipped
-// graph network, imported torchvision ResNet and MobileNetV2) and the CAMs
+// graph network, imported torchvision ResNet, MobileNetV2 and Swin) and the CAMs
 // at every place: each map has the place's or the input's size, finite
 // values, and the CAMs lie in [0, 1]. Score-CAM, one prediction per
 // channel, runs at the first place and the CAM place only.
@@ -35,6 +35,9 @@ func TestMethodsEveryModelAndPlace(t *testing.T) {
 		}},
 		{"onnx mobilenet-v2", func() (*engine.Model, error) {
 			return importer.ImportFile(filepath.Join("..", "importer", "testdata", "mobilenet-v2-opset13.onnx"), importer.Options{})
+		}},
+		{"onnx swin", func() (*engine.Model, error) {
+			return importer.ImportFile(filepath.Join("..", "importer", "testdata", "swin-opset13.onnx"), importer.Options{})
 		}},
 	}
 	for _, mc := range models {

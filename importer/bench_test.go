@@ -21,6 +21,22 @@ func BenchmarkPredictViTB16(b *testing.B) {
 	if path == "" {
 		b.Skip("ARTLENS_VIT_ONNX names no model")
 	}
+	benchPredict(b, path)
+}
+
+// BenchmarkPredictSwinT is BenchmarkPredictViTB16 for torchvision's
+// swin_t that scripts/check-swin-t.py writes, ARTLENS_SWIN_ONNX naming it
+// without its .onnx.
+func BenchmarkPredictSwinT(b *testing.B) {
+	path := os.Getenv("ARTLENS_SWIN_ONNX")
+	if path == "" {
+		b.Skip("ARTLENS_SWIN_ONNX names no model")
+	}
+	benchPredict(b, path+".onnx")
+}
+
+// benchPredict times the ONNX model at path predicting one picture.
+func benchPredict(b *testing.B, path string) {
 	m, err := ImportFile(path, Options{})
 	if err != nil {
 		b.Fatal(err)

@@ -34,7 +34,9 @@ const Supported = "Conv (grouped too), Relu, Clip, Sigmoid, HardSigmoid, HardSwi
 	"Concat, Slice and Split (channels), Flatten, Reshape, Transpose (channels-last), a channel shuffle (Reshape, Transpose, Reshape), Pad, Dropout, Softmax or LogSoftmax (last), Identity, " +
 	"LayerNormalization and its op-by-op form (ReduceMean, Sub, Pow, Sqrt, Div), GELU (Erf or Gelu), MatMul on channels-last maps or tokens, " +
 	"a ViT's tokens (Reshape and Transpose of the patch grid, class token Concat, position embedding Add, Gather of a token) and PyTorch's MultiheadAttention, " +
-	"and the shape arithmetic Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div, Expand, ConstantOfShape, Equal, Where, Reshape"
+	"a Swin's shifted-window attention and PatchMerging (torchvision's, read whole), " +
+	"and the shape arithmetic and masks on constants Shape, Gather, Slice, Unsqueeze, Squeeze, Concat, Cast, Constant, Add, Sub, Mul, Div, Mod, Pow, Sqrt, Neg, " +
+	"Expand, ConstantOfShape, Equal, Not, Where, Range, ScatterND, Transpose, Pad, MatMul, Softmax, Reshape"
 
 // Opset bounds: PyTorch 1.13 writes 11 to 17 (the fixtures cover 11, 13
 // and 17); 9, 10 and 18 differ from them, for the ops read here, only in

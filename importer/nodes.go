@@ -288,7 +288,8 @@ var joins = map[string]bool{"Add": true, "Mul": true, "Concat": true}
 // each position's channels (ConvNeXt's LayerNorm, its Linear layers as
 // MatMul, GELU), and the ways back to maps or to a vector.
 var perPosition = map[string]bool{"Flatten": true, "Reshape": true, "Transpose": true, "Relu": true, "Identity": true, "Dropout": true,
-	"LayerNormalization": true, "ReduceMean": true, "MatMul": true, "Add": true, "Mul": true, "Div": true, "Sub": true, "Gelu": true}
+	"LayerNormalization": true, "ReduceMean": true, "MatMul": true, "Add": true, "Mul": true, "Div": true, "Sub": true, "Gelu": true,
+	"Pad": true} // Swin's PatchMerging and window attention start with a Pad (swin.go)
 
 // notCNN are ops of networks ArtLens does not run, named as such.
 var notCNN = map[string]bool{"Erf": true, "Attention": true, "MultiHeadAttention": true,
@@ -298,6 +299,9 @@ var notCNN = map[string]bool{"Erf": true, "Attention": true, "MultiHeadAttention
 // several along their channels, as one layer that reads their layers.
 func (r *reader) join(n *onnxpb.NodeProto, op string, vals []*value, refuse func(string, ...any) error) error {
 	for _, v := range vals {
+		if v.lay == nhwc && op != "Concat" && vals[0].lay == nhwc && vals[1].lay == nhwc {
+			continue // Swin's residual Adds on channels-last maps
+		}
 		if v.lay == nhwc || (op == "Concat" && v.lay != nchw) {
 			return refuse("it joins channels-last maps or flat vectors; ArtLens joins feature maps, or adds or multiplies flat vectors of one length")
 		}
@@ -910,8 +914,47 @@ func constantNode(n *onnxpb.NodeProto) (constant, error) {
 }
 
 // fold computes a node whose inputs are all constants: the shape
-// arithmetic PyTorch writes, and Pad (kept for the next window).
+// arithmetic PyTorch writes (foldShape, which keeps a dynamic batch as
+// batchMark), else any op of evalOps on N-d constants (the masks and
+// biases an export builds from shapes and buffers).
 func (r *reader) fold(n *onnxpb.NodeProto) (constant, error) {
+	in := make([]constant, len(n.GetInput()))
+	nd := false
+	for k, v := range n.GetInput() {
+		if v != "" {
+			in[k] = r.consts[v]
+			nd = nd || len(in[k].dims) > 1
+		}
+	}
+	switch op := n.GetOpType(); {
+	case nd && (op == "Equal" || op == "Where" || op == "Add" || op == "Sub" || op == "Mul" || op == "Div"):
+		// Tensors, not shape vectors: broadcast as numpy does.
+		return evalNode(n, r.opset, in)
+	case op == "Cast" && len(in) == 1 && (in[0].isFloat() || !castsToInt(n)):
+		return evalNode(n, r.opset, in)
+	}
+	c, err := r.foldShape(n)
+	if err != nil {
+		if c2, err2 := evalNode(n, r.opset, in); err2 == nil {
+			return c2, nil
+		}
+	}
+	return c, err
+}
+
+// castsToInt says whether a Cast node casts to an integer type (which
+// keeps shape values, batchMark included, as they are).
+func castsToInt(n *onnxpb.NodeProto) bool {
+	switch onnxpb.TensorProto_DataType(attrInt(n, "to", 1)) {
+	case onnxpb.TensorProto_INT64, onnxpb.TensorProto_INT32:
+		return true
+	}
+	return false
+}
+
+// foldShape computes the shape arithmetic PyTorch writes on shape
+// vectors and the ViT's class token.
+func (r *reader) foldShape(n *onnxpb.NodeProto) (constant, error) {
 	in := func(k int) constant { return r.consts[n.GetInput()[k]] }
 	axesOf := func() []int64 {
 		if a := attrInts(n, "axes"); a != nil {

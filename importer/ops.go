@@ -45,7 +45,7 @@ var ops = map[string]opFunc{
 	"Conv":               opConv,
 	"MaxPool":            opPool,
 	"AveragePool":        opPool,
-	"Pad":                opPad,
+	"Pad":                opPadMaps,
 	"GlobalAveragePool":  opGlobalAveragePool,
 	"BatchNormalization": opBatchNormalization,
 	"Flatten":            opFlatten,

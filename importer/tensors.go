@@ -110,6 +110,24 @@ func decodeTensor(t *onnxpb.TensorProto) (constant, error) {
 				c.i[i] = int64(v)
 			}
 		}
+	case onnxpb.TensorProto_BOOL:
+		// Flags such as Dropout's training_mode: 0 or 1.
+		c.i = make([]int64, n)
+		if raw != nil {
+			if len(raw) != n {
+				return c, short(len(raw))
+			}
+			for i, b := range raw {
+				c.i[i] = int64(min(b, 1))
+			}
+		} else {
+			if len(t.GetInt32Data()) != n {
+				return c, short(len(t.GetInt32Data()))
+			}
+			for i, v := range t.GetInt32Data() {
+				c.i[i] = int64(min(max(v, 0), 1))
+			}
+		}
 	default:
 		return c, fmt.Errorf("tensor %q is of type %v; ArtLens reads float32 weights (convert half-precision models to float32 before exporting)", t.GetName(), typ)
 	}

@@ -10,6 +10,8 @@ Run from the repository root with Debian's python3-torch (1.13),
 python3-torchvision (0.14) and python3-onnx (1.12):
 
     /usr/bin/python3 scripts/make-transformer-fixtures.py
+    /usr/bin/python3 scripts/make-transformer-fixtures.py --vit    # the ViT ones
+    /usr/bin/python3 scripts/make-transformer-fixtures.py --swin   # the Swin ones
 
 The outputs depend on the seeds only.
 """
@@ -21,7 +23,7 @@ import sys
 import onnx
 import torch
 import torch.nn as nn
-from torchvision.models import convnext, maxvit, vision_transformer
+from torchvision.models import convnext, maxvit, swin_transformer, vision_transformer
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importer", "testdata")
 
@@ -118,6 +120,9 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--vit":
         vit()
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--swin":
+        swin()
+        return
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(20)
     gen = torch.Generator().manual_seed(21)
@@ -206,6 +211,112 @@ def vit_explain(model, x, name):
         json.dump(ref, f)
         f.write("\n")
     print(f"{name}: class {cls}, rollout and Grad-CAM on {grid}x{grid}")
+
+
+def small_swin(classes):
+    """torchvision's SwinTransformer on 32x32 pictures: 2x2 patches (a
+    16x16 grid), 12 channels, two stages of two blocks (2 and 4 heads),
+    windows of 4x4, so that each stage's second block is shifted (by 2)
+    and a PatchMerging runs between them (an 8x8 grid of 24 channels)."""
+    return swin_transformer.SwinTransformer(patch_size=[2, 2], embed_dim=12, depths=[2, 2], num_heads=[2, 4],
+                                            window_size=[4, 4], stochastic_depth_prob=0.0, num_classes=classes)
+
+
+def randomise_swin(model, gen):
+    """The relative position bias tables start at std 0.02, the MLPs'
+    biases at 1e-6 and the head's bias at zeros: give them values that
+    show in the output."""
+    for name, p in model.named_parameters():
+        if name.endswith("relative_position_bias_table"):
+            p.data.copy_(torch.randn(p.shape, generator=gen) * 0.5)
+        elif name.endswith("bias") and "norm" not in name:
+            p.data.copy_(torch.randn(p.shape, generator=gen) * 0.2)
+
+
+def shrink(name):
+    """Rename the values of an exported file with short names and drop the
+    names of its Constant nodes (the importer names layers after the other
+    nodes), so that a Swin's 2,400 nodes of shape arithmetic fit the
+    fixture's budget; the graph is the same."""
+    path = os.path.join(OUT, name + ".onnx")
+    m = onnx.load(path)
+    g = m.graph
+    keep = {v.name for v in g.input} | {v.name for v in g.output}
+    short = {}
+
+    def rename(v):
+        if v == "" or v in keep:
+            return v
+        return short.setdefault(v, "v%x" % len(short))
+
+    for t in g.initializer:
+        t.name = rename(t.name)
+    for v in g.input:
+        v.name = rename(v.name)
+    for n in g.node:
+        if n.op_type == "Constant":
+            n.name = ""
+        for k, v in enumerate(n.input):
+            n.input[k] = rename(v)
+        for k, v in enumerate(n.output):
+            n.output[k] = rename(v)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    print(f"{name}: shrunk to {os.path.getsize(path)} bytes")
+
+
+def swin():
+    torch.manual_seed(40)
+    gen = torch.Generator().manual_seed(41)
+    model = small_swin(5)
+    randomise(model, gen)
+    randomise_swin(model, gen)
+    x = torch.rand(1, 3, 32, 32, generator=gen)
+    export("swin-opset13", model, x, 13, dynamic=True)
+    shrink("swin-opset13")
+    export("swin-opset17", model, x, 17)
+    shrink("swin-opset17")
+    swin_explain(model, x, "swin-opset17-explain")
+    # Maps of 18x18 in windows of 4x4: torchvision pads them to 20x20
+    # (the padding's tokens take part as keys and values) and crops the
+    # result.
+    pad = swin_transformer.SwinTransformer(patch_size=[2, 2], embed_dim=12, depths=[2], num_heads=[2], window_size=[4, 4],
+                                           stochastic_depth_prob=0.0, num_classes=5)
+    randomise(pad, gen)
+    randomise_swin(pad, gen)
+    export("swin-pad-opset17", pad, torch.rand(1, 3, 36, 36, generator=gen), 17)
+    shrink("swin-pad-opset17")
+
+
+def swin_explain(model, x, name):
+    """Write Grad-CAM at the final norm before the pooling (pytorch-grad-cam's
+    choice for Swin: model.norm, its (1, H, W, C) output's channels as maps)
+    for the predicted class, and each stage's blocks' outputs for the first
+    picture, as maps (C, H, W)."""
+    model.eval()
+    kept, blocks = [], []
+    hook = model.norm.register_forward_hook(lambda m, i, o: kept.append(o))
+    hooks = [b.register_forward_hook(lambda m, i, o: blocks.append(o.detach()))
+             for stage in model.features[1::2] for b in stage]
+    out = model(x)
+    hook.remove()
+    for h in hooks:
+        h.remove()
+    cls = int(out.argmax())
+    act = kept[0]
+    act.retain_grad()
+    out[0, cls].backward()
+    a = act[0].permute(2, 0, 1)
+    g = act.grad[0].permute(2, 0, 1)
+    cam = torch.relu((g.mean(dim=(1, 2), keepdim=True) * a).sum(0))
+    cam = cam / cam.max()
+    ref = {"class": cls, "gradcam": [round(v, 7) for v in cam.flatten().tolist()], "gradcam_shape": list(cam.shape),
+           "blocks": [[round(v, 6) for v in b[0].permute(2, 0, 1).flatten().tolist()] for b in blocks],
+           "block_shapes": [list(b[0].permute(2, 0, 1).shape) for b in blocks]}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(ref, f)
+        f.write("\n")
+    print(f"{name}: class {cls}, Grad-CAM on {list(cam.shape)}, {len(blocks)} blocks")
 
 
 if __name__ == "__main__":

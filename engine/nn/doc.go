@@ -5,8 +5,8 @@
 // scale and shift, layer norm, dropout by a mask, flatten and softmax, the
 // joins of a graph (Add and Mul with a per-channel spread, Concat,
 // channel shuffles and slices), activations value by value (Clip,
-// sigmoids, HardSwish, GELU), and a transformer's tokens and multi-head
-// self-attention. gorgonia keeps its own in ops/nn; these replace
+// sigmoids, HardSwish, GELU), a transformer's tokens and multi-head
+// self-attention, and a Swin's shifted-window attention. gorgonia keeps its own in ops/nn; these replace
 // gorgonia's Conv2d, MaxPool2D, Mul and the broadcast additions and ReLUs
 // around them.
 //
@@ -28,7 +28,8 @@
 // (dense layers and the matrix product), batchnorm_op.go, affine_op.go,
 // layernorm_op.go, dropout_op.go, flatten_op.go, softmax_op.go,
 // graph_op.go (joins, shuffles, slices, activations), token_op.go
-// (tokens and attention); op_common.go has what they share. The
+// (tokens and attention), swin.go (Swin's shifted-window attention and
+// patch merge); op_common.go has what they share. The
 // constructors take what a layer needs (a name, a Window, flags), not
 // engine's layer types: nn imports nothing of engine. Their checks
 // against PyTorch and against gorgonia's own ops are engine's tests
