@@ -39,7 +39,7 @@ const (
 )
 
 // caution is said beside every map of this view.
-const caution = "Attention is not explanation: a map shows where the class token reads from, not why the answer. " +
+const caution = "Attention is not explanation: a map shows where a token (the class token, or the patch clicked) reads from, not why the answer. " +
 	"Weights are given to tokens that the earlier blocks have already mixed, so a patch's token carries more than its patch."
 
 // View is the Attention view (see the package comment).
@@ -150,6 +150,23 @@ func New(h *host.Host) *View {
 	return v
 }
 
+// hasAttention says whether m has attention the view shows: a ViT's over
+// all tokens, or a Swin's within windows.
+func hasAttention(m *engine.Model) bool {
+	if m == nil {
+		return false
+	}
+	if m.HasAttention() {
+		return true
+	}
+	for _, l := range m.Arch().Layers {
+		if l.Kind == engine.WindowAttention {
+			return true
+		}
+	}
+	return false
+}
+
 // Content is the view's content.
 func (v *View) Content() fyne.CanvasObject { return v.content }
 
@@ -158,7 +175,7 @@ func (v *View) Content() fyne.CanvasObject { return v.content }
 func (v *View) modelChanged(m *engine.Model) {
 	v.stop()
 	v.model, v.maps, v.pred, v.rollout, v.input = m, nil, nil, nil, nil
-	if m == nil || !m.HasAttention() {
+	if !hasAttention(m) {
 		v.none.SetText("This model has no attention layers: the Attention view shows a transformer's (a ViT's) attention. " +
 			"Open one with File > Open model (docs/transformers.md says how to import one).")
 		v.none.Show()
@@ -189,7 +206,7 @@ func (v *View) stop() {
 func (v *View) Open(path string, img image.Image) {
 	m := v.h.Model()
 	v.path = path
-	if m == nil || !m.HasAttention() {
+	if !hasAttention(m) {
 		v.img = img
 		return
 	}
@@ -258,8 +275,10 @@ func analyse(ctx context.Context, m *engine.Model, path string, img image.Image)
 	if r.err = ctx.Err(); r.err != nil {
 		return r
 	}
-	if r.rollout, r.err = explain.RolloutOf(r.maps, 0); r.err != nil {
-		return r
+	if m.HasAttention() { // rollout needs attention over all tokens (not a Swin's windows)
+		if r.rollout, r.err = explain.RolloutOf(r.maps, 0); r.err != nil {
+			return r
+		}
 	}
 	if r.err = ctx.Err(); r.err != nil {
 		return r
@@ -306,6 +325,9 @@ func (v *View) redraw() {
 	v.headSel.Enable()
 	v.allCheck.Enable()
 	a := v.maps[v.block]
+	if v.query >= a.Tokens {
+		v.query = 0 // a block of another grid (a Swin's stages)
+	}
 	var blocks []string
 	for i := range v.maps {
 		blocks = append(blocks, fmt.Sprintf("Block %d", i+1))
@@ -319,7 +341,12 @@ func (v *View) redraw() {
 	v.head = min(v.head, a.Heads-1)
 	v.headSel.Options = heads
 	v.headSel.SetSelectedIndex(v.head + 1)
-	if v.query == 0 {
+	if a.Extra > 0 {
+		v.classBtn.Show()
+	} else {
+		v.classBtn.Hide() // a Swin has no class token
+	}
+	if v.query == 0 || a.Extra == 0 {
 		v.classBtn.Disable()
 	} else {
 		v.classBtn.Enable()
@@ -378,9 +405,17 @@ func (v *View) showOne(a engine.AttentionMap) {
 	if v.query >= a.Extra {
 		mark = v.query - a.Extra
 	}
-	line := fmt.Sprintf("Block %d (%s), %s: where %s looks. Each patch's colour is the weight it gets (0 to %s, the largest here, white); "+
-		"the weights of the %d tokens sum to 1, %s to the class token itself (not on the grid).",
-		v.block+1, blockName(a), headName(v.head), tokenName(a, v.query), format(hi), a.Tokens, format(float32(self)))
+	line := fmt.Sprintf("Block %d (%s), %s: where %s looks. Each patch's colour is the weight it gets (0 to %s, the largest here, white); ",
+		v.block+1, blockName(a), headName(v.head), tokenName(a, v.query), format(hi))
+	switch {
+	case a.Window != nil:
+		line += fmt.Sprintf("a position looks only within its %d×%d window (shifted by %d×%d in this block), where the weights sum to 1.",
+			a.Window[0], a.Window[1], a.Shift[0], a.Shift[1])
+	case a.Extra > 0:
+		line += fmt.Sprintf("the weights of the %d tokens sum to 1, %s to the class token itself (not on the grid).", a.Tokens, format(float32(self)))
+	default:
+		line += fmt.Sprintf("the weights of the %d tokens sum to 1.", a.Tokens)
+	}
 	if mark >= 0 {
 		line += " The query patch is framed."
 	}
@@ -475,9 +510,16 @@ func (v *View) showSide(a engine.AttentionMap) {
 		s.Wrapping = fyne.TextWrapWord
 		return container.NewVBox(t, container.NewCenter(img), widgets.NewSizedBoxW(s, sideSide*v.h.Zoom()))
 	}
-	objs := []fyne.CanvasObject{card("Attention rollout",
-		"Every block's mean attention and residual, (A+I)/2, multiplied: the class token's row. The same for every class.",
-		v.rollout, a.GridWidth, a.GridHeight)}
+	var objs []fyne.CanvasObject
+	if v.rollout != nil {
+		objs = append(objs, card("Attention rollout",
+			"Every block's mean attention and residual, (A+I)/2, multiplied: the class token's row. The same for every class.",
+			v.rollout, v.maps[len(v.maps)-1].GridWidth, v.maps[len(v.maps)-1].GridHeight))
+	} else {
+		note := widget.NewLabel("No rollout: it multiplies attention over all tokens, and a Swin's stays within its windows.")
+		note.Wrapping = fyne.TextWrapWord
+		objs = append(objs, widgets.NewSizedBoxW(note, sideSide*v.h.Zoom()))
+	}
 	switch {
 	case v.camErr != nil:
 		objs = append(objs, widget.NewLabel("Grad-CAM: "+v.camErr.Error()))

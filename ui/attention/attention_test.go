@@ -239,3 +239,43 @@ func TestSpec(t *testing.T) {
 		t.Errorf("the step-through ends %q, want %q", got, want)
 	}
 }
+
+// TestSwin: a Swin's window attention is shown on each stage's grid,
+// without a class token or rollout, and its step-through says why it is
+// not shown; a block of another grid takes the query back to the first
+// patch.
+func TestSwin(t *testing.T) {
+	h := uitest.New(t)
+	m, err := importer.ImportFile(filepath.Join("..", "..", "importer", "testdata", "swin-opset17.onnx"), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Host.SetModel(m, "swin")
+	v := New(h.Host)
+	h.Show(v.Content())
+	h.Host.Show("attention", uitest.WriteJPEG(t, t.TempDir(), "art.jpg", 80, 60, 2), nil)
+	h.Settle()
+	if len(v.maps) == 0 || v.maps[0].Window == nil {
+		t.Fatalf("%d maps; the view says %q", len(v.maps), uitest.Texts(v.Content()))
+	}
+	if !uitest.HasText(v.Content(), "within its") || !uitest.HasText(v.Content(), "No rollout") || v.classBtn.Visible() {
+		t.Errorf("the view says %q", uitest.Texts(v.Content()))
+	}
+	a := v.maps[0]
+	v.clickPatch(a.GridWidth-1, a.GridHeight-1)
+	last := a.Tokens - 1
+	if v.query != last {
+		t.Fatalf("query %d after a click on the last patch, want %d", v.query, last)
+	}
+	v.blockSel.SetSelectedIndex(len(v.maps) - 1)
+	if b := v.maps[len(v.maps)-1]; b.Tokens <= last && v.query != 0 {
+		t.Errorf("the last block has %d tokens; the query is %d", b.Tokens, v.query)
+	}
+	v.allCheck.SetChecked(true)
+	v.clickRadio.SetSelected(clickWeight)
+	v.clickPatch(0, 0)
+	h.Settle()
+	if v.steps == nil || !strings.Contains(strings.Join(v.steps.lines, " "), "window attention") {
+		t.Errorf("the step-through of a window attention says %v", v.steps)
+	}
+}

@@ -79,6 +79,11 @@ func row(vals []float32) string {
 func (v *View) showWeight(a engine.AttentionMap, head, query, key int) *stepDialog {
 	d := v.newStepDialog("How this attention weight is computed")
 	d.key = key
+	if a.Window != nil {
+		v.fill(d, []string{"The step-through is shown for attention over all tokens (a ViT's). A Swin's window attention adds a " +
+			"relative position bias and, in shifted blocks, a mask to the scores, which it does not show yet."}, "")
+		return d
+	}
 	m, input, block := v.model, v.input, v.block
 	mean := v.head < 0
 	var compute func()
@@ -169,6 +174,9 @@ func hint(text string) fyne.CanvasObject {
 func (v *View) showNorm(a engine.AttentionMap, token int) *stepDialog {
 	name := v.model.AttentionNorm(v.block)
 	d := v.newStepDialog("How a LayerNorm output is computed")
+	if a.Window != nil {
+		name = "" // AttentionNorm counts a ViT's attention layers only
+	}
 	if name == "" {
 		v.fill(d, []string{a.Name + " reads no LayerNorm through its in-projection."}, "")
 		return d
