@@ -177,5 +177,7 @@ func runLiveWindow(o windowOptions, nargs int, stderr io.Writer) int {
 		Screenshot: o.screenshot,
 		Scale:      float32(o.zoom),
 		FullScreen: o.fullscreen,
+		// The zoom is FYNE_SCALE's (Scale), not the theme's as well.
+		Theme: ui.Theme(o.theme, 1),
 	})
 }

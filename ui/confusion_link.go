@@ -19,20 +19,13 @@ func (v *confusionView) refreshNote() { v.RefreshNote() }
 // where a cell's test pictures are listed (confusion.TestSet).
 type collectionTests struct{ s *shell }
 
-func (t collectionTests) IsOpen() bool { return t.s.collection.isOpenTestSet() }
+func (t collectionTests) IsOpen() bool { return t.s.collection.IsOpenTestSet() }
 
-func (t collectionTests) ShowCell(truth, pred string) { t.s.collection.showTestCell(truth, pred) }
+func (t collectionTests) ShowCell(truth, pred string) { t.s.collection.ShowTestCell(truth, pred) }
 
-func (t collectionTests) Open(dir, truth, pred string) { t.s.collection.openTestSet(dir, truth, pred) }
+func (t collectionTests) Open(dir, truth, pred string) { t.s.collection.OpenTestSet(dir, truth, pred) }
 
 func (t collectionTests) Agreement(m *engine.Model) (confusion.Agreement, bool) {
-	col := t.s.collection
-	if !col.isOpenTestSet() || col.cells == nil || col.model != m {
-		return confusion.Agreement{}, false
-	}
-	a := confusion.Agreement{Root: col.roots[0], Complete: col.complete}
-	if col.complete {
-		a.Total, a.Accuracy, a.Differing = col.ev.Total, col.ev.Accuracy, col.cellsDiffering()
-	}
-	return a, true
+	r, ok := t.s.collection.TestResults(m)
+	return confusion.Agreement(r), ok
 }

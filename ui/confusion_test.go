@@ -130,7 +130,7 @@ func asking(v *confusionView) bool {
 // waitForTestSet waits until the test set is analysed in the Collection view.
 func waitForTestSet(h *harness) *collectionView {
 	c := h.s.collection
-	h.waitFor("the test set", func() bool { return !c.running && len(c.items) > 0 })
+	h.waitFor("the test set", func() bool { return !c.Running() && len(c.Items()) > 0 })
 	h.settle()
 	return c
 }
@@ -156,8 +156,8 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	if !asking(v) || !hasText(v.Content(), "To list the test pictures of true dark predicted as bright") {
 		t.Fatalf("no question for the folder: %q", texts(v.Content()))
 	}
-	if h.s.tabs.Selected().Text != "Confusion" || len(c.roots) > 0 {
-		t.Errorf("tab %q, collection %v before a folder was chosen", h.s.tabs.Selected().Text, c.roots)
+	if h.s.tabs.Selected().Text != "Confusion" || len(c.Roots()) > 0 {
+		t.Errorf("tab %q, collection %v before a folder was chosen", h.s.tabs.Selected().Text, c.Roots())
 	}
 	// The button opens a folder dialog.
 	var choose bool
@@ -187,22 +187,22 @@ func TestConfusionCellAsksForTheDataSet(t *testing.T) {
 	if got := sortedShown(c); got != "lamp.png sun.png" {
 		t.Errorf("cell dark → bright lists %q", got)
 	}
-	if len(c.items) != 9 || !hasText(c.content, "the data set's test set, each picture once (1 copy left out") {
-		t.Errorf("%d items; status %q", len(c.items), texts(c.content))
+	if len(c.Items()) != 9 || !hasText(c.Content(), "the data set's test set, each picture once (1 copy left out") {
+		t.Errorf("%d items; status %q", len(c.Items()), texts(c.Content()))
 	}
-	if !hasText(c.content, "agree with the test results stored in the model file") {
-		t.Errorf("accuracy panel: %q", texts(c.side))
+	if !hasText(c.Content(), "agree with the test results stored in the model file") {
+		t.Errorf("accuracy panel: %q", texts(c.Content()))
 	}
 	if !hasText(h.s.Notice, "The table shows the 2 pictures true dark predicted as bright.") {
 		t.Errorf("notice: %q", texts(h.s.Notice))
 	}
 
 	// The next click lists its cell at once, from the open test set.
-	gen := c.gen
+	gen := c.Analyses()
 	tapCell(t, h, 0, 0)
 	h.settle()
-	if c.gen != gen || h.s.tabs.Selected().Text != "Collection" {
-		t.Errorf("analysed again (gen %d → %d) or tab %q", gen, c.gen, h.s.tabs.Selected().Text)
+	if c.Analyses() != gen || h.s.tabs.Selected().Text != "Collection" {
+		t.Errorf("analysed again (gen %d → %d) or tab %q", gen, c.Analyses(), h.s.tabs.Selected().Text)
 	}
 	if got := sortedShown(c); got != "dusk.png grey.png night.png" {
 		t.Errorf("cell dark → dark lists %q (the copy counts once)", got)
@@ -241,8 +241,8 @@ func TestConfusionCellDisagrees(t *testing.T) {
 	if !hasText(h.s.Notice, "The test results stored in the model file count 3 here") {
 		t.Errorf("notice: %q", texts(h.s.Notice))
 	}
-	if !hasText(c.side, "say 5 of 9 right (55.6%) and differ in 2 cells") {
-		t.Errorf("accuracy panel: %q", texts(c.side))
+	if !hasText(c.Content(), "say 5 of 9 right (55.6%) and differ in 2 cells") {
+		t.Errorf("accuracy panel: %q", texts(c.Content()))
 	}
 	h.s.showView("confusion")
 	if !hasText(h.s.confusion.Content(), "differ from this matrix in 2 cells") {
@@ -259,7 +259,7 @@ func TestConfusionCellFolderGone(t *testing.T) {
 	tapCell(t, h, 1, 1)
 	v := h.s.confusion
 	if !asking(v) || !hasText(v.Content(), "The data set's folder remembered from last time cannot be used") ||
-		!hasText(v.Content(), "does not exist") || len(h.s.collection.roots) > 0 {
+		!hasText(v.Content(), "does not exist") || len(h.s.collection.Roots()) > 0 {
 		t.Errorf("ask %v: %q", asking(v), texts(v.Content()))
 	}
 }

@@ -4,13 +4,13 @@
 // The layout follows Fyne's cmd/fyne_demo: the window's views are listed in
 // one table (screens, in window.go), each row a name, a tab and the
 // function that builds the view on the host (package ui/host), which is all
-// a view knows of the window; shared widgets are in ui/widgets. The History,
-// Model, Confusion and Train views are packages of their own (ui/history,
-// ui/modelview, ui/confusion, ui/train); the others (explore.go,
-// explain.go, compare.go, collection*.go, with lookfor.go, valueview.go,
-// second.go, featuremaps.go and images.go) are still files of this
-// package. window.go
-// wires the views together (tabs, menus, keyboard, dropped files), run.go
+// a view knows of the window; shared widgets are in ui/widgets. The
+// Explore, Explain, Compare, Collection, History, Model, Confusion, Train
+// and Live views are packages of their own (ui/explore, ui/explain,
+// ui/compare, ui/collection, ui/history, ui/modelview, ui/confusion,
+// ui/train, ui/live), which meet only through the host. window.go wires
+// the views together (tabs, menus, keyboard, dropped files), second.go and
+// examples.go are the File menu's second opinion and examples, run.go
 // starts the app, theme.go holds the theme and zoom.
 //
 // Threading follows Fyne 2.6+: decoding, inference and rendering run in

@@ -9,14 +9,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/examples"
+	"github.com/artlens/artlens/ui/explore"
 )
 
 // useTempExamples points "Try an example" at a temporary folder.
 func useTempExamples(t *testing.T) string {
 	dir := filepath.Join(t.TempDir(), "examples")
-	old := examplesDir
-	examplesDir = func() (string, error) { return dir, nil }
-	t.Cleanup(func() { examplesDir = old })
+	old := explore.ExamplesDir
+	explore.ExamplesDir = func() (string, error) { return dir, nil }
+	t.Cleanup(func() { explore.ExamplesDir = old })
 	return dir
 }
 
@@ -28,25 +29,24 @@ func TestTryAnExample(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.s.LastDir = "/somewhere"
 	var try *widget.Button
-	walk(h.s.explore.empty, func(o fyne.CanvasObject) {
+	walk(h.s.explore.Content(), func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == "Try an example" {
 			try = b
 		}
 	})
-	if try == nil || !h.s.explore.empty.Visible() {
-		t.Fatalf("no visible \"Try an example\" button on the empty window: %q", texts(h.s.explore.empty))
+	if try == nil {
+		t.Fatalf("no visible \"Try an example\" button on the empty window: %q", texts(h.s.explore.Content()))
 	}
 	test.Tap(try)
 	h.settle()
-	x := h.s.explore
-	if len(x.entries) != len(examples.All) {
-		t.Fatalf("%d pictures open, want the %d examples", len(x.entries), len(examples.All))
+	if n := len(h.s.Pictures()); n != len(examples.All) {
+		t.Fatalf("%d pictures open, want the %d examples", n, len(examples.All))
 	}
-	if x.current == nil || x.current.path != filepath.Join(dir, examples.All[0].Name()) {
-		t.Errorf("showing %v, want the first example", x.current)
+	if p := h.s.Picture(); p == nil || p.Path != filepath.Join(dir, examples.All[0].Name()) || p.Answer(h.s.Model()) == nil {
+		t.Errorf("showing %v, want the first example with its answer", p)
 	}
-	if x.empty.Visible() || x.answer.Text == "" {
-		t.Errorf("empty state visible %v, answer %q", x.empty.Visible(), x.answer.Text)
+	if hasText(h.s.explore.Content(), "Drop art images") || !hasText(h.s.explore.Content(), "The network's answer") {
+		t.Errorf("the empty state still shows, or no answer: %q", texts(h.s.explore.Content()))
 	}
 	if h.s.LastDir != "/somewhere" {
 		t.Errorf("the file dialogs now start in %q", h.s.LastDir)
@@ -71,7 +71,7 @@ func TestTryAnExampleMenu(t *testing.T) {
 	if got := h.s.tabs.Selected().Text; got != "Explore" {
 		t.Errorf("tab %q selected, want Explore", got)
 	}
-	if len(h.s.explore.entries) != 1 || filepath.Base(h.s.explore.entries[0].path) != examples.All[1].Name() {
-		t.Errorf("opened %d pictures, want %s", len(h.s.explore.entries), examples.All[1].Name())
+	if ps := h.s.Pictures(); len(ps) != 1 || filepath.Base(ps[0].Path) != examples.All[1].Name() {
+		t.Errorf("opened %d pictures, want %s", len(ps), examples.All[1].Name())
 	}
 }

@@ -2,144 +2,18 @@ package ui
 
 import (
 	"errors"
-	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
-	"github.com/artlens/artlens/picture"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/widgets"
-	"github.com/artlens/artlens/weights"
 )
-
-// hookOpen makes openPicture call before(path) first, for the rest of the
-// test.
-func hookOpen(t *testing.T, before func(path string)) {
-	t.Helper()
-	openPicture = func(path string) (image.Image, string, error) {
-		before(path)
-		return picture.Open(path)
-	}
-	t.Cleanup(func() { openPicture = picture.Open })
-}
-
-func TestPictureGoneOrReplacedBeforeDecoding(t *testing.T) {
-	keep := writeJPEG(t, t.TempDir(), "keep.jpg", 100, 80, 9)
-	folder := filepath.Join(t.TempDir(), "pics")
-	if err := os.Mkdir(folder, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range []string{"a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"} {
-		writeJPEG(t, folder, name, 90, 70, i)
-	}
-	h := newHarness(t, Options{Images: []string{keep}})
-	x := h.s.explore
-	// Between the listing of the folder and the decoding of each file:
-	// b is deleted, c replaced by text, d by a folder, e by another
-	// picture.
-	hookOpen(t, func(path string) {
-		switch filepath.Base(path) {
-		case "b.jpg":
-			os.Remove(path)
-		case "c.jpg":
-			os.WriteFile(path, []byte("a note, not a picture"), 0o644)
-		case "d.jpg":
-			os.Remove(path)
-			os.Mkdir(path, 0o755)
-		case "e.jpg":
-			writePNG(t, folder, "e.jpg", 40, 50, 7)
-		}
-	})
-	h.open(folder)
-
-	var names []string
-	for _, e := range x.entries {
-		names = append(names, e.name)
-	}
-	if fmt.Sprint(names) != "[keep.jpg a.jpg e.jpg]" {
-		t.Fatalf("entries %v; want the image shown before and the two that could be read", names)
-	}
-	if e := x.entries[2]; e.size != image.Pt(40, 50) || e.format != "png" {
-		t.Errorf("e.jpg, replaced by a 40×50 PNG, was read as %v %s", e.size, e.format)
-	}
-	n := h.s.Notice
-	if !n.Visible() || n.Kind() != host.NoticeWarning {
-		t.Fatalf("notice visible %v kind %v: %q", n.Visible(), n.Kind(), n.Text())
-	}
-	for _, want := range []string{
-		"Opened 2 images from “pics”. Skipped:",
-		"b.jpg: the file does not exist (it was moved or deleted)",
-		"c.jpg: not an image file (it looks like text)",
-		"d.jpg: this is a folder, not an image file",
-	} {
-		if !strings.Contains(n.Text(), want) {
-			t.Errorf("notice %q does not say %q", n.Text(), want)
-		}
-	}
-	if strings.Contains(n.Text(), "stat ") {
-		t.Errorf("notice %q repeats the system's message", n.Text())
-	}
-}
-
-func TestPictureGoneOrReplacedBeforeShownAgain(t *testing.T) {
-	dir := t.TempDir()
-	for i := range keepFull + 3 {
-		writeJPEG(t, dir, fmt.Sprintf("p%02d.jpg", i), 64, 48, i)
-	}
-	h := newHarness(t, Options{Images: []string{dir}})
-	x := h.s.explore
-	gone, changed, same := x.entries[1], x.entries[2], x.entries[3]
-	for _, e := range []*entry{gone, changed, same} {
-		if e.preview != nil {
-			t.Fatalf("%s kept its preview; the test needs it read again", e.name)
-		}
-	}
-	if err := os.Remove(gone.path); err != nil {
-		t.Fatal(err)
-	}
-	writePNG(t, dir, "p02.jpg", 30, 90, 5) // another picture under the same name
-
-	for _, c := range []struct {
-		e    *entry
-		want string
-	}{
-		{gone, "Could not read p01.jpg: the file does not exist (it was moved or deleted). The picture as the network saw it when it was opened is shown instead."},
-		{changed, "“p02.jpg” has changed since it was opened: the picture as the network saw it then is shown, with its answer. Open the file again to analyse the new picture."},
-	} {
-		h.s.Notice.Dismiss()
-		x.list.Select(x.indexOf(c.e))
-		h.settle()
-		if x.current != c.e || x.title.Text != c.e.name {
-			t.Fatalf("showing %q, want %s", x.title.Text, c.e.name)
-		}
-		if x.picture.Image != c.e.seen || c.e.preview != c.e.seen {
-			t.Errorf("%s: the picture shown is not the one the network saw", c.e.name)
-		}
-		if !strings.Contains(x.picCap.Text, "64 × 48") || x.answer.Text == "—" || len(x.maps.shown) != 3 {
-			t.Errorf("%s: caption %q, answer %q, %d layers; want what was analysed", c.e.name, x.picCap.Text, x.answer.Text, len(x.maps.shown))
-		}
-		if n := h.s.Notice; !n.Visible() || n.Kind() != host.NoticeWarning || n.Text() != c.want {
-			t.Errorf("%s: notice %q (visible %v), want %q", c.e.name, n.Text(), n.Visible(), c.want)
-		}
-	}
-	// A file left as it was is read again without a word.
-	h.s.Notice.Dismiss()
-	x.list.Select(x.indexOf(same))
-	h.settle()
-	if x.picture.Image != same.preview || same.preview == same.seen || h.s.Notice.Visible() {
-		t.Errorf("an unchanged file: preview read again %v, notice %q", same.preview != same.seen, h.s.Notice.Text())
-	}
-}
 
 func TestModelFileDeletedWhileOpen(t *testing.T) {
 	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
@@ -156,11 +30,10 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 	}
 	// The model in use is in memory: it goes on working.
 	h.open(writeJPEG(t, t.TempDir(), "b.jpg", 80, 120, 2))
-	x := h.s.explore
-	if x.current == nil || x.current.name != "b.jpg" || !slices.Contains([]string{"ink", "oil", "stone"}, x.answer.Text) {
-		t.Fatalf("after the model file was deleted: showing %v, answer %q", x.current, x.answer.Text)
+	if p := h.s.Picture(); p == nil || p.Name != "b.jpg" || !slices.Contains([]string{"ink", "oil", "stone"}, shownAnswer(h)) {
+		t.Fatalf("after the model file was deleted: showing %v, answer %q", p, shownAnswer(h))
 	}
-	answer := x.answer.Text
+	answer := shownAnswer(h)
 
 	want := "other.safetensors: the file does not exist (it was moved or deleted).\n\nArtLens keeps using the current model (other.safetensors)."
 	check := func(how string) {
@@ -173,7 +46,7 @@ func TestModelFileDeletedWhileOpen(t *testing.T) {
 			t.Errorf("%s: dialog says %q, want %q", how, texts(d), want)
 		}
 		h.w.Canvas().Overlays().Remove(d)
-		if h.s.Model() != m || h.s.ModelName() != "other.safetensors" || x.answer.Text != answer || x.current.name != "b.jpg" {
+		if h.s.Model() != m || h.s.ModelName() != "other.safetensors" || shownAnswer(h) != answer || h.s.Picture().Name != "b.jpg" {
 			t.Errorf("%s: the model or what is shown changed", how)
 		}
 	}
@@ -270,126 +143,6 @@ func TestSaveChartFailures(t *testing.T) {
 	save(path)
 	if n := h.s.Notice; n.Kind() != host.NoticeInfo || n.Text() != "Saved the chart as "+path+"." {
 		t.Errorf("notice %q after a good save", n.Text())
-	}
-}
-
-func TestOpenSameFolderTwiceAtOnce(t *testing.T) {
-	folder := filepath.Join(t.TempDir(), "large")
-	if err := os.Mkdir(folder, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	const n = 16
-	for i := range n {
-		writeJPEG(t, folder, fmt.Sprintf("img%02d.jpg", i), 48, 40, i)
-	}
-	shown := writeJPEG(t, t.TempDir(), "shown.jpg", 60, 60, 3)
-	h := newHarness(t, Options{Images: []string{shown}})
-	x := h.s.explore
-
-	release := make(chan struct{})
-	var once sync.Once
-	var reads atomic.Int64
-	hookOpen(t, func(string) {
-		reads.Add(1)
-		<-release
-	})
-	t.Cleanup(func() { once.Do(func() { close(release) }) })
-
-	x.open([]string{folder})
-	h.waitFor("the first open to start", func() bool { return reads.Load() == 1 })
-	x.open([]string{folder + string(filepath.Separator)}) // the same folder, written otherwise
-	h.s.dropped([]fyne.URI{storage.NewFileURI(folder)})
-	if nt := h.s.Notice; !nt.Visible() || nt.Kind() != host.NoticeInfo || !strings.HasPrefix(nt.Text(), "Already opening “large”") {
-		t.Errorf("second open: notice %q (visible %v)", nt.Text(), nt.Visible())
-	}
-	if x.current == nil || x.current.name != "shown.jpg" {
-		t.Errorf("while opening, showing %v; the image shown before should stay", x.current)
-	}
-	once.Do(func() { close(release) })
-	h.settle()
-
-	if got := reads.Load(); got != n {
-		t.Errorf("%d files read for %d images: the folder was read more than once", got, n)
-	}
-	if len(x.entries) != n+1 {
-		t.Errorf("%d entries, want the %d images and the one shown before", len(x.entries), n)
-	}
-	if x.current == nil || x.current.name != "img00.jpg" || x.title.Text != "img00.jpg" {
-		t.Errorf("showing %q, want the folder's first image", x.title.Text)
-	}
-	if x.activity.Visible() || len(x.opening) != 0 {
-		t.Error("the activity bar or the pending open stays after all work is done")
-	}
-	if h.s.Notice.Visible() {
-		t.Errorf("notice %q stays after the folder was opened", h.s.Notice.Text())
-	}
-	// Once done, opening it again reads it again.
-	h.open(folder)
-	if got := reads.Load(); got != 2*n || len(x.entries) != n+1 {
-		t.Errorf("opened again: %d reads, %d entries", got, len(x.entries))
-	}
-}
-
-func TestPictureDeletedAfterTheDialogListedIt(t *testing.T) {
-	dir := t.TempDir()
-	shown := writeJPEG(t, dir, "shown.jpg", 80, 60, 1)
-	gone := writeJPEG(t, dir, "gone.jpg", 80, 60, 2)
-	h := newHarness(t, Options{Images: []string{shown}})
-	if err := os.Remove(gone); err != nil {
-		t.Fatal(err)
-	}
-	// What the file dialog does with the chosen file.
-	r, err := storage.Reader(storage.NewFileURI(gone))
-	h.s.Picked(r, err, h.s.imagePickFailed, h.s.openPicked)
-	h.settle()
-	want := "Could not open gone.jpg: the file does not exist (it was moved or deleted)."
-	if n := h.s.Notice; !n.Visible() || n.Kind() != host.NoticeError || n.Text() != want {
-		t.Errorf("notice %q (visible %v), want %q", n.Text(), n.Visible(), want)
-	}
-	x := h.s.explore
-	if len(x.entries) != 1 || x.current == nil || x.current.name != "shown.jpg" || x.title.Text != "shown.jpg" {
-		t.Errorf("what was shown changed: %d entries, title %q", len(x.entries), x.title.Text)
-	}
-}
-
-// TestBusyWindowUnderChanges changes the model, the zoom, the theme and
-// the selection while a folder is being opened, so that the race detector
-// (go test -race) sees the background work meet every change.
-func TestBusyWindowUnderChanges(t *testing.T) {
-	dir := t.TempDir()
-	const n = 10
-	for i := range n {
-		writeJPEG(t, dir, fmt.Sprintf("p%02d.jpg", i), 70, 50, i)
-	}
-	first := writeJPEG(t, t.TempDir(), "first.jpg", 60, 60, 1)
-	other := writeModel(t, []string{"ink", "oil", "stone"})
-	h := newHarness(t, Options{Images: []string{first}})
-	x := h.s.explore
-	x.open([]string{dir})
-	h.s.openModel(other)
-	h.s.zoomBy(1)
-	h.s.toggleTheme()
-	for i := 0; i < 20 && len(x.entries) < n+1; i++ {
-		h.q.drain()
-		x.step(1)
-		h.s.showView(Views[i%len(Views)])
-	}
-	h.s.useShippedModel(weights.Shipped[0].Name)
-	h.s.openModel(other)
-	h.settle()
-	if len(x.entries) != n+1 {
-		t.Fatalf("%d entries, want %d", len(x.entries), n+1)
-	}
-	if h.s.ModelName() != "other.safetensors" {
-		t.Fatalf("model %q", h.s.ModelName())
-	}
-	for _, e := range x.entries {
-		if p := e.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
-			t.Errorf("%s has no answer from the current model", e.name)
-		}
-	}
-	if x.current == nil || !x.current.full(h.s.Model()) || x.title.Text != x.current.name {
-		t.Error("the image shown is not shown in full with the current model")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/ui/internal/uitest"
@@ -66,7 +67,7 @@ func (h *harness) settle() {
 // open opens paths in the Explore view and waits for the result.
 func (h *harness) open(paths ...string) {
 	h.t.Helper()
-	h.s.explore.open(paths)
+	h.s.explore.Open(paths)
 	h.settle()
 }
 
@@ -116,3 +117,9 @@ func (h *harness) topDialog() fyne.CanvasObject {
 }
 
 func storageURI(path string) fyne.URI { return storage.NewFileURI(path) }
+
+// button finds the button labelled text in o, or fails the test.
+func button(t testing.TB, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	return uitest.Button(t, o, text)
+}

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/artlens/artlens/collection"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/internal/atomicfile"
 	liveview "github.com/artlens/artlens/ui/live"
@@ -45,19 +44,10 @@ func (h liveHost) Show(view, name string, img image.Image) {
 // otherwise. It runs on the UI goroutine, as the Collection view's items
 // are read there.
 func (h liveHost) TopPictures(layer, filter, k int) []image.Image {
-	c := h.s.collection
-	m := h.s.Model()
-	if c == nil || m == nil || c.model != m || len(c.items) == 0 || c.layout.Check(layer, filter+1) != nil {
+	if h.s.collection == nil {
 		return nil
 	}
-	w, ht := collection.InputSide(m)
-	var out []image.Image
-	for _, hit := range collection.TopK(c.items, c.layout, collection.ModelFields(m), w, ht, layer, filter+1, k) {
-		if img := hit.Item.Thumbnail(); img != nil {
-			out = append(out, img)
-		}
-	}
-	return out
+	return h.s.collection.TopPictures(h.s.Model(), layer, filter, k)
 }
 
 // keepFrame writes img as a PNG named after name in a new folder of its own

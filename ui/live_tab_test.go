@@ -28,11 +28,10 @@ func TestLiveTab(t *testing.T) {
 	if got := h.s.tabs.Selected().Text; got != "Explain" {
 		t.Errorf("view after Show: %s, want Explain", got)
 	}
-	x := h.s.explore
-	if len(x.entries) != 1 {
-		t.Fatalf("%d pictures in Explore, want the frame", len(x.entries))
+	if n := len(h.s.Pictures()); n != 1 {
+		t.Fatalf("%d pictures in Explore, want the frame", n)
 	}
-	path := x.entries[0].path
+	path := h.s.Pictures()[0].Path
 	defer os.RemoveAll(filepath.Dir(path))
 	img, _, err := picture.Open(path)
 	if err != nil {

@@ -34,6 +34,10 @@ import (
 	"github.com/artlens/artlens/internal/fynefile"
 	"github.com/artlens/artlens/internal/prefs"
 	"github.com/artlens/artlens/training"
+	colview "github.com/artlens/artlens/ui/collection"
+	"github.com/artlens/artlens/ui/compare"
+	explainview "github.com/artlens/artlens/ui/explain"
+	"github.com/artlens/artlens/ui/explore"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
@@ -120,6 +124,9 @@ type Options struct {
 	RunChecks bool
 }
 
+// LookShows describes the values of Options.Open (see explore.LookShows).
+const LookShows = explore.LookShows + ", or " + attention.Shows
+
 // Views lists the names Options.View accepts, in tab order.
 var Views = viewNames()
 
@@ -140,10 +147,14 @@ func (o Options) Check() error {
 	if o.Theme != "" && o.Theme != "light" && o.Theme != "dark" {
 		return fmt.Errorf("unknown theme %q: use light or dark", o.Theme)
 	}
-	if err := checkShow(o.Show); err != nil {
+	if err := colview.CheckShow(o.Show); err != nil {
 		return err
 	}
-	if err := checkOpen(o.Open); err != nil {
+	if spec, ok := strings.CutPrefix(o.Open, "attention:"); ok {
+		if err := attention.CheckSpec(spec); err != nil {
+			return err
+		}
+	} else if err := explore.CheckOpen(o.Open); err != nil {
 		return err
 	}
 	if o.Method != "" {
@@ -346,15 +357,12 @@ type shell struct {
 	opts     Options
 	modelErr error // why the starting model could not be loaded
 
-	onSelect []func(*entry) // called when Explore shows a picture
-	onOpened []func()       // called when Explore's list of pictures changed
-
 	header  *header
 	tabs    *container.AppTabs
 	names   []string // the views' names, in tab order (Views)
-	explore *exploreView
-	explain *explainView
-	compare *compareView
+	explore *explore.View
+	explain *explainview.View
+	compare *compare.View
 	// collection is the Collection view: a whole folder tree at once.
 	collection *collectionView
 	confusion  *confusionView
@@ -409,6 +417,16 @@ func newShell(a fyne.App, w fyne.Window, opts Options, do func(func())) *shell {
 		name = weights.Shipped[0].Name
 	}
 	s.Host.SetModel(m, name)
+	if opts.Second != nil {
+		s.Host.SetSecond(opts.Second, opts.SecondName)
+	}
+	// The Collection view analyses its collection again for another
+	// second opinion.
+	s.OnSecond(func() {
+		if s.collection != nil {
+			s.collection.secondChanged()
+		}
+	})
 	w.SetIcon(assets.IconResource())
 	buildWindow(s)
 	w.SetOnClosed(s.Closed)
@@ -428,7 +446,7 @@ func (s *shell) start() {
 	if spec, ok := strings.CutPrefix(s.opts.Open, "attention:"); ok {
 		s.attention.OpenWhenReady(spec)
 	} else if s.opts.Open != "" {
-		s.openWhenReady(s.opts.Open)
+		s.explore.OpenWhenReady(s.opts.Open)
 	}
 	if len(s.opts.Images) > 0 {
 		if s.opts.View == "train" {
@@ -436,13 +454,13 @@ func (s *shell) start() {
 				Size: s.opts.TrainSize, Classes: s.opts.TrainClasses, Save: s.opts.TrainSave})
 		} else if s.opts.View == "collection" {
 			if s.opts.Catalogue != "" {
-				s.collection.cat.open(s.opts.Catalogue, false)
+				s.collection.OpenCatalogue(s.opts.Catalogue)
 			}
-			s.collection.open(s.opts.Images)
+			s.collection.Open(s.opts.Images)
 		} else if s.opts.View == "attention" {
 			s.Show("attention", s.opts.Images[0], nil)
 		} else {
-			s.explore.open(s.opts.Images)
+			s.explore.Open(s.opts.Images)
 		}
 	}
 }

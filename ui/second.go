@@ -1,226 +1,15 @@
 package ui
 
 import (
-	"fmt"
-	"image"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
-	"github.com/artlens/artlens/engine"
-	"github.com/artlens/artlens/explain"
-	"github.com/artlens/artlens/picture"
-	"github.com/artlens/artlens/plots"
-	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
 
-// secondOpinion is the Explore view's second model: its answer on the
-// shown picture, beside the current model's, and whether the two agree.
-// The File menu chooses the model (a shipped one or a file) or none; the
-// Collection view runs it too (collection_pair.go).
-type secondOpinion struct {
-	x     *exploreView
-	model *engine.Model // nil: no second model
-	name  string
-
-	box                            *widgets.SizedBox
-	caption, answer, sure, verdict *widget.Label
-	// preds holds the second model's answers by entry, for model, and
-	// cams its Grad-CAMs at its default place, for the Explain view.
-	preds map[*entry]*engine.Prediction
-	cams  map[*entry]secondCAM
-	// camBox is the second Grad-CAM in the Explain view, beside the
-	// first.
-	camBox     *widgets.SizedBox
-	camImage   *canvas.Image
-	camCaption *widget.Label
-	gen        int // counts shown pictures and model changes, for late answers
-}
-
-func newSecondOpinion(x *exploreView) *secondOpinion {
-	o := &secondOpinion{x: x, preds: map[*entry]*engine.Prediction{}, cams: map[*entry]secondCAM{}}
-	o.camImage = canvas.NewImageFromImage(nil)
-	o.camImage.FillMode = canvas.ImageFillContain
-	o.camCaption = widget.NewLabel("")
-	o.camCaption.Wrapping = fyne.TextWrapWord
-	o.camCaption.TextStyle.Italic = true
-	o.camBox = widgets.NewSizedBox(container.NewVBox(o.camImage, o.camCaption))
-	o.camBox.Hide()
-	o.caption = widget.NewLabel("")
-	o.caption.TextStyle.Italic = true
-	o.caption.Wrapping = fyne.TextWrapWord
-	o.answer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	o.answer.SizeName = theme.SizeNameHeadingText
-	o.sure = widget.NewLabel("")
-	o.verdict = widget.NewLabel("")
-	o.verdict.TextStyle.Bold = true
-	o.verdict.Wrapping = fyne.TextWrapWord
-	o.sure.Wrapping = fyne.TextWrapWord
-	o.box = widgets.NewSizedBox(container.NewVBox(o.caption, o.answer, o.sure, o.verdict))
-	o.box.Hide()
-	x.s.onSelect = append(x.s.onSelect, o.show)
-	x.s.OnModel(func() { o.refresh() })
-	x.s.OnOutput(func() { o.refresh() }) // calibrated confidence, the threshold
-	return o
-}
-
-// set makes m (named name) the second model; nil removes it.
-func (o *secondOpinion) set(m *engine.Model, name string) {
-	o.model, o.name = m, name
-	clear(o.preds)
-	clear(o.cams)
-	o.gen++
-	o.refresh()
-	if c := o.x.s.collection; c != nil {
-		c.secondChanged()
-	}
-}
-
-// refresh shows the second answer for the picture shown, if any.
-func (o *secondOpinion) refresh() {
-	if o.model == nil {
-		o.box.Hide()
-		o.camBox.Hide()
-		return
-	}
-	o.box.Show()
-	o.camBox.Show()
-	o.caption.SetText("Second opinion: " + o.name)
-	if e := o.x.current; e != nil {
-		o.show(e)
-	}
-}
-
-// show writes the second model's answer on e, running it off the UI
-// goroutine the first time.
-func (o *secondOpinion) show(e *entry) {
-	m := o.model
-	if m == nil {
-		return
-	}
-	o.gen++
-	if p := o.preds[e]; p != nil {
-		o.write(e, p)
-		return
-	}
-	o.answer.SetText("…")
-	o.sure.SetText("")
-	o.verdict.SetText("")
-	o.camImage.Image = nil
-	o.camImage.Refresh()
-	o.camCaption.SetText("Computing the second model's Grad-CAM…")
-	gen, s := o.gen, o.x.s
-	preview := e.preview
-	s.Busy.Add(1)
-	go func() {
-		var p *engine.Prediction
-		var cam secondCAM
-		input, _, err := inputFor(e, m.Input())
-		if err == nil {
-			p, err = m.Predict(input)
-		}
-		if err == nil {
-			base := preview
-			if base == nil {
-				base, _ = loadPreview(e) // unreadable now: the network's input will do
-			}
-			cam = gradCAMOf(m, input, base, p.Class)
-		}
-		s.Do(func() {
-			defer s.Busy.Add(-1)
-			if o.model != m {
-				return
-			}
-			if err != nil {
-				if gen == o.gen {
-					o.answer.SetText("—")
-					o.sure.SetText(fmt.Sprintf("Could not analyse the picture: %v", err))
-				}
-				return
-			}
-			o.preds[e] = &engine.Prediction{Probabilities: p.Probabilities, Class: p.Class}
-			o.cams[e] = cam
-			if gen == o.gen {
-				o.write(e, o.preds[e])
-			}
-		})
-	}()
-}
-
-// write fills the box with p, the second model's answer on e, and says
-// whether the current model's answer is the same class.
-func (o *secondOpinion) write(e *entry, p *engine.Prediction) {
-	name := className(o.model, p.Class)
-	o.answer.SetText(name)
-	probs := o.x.s.Shown(o.model, p.Probabilities) // its own temperature when calibrated
-	o.sure.SetText(fmt.Sprintf("%s %s", outputText(o.model, probs[p.Class]), engine.ScoreWord(o.model.Output())))
-	if o.model.Output() == engine.OutputSigmoid {
-		o.answer.SetText(answerLine(o.x.s.Host, o.model, p.Probabilities))
-		o.sure.SetText("Independent scores, several can be high; highest " + name + ", " + outputText(o.model, probs[p.Class]) + ".")
-	}
-	first := e.answer(o.x.s.Model())
-	switch {
-	case first == nil:
-		o.verdict.SetText("")
-	case className(o.x.s.Model(), first.Class) == name:
-		o.verdict.SetText("The two models agree.")
-	default:
-		o.verdict.SetText("The two models disagree.")
-	}
-	cam := o.cams[e]
-	o.camImage.Image = cam.overlay
-	o.camImage.Refresh()
-	if cam.err != nil {
-		o.camCaption.SetText("The second model's Grad-CAM could not be computed: " + cam.err.Error())
-		return
-	}
-	o.camCaption.SetText(fmt.Sprintf("Second opinion, %s: why %s (%s)? Its Grad-CAM at %s, its default place: bright where the evidence lies, from 0 to 1.",
-		o.name, name, outputText(o.model, probs[p.Class]), cam.place))
-}
-
-// secondCAM is the second model's Grad-CAM of a picture for its answer,
-// over the picture.
-type secondCAM struct {
-	overlay image.Image
-	place   string
-	err     error
-}
-
-// gradCAMOf computes m's Grad-CAM of a picture (input at m's size) for
-// class at m's default place, over base, the picture (the network's input
-// when nil). It runs off the UI goroutine; the Collection view's two
-// models side by side draw with it too.
-func gradCAMOf(m *engine.Model, input []float32, base image.Image, class int) secondCAM {
-	mp, err := explain.GradCAM(m, input, 0, class)
-	if err != nil {
-		return secondCAM{err: err}
-	}
-	if base == nil {
-		in := m.Input()
-		base = picture.FromInputShape(input, in.Channels, in.Width, in.Height)
-	}
-	overlay, err := plots.Overlay(base, mp.Values, mp.Width, mp.Height, 0, 1, 0.5)
-	return secondCAM{overlay: overlay, place: placeLabel(m, mp.Layer), err: err}
-}
-
-// placeLabel names m's place number layer (1-based) as the views do: "conv
-// layer 5" in a chain, by the name the graph gives it ("layer4.1") in a
-// graph.
-func placeLabel(m *engine.Model, layer int) string {
-	places := m.Places()
-	if len(places) > len(m.ConvLayers()) && layer >= 1 && layer <= len(places) {
-		return places[layer-1].Name
-	}
-	return fmt.Sprintf("conv layer %d", layer)
-}
-
-// secondMenuItems are the File menu's items for the second opinion: each
-// shipped model, a model file, none.
+// secondMenuItems are the File menu's items for the second opinion
+// (host.SetSecond): each shipped model, a model file, none.
 func secondMenuItems(s *shell) []*fyne.MenuItem {
 	var items []*fyne.MenuItem
 	for _, e := range weights.Shipped {
@@ -230,14 +19,14 @@ func secondMenuItems(s *shell) []*fyne.MenuItem {
 				s.ShowError("Could not load the shipped model", err.Error())
 				return
 			}
-			s.explore.opinion.set(m, e.Name)
+			s.SetSecond(m, e.Name)
 		}))
 	}
 	items = append(items,
 		fyne.NewMenuItem("Second opinion from a model file…", func() {
 			s.PickFile([]string{modelExtension, onnxExtension}, s.modelPickFailed, s.openSecond)
 		}),
-		fyne.NewMenuItem("No second opinion", func() { s.explore.opinion.set(nil, "") }))
+		fyne.NewMenuItem("No second opinion", func() { s.SetSecond(nil, "") }))
 	return items
 }
 
@@ -252,7 +41,7 @@ func (s *shell) openSecond(path string) {
 				s.ShowError("Could not open the model", err.Error())
 				return
 			}
-			s.explore.opinion.set(m, filepath.Base(path))
+			s.SetSecond(m, filepath.Base(path))
 		})
 	}()
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"testing"
 
+	"github.com/artlens/artlens/ui/widgets"
 	"github.com/artlens/artlens/weights"
 )
 
@@ -17,7 +18,7 @@ func TestPlaceLabel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := placeLabel(m, m.CAMPlace()); got != c.want {
+		if got := widgets.PlaceLabel(m, m.CAMPlace()); got != c.want {
 			t.Errorf("%s: the default place is called %q, want %q", c.model, got, c.want)
 		}
 	}

@@ -80,6 +80,12 @@ func newLensTheme(name string, zoom float32) *lensTheme {
 	return t
 }
 
+// Theme returns the window's theme for a theme name ("light", "dark" or
+// "" for the desktop's choice) and a zoom, for a window the shell does not
+// build (the Live view alone, `artlens --view live`), so that it looks as
+// the full window does.
+func Theme(name string, zoom float32) fyne.Theme { return newLensTheme(name, zoom) }
+
 // nextZoom returns the zoom step after (dir > 0) or before (dir < 0) z.
 func nextZoom(z float32, dir int) float32 {
 	if dir > 0 {

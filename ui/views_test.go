@@ -18,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/artlens/artlens/engine"
-	"github.com/artlens/artlens/explain"
 	"github.com/artlens/artlens/ui/confusion"
 	"github.com/artlens/artlens/ui/widgets"
 )
@@ -197,14 +196,16 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 	if !strings.Contains(h.s.header.model.Text, "ink, oil, stone") {
 		t.Errorf("header: %q", h.s.header.model.Text)
 	}
-	x := h.s.explore
-	if n := len(x.bars.Objects); n != 6 {
-		t.Errorf("%d objects in the bars, want 3 classes", n)
+	xc := h.s.explore.Content()
+	for _, c := range other {
+		if !hasText(xc, c) {
+			t.Errorf("no bar for class %s", c)
+		}
 	}
-	if !slices.Contains(other, x.answer.Text) || len(x.maps.shown) != 3 {
-		t.Errorf("explore view not refreshed: answer %q, %d layers", x.answer.Text, len(x.maps.shown))
+	if !slices.Contains(other, shownAnswer(h)) || !hasText(xc, "Layer 1: ") || !hasText(xc, "Layer 4: ") {
+		t.Errorf("explore view not refreshed: answer %q, %q", shownAnswer(h), texts(xc))
 	}
-	if p := x.current.answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
+	if p := h.s.Picture().Answer(h.s.Model()); p == nil || len(p.Probabilities) != 3 {
 		t.Error("the shown image was not run through the new model")
 	}
 	for _, name := range []string{"History", "Confusion"} {
@@ -223,7 +224,7 @@ func TestOpenModelRefreshesEveryView(t *testing.T) {
 func TestBadModelFileKeepsCurrentModel(t *testing.T) {
 	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
 	h := newHarness(t, Options{Images: []string{img}})
-	before, answer := h.s.Model(), h.s.explore.answer.Text
+	before, answer := h.s.Model(), shownAnswer(h)
 	good, err := os.ReadFile(writeModel(t, classes4))
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +249,7 @@ func TestBadModelFileKeepsCurrentModel(t *testing.T) {
 			t.Errorf("%s: dialog says %q", c.name, texts(d))
 		}
 		h.w.Canvas().Overlays().Remove(d)
-		if h.s.Model() != before || h.s.ModelName() != "test model" || h.s.explore.answer.Text != answer {
+		if h.s.Model() != before || h.s.ModelName() != "test model" || shownAnswer(h) != answer {
 			t.Errorf("%s: the current model or what is shown changed", c.name)
 		}
 	}
@@ -258,7 +259,7 @@ func TestZoomAndTheme(t *testing.T) {
 	img := writeJPEG(t, t.TempDir(), "a.jpg", 100, 100, 1)
 	h := newHarness(t, Options{Images: []string{img}, Theme: "light"})
 	base := theme.DefaultTheme().Size(theme.SizeNameText)
-	side := mapTiles(h.s.explore.maps)[0].side
+	side := mapTiles(h.s.explore.Content())[0].(fyne.CanvasObject).MinSize().Width
 	if h.s.Dark() || !h.s.menu.light.Checked {
 		t.Fatal("light theme asked for")
 	}
@@ -271,7 +272,7 @@ func TestZoomAndTheme(t *testing.T) {
 	if got := theme.TextSize(); got != base*1.3 {
 		t.Errorf("text size %v, want %v", got, base*1.3)
 	}
-	if got := mapTiles(h.s.explore.maps)[0].side; got != side*1.3 {
+	if got := mapTiles(h.s.explore.Content())[0].(fyne.CanvasObject).MinSize().Width; got != side*1.3 {
 		t.Errorf("map side %v, want %v", got, side*1.3)
 	}
 	if h.s.header.zoom.Text != "130%" {
@@ -349,21 +350,18 @@ func TestOpenImportedModel(t *testing.T) {
 	if d := h.topDialog(); d != nil {
 		t.Fatalf("dialog: %q", texts(d))
 	}
-	x := h.s.explore
-	if n := len(x.maps.checks); n != 3 {
-		t.Errorf("%d layer choices, want the model's 3", n)
-	}
-	if b := x.seen.Image.Bounds(); b.Dx() != 10 || b.Dy() != 12 {
+	xc := h.s.explore.Content()
+	if b := h.s.Picture().Seen.Bounds(); b.Dx() != 10 || b.Dy() != 12 {
 		t.Errorf("the network sees %v, want 10 × 12", b)
 	}
-	if px := x.current.seen.Pix; px[0] != px[1] || px[1] != px[2] {
+	if px := h.s.Picture().Seen.Pix; px[0] != px[1] || px[1] != px[2] {
 		t.Errorf("the picture the network sees is not gray: %v", px[:4])
 	}
-	if !strings.Contains(x.seenCap.Text, "10 × 12 pixels, in grayscale") {
-		t.Errorf("caption %q", x.seenCap.Text)
+	if !hasText(xc, "10 × 12 pixels, in grayscale") {
+		t.Errorf("caption: %q", texts(xc))
 	}
-	if len(x.maps.shown) != 3 || x.maps.shown[2].act.Channels != 5 {
-		t.Errorf("%d layers of maps shown, want 3", len(x.maps.shown))
+	if !hasText(xc, "Layer 3: 5 filters") || hasText(xc, "Layer 4") {
+		t.Errorf("the maps of the model's 3 layers are not shown: %q", texts(xc))
 	}
 	h.s.showView("model")
 	if content := h.s.tabs.Selected().Content; !hasText(content, "not in this file") || !hasText(content, "bn1 (BatchNormalization)") {
@@ -373,17 +371,25 @@ func TestOpenImportedModel(t *testing.T) {
 	// grey 10 × 12 input (no colour probes).
 	h.s.showView("explain")
 	h.settle()
-	v := h.s.explain
-	if v.result == nil || len(v.layer.Options) != 3 || v.result.Layer != 3 {
-		t.Fatalf("Explain with the imported model: result %v, layers %q", v.result != nil, v.layer.Options)
+	ec := h.s.explain.Content()
+	var method, layer *widget.Select
+	walk(ec, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && slices.Contains(s.Options, "Occlusion") {
+			method = s
+		} else if ok && slices.Contains(s.Options, "conv layer 1") {
+			layer = s
+		}
+	})
+	if !hasText(ec, "Computed in") || layer == nil || len(layer.Options) != 3 || !hasText(ec, "as conv layer 3 sees it") {
+		t.Fatalf("Explain with the imported model: %q", texts(ec))
 	}
-	if len(v.probes.Objects) != 4 || hasText(v.probes, "grayscale") {
-		t.Errorf("%d probes for a grey model", len(v.probes.Objects))
+	if hasText(ec, "grayscale") || !hasText(ec, "mirrored") {
+		t.Errorf("the probes of a grey model: %q", texts(ec))
 	}
-	v.method.SetSelected(methodOcclusion)
+	method.SetSelected("Occlusion")
 	h.settle()
-	if v.result.Method != explain.MethodOcclusion || v.result.Width < 1 {
-		t.Errorf("occlusion with the imported model: %+v", v.result)
+	if !hasText(ec, "Bright where hiding a") {
+		t.Errorf("occlusion with the imported model: %q", texts(ec))
 	}
 	h.s.openModel(filepath.Join("..", "importer", "testdata", "refuse-lstm.onnx"))
 	h.settle()
@@ -415,32 +421,6 @@ func TestIdleWindowPostsNothing(t *testing.T) {
 	}
 }
 
-// TestBusyBarStopsWhenHidden: Explore's busy bar animates only while it
-// shows (hidden with its container and left running, Fyne repainted it
-// sixty times a second: 2 % of a core for as long as the window was open).
-func TestBusyBarStopsWhenHidden(t *testing.T) {
-	h := newHarness(t, Options{View: "explore"})
-	x := h.s.explore
-	id := x.startActivity("Opening…")
-	h.w.Canvas().Capture() // its renderer made while it shows
-	bar := x.actBar
-	if bar == nil || !bar.Running() {
-		t.Fatal("no busy bar runs while it shows")
-	}
-	x.endActivity(id)
-	h.w.Canvas().Capture()
-	if bar.Running() || x.actBar != nil {
-		t.Error("the busy bar still runs once hidden")
-	}
-	// A theme change refreshes every object, hidden ones too: no bar
-	// starts.
-	h.s.setStyle(h.s.Zoom(), "light")
-	h.w.Canvas().Capture()
-	if x.actBar != nil {
-		t.Error("a busy bar appeared with nothing to do")
-	}
-}
-
 // TestModelViewGraph opens an imported ResNet: the Model view shows its
 // drawing first, folds its blocks and exports it as SVG.
 func TestModelViewGraph(t *testing.T) {
@@ -469,53 +449,5 @@ func TestModelViewGraph(t *testing.T) {
 	h.settle()
 	if img.MinSize().Height >= tall/2 {
 		t.Errorf("folded, the drawing is %v high, unfolded %v", img.MinSize().Height, tall)
-	}
-}
-
-// TestPlacePicker opens an imported ResNet in Explore: its places are
-// picked in a list grouped by block, searchable, each with its shape; the
-// study's chain keeps its row of checks.
-func TestPlacePicker(t *testing.T) {
-	h := newHarness(t, Options{})
-	if h.s.explore.maps.picker != nil || len(h.s.explore.maps.checks) != 5 {
-		t.Fatalf("the study's chain: picker %v, %d checks", h.s.explore.maps.picker, len(h.s.explore.maps.checks))
-	}
-	h.s.openModel(filepath.Join("..", "importer", "testdata", "resnet-opset17-bn.onnx"))
-	h.settle()
-	p := h.s.explore.maps.picker
-	if p == nil {
-		t.Fatal("no place picker for a graph")
-	}
-	var groups []string
-	for _, g := range p.groups {
-		groups = append(groups, g.name)
-	}
-	if want := []string{"", "layer1.0", "layer2.0", "layer3.0", "layer4.0"}; !slices.Equal(groups, want) {
-		t.Errorf("groups %q, want %q", groups, want)
-	}
-	if got := p.checks[12].Text; got != "13  layer1.0  ·  16 × 16 × 64" {
-		t.Errorf("place 13 reads %q", got)
-	}
-	// By default: the first conv, a block in the middle, Grad-CAM's place.
-	if got := p.button.Text; got != "conv1, layer2.0, layer4.0…" {
-		t.Errorf("button %q", got)
-	}
-	p.search.SetText("downsample")
-	var shown []string
-	walk(p.list, func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok {
-			shown = append(shown, strings.Fields(c.Text)[1])
-		}
-	})
-	if want := []string{"layer2.0.downsample.0", "layer3.0.downsample.0", "layer4.0.downsample.0"}; !slices.Equal(shown, want) {
-		t.Errorf("searching downsample shows %v, want %v", shown, want)
-	}
-	p.checks[len(p.checks)-1].SetChecked(false)
-	p.checks[12].SetChecked(true)
-	if got := p.button.Text; got != "conv1, layer1.0, layer2.0…" {
-		t.Errorf("button %q", got)
-	}
-	if want := []bool{true, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false}; !slices.Equal(h.s.explore.maps.layers, want) {
-		t.Errorf("places shown %v, want %v", h.s.explore.maps.layers, want)
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"image"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -19,17 +18,16 @@ import (
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer"
 	"github.com/artlens/artlens/ui/attention"
+	"github.com/artlens/artlens/ui/compare"
 	"github.com/artlens/artlens/ui/confusion"
+	explainview "github.com/artlens/artlens/ui/explain"
+	"github.com/artlens/artlens/ui/explore"
 	"github.com/artlens/artlens/ui/history"
 	"github.com/artlens/artlens/ui/host"
 	"github.com/artlens/artlens/ui/modelview"
 	"github.com/artlens/artlens/ui/train"
 	"github.com/artlens/artlens/weights"
 )
-
-// imageExtensions are offered by the image file dialog (see
-// host.ImageExtensions).
-var imageExtensions = host.ImageExtensions
 
 // modelExtension is the extension of weights files; onnxExtension that of
 // ONNX models, imported when opened (with generic class names).
@@ -62,15 +60,20 @@ type screen struct {
 // screens are the window's views, in tab order.
 var screens = []screen{
 	{"explore", "Explore", theme.SearchIcon, func(s *shell) fyne.CanvasObject {
-		s.explore = newExploreView(s)
-		s.Serve("explore", func(path string, _ image.Image) { s.explore.open([]string{path}) })
-		return s.explore.content
+		s.explore = explore.New(s.Host, explore.Options{Filters: collectionFilters{s}})
+		return s.explore.Content()
 	}},
-	{"explain", "Explain", theme.QuestionIcon, func(s *shell) fyne.CanvasObject { s.explain = newExplainView(s); return s.explain.content }},
-	{"compare", "Compare", theme.ViewRestoreIcon, func(s *shell) fyne.CanvasObject { s.compare = newCompareView(s); return s.compare.content }},
+	{"explain", "Explain", theme.QuestionIcon, func(s *shell) fyne.CanvasObject {
+		s.explain = explainview.New(s.Host, explainview.Options{Method: s.opts.Method, RunChecks: s.opts.RunChecks})
+		return s.explain.Content()
+	}},
+	{"compare", "Compare", theme.ViewRestoreIcon, func(s *shell) fyne.CanvasObject {
+		s.compare = compare.New(s.Host, compare.Options{Method: s.opts.Method, Methods: s.opts.View == "compare"})
+		return s.compare.Content()
+	}},
 	{"collection", "Collection", theme.ListIcon, func(s *shell) fyne.CanvasObject {
-		s.collection = newCollectionView(s)
-		return s.collection.content
+		s.collection = newCollectionTab(s)
+		return s.collection.Content()
 	}},
 	{"history", "History", theme.HistoryIcon, func(s *shell) fyne.CanvasObject { return history.New(s.Host) }},
 	{"confusion", "Confusion", theme.GridIcon, func(s *shell) fyne.CanvasObject {
@@ -110,12 +113,13 @@ func buildWindow(s *shell) {
 	s.tabs = container.NewAppTabs(items...)
 	s.names = viewNames()
 	s.SetViewShower(s.showView)
+	s.SetShowing(s.showing)
 	s.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Content {
-		case s.explain.content:
-			s.explain.shown()
-		case s.compare.content:
-			s.compare.shown()
+		case s.explain.Content():
+			s.explain.Shown()
+		case s.compare.Content():
+			s.compare.Shown()
 		}
 		if t.Content != s.live.Content() {
 			s.live.Stop()
@@ -141,6 +145,29 @@ func (s *shell) showView(name string) {
 			s.tabs.SelectIndex(i)
 		}
 	}
+}
+
+// showing reports whether the view named name is the tab selected.
+func (s *shell) showing(name string) bool {
+	t := s.tabs
+	if t == nil || t.Selected() == nil {
+		return false
+	}
+	for i, v := range s.names {
+		if v == name {
+			return t.SelectedIndex() == i
+		}
+	}
+	return false
+}
+
+// collectionFilters is the Collection view as the Explore view sees it
+// (explore.Filters): an enlarged map's "Pictures that excite this filter".
+type collectionFilters struct{ s *shell }
+
+func (c collectionFilters) ShowFilter(layer, filter int) {
+	c.s.ShowView("collection")
+	c.s.collection.showFilter(layer, filter)
 }
 
 // droppedAt takes what was dropped at pos: pictures onto a class made in
@@ -181,8 +208,8 @@ func (s *shell) dropped(uris []fyne.URI) {
 		s.train.OpenFolder(images[0]) // dropped onto the Train view: the pictures to train on
 		return
 	}
-	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.content {
-		s.collection.open(images) // dropped onto the Collection view: a collection
+	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.Content() {
+		s.collection.Open(images) // dropped onto the Collection view: a collection
 		return
 	}
 	if s.tabs.Selected() != nil && s.names[s.tabs.SelectedIndex()] == "attention" {
@@ -190,7 +217,7 @@ func (s *shell) dropped(uris []fyne.URI) {
 		return
 	}
 	s.showView("explore")
-	s.explore.open(images)
+	s.explore.Open(images)
 }
 
 // openModel loads a weights file in the background and makes it the
@@ -238,29 +265,6 @@ func (s *shell) useShippedModel(name string) {
 		return
 	}
 	s.SetModel(m, name)
-}
-
-func (s *shell) openImageDialog() {
-	s.PickFile(imageExtensions, s.imagePickFailed, s.openPicked)
-}
-
-// imagePickFailed reports an image file that the file dialog could not
-// open (deleted after the dialog listed it, say); what is shown stays.
-func (s *shell) imagePickFailed(err error) {
-	s.Notice.Post(host.NoticeError, "Could not open "+host.FileError(host.PathOf(err), err).Error()+".")
-}
-
-// openPicked opens an image chosen in the file dialog.
-func (s *shell) openPicked(path string) {
-	s.showView("explore")
-	s.explore.open([]string{path})
-}
-
-func (s *shell) openFolderDialog() {
-	s.PickFolder(func(path string) {
-		s.showView("explore")
-		s.explore.open([]string{path})
-	})
 }
 
 func (s *shell) openModelDialog() {
@@ -430,13 +434,12 @@ func newMenus(s *shell) *menus {
 		return it
 	}
 	file := fyne.NewMenu("File",
-		item("Open image…", s.openImageDialog, scOpen),
-		item("Open folder…", s.openFolderDialog, scOpenFolder),
-		item("Open collection…", func() { s.showView("collection"); s.collection.openDialog() }, scOpenCollection),
+		item("Open image…", s.explore.OpenImageDialog, scOpen),
+		item("Open folder…", s.explore.OpenFolderDialog, scOpenFolder),
+		item("Open collection…", func() { s.showView("collection"); s.collection.OpenDialog() }, scOpenCollection),
 		fyne.NewMenuItem("Open catalogue…", func() {
 			s.showView("collection")
-			s.collection.side.Select(s.collection.catTab)
-			s.collection.cat.openDialog()
+			s.collection.OpenCatalogueDialog()
 		}),
 		examplesMenuItem(s),
 		fyne.NewMenuItemSeparator(),
@@ -464,7 +467,7 @@ func newMenus(s *shell) *menus {
 		item("Larger", func() { s.zoomBy(1) }, scLarger),
 		item("Smaller", func() { s.zoomBy(-1) }, scSmaller),
 		item("Normal size", func() { s.zoomBy(0) }, scNormal),
-		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("What the network takes for each class", func() { s.showLookForClasses() }),
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("What the network takes for each class", func() { explore.ShowLookForClasses(s.Host) }),
 		fyne.NewMenuItemSeparator(), m.calibrated,
 		fyne.NewMenuItemSeparator(), m.light, m.dark,
 		fyne.NewMenuItemSeparator(), m.full)
@@ -482,7 +485,7 @@ func (m *menus) refresh() {
 	m.full.Checked = m.s.Window().FullScreen()
 	// A model without a temperature (or a sigmoid's) cannot be calibrated:
 	// the item is disabled and Explore's line says why.
-	_, err := calibrationTemperature(m.s.Model())
+	_, err := host.CalibrationTemperature(m.s.Model())
 	m.calibrated.Disabled = err != nil
 	m.calibrated.Checked = m.s.Calibrated() && err == nil
 	m.main.Refresh()
@@ -514,10 +517,10 @@ var (
 func addShortcuts(s *shell) {
 	c := s.Window().Canvas()
 	on := func(sc fyne.Shortcut, f func()) { c.AddShortcut(sc, func(fyne.Shortcut) { f() }) }
-	on(scOpen, s.openImageDialog)
-	on(scOpenFolder, s.openFolderDialog)
+	on(scOpen, s.explore.OpenImageDialog)
+	on(scOpenFolder, s.explore.OpenFolderDialog)
 	on(scOpenModel, s.openModelDialog)
-	on(scOpenCollection, func() { s.showView("collection"); s.collection.openDialog() })
+	on(scOpenCollection, func() { s.showView("collection"); s.collection.OpenDialog() })
 	on(scLarger, func() { s.zoomBy(1) })
 	// Ctrl+Shift+= is Ctrl++ on most keyboards.
 	on(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: mod | fyne.KeyModifierShift}, func() { s.zoomBy(1) })
@@ -543,9 +546,9 @@ func addShortcuts(s *shell) {
 				s.toggleFullScreen()
 			}
 		case fyne.KeyPageDown, fyne.KeyDown, fyne.KeyRight:
-			s.explore.step(1)
+			s.explore.Step(1)
 		case fyne.KeyPageUp, fyne.KeyUp, fyne.KeyLeft:
-			s.explore.step(-1)
+			s.explore.Step(-1)
 		}
 	})
 }

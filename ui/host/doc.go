@@ -22,10 +22,19 @@
 //	Prefs                               what the app remembers between runs
 //	Busy, ExitCode                      background work pending; the exit code
 //	OnClose(func())                     called when the window closes
+//	Picture(), OnPicture(func(*Picture))  the picture the Explore view shows (SetPicture)
+//	Pictures(), OnPictures(func())      the pictures it has opened (SetPictures)
+//	Second(), SecondName(), OnSecond(func())  the second opinion (SetSecond)
+//	Showing(view string) bool           whether a view is the one showing
+//	AnswerLine, OutputsOf, Shown        outputs in words, as shown (output.go)
 //
 // A view that can be asked to show a picture registers itself with
 // Serve(view, func(path, img)); Show is how one view sends the user to
 // another (the Collection view's "Open in Explore", say) without knowing it.
+//
+// A Picture (picture.go) is one picture opened: its file, the network's
+// input, preview and answer; LoadPicture, ReadAgain, LoadPreview and
+// InputFor read it, and say when the file changed since (ErrChanged).
 //
 // Threading follows Fyne 2.6+: decoding, inference and rendering run in
 // goroutines and hand their results back with Do, so widgets are only

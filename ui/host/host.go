@@ -61,7 +61,18 @@ type Host struct {
 	LastDir string
 
 	showView func(name string)
+	showing  func(name string) bool
 	shows    map[string]func(path string, img image.Image)
+
+	// picture and pictures are what the Explore view shows and lists
+	// (picture.go); second is the second opinion.
+	picture    *Picture
+	pictures   []*Picture
+	onPicture  []func(*Picture)
+	onPictures []func()
+	second     *engine.Model
+	secondName string
+	onSecond   []func()
 }
 
 // New returns the host of window w of app a; do runs a function on the UI
@@ -171,6 +182,15 @@ func (h *Host) ChartTheme() plots.Theme {
 
 // SetViewShower is how the shell selects a view by name (ShowView).
 func (h *Host) SetViewShower(show func(name string)) { h.showView = show }
+
+// SetShowing is how the shell tells whether a view is the one showing
+// (Showing).
+func (h *Host) SetShowing(showing func(name string) bool) { h.showing = showing }
+
+// Showing reports whether the view named name is the one showing: a view
+// whose work is only wanted on screen (the Explain view's map) waits for
+// it.
+func (h *Host) Showing(name string) bool { return h.showing != nil && h.showing(name) }
 
 // ShowView selects the view named name (the names of ui.Views).
 func (h *Host) ShowView(name string) {

@@ -1,6 +1,10 @@
 package host
 
 import (
+	"errors"
+	"fmt"
+	"strings"
+
 	"github.com/artlens/artlens/calibration"
 	"github.com/artlens/artlens/engine"
 )
@@ -73,4 +77,72 @@ func (h *Host) Shown(m *engine.Model, probs []float32) []float32 {
 		return calibration.Rescale(probs, t)
 	}
 	return probs
+}
+
+// ClassName is the name of m's class i ("class 3" when m names none).
+func ClassName(m *engine.Model, i int) string {
+	if i >= 0 && i < len(m.Meta.Classes) {
+		return m.Meta.Classes[i]
+	}
+	return fmt.Sprintf("class %d", i+1)
+}
+
+// OutputText writes one output v of m as the window shows it: a
+// probability as a percentage ("93.4%"), a sigmoid model's independent
+// score as a number from 0 to 1 ("score 0.626"), never as a share of 100.
+func OutputText(m *engine.Model, v float32) string {
+	if m != nil && m.Output() == engine.OutputSigmoid {
+		return fmt.Sprintf("score %.3f", v)
+	}
+	return fmt.Sprintf("%.1f%%", 100*v)
+}
+
+// AnswerLine is m's answer for its outputs probs, in a few words:
+// "painting 93%" (probs through the temperature when calibrated confidence
+// is on), or for a sigmoid model its labels at or above the threshold with
+// their scores, "madonna 0.63, saint 0.54", or "no label ≥ 0.50".
+func (h *Host) AnswerLine(m *engine.Model, probs []float32) string {
+	return h.OutputsOf(m).Answer(m, probs)
+}
+
+// Outputs is how outputs are shown, read from the host on the UI
+// goroutine for work done off it: the temperature that applies (0: none)
+// and a sigmoid model's threshold.
+type Outputs struct {
+	Temperature, Threshold float64
+}
+
+// OutputsOf returns how m's outputs are shown now.
+func (h *Host) OutputsOf(m *engine.Model) Outputs {
+	t, _ := h.Temperature(m)
+	return Outputs{Temperature: t, Threshold: h.Threshold()}
+}
+
+// Answer is AnswerLine with these settings.
+func (o Outputs) Answer(m *engine.Model, probs []float32) string {
+	if o.Temperature > 0 {
+		probs = calibration.Rescale(probs, o.Temperature)
+	}
+	if m.Output() != engine.OutputSigmoid {
+		c := engine.Argmax(probs)
+		return fmt.Sprintf("%s %.0f%%", ClassName(m, c), 100*probs[c])
+	}
+	labels := engine.Answer(engine.OutputSigmoid, probs, o.Threshold)
+	if len(labels) == 0 {
+		return fmt.Sprintf("no label ≥ %.2f", o.Threshold)
+	}
+	parts := make([]string, len(labels))
+	for i, c := range labels {
+		parts[i] = fmt.Sprintf("%s %.2f", ClassName(m, c), probs[c])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CalibrationTemperature is calibration.Temperature, with an error for no
+// model.
+func CalibrationTemperature(m *engine.Model) (float64, error) {
+	if m == nil {
+		return 0, errors.New("no model is loaded")
+	}
+	return calibration.Temperature(m)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/artlens/artlens/frames"
 	"github.com/artlens/artlens/internal/atomicfile"
 	"github.com/artlens/artlens/plots"
+	"github.com/artlens/artlens/ui/widgets"
 )
 
 // Host is what the view needs of the window around it.
@@ -78,6 +79,8 @@ type View struct {
 	frameImg, camImg   *canvas.Image
 	barNames           []*widget.Label
 	bars               []*widget.ProgressBar
+	barValues          []*widget.Label // each bar's value, beside it
+	barRows            []fyne.CanvasObject
 	layersBtn          *widget.Button
 	sections           *fyne.Container
 	grids              []*mapGrid
@@ -167,11 +170,19 @@ func New(h Host, opt Options) *View {
 	v.answer = widget.NewLabelWithStyle("—", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.answer.SizeName = theme.SizeNameHeadingText
 	bars := container.New(newBarLayout())
+	// The value is written beside its bar, not on it, as Explore's bars
+	// (widgets.NewValueBar): no one colour reads on both a bar and its
+	// paler track.
+	valueW := fyne.MeasureText("100.0%", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
 	for range barsShown {
-		name, bar := widget.NewLabel(""), widget.NewProgressBar()
+		name, bar, value := widget.NewLabel(""), widget.NewProgressBar(), widget.NewLabel("")
+		bar.TextFormatter = func() string { return "" }
+		value.Alignment = fyne.TextAlignTrailing
+		row := container.NewBorder(nil, nil, nil, widgets.NewSizedBoxW(value, valueW), bar)
 		v.barNames, v.bars = append(v.barNames, name), append(v.bars, bar)
+		v.barValues, v.barRows = append(v.barValues, value), append(v.barRows, row)
 		bars.Add(name)
-		bars.Add(bar)
+		bars.Add(row)
 	}
 	caption := func(s string) *widget.Label {
 		l := widget.NewLabel(s)
@@ -658,16 +669,17 @@ func (v *View) showAnswer(r *frames.Result) {
 		if i >= len(order) {
 			v.barNames[i].Hide()
 			v.bars[i].Hide()
+			v.barRows[i].Hide()
 			continue
 		}
 		c, p := order[i], r.Probabilities[order[i]]
 		v.barNames[i].SetText(name(c))
 		v.barNames[i].TextStyle.Bold = c == r.Class
 		v.barNames[i].Show()
-		text := fmt.Sprintf("%.1f%%", 100*p)
-		v.bars[i].TextFormatter = func() string { return text }
+		v.barValues[i].SetText(fmt.Sprintf("%.1f%%", 100*p))
 		v.bars[i].SetValue(float64(p))
 		v.bars[i].Show()
+		v.barRows[i].Show()
 	}
 }
 

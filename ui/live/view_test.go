@@ -101,6 +101,10 @@ func TestView(t *testing.T) {
 		if !v.bars[0].Visible() || v.bars[2].Visible() {
 			t.Error("want one bar per class of the two")
 		}
+		// The value beside its bar, in the label's colour; none on the bar.
+		if v.bars[0].TextFormatter() != "" || !strings.HasSuffix(v.barValues[0].Text, "%") {
+			t.Errorf("bar text %q, value beside it %q", v.bars[0].TextFormatter(), v.barValues[0].Text)
+		}
 		if len(v.grids) != 3 || v.grids[0].img.Image == nil {
 			t.Errorf("%d layers' grids, want the 3 default ones drawn", len(v.grids))
 		}

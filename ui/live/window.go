@@ -30,6 +30,9 @@ type WindowOptions struct {
 	// Scale is the zoom (1 when 0); FullScreen starts full screen.
 	Scale      float32
 	FullScreen bool
+	// Theme is the window's theme (the full window's, with --theme);
+	// nil keeps Fyne's default.
+	Theme fyne.Theme
 }
 
 // standalone is the Host of a view alone in its window: it has no other
@@ -54,6 +57,9 @@ func RunWindow(m *engine.Model, opt WindowOptions) int {
 	}
 	a := fyneapp.NewWithID("io.github.artlens.artlens")
 	fynefile.Install()
+	if opt.Theme != nil {
+		a.Settings().SetTheme(opt.Theme)
+	}
 	w := a.NewWindow("ArtLens — live")
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(opt.FullScreen)

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -32,4 +33,13 @@ func Sentence(msg string) string {
 		return msg
 	}
 	return strings.ToUpper(msg[:1]) + strings.TrimSuffix(msg[1:], ".") + "."
+}
+
+// QuoteNames names what was opened: “name” for one path, "the files"
+// for more.
+func QuoteNames(paths []string) string {
+	if len(paths) == 1 {
+		return "“" + filepath.Base(paths[0]) + "”"
+	}
+	return "the files"
 }
