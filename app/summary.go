@@ -21,7 +21,7 @@ func runSummary(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "", "weights `file` (or .onnx model), or the name of a shipped model, to describe (default: the study's)")
 	asArch := fs.Bool("arch", false, "print the architecture as JSON, the form 'artlens train --arch' reads")
 	graph := fs.String("graph", "", "also draw the network's graph (its blocks and skip connections) into `file`, SVG or PNG by its extension")
-	fold := fs.Bool("fold", false, "with --graph, draw each block as one row")
+	fold := fs.Bool("fold", false, "with --graph, draw each block as one row (a transformer's repeated encoder blocks as one)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -37,7 +37,7 @@ func runSummary(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	if *graph != "" {
-		d := graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{Fold: *fold})
+		d := graphdraw.Lay(graphdraw.FromModel(m), graphdraw.Options{Fold: *fold, Repeat: m.HasAttention()})
 		var data []byte
 		if format == "svg" {
 			data, err = graphdraw.SVG(d)

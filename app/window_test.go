@@ -13,7 +13,7 @@ func TestRunWindowRefusesBadOptions(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, explain, compare, collection, history, confusion, model, train, live (see 'artlens --help')`},
+		{[]string{"--view", "maps"}, 2, `artlens: unknown view "maps": use one of explore, explain, compare, collection, history, confusion, model, train, live, attention (see 'artlens --help')`},
 		{[]string{"--theme", "blue"}, 2, `unknown theme "blue"`},
 		{[]string{"--zoom", "9"}, 2, "zoom 9 is out of range"},
 		{[]string{"--threshold", "1.5"}, 2, "the threshold 1.5 is not in (0, 1]"},

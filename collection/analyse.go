@@ -91,10 +91,37 @@ func (p Progress) Left() time.Duration {
 // study's network: about 22 MB a graph at 16 pictures; 3.2 million for
 // ResNet-18 at 224x224, whose graphs at 16 pictures held 1.4 GB between
 // them), so a graph gets batchValues of those, and 1 to 16 pictures.
+//
+// A transformer's places are a small part of what its graph keeps (the
+// queries, keys and values, the MLP's four times wider hidden layer and
+// each block's attention probabilities are no places: ViT-B/16 keeps
+// about 38 million values a picture for 3.8 million of places), so for a
+// model with attention every layer's output and the attention are
+// counted instead.
 func batchPerCore(m *engine.Model) int {
 	n := 0
 	for _, p := range m.Places() {
 		n += p.Channels * p.Height * p.Width
+	}
+	if m.HasAttention() {
+		heads := map[string]int{}
+		for _, l := range m.Arch().Layers {
+			if l.Kind == engine.Attention {
+				heads[l.Name] = l.Heads
+			}
+		}
+		n = 0
+		for _, l := range m.Summary() {
+			v := 1
+			for _, d := range l.OutputShape {
+				v *= d
+			}
+			n += v
+			if h := heads[l.Name]; h > 0 && len(l.OutputShape) == 3 {
+				t := l.OutputShape[0] * l.OutputShape[1] // tokens × 1
+				n += h * t * t
+			}
+		}
 	}
 	return max(1, min(16, batchValues/max(n, 1)))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -467,5 +468,47 @@ func TestModelLayoutIsPredictions(t *testing.T) {
 	}
 	if want := layoutOf(p); !slices.Equal(l, want) {
 		t.Errorf("layout %v, a prediction's maps %v", l, want)
+	}
+}
+
+// TestBatchPerCoreTransformer checks that a ViT's batch counts what its
+// graph keeps, not its places alone: the ViT fixture (32x32, 17 tokens of
+// 32 channels, 2 blocks) keeps few values and runs 16 pictures a graph,
+// and ViT-B/16's sizes (197 tokens of 768 channels, 12 blocks of 12
+// heads, about 38 million values) 1.
+func TestBatchPerCoreTransformer(t *testing.T) {
+	vit := func(size, patch, channels, blocks, heads int) *engine.Model {
+		layers := []engine.Layer{
+			{Kind: engine.Conv2D, Name: "patch", Filters: channels, Kernel: []int{patch}, Stride: []int{patch}},
+			{Kind: engine.Tokens}, {Kind: engine.ClassToken, Name: "cls"}, {Kind: engine.PosEmbed, Name: "pos"}}
+		prev := "pos"
+		for b := range blocks {
+			name := func(s string) string { return fmt.Sprintf("b%d.%s", b, s) }
+			layers = append(layers,
+				engine.Layer{Kind: engine.LayerNorm, Name: name("ln1")},
+				engine.Layer{Kind: engine.Conv2D, Name: name("in"), Filters: 3 * channels, Kernel: []int{1}},
+				engine.Layer{Kind: engine.Attention, Name: name("attn"), Heads: heads},
+				engine.Layer{Kind: engine.Conv2D, Name: name("out"), Filters: channels, Kernel: []int{1}},
+				engine.Layer{Kind: engine.Add, Name: name("add"), Inputs: []string{name("out"), prev}},
+				engine.Layer{Kind: engine.LayerNorm, Name: name("ln2")},
+				engine.Layer{Kind: engine.Conv2D, Name: name("mlp1"), Filters: 4 * channels, Kernel: []int{1}},
+				engine.Layer{Kind: engine.GELU, Name: name("gelu")},
+				engine.Layer{Kind: engine.Conv2D, Name: name("mlp2"), Filters: channels, Kernel: []int{1}},
+				engine.Layer{Kind: engine.Add, Name: name("block"), Inputs: []string{name("mlp2"), name("add")}})
+			prev = name("block")
+		}
+		layers = append(layers, engine.Layer{Kind: engine.LayerNorm, Name: "ln"}, engine.Layer{Kind: engine.Token, Name: "class"},
+			engine.Layer{Kind: engine.Dense, Name: "head"})
+		m, err := engine.NewModelArch(engine.Arch{Input: engine.Input{Channels: 3, Height: size, Width: size}, Layers: layers}, []string{"a", "b"}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if n := batchPerCore(vit(32, 8, 32, 2, 2)); n != 16 {
+		t.Errorf("the small ViT: %d pictures a graph, want 16", n)
+	}
+	if n := batchPerCore(vit(224, 16, 768, 12, 12)); n != 1 {
+		t.Errorf("ViT-B/16: %d pictures a graph, want 1", n)
 	}
 }

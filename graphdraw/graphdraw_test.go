@@ -303,3 +303,50 @@ func BenchmarkLayResNet18(b *testing.B) {
 		}
 	}
 }
+
+// TestViTRepeat folds the ViT fixture's two encoder blocks, which repeat
+// each other, into one row with Repeat, and each into its own row
+// without; ResNet-18's blocks (a downsampling one in each stage) are
+// runs of two where they repeat.
+func TestViTRepeat(t *testing.T) {
+	m, err := importer.ImportFile(filepath.Join("..", "importer", "testdata", "vit-opset17.onnx"), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := FromModel(m)
+	cases := []struct {
+		name string
+		g    Graph
+		opt  Options
+		rows []string
+	}{
+		{"vit folded", g, Options{Fold: true}, []string{"input", "conv_proj", "tokens1", "class_token1", "encoder.pos_embedding",
+			"encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1", "encoder.ln", "token1", "heads.head"}},
+		{"vit repeats", g, Options{Fold: true, Repeat: true}, []string{"input", "conv_proj", "tokens1", "class_token1", "encoder.pos_embedding",
+			"encoder.layers.encoder_layer_0", "encoder.ln", "token1", "heads.head"}},
+		{"resnet-18 repeats", resNet18(t), Options{Fold: true, Repeat: true}, []string{"input", "conv1", "relu", "maxpool", "layer1.0",
+			"layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1", "avgpool", "flatten", "fc"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := Lay(c.g, c.opt)
+			var rows []string
+			for _, b := range d.Boxes {
+				rows = append(rows, b.Name)
+			}
+			if !slices.Equal(rows, c.rows) {
+				t.Errorf("rows %v, want %v", rows, c.rows)
+			}
+			for _, e := range d.Edges {
+				if e.From >= e.To {
+					t.Errorf("an edge from row %d back to row %d", e.From, e.To)
+				}
+			}
+		})
+	}
+	d := Lay(g, Options{Fold: true, Repeat: true})
+	b := d.Boxes[5]
+	if b.Title != "encoder.layers.encoder_layer_0 … encoder_layer_1 (×2)" || b.Detail != "2 × residual block · 10 layers each · 17×1×32" {
+		t.Errorf("the encoder's row %q, %q", b.Title, b.Detail)
+	}
+}

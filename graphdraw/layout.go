@@ -13,6 +13,10 @@ type Options struct {
 	// Fold draws every block as one row (its name, kind, number of layers
 	// and output shape) instead of a frame around its layers.
 	Fold bool
+	// Repeat, with Fold, draws a run of blocks that follow each other
+	// with the same layers (a transformer's encoder blocks, "encoder
+	// block ×12") as one row.
+	Repeat bool
 }
 
 // Point is a position in points, y growing downwards.
@@ -85,6 +89,27 @@ const (
 	textPadding = 7.0
 )
 
+// sameBlock says whether block b follows block prev straight (no layer
+// between them) and repeats block first: the same name but for its
+// numbers, the same layers' kinds in the same order.
+func sameBlock(g Graph, first, prev, b Block) bool {
+	if b.Members[0] != prev.Members[len(prev.Members)-1]+1 || len(b.Members) != len(first.Members) ||
+		digits.ReplaceAllString(b.Name, "#") != digits.ReplaceAllString(first.Name, "#") {
+		return false
+	}
+	for k, i := range b.Members {
+		if g.Nodes[i].Kind != g.Nodes[first.Members[k]].Kind {
+			return false
+		}
+	}
+	return true
+}
+
+// lastSegment is a name's last dotted part.
+func lastSegment(name string) string {
+	return name[strings.LastIndex(name, ".")+1:]
+}
+
 // Lay lays out g: every node (or folded block) one row, in g's order.
 func Lay(g Graph, opt Options) Drawing {
 	blocks := Blocks(g)
@@ -95,6 +120,18 @@ func Lay(g Graph, opt Options) Drawing {
 	for b, bl := range blocks {
 		for _, i := range bl.Members {
 			blockOf[i] = b
+		}
+	}
+	runs := make([]int, len(blocks)) // the number of blocks a run's first holds
+	if opt.Fold && opt.Repeat {
+		for b, first := 0, 0; b < len(blocks); b++ {
+			if b > first && !sameBlock(g, blocks[first], blocks[b-1], blocks[b]) {
+				first = b
+			}
+			runs[first]++
+			for _, i := range blocks[b].Members {
+				blockOf[i] = first
+			}
 		}
 	}
 	// Units are the rows: the input, then each node or folded block at
@@ -114,12 +151,20 @@ func Lay(g Graph, opt Options) Drawing {
 				byName[n.Name] = u
 				last := g.Nodes[blocks[b].Members[len(blocks[b].Members)-1]]
 				d.Boxes[u].Detail = fmt.Sprintf("%s · %d layers · %s", blocks[b].Kind, len(blocks[b].Members), ShapeText(last.Shape))
+				if k := runs[b]; k > 1 {
+					last = g.Nodes[blocks[b+k-1].Members[len(blocks[b+k-1].Members)-1]]
+					d.Boxes[u].Detail = fmt.Sprintf("%d × %s · %d layers each · %s", k, blocks[b].Kind, len(blocks[b].Members), ShapeText(last.Shape))
+				}
 				continue
 			}
 			folded[b] = len(d.Boxes)
 			unitOf[i] = len(d.Boxes)
 			byName[n.Name] = len(d.Boxes)
-			d.Boxes = append(d.Boxes, Box{Title: blocks[b].Name, Kind: "block", Name: blocks[b].Name})
+			title := blocks[b].Name
+			if k := runs[b]; k > 1 {
+				title = fmt.Sprintf("%s … %s (×%d)", title, lastSegment(blocks[b+k-1].Name), k)
+			}
+			d.Boxes = append(d.Boxes, Box{Title: title, Kind: "block", Name: blocks[b].Name})
 			unitBlock = append(unitBlock, b)
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/artlens/artlens/ui/attention"
 	liveview "github.com/artlens/artlens/ui/live"
 
 	"fyne.io/fyne/v2"
@@ -124,7 +125,7 @@ type Options struct {
 }
 
 // LookShows describes the values of Options.Open (see explore.LookShows).
-const LookShows = explore.LookShows
+const LookShows = explore.LookShows + ", or " + attention.Shows
 
 // Views lists the names Options.View accepts, in tab order.
 var Views = viewNames()
@@ -149,7 +150,11 @@ func (o Options) Check() error {
 	if err := colview.CheckShow(o.Show); err != nil {
 		return err
 	}
-	if err := explore.CheckOpen(o.Open); err != nil {
+	if spec, ok := strings.CutPrefix(o.Open, "attention:"); ok {
+		if err := attention.CheckSpec(spec); err != nil {
+			return err
+		}
+	} else if err := explore.CheckOpen(o.Open); err != nil {
 		return err
 	}
 	if o.Method != "" {
@@ -365,7 +370,9 @@ type shell struct {
 	// live is the Live view (package ui/live): a camera, a video or a
 	// slide show through the network.
 	live *liveview.View
-	menu *menus
+	// attention is the Attention view (package ui/attention).
+	attention *attention.View
+	menu      *menus
 
 	prefsNotice string // why what it remembered is gone, shown at start
 }
@@ -436,7 +443,9 @@ func (s *shell) start() {
 		s.ShowError("Could not load the model",
 			fmt.Sprintf("%v\n\nOpen a model file with File › Open model… to see predictions.", s.modelErr))
 	}
-	if s.opts.Open != "" {
+	if spec, ok := strings.CutPrefix(s.opts.Open, "attention:"); ok {
+		s.attention.OpenWhenReady(spec)
+	} else if s.opts.Open != "" {
 		s.explore.OpenWhenReady(s.opts.Open)
 	}
 	if len(s.opts.Images) > 0 {
@@ -448,6 +457,8 @@ func (s *shell) start() {
 				s.collection.OpenCatalogue(s.opts.Catalogue)
 			}
 			s.collection.Open(s.opts.Images)
+		} else if s.opts.View == "attention" {
+			s.Show("attention", s.opts.Images[0], nil)
 		} else {
 			s.explore.Open(s.opts.Images)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/artlens/artlens/assets"
 	"github.com/artlens/artlens/engine"
 	"github.com/artlens/artlens/importer"
+	"github.com/artlens/artlens/ui/attention"
 	"github.com/artlens/artlens/ui/compare"
 	"github.com/artlens/artlens/ui/confusion"
 	explainview "github.com/artlens/artlens/ui/explain"
@@ -82,6 +83,7 @@ var screens = []screen{
 	{"model", "Model", theme.InfoIcon, func(s *shell) fyne.CanvasObject { return modelview.New(s.Host) }},
 	{"train", "Train", theme.MediaPlayIcon, func(s *shell) fyne.CanvasObject { s.train = train.New(s.Host); return s.train.Content() }},
 	{"live", "Live", theme.MediaVideoIcon, newLiveTab},
+	{"attention", "Attention", theme.VisibilityIcon, func(s *shell) fyne.CanvasObject { s.attention = attention.New(s.Host); return s.attention.Content() }},
 }
 
 // buildOrder is the order in which the screens are built: the views that
@@ -89,7 +91,7 @@ var screens = []screen{
 // Collection for Confusion) first, and the History and Model views last,
 // as before the table, so that the views hear of a new model in the same
 // order.
-var buildOrder = []string{"explore", "explain", "compare", "collection", "confusion", "train", "history", "model", "live"}
+var buildOrder = []string{"explore", "explain", "compare", "collection", "confusion", "train", "history", "model", "live", "attention"}
 
 // buildWindow wires the views into the window: a header with the model and
 // the classroom controls, the notice bar, one tab per view (see screens),
@@ -180,7 +182,8 @@ func (s *shell) droppedAt(pos fyne.Position, uris []fyne.URI) {
 // dropped opens what was dropped onto the window: weights files as the
 // model, everything else (images, folders) in the Explore view, or as the
 // collection when the Collection view is showing, or as the folder to
-// train on when the Train view is.
+// train on when the Train view is, or as the Attention view's picture
+// when it is showing.
 func (s *shell) dropped(uris []fyne.URI) {
 	var images []string
 	var model string
@@ -207,6 +210,10 @@ func (s *shell) dropped(uris []fyne.URI) {
 	}
 	if s.tabs.Selected() != nil && s.tabs.Selected().Content == s.collection.Content() {
 		s.collection.Open(images) // dropped onto the Collection view: a collection
+		return
+	}
+	if s.tabs.Selected() != nil && s.names[s.tabs.SelectedIndex()] == "attention" {
+		s.Show("attention", images[0], nil) // dropped onto the Attention view: its picture
 		return
 	}
 	s.showView("explore")

@@ -116,7 +116,10 @@ func graphCard(s *host.Host, m *engine.Model) fyne.CanvasObject {
 	// As wide as the drawing (a chain's is one narrow column), at most 440.
 	wide := float32(graphdraw.Lay(g, graphdraw.Options{}).W) * graphScale
 	scroll.SetMinSize(fyne.NewSize(min(wide+12, 440)*s.Zoom(), 540*s.Zoom()))
-	var fold bool
+	// A transformer's encoder blocks repeat one another: folded (at
+	// first) into one row, "×12", instead of 120 rows.
+	repeat := m.HasAttention()
+	fold := repeat
 	var drawn graphdraw.Drawing
 	skips := 0
 	for _, e := range graphdraw.Lay(g, graphdraw.Options{}).Edges {
@@ -126,7 +129,7 @@ func graphCard(s *host.Host, m *engine.Model) fyne.CanvasObject {
 	}
 	redraw := func() {
 		zoom, px := s.Zoom(), s.PixelScale()
-		opt := graphdraw.Options{Fold: fold}
+		opt := graphdraw.Options{Fold: fold, Repeat: repeat}
 		s.Busy.Add(1)
 		go func() {
 			d := graphdraw.Lay(g, opt)
@@ -145,6 +148,7 @@ func graphCard(s *host.Host, m *engine.Model) fyne.CanvasObject {
 		fold = on
 		redraw()
 	})
+	foldCheck.Checked = fold
 	if len(graphdraw.Blocks(g)) == 0 {
 		foldCheck.Disable()
 	}

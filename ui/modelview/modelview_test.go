@@ -14,6 +14,7 @@ import (
 
 	"github.com/artlens/artlens/graphdraw"
 	"github.com/artlens/artlens/importer"
+	"github.com/artlens/artlens/ui/internal/uitest"
 )
 
 // TestWriteGraph writes an imported ResNet's drawing as SVG, and refuses
@@ -60,6 +61,33 @@ func TestTableBox(t *testing.T) {
 		}
 		if w := box.MinSize().Width; w != maxTableWidth*zoom {
 			t.Errorf("zoom %v: the table's box is %v wide, want %v", zoom, w, maxTableWidth*zoom)
+		}
+	}
+}
+
+// TestGraphFoldsTransformer: a ViT's graph starts folded, its encoder
+// blocks in one row ("×2" for the fixture's two), a CNN's unfolded.
+func TestGraphFoldsTransformer(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		folded bool
+	}{{"vit-opset17.onnx", true}, {"resnet-opset17-bn.onnx", false}} {
+		h := uitest.New(t)
+		m, err := importer.ImportFile(filepath.Join("..", "..", "importer", "testdata", c.file), importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		card := graphCard(h.Host, m)
+		h.Show(card)
+		h.Settle()
+		var check *widget.Check
+		uitest.Walk(card, func(o fyne.CanvasObject) {
+			if ck, ok := o.(*widget.Check); ok && ck.Text == "Fold blocks" {
+				check = ck
+			}
+		})
+		if check == nil || check.Checked != c.folded {
+			t.Errorf("%s: the fold check %v, want checked %v", c.file, check, c.folded)
 		}
 	}
 }
