@@ -33,7 +33,7 @@ for theme in light dark; do
 	for model in study resnet; do
 		suffix=$theme
 		[ "$model" = study ] || suffix=$theme-$model
-		for view in explore explain compare history confusion model; do
+		for view in explore explain compare history confusion model attention; do
 			shot "$view-$suffix" --model "$model" --view "$view" --theme "$theme" "$img"
 		done
 		if [ -d "$valset/engraving" ]; then
